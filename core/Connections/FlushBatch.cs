@@ -1,0 +1,70 @@
+namespace Nats.Core.Connections;
+
+/// <summary>Something with buffered output that can be told to send it.</summary>
+public interface IFlushable
+{
+    /// <summary>Starts sending what is buffered (never blocks).</summary>
+    void Flush();
+}
+
+/// <summary>
+/// Coalesces flushes: while a producer processes one read batch, every sink it wrote to
+/// enlists here once, and all of them are flushed together when the batch ends. A fan-out
+/// of many small messages so becomes a few large writes instead of one syscall per message.
+/// </summary>
+/// <remarks>
+/// A batch is bound to the thread that runs the (synchronous) processing of one read. Code
+/// that produces messages outside any batch is flushed immediately by <see cref="Enlist"/>.
+/// </remarks>
+public sealed class FlushBatch
+{
+    [ThreadStatic] private static FlushBatch? t_active;
+
+    private IFlushable[] _items = new IFlushable[8];
+    private int _count;
+    private FlushBatch? _previous;
+
+    /// <summary>True while a batch is active on this thread.</summary>
+    public static bool IsActive => t_active is not null;
+
+    /// <summary>
+    /// Asks for <paramref name="target"/> to be flushed: at the end of the current batch, or
+    /// right now when there is none. Callers enlist once per transition to "has pending output".
+    /// </summary>
+    public static void Enlist(IFlushable target)
+    {
+        var batch = t_active;
+        if (batch is null)
+        {
+            target.Flush();
+            return;
+        }
+        if (batch._count == batch._items.Length)
+        {
+            Array.Resize(ref batch._items, batch._items.Length * 2);
+        }
+        batch._items[batch._count++] = target;
+    }
+
+    /// <summary>Makes this batch the active one on the current thread.</summary>
+    public void Begin()
+    {
+        _previous = t_active;
+        t_active = this;
+    }
+
+    /// <summary>Flushes everything enlisted since <see cref="Begin"/> and restores the previous batch.</summary>
+    public void End()
+    {
+        t_active = _previous;
+        _previous = null;
+        var n = _count;
+        _count = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var item = _items[i];
+            _items[i] = null!;
+            item.Flush();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+namespace Nats.Core.Subjects;
+
+/// <summary>
+/// Interest in a subject, optionally as a member of a queue group, held by one
+/// <see cref="IMessageSink"/>. Subscriptions live in an account's <see cref="Sublist"/>;
+/// client connections, routes, plugins and internal services all subscribe the same way.
+/// </summary>
+public sealed class Subscription
+{
+    private string? _subjectString;
+    private string? _queueString;
+    private long _delivered;
+    private volatile bool _closed;
+
+    /// <summary>Creates a subscription.</summary>
+    /// <param name="subject">The subject as UTF-8 bytes, possibly with <c>*</c> and <c>&gt;</c> wildcards.</param>
+    /// <param name="queue">The queue group name, or null for a plain subscription.</param>
+    /// <param name="sink">Where matching messages are delivered.</param>
+    /// <param name="sid">The subscription id the owner uses on the wire (a client's SUB sid); empty for internal ones.</param>
+    public Subscription(byte[] subject, byte[]? queue, IMessageSink sink, byte[]? sid = null)
+    {
+        Subject = subject;
+        Queue = queue is { Length: > 0 } ? queue : null;
+        Sink = sink;
+        Sid = sid ?? [];
+    }
+
+    /// <summary>The subject as UTF-8 bytes.</summary>
+    public byte[] Subject { get; }
+
+    /// <summary>The queue group, or null.</summary>
+    public byte[]? Queue { get; }
+
+    /// <summary>The wire subscription id (a client's sid); empty for internal subscriptions.</summary>
+    public byte[] Sid { get; }
+
+    /// <summary>The receiver of matched messages.</summary>
+    public IMessageSink Sink { get; }
+
+    /// <summary>
+    /// How many members of the queue group this subscription stands for. A route or another
+    /// link represents all remote members of a group with one subscription and a weight.
+    /// </summary>
+    public int QueueWeight { get; set; } = 1;
+
+    /// <summary>Auto-unsubscribe limit (UNSUB with max): 0 means unlimited.</summary>
+    public long MaxMessages { get; set; }
+
+    /// <summary>Messages delivered so far (counted only when <see cref="MaxMessages"/> is set, or by sinks that track it).</summary>
+    public long Delivered => Volatile.Read(ref _delivered);
+
+    /// <summary>True once the subscription was removed; in-flight deliveries must drop messages for it.</summary>
+    public bool IsClosed => _closed;
+
+    /// <summary>Free slot for the owner (for example the owning connection's bookkeeping).</summary>
+    public object? Owner { get; set; }
+
+    /// <summary>The subject as a string (allocated once, on first use; for monitoring and logs, never the hot path).</summary>
+    public string SubjectString => _subjectString ??= System.Text.Encoding.UTF8.GetString(Subject);
+
+    /// <summary>The queue group as a string, or null.</summary>
+    public string? QueueString => Queue is null ? null : _queueString ??= System.Text.Encoding.UTF8.GetString(Queue);
+
+    /// <summary>Counts one delivery and returns the new total.</summary>
+    public long IncrementDelivered() => Interlocked.Increment(ref _delivered);
+
+    /// <summary>Marks the subscription closed.</summary>
+    public void MarkClosed() => _closed = true;
+
+    /// <inheritdoc />
+    public override string ToString() => Queue is null ? SubjectString : $"{SubjectString} [{QueueString}]";
+}

@@ -1,0 +1,6 @@
+namespace Nats.Host;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}
