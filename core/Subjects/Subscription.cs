@@ -40,6 +40,8 @@ public sealed class Subscription
     /// <summary>
     /// How many members of the queue group this subscription stands for. A route or another
     /// link represents all remote members of a group with one subscription and a weight.
+    /// Once the subscription is in a sublist, change it with <see cref="Sublist.UpdateQueueWeight"/>
+    /// so that cached match results follow.
     /// </summary>
     public int QueueWeight { get; set; } = 1;
 
