@@ -1,0 +1,75 @@
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Accounts;
+
+/// <summary>
+/// An isolated subject namespace: its own <see cref="Sublist"/>, users, and the streams and
+/// services it exports to and imports from other accounts.
+/// </summary>
+public sealed class Account
+{
+    private long _inMessages;
+    private long _inBytes;
+    private long _outMessages;
+    private long _outBytes;
+    private int _connections;
+
+    /// <summary>Creates an empty account.</summary>
+    public Account(string name, bool enableSublistCache = true)
+    {
+        Name = name;
+        Sublist = new Sublist(enableSublistCache);
+    }
+
+    /// <summary>The account name (<c>$G</c> for the global account, <c>$SYS</c> for the system account).</summary>
+    public string Name { get; }
+
+    /// <summary>The account's subscriptions.</summary>
+    public Sublist Sublist { get; }
+
+    /// <summary>True for the system account.</summary>
+    public bool IsSystem { get; internal set; }
+
+    /// <summary>Exports this account offers, as configured.</summary>
+    public IReadOnlyList<AccountExport> Exports { get; internal set; } = [];
+
+    /// <summary>Service imports: local subject → the exporting account's service.</summary>
+    internal IReadOnlyList<ServiceImport> ServiceImports { get; set; } = [];
+
+    /// <summary>Stream imports this account takes from others.</summary>
+    internal IReadOnlyList<StreamImport> StreamImports { get; set; } = [];
+
+    /// <summary>Client connections bound to the account.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connections);
+
+    /// <summary>Messages published into the account.</summary>
+    public long InMessages => Interlocked.Read(ref _inMessages);
+
+    /// <summary>Payload bytes published into the account.</summary>
+    public long InBytes => Interlocked.Read(ref _inBytes);
+
+    /// <summary>Messages delivered out of the account.</summary>
+    public long OutMessages => Interlocked.Read(ref _outMessages);
+
+    /// <summary>Payload bytes delivered out of the account.</summary>
+    public long OutBytes => Interlocked.Read(ref _outBytes);
+
+    internal void AddConnection() => Interlocked.Increment(ref _connections);
+
+    internal void RemoveConnection() => Interlocked.Decrement(ref _connections);
+
+    internal void CountIn(long messages, long bytes)
+    {
+        Interlocked.Add(ref _inMessages, messages);
+        Interlocked.Add(ref _inBytes, bytes);
+    }
+
+    internal void CountOut(long messages, long bytes)
+    {
+        Interlocked.Add(ref _outMessages, messages);
+        Interlocked.Add(ref _outBytes, bytes);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Name;
+}

@@ -1,0 +1,140 @@
+using Nats.Core.Config;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Accounts;
+
+/// <summary>
+/// The server's accounts: the global account (<c>$G</c>), the system account, and those
+/// declared in configuration, with their imports wired into the sublists.
+/// </summary>
+public sealed class AccountRegistry
+{
+    /// <summary>Name of the account that clients without one belong to.</summary>
+    public const string GlobalAccountName = "$G";
+
+    private readonly Dictionary<string, Account> _accounts;
+    private readonly List<ServiceImport> _serviceImports = [];
+
+    private AccountRegistry(Dictionary<string, Account> accounts, Account global, Account? system)
+    {
+        _accounts = accounts;
+        Global = global;
+        System = system;
+    }
+
+    /// <summary>The global account.</summary>
+    public Account Global { get; }
+
+    /// <summary>The system account, unless disabled.</summary>
+    public Account? System { get; }
+
+    /// <summary>All accounts.</summary>
+    public IReadOnlyCollection<Account> All => _accounts.Values;
+
+    /// <summary>Finds an account by name.</summary>
+    public Account? Find(string name) => _accounts.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Builds the accounts from configuration, checking every import against the exports
+    /// it names. Throws <see cref="ConfigurationException"/> naming the bad import.
+    /// </summary>
+    public static AccountRegistry Build(AuthOptions auth, bool sublistCache)
+    {
+        var accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
+        foreach (var config in auth.Accounts)
+        {
+            if (!accounts.TryAdd(config.Name, new Account(config.Name, sublistCache)))
+            {
+                throw new ConfigurationException($"duplicate account \"{config.Name}\"");
+            }
+        }
+        if (!accounts.TryGetValue(GlobalAccountName, out var global))
+        {
+            global = new Account(GlobalAccountName, sublistCache);
+            accounts.Add(GlobalAccountName, global);
+        }
+        Account? system = null;
+        if (!auth.NoSystemAccount)
+        {
+            if (!accounts.TryGetValue(auth.SystemAccount, out system))
+            {
+                system = new Account(auth.SystemAccount, sublistCache);
+                accounts.Add(auth.SystemAccount, system);
+            }
+            system.IsSystem = true;
+        }
+
+        var registry = new AccountRegistry(accounts, global, system);
+        foreach (var config in auth.Accounts)
+        {
+            accounts[config.Name].Exports = config.Exports
+                .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))
+                .ToArray();
+        }
+        foreach (var config in auth.Accounts)
+        {
+            registry.WireImports(accounts[config.Name], config.Imports);
+        }
+        CheckUserAccounts(auth, accounts);
+        return registry;
+    }
+
+    /// <summary>Drops expired service-import reply mappings (called periodically).</summary>
+    public void PruneExpiredReplies(DateTime now)
+    {
+        foreach (var import in _serviceImports)
+        {
+            import.PruneExpired(now);
+        }
+    }
+
+    private void WireImports(Account importer, IEnumerable<ImportConfig> imports)
+    {
+        var streams = new List<StreamImport>();
+        var services = new List<ServiceImport>();
+        foreach (var import in imports)
+        {
+            var exporter = Find(import.Account)
+                ?? throw new ConfigurationException($"account \"{importer.Name}\" imports from unknown account \"{import.Account}\"");
+            var export = exporter.Exports.FirstOrDefault(e => e.Kind == import.Kind && e.Permits(importer.Name, import.Subject))
+                ?? throw new ConfigurationException($"account \"{importer.Name}\": {import.Kind.ToString().ToLowerInvariant()} import of \"{import.Subject}\" is not exported by account \"{import.Account}\" to it");
+            if (import.Kind == ExportKind.Stream)
+            {
+                var transform = import.Prefix is not null ? SubjectTransform.Prefix(import.Subject, import.Prefix)
+                    : import.To is not null && import.To != import.Subject ? SubjectTransform.Create(import.Subject, import.To)
+                    : null;
+                var stream = new StreamImport(importer, exporter, import.Subject, transform);
+                exporter.Sublist.Insert(stream.Subscription);
+                streams.Add(stream);
+            }
+            else
+            {
+                var service = new ServiceImport(importer, exporter, import.To ?? import.Subject, import.Subject, export.ResponseType, TimeSpan.FromMinutes(2));
+                importer.Sublist.Insert(service.RequestSubscription);
+                exporter.Sublist.Insert(service.ResponseSubscription);
+                services.Add(service);
+                _serviceImports.Add(service);
+            }
+        }
+        importer.StreamImports = streams;
+        importer.ServiceImports = services;
+    }
+
+    private static void CheckUserAccounts(AuthOptions auth, Dictionary<string, Account> accounts)
+    {
+        foreach (var name in auth.Users.Select(u => u.Account).Concat(auth.NKeys.Select(n => n.Account)))
+        {
+            if (name is not null && !accounts.ContainsKey(name))
+            {
+                throw new ConfigurationException($"user refers to unknown account \"{name}\"");
+            }
+        }
+    }
+
+    private static ServiceResponseType ParseResponseType(string value) => value.ToLowerInvariant() switch
+    {
+        "stream" => ServiceResponseType.Stream,
+        "chunked" => ServiceResponseType.Chunked,
+        _ => ServiceResponseType.Singleton,
+    };
+}

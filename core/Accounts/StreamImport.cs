@@ -1,0 +1,52 @@
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Accounts;
+
+/// <summary>
+/// A stream import: messages published in the exporting account on the exported subject
+/// are delivered into the importing account (under a mapped subject when configured).
+/// It sits in the exporter's sublist as an ordinary subscription.
+/// </summary>
+internal sealed class StreamImport : ILocalOnlySink
+{
+    // Imports can chain (A exports to B, B to C); a cycle must not recurse forever.
+    private const int MaxImportDepth = 8;
+
+    private readonly SublistMatchCache _cache;
+
+    public StreamImport(Account importer, Account exporter, string subject, SubjectTransform? transform)
+    {
+        Importer = importer;
+        Exporter = exporter;
+        Subject = subject;
+        Transform = transform;
+        Subscription = new Subscription(System.Text.Encoding.UTF8.GetBytes(subject), null, this);
+        _cache = new SublistMatchCache(importer.Sublist);
+    }
+
+    public Account Importer { get; }
+    public Account Exporter { get; }
+    public string Subject { get; }
+    public SubjectTransform? Transform { get; }
+    public Subscription Subscription { get; }
+
+    public void Deliver(Subscription subscription, in MessageView message)
+    {
+        if (MessageRouter.Depth > MaxImportDepth)
+        {
+            return;
+        }
+        var subject = Transform is null ? message.Subject : Transform.Apply(message.Subject);
+        SublistResult result;
+        lock (_cache)
+        {
+            result = _cache.Match(subject);
+        }
+        if (result.IsEmpty)
+        {
+            return;
+        }
+        var mapped = new MessageView(subject, message.Reply, message.Headers, message.Payload);
+        MessageRouter.Deliver(Importer, result, mapped, new PublishOrigin());
+    }
+}

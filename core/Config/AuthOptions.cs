@@ -1,0 +1,170 @@
+namespace Nats.Core.Config;
+
+/// <summary>Authentication, users and accounts (<c>authorization {}</c>, <c>accounts {}</c>, CLI auth flags).</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Shared token (<c>authorization { token }</c>, <c>--auth</c>); may be a bcrypt hash.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Single user (<c>authorization { user, password }</c>, <c>--user</c>).</summary>
+    public string? Username { get; set; }
+
+    /// <summary>Single user's password (plain or bcrypt).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Permissions of the single user / token connections (<c>authorization { permissions }</c>).</summary>
+    public PermissionsConfig? DefaultPermissions { get; set; }
+
+    /// <summary>Users with passwords, from <c>authorization { users }</c> and every account's <c>users</c>.</summary>
+    public List<UserConfig> Users { get; set; } = [];
+
+    /// <summary>Users identified by an nkey.</summary>
+    public List<NKeyUserConfig> NKeys { get; set; } = [];
+
+    /// <summary><c>authorization { timeout }</c>.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>no_auth_user</c>: the user a client without credentials becomes.</summary>
+    public string? NoAuthUser { get; set; }
+
+    /// <summary>Accounts declared in <c>accounts {}</c>.</summary>
+    public List<AccountConfig> Accounts { get; set; } = [];
+
+    /// <summary><c>system_account</c>; nats-server's default is <c>$SYS</c>.</summary>
+    public string SystemAccount { get; set; } = "$SYS";
+
+    /// <summary><c>no_system_account</c>.</summary>
+    public bool NoSystemAccount { get; set; }
+
+    /// <summary>True when any scheme requires clients to authenticate.</summary>
+    public bool IsAuthRequired => Token is not null || Username is not null || Users.Count > 0 || NKeys.Count > 0;
+}
+
+/// <summary>A user with a password.</summary>
+public sealed class UserConfig
+{
+    /// <summary>User name.</summary>
+    public required string Username { get; set; }
+
+    /// <summary>Plain or bcrypt (<c>$2a$…</c>) password.</summary>
+    public string Password { get; set; } = "";
+
+    /// <summary>Account the user belongs to; null for the global account.</summary>
+    public string? Account { get; set; }
+
+    /// <summary>Permissions, or null for none.</summary>
+    public PermissionsConfig? Permissions { get; set; }
+
+    /// <summary><c>allowed_connection_types</c> (STANDARD, WEBSOCKET, MQTT, LEAFNODE…); empty allows all.</summary>
+    public List<string> AllowedConnectionTypes { get; set; } = [];
+}
+
+/// <summary>A user identified by a public nkey (<c>U…</c>).</summary>
+public sealed class NKeyUserConfig
+{
+    /// <summary>The user's public nkey.</summary>
+    public required string PublicKey { get; set; }
+
+    /// <summary>Account the user belongs to; null for the global account.</summary>
+    public string? Account { get; set; }
+
+    /// <summary>Permissions, or null for none.</summary>
+    public PermissionsConfig? Permissions { get; set; }
+
+    /// <summary><c>allowed_connection_types</c>.</summary>
+    public List<string> AllowedConnectionTypes { get; set; } = [];
+}
+
+/// <summary>Publish/subscribe permissions as configured.</summary>
+public sealed class PermissionsConfig
+{
+    /// <summary>Publish allow/deny.</summary>
+    public SubjectPermissionConfig? Publish { get; set; }
+
+    /// <summary>Subscribe allow/deny (entries may be <c>"subject queue"</c>).</summary>
+    public SubjectPermissionConfig? Subscribe { get; set; }
+
+    /// <summary><c>allow_responses</c>: may publish to reply subjects of requests received.</summary>
+    public ResponsePermissionConfig? Responses { get; set; }
+}
+
+/// <summary>An allow list and a deny list of subjects.</summary>
+public sealed class SubjectPermissionConfig
+{
+    /// <summary>Allowed subjects; null means everything not denied.</summary>
+    public List<string>? Allow { get; set; }
+
+    /// <summary>Denied subjects.</summary>
+    public List<string>? Deny { get; set; }
+}
+
+/// <summary><c>allow_responses</c>: how many replies and for how long.</summary>
+public sealed class ResponsePermissionConfig
+{
+    /// <summary>Replies allowed per request (<c>max</c>); default 1.</summary>
+    public int MaxMessages { get; set; } = 1;
+
+    /// <summary>How long the permission lasts (<c>expires</c>); default 2 minutes.</summary>
+    public TimeSpan Expires { get; set; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>An account from <c>accounts {}</c>.</summary>
+public sealed class AccountConfig
+{
+    /// <summary>Account name.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>Streams and services this account offers.</summary>
+    public List<ExportConfig> Exports { get; set; } = [];
+
+    /// <summary>Streams and services this account takes from others.</summary>
+    public List<ImportConfig> Imports { get; set; } = [];
+
+    /// <summary>Default permissions of the account's users (<c>default_permissions</c>).</summary>
+    public PermissionsConfig? DefaultPermissions { get; set; }
+}
+
+/// <summary>What an export offers.</summary>
+public enum ExportKind
+{
+    /// <summary>Messages flow to importers.</summary>
+    Stream,
+
+    /// <summary>Importers send requests; replies flow back.</summary>
+    Service,
+}
+
+/// <summary>An export of a stream or service.</summary>
+public sealed class ExportConfig
+{
+    /// <summary>Stream or service.</summary>
+    public ExportKind Kind { get; set; }
+
+    /// <summary>Subject (may hold wildcards).</summary>
+    public required string Subject { get; set; }
+
+    /// <summary>Accounts allowed to import; empty means public.</summary>
+    public List<string> Accounts { get; set; } = [];
+
+    /// <summary>Service response type: Singleton, Stream or Chunked.</summary>
+    public string ResponseType { get; set; } = "Singleton";
+}
+
+/// <summary>An import of another account's stream or service.</summary>
+public sealed class ImportConfig
+{
+    /// <summary>Stream or service.</summary>
+    public ExportKind Kind { get; set; }
+
+    /// <summary>The exporting account.</summary>
+    public required string Account { get; set; }
+
+    /// <summary>The subject in the exporting account.</summary>
+    public required string Subject { get; set; }
+
+    /// <summary>Local subject (<c>to</c>, or <c>to</c> built from a stream import's <c>prefix</c>); null keeps the subject.</summary>
+    public string? To { get; set; }
+
+    /// <summary>Stream import prefix (<c>prefix</c>).</summary>
+    public string? Prefix { get; set; }
+}

@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Accounts;
+using Nats.Core.Plugins;
+using Nats.Core.Protocol;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Connections;
+
+public sealed partial class ClientConnection
+{
+    private volatile bool _connectReceived;
+    private string? _nonce;
+
+    /// <summary>True once CONNECT was accepted.</summary>
+    public bool IsConnected => _connectReceived;
+
+    /// <summary>
+    /// Operations other than CONNECT are allowed first only when no authentication is
+    /// required, or when a no_auth_user stands in for a client that sends no credentials.
+    /// </summary>
+    private bool AllowedBeforeConnect()
+    {
+        if (!_server.Auth.IsAuthRequired)
+        {
+            return true;
+        }
+        if (_server.Auth.HasNoAuthUser && !_hasPendingConnect)
+        {
+            StartAuthentication(ConnectOptions.Default);
+            return !_hasPendingConnect && !IsClosed;
+        }
+        Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+        return false;
+    }
+
+    private void ProcessConnect(ReadOnlySpan<byte> json)
+    {
+        var options = ConnectOptions.Parse(json);
+        if (options is null)
+        {
+            // Invalid JSON: nats-server closes without an -ERR.
+            Close(ClosedReason.ProtocolViolation);
+            return;
+        }
+        if (options.Account is not null || options.NewAccount)
+        {
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            return;
+        }
+        StartAuthentication(options);
+    }
+
+    private void StartAuthentication(ConnectOptions options)
+    {
+        Options = options;
+        _connectReceived = true;
+        _headersEnabled = options.Headers && !_server.Options.NoHeaderSupport;
+        var context = new ConnectContext
+        {
+            Connect = options,
+            Nonce = _nonce,
+            Kind = Kind,
+            RemoteEndPoint = RemoteEndPoint,
+            PeerCertificate = Tls?.PeerCertificate,
+        };
+        var pending = _server.Auth.AuthenticateAsync(context, _server.ShutdownToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            CompleteConnect(pending.Result);
+            return;
+        }
+        _pendingConnect = AwaitAuthenticationAsync(pending);
+        _hasPendingConnect = true;
+    }
+
+    private async ValueTask AwaitAuthenticationAsync(ValueTask<AuthResult> pending)
+    {
+        AuthResult result;
+        try
+        {
+            result = await pending.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            result = AuthResult.Deny(ex.Message);
+        }
+        CompleteConnect(result);
+    }
+
+    private void CompleteConnect(AuthResult result)
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+        if (result.Decision != AuthDecision.Accepted)
+        {
+            Log.LogError("{Connection} - authentication error{Detail}", this, result.Reason is null ? "" : ": " + result.Reason);
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            return;
+        }
+        var account = result.Account is null ? _server.Accounts.Global : _server.Accounts.Find(result.Account);
+        if (account is null)
+        {
+            Close(ClosedReason.MissingAccount, ProtocolErrors.AuthorizationViolation);
+            return;
+        }
+        BindAccount(account);
+        User = result.User;
+        _permissions = ClientPermissions.Create(result.Permissions);
+        _publishPermissionCache = null;
+        _expires = result.Expires;
+
+        var options = Options;
+        if (options.Protocol is < 0 or > 1)
+        {
+            Close(ClosedReason.BadClientProtocolVersion, ProtocolErrors.InvalidClientProtocol);
+            return;
+        }
+        if (options.NoResponders && !_headersEnabled)
+        {
+            Close(ClosedReason.NoRespondersRequiresHeaders, ProtocolErrors.NoRespondersRequiresHeaders);
+            return;
+        }
+        if (options.Verbose)
+        {
+            Send("+OK\r\n"u8);
+        }
+    }
+
+    private void BindAccount(Account account)
+    {
+        if (ReferenceEquals(account, Account) && _accountBound)
+        {
+            return;
+        }
+        if (_accountBound)
+        {
+            // A second CONNECT moving to another account: its subscriptions stay behind.
+            RemoveAllSubscriptions();
+            Account.RemoveConnection();
+        }
+        Account = account;
+        _matchCache = new SublistMatchCache(account.Sublist);
+        _accountBound = true;
+        account.AddConnection();
+    }
+
+    private bool _accountBound;
+}

@@ -1,0 +1,244 @@
+using System.Text;
+using Nats.Core.Accounts;
+using Nats.Core.Protocol;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Connections;
+
+public sealed partial class ClientConnection
+{
+    private SublistMatchCache _matchCache;
+    private PermissionCache? _publishPermissionCache;
+    private ClientPermissions? _permissions;
+    private bool _headersEnabled;
+
+    private void Execute(ref ClientCommand command)
+    {
+        if (command.Op != ClientOp.Connect && !_connectReceived && !AllowedBeforeConnect())
+        {
+            return;
+        }
+        switch (command.Op)
+        {
+            case ClientOp.Pub:
+            case ClientOp.HPub:
+                Publish(ref command);
+                break;
+            case ClientOp.Sub:
+                Subscribe(command.Subject, command.Queue, command.Sid);
+                break;
+            case ClientOp.Unsub:
+                Unsubscribe(command.Sid, command.MaxMessages);
+                break;
+            case ClientOp.Ping:
+                Send("PONG\r\n"u8);
+                break;
+            case ClientOp.Pong:
+                OnPong();
+                break;
+            case ClientOp.Connect:
+                ProcessConnect(command.Argument);
+                break;
+            case ClientOp.Err:
+                // A client's -ERR: nats-server logs it and closes.
+                Close(ClosedReason.ParseError);
+                break;
+            case ClientOp.Info:
+            case ClientOp.Ok:
+                break;
+        }
+    }
+
+    private void Publish(ref ClientCommand command)
+    {
+        if (command.Op == ClientOp.HPub && !_headersEnabled)
+        {
+            // Headers were not negotiated in CONNECT: nats-server drops the connection.
+            Close(ClosedReason.MsgHeaderViolation);
+            return;
+        }
+        var subject = command.Subject;
+        if (Options.Pedantic && !SubjectValidator.IsValidLiteralSubject(subject))
+        {
+            SendError(ProtocolErrors.InvalidPublishSubject);
+        }
+        if (_permissions is { } permissions && !IsPublishAllowed(permissions, subject))
+        {
+            SendError(ProtocolErrors.PublishViolation(subject));
+            return;
+        }
+        if (Options.Verbose)
+        {
+            Send("+OK\r\n"u8);
+        }
+
+        var account = Account;
+        var result = _matchCache.Match(subject);
+        var message = new MessageView(subject, command.Reply, command.Headers, command.Payload);
+        var delivered = result.IsEmpty
+            ? false
+            : MessageRouter.Deliver(account, result, message, new PublishOrigin { Publisher = this, Echo = Options.Echo });
+        if (!delivered && !command.Reply.IsEmpty && Options.NoResponders)
+        {
+            SendNoResponders(subject, command.Reply);
+        }
+    }
+
+    private bool IsPublishAllowed(ClientPermissions permissions, ReadOnlySpan<byte> subject)
+    {
+        if (permissions.Publish is null)
+        {
+            return true;
+        }
+        var cache = _publishPermissionCache ??= new PermissionCache();
+        if (!cache.TryGet(subject, out var allowed))
+        {
+            allowed = permissions.CanPublish(subject);
+            if (allowed || permissions.Responses is null)
+            {
+                cache.Add(subject, allowed);
+            }
+        }
+        return allowed || IsResponseAllowed(subject);
+    }
+
+    /// <summary>
+    /// nats-server's no-responders status: a 503 HMSG on the requester's own reply
+    /// subscription, sent only when it asked for no_responders (which requires headers).
+    /// </summary>
+    private void SendNoResponders(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply)
+    {
+        Subscription? target = null;
+        foreach (var sub in Account.Sublist.Match(reply).Subscriptions)
+        {
+            if (ReferenceEquals(sub.Sink, this))
+            {
+                target = sub;
+                break;
+            }
+        }
+        if (target is null)
+        {
+            return;
+        }
+        var headerLength = 32 + subject.Length;
+        var text = $"HMSG {Encoding.UTF8.GetString(reply)} {Encoding.UTF8.GetString(target.Sid)} {headerLength} {headerLength}\r\nNATS/1.0 503\r\nNats-Subject: {Encoding.UTF8.GetString(subject)}\r\n\r\n\r\n";
+        Send(Encoding.UTF8.GetBytes(text));
+    }
+
+    private void Subscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid)
+    {
+        if (!SubjectValidator.IsValidSubject(subject))
+        {
+            SendError(ProtocolErrors.InvalidSubject);
+            return;
+        }
+        if (_permissions is { } permissions && !permissions.CanSubscribe(subject, queue))
+        {
+            SendError(ProtocolErrors.SubscribeViolation(Encoding.UTF8.GetString(subject), queue.IsEmpty ? null : Encoding.UTF8.GetString(queue)));
+            return;
+        }
+        var options = _server.Options;
+        if (options.MaxSubscriptionTokens > 0 && SubjectTokens.Count(subject) > options.MaxSubscriptionTokens)
+        {
+            SendError(ProtocolErrors.MaxSubscriptionTokens);
+            return;
+        }
+
+        var sidKey = Encoding.UTF8.GetString(sid);
+        Subscription subscription;
+        lock (_subscriptions)
+        {
+            if (_subscriptions.ContainsKey(sidKey))
+            {
+                // nats-server keeps the existing subscription for a reused sid.
+                if (Options.Verbose)
+                {
+                    Send("+OK\r\n"u8);
+                }
+                return;
+            }
+            if (options.MaxSubscriptions > 0 && _subscriptions.Count >= options.MaxSubscriptions)
+            {
+                SendError(ProtocolErrors.MaxSubscriptions);
+                return;
+            }
+            subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this, sid.ToArray()) { Owner = this };
+            _subscriptions.Add(sidKey, subscription);
+        }
+        Account.Sublist.Insert(subscription);
+        if (_permissions is { } p && p.NeedsDeliveryFilter(subject, !queue.IsEmpty))
+        {
+            _deliveryFilterEnabled = true;
+        }
+        _server.OnSubscriptionAdded(Account, subscription);
+        if (Options.Verbose)
+        {
+            Send("+OK\r\n"u8);
+        }
+    }
+
+    private void Unsubscribe(ReadOnlySpan<byte> sid, long max)
+    {
+        Subscription? subscription;
+        lock (_subscriptions)
+        {
+            _subscriptions.TryGetValue(Encoding.UTF8.GetString(sid), out subscription);
+        }
+        if (subscription is not null)
+        {
+            if (max > 0 && subscription.Delivered < max)
+            {
+                subscription.MaxMessages = max;
+            }
+            else
+            {
+                RemoveSubscription(subscription);
+            }
+        }
+        if (Options.Verbose)
+        {
+            Send("+OK\r\n"u8);
+        }
+    }
+
+    /// <summary>Removes one subscription everywhere; safe from any thread, idempotent.</summary>
+    internal void RemoveSubscription(Subscription subscription)
+    {
+        lock (_subscriptions)
+        {
+            var key = Encoding.UTF8.GetString(subscription.Sid);
+            if (!_subscriptions.TryGetValue(key, out var current) || !ReferenceEquals(current, subscription))
+            {
+                return;
+            }
+            _subscriptions.Remove(key);
+        }
+        subscription.MarkClosed();
+        Account.Sublist.Remove(subscription);
+        _server.OnSubscriptionRemoved(Account, subscription);
+    }
+
+    /// <summary>The subjects subscribed when the connection closed (for closed-connection monitoring).</summary>
+    internal IReadOnlyList<string> ClosedSubjects { get; private set; } = [];
+
+    private void RemoveAllSubscriptions()
+    {
+        Subscription[] all;
+        lock (_subscriptions)
+        {
+            all = [.. _subscriptions.Values];
+            _subscriptions.Clear();
+        }
+        if (all.Length > 0)
+        {
+            ClosedSubjects = [.. all.Select(s => s.SubjectString)];
+        }
+        foreach (var subscription in all)
+        {
+            subscription.MarkClosed();
+            Account.Sublist.Remove(subscription);
+            _server.OnSubscriptionRemoved(Account, subscription);
+        }
+    }
+}

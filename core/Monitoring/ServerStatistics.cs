@@ -1,0 +1,49 @@
+namespace Nats.Core.Monitoring;
+
+/// <summary>Server-wide message counters (what <c>/varz</c> reports).</summary>
+public sealed class ServerStatistics
+{
+    private long _inMessages;
+    private long _inBytes;
+    private long _closedOutMessages;
+    private long _closedOutBytes;
+    private long _slowConsumers;
+    private long _totalConnections;
+
+    /// <summary>Messages received from clients and links.</summary>
+    public long InMessages => Interlocked.Read(ref _inMessages);
+
+    /// <summary>Payload bytes received.</summary>
+    public long InBytes => Interlocked.Read(ref _inBytes);
+
+    /// <summary>
+    /// Messages sent by connections that have closed. Live connections count their own
+    /// deliveries (no shared counter on the hot path); totals add the two.
+    /// </summary>
+    public long ClosedOutMessages => Interlocked.Read(ref _closedOutMessages);
+
+    /// <summary>Payload bytes sent by connections that have closed.</summary>
+    public long ClosedOutBytes => Interlocked.Read(ref _closedOutBytes);
+
+    /// <summary>Connections closed as slow consumers.</summary>
+    public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
+
+    /// <summary>Client connections accepted since start.</summary>
+    public long TotalConnections => Interlocked.Read(ref _totalConnections);
+
+    internal void CountIn(long messages, long bytes)
+    {
+        Interlocked.Add(ref _inMessages, messages);
+        Interlocked.Add(ref _inBytes, bytes);
+    }
+
+    internal void AddClosedConnectionTotals(long messages, long bytes)
+    {
+        Interlocked.Add(ref _closedOutMessages, messages);
+        Interlocked.Add(ref _closedOutBytes, bytes);
+    }
+
+    internal void CountSlowConsumer() => Interlocked.Increment(ref _slowConsumers);
+
+    internal void CountConnection() => Interlocked.Increment(ref _totalConnections);
+}

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Nats.Core.Accounts;
+using Nats.Core.Config;
+using Nats.Core.Connections;
+using Nats.Core.Monitoring;
+using Nats.Core.Plugins;
+using Nats.Core.Protocol;
+using Nats.Core.Security;
+using Nats.Core.Subjects;
+
+namespace Nats.Core;
+
+/// <summary>
+/// A NATS server. Construct it with options, then <see cref="StartAsync"/>; this is the whole
+/// of embedding it in a .NET process. The stock host executable does the same plus CLI,
+/// config files, plugin discovery and signals.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var server = new NatsServer(new ServerOptions { Port = 4222 });
+/// await server.StartAsync();
+/// // clients connect to server.ClientUrl
+/// </code>
+/// </example>
+public sealed partial class NatsServer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
+    private readonly List<IAuthenticator> _pluginAuthenticators = [];
+    private readonly List<IInterestObserver> _interestObservers = [];
+    private readonly BcryptWorker _bcrypt = new();
+    private volatile ServerOptions _options;
+    private volatile ServerInfo _info = null!;
+    private volatile AuthService _auth = null!;
+    private int _state; // 0 new, 1 running, 2 stopping, 3 stopped
+
+    /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
+    public NatsServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        _options = options;
+        LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        Logger = LoggerFactory.CreateLogger("Nats.Server");
+        ClientLogger = LoggerFactory.CreateLogger("Nats.Client");
+        ServerId = NKeyPair.Create(NKeyPrefix.Server).PublicKey;
+        Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
+        Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
+    }
+
+    /// <summary>The server id: a fresh server nkey public key, as nats-server uses.</summary>
+    public string ServerId { get; }
+
+    /// <summary>The server name (<c>server_name</c>, defaulting to the id).</summary>
+    public string Name { get; }
+
+    /// <summary>When the server started.</summary>
+    public DateTime StartTime { get; private set; }
+
+    /// <summary>The options in force (replaced as a whole by a reload).</summary>
+    public ServerOptions Options => _options;
+
+    /// <summary>The accounts.</summary>
+    public AccountRegistry Accounts { get; }
+
+    /// <summary>The authenticator chain in force.</summary>
+    public AuthService Auth => _auth;
+
+    /// <summary>Server-wide message counters.</summary>
+    public ServerStatistics Statistics { get; } = new();
+
+    /// <summary>The INFO snapshot clients receive.</summary>
+    public ServerInfo Info => _info;
+
+    /// <summary>The logger factory everything logs through.</summary>
+    public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Fires when the server begins shutting down.</summary>
+    public CancellationToken ShutdownToken => _shutdown.Token;
+
+    /// <summary>Open client connections.</summary>
+    public ICollection<ClientConnection> Clients => _clients.Values;
+
+    /// <summary>True between a successful start and the beginning of shutdown.</summary>
+    public bool IsRunning => Volatile.Read(ref _state) == 1;
+
+    internal ILogger Logger { get; }
+
+    internal ILogger ClientLogger { get; }
+
+    /// <summary>
+    /// Adds an authenticator to the chain (after the built-in schemes). Call before
+    /// <see cref="StartAsync"/>; plugins do this from their Configure step.
+    /// </summary>
+    public void AddAuthenticator(IAuthenticator authenticator)
+    {
+        EnsureNotStarted();
+        _pluginAuthenticators.Add(authenticator);
+    }
+
+    /// <summary>Registers an observer of local interest changes (routes, link plugins).</summary>
+    public void AddInterestObserver(IInterestObserver observer)
+    {
+        lock (_interestObservers)
+        {
+            _interestObservers.Add(observer);
+        }
+    }
+
+    /// <summary>Starts listening. Completes when clients can connect.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
+        {
+            throw new InvalidOperationException("The server was already started.");
+        }
+        StartTime = DateTime.UtcNow;
+        var options = _options;
+        _auth = new AuthService(options.Auth, _pluginAuthenticators, _bcrypt);
+        LogStartup(options);
+        StartClientListener(options);
+        _info = BuildInfo(options);
+        StartHeartbeat();
+        await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
+        Logger.LogInformation("Server is ready");
+    }
+
+    /// <summary>Completes when the server has shut down.</summary>
+    public Task WaitForShutdownAsync() => _stopped.Task;
+
+    /// <summary>Stops listening, closes every connection, and releases resources.</summary>
+    public async Task ShutdownAsync()
+    {
+        if (Interlocked.Exchange(ref _state, 2) >= 2)
+        {
+            await _stopped.Task.ConfigureAwait(false);
+            return;
+        }
+        Logger.LogInformation("Initiating Shutdown...");
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        StopClientListener();
+        StopHeartbeat();
+        foreach (var client in _clients.Values)
+        {
+            client.Close(ClosedReason.ServerShutdown);
+        }
+        await StopMonitoringAsync().ConfigureAwait(false);
+        _bcrypt.Dispose();
+        Volatile.Write(ref _state, 3);
+        Logger.LogInformation("Server Exiting..");
+        _stopped.TrySetResult();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _state) != 0)
+        {
+            await ShutdownAsync().ConfigureAwait(false);
+        }
+        _shutdown.Dispose();
+    }
+
+    internal void OnSubscriptionAdded(Account account, Subscription subscription)
+    {
+        foreach (var observer in InterestObservers())
+        {
+            observer.OnSubscriptionAdded(account, subscription);
+        }
+    }
+
+    internal void OnSubscriptionRemoved(Account account, Subscription subscription)
+    {
+        foreach (var observer in InterestObservers())
+        {
+            observer.OnSubscriptionRemoved(account, subscription);
+        }
+    }
+
+    private IInterestObserver[] InterestObservers()
+    {
+        lock (_interestObservers)
+        {
+            return _interestObservers.Count == 0 ? [] : [.. _interestObservers];
+        }
+    }
+
+    private ServerInfo BuildInfo(ServerOptions options) => new()
+    {
+        ServerId = ServerId,
+        ServerName = Name,
+        Version = ServerVersion.CompatibleNatsVersion,
+        Proto = ServerVersion.Protocol,
+        Host = options.Host,
+        Port = Port,
+        Headers = !options.NoHeaderSupport,
+        // With a no_auth_user, clients need not authenticate: nats-server says so in INFO.
+        AuthRequired = _auth.IsAuthRequired && !_auth.HasNoAuthUser,
+        MaxPayload = options.MaxPayload,
+        Cluster = options.Cluster.Name,
+    };
+
+    /// <summary>Replaces the INFO snapshot (cluster membership, lame duck…).</summary>
+    internal void UpdateInfo(Func<ServerInfo, ServerInfo> change)
+    {
+        _info = change(_info);
+    }
+
+    private void LogStartup(ServerOptions options)
+    {
+        Logger.LogInformation("Starting nats-server");
+        Logger.LogInformation("  Version:  {Version} (NATS {Compat} compatible, .NET {Runtime})", ServerVersion.Product, ServerVersion.CompatibleNatsVersion, Environment.Version);
+        Logger.LogInformation("  Name:     {Name}", Name);
+        Logger.LogInformation("  ID:       {Id}", ServerId);
+        if (options.ConfigFile is not null)
+        {
+            Logger.LogInformation("Using configuration file: {File}", options.ConfigFile);
+        }
+    }
+
+    private void EnsureNotStarted()
+    {
+        if (Volatile.Read(ref _state) != 0)
+        {
+            throw new InvalidOperationException("This must be done before the server starts.");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using Nats.Core.Config;
+using Nats.Core.Plugins;
+
+namespace Nats.Core.Security;
+
+/// <summary>
+/// Runs the authenticator chain for connections: built-in nkey, user/password and token
+/// schemes from configuration, then every plugin authenticator, in that order. The first
+/// authenticator that accepts or denies decides; when none recognises the credentials the
+/// connection is refused. A client with no credentials becomes the <c>no_auth_user</c>.
+/// </summary>
+public sealed class AuthService
+{
+    private readonly IAuthenticator[] _chain;
+    private readonly UserPasswordAuthenticator? _users;
+    private readonly NKeyAuthenticator? _nkeys;
+    private readonly string? _noAuthUser;
+    private readonly Func<UserConfig, PermissionsConfig?> _userPermissions;
+    private readonly Func<NKeyUserConfig, PermissionsConfig?> _nkeyPermissions;
+
+    /// <summary>Builds the chain from configuration and plugin authenticators.</summary>
+    public AuthService(AuthOptions options, IEnumerable<IAuthenticator> pluginAuthenticators, BcryptWorker passwords)
+    {
+        var accountDefaults = options.Accounts
+            .Where(a => a.DefaultPermissions is not null)
+            .ToDictionary(a => a.Name, a => a.DefaultPermissions, StringComparer.Ordinal);
+        _userPermissions = u => u.Permissions ?? DefaultPermissions(u.Account);
+        _nkeyPermissions = n => n.Permissions ?? DefaultPermissions(n.Account);
+        PermissionsConfig? DefaultPermissions(string? account) =>
+            account is not null && accountDefaults.TryGetValue(account, out var p) ? p : options.DefaultPermissions;
+
+        var chain = new List<IAuthenticator>();
+        if (options.NKeys.Count > 0)
+        {
+            _nkeys = new NKeyAuthenticator(options.NKeys, _nkeyPermissions);
+            chain.Add(_nkeys);
+        }
+        var users = new List<UserConfig>(options.Users);
+        if (options.Username is not null)
+        {
+            users.Add(new UserConfig { Username = options.Username, Password = options.Password ?? "", Permissions = options.DefaultPermissions });
+        }
+        if (users.Count > 0)
+        {
+            _users = new UserPasswordAuthenticator(users, passwords, _userPermissions);
+            chain.Add(_users);
+        }
+        if (options.Token is not null)
+        {
+            chain.Add(new TokenAuthenticator(options.Token, options.DefaultPermissions, passwords));
+        }
+        chain.AddRange(pluginAuthenticators);
+        _chain = [.. chain];
+        _noAuthUser = options.NoAuthUser;
+        Timeout = options.Timeout;
+        NeedsNonce = options.NKeys.Count > 0 || _chain.OfType<INonceRequired>().Any();
+    }
+
+    /// <summary>True when clients must authenticate.</summary>
+    public bool IsAuthRequired => _chain.Length > 0;
+
+    /// <summary>True when a <c>no_auth_user</c> is configured.</summary>
+    public bool HasNoAuthUser => _noAuthUser is not null;
+
+    /// <summary>True when INFO must carry a nonce for clients to sign.</summary>
+    public bool NeedsNonce { get; }
+
+    /// <summary>How long a client has to send CONNECT.</summary>
+    public TimeSpan Timeout { get; }
+
+    /// <summary>The names of the authenticators, in the order they are asked.</summary>
+    public IEnumerable<string> Names => _chain.Select(a => a.Name);
+
+    /// <summary>Decides whether a connection may proceed, and as whom.</summary>
+    public async ValueTask<AuthResult> AuthenticateAsync(ConnectContext context, CancellationToken cancellationToken)
+    {
+        if (!IsAuthRequired)
+        {
+            return AuthResult.Accept(null, null);
+        }
+        if (_noAuthUser is not null && context.HasNoCredentials)
+        {
+            return NoAuthUser(_noAuthUser);
+        }
+        foreach (var authenticator in _chain)
+        {
+            var result = await authenticator.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
+            if (result.Decision != AuthDecision.NotMine)
+            {
+                return result;
+            }
+        }
+        return AuthResult.Deny("no authenticator accepted the credentials");
+    }
+
+    private AuthResult NoAuthUser(string name)
+    {
+        if (_users?.Find(name) is { } user)
+        {
+            return AuthResult.Accept(user.Account, user.Username, _userPermissions(user));
+        }
+        if (_nkeys?.Find(name) is { } nkey)
+        {
+            return AuthResult.Accept(nkey.Account, nkey.PublicKey, _nkeyPermissions(nkey));
+        }
+        return AuthResult.Deny($"no_auth_user \"{name}\" is not a configured user");
+    }
+}
+
+/// <summary>
+/// Implemented by an authenticator whose clients sign the INFO nonce (as nkey and JWT users
+/// do), so that the server sends one.
+/// </summary>
+public interface INonceRequired
+{
+}
