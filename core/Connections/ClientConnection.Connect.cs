@@ -20,14 +20,14 @@ public sealed partial class ClientConnection
     /// </summary>
     private bool AllowedBeforeConnect()
     {
-        if (!_server.Auth.IsAuthRequired)
+        if (!Server.Auth.IsAuthRequired)
         {
             return true;
         }
-        if (_server.Auth.HasNoAuthUser && !_hasPendingConnect)
+        if (Server.Auth.HasNoAuthUser && !HasPendingOperation)
         {
             StartAuthentication(ConnectOptions.Default);
-            return !_hasPendingConnect && !IsClosed;
+            return !HasPendingOperation && !IsClosed;
         }
         Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
         return false;
@@ -54,7 +54,7 @@ public sealed partial class ClientConnection
     {
         Options = options;
         _connectReceived = true;
-        _headersEnabled = options.Headers && !_server.Options.NoHeaderSupport;
+        _headersEnabled = options.Headers && !Server.Options.NoHeaderSupport;
         var context = new ConnectContext
         {
             Connect = options,
@@ -63,14 +63,13 @@ public sealed partial class ClientConnection
             RemoteEndPoint = RemoteEndPoint,
             PeerCertificate = Tls?.PeerCertificate,
         };
-        var pending = _server.Auth.AuthenticateAsync(context, _server.ShutdownToken);
+        var pending = Server.Auth.AuthenticateAsync(context, Server.ShutdownToken);
         if (pending.IsCompletedSuccessfully)
         {
             CompleteConnect(pending.Result);
             return;
         }
-        _pendingConnect = AwaitAuthenticationAsync(pending);
-        _hasPendingConnect = true;
+        WaitBeforeNextOperation(AwaitAuthenticationAsync(pending));
     }
 
     private async ValueTask AwaitAuthenticationAsync(ValueTask<AuthResult> pending)
@@ -99,7 +98,7 @@ public sealed partial class ClientConnection
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }
-        var account = result.Account is null ? _server.Accounts.Global : _server.Accounts.Find(result.Account);
+        var account = result.Account is null ? Server.Accounts.Global : Server.Accounts.Find(result.Account);
         if (account is null)
         {
             Close(ClosedReason.MissingAccount, ProtocolErrors.AuthorizationViolation);

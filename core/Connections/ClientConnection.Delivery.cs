@@ -9,14 +9,11 @@ public sealed partial class ClientConnection
     private const int StackHeaderLimit = 512;
 
     private bool _deliveryFilterEnabled;
-    private long _outMessages;
-    private long _outBytes;
-
     /// <summary>Messages delivered to the client.</summary>
-    public long OutMessages => Interlocked.Read(ref _outMessages);
+    public long OutMessages => Out.MessagesQueued;
 
     /// <summary>Payload bytes delivered to the client.</summary>
-    public long OutBytes => Interlocked.Read(ref _outBytes);
+    public long OutBytes => Out.PayloadBytesQueued;
 
     /// <summary>
     /// Queues <c>MSG subject sid [reply] size</c> (or HMSG when the message has headers and
@@ -50,20 +47,15 @@ public sealed partial class ClientConnection
             ? stackalloc byte[StackHeaderLimit]
             : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
         var length = FormatMessageLine(line, message.Subject, subscription.Sid, message.Reply, withHeaders ? headers.Length : -1, totalSize);
-        var result = _out.Append(line[..length], headers, message.Payload, Crlf);
+        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
 
-        if (result == AppendResult.Queued)
+        if (result == AppendResult.SlowConsumer)
         {
-            Interlocked.Increment(ref _outMessages);
-            Interlocked.Add(ref _outBytes, totalSize);
-        }
-        else if (result == AppendResult.SlowConsumer)
-        {
-            _server.Statistics.CountSlowConsumer();
+            Server.Statistics.CountSlowConsumer();
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
     }

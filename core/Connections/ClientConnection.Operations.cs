@@ -138,7 +138,7 @@ public sealed partial class ClientConnection
             SendError(ProtocolErrors.SubscribeViolation(Encoding.UTF8.GetString(subject), queue.IsEmpty ? null : Encoding.UTF8.GetString(queue)));
             return;
         }
-        var options = _server.Options;
+        var options = Server.Options;
         if (options.MaxSubscriptionTokens > 0 && SubjectTokens.Count(subject) > options.MaxSubscriptionTokens)
         {
             SendError(ProtocolErrors.MaxSubscriptionTokens);
@@ -171,7 +171,7 @@ public sealed partial class ClientConnection
         {
             _deliveryFilterEnabled = true;
         }
-        _server.OnSubscriptionAdded(Account, subscription);
+        Server.OnSubscriptionAdded(Account, subscription);
         if (Options.Verbose)
         {
             Send("+OK\r\n"u8);
@@ -216,7 +216,7 @@ public sealed partial class ClientConnection
         }
         subscription.MarkClosed();
         Account.Sublist.Remove(subscription);
-        _server.OnSubscriptionRemoved(Account, subscription);
+        Server.OnSubscriptionRemoved(Account, subscription);
     }
 
     /// <summary>The subjects subscribed when the connection closed (for closed-connection monitoring).</summary>
@@ -238,7 +238,7 @@ public sealed partial class ClientConnection
         {
             subscription.MarkClosed();
             Account.Sublist.Remove(subscription);
-            _server.OnSubscriptionRemoved(Account, subscription);
+            Server.OnSubscriptionRemoved(Account, subscription);
         }
     }
 }

@@ -5,15 +5,13 @@ public sealed partial class ClientConnection
     /// <summary>
     /// Sends INFO (with a nonce when nkey or plugin authentication may need a signature).
     /// </summary>
-    /// <returns>False when the connection was refused during negotiation.</returns>
-    private ValueTask<bool> NegotiateTransportAsync()
+    private protected override ValueTask<bool> NegotiateAsync()
     {
-        if (_server.Auth.NeedsNonce)
+        if (Server.Auth.NeedsNonce)
         {
             _nonce = Security.Nonce.Generate();
         }
-        var info = _server.Info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce);
-        _out.Append(info);
+        Out.Append(Server.Info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce));
         return ValueTask.FromResult(true);
     }
 
@@ -27,6 +25,6 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        Send(_server.Info.ToClientInfoLine(0, null, null));
+        Send(Server.Info.ToClientInfoLine(0, null, null));
     }
 }

@@ -12,35 +12,49 @@ internal enum AppendResult : byte
 }
 
 /// <summary>
-/// A connection's outbound side: producers on any thread append complete protocol frames;
-/// one writer task sends everything queued in one write. Two buffers swap, so producers keep
-/// filling one while the other is on the wire.
+/// A connection's outbound side: producers on any thread append complete protocol frames
+/// into a chain of pooled chunks; one writer task sends whatever has accumulated, chunk by
+/// chunk, while producers keep appending behind it.
 /// </summary>
 /// <remarks>
-/// Producers never wait for the peer. When the queued bytes would exceed max_pending the
-/// append fails with <see cref="AppendResult.SlowConsumer"/> and the owner closes the
-/// connection; a stuck reader therefore costs healthy publishers nothing. Buffers go back
-/// to the pool whenever the connection is idle, so idle connections hold no output memory.
+/// Chunks never move once written, so a burst costs one copy per byte however far the
+/// writer falls behind. Producers never wait for the peer: when the queued bytes would
+/// exceed max_pending the append fails with <see cref="AppendResult.SlowConsumer"/> and the
+/// owner closes the connection, so a stuck reader costs healthy publishers nothing. Chunks
+/// go back to the pool as soon as they are written, so idle connections hold no output memory.
 /// </remarks>
 internal sealed class OutboundBuffer : IFlushable
 {
-    private const int InitialSize = 4096;
+    // The first chunk of a burst is small (most connections send little); later ones are
+    // large so a busy connection writes in big pieces.
+    private const int FirstChunkSize = 4 * 1024;
+    private const int ChunkSize = 64 * 1024;
 
     private readonly Lock _lock = new();
     private readonly AsyncSignal _signal = new();
     private readonly Stream _stream;
-    private byte[]? _filling;
-    private int _fillingLength;
+    private readonly SocketSender? _sender;
+    private List<Chunk> _sealed = [];
+    private byte[]? _current;
+    private int _currentLength;
     private long _queuedBytes;
     private long _maxPending;
+    private long _messagesQueued;
+    private long _payloadBytesQueued;
     private bool _closed;
     private bool _drainThenStop;
     private int _flushEnlisted;
     private long _writeStartedTimestamp;
 
-    public OutboundBuffer(Stream stream, long maxPending)
+    /// <summary>Creates the outbound side of a connection.</summary>
+    /// <param name="stream">Where to write (a TLS stream, say).</param>
+    /// <param name="socket">The plain socket when <paramref name="stream"/> is not encrypted:
+    /// chunks then go out in one gathered write per flush.</param>
+    /// <param name="maxPending">max_pending in bytes.</param>
+    public OutboundBuffer(Stream stream, System.Net.Sockets.Socket? socket, long maxPending)
     {
         _stream = stream;
+        _sender = socket is null ? null : new SocketSender(socket);
         _maxPending = maxPending;
     }
 
@@ -60,12 +74,32 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>Total bytes written to the peer.</summary>
     public long BytesWritten { get; private set; }
 
+    /// <summary>Messages queued with <see cref="AppendMessage"/>.</summary>
+    public long MessagesQueued => Interlocked.Read(ref _messagesQueued);
+
+    /// <summary>Payload bytes of the messages queued with <see cref="AppendMessage"/>.</summary>
+    public long PayloadBytesQueued => Interlocked.Read(ref _payloadBytesQueued);
+
+    /// <summary>
+    /// Queues a message frame (control line, headers, payload, CRLF) and counts it; the count
+    /// is kept under the lock the append takes anyway, so delivery needs no extra atomics.
+    /// </summary>
+    public AppendResult AppendMessage(ReadOnlySpan<byte> line, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> end) =>
+        Append(line, headers, payload, end, headers.Length + payload.Length);
+
     /// <summary>Queues one frame made of up to four parts (parts may be empty).</summary>
     public AppendResult Append(
         ReadOnlySpan<byte> part1,
         ReadOnlySpan<byte> part2 = default,
         ReadOnlySpan<byte> part3 = default,
-        ReadOnlySpan<byte> part4 = default)
+        ReadOnlySpan<byte> part4 = default) => Append(part1, part2, part3, part4, -1);
+
+    private AppendResult Append(
+        ReadOnlySpan<byte> part1,
+        ReadOnlySpan<byte> part2,
+        ReadOnlySpan<byte> part3,
+        ReadOnlySpan<byte> part4,
+        int messageSize)
     {
         var length = part1.Length + part2.Length + part3.Length + part4.Length;
         lock (_lock)
@@ -78,17 +112,19 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 return AppendResult.SlowConsumer;
             }
-            var destination = Reserve(length);
-            part1.CopyTo(destination);
-            destination = destination[part1.Length..];
-            part2.CopyTo(destination);
-            destination = destination[part2.Length..];
-            part3.CopyTo(destination);
-            part4.CopyTo(destination[part3.Length..]);
-            _fillingLength += length;
+            CopyIn(part1);
+            CopyIn(part2);
+            CopyIn(part3);
+            CopyIn(part4);
             _queuedBytes += length;
+            if (messageSize >= 0)
+            {
+                _messagesQueued++;
+                _payloadBytesQueued += messageSize;
+            }
         }
-        if (Interlocked.Exchange(ref _flushEnlisted, 1) == 0)
+        // A plain read first: while a flush is already pending this avoids an atomic per message.
+        if (Volatile.Read(ref _flushEnlisted) == 0 && Interlocked.Exchange(ref _flushEnlisted, 1) == 0)
         {
             FlushBatch.Enlist(this);
         }
@@ -118,7 +154,7 @@ internal sealed class OutboundBuffer : IFlushable
             _drainThenStop = drain;
             if (!drain)
             {
-                ReturnFilling();
+                ReleaseQueued();
             }
         }
         _signal.Set();
@@ -127,7 +163,8 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>The writer: runs until <see cref="Close"/>, sending whatever is queued.</summary>
     public async Task RunWriterAsync()
     {
-        byte[]? spare = null;
+        var writing = new List<Chunk>();
+        var segments = new List<ArraySegment<byte>>();
         try
         {
             while (true)
@@ -135,11 +172,19 @@ internal sealed class OutboundBuffer : IFlushable
                 await _signal.WaitAsync();
                 while (true)
                 {
-                    byte[] buffer;
-                    int length;
                     lock (_lock)
                     {
-                        if (_fillingLength == 0 || (_closed && !_drainThenStop))
+                        if (_closed && !_drainThenStop)
+                        {
+                            return;
+                        }
+                        if (_current is not null && _currentLength > 0)
+                        {
+                            _sealed.Add(new Chunk(_current, _currentLength));
+                            _current = null;
+                            _currentLength = 0;
+                        }
+                        if (_sealed.Count == 0)
                         {
                             if (_closed)
                             {
@@ -147,77 +192,92 @@ internal sealed class OutboundBuffer : IFlushable
                             }
                             break;
                         }
-                        buffer = _filling!;
-                        length = _fillingLength;
-                        _filling = spare;
-                        _fillingLength = 0;
-                        spare = null;
+                        (writing, _sealed) = (_sealed, writing);
                     }
 
+                    long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
-                    await _stream.WriteAsync(buffer.AsMemory(0, length));
-                    Volatile.Write(ref _writeStartedTimestamp, 0);
-                    BytesWritten += length;
-
-                    lock (_lock)
+                    if (_sender is not null)
                     {
-                        _queuedBytes -= length;
-                        if (_fillingLength > 0)
+                        segments.Clear();
+                        foreach (var chunk in writing)
                         {
-                            spare = buffer;
-                            continue;
+                            segments.Add(new ArraySegment<byte>(chunk.Buffer, 0, chunk.Length));
+                            written += chunk.Length;
+                        }
+                        await _sender.SendAsync(segments);
+                    }
+                    else
+                    {
+                        foreach (var chunk in writing)
+                        {
+                            await _stream.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length));
+                            written += chunk.Length;
                         }
                     }
-                    // Idle: give the memory back so idle connections cost nothing.
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    break;
-                }
-                if (spare is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(spare);
-                    spare = null;
+                    Volatile.Write(ref _writeStartedTimestamp, 0);
+                    BytesWritten += written;
+                    ReturnAll(writing);
+                    lock (_lock)
+                    {
+                        _queuedBytes -= written;
+                    }
                 }
             }
         }
         finally
         {
             Volatile.Write(ref _writeStartedTimestamp, 0);
-            if (spare is not null)
-            {
-                ArrayPool<byte>.Shared.Return(spare);
-            }
+            ReturnAll(writing);
             lock (_lock)
             {
                 _closed = true;
-                ReturnFilling();
+                ReleaseQueued();
             }
+            _sender?.Dispose();
         }
     }
 
-    private Span<byte> Reserve(int length)
+    private void CopyIn(ReadOnlySpan<byte> source)
     {
-        var required = _fillingLength + length;
-        if (_filling is null)
+        while (!source.IsEmpty)
         {
-            _filling = ArrayPool<byte>.Shared.Rent(Math.Max(InitialSize, required));
+            if (_current is null || _currentLength == _current.Length)
+            {
+                if (_current is not null)
+                {
+                    _sealed.Add(new Chunk(_current, _currentLength));
+                }
+                var size = _sealed.Count == 0 ? Math.Max(FirstChunkSize, source.Length) : ChunkSize;
+                _current = ArrayPool<byte>.Shared.Rent(Math.Min(size, ChunkSize));
+                _currentLength = 0;
+            }
+            var count = Math.Min(source.Length, _current.Length - _currentLength);
+            source[..count].CopyTo(_current.AsSpan(_currentLength));
+            _currentLength += count;
+            source = source[count..];
         }
-        else if (_filling.Length < required)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(_filling.Length * 2, required));
-            _filling.AsSpan(0, _fillingLength).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_filling);
-            _filling = larger;
-        }
-        return _filling.AsSpan(_fillingLength, length);
     }
 
-    private void ReturnFilling()
+    private void ReleaseQueued()
     {
-        if (_filling is not null)
+        ReturnAll(_sealed);
+        if (_current is not null)
         {
-            ArrayPool<byte>.Shared.Return(_filling);
-            _filling = null;
+            ArrayPool<byte>.Shared.Return(_current);
+            _current = null;
         }
-        _fillingLength = 0;
+        _currentLength = 0;
     }
+
+    private static void ReturnAll(List<Chunk> chunks)
+    {
+        foreach (var chunk in chunks)
+        {
+            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+        }
+        chunks.Clear();
+    }
+
+    private readonly record struct Chunk(byte[] Buffer, int Length);
 }

@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Diagnostics;
+
+namespace Nats.Core.Connections;
+
+public abstract partial class NatsConnection
+{
+    private const int MinReadBuffer = 512;
+    private const int MaxReadBuffer = 64 * 1024;
+
+    private long _inMessages;
+    private long _inBytes;
+    private long _lastActivityTimestamp;
+
+    // Set while an operation completes asynchronously (CONNECT authenticating on the bcrypt
+    // worker, say); the read loop awaits it before parsing anything else from this peer.
+    private ValueTask _pending;
+    private bool _hasPending;
+
+    /// <summary>Messages received from the peer.</summary>
+    public long InMessages => Interlocked.Read(ref _inMessages);
+
+    /// <summary>Payload bytes received from the peer.</summary>
+    public long InBytes => Interlocked.Read(ref _inBytes);
+
+    /// <summary>When the peer last sent anything (Stopwatch ticks).</summary>
+    internal long LastActivityTimestamp => Volatile.Read(ref _lastActivityTimestamp);
+
+    /// <summary>When the peer last sent anything.</summary>
+    public DateTime LastActivity => DateTime.UtcNow - Stopwatch.GetElapsedTime(LastActivityTimestamp);
+
+    /// <summary>True while an asynchronous operation holds up parsing.</summary>
+    private protected bool HasPendingOperation => _hasPending;
+
+    /// <summary>
+    /// Parses and executes every complete operation in <paramref name="data"/>. Stops early
+    /// after an operation that called <see cref="WaitBeforeNextOperation"/>.
+    /// </summary>
+    /// <param name="data">Unconsumed bytes.</param>
+    /// <param name="needed">Full size of a partially received operation, when known.</param>
+    /// <returns>Bytes consumed.</returns>
+    private protected abstract int ProcessBuffer(Span<byte> data, out int needed);
+
+    /// <summary>Makes the read loop wait for <paramref name="operation"/> before parsing on.</summary>
+    private protected void WaitBeforeNextOperation(ValueTask operation)
+    {
+        _pending = operation;
+        _hasPending = true;
+    }
+
+    /// <summary>Adds to the inbound counters (called once per read batch).</summary>
+    private protected void CountInbound(long messages, long bytes)
+    {
+        // Single reader: plain writes suffice; monitoring reads them racily.
+        Volatile.Write(ref _inMessages, _inMessages + messages);
+        Volatile.Write(ref _inBytes, _inBytes + bytes);
+    }
+
+    /// <summary>
+    /// Reads until the peer goes away. Unconsumed bytes (an operation split across reads)
+    /// stay at the front of the buffer and the next read appends to them. While idle the
+    /// loop waits with a zero-byte read and holds no buffer at all.
+    /// </summary>
+    private async Task ReadLoopAsync()
+    {
+        var size = MinReadBuffer * 8;
+        byte[]? buffer = null;
+        var filled = 0;
+        try
+        {
+            while (!IsClosed)
+            {
+                if (buffer is null)
+                {
+                    await Stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    if (IsClosed)
+                    {
+                        return;
+                    }
+                    buffer = ArrayPool<byte>.Shared.Rent(size);
+                }
+
+                var read = await Stream.ReadAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+                var wasFull = filled + read == buffer.Length;
+                filled += read;
+                Volatile.Write(ref _lastActivityTimestamp, Stopwatch.GetTimestamp());
+
+                var consumed = 0;
+                int needed;
+                while (true)
+                {
+                    consumed += ProcessBuffer(buffer.AsSpan(consumed, filled - consumed), out needed);
+                    if (!_hasPending)
+                    {
+                        break;
+                    }
+                    _hasPending = false;
+                    await _pending.ConfigureAwait(false);
+                    _pending = default;
+                    if (IsClosed)
+                    {
+                        return;
+                    }
+                }
+                if (IsClosed)
+                {
+                    return;
+                }
+
+                var remaining = filled - consumed;
+                if (remaining == 0)
+                {
+                    filled = 0;
+                    // Adapt: grow while reads fill the buffer, shrink after short ones, and
+                    // let go of the buffer entirely when the peer pauses.
+                    size = wasFull ? Math.Min(size * 2, MaxReadBuffer) : Math.Max(size / 2, MinReadBuffer);
+                    if (!wasFull)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = null;
+                    }
+                    continue;
+                }
+
+                var required = Math.Max(needed, remaining + MinReadBuffer);
+                if (required > buffer.Length || (wasFull && buffer.Length < MaxReadBuffer))
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Max(required, Math.Min(buffer.Length * 2, MaxReadBuffer)));
+                    buffer.AsSpan(consumed, remaining).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                else if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, remaining).CopyTo(buffer);
+                }
+                filled = remaining;
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

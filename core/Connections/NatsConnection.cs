@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace Nats.Core.Connections;
+
+/// <summary>
+/// What every connection of the server shares, whatever protocol it speaks (client, route,
+/// or a plugin's link): the read loop over pooled buffers, the coalescing outbound buffer,
+/// closing, activity tracking and keep-alive PINGs.
+/// </summary>
+/// <remarks>Split by concern: reading (.Reading.cs), keep-alive and deadlines (.Timers.cs).</remarks>
+public abstract partial class NatsConnection
+{
+    private int _closed;
+    private Task? _writer;
+
+    /// <summary>Sets up a connection on an accepted or dialled socket.</summary>
+    private protected NatsConnection(NatsServer server, Socket socket, Stream stream, ulong id)
+    {
+        Server = server;
+        Socket = socket;
+        Stream = stream;
+        Id = id;
+        StartTime = DateTime.UtcNow;
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        Out = new OutboundBuffer(stream, stream is NetworkStream ? socket : null, server.Options.MaxPending);
+        _lastActivityTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>The server-assigned connection id (<c>cid</c>).</summary>
+    public ulong Id { get; }
+
+    /// <summary>When the connection was accepted or dialled.</summary>
+    public DateTime StartTime { get; }
+
+    /// <summary>The peer's address.</summary>
+    public IPEndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Our side's address.</summary>
+    public IPEndPoint? LocalEndPoint { get; }
+
+    /// <summary>Why the connection closed, or <see cref="ClosedReason.None"/> while open.</summary>
+    public ClosedReason CloseReason { get; private set; }
+
+    /// <summary>When the connection closed.</summary>
+    public DateTime? StopTime { get; private set; }
+
+    /// <summary>True once closed.</summary>
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Bytes queued for the peer and not yet written.</summary>
+    public long PendingBytes => Out.PendingBytes;
+
+    /// <summary>TLS details once a handshake completed (null for plain connections).</summary>
+    public TlsConnectionInfo? Tls { get; private protected set; }
+
+    private protected NatsServer Server { get; }
+
+    private protected Socket Socket { get; }
+
+    private protected Stream Stream { get; set; }
+
+    private protected OutboundBuffer Out { get; set; }
+
+    private protected FlushBatch Batch { get; } = new();
+
+    private protected abstract ILogger Log { get; }
+
+    /// <summary>Runs the connection to its end: negotiation, then the read loop.</summary>
+    internal async Task RunAsync()
+    {
+        try
+        {
+            if (!await NegotiateAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+            StartWriter();
+            OnStarted();
+            await ReadLoopAsync().ConfigureAwait(false);
+            Close(ClosedReason.ClientClosed);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Close(IsClosed ? CloseReason : ClosedReason.ReadError);
+        }
+        catch (Exception ex)
+        {
+            Log.LogError(ex, "{Connection} unexpected error", this);
+            Close(ClosedReason.ReadError);
+        }
+    }
+
+    /// <summary>Refuses the connection right after negotiation: <c>-ERR</c>, then close.</summary>
+    internal async Task RejectAsync(string error, ClosedReason reason)
+    {
+        try
+        {
+            await NegotiateAsync().ConfigureAwait(false);
+            StartWriter();
+            Close(reason, error);
+            await _writer!.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            Close(reason);
+        }
+    }
+
+    /// <summary>
+    /// The first exchange (INFO, a TLS handshake…). Returns false when the connection must end.
+    /// </summary>
+    private protected abstract ValueTask<bool> NegotiateAsync();
+
+    /// <summary>Called once the writer runs, before the first read (arm timers here).</summary>
+    private protected virtual void OnStarted()
+    {
+    }
+
+    /// <summary>Releases what the connection holds (subscriptions, registrations); runs once.</summary>
+    private protected abstract void OnClosed(ClosedReason reason);
+
+    private void StartWriter()
+    {
+        _writer = RunWriterAsync();
+    }
+
+    private async Task RunWriterAsync()
+    {
+        try
+        {
+            await Out.RunWriterAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Close(ClosedReason.WriteError);
+        }
+        finally
+        {
+            // The writer ends last: after the final -ERR is out, the socket can go.
+            Socket.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closes the connection. With <paramref name="error"/> the peer first receives
+    /// <c>-ERR '<paramref name="error"/>'</c>. Safe to call from any thread, more than once.
+    /// </summary>
+    internal void Close(ClosedReason reason, string? error = null)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        CloseReason = reason;
+        StopTime = DateTime.UtcNow;
+        var drain = error is not null && reason != ClosedReason.SlowConsumerPendingBytes;
+        if (drain)
+        {
+            Out.Append("-ERR '"u8, System.Text.Encoding.UTF8.GetBytes(error!), "'\r\n"u8);
+        }
+        Out.Close(drain);
+        Out.Flush();
+        if (_writer is null || !drain)
+        {
+            // Unblock the reader (and a writer stuck on a dead peer) right away.
+            try
+            {
+                Socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+            }
+            Socket.Dispose();
+        }
+        OnClosed(reason);
+    }
+
+    /// <summary>Queues a protocol line for the peer.</summary>
+    internal void Send(ReadOnlySpan<byte> line)
+    {
+        if (Out.Append(line) == AppendResult.SlowConsumer)
+        {
+            Close(ClosedReason.SlowConsumerPendingBytes);
+        }
+    }
+
+    /// <summary>Sends <c>-ERR 'text'</c> and keeps the connection open.</summary>
+    internal void SendError(string text)
+    {
+        Send(System.Text.Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{RemoteEndPoint} - cid:{Id}";
+}
