@@ -112,7 +112,7 @@ public sealed partial class NatsServer
         }
     }
 
-    private static IPAddress ParseHost(string host)
+    internal static IPAddress ParseHost(string host)
     {
         if (string.IsNullOrEmpty(host) || host == "0.0.0.0")
         {

@@ -121,6 +121,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         LogStartup(options);
         StartClientListener(options);
         _info = BuildInfo(options);
+        StartCluster(options);
         StartHeartbeat();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
         Logger.LogInformation("Server is ready");
@@ -140,6 +141,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Logger.LogInformation("Initiating Shutdown...");
         await _shutdown.CancelAsync().ConfigureAwait(false);
         StopClientListener();
+        StopCluster();
         StopHeartbeat();
         foreach (var client in _clients.Values)
         {

@@ -18,11 +18,15 @@ public sealed class Account
     public Account(string name, bool enableSublistCache = true)
     {
         Name = name;
+        NameBytes = System.Text.Encoding.UTF8.GetBytes(name);
         Sublist = new Sublist(enableSublistCache);
     }
 
     /// <summary>The account name (<c>$G</c> for the global account, <c>$SYS</c> for the system account).</summary>
     public string Name { get; }
+
+    /// <summary>The name as UTF-8, for protocol lines that carry the account (RMSG, RS+).</summary>
+    internal byte[] NameBytes { get; }
 
     /// <summary>The account's subscriptions.</summary>
     public Sublist Sublist { get; }

@@ -31,7 +31,7 @@ public sealed partial class ClientConnection
                 Unsubscribe(command.Sid, command.MaxMessages);
                 break;
             case ClientOp.Ping:
-                Send("PONG\r\n"u8);
+                OnPing();
                 break;
             case ClientOp.Pong:
                 OnPong();

@@ -21,10 +21,27 @@ public sealed partial class ClientConnection
     /// </summary>
     internal void SendInfoUpdate()
     {
-        if (IsClosed || Options.Protocol < 1 || !_connectReceived)
+        if (IsClosed || Options.Protocol < 1 || !_connectReceived || !_firstPongSent)
         {
             return;
         }
         Send(Server.Info.ToClientInfoLine(0, null, null));
+    }
+
+    // Asynchronous INFO goes only to clients that completed their first PING/PONG, as in
+    // nats-server; a client whose connect_urls changed before that gets INFO then.
+    private volatile bool _firstPongSent;
+
+    private void OnPing()
+    {
+        if (!_firstPongSent && _connectReceived)
+        {
+            _firstPongSent = true;
+            if (Options.Protocol >= 1 && Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks)
+            {
+                Send(Server.Info.ToClientInfoLine(0, null, null));
+            }
+        }
+        Send("PONG\r\n"u8);
     }
 }

@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Buffers.Text;
+using Nats.Core.Accounts;
+using Nats.Core.Connections;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Cluster;
+
+public sealed partial class RouteConnection
+{
+    private const int StackLineLimit = 1024;
+    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    private readonly RouteAccountCache _accounts = new();
+
+    /// <summary>Messages forwarded to the peer.</summary>
+    public long OutMessages => Out.MessagesQueued;
+
+    /// <summary>Payload bytes forwarded to the peer.</summary>
+    public long OutBytes => Out.PayloadBytesQueued;
+
+    /// <summary>Sends <c>RMSG</c> (or <c>HMSG</c>) with the account and the queue groups picked here.</summary>
+    public void Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
+    {
+        if (IsClosed || !IsRegistered)
+        {
+            return;
+        }
+        var withHeaders = HeadersEnabled && !message.Headers.IsEmpty;
+        var headers = withHeaders ? message.Headers : default;
+        var maxLength = 48 + account.NameBytes.Length + message.Subject.Length + message.Reply.Length;
+        foreach (var queue in queues)
+        {
+            maxLength += queue.Length + 1;
+        }
+        byte[]? rented = null;
+        var line = maxLength <= StackLineLimit ? stackalloc byte[StackLineLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
+        var length = FormatMessageLine(line, account.NameBytes, message.Subject, message.Reply, queues, withHeaders ? headers.Length : -1, headers.Length + message.Payload.Length);
+        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+        if (result == AppendResult.SlowConsumer)
+        {
+            Server.Statistics.CountSlowConsumer();
+            Close(ClosedReason.SlowConsumerPendingBytes);
+        }
+    }
+
+    /// <summary>
+    /// The router addresses links through <see cref="Forward"/>; a direct delivery to one of
+    /// this route's subscriptions (whose owner is its account) forwards the same way.
+    /// </summary>
+    public void Deliver(Subscription subscription, in MessageView message)
+    {
+        if (subscription.Owner is Account account)
+        {
+            Forward(account, message, subscription.Queue is null ? [] : [subscription.Queue]);
+        }
+    }
+
+    private void DeliverInbound(ref RouteCommand command)
+    {
+        var state = _accounts.Get(command.Account, _manager);
+        if (state is null)
+        {
+            return;
+        }
+        var result = state.Cache.Match(command.Subject);
+        if (result.IsEmpty)
+        {
+            return;
+        }
+        var message = new MessageView(command.Subject, command.Reply, command.Headers, command.Payload);
+        MessageRouter.Deliver(state.Account, result, message, new PublishOrigin { FromRoute = true, QueueFilter = command.Queues });
+        state.Account.CountIn(1, command.Headers.Length + command.Payload.Length);
+    }
+
+    /// <summary>
+    /// <c>RMSG account subject [reply] size</c>, or with queues
+    /// <c>RMSG account subject (+ reply | "|") q1 q2 size</c>; HMSG adds the header size.
+    /// </summary>
+    internal static int FormatMessageLine(Span<byte> line, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte[]> queues, int headerSize, int totalSize)
+    {
+        var position = 0;
+        Append(line, ref position, headerSize >= 0 ? "HMSG "u8 : "RMSG "u8);
+        Append(line, ref position, account);
+        line[position++] = (byte)' ';
+        Append(line, ref position, subject);
+        line[position++] = (byte)' ';
+        if (queues.Length > 0)
+        {
+            if (!reply.IsEmpty)
+            {
+                Append(line, ref position, "+ "u8);
+                Append(line, ref position, reply);
+                line[position++] = (byte)' ';
+            }
+            else
+            {
+                Append(line, ref position, "| "u8);
+            }
+            foreach (var queue in queues)
+            {
+                Append(line, ref position, queue);
+                line[position++] = (byte)' ';
+            }
+        }
+        else if (!reply.IsEmpty)
+        {
+            Append(line, ref position, reply);
+            line[position++] = (byte)' ';
+        }
+        if (headerSize >= 0)
+        {
+            Utf8Formatter.TryFormat(headerSize, line[position..], out var written);
+            position += written;
+            line[position++] = (byte)' ';
+        }
+        Utf8Formatter.TryFormat(totalSize, line[position..], out var sizeWritten);
+        position += sizeWritten;
+        line[position++] = (byte)'\r';
+        line[position++] = (byte)'\n';
+        return position;
+    }
+
+    private static void Append(Span<byte> line, ref int position, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(line[position..]);
+        position += bytes.Length;
+    }
+}
+
+/// <summary>
+/// The accounts a route's messages name, with a match cache for each, looked up by the
+/// account bytes in RMSG without allocating.
+/// </summary>
+internal sealed class RouteAccountCache
+{
+    private readonly Dictionary<byte[], State> _states = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], State>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+
+    public RouteAccountCache()
+    {
+        _lookup = _states.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    public State? Get(ReadOnlySpan<byte> name, RouteManager manager)
+    {
+        if (_lookup.TryGetValue(name, out var state))
+        {
+            return state;
+        }
+        var account = manager.FindAccount(name);
+        if (account is null)
+        {
+            return null;
+        }
+        state = new State(account, new SublistMatchCache(account.Sublist));
+        _states[name.ToArray()] = state;
+        return state;
+    }
+
+    public sealed record State(Account Account, SublistMatchCache Cache);
+}

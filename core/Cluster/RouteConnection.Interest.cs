@@ -1,0 +1,107 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Accounts;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Cluster;
+
+public sealed partial class RouteConnection
+{
+    // The peer's interest as subscriptions in our sublists, keyed "account subject [queue]".
+    private readonly Dictionary<string, (Account Account, Subscription Subscription)> _remoteInterest = new(StringComparer.Ordinal);
+
+    /// <summary>Subscriptions this route holds on behalf of the peer.</summary>
+    public int RemoteSubscriptionCount
+    {
+        get
+        {
+            lock (_remoteInterest)
+            {
+                return _remoteInterest.Count;
+            }
+        }
+    }
+
+    /// <summary>A snapshot of the peer's interest (for /routez).</summary>
+    public IReadOnlyList<(string Account, Subscription Subscription)> GetRemoteInterest()
+    {
+        lock (_remoteInterest)
+        {
+            return [.. _remoteInterest.Values.Select(v => (v.Account.Name, v.Subscription))];
+        }
+    }
+
+    private void AddRemoteInterest(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
+    {
+        var account = _manager.FindAccount(accountName);
+        if (account is null)
+        {
+            Log.LogDebug("{Route} unknown account {Account} for remote subject {Subject}", this, Text(accountName), Text(subject));
+            return;
+        }
+        if (!SubjectValidator.IsValidSubject(subject))
+        {
+            Log.LogDebug("{Route} invalid remote subject {Subject}", this, Text(subject));
+            return;
+        }
+        var key = InterestKey(accountName, subject, queue);
+        lock (_remoteInterest)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+            if (_remoteInterest.TryGetValue(key, out var existing))
+            {
+                // Same interest again: for a queue group it carries the group's new weight.
+                if (!queue.IsEmpty && existing.Subscription.QueueWeight != weight)
+                {
+                    existing.Account.Sublist.UpdateQueueWeight(existing.Subscription, weight);
+                }
+                return;
+            }
+            var subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this)
+            {
+                QueueWeight = Math.Max(1, weight),
+                Owner = account,
+            };
+            _remoteInterest.Add(key, (account, subscription));
+            account.Sublist.Insert(subscription);
+        }
+    }
+
+    private void RemoveRemoteInterest(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    {
+        var key = InterestKey(accountName, subject, queue);
+        (Account Account, Subscription Subscription) entry;
+        lock (_remoteInterest)
+        {
+            if (!_remoteInterest.Remove(key, out entry))
+            {
+                return;
+            }
+        }
+        entry.Subscription.MarkClosed();
+        entry.Account.Sublist.Remove(entry.Subscription);
+    }
+
+    private void RemoveAllRemoteInterest()
+    {
+        (Account Account, Subscription Subscription)[] all;
+        lock (_remoteInterest)
+        {
+            all = [.. _remoteInterest.Values];
+            _remoteInterest.Clear();
+        }
+        foreach (var group in all.GroupBy(e => e.Account))
+        {
+            foreach (var (_, subscription) in group)
+            {
+                subscription.MarkClosed();
+            }
+            group.Key.Sublist.RemoveBatch(group.Select(e => e.Subscription));
+        }
+    }
+
+    private static string InterestKey(ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue) =>
+        queue.IsEmpty ? $"{Text(account)} {Text(subject)}" : $"{Text(account)} {Text(subject)} {Text(queue)}";
+}

@@ -1,0 +1,148 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+using Nats.Core.Protocol;
+
+namespace Nats.Core.Cluster;
+
+public sealed partial class RouteConnection
+{
+    private bool _connectReceived;
+    private bool _infoReceived;
+
+    private protected override int ProcessBuffer(Span<byte> data, out int needed)
+    {
+        needed = 0;
+        var options = Server.Options;
+        // Route lines carry account, reply and queue lists: nats-server allows 16 times the
+        // client limit, and payloads up to the largest a member may accept.
+        var maxControlLine = Math.Max(options.MaxControlLine * 16, 64 * 1024);
+        var maxPayload = Math.Max(options.MaxPayload, 64L * 1024 * 1024);
+        var position = 0;
+        long messages = 0;
+        long bytes = 0;
+        Batch.Begin();
+        try
+        {
+            while (position < data.Length && !IsClosed)
+            {
+                var status = RouteProtocolParser.Parse(data[position..], maxControlLine, maxPayload, out var command, out var consumed, out needed);
+                if (status == ParseStatus.NeedMore)
+                {
+                    break;
+                }
+                if (status != ParseStatus.Complete)
+                {
+                    Log.LogError("{Route} route protocol error ({Status})", this, status);
+                    Close(status == ParseStatus.UnknownOperation ? ClosedReason.ProtocolViolation : ClosedReason.ParseError,
+                        status == ParseStatus.UnknownOperation ? ProtocolErrors.UnknownOperation : null);
+                    break;
+                }
+                position += consumed;
+                if (command.Op == RouteOp.Message)
+                {
+                    messages++;
+                    bytes += command.Headers.Length + command.Payload.Length;
+                }
+                Execute(ref command);
+            }
+        }
+        finally
+        {
+            if (messages > 0)
+            {
+                CountInbound(messages, bytes);
+                Server.Statistics.CountIn(messages, bytes);
+            }
+            Batch.End();
+        }
+        return position;
+    }
+
+    private void Execute(ref RouteCommand command)
+    {
+        if (!DidSolicit && !_connectReceived && command.Op != RouteOp.Connect)
+        {
+            // An accepted route must introduce itself with CONNECT first.
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            return;
+        }
+        switch (command.Op)
+        {
+            case RouteOp.Connect:
+                ProcessConnect(command.Argument);
+                break;
+            case RouteOp.Info:
+                ProcessInfo(command.Argument);
+                break;
+            case RouteOp.Ping:
+                Send("PONG\r\n"u8);
+                break;
+            case RouteOp.Pong:
+                OnPong();
+                break;
+            case RouteOp.RemoteSub:
+            case RouteOp.LeafSub:
+                AddRemoteInterest(command.Account, command.Subject, command.Queue, command.QueueWeight);
+                break;
+            case RouteOp.RemoteUnsub:
+            case RouteOp.LeafUnsub:
+                RemoveRemoteInterest(command.Account, command.Subject, command.Queue);
+                break;
+            case RouteOp.Message:
+                DeliverInbound(ref command);
+                break;
+            case RouteOp.Err:
+                Log.LogError("{Route} received -ERR {Error}", this, Text(command.Argument));
+                Close(ClosedReason.ParseError);
+                break;
+            case RouteOp.Ok:
+            case RouteOp.AccountSub:
+            case RouteOp.AccountUnsub:
+                break;
+        }
+    }
+
+    private void ProcessConnect(ReadOnlySpan<byte> json)
+    {
+        var connect = RouteConnect.Parse(json);
+        if (connect is null)
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return;
+        }
+        if (!string.IsNullOrEmpty(connect.Lang))
+        {
+            // A client dialled the route port.
+            Close(ClosedReason.ProtocolViolation, "attempted to connect to route port");
+            return;
+        }
+        var rejection = _manager.CheckConnect(connect);
+        if (rejection is not null)
+        {
+            Log.LogError("{Route} {Reason}", this, rejection.Value.Reason);
+            Close(rejection.Value.CloseReason, rejection.Value.Reason);
+            return;
+        }
+        _connectReceived = true;
+        HeadersEnabled = connect.Headers && !Server.Options.NoHeaderSupport;
+    }
+
+    private void ProcessInfo(ReadOnlySpan<byte> json)
+    {
+        var info = RouteInfo.Parse(json);
+        if (info is null || string.IsNullOrEmpty(info.ServerId))
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return;
+        }
+        if (!_infoReceived)
+        {
+            _infoReceived = true;
+            _manager.OnFirstInfo(this, info);
+        }
+        else
+        {
+            _manager.OnInfoUpdate(this, info);
+        }
+    }
+}

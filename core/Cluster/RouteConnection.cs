@@ -1,0 +1,124 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+using Nats.Core.Protocol;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Cluster;
+
+/// <summary>
+/// A connection to another server of the cluster. It carries that server's interest
+/// (RS+/RS-) into our sublists as subscriptions whose sink is this route, forwards local
+/// messages the far side is interested in (RMSG/HMSG), and delivers the messages it
+/// receives to local subscribers only.
+/// </summary>
+/// <remarks>Split by concern: parsing and operations (.Operations.cs), remote interest
+/// (.Interest.cs), message forwarding (.Forwarding.cs).</remarks>
+public sealed partial class RouteConnection : NatsConnection, ILinkSink
+{
+    private readonly RouteManager _manager;
+    private string? _nonce;
+
+    internal RouteConnection(NatsServer server, RouteManager manager, Socket socket, Stream stream, ulong id, Uri? solicitedUrl, bool isExplicit)
+        : base(server, socket, stream, id)
+    {
+        _manager = manager;
+        Url = solicitedUrl;
+        DidSolicit = solicitedUrl is not null;
+        IsExplicit = isExplicit;
+    }
+
+    /// <summary>True when this server dialled the route.</summary>
+    public bool DidSolicit { get; }
+
+    /// <summary>True when the route is configured (retried forever), false when discovered.</summary>
+    public bool IsExplicit { get; }
+
+    /// <summary>The URL dialled, or built from the peer's INFO for accepted routes.</summary>
+    public Uri? Url { get; internal set; }
+
+    /// <summary>The peer's server id, once its INFO arrived.</summary>
+    public string? RemoteId { get; private set; }
+
+    /// <summary>The peer's server name.</summary>
+    public string? RemoteName { get; private set; }
+
+    /// <summary>The peer's last INFO.</summary>
+    public RouteInfo? RemoteInfo { get; private set; }
+
+    /// <summary>Client URLs the peer advertised (for connect_urls).</summary>
+    internal IReadOnlyList<string> ConnectUrls { get; set; } = [];
+
+    /// <summary>True once registered as the route to <see cref="RemoteId"/>.</summary>
+    internal bool IsRegistered { get; set; }
+
+    /// <summary>Set when a duplicate of this route was dropped: reconnect if this one fails.</summary>
+    internal bool Retry { get; set; }
+
+    /// <summary>Whether the peer accepts HMSG.</summary>
+    internal bool HeadersEnabled { get; private set; }
+
+    private protected override ILogger Log => _manager.Log;
+
+    private protected override ValueTask<bool> NegotiateAsync()
+    {
+        if (DidSolicit)
+        {
+            Out.Append(_manager.BuildConnect(Url!));
+        }
+        _nonce = Security.Nonce.Generate();
+        Out.Append(_manager.BuildInfo(_nonce).ToProtocolLine());
+        return ValueTask.FromResult(true);
+    }
+
+    private protected override void OnStarted()
+    {
+        ArmPingTimer(_manager.PingInterval);
+        if (!DidSolicit && _manager.AuthRequired)
+        {
+            _authDeadline = System.Diagnostics.Stopwatch.GetTimestamp() + ToTicks(Server.Options.Cluster.AuthTimeout);
+        }
+        Log.LogInformation("{Route} Route connection created", this);
+    }
+
+    private long _authDeadline;
+
+    internal override void OnHeartbeat(long now)
+    {
+        var options = Server.Options;
+        CheckStuckWrite(now, options.WriteDeadline);
+        if (IsClosed)
+        {
+            return;
+        }
+        if (!_connectReceived && _authDeadline != 0 && now >= _authDeadline)
+        {
+            Close(ClosedReason.AuthenticationTimeout, ProtocolErrors.AuthenticationTimeout);
+            return;
+        }
+        KeepAlive(now, _manager.PingInterval, options.MaxPingsOut, skipWhenActive: false);
+    }
+
+    private protected override void OnClosed(ClosedReason reason)
+    {
+        RemoveAllRemoteInterest();
+        _manager.OnRouteClosed(this, reason);
+    }
+
+    /// <summary>Records the peer's INFO the first time it arrives.</summary>
+    internal void SetRemote(RouteInfo info)
+    {
+        RemoteId = info.ServerId;
+        RemoteName = info.ServerName;
+        RemoteInfo = info;
+        HeadersEnabled = info.Headers && !Server.Options.NoHeaderSupport;
+        ConnectUrls = info.ConnectUrls ?? [];
+    }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"{RemoteEndPoint} - rid:{Id}{(RemoteName is null ? "" : " - \"" + RemoteName + "\"")}";
+
+    private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using Nats.Core.Accounts;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Cluster;
+
+/// <summary>
+/// Local interest, counted per account and (subject, queue), so routes hear about a subject
+/// when the first local subscriber appears (RS+) and when the last one leaves (RS-); for
+/// queue groups every change re-announces the group's weight (its local member count).
+/// </summary>
+public sealed partial class RouteManager : IInterestObserver
+{
+    private readonly Dictionary<Account, Dictionary<string, InterestEntry>> _interest = [];
+
+    /// <inheritdoc />
+    public void OnSubscriptionAdded(Account account, Subscription subscription) => Change(account, subscription, +1);
+
+    /// <inheritdoc />
+    public void OnSubscriptionRemoved(Account account, Subscription subscription) => Change(account, subscription, -1);
+
+    /// <summary>Counts what is already subscribed when clustering starts (internal subscriptions).</summary>
+    private void SeedInterest()
+    {
+        foreach (var account in _server.Accounts.All)
+        {
+            foreach (var subscription in account.Sublist.All())
+            {
+                Change(account, subscription, +1);
+            }
+        }
+    }
+
+    private static bool Propagates(Subscription subscription) =>
+        subscription.Sink is not (ILinkSink or ILocalOnlySink);
+
+    private void Change(Account account, Subscription subscription, int delta)
+    {
+        if (!Propagates(subscription))
+        {
+            return;
+        }
+        var key = subscription.Queue is null ? subscription.SubjectString : subscription.SubjectString + " " + subscription.QueueString;
+        lock (_interest)
+        {
+            if (!_interest.TryGetValue(account, out var table))
+            {
+                table = new Dictionary<string, InterestEntry>(StringComparer.Ordinal);
+                _interest[account] = table;
+            }
+            if (!table.TryGetValue(key, out var entry))
+            {
+                if (delta < 0)
+                {
+                    return;
+                }
+                entry = new InterestEntry(subscription.Subject, subscription.Queue);
+                table[key] = entry;
+            }
+            entry.Count += delta;
+            byte[]? line = null;
+            if (entry.Count <= 0)
+            {
+                table.Remove(key);
+                line = InterestLine(account, entry, subscribe: false);
+            }
+            else if (entry.Queue is not null || (delta > 0 && entry.Count == 1))
+            {
+                line = InterestLine(account, entry, subscribe: true);
+            }
+            if (line is not null)
+            {
+                // Under the lock, so two changes to one subject reach every route in order.
+                foreach (var route in _routesById.Values)
+                {
+                    route.Send(line);
+                }
+            }
+        }
+    }
+
+    /// <summary>Sends everything this server is interested in to a newly registered route.</summary>
+    private void SendAllInterest(RouteConnection route)
+    {
+        var buffer = new MemoryStream();
+        lock (_interest)
+        {
+            foreach (var (account, table) in _interest)
+            {
+                foreach (var entry in table.Values)
+                {
+                    buffer.Write(InterestLine(account, entry, subscribe: true));
+                }
+            }
+            if (buffer.Length > 0)
+            {
+                route.Send(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+            }
+        }
+    }
+
+    /// <summary><c>RS+ account subject [queue weight]</c> or <c>RS- account subject [queue]</c>.</summary>
+    private static byte[] InterestLine(Account account, InterestEntry entry, bool subscribe)
+    {
+        var text = new StringBuilder(64);
+        text.Append(subscribe ? "RS+ " : "RS- ").Append(account.Name).Append(' ').Append(Encoding.UTF8.GetString(entry.Subject));
+        if (entry.Queue is not null)
+        {
+            text.Append(' ').Append(Encoding.UTF8.GetString(entry.Queue));
+            if (subscribe)
+            {
+                text.Append(' ').Append(entry.Count);
+            }
+        }
+        text.Append("\r\n");
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    private sealed class InterestEntry(byte[] subject, byte[]? queue)
+    {
+        public byte[] Subject { get; } = subject;
+        public byte[]? Queue { get; } = queue;
+        public int Count { get; set; }
+    }
+}

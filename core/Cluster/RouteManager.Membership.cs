@@ -1,0 +1,169 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+
+namespace Nats.Core.Cluster;
+
+public sealed partial class RouteManager
+{
+    /// <summary>
+    /// The peer introduced itself: register the route (one per peer), send it our interest,
+    /// tell the other members about it (gossip), and add its client URLs to connect_urls.
+    /// </summary>
+    internal void OnFirstInfo(RouteConnection route, RouteInfo info)
+    {
+        if (info.ServerId == _server.ServerId)
+        {
+            Log.LogDebug("{Route} detected route to self, ignoring", route);
+            route.Close(ClosedReason.DuplicateRoute);
+            return;
+        }
+        if (info.Cluster is { Length: > 0 } && info.Cluster != ClusterName && !TryAdoptClusterName(info.Cluster, info.ClusterDynamic))
+        {
+            Log.LogError("{Route} cluster name {Remote} does not match {Local}", route, info.Cluster, ClusterName);
+            route.Close(ClosedReason.ClusterNameConflict);
+            return;
+        }
+        if (!route.DidSolicit && info.ServerName == _server.Name && _server.Name != _server.ServerId)
+        {
+            Log.LogError("{Route} remote server has a duplicate name: \"{Name}\"", route, info.ServerName);
+            route.Close(ClosedReason.DuplicateRoute);
+            return;
+        }
+        route.SetRemote(info);
+        if (route.Url is null && info.Host is not null)
+        {
+            route.Url = new Uri($"nats-route://{HostPort.Join(info.Host, info.Port)}/");
+        }
+
+        if (!_routesById.TryAdd(info.ServerId, route))
+        {
+            // Both servers dialled each other: the first route registered wins, as in
+            // nats-server; the survivor is retried should it fail.
+            if (_routesById.TryGetValue(info.ServerId, out var existing))
+            {
+                existing.Retry = true;
+            }
+            Log.LogDebug("{Route} detected duplicate remote route \"{Id}\"", route, info.ServerId);
+            route.Close(ClosedReason.DuplicateRoute);
+            return;
+        }
+        route.IsRegistered = true;
+        Log.LogDebug("{Route} registering remote route \"{Id}\"", route, info.ServerId);
+
+        SendAllInterest(route);
+        if (_routesById.Count > 1)
+        {
+            Gossip(route, info);
+        }
+        if (!_server.Options.Cluster.NoAdvertise)
+        {
+            _server.AddClusterClientUrls(route.ConnectUrls);
+        }
+    }
+
+    /// <summary>
+    /// A later INFO: about another server (gossip: connect to it if we do not know it), or
+    /// the peer entering lame duck mode (its clients' URLs are withdrawn).
+    /// </summary>
+    internal void OnInfoUpdate(RouteConnection route, RouteInfo info)
+    {
+        if (info.ServerId != route.RemoteId)
+        {
+            ConnectToGossipedServer(info);
+            return;
+        }
+        if (info.LameDuckMode && !_server.Options.Cluster.NoAdvertise)
+        {
+            _server.RemoveClusterClientUrls(route.ConnectUrls);
+            route.ConnectUrls = [];
+        }
+    }
+
+    internal void OnRouteClosed(RouteConnection route, ClosedReason reason)
+    {
+        _connections.TryRemove(route.Id, out _);
+        if (route.IsRegistered && route.RemoteId is not null)
+        {
+            _routesById.TryRemove(new KeyValuePair<string, RouteConnection>(route.RemoteId, route));
+            Log.LogInformation("{Route} Route connection closed: {Reason}", route, reason.ToDisplayString());
+            if (!_server.Options.Cluster.NoAdvertise)
+            {
+                _server.RemoveClusterClientUrls(route.ConnectUrls);
+            }
+        }
+        if (reason is ClosedReason.ServerShutdown or ClosedReason.ClusterNameConflict || !_server.IsRunning)
+        {
+            return;
+        }
+        var retryImplicit = route.Retry || (route.DidSolicit && !route.IsExplicit);
+        if (!(route.DidSolicit || retryImplicit) || route.Url is null)
+        {
+            return;
+        }
+        if (route.RemoteId is not null && (route.RemoteId == _server.ServerId || _routesById.ContainsKey(route.RemoteId)))
+        {
+            return;
+        }
+        if (reason == ClosedReason.DuplicateRoute && route.RemoteId is not null && _routesById.ContainsKey(route.RemoteId))
+        {
+            return;
+        }
+        StartDialling(route.Url, route.IsExplicit, reconnect: true);
+    }
+
+    /// <summary>Tells every other member about a newly connected server.</summary>
+    private void Gossip(RouteConnection route, RouteInfo info)
+    {
+        var forwarded = info.Clone();
+        forwarded.Nonce = null;
+        if (string.IsNullOrEmpty(forwarded.Ip))
+        {
+            var address = route.RemoteEndPoint?.Address;
+            var host = address is null ? info.Host ?? "" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+            forwarded.Ip = $"nats-route://{HostPort.Join(host, info.Port)}/";
+        }
+        var line = forwarded.ToProtocolLine();
+        foreach (var other in _routesById.Values)
+        {
+            if (!ReferenceEquals(other, route))
+            {
+                other.Send(line);
+            }
+        }
+    }
+
+    private void ConnectToGossipedServer(RouteInfo info)
+    {
+        if (info.ServerId == _server.ServerId || _routesById.ContainsKey(info.ServerId) || string.IsNullOrEmpty(info.Ip))
+        {
+            return;
+        }
+        if (!Uri.TryCreate(info.Ip, UriKind.Absolute, out var url))
+        {
+            Log.LogError("Error parsing URL from INFO: {Ip}", info.Ip);
+            return;
+        }
+        if (IsConfiguredRoute(info))
+        {
+            // An explicit route to it is being dialled already.
+            return;
+        }
+        StartDialling(url, isExplicit: false);
+    }
+
+    private bool IsConfiguredRoute(RouteInfo info)
+    {
+        var target = HostPort.Join(info.Host ?? "", info.Port);
+        return _server.Options.Cluster.Routes.Any(r => string.Equals(HostPort.Join(r.Host, r.Port), target, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Lame duck: tell peers, so they withdraw our clients' URLs from their connect_urls.</summary>
+    internal void AnnounceLameDuck()
+    {
+        var line = BuildInfo(null).ToProtocolLine();
+        foreach (var route in _routesById.Values)
+        {
+            route.Send(line);
+        }
+    }
+}

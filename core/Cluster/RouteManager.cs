@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Accounts;
+using Nats.Core.Config;
+using Nats.Core.Connections;
+
+namespace Nats.Core.Cluster;
+
+/// <summary>
+/// Clustering with routes, as nats-server does it: a route listener, dialled routes (explicit
+/// ones retried forever, discovered ones by <c>connect_retries</c>), one route per peer
+/// server, gossip so one seed is enough to form a full mesh, interest propagation, and the
+/// cluster's client URLs for connect_urls.
+/// </summary>
+/// <remarks>Split by concern: membership and gossip (.Membership.cs), dialling
+/// (.Solicit.cs), local interest propagation (.Interest.cs).</remarks>
+public sealed partial class RouteManager
+{
+    private readonly NatsServer _server;
+    private readonly ConcurrentDictionary<ulong, RouteConnection> _connections = new();
+    private readonly ConcurrentDictionary<string, RouteConnection> _routesById = new(StringComparer.Ordinal);
+    private Socket? _listener;
+    private string _clusterName;
+
+    internal RouteManager(NatsServer server, ClusterOptions options)
+    {
+        _server = server;
+        Log = server.LoggerFactory.CreateLogger("Nats.Route");
+        IsNameDynamic = string.IsNullOrEmpty(options.Name);
+        _clusterName = IsNameDynamic ? Security.Nonce.Generate() : options.Name!;
+    }
+
+    /// <summary>The cluster name (generated when none was configured, then adopted from peers).</summary>
+    public string ClusterName => Volatile.Read(ref _clusterName);
+
+    /// <summary>True when no name was configured.</summary>
+    public bool IsNameDynamic { get; }
+
+    /// <summary>The bound route port.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>Registered routes, one per peer server.</summary>
+    public IReadOnlyCollection<RouteConnection> Routes => (IReadOnlyCollection<RouteConnection>)_routesById.Values;
+
+    internal ILogger Log { get; }
+
+    internal bool AuthRequired => !string.IsNullOrEmpty(_server.Options.Cluster.Username);
+
+    /// <summary>Routes PING at the client interval, but at least once a minute (as nats-server).</summary>
+    internal TimeSpan PingInterval => _server.Options.PingInterval < TimeSpan.FromMinutes(1) ? _server.Options.PingInterval : TimeSpan.FromMinutes(1);
+
+    internal void Start()
+    {
+        var options = _server.Options.Cluster;
+        var endpoint = new IPEndPoint(NatsServer.ParseHost(options.Host), options.Port < 0 ? 0 : options.Port);
+        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        try
+        {
+            listener.Bind(endpoint);
+            listener.Listen(512);
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new ConfigurationException($"could not listen for route connections on {endpoint}: {ex.Message}", ex);
+        }
+        _listener = listener;
+        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        SeedInterest();
+        Log.LogInformation("Cluster name is {Name}", ClusterName);
+        if (IsNameDynamic)
+        {
+            Log.LogWarning("Cluster name was dynamically generated, consider setting one");
+        }
+        Log.LogInformation("Listening for route connections on {Host}:{Port}", options.Host, Port);
+        _ = AcceptLoopAsync(listener);
+        foreach (var url in options.Routes)
+        {
+            StartDialling(url, isExplicit: true);
+        }
+    }
+
+    internal void Stop()
+    {
+        _listener?.Dispose();
+        foreach (var route in _connections.Values)
+        {
+            route.Close(ClosedReason.ServerShutdown);
+        }
+    }
+
+    /// <summary>Drives route timers from the server heartbeat.</summary>
+    internal void OnHeartbeat(long now)
+    {
+        foreach (var route in _connections.Values)
+        {
+            route.OnHeartbeat(now);
+        }
+    }
+
+    private async Task AcceptLoopAsync(Socket listener)
+    {
+        while (!_server.ShutdownToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(_server.ShutdownToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                Log.LogError("Temporary route accept error: {Message}", ex.Message);
+                await Task.Delay(10).ConfigureAwait(false);
+                continue;
+            }
+            socket.NoDelay = true;
+            if (_server.IsLameDuck)
+            {
+                socket.Dispose();
+                continue;
+            }
+            _ = RunRouteAsync(socket, solicitedUrl: null, isExplicit: false);
+        }
+    }
+
+    private async Task RunRouteAsync(Socket socket, Uri? solicitedUrl, bool isExplicit)
+    {
+        var route = new RouteConnection(_server, this, socket, new NetworkStream(socket, ownsSocket: false), _server.NextConnectionId(), solicitedUrl, isExplicit);
+        _connections[route.Id] = route;
+        await route.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The INFO this server sends on routes (with a fresh nonce per connection).</summary>
+    internal RouteInfo BuildInfo(string? nonce)
+    {
+        var options = _server.Options;
+        var info = new RouteInfo
+        {
+            ServerId = _server.ServerId,
+            ServerName = _server.Name,
+            Version = ServerVersion.CompatibleNatsVersion,
+            Proto = 2,
+            Go = "dotnet" + Environment.Version,
+            Host = options.Cluster.Host,
+            Port = Port,
+            Headers = !options.NoHeaderSupport,
+            AuthRequired = AuthRequired,
+            MaxPayload = options.MaxPayload,
+            Nonce = nonce,
+            Cluster = ClusterName,
+            ClusterDynamic = IsNameDynamic,
+            ConnectUrls = options.Cluster.NoAdvertise ? null : [.. _server.OwnClientUrls],
+            LameDuckMode = _server.IsLameDuck,
+        };
+        if (!string.IsNullOrEmpty(options.Cluster.Advertise))
+        {
+            var (host, port) = HostPort.Parse(options.Cluster.Advertise, Port);
+            info.Host = host;
+            info.Port = port;
+            info.Ip = $"nats-route://{HostPort.Join(host, port)}/";
+        }
+        return info;
+    }
+
+    /// <summary>The CONNECT for a route this server dials.</summary>
+    internal byte[] BuildConnect(Uri url)
+    {
+        var options = _server.Options;
+        string? user = null;
+        string? pass = null;
+        if (!string.IsNullOrEmpty(url.UserInfo))
+        {
+            var parts = url.UserInfo.Split(':', 2);
+            user = Uri.UnescapeDataString(parts[0]);
+            pass = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : null;
+        }
+        else if (!string.IsNullOrEmpty(options.Cluster.Username))
+        {
+            user = options.Cluster.Username;
+            pass = options.Cluster.Password;
+        }
+        return new RouteConnect
+        {
+            Echo = true,
+            User = user,
+            Pass = pass,
+            Headers = !options.NoHeaderSupport,
+            Name = _server.ServerId,
+            Cluster = ClusterName,
+            ClusterDynamic = IsNameDynamic,
+        }.ToProtocolLine();
+    }
+
+    /// <summary>Checks an inbound route's CONNECT; returns why it is refused, or null.</summary>
+    internal (string Reason, ClosedReason CloseReason)? CheckConnect(RouteConnect connect)
+    {
+        if (!string.IsNullOrEmpty(connect.Gateway))
+        {
+            return ($"Rejecting connection from gateway \"{connect.Gateway}\" on the Route port", ClosedReason.ProtocolViolation);
+        }
+        var options = _server.Options.Cluster;
+        if (AuthRequired &&
+            (connect.User != options.Username || !Security.PasswordVerifier.Verify(options.Password ?? "", connect.Pass)))
+        {
+            return (Protocol.ProtocolErrors.AuthorizationViolation, ClosedReason.AuthenticationViolation);
+        }
+        if (connect.Cluster != ClusterName && !TryAdoptClusterName(connect.Cluster, connect.ClusterDynamic))
+        {
+            return ($"Rejecting connection, cluster name \"{connect.Cluster}\" does not match \"{ClusterName}\"", ClosedReason.ClusterNameConflict);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A server without a configured cluster name takes a peer's configured name, or the
+    /// smaller of two generated ones, so that a cluster converges on one name.
+    /// </summary>
+    private bool TryAdoptClusterName(string? peerName, bool peerDynamic)
+    {
+        if (string.IsNullOrEmpty(peerName))
+        {
+            return true;
+        }
+        if (!IsNameDynamic || (peerDynamic && string.CompareOrdinal(ClusterName, peerName) <= 0))
+        {
+            return false;
+        }
+        Volatile.Write(ref _clusterName, peerName);
+        _server.UpdateInfo(info => info with { Cluster = peerName });
+        return true;
+    }
+
+    internal Account? FindAccount(ReadOnlySpan<byte> name) => _server.Accounts.Find(System.Text.Encoding.UTF8.GetString(name));
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using Nats.Core.Cluster;
+using Nats.Core.Config;
+
+namespace Nats.Core;
+
+public sealed partial class NatsServer
+{
+    private readonly Dictionary<string, int> _clusterClientUrls = new(StringComparer.Ordinal);
+    private RouteManager? _routes;
+    private long _connectUrlsUpdated;
+
+    /// <summary>Clustering, when a cluster port is configured.</summary>
+    public RouteManager? Routes => _routes;
+
+    /// <summary>This server's own client URLs (host:port), as advertised to clients and peers.</summary>
+    public IReadOnlyList<string> OwnClientUrls { get; private set; } = [];
+
+    /// <summary>When connect_urls last changed (UTC ticks), so new clients' first PING can catch up.</summary>
+    internal long ConnectUrlsUpdatedTicks => Interlocked.Read(ref _connectUrlsUpdated);
+
+    private void StartCluster(ServerOptions options)
+    {
+        OwnClientUrls = ComputeClientUrls(options);
+        if (!options.Cluster.Enabled)
+        {
+            return;
+        }
+        _routes = new RouteManager(this, options.Cluster);
+        AddInterestObserver(_routes);
+        _routes.Start();
+        UpdateInfo(info => info with { Cluster = _routes.ClusterName });
+    }
+
+    private void StopCluster() => _routes?.Stop();
+
+    partial void OnHeartbeatExtensions(long now) => _routes?.OnHeartbeat(now);
+
+    partial void OnLameDuckExtensions() => _routes?.AnnounceLameDuck();
+
+    /// <summary>Adds a peer's client URLs to connect_urls and tells clients.</summary>
+    internal void AddClusterClientUrls(IReadOnlyList<string> urls) => ChangeClusterClientUrls(urls, +1);
+
+    /// <summary>Withdraws a peer's client URLs from connect_urls and tells clients.</summary>
+    internal void RemoveClusterClientUrls(IReadOnlyList<string> urls) => ChangeClusterClientUrls(urls, -1);
+
+    private void ChangeClusterClientUrls(IReadOnlyList<string> urls, int delta)
+    {
+        if (urls.Count == 0)
+        {
+            return;
+        }
+        string[] list;
+        lock (_clusterClientUrls)
+        {
+            var changed = false;
+            foreach (var url in urls)
+            {
+                var count = _clusterClientUrls.GetValueOrDefault(url) + delta;
+                changed |= count <= 0 ? _clusterClientUrls.Remove(url) : _clusterClientUrls.TryAdd(url, count) || SetCount(url, count);
+            }
+            if (!changed)
+            {
+                return;
+            }
+            list = [.. OwnClientUrls, .. _clusterClientUrls.Keys.Where(u => !OwnClientUrls.Contains(u))];
+            UpdateInfo(info => info with { ConnectUrls = list });
+            Interlocked.Exchange(ref _connectUrlsUpdated, DateTime.UtcNow.Ticks);
+        }
+        foreach (var client in _clients.Values)
+        {
+            client.SendInfoUpdate();
+        }
+
+        bool SetCount(string url, int count)
+        {
+            _clusterClientUrls[url] = count;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The client URLs of this server: client_advertise, else the listen address, or every
+    /// non-loopback interface address when listening on all interfaces (as nats-server).
+    /// </summary>
+    private List<string> ComputeClientUrls(ServerOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.ClientAdvertise))
+        {
+            var (host, port) = HostPort.Parse(options.ClientAdvertise, Port);
+            return [HostPort.Join(host, port)];
+        }
+        if (!IsAnyAddress(options.Host))
+        {
+            return [HostPort.Join(options.Host, Port)];
+        }
+        var urls = new List<string>();
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.OperationalStatus != OperationalStatus.Up)
+            {
+                continue;
+            }
+            foreach (var address in nic.GetIPProperties().UnicastAddresses)
+            {
+                var ip = address.Address;
+                if (IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || (options.Host == "0.0.0.0" && ip.AddressFamily != AddressFamily.InterNetwork))
+                {
+                    continue;
+                }
+                urls.Add(HostPort.Join(ip.ToString(), Port));
+            }
+        }
+        return urls;
+    }
+}
