@@ -60,10 +60,16 @@ public sealed partial class ClientConnection
         {
             Interlocked.Increment(ref _outMessages);
             Interlocked.Add(ref _outBytes, totalSize);
+            if (subscription.MaxMessages == 0)
+            {
+                // Per-subscription "msgs" for /subsz and /connz; limited subscriptions
+                // were already counted against their limit above.
+                subscription.IncrementDelivered();
+            }
         }
         else if (result == AppendResult.SlowConsumer)
         {
-            _server.Statistics.CountSlowConsumer();
+            // Counted once, by close reason, when the server drops the connection.
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
     }
