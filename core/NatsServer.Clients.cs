@@ -105,10 +105,22 @@ public sealed partial class NatsServer
 
     internal void OnConnectionClosed(ClientConnection connection)
     {
-        if (_clients.TryRemove(connection.Id, out _))
+        bool removed;
+        // Under the lock monitoring sums live and closed totals with, so no reader sees a
+        // connection's deliveries twice or not at all (counters must never go backwards).
+        lock (ConnectionTotalsLock)
+        {
+            removed = _clients.TryRemove(connection.Id, out _);
+            if (removed)
+            {
+                Statistics.OnConnectionClosed(connection);
+                // Live connections count their own deliveries; the account keeps those of closed ones.
+                connection.Account.CountOut(connection.OutMessages, connection.OutBytes);
+            }
+        }
+        if (removed)
         {
             _closed.Add(ClosedConnectionInfo.From(connection));
-            Statistics.AddClosedConnectionTotals(connection.OutMessages, connection.OutBytes);
         }
     }
 

@@ -6,9 +6,46 @@ namespace Nats.Core;
 public sealed partial class NatsServer
 {
     private MonitoringServer? _monitoring;
+    private long _configLoadTicks;
 
-    /// <summary>The monitoring HTTP server, when <c>http_port</c> is set.</summary>
-    public MonitoringServer? Monitoring => _monitoring;
+    /// <summary>
+    /// Held while a closing connection's delivery counts move from the live connection to
+    /// the closed totals, and while monitoring adds the two up.
+    /// </summary>
+    internal Lock ConnectionTotalsLock { get; } = new();
+
+    /// <summary>
+    /// The monitoring endpoints (<c>/varz</c>, <c>/connz</c>…). They always exist, so plugins
+    /// can register theirs before start and endpoints can be called in-process; the HTTP
+    /// listener runs when <c>http_port</c> is set (<see cref="MonitoringServer.Port"/> is then non-zero).
+    /// </summary>
+    public MonitoringServer Monitoring
+    {
+        get
+        {
+            var monitoring = Volatile.Read(ref _monitoring);
+            if (monitoring is not null)
+            {
+                return monitoring;
+            }
+            var created = new MonitoringServer(Logger);
+            MonitoringEndpoints.RegisterKernelEndpoints(this, created);
+            return Interlocked.CompareExchange(ref _monitoring, created, null) ?? created;
+        }
+    }
+
+    /// <summary>When the configuration in force was loaded: the start, or the last reload.</summary>
+    public DateTime ConfigLoadTime
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref _configLoadTicks);
+            return ticks == 0 ? StartTime : new DateTime(ticks, DateTimeKind.Utc);
+        }
+    }
+
+    /// <summary>Records that a new configuration took effect (called by reload).</summary>
+    internal void MarkConfigLoaded() => Interlocked.Exchange(ref _configLoadTicks, DateTime.UtcNow.Ticks);
 
     private async Task StartMonitoringAsync(ServerOptions options, CancellationToken cancellationToken)
     {
@@ -16,18 +53,14 @@ public sealed partial class NatsServer
         {
             return;
         }
-        var monitoring = new MonitoringServer(Logger);
-        MonitoringEndpoints.RegisterKernelEndpoints(this, monitoring);
-        await monitoring.StartAsync(ParseHost(options.Monitoring.Host ?? options.Host), options.Monitoring.Port, options.Monitoring.BasePath, cancellationToken).ConfigureAwait(false);
-        _monitoring = monitoring;
+        await Monitoring.StartAsync(ParseHost(options.Monitoring.Host ?? options.Host), options.Monitoring.Port, options.Monitoring.BasePath, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task StopMonitoringAsync()
     {
         if (_monitoring is not null)
         {
-            await _monitoring.DisposeAsync().ConfigureAwait(false);
-            _monitoring = null;
+            await _monitoring.StopAsync().ConfigureAwait(false);
         }
     }
 }

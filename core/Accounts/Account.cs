@@ -52,10 +52,14 @@ public sealed class Account
     /// <summary>Payload bytes published into the account.</summary>
     public long InBytes => Interlocked.Read(ref _inBytes);
 
-    /// <summary>Messages delivered out of the account.</summary>
+    /// <summary>
+    /// Messages delivered by the account's connections that have closed. Live connections
+    /// count their own deliveries (no shared counter on the hot path); the account's total
+    /// adds theirs (see <c>/accstatz</c>).
+    /// </summary>
     public long OutMessages => Interlocked.Read(ref _outMessages);
 
-    /// <summary>Payload bytes delivered out of the account.</summary>
+    /// <summary>Payload bytes delivered by the account's connections that have closed.</summary>
     public long OutBytes => Interlocked.Read(ref _outBytes);
 
     internal void AddConnection() => Interlocked.Increment(ref _connections);

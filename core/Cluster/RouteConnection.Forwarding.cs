@@ -43,7 +43,6 @@ public sealed partial class RouteConnection
         }
         if (result == AppendResult.SlowConsumer)
         {
-            Server.Statistics.CountSlowConsumer();
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
     }

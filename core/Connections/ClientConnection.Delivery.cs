@@ -47,7 +47,9 @@ public sealed partial class ClientConnection
             ? stackalloc byte[StackHeaderLimit]
             : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
         var length = FormatMessageLine(line, message.Subject, subscription.Sid, message.Reply, withHeaders ? headers.Length : -1, totalSize);
-        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf);
+        // Unlimited subscriptions count their deliveries (for /subsz and /connz) under the
+        // append's lock; limited ones were counted against their limit above.
+        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf, subscription.MaxMessages == 0 ? subscription : null);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -55,7 +57,7 @@ public sealed partial class ClientConnection
 
         if (result == AppendResult.SlowConsumer)
         {
-            Server.Statistics.CountSlowConsumer();
+            // Counted once, by close reason, when the server drops the connection.
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
     }

@@ -219,8 +219,8 @@ public sealed partial class ClientConnection
         Server.OnSubscriptionRemoved(Account, subscription);
     }
 
-    /// <summary>The subjects subscribed when the connection closed (for closed-connection monitoring).</summary>
-    internal IReadOnlyList<string> ClosedSubjects { get; private set; } = [];
+    /// <summary>The subscriptions held when the connection closed (for closed-connection monitoring).</summary>
+    internal Subscription[] ClosedSubscriptions { get; private set; } = [];
 
     private void RemoveAllSubscriptions()
     {
@@ -232,7 +232,7 @@ public sealed partial class ClientConnection
         }
         if (all.Length > 0)
         {
-            ClosedSubjects = [.. all.Select(s => s.SubjectString)];
+            ClosedSubscriptions = all;
         }
         foreach (var subscription in all)
         {

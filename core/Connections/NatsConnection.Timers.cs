@@ -28,6 +28,16 @@ public abstract partial class NatsConnection
         }
     }
 
+    /// <summary>Sends a PING to measure the RTT, unless a measurement is in flight already.</summary>
+    private protected void SendRttPing()
+    {
+        // OnPong computes the RTT from this timestamp.
+        if (Interlocked.CompareExchange(ref _pingSentTimestamp, Stopwatch.GetTimestamp(), 0) == 0)
+        {
+            Send("PING\r\n"u8);
+        }
+    }
+
     /// <summary>Called by the server's heartbeat on the timer thread.</summary>
     internal abstract void OnHeartbeat(long now);
 

@@ -2,50 +2,49 @@ using Nats.Core.Connections;
 
 namespace Nats.Core.Monitoring;
 
-/// <summary>What is kept of a client connection after it closed, for <c>/connz?state=closed</c>.</summary>
+/// <summary>
+/// What is kept of a client connection after it closed, for <c>/connz?state=closed</c>: its
+/// <c>/connz</c> entry as of the moment it closed, and what filters and options need.
+/// </summary>
 public sealed record ClosedConnectionInfo
 {
-    public ulong Id { get; init; }
-    public string? Ip { get; init; }
-    public int Port { get; init; }
-    public DateTime Start { get; init; }
-    public DateTime Stop { get; init; }
-    public DateTime LastActivity { get; init; }
-    public TimeSpan Rtt { get; init; }
-    public string Reason { get; init; } = "";
-    public string? Name { get; init; }
-    public string? Lang { get; init; }
-    public string? Version { get; init; }
+    /// <summary>The connection's <c>/connz</c> entry at close (uptime and idle measured to the stop time).</summary>
+    public required ConnInfo Info { get; init; }
+
+    /// <summary>The connection id.</summary>
+    public ulong Id => Info.Cid;
+
+    /// <summary>The account the connection was bound to.</summary>
     public string? Account { get; init; }
+
+    /// <summary>The authenticated user, if any.</summary>
     public string? User { get; init; }
-    public long InMessages { get; init; }
-    public long OutMessages { get; init; }
-    public long InBytes { get; init; }
-    public long OutBytes { get; init; }
-    public IReadOnlyList<string> Subscriptions { get; init; } = [];
+
+    /// <summary>The subscriptions held at close (with their account, as nats-server keeps them).</summary>
+    public IReadOnlyList<SubDetail> Subscriptions { get; init; } = [];
+
+    internal TlsConnectionInfo? Tls { get; init; }
 
     /// <summary>Snapshots a closed connection.</summary>
-    public static ClosedConnectionInfo From(ClientConnection c) => new()
+    public static ClosedConnectionInfo From(ClientConnection c)
     {
-        Id = c.Id,
-        Ip = c.RemoteEndPoint?.Address.ToString(),
-        Port = c.RemoteEndPoint?.Port ?? 0,
-        Start = c.StartTime,
-        Stop = c.StopTime ?? DateTime.UtcNow,
-        LastActivity = c.LastActivity,
-        Rtt = c.Rtt,
-        Reason = c.CloseReason.ToDisplayString(),
-        Name = c.Options.Name,
-        Lang = c.Options.Lang,
-        Version = c.Options.Version,
-        Account = c.Account.Name,
-        User = c.User,
-        InMessages = c.InMessages,
-        OutMessages = c.OutMessages,
-        InBytes = c.InBytes,
-        OutBytes = c.OutBytes,
-        Subscriptions = c.ClosedSubjects,
-    };
+        ArgumentNullException.ThrowIfNull(c);
+        var stop = c.StopTime ?? DateTime.UtcNow;
+        var info = ConnInfoBuilder.Build(c, stop);
+        info.Stop = stop;
+        info.Reason = c.CloseReason.ToDisplayString();
+        var account = c.Account.Name;
+        var subscriptions = c.ClosedSubscriptions;
+        info.NumSubs = (uint)subscriptions.Length;
+        return new ClosedConnectionInfo
+        {
+            Info = info,
+            Account = account,
+            User = c.User,
+            Subscriptions = [.. subscriptions.Select(s => SubDetail.From(s, c.Id, account))],
+            Tls = c.Tls,
+        };
+    }
 }
 
 /// <summary>A bounded ring of closed connections, oldest dropped first.</summary>

@@ -1,10 +1,19 @@
 namespace Nats.Core.Monitoring;
 
-/// <summary>The kernel's monitoring endpoints, with nats-server's JSON field names.</summary>
+/// <summary>The kernel's monitoring endpoints, with nats-server's paths, titles and JSON field names.</summary>
 internal static class MonitoringEndpoints
 {
     public static void RegisterKernelEndpoints(NatsServer server, MonitoringServer monitoring)
     {
-        monitoring.Register("/healthz", _ => new MonitoringResponse(new Dictionary<string, string> { ["status"] = "ok" }));
+        var usage = new ProcessUsage();
+        monitoring.Register("/", _ => RootPage.Handle(monitoring));
+        monitoring.Register("/varz", _ => VarzEndpoint.Handle(server, monitoring, usage), "General");
+        monitoring.Register("/connz", request => ConnzEndpoint.Handle(server, request), "Connections");
+        monitoring.Register("/accountz", request => AccountzEndpoint.Handle(server, request), "Accounts");
+        monitoring.Register("/accstatz", request => AccountStatzEndpoint.Handle(server, request), "Account Stats");
+        monitoring.Register("/subsz", request => SubszEndpoint.Handle(server, request), "Subscriptions");
+        // nats-server's older name for /subsz, still served.
+        monitoring.Register("/subscriptionsz", request => SubszEndpoint.Handle(server, request));
+        monitoring.Register("/healthz", request => HealthzEndpoint.Handle(server, monitoring, request), "Health Probe");
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -9,37 +8,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Nats.Core.Monitoring;
 
-/// <summary>A monitoring request: the query string of e.g. <c>/connz?sort=bytes_to&amp;limit=10</c>.</summary>
-public sealed class MonitoringRequest(IQueryCollection query)
-{
-    /// <summary>A query parameter, or null.</summary>
-    public string? this[string name] => query.TryGetValue(name, out var v) ? v.ToString() : null;
-
-    /// <summary>An integer parameter, or <paramref name="fallback"/>.</summary>
-    public int GetInt(string name, int fallback) => int.TryParse(this[name], out var v) ? v : fallback;
-
-    /// <summary>A boolean parameter (<c>true</c>, <c>1</c>, <c>detail</c>…), or false.</summary>
-    public bool GetBool(string name) => this[name] is { } v && (v == "1" || v.Equals("true", StringComparison.OrdinalIgnoreCase) || v.Equals("detail", StringComparison.OrdinalIgnoreCase));
-}
-
-/// <summary>A monitoring endpoint's answer: a JSON body and an HTTP status.</summary>
-/// <param name="Body">Serialized as JSON.</param>
-/// <param name="Status">HTTP status code.</param>
-public sealed record MonitoringResponse(object Body, int Status = 200);
-
 /// <summary>
-/// The HTTP monitoring listener (<c>http_port</c>/<c>-m</c>) on Kestrel. Kernel endpoints
-/// (/varz, /connz, …) and plugin endpoints register the same way, before start or live.
+/// The monitoring endpoints and their HTTP listener (<c>http_port</c>/<c>-m</c>) on Kestrel.
+/// Kernel endpoints (/varz, /connz, …) and plugin endpoints (/routez, /jsz, …) register the
+/// same way, before start or live: a handler turns a <see cref="MonitoringRequest"/> into a
+/// <see cref="MonitoringResponse"/> holding a DTO with nats-server's JSON names. The
+/// registry exists whether or not the listener runs, so endpoints can also be called
+/// in-process (<see cref="Invoke"/>), e.g. for system-account requests.
 /// </summary>
 public sealed class MonitoringServer : IAsyncDisposable
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private readonly Dictionary<string, Func<MonitoringRequest, MonitoringResponse>> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Endpoint> _endpoints = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ulong> _requestCounts = new(StringComparer.Ordinal);
+    private readonly List<Action<Varz>> _varzContributors = [];
+    private readonly List<IHealthCheck> _healthChecks = [];
     private readonly ILogger _logger;
     private WebApplication? _app;
 
@@ -48,15 +30,29 @@ public sealed class MonitoringServer : IAsyncDisposable
         _logger = logger;
     }
 
-    /// <summary>The bound port, once started.</summary>
+    /// <summary>The bound port while listening (useful with port -1), else 0.</summary>
     public int Port { get; private set; }
 
-    /// <summary>Registers (or replaces) an endpoint at <paramref name="path"/>, e.g. <c>/varz</c>.</summary>
-    public void Register(string path, Func<MonitoringRequest, MonitoringResponse> handler)
+    /// <summary>The base path endpoints are served under (<c>http_base_path</c>), "" for none.</summary>
+    public string BasePath { get; private set; } = "";
+
+    /// <summary>
+    /// Registers (or replaces) an endpoint at <paramref name="path"/>, e.g. <c>/routez</c>.
+    /// With a <paramref name="title"/> the root page links to it.
+    /// </summary>
+    /// <remarks>
+    /// Throw <see cref="MonitoringException"/> from the handler to refuse a request with a
+    /// plain-text error, as nats-server does; read parameters with the typed
+    /// <see cref="MonitoringRequest"/> readers, which produce nats-server's messages.
+    /// </remarks>
+    public void Register(string path, Func<MonitoringRequest, MonitoringResponse> handler, string? title = null)
     {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(handler);
+        var key = Normalize(path);
         lock (_endpoints)
         {
-            _endpoints["/" + path.Trim('/')] = handler;
+            _endpoints[key] = new Endpoint(key, handler, title, _endpoints.TryGetValue(key, out var old) ? old.Order : _endpoints.Count);
         }
     }
 
@@ -67,8 +63,91 @@ public sealed class MonitoringServer : IAsyncDisposable
         {
             lock (_endpoints)
             {
-                return [.. _endpoints.Keys.Order()];
+                return [.. _endpoints.Keys.Order(StringComparer.Ordinal)];
             }
+        }
+    }
+
+    /// <summary>Endpoints with a title, in registration order (for the root page).</summary>
+    internal IReadOnlyList<(string Path, string Title)> Links
+    {
+        get
+        {
+            lock (_endpoints)
+            {
+                return [.. _endpoints.Values.Where(e => e.Title is not null).OrderBy(e => e.Order).Select(e => (e.Path, e.Title!))];
+            }
+        }
+    }
+
+    /// <summary>Requests served over HTTP per path (<c>/varz</c>'s <c>http_req_stats</c>).</summary>
+    public IReadOnlyDictionary<string, ulong> RequestCounts
+    {
+        get
+        {
+            lock (_requestCounts)
+            {
+                return new Dictionary<string, ulong>(_requestCounts, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds a step that completes every <see cref="Varz"/> before it is served: plugins set
+    /// their section (<c>gateway</c>, <c>leaf</c>, <c>jetstream</c>…) and counters
+    /// (<c>routes</c>, <c>leafnodes</c>…). Runs on the request's thread; keep it quick.
+    /// </summary>
+    public void AddVarzContributor(Action<Varz> contributor)
+    {
+        ArgumentNullException.ThrowIfNull(contributor);
+        lock (_varzContributors)
+        {
+            _varzContributors.Add(contributor);
+        }
+    }
+
+    /// <summary>Adds a health check that <c>/healthz</c> runs after the kernel's own (JetStream adds its checks here).</summary>
+    public void AddHealthCheck(IHealthCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        lock (_healthChecks)
+        {
+            _healthChecks.Add(check);
+        }
+    }
+
+    /// <summary>Calls an endpoint in-process, as an HTTP request would (without counting it in <c>http_req_stats</c>).</summary>
+    /// <exception cref="KeyNotFoundException">No endpoint at <paramref name="path"/>.</exception>
+    public MonitoringResponse Invoke(string path, IEnumerable<KeyValuePair<string, string>>? query = null)
+    {
+        var endpoint = Find(Normalize(path)) ?? throw new KeyNotFoundException($"no monitoring endpoint at {path}");
+        return Run(endpoint, new MonitoringRequest(query));
+    }
+
+    /// <summary>Serializes a response body as the HTTP listener would write it.</summary>
+    public static string Serialize(MonitoringResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!response.IsJson)
+        {
+            return response.Body as string ?? response.Body.ToString() ?? "";
+        }
+        return JsonSerializer.Serialize(response.Body, response.Body.GetType(), response.Indented ? MonitoringJson.Indented : MonitoringJson.Compact);
+    }
+
+    internal Action<Varz>[] VarzContributors()
+    {
+        lock (_varzContributors)
+        {
+            return [.. _varzContributors];
+        }
+    }
+
+    internal IHealthCheck[] HealthChecks()
+    {
+        lock (_healthChecks)
+        {
+            return [.. _healthChecks];
         }
     }
 
@@ -78,8 +157,9 @@ public sealed class MonitoringServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(address, port < 0 ? 0 : port));
         var app = builder.Build();
-        var prefix = "/" + basePath.Trim('/');
-        app.Run(context => HandleAsync(context, prefix));
+        var prefix = basePath.Trim('/');
+        BasePath = prefix.Length == 0 ? "" : "/" + prefix;
+        app.Run(HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
@@ -88,50 +168,86 @@ public sealed class MonitoringServer : IAsyncDisposable
         _logger.LogInformation("Starting http monitor on {Address}:{Port}", address, Port);
     }
 
-    private Task HandleAsync(HttpContext context, string prefix)
+    /// <summary>Stops the HTTP listener; the registry stays.</summary>
+    internal async Task StopAsync()
+    {
+        var app = Interlocked.Exchange(ref _app, null);
+        if (app is not null)
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+            Port = 0;
+        }
+    }
+
+    private Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value ?? "/";
-        if (prefix.Length > 1 && path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        if (BasePath.Length > 0)
         {
-            path = path[prefix.Length..];
+            // Under a base path nats-server serves nothing outside it.
+            if (!path.StartsWith(BasePath, StringComparison.Ordinal) || (path.Length > BasePath.Length && path[BasePath.Length] != '/'))
+            {
+                context.Response.StatusCode = 404;
+                return Task.CompletedTask;
+            }
+            path = path[BasePath.Length..];
         }
-        path = "/" + path.Trim('/');
-        Func<MonitoringRequest, MonitoringResponse>? handler;
-        lock (_endpoints)
-        {
-            _endpoints.TryGetValue(path, out handler);
-        }
-        if (handler is null)
+        var endpoint = Find(Normalize(path));
+        if (endpoint is null)
         {
             context.Response.StatusCode = 404;
             return Task.CompletedTask;
         }
-        MonitoringResponse response;
-        try
+        lock (_requestCounts)
         {
-            response = handler(new MonitoringRequest(context.Request.Query));
+            _requestCounts[endpoint.Path] = _requestCounts.GetValueOrDefault(endpoint.Path) + 1;
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
-        {
-            response = new MonitoringResponse(new { error = ex.Message }, 400);
-        }
+        var response = Run(endpoint, new MonitoringRequest(context.Request.Query));
         context.Response.StatusCode = response.Status;
-        context.Response.ContentType = "application/json";
         // nats-server allows cross-origin reads of its monitoring data.
         context.Response.Headers.AccessControlAllowOrigin = "*";
+        var body = Serialize(response);
         var callback = context.Request.Query["callback"].ToString();
-        var json = JsonSerializer.Serialize(response.Body, response.Body.GetType(), Json);
-        return context.Response.WriteAsync(string.IsNullOrEmpty(callback) ? json : $"{callback}({json})");
+        if (response.IsJson && callback.Length > 0)
+        {
+            // JSONP, as nats-server 2.9 answered ?callback=.
+            context.Response.ContentType = "application/javascript";
+            return context.Response.WriteAsync($"{callback}({body})");
+        }
+        context.Response.ContentType = response.ContentType;
+        return context.Response.WriteAsync(body);
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    private MonitoringResponse Run(Endpoint endpoint, MonitoringRequest request)
     {
-        if (_app is not null)
+        try
         {
-            await _app.StopAsync().ConfigureAwait(false);
-            await _app.DisposeAsync().ConfigureAwait(false);
-            _app = null;
+            return endpoint.Handler(request);
+        }
+        catch (MonitoringException ex)
+        {
+            return MonitoringResponse.Text(ex.Message, ex.Status);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogError(ex, "Error answering monitoring request {Path}", endpoint.Path);
+            return MonitoringResponse.Text(ex.Message, 500);
         }
     }
+
+    private Endpoint? Find(string path)
+    {
+        lock (_endpoints)
+        {
+            return _endpoints.GetValueOrDefault(path);
+        }
+    }
+
+    private static string Normalize(string path) => "/" + path.Trim('/');
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private sealed record Endpoint(string Path, Func<MonitoringRequest, MonitoringResponse> Handler, string? Title, int Order);
 }

@@ -1,3 +1,5 @@
+using Nats.Core.Connections;
+
 namespace Nats.Core.Monitoring;
 
 /// <summary>Server-wide message counters (what <c>/varz</c> reports).</summary>
@@ -8,6 +10,7 @@ public sealed class ServerStatistics
     private long _closedOutMessages;
     private long _closedOutBytes;
     private long _slowConsumers;
+    private long _staleConnections;
     private long _totalConnections;
 
     /// <summary>Messages received from clients and links.</summary>
@@ -25,8 +28,11 @@ public sealed class ServerStatistics
     /// <summary>Payload bytes sent by connections that have closed.</summary>
     public long ClosedOutBytes => Interlocked.Read(ref _closedOutBytes);
 
-    /// <summary>Connections closed as slow consumers.</summary>
+    /// <summary>Client connections closed as slow consumers (pending bytes or write deadline).</summary>
     public long SlowConsumers => Interlocked.Read(ref _slowConsumers);
+
+    /// <summary>Client connections closed as stale (unanswered PINGs).</summary>
+    public long StaleConnections => Interlocked.Read(ref _staleConnections);
 
     /// <summary>Client connections accepted since start.</summary>
     public long TotalConnections => Interlocked.Read(ref _totalConnections);
@@ -37,13 +43,26 @@ public sealed class ServerStatistics
         Interlocked.Add(ref _inBytes, bytes);
     }
 
-    internal void AddClosedConnectionTotals(long messages, long bytes)
+    /// <summary>
+    /// Folds a closed connection into the totals: its deliveries, and whether it was a slow
+    /// consumer or stale. Counting by close reason counts each connection once, however
+    /// many deliveries found it slow at the same moment.
+    /// </summary>
+    internal void OnConnectionClosed(ClientConnection connection)
     {
-        Interlocked.Add(ref _closedOutMessages, messages);
-        Interlocked.Add(ref _closedOutBytes, bytes);
+        Interlocked.Add(ref _closedOutMessages, connection.OutMessages);
+        Interlocked.Add(ref _closedOutBytes, connection.OutBytes);
+        switch (connection.CloseReason)
+        {
+            case ClosedReason.SlowConsumerPendingBytes:
+            case ClosedReason.SlowConsumerWriteDeadline:
+                Interlocked.Increment(ref _slowConsumers);
+                break;
+            case ClosedReason.StaleConnection:
+                Interlocked.Increment(ref _staleConnections);
+                break;
+        }
     }
-
-    internal void CountSlowConsumer() => Interlocked.Increment(ref _slowConsumers);
 
     internal void CountConnection() => Interlocked.Increment(ref _totalConnections);
 }

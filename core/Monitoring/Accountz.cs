@@ -1,0 +1,59 @@
+using System.Text.Json.Serialization;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Monitoring;
+
+/// <summary><c>/accountz</c>: the account names, or with <c>acc=NAME</c> one account's details.</summary>
+public sealed class Accountz
+{
+    [JsonPropertyName("server_id")] public string ServerId { get; set; } = "";
+    [JsonPropertyName("now")] public DateTime Now { get; set; }
+    [JsonPropertyName("system_account")] public string? SystemAccount { get; set; }
+    [JsonPropertyName("accounts")] public IReadOnlyList<string>? Accounts { get; set; }
+    [JsonPropertyName("account_detail")] public AccountInfo? Account { get; set; }
+}
+
+/// <summary>One account in <c>/accountz?acc=NAME</c>.</summary>
+public sealed class AccountInfo
+{
+    [JsonPropertyName("account_name")] public string AccountName { get; set; } = "";
+    [JsonPropertyName("update_time")] public DateTime UpdateTime { get; set; }
+    [JsonPropertyName("is_system")] public bool? IsSystem { get; set; }
+    [JsonPropertyName("expired")] public bool Expired { get; set; }
+    [JsonPropertyName("complete")] public bool Complete { get; set; } = true;
+    [JsonPropertyName("jetstream_enabled")] public bool JetStreamEnabled { get; set; }
+    [JsonPropertyName("leafnode_connections")] public int LeafnodeConnections { get; set; }
+    [JsonPropertyName("client_connections")] public int ClientConnections { get; set; }
+    [JsonPropertyName("subscriptions")] public uint Subscriptions { get; set; }
+    [JsonPropertyName("exports")] public IReadOnlyList<ExtExport>? Exports { get; set; }
+    [JsonPropertyName("imports")] public IReadOnlyList<ExtImport>? Imports { get; set; }
+    [JsonPropertyName("sublist_stats")] public SublistStats? SublistStats { get; set; }
+}
+
+/// <summary>An export in <c>/accountz</c>: a JWT-style export plus the accounts allowed to import it.</summary>
+public sealed class ExtExport
+{
+    [JsonPropertyName("subject")] public string Subject { get; set; } = "";
+    /// <summary><c>stream</c> or <c>service</c>.</summary>
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
+    /// <summary>Services only: <c>Singleton</c>, <c>Streamed</c> or <c>Chunked</c>.</summary>
+    [JsonPropertyName("response_type")] public string? ResponseType { get; set; }
+    [JsonPropertyName("approved_accounts")] public IReadOnlyList<string>? ApprovedAccounts { get; set; }
+}
+
+/// <summary>An import in <c>/accountz</c>, as nats-server 2.10+ reports it.</summary>
+public sealed class ExtImport
+{
+    /// <summary>The subject in the exporting account.</summary>
+    [JsonPropertyName("subject")] public string Subject { get; set; } = "";
+    /// <summary>The exporting account.</summary>
+    [JsonPropertyName("account")] public string Account { get; set; } = "";
+    /// <summary>Services: the local subject (deprecated duplicate of <c>local_subject</c>, kept by nats-server).</summary>
+    [JsonPropertyName("to")] public string? To { get; set; }
+    /// <summary>The subject in the importing account.</summary>
+    [JsonPropertyName("local_subject")] public string? LocalSubject { get; set; }
+    [JsonPropertyName("type")] public string Type { get; set; } = "";
+    [JsonPropertyName("invalid")] public bool Invalid { get; set; }
+    [JsonPropertyName("share")] public bool Share { get; set; }
+    [JsonPropertyName("tracking")] public bool Tracking { get; set; }
+}

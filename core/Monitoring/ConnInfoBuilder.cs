@@ -1,0 +1,106 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using Nats.Core.Connections;
+using Nats.Core.Plugins;
+
+namespace Nats.Core.Monitoring;
+
+/// <summary>Fills <see cref="ConnInfo"/> from a client connection, as nats-server's <c>ConnInfo.fill</c>.</summary>
+internal static class ConnInfoBuilder
+{
+    /// <summary>The fields every <c>/connz</c> entry has; uptime and idle are measured up to <paramref name="now"/>.</summary>
+    public static ConnInfo Build(ClientConnection c, DateTime now)
+    {
+        var remote = c.RemoteEndPoint;
+        var lastActivity = c.LastActivity;
+        var rtt = TruncateRtt(c.Rtt);
+        var info = new ConnInfo
+        {
+            Cid = c.Id,
+            Kind = KindText(c.Kind),
+            Type = TypeText(c.Kind),
+            Ip = remote is null ? "" : IpText(remote.Address),
+            Port = remote?.Port ?? 0,
+            Start = c.StartTime,
+            LastActivity = lastActivity,
+            Rtt = GoFormat.Duration(rtt),
+            RttValue = rtt,
+            Uptime = GoFormat.Uptime(now - c.StartTime),
+            Idle = GoFormat.Uptime(now - lastActivity),
+            PendingBytes = c.PendingBytes,
+            InMsgs = c.InMessages,
+            OutMsgs = c.OutMessages,
+            InBytes = c.InBytes,
+            OutBytes = c.OutBytes,
+            NumSubs = (uint)c.SubscriptionCount,
+            Name = NullIfEmpty(c.Options.Name),
+            Lang = NullIfEmpty(c.Options.Lang),
+            Version = NullIfEmpty(c.Options.Version),
+        };
+        if (c.Tls is { } tls)
+        {
+            info.TlsVersion = TlsVersionText(tls.Protocol);
+            info.TlsCipherSuite = NullIfEmpty(tls.CipherSuite);
+        }
+        return info;
+    }
+
+    /// <summary>The <c>auth=true</c> fields: user, account unless global, peer certificate.</summary>
+    public static void AddAuth(ConnInfo info, string? user, string? account, TlsConnectionInfo? tls)
+    {
+        info.AuthorizedUser = NullIfEmpty(user);
+        info.Account = account is null or Accounts.AccountRegistry.GlobalAccountName ? null : account;
+        if (tls?.PeerCertificate is { } cert)
+        {
+            info.TlsPeerCerts =
+            [
+                new TlsPeerCert
+                {
+                    Subject = cert.Subject,
+                    SubjectPkiSha256 = Convert.ToHexStringLower(SHA256.HashData(cert.PublicKey.ExportSubjectPublicKeyInfo())),
+                    CertSha256 = Convert.ToHexStringLower(SHA256.HashData(cert.RawData)),
+                },
+            ];
+        }
+    }
+
+    /// <summary>The peer address as nats-server shows it: IPv4 without the IPv6 mapping of a dual-mode socket.</summary>
+    public static string IpText(IPAddress address) =>
+        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+
+    public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>nats-server shows sub-millisecond RTTs to the microsecond.</summary>
+    private static TimeSpan TruncateRtt(TimeSpan rtt) =>
+        rtt > TimeSpan.FromTicks(TimeSpan.TicksPerMicrosecond) && rtt < TimeSpan.FromMilliseconds(1)
+            ? TimeSpan.FromTicks(rtt.Ticks - rtt.Ticks % TimeSpan.TicksPerMicrosecond)
+            : rtt;
+
+    private static string KindText(ConnectionKind kind) => kind switch
+    {
+        ConnectionKind.Route => "Router",
+        ConnectionKind.Gateway => "Gateway",
+        ConnectionKind.Leaf => "Leafnode",
+        _ => "Client",
+    };
+
+    private static string? TypeText(ConnectionKind kind) => kind switch
+    {
+        ConnectionKind.Client => "nats",
+        ConnectionKind.WebSocket => "websocket",
+        ConnectionKind.Mqtt => "mqtt",
+        _ => null,
+    };
+
+#pragma warning disable SYSLIB0039 // TLS 1.0/1.1 named only to report what a peer negotiated.
+    private static string? TlsVersionText(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "1.3",
+        SslProtocols.Tls12 => "1.2",
+        SslProtocols.Tls11 => "1.1",
+        SslProtocols.Tls => "1.0",
+        _ => null,
+    };
+#pragma warning restore SYSLIB0039
+}
