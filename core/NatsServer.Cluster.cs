@@ -31,6 +31,7 @@ public sealed partial class NatsServer
         _routes = new RouteManager(this, options.Cluster);
         AddInterestObserver(_routes);
         _routes.Start();
+        RoutezEndpoint.Register(this, _routes, Monitoring);
         UpdateInfo(info => info with { Cluster = _routes.ClusterName });
     }
 

@@ -1,4 +1,5 @@
 using Nats.Core.Config;
+using Nats.Core.Monitoring;
 
 namespace Nats.Core.Tests.Cluster;
 
@@ -289,5 +290,27 @@ public sealed class ClusterTests
         await Task.Delay(500);
         Assert.That(a.Routes.Routes, Is.Empty);
         Assert.That(other.Routes!.Routes, Is.Empty);
+    }
+
+    [Test]
+    public async Task RoutezListsRoutesWithTheirInterest()
+    {
+        var servers = await StartMeshAsync(2);
+        await using var subscriber = await RawClient.ConnectAsync(servers[1].Port);
+        await subscriber.SendAsync("SUB watched 1\r\n");
+        await subscriber.FlushAsync();
+        await WaitForInterestAsync(servers[0], "watched");
+
+        var json = MonitoringServer.Serialize(servers[0].Monitoring.Invoke("/routez", [new("subs", "1")]));
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var root = doc.RootElement;
+        Assert.That(root.GetProperty("num_routes").GetInt32(), Is.EqualTo(1));
+        var route = root.GetProperty("routes")[0];
+        Assert.That(route.GetProperty("remote_name").GetString(), Is.EqualTo("s1"));
+        Assert.That(route.GetProperty("subscriptions_list").EnumerateArray().Select(e => e.GetString()), Does.Contain("watched"));
+
+        var varz = System.Text.Json.JsonDocument.Parse(MonitoringServer.Serialize(servers[0].Monitoring.Invoke("/varz"))).RootElement;
+        Assert.That(varz.GetProperty("routes").GetInt32(), Is.EqualTo(1));
+        Assert.That(varz.GetProperty("cluster").GetProperty("name").GetString(), Is.EqualTo("test"));
     }
 }
