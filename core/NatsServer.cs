@@ -33,6 +33,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly List<IInterestObserver> _interestObservers = [];
     private readonly BcryptWorker _bcrypt = new();
     private volatile ServerOptions _options;
+    private readonly ConfigBus _bus;
     private volatile ServerInfo _info = null!;
     private volatile AuthService _auth = null!;
     private int _state; // 0 new, 1 running, 2 stopping, 3 stopped
@@ -47,7 +48,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerId = NKeyPair.Create(NKeyPrefix.Server).PublicKey;
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
+        _bus = new ConfigBus(options.Sections);
     }
+
+    /// <summary>The config bus: the kernel and plugins bind their sections here.</summary>
+    public IConfigBus Config => _bus;
 
     /// <summary>The server id: a fresh server nkey public key, as nats-server uses.</summary>
     public string ServerId { get; }
@@ -98,6 +103,13 @@ public sealed partial class NatsServer : IAsyncDisposable
         EnsureNotStarted();
         _pluginAuthenticators.Add(authenticator);
     }
+
+    /// <summary>
+    /// A client connection inside this process, in <paramref name="account"/> (the global
+    /// account when null): publish, subscribe and request through subjects.
+    /// </summary>
+    public IInProcessConnection ConnectInProcess(Account? account = null) =>
+        new InProcessConnection(this, account ?? Accounts.Global);
 
     /// <summary>Registers an observer of local interest changes (routes, link plugins).</summary>
     public void AddInterestObserver(IInterestObserver observer)

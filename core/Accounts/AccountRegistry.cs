@@ -120,6 +120,9 @@ public sealed class AccountRegistry
         importer.ServiceImports = services;
     }
 
+    /// <summary>Checks that every user's account exists (reload validation).</summary>
+    internal static void CheckUserAccounts(AuthOptions auth, AccountRegistry registry) => CheckUserAccounts(auth, registry._accounts);
+
     private static void CheckUserAccounts(AuthOptions auth, Dictionary<string, Account> accounts)
     {
         foreach (var name in auth.Users.Select(u => u.Account).Concat(auth.NKeys.Select(n => n.Account)))

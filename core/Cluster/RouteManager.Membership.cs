@@ -91,7 +91,7 @@ public sealed partial class RouteManager
                 _server.RemoveClusterClientUrls(route.ConnectUrls);
             }
         }
-        if (reason is ClosedReason.ServerShutdown or ClosedReason.ClusterNameConflict || !_server.IsRunning)
+        if (reason is ClosedReason.ServerShutdown or ClosedReason.ClusterNameConflict or ClosedReason.RouteRemoved || !_server.IsRunning)
         {
             return;
         }

@@ -96,4 +96,33 @@ public sealed partial class RouteManager
 
     private bool IsStillConfigured(Uri url) =>
         _server.Options.Cluster.Routes.Any(r => string.Equals(r.Host, url.Host, StringComparison.OrdinalIgnoreCase) && r.Port == url.Port);
+
+    /// <summary>
+    /// Reload: dial routes that were added; close routes that were removed (they are not
+    /// redialled, since they are no longer configured).
+    /// </summary>
+    internal void ApplyReload(Config.ClusterOptions current, Config.ClusterOptions proposed)
+    {
+        if (!proposed.Enabled)
+        {
+            return;
+        }
+        var before = current.Routes.Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var after = proposed.Routes.Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var url in proposed.Routes.Where(u => !before.Contains(Key(u))))
+        {
+            Log.LogInformation("Adding route {Url}", url);
+            StartDialling(url, isExplicit: true);
+        }
+        foreach (var route in _connections.Values)
+        {
+            if (route.DidSolicit && route.IsExplicit && route.Url is not null && before.Contains(Key(route.Url)) && !after.Contains(Key(route.Url)))
+            {
+                Log.LogInformation("Removing route {Url}", route.Url);
+                route.Close(Connections.ClosedReason.RouteRemoved);
+            }
+        }
+
+        static string Key(Uri url) => HostPort.Join(url.Host, url.Port);
+    }
 }

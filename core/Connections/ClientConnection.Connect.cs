@@ -146,4 +146,68 @@ public sealed partial class ClientConnection
     }
 
     private bool _accountBound;
+
+    /// <summary>
+    /// After a reload changed users or permissions: checks the connection again with its
+    /// original CONNECT. A client no longer allowed (or now in another account) is closed;
+    /// otherwise its new permissions apply, and subscriptions they forbid are removed.
+    /// </summary>
+    internal void Reauthorize()
+    {
+        if (!_connectReceived || IsClosed)
+        {
+            return;
+        }
+        var context = new ConnectContext
+        {
+            Connect = Options,
+            Nonce = _nonce,
+            Kind = Kind,
+            RemoteEndPoint = RemoteEndPoint,
+            PeerCertificate = Tls?.PeerCertificate,
+        };
+        _ = ReauthorizeAsync(context);
+    }
+
+    private async Task ReauthorizeAsync(ConnectContext context)
+    {
+        AuthResult result;
+        try
+        {
+            result = await Server.Auth.AuthenticateAsync(context, Server.ShutdownToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            result = AuthResult.Deny(ex.Message);
+        }
+        if (result.Decision != AuthDecision.Accepted || (result.Account ?? Accounts.AccountRegistry.GlobalAccountName) != Account.Name)
+        {
+            Log.LogInformation("{Connection} no longer authorized after reload", this);
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            return;
+        }
+        User = result.User;
+        _expires = result.Expires;
+        var permissions = ClientPermissions.Create(result.Permissions);
+        _permissions = permissions;
+        _publishPermissionCache = null;
+        if (permissions is null)
+        {
+            _deliveryFilterEnabled = false;
+            return;
+        }
+        foreach (var subscription in GetSubscriptions())
+        {
+            var queue = subscription.Queue ?? [];
+            if (!permissions.CanSubscribe(subscription.Subject, queue))
+            {
+                SendError(ProtocolErrors.SubscribeViolation(subscription.SubjectString, subscription.QueueString));
+                RemoveSubscription(subscription);
+            }
+            else if (permissions.NeedsDeliveryFilter(subscription.Subject, subscription.Queue is not null))
+            {
+                _deliveryFilterEnabled = true;
+            }
+        }
+    }
 }

@@ -64,6 +64,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private protected override ILogger Log => Server.ClientLogger;
 
+    /// <summary>Applies a reloaded max_pending.</summary>
+    internal void SetMaxPending(long maxPending) => Out.MaxPending = maxPending;
+
     private protected override void OnStarted() => ArmTimers();
 
     private protected override void OnClosed(ClosedReason reason)

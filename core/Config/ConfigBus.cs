@@ -1,0 +1,137 @@
+using Nats.Core.Plugins;
+
+namespace Nats.Core.Config;
+
+/// <summary>
+/// The server's <see cref="IConfigBus"/>: section bindings of the kernel and of plugins, and the
+/// two-phase reload over all of them (parse and validate everything, then apply everything).
+/// </summary>
+internal sealed class ConfigBus : IConfigBus
+{
+    private readonly List<IBinding> _bindings = [];
+    private IReadOnlyDictionary<string, object?> _sections;
+
+    public ConfigBus(IReadOnlyDictionary<string, object?> sections)
+    {
+        _sections = sections;
+    }
+
+    /// <summary>Names of the bound sections (to tell the operator about unclaimed ones).</summary>
+    public IReadOnlyList<string> BoundNames
+    {
+        get
+        {
+            lock (_bindings)
+            {
+                return [.. _bindings.Select(b => b.Name)];
+            }
+        }
+    }
+
+    public IConfigSection<T> Bind<T>(string name, Func<ConfValue?, T> parse, IReloadHook<T>? hook = null)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(parse);
+        var binding = new Binding<T>(name, parse, hook, parse(Lookup(_sections, name)));
+        lock (_bindings)
+        {
+            if (_bindings.Exists(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new InvalidOperationException($"config section \"{name}\" is already bound");
+            }
+            _bindings.Add(binding);
+        }
+        return binding;
+    }
+
+    /// <summary>
+    /// Parses every bound section from <paramref name="sections"/> and asks its hook to
+    /// validate. Returns the prepared changes, or the errors when any section objects.
+    /// </summary>
+    public PreparedReload Prepare(IReadOnlyDictionary<string, object?> sections, ReloadValidation validation)
+    {
+        IBinding[] bindings;
+        lock (_bindings)
+        {
+            bindings = [.. _bindings];
+        }
+        var prepared = new List<Action>();
+        foreach (var binding in bindings)
+        {
+            try
+            {
+                if (binding.Prepare(Lookup(sections, binding.Name), validation) is { } apply)
+                {
+                    prepared.Add(apply);
+                }
+            }
+            catch (ConfigException ex)
+            {
+                validation.Reject(binding.Name, ex.Message);
+            }
+        }
+        return new PreparedReload(prepared, () => _sections = sections);
+    }
+
+    private static ConfValue? Lookup(IReadOnlyDictionary<string, object?> sections, string name) =>
+        sections.TryGetValue(name, out var value) ? value as ConfValue : null;
+
+    /// <summary>Changes ready to apply, in binding order.</summary>
+    public sealed class PreparedReload(IReadOnlyList<Action> apply, Action commit)
+    {
+        public void Apply()
+        {
+            foreach (var action in apply)
+            {
+                action();
+            }
+            commit();
+        }
+    }
+
+    private interface IBinding
+    {
+        string Name { get; }
+
+        /// <summary>Parses and validates; returns how to apply, or null when nothing changes.</summary>
+        Action? Prepare(ConfValue? section, ReloadValidation validation);
+    }
+
+    private sealed class Binding<T>(string name, Func<ConfValue?, T> parse, IReloadHook<T>? hook, T initial) : IBinding, IConfigSection<T>
+        where T : class
+    {
+        private volatile T _current = initial;
+
+        public string Name => name;
+
+        public T Current => _current;
+
+        public Action? Prepare(ConfValue? section, ReloadValidation validation)
+        {
+            var proposed = parse(section);
+            var current = _current;
+            // Records compare by value: an unchanged section is no change at all.
+            if (EqualityComparer<T>.Default.Equals(current, proposed))
+            {
+                return null;
+            }
+            if (hook is null)
+            {
+                validation.Reject(name, "config reload not supported for this section: it cannot change while the server runs");
+                return null;
+            }
+            var errorsBefore = validation.Errors.Count;
+            hook.Validate(current, proposed, validation);
+            if (validation.Errors.Count > errorsBefore)
+            {
+                return null;
+            }
+            return () =>
+            {
+                hook.Apply(current, proposed);
+                _current = proposed;
+            };
+        }
+    }
+}

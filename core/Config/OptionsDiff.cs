@@ -1,0 +1,91 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Nats.Core.Config;
+
+/// <summary>One option whose value differs between two option sets.</summary>
+/// <param name="Path">The property path, e.g. <c>Auth.Users</c>.</param>
+/// <param name="Old">The current value.</param>
+/// <param name="New">The proposed value.</param>
+public sealed record OptionChange(string Path, object? Old, object? New);
+
+/// <summary>
+/// Compares option objects property by property, descending into nested option classes,
+/// so a reload knows exactly which options change.
+/// </summary>
+public static class OptionsDiff
+{
+    /// <summary>The leaf properties of <paramref name="type"/> as paths (<c>Cluster.Port</c>…).</summary>
+    public static IEnumerable<string> LeafPaths(Type type, string prefix = "")
+    {
+        foreach (var property in Properties(type))
+        {
+            var path = prefix + property.Name;
+            if (IsNested(property.PropertyType))
+            {
+                foreach (var child in LeafPaths(property.PropertyType, path + "."))
+                {
+                    yield return child;
+                }
+            }
+            else
+            {
+                yield return path;
+            }
+        }
+    }
+
+    /// <summary>The leaf options whose values differ.</summary>
+    public static List<OptionChange> Compare<T>(T current, T proposed)
+        where T : class
+    {
+        var changes = new List<OptionChange>();
+        Compare(typeof(T), current, proposed, "", changes);
+        return changes;
+    }
+
+    private static void Compare(Type type, object? current, object? proposed, string prefix, List<OptionChange> changes)
+    {
+        foreach (var property in Properties(type))
+        {
+            var path = prefix + property.Name;
+            var a = current is null ? null : property.GetValue(current);
+            var b = proposed is null ? null : property.GetValue(proposed);
+            if (IsNested(property.PropertyType))
+            {
+                Compare(property.PropertyType, a, b, path + ".", changes);
+            }
+            else if (!AreEqual(a, b))
+            {
+                changes.Add(new OptionChange(path, a, b));
+            }
+        }
+    }
+
+    private static IEnumerable<PropertyInfo> Properties(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetMethod!.IsPublic && p.CanWrite);
+
+    // Option groups are nested classes of this namespace with settable properties.
+    private static bool IsNested(Type type) =>
+        type.IsClass && type != typeof(string) && type.Namespace == typeof(ServerOptions).Namespace &&
+        !typeof(IEnumerable).IsAssignableFrom(type) && !type.IsAssignableTo(typeof(ConfValue)) &&
+        type != typeof(TlsOptions);
+
+    private static bool AreEqual(object? a, object? b)
+    {
+        if (Equals(a, b))
+        {
+            return true;
+        }
+        if (a is null || b is null)
+        {
+            return IsEmpty(a) && IsEmpty(b);
+        }
+        // Lists and configuration records: equal when they serialize alike.
+        return JsonSerializer.Serialize(a, a.GetType()) == JsonSerializer.Serialize(b, b.GetType());
+    }
+
+    private static bool IsEmpty(object? value) => value is null || (value is ICollection c && c.Count == 0);
+}

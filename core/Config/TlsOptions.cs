@@ -1,0 +1,54 @@
+namespace Nats.Core.Config;
+
+/// <summary>
+/// A <c>tls {}</c> block as nats-server reads it (client port, cluster, gateway, leaf nodes,
+/// websocket, mqtt all use the same grammar), plus <c>watch</c>: reload the certificate when
+/// its files change, without waiting for a SIGHUP.
+/// </summary>
+public sealed record TlsOptions
+{
+    /// <summary><c>cert_file</c>: PEM certificate (chain).</summary>
+    public string? CertFile { get; init; }
+
+    /// <summary><c>key_file</c>: PEM private key.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary><c>ca_file</c>: PEM CA bundle to verify peers with.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary><c>verify</c>: require and verify the peer's certificate.</summary>
+    public bool Verify { get; init; }
+
+    /// <summary><c>verify_and_map</c>: verify, and map the certificate's subject to a user.</summary>
+    public bool VerifyAndMap { get; init; }
+
+    /// <summary><c>insecure</c>: for outbound links, skip verifying the server certificate.</summary>
+    public bool Insecure { get; init; }
+
+    /// <summary><c>timeout</c>: handshake timeout.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary><c>cipher_suites</c>: allowed cipher suite names (Go/IANA names).</summary>
+    public IReadOnlyList<string> CipherSuites { get; init; } = [];
+
+    /// <summary><c>curve_preferences</c>.</summary>
+    public IReadOnlyList<string> CurvePreferences { get; init; } = [];
+
+    /// <summary><c>min_version</c>: "1.2" or "1.3".</summary>
+    public string? MinVersion { get; init; }
+
+    /// <summary><c>handshake_first</c>: TLS before INFO (clients that dial with TLS at once).</summary>
+    public bool HandshakeFirst { get; init; }
+
+    /// <summary>With <c>handshake_first</c> given as a duration: how long to wait for a TLS ClientHello before sending INFO in the clear.</summary>
+    public TimeSpan? HandshakeFirstFallback { get; init; }
+
+    /// <summary><c>pinned_certs</c>: allowed peer certificates, as hex SHA-256 of their public key info.</summary>
+    public IReadOnlyList<string> PinnedCerts { get; init; } = [];
+
+    /// <summary><c>watch</c> (our addition): reload the certificate by itself when its files change.</summary>
+    public bool Watch { get; init; }
+
+    /// <summary>True when a certificate is configured (TLS is on).</summary>
+    public bool IsEnabled => !string.IsNullOrEmpty(CertFile);
+}

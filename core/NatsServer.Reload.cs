@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Accounts;
+using Nats.Core.Config;
+using Nats.Core.Plugins;
+using Nats.Core.Security;
+
+namespace Nats.Core;
+
+public sealed partial class NatsServer
+{
+    private readonly Lock _reloadLock = new();
+
+    /// <summary>Raised after a reload applied: (previous options, new options). The host re-applies logging here.</summary>
+    public event Action<ServerOptions, ServerOptions>? Reloaded;
+
+    /// <summary>
+    /// Replaces the configuration live. The kernel's options and every bound section are
+    /// validated first; if anything objects (an invalid value, an option that cannot change
+    /// while running), nothing changes and the result says why. Otherwise all of it applies
+    /// at once: limits, users and permissions (clients no longer allowed are disconnected),
+    /// routes, logging, TLS certificates and the plugins' sections.
+    /// </summary>
+    public ReloadResult Reload(ServerOptions proposed)
+    {
+        ArgumentNullException.ThrowIfNull(proposed);
+        lock (_reloadLock)
+        {
+            var current = _options;
+            var validation = new ReloadValidation();
+            var kernelChanges = ValidateKernelOptions(current, proposed, validation);
+            AuthService? auth = null;
+            if (kernelChanges.Any(c => c.Path.StartsWith("Auth.", StringComparison.Ordinal)))
+            {
+                try
+                {
+                    auth = new AuthService(proposed.Auth, _pluginAuthenticators, _bcrypt);
+                    AccountRegistry.CheckUserAccounts(proposed.Auth, Accounts);
+                }
+                catch (ConfigurationException ex)
+                {
+                    validation.Reject("authorization", ex.Message);
+                }
+            }
+            var prepared = _bus.Prepare(proposed.Sections, validation);
+            if (validation.Errors.Count > 0)
+            {
+                var result = new ReloadResult(false, validation.Errors, []);
+                Logger.LogError("Failed to reload server configuration: {Errors}", string.Join("; ", validation.Errors));
+                return result;
+            }
+
+            _options = proposed;
+            ApplyKernelChanges(current, proposed, kernelChanges, auth);
+            prepared.Apply();
+            Reloaded?.Invoke(current, proposed);
+            var changes = validation.Changes;
+            Logger.LogInformation("Reloaded server configuration{Changes}", changes.Count == 0 ? "" : ": " + string.Join(", ", changes));
+            return new ReloadResult(true, [], changes);
+        }
+    }
+
+    private static List<OptionChange> ValidateKernelOptions(ServerOptions current, ServerOptions proposed, ReloadValidation validation)
+    {
+        var changes = OptionsDiff.Compare(current, proposed)
+            .Where(c => c.Path is not ("ConfigFile" or "ConfigDigest" or "Sections"))
+            .ToList();
+        foreach (var change in changes)
+        {
+            var name = ReloadPolicy.OptionName(change.Path);
+            if (ReloadPolicy.IsReloadable(change.Path))
+            {
+                validation.Changed(name);
+            }
+            else
+            {
+                validation.NotReloadable(name, change.Old, change.New);
+            }
+        }
+        return changes;
+    }
+
+    private void ApplyKernelChanges(ServerOptions current, ServerOptions proposed, List<OptionChange> changes, AuthService? auth)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        if (current.MaxPending != proposed.MaxPending)
+        {
+            foreach (var client in _clients.Values)
+            {
+                client.SetMaxPending(proposed.MaxPending);
+            }
+        }
+        if (current.MaxPayload != proposed.MaxPayload)
+        {
+            UpdateInfo(info => info with { MaxPayload = proposed.MaxPayload });
+        }
+        RescheduleHeartbeat();
+        if (auth is not null)
+        {
+            _auth = auth;
+            UpdateInfo(info => info with { AuthRequired = auth.IsAuthRequired && !auth.HasNoAuthUser });
+            // Connected clients must still be allowed under the new rules, as nats-server checks.
+            foreach (var client in _clients.Values)
+            {
+                client.Reauthorize();
+            }
+        }
+        _routes?.ApplyReload(current.Cluster, proposed.Cluster);
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Accounts;
+using Nats.Core.Monitoring;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Plugins;
+
+/// <summary>What the kernel offers a plugin during <see cref="IServerPlugin.Configure"/> and after.</summary>
+public interface IServerContext
+{
+    /// <summary>The server (for what the narrower members below do not cover).</summary>
+    NatsServer Server { get; }
+
+    /// <summary>The config bus: bind a section, register its reload hook.</summary>
+    IConfigBus Config { get; }
+
+    /// <summary>The accounts.</summary>
+    AccountRegistry Accounts { get; }
+
+    /// <summary>Named, hot-reloadable TLS certificate sets.</summary>
+    ITlsStore Tls { get; }
+
+    /// <summary>Monitoring: register endpoints, /varz sections, health checks.</summary>
+    MonitoringServer Monitoring { get; }
+
+    /// <summary>Logging, in the server's format and level.</summary>
+    ILoggerFactory Logging { get; }
+
+    /// <summary>Adds an authenticator to the chain, after the built-in schemes.</summary>
+    void AddAuthenticator(IAuthenticator authenticator);
+
+    /// <summary>Observes local interest changes (to propagate them over a link, say).</summary>
+    void AddInterestObserver(IInterestObserver observer);
+
+    /// <summary>
+    /// An in-process client connection in <paramref name="account"/> (the global account when
+    /// null): how plugins talk to each other and to clients through subjects.
+    /// </summary>
+    IInProcessConnection Connect(Account? account = null);
+}
