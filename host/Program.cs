@@ -1,27 +1,120 @@
 using Microsoft.Extensions.Logging;
-using Nats.Core;
 using Nats.Core.Config;
+using Nats.Core.Config.Binding;
 using Nats.Core.Logging;
+using Nats.Host.Cli;
+using Nats.Host.Hosting;
+using Nats.Host.Signals;
 
 namespace Nats.Host;
 
+/// <summary>
+/// The stock server executable, a drop-in for <c>nats-server</c>: same flags, same config
+/// files, same messages and exit codes (0 normal, 1 start-up or config errors, 2 bad flags).
+/// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var options = new ServerOptions();
-        for (var i = 0; i < args.Length; i++)
+        ServerCommandLine commandLine;
+        try
         {
-            if (args[i] is "-p" or "--port") options.Port = int.Parse(args[++i]);
-            if (args[i] is "-a" or "--addr") options.Host = args[++i];
+            commandLine = ServerCommandLine.Parse(args);
         }
-        using var logs = new NatsLoggerProvider(options.Logging);
-        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        await using var server = new NatsServer(options, factory);
-        await server.StartAsync();
-        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; _ = server.ShutdownAsync(); });
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; _ = server.ShutdownAsync(); });
-        await server.WaitForShutdownAsync();
+        catch (FlagParseException e)
+        {
+            // Go's flag package: the error, then the usage, then exit status 2.
+            Console.Error.WriteLine(e.Message);
+            Console.Out.WriteLine(UsageText.Usage);
+            return 2;
+        }
+        if (commandLine.ShowVersion)
+        {
+            return PrintAndExit(UsageText.Version);
+        }
+        if (commandLine.ShowHelp)
+        {
+            return PrintAndExit(UsageText.Usage);
+        }
+        if (commandLine.ShowTlsHelp)
+        {
+            return PrintAndExit(UsageText.TlsHelp);
+        }
+        if (commandLine.Arguments.Count > 0)
+        {
+            return commandLine.Arguments[0].ToLowerInvariant() switch
+            {
+                "version" => PrintAndExit(UsageText.Version),
+                "help" => PrintAndExit(UsageText.Usage),
+                _ => Die($"unrecognized command: \"{commandLine.Arguments[0]}\""),
+            };
+        }
+        if (commandLine.Signal is { } signal)
+        {
+            return SendSignal(signal);
+        }
+        if (commandLine.CheckConfig)
+        {
+            return ConfigCheck.Run(commandLine.ConfigFile, IsClaimedByPlugin);
+        }
+
+        ConfigLoader.Loaded loaded;
+        try
+        {
+            loaded = ConfigLoader.Load(commandLine, IsClaimedByPlugin);
+        }
+        catch (ConfigBindingException e)
+        {
+            // nats-server prints the collected errors each on its own line, then a blank line.
+            return Die(e.Message + "\n");
+        }
+        catch (Exception e) when (e is ConfigException or ConfigurationException or CommandLineException)
+        {
+            return Die(e.Message);
+        }
+
+        using var logs = new NatsLoggerProvider(loaded.Options.Logging);
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
+        var logger = loggerFactory.CreateLogger("Nats.Host");
+        foreach (var warning in loaded.Warnings)
+        {
+            logger.LogWarning("{Warning}", warning);
+        }
+        var host = new ServerHost(commandLine, IsClaimedByPlugin, loaded.Options, logs, loggerFactory);
+        return await host.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>nats-server's <c>PrintAndDie</c>: <c>nats-server: &lt;message&gt;</c> on stderr, exit status 1.</summary>
+    internal static int Die(string message)
+    {
+        Console.Error.WriteLine($"{UsageText.ExeName}: {message}");
+        return 1;
+    }
+
+    // Plugins will claim their config sections here once the host loads them; until then
+    // every top-level key the kernel does not bind is reported.
+    private static bool IsClaimedByPlugin(string section) => false;
+
+    private static int PrintAndExit(string text)
+    {
+        Console.Out.WriteLine(text);
         return 0;
+    }
+
+    private static int SendSignal(string signal)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Die("sending signals is not supported on Windows");
+        }
+        try
+        {
+            SignalCommand.Run(signal);
+            return 0;
+        }
+        catch (CommandLineException e)
+        {
+            return Die(e.Message);
+        }
     }
 }

@@ -81,6 +81,9 @@ public sealed class ServerOptions
     /// <summary>SHA-256 of the parsed configuration (<c>config_digest</c>), when loaded from a file.</summary>
     public string? ConfigDigest { get; set; }
 
+    /// <summary>Command-line flags for features outside the kernel (<c>-js</c>, <c>-sd</c>, <c>--tls*</c>…), for their owners to apply.</summary>
+    public FlagOverrides Flags { get; set; } = new();
+
     /// <summary>Top-level sections no kernel option claimed, for plugins to bind (for example <c>jetstream</c>).</summary>
     public IReadOnlyDictionary<string, object?> Sections { get; set; } = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
 

@@ -1,0 +1,49 @@
+using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.Host.Cli;
+
+namespace Nats.Host.Hosting;
+
+/// <summary>
+/// Builds the options the way nats-server's <c>ConfigureOptions</c> does: the config file (if
+/// any) over the defaults, then the command-line flags over that, then the zero-means-default
+/// baseline, then the final checks. Used at start-up and again for every reload, so a flag
+/// keeps overriding the file after a reload too.
+/// </summary>
+internal static class ConfigLoader
+{
+    /// <summary>The options plus what to tell the operator about the config.</summary>
+    internal sealed record Loaded(ServerOptions Options, IReadOnlyList<string> Warnings);
+
+    /// <summary>
+    /// Loads and checks. <paramref name="isClaimed"/> says which unbound top-level keys a plugin
+    /// takes; the rest are reported. Throws <see cref="ConfigException"/> (file and binding
+    /// errors), <see cref="CommandLineException"/> or <see cref="ConfigurationException"/>.
+    /// </summary>
+    public static Loaded Load(ServerCommandLine commandLine, Func<string, bool> isClaimed)
+    {
+        var warnings = new List<string>();
+        ServerOptions options;
+        if (commandLine.ConfigFile is { } file)
+        {
+            var bound = ServerOptionsBinder.BindFile(file);
+            options = bound.Options;
+            warnings.AddRange(bound.Warnings.Select(w => w.Message));
+            warnings.AddRange(bound.Ignored.Select(w => w.Message));
+            warnings.AddRange(bound.Unclaimed.Where(e => !isClaimed(e.Key)).Select(e => ServerOptionsBinder.DescribeUnclaimed(e).Message));
+        }
+        else
+        {
+            options = new ServerOptions();
+        }
+        commandLine.ApplyTo(options);
+        ServerOptionsDefaults.ApplyBaseline(options);
+        ServerOptionsValidator.Validate(options);
+        warnings.AddRange(commandLine.Warnings);
+        if (options.Flags.AnyTls && options.Flags.Tls != false)
+        {
+            warnings.Add("TLS flags are accepted but TLS is not available in this build yet: clients connect without TLS");
+        }
+        return new Loaded(options, warnings);
+    }
+}

@@ -1,0 +1,210 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core;
+using Nats.Core.Config;
+using Nats.Core.Logging;
+using Nats.Host.Cli;
+using Nats.Host.Files;
+using Nats.Host.Signals;
+
+namespace Nats.Host.Hosting;
+
+/// <summary>
+/// Runs one server process the way nats-server's <c>main</c> does: pid file, start, ports file,
+/// signals (SIGINT/SIGTERM stop cleanly, SIGQUIT stops at once, SIGUSR1 reopens the log file,
+/// SIGUSR2 enters lame duck mode, SIGHUP reloads the config), and clean-up at exit.
+/// </summary>
+internal sealed class ServerHost
+{
+    private readonly ServerCommandLine _commandLine;
+    private readonly Func<string, bool> _isClaimed;
+    private readonly NatsLoggerProvider _logs;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _reloading = new(1, 1);
+    private ServerOptions _options;
+    private NatsServer? _server;
+    private PidFile? _pidFile;
+    private PortsFile? _portsFile;
+
+    public ServerHost(ServerCommandLine commandLine, Func<string, bool> isClaimed, ServerOptions options, NatsLoggerProvider logs, ILoggerFactory loggerFactory)
+    {
+        _commandLine = commandLine;
+        _isClaimed = isClaimed;
+        _options = options;
+        _logs = logs;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("Nats.Host");
+    }
+
+    /// <summary>Runs until the server shuts down; returns the process exit code.</summary>
+    public async Task<int> RunAsync()
+    {
+        try
+        {
+            if (_options.PidFile is { } pidPath)
+            {
+                _pidFile = new PidFile(pidPath);
+                try
+                {
+                    _pidFile.Write();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    _pidFile = null;
+                    return Program.Die($"Could not write pidfile: {e.Message}");
+                }
+            }
+            await using var server = new NatsServer(_options, _loggerFactory);
+            _server = server;
+            using var signals = new SignalHandlers(OnSignal);
+            try
+            {
+                await server.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            {
+                // The monitoring listener's bind failure (Kestrel) surfaces this way.
+                return Program.Die(e.Message);
+            }
+            WritePortsFile(server);
+            await server.WaitForShutdownAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (ConfigurationException e)
+        {
+            // Listening failed (port in use…) or the accounts don't fit together.
+            return Program.Die(e.Message);
+        }
+        finally
+        {
+            _portsFile?.Dispose();
+            _pidFile?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// SIGHUP / <c>--signal reload</c>: re-reads the config file, re-applies the command-line
+    /// flags over it and checks the result; a config that fails changes nothing. Logging
+    /// settings are applied here (the host owns the log sink); everything else goes to the
+    /// kernel's <c>NatsServer.ReloadAsync</c> when this kernel has it (see <see cref="KernelReload"/>).
+    /// Returns whether the new configuration was accepted.
+    /// </summary>
+    public async Task<bool> ReloadConfigurationAsync()
+    {
+        await _reloading.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_commandLine.ConfigFile is null)
+            {
+                return ReloadFailed("can only reload config when a file is provided using -c or --config");
+            }
+            ConfigLoader.Loaded loaded;
+            try
+            {
+                loaded = ConfigLoader.Load(_commandLine, _isClaimed);
+            }
+            catch (Exception e) when (e is ConfigException or ConfigurationException or CommandLineException)
+            {
+                return ReloadFailed(e.Message);
+            }
+            foreach (var warning in loaded.Warnings)
+            {
+                _logger.LogWarning("{Warning}", warning);
+            }
+            if (_server is { } server && KernelReload.IsAvailable)
+            {
+                try
+                {
+                    await KernelReload.ApplyAsync(server, loaded.Options).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Whatever the kernel rejects, the running configuration stays; say why.
+                    return ReloadFailed(e.Message);
+                }
+            }
+            else
+            {
+                _logger.LogWarning("This server cannot apply option changes to a running kernel yet: only logging changes take effect, restart for the others");
+            }
+            _logs.Apply(loaded.Options.Logging);
+            _options = loaded.Options;
+            _logger.LogInformation("Reloaded server configuration");
+            return true;
+        }
+        finally
+        {
+            _reloading.Release();
+        }
+    }
+
+    private bool ReloadFailed(string reason)
+    {
+        _logger.LogError("Failed to reload server configuration: {Reason}", reason);
+        return false;
+    }
+
+    private void OnSignal(int signal)
+    {
+        if (_server is not { } server)
+        {
+            return;
+        }
+        _logger.LogInformation("Trapped \"{Signal}\" signal", UnixSignal.Name(signal));
+        switch (signal)
+        {
+            case UnixSignal.Interrupt:
+                _ = server.ShutdownAsync();
+                break;
+            case UnixSignal.Terminate:
+                // As nats-server: lame duck mode already ends in a shutdown; don't cut it short.
+                if (!server.IsLameDuck)
+                {
+                    _ = server.ShutdownAsync();
+                }
+                break;
+            case UnixSignal.Quit:
+                StopNow();
+                break;
+            case UnixSignal.Hangup:
+                _ = ReloadConfigurationAsync();
+                break;
+            default:
+                if (signal == UnixSignal.User1)
+                {
+                    _logs.Reopen();
+                }
+                else if (signal == UnixSignal.User2)
+                {
+                    _ = server.EnterLameDuckModeAsync();
+                }
+                break;
+        }
+    }
+
+    // SIGQUIT: no draining, no waiting for connections; just the files we own, then exit.
+    private void StopNow()
+    {
+        _portsFile?.Dispose();
+        _pidFile?.Dispose();
+        _logs.Dispose();
+        Environment.Exit(0);
+    }
+
+    private void WritePortsFile(NatsServer server)
+    {
+        if (_options.PortsFileDir is not { } directory)
+        {
+            return;
+        }
+        try
+        {
+            _portsFile = PortsFile.Write(directory, ServerProcessFinder.AppName, _options.Host, server.Port,
+                _options.Monitoring.Host, server.Monitoring?.Port);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("Error writing ports file ({Directory}): {Message}", directory, e.Message);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+
+namespace Nats.Host.Tests.EndToEnd;
+
+/// <summary>
+/// Finds the built host (<c>host/bin/&lt;configuration&gt;/net10.0/NatsServer.dll</c>) by walking up
+/// from the test assembly to <c>Plugins.sln</c>, building it once if it is missing.
+/// </summary>
+internal static class HostExecutable
+{
+    private static readonly Lazy<string> Dll = new(Locate);
+
+    public static string Path => Dll.Value;
+
+    private static string Locate()
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var root = testDirectory;
+        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "Plugins.sln")))
+        {
+            root = root.Parent;
+        }
+        if (root is null)
+        {
+            throw new InvalidOperationException($"No Plugins.sln above {testDirectory.FullName}.");
+        }
+        // bin/<configuration>/<tfm>/: build and look for the host in the same configuration.
+        var configuration = testDirectory.Parent?.Name ?? "Debug";
+        var dll = System.IO.Path.Combine(root.FullName, "host", "bin", configuration, "net10.0", "NatsServer.dll");
+        if (!File.Exists(dll))
+        {
+            Build(root.FullName, configuration);
+        }
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("The host was not built.", dll);
+    }
+
+    private static void Build(string root, string configuration)
+    {
+        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", System.IO.Path.Combine(root, "host", "Nats.Host.csproj"), "-c", configuration, "-nologo", "-v", "q"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var output = build.StandardOutput.ReadToEndAsync();
+        var errors = build.StandardError.ReadToEndAsync();
+        if (!build.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            build.Kill(entireProcessTree: true);
+            throw new TimeoutException("Building the host took more than 5 minutes.");
+        }
+        if (build.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"Building the host failed:\n{output.Result}\n{errors.Result}");
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text;
+using Nats.Host.Signals;
+
+namespace Nats.Host.Tests.EndToEnd;
+
+/// <summary>
+/// The real host executable run as a child process (<c>dotnet NatsServer.dll …</c>), with its
+/// output captured line by line so tests can wait for log lines. Every wait is bounded; a
+/// process still running at dispose is killed (this process only, by its id).
+/// </summary>
+internal sealed class HostProcess : IDisposable
+{
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(20);
+
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _lock = new();
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private HostProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string StandardError
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>dotnet NatsServer.dll args</c> in <paramref name="workingDirectory"/>.</summary>
+    public static HostProcess Start(string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostExecutable.Path);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var process = new Process { StartInfo = info };
+        var host = new HostProcess(process);
+        process.OutputDataReceived += (_, e) => host.Append(host._stdout, host._stdoutClosed, e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(host._stderr, host._stderrClosed, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Runs the host to completion (for <c>-t</c>, <c>--version</c>…) and returns it exited.</summary>
+    public static async Task<HostProcess> RunAsync(string workingDirectory, params string[] args)
+    {
+        var host = Start(workingDirectory, args);
+        await host.WaitForExitAsync();
+        return host;
+    }
+
+    /// <summary>Waits until the log (stderr) has a line containing <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultWait);
+        while (!StandardError.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited && _stderrClosed.Task.IsCompleted && !StandardError.Contains(text, StringComparison.Ordinal))
+            {
+                Assert.Fail($"The host exited ({_process.ExitCode}) before logging \"{text}\".\nstderr:\n{StandardError}\nstdout:\n{StandardOutput}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The host did not log \"{text}\" in time.\nstderr:\n{StandardError}");
+            }
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Waits for the process to end (bounded) and for its output to be read; returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)
+    {
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultWait);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            await Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task).WaitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The host did not exit in time.\nstderr:\n{StandardError}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends a signal to the host process.</summary>
+    public void Signal(int signal) => Assert.That(UnixSignal.Send(_process.Id, signal), Is.Null, "kill failed");
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _process.Dispose();
+    }
+
+    private void Append(StringBuilder target, TaskCompletionSource closed, string? line)
+    {
+        if (line is null)
+        {
+            closed.TrySetResult();
+            return;
+        }
+        lock (_lock)
+        {
+            target.AppendLine(line);
+        }
+    }
+}
