@@ -67,11 +67,11 @@ public static class OptionsDiff
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetMethod!.IsPublic && p.CanWrite);
 
-    // Option groups are nested classes of this namespace with settable properties.
+    // Option groups (AuthOptions, ClusterOptions…) are walked into; everything else, including
+    // configuration records such as users and permissions, is one value.
     private static bool IsNested(Type type) =>
-        type.IsClass && type != typeof(string) && type.Namespace == typeof(ServerOptions).Namespace &&
-        !typeof(IEnumerable).IsAssignableFrom(type) && !type.IsAssignableTo(typeof(ConfValue)) &&
-        type != typeof(TlsOptions);
+        type.Namespace == typeof(ServerOptions).Namespace &&
+        ((type.Name.EndsWith("Options", StringComparison.Ordinal) && type != typeof(TlsOptions)) || type == typeof(FlagOverrides));
 
     private static bool AreEqual(object? a, object? b)
     {

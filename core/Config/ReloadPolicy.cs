@@ -64,6 +64,17 @@ public static class ReloadPolicy
         ["ConfigFile"] = ("config file", true),
         ["ConfigDigest"] = ("config_digest", true),
         ["Sections"] = ("sections", true),
+        // Command-line flags are re-applied on every reload, so they never change.
+        ["Flags.JetStream"] = ("-js", false),
+        ["Flags.StoreDir"] = ("-sd", false),
+        ["Flags.Tls"] = ("--tls", false),
+        ["Flags.TlsVerify"] = ("--tlsverify", false),
+        ["Flags.TlsCert"] = ("--tlscert", false),
+        ["Flags.TlsKey"] = ("--tlskey", false),
+        ["Flags.TlsCaCert"] = ("--tlscacert", false),
+        ["Flags.HttpsPort"] = ("--https_port", false),
+        ["Flags.MaxTracedMessageLength"] = ("--max_traced_msg_len", false),
+        ["Flags.RemoteSyslog"] = ("--remote_syslog", false),
     };
 
     /// <summary>Paths with a decision (for the completeness test).</summary>

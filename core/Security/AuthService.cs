@@ -26,8 +26,10 @@ public sealed class AuthService
             .ToDictionary(a => a.Name, a => a.DefaultPermissions, StringComparer.Ordinal);
         _userPermissions = u => u.Permissions ?? DefaultPermissions(u.Account);
         _nkeyPermissions = n => n.Permissions ?? DefaultPermissions(n.Account);
+        // Users without permissions of their own take their account's default_permissions
+        // (the binder already applied authorization-level defaults where nats-server does).
         PermissionsConfig? DefaultPermissions(string? account) =>
-            account is not null && accountDefaults.TryGetValue(account, out var p) ? p : options.DefaultPermissions;
+            account is not null && accountDefaults.TryGetValue(account, out var p) ? p : null;
 
         var chain = new List<IAuthenticator>();
         if (options.NKeys.Count > 0)

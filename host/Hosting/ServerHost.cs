@@ -86,7 +86,7 @@ internal sealed class ServerHost
     /// SIGHUP / <c>--signal reload</c>: re-reads the config file, re-applies the command-line
     /// flags over it and checks the result; a config that fails changes nothing. Logging
     /// settings are applied here (the host owns the log sink); everything else goes to the
-    /// kernel's <c>NatsServer.ReloadAsync</c> when this kernel has it (see <see cref="KernelReload"/>).
+    /// kernel's <see cref="NatsServer.Reload"/>, which applies all of it or none.
     /// Returns whether the new configuration was accepted.
     /// </summary>
     public async Task<bool> ReloadConfigurationAsync()
@@ -111,25 +111,14 @@ internal sealed class ServerHost
             {
                 _logger.LogWarning("{Warning}", warning);
             }
-            if (_server is { } server && KernelReload.IsAvailable)
+            // The kernel validates everything (its options and every plugin's section) and
+            // applies all or nothing, logging either way.
+            if (_server is { } server && !server.Reload(loaded.Options).Success)
             {
-                try
-                {
-                    await KernelReload.ApplyAsync(server, loaded.Options).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    // Whatever the kernel rejects, the running configuration stays; say why.
-                    return ReloadFailed(e.Message);
-                }
-            }
-            else
-            {
-                _logger.LogWarning("This server cannot apply option changes to a running kernel yet: only logging changes take effect, restart for the others");
+                return false;
             }
             _logs.Apply(loaded.Options.Logging);
             _options = loaded.Options;
-            _logger.LogInformation("Reloaded server configuration");
             return true;
         }
         finally
