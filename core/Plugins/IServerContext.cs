@@ -17,9 +17,6 @@ public interface IServerContext
     /// <summary>The accounts.</summary>
     AccountRegistry Accounts { get; }
 
-    /// <summary>Named, hot-reloadable TLS certificate sets.</summary>
-    ITlsStore Tls { get; }
-
     /// <summary>Monitoring: register endpoints, /varz sections, health checks.</summary>
     MonitoringServer Monitoring { get; }
 
