@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of the repository on a fresh Debian machine: installs the test peers
+# (the reference nats-server, the C client, Node.js for nats.js) when missing, builds,
+# runs all test projects, and prints the totals as one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+[ -f /usr/include/nats/nats.h ] || need+=(libnats-dev)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test prerequisites: ${need[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+dotnet build Plugins.sln -c Release -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
+# The host is started by end-to-end and interop tests from its Release build.
+log=$(mktemp)
+dotnet test Plugins.sln -c Release --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test project.
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1   # the run itself broke (a crashed test host, say)
+fi
+rm -f "$log"
+echo "${passed} passed, ${failed} failed"
+[ "$failed" -eq 0 ]
