@@ -28,11 +28,14 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        if (subscription.MaxMessages > 0 && !CountTowardsLimit(subscription))
+        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject))
         {
             return;
         }
-        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject))
+        // Every delivery counts (nats-server's sub.nm), not only those after an UNSUB max:
+        // "UNSUB sid 3" after five deliveries must remove the subscription at once.
+        var delivered = subscription.IncrementDelivered();
+        if (subscription.MaxMessages > 0 && !WithinLimit(subscription, delivered))
         {
             return;
         }
@@ -68,10 +71,9 @@ public sealed partial class ClientConnection
         }
     }
 
-    /// <summary>Counts a delivery against an UNSUB max; false when the limit was already reached.</summary>
-    private bool CountTowardsLimit(Subscription subscription)
+    /// <summary>Checks a counted delivery against an UNSUB max; false when the limit was already reached.</summary>
+    private bool WithinLimit(Subscription subscription, long delivered)
     {
-        var delivered = subscription.IncrementDelivered();
         if (delivered > subscription.MaxMessages)
         {
             return false;

@@ -190,6 +190,12 @@ public sealed partial class ClientConnection
             if (max > 0 && subscription.Delivered < max)
             {
                 subscription.MaxMessages = max;
+                // A delivery from another publisher may have reached the max between the
+                // check and the assignment, while no limit was set yet to remove it.
+                if (subscription.Delivered >= max)
+                {
+                    RemoveSubscription(subscription);
+                }
             }
             else
             {
