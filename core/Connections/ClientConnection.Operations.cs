@@ -141,7 +141,7 @@ public sealed partial class ClientConnection
         var options = _server.Options;
         if (options.MaxSubscriptionTokens > 0 && SubjectTokens.Count(subject) > options.MaxSubscriptionTokens)
         {
-            SendError(ProtocolErrors.MaxSubscriptionTokens);
+            SendError(ProtocolErrors.SubscriptionTooManyTokens(subject));
             return;
         }
 
@@ -149,6 +149,13 @@ public sealed partial class ClientConnection
         Subscription subscription;
         lock (_subscriptions)
         {
+            // nats-server checks the limit before the sid, so a reused sid at the limit is
+            // refused too.
+            if (options.MaxSubscriptions > 0 && _subscriptions.Count >= options.MaxSubscriptions)
+            {
+                SendError(ProtocolErrors.MaxSubscriptions);
+                return;
+            }
             if (_subscriptions.ContainsKey(sidKey))
             {
                 // nats-server keeps the existing subscription for a reused sid.
@@ -156,11 +163,6 @@ public sealed partial class ClientConnection
                 {
                     Send("+OK\r\n"u8);
                 }
-                return;
-            }
-            if (options.MaxSubscriptions > 0 && _subscriptions.Count >= options.MaxSubscriptions)
-            {
-                SendError(ProtocolErrors.MaxSubscriptions);
                 return;
             }
             subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this, sid.ToArray()) { Owner = this };

@@ -9,6 +9,9 @@ public sealed partial class ClientConnection
     private const int MinReadBuffer = 512;
     private const int MaxReadBuffer = 64 * 1024;
 
+    // Reads in a row that complete without waiting before the loop yields its thread.
+    private const int MaxSynchronousReads = 16;
+
     private long _inMessages;
     private long _inBytes;
     private long _lastActivityTimestamp;
@@ -37,6 +40,7 @@ public sealed partial class ClientConnection
         var size = MinReadBuffer * 8;
         byte[]? buffer = null;
         var filled = 0;
+        var synchronousReads = 0;
         try
         {
             while (!IsClosed)
@@ -51,7 +55,22 @@ public sealed partial class ClientConnection
                     buffer = ArrayPool<byte>.Shared.Rent(size);
                 }
 
-                var read = await _stream.ReadAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
+                var pending = _stream.ReadAsync(buffer.AsMemory(filled));
+                if (!pending.IsCompleted)
+                {
+                    synchronousReads = 0;
+                }
+                else if (++synchronousReads >= MaxSynchronousReads)
+                {
+                    // A client that publishes non-stop makes every read complete at once, and
+                    // this loop would keep its pool thread forever. On a small machine the
+                    // writer tasks of the subscribers it feeds then wait for a thread (the pool
+                    // adds threads slowly) and healthy subscribers get cut as slow consumers.
+                    // Step aside now and then so queued work runs.
+                    synchronousReads = 0;
+                    await Task.Yield();
+                }
+                var read = await pending.ConfigureAwait(false);
                 if (read == 0)
                 {
                     return;

@@ -119,6 +119,30 @@ public sealed class RawClient : IAsyncDisposable
         return bytes;
     }
 
+    /// <summary>
+    /// Reads whatever bytes are available (buffered first), for tests that must consume at
+    /// full speed; returns 0 when the server closed.
+    /// </summary>
+    public async Task<int> ReadRawAsync(Memory<byte> destination)
+    {
+        if (_end > _start)
+        {
+            var n = Math.Min(destination.Length, _end - _start);
+            _buffer.AsMemory(_start, n).CopyTo(destination);
+            _start += n;
+            return n;
+        }
+        using var cts = Cancellation();
+        try
+        {
+            return await _socket.ReceiveAsync(destination, SocketFlags.None, cts.Token);
+        }
+        catch (SocketException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Asserts that the next line is <paramref name="expected"/>.</summary>
     public async Task ExpectLineAsync(string expected)
     {

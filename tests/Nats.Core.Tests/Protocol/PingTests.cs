@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Nats.Core.Connections;
+using Nats.Core.Tests.Protocol.Support;
+
+namespace Nats.Core.Tests.Protocol;
+
+/// <summary>Server PINGs (ping_interval) and stale connections (ping_max).</summary>
+[TestFixture]
+[CancelAfter(20_000)]
+public sealed class PingTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    [Test]
+    public async Task UnresponsiveClientGetsMaxPingsThenStaleConnection()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.PingInterval = Interval;
+            o.MaxPingsOut = 2;
+        });
+        await using var client = await server.ConnectAsync();
+        var stopwatch = Stopwatch.StartNew();
+        // Exactly what nats-server sends: ping_max PINGs, then the error, then the close.
+        Assert.That(await client.ReadUntilClosedAsync(), Is.EqualTo("PING\r\nPING\r\n-ERR 'Stale Connection'\r\n"));
+        Assert.That(stopwatch.Elapsed, Is.GreaterThanOrEqualTo(Interval * 2).And.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(server.Server.ClosedClients[^1].Reason, Is.EqualTo(ClosedReason.StaleConnection.ToDisplayString()));
+    }
+
+    [Test]
+    public async Task ClientAnsweringPingsStaysConnected()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.PingInterval = Interval;
+            o.MaxPingsOut = 2;
+        });
+        await using var client = await server.ConnectAsync();
+        // Well past the stale point (3 intervals) for a client that does not answer.
+        for (var i = 0; i < 6; i++)
+        {
+            await client.ExpectLineAsync("PING");
+            await client.SendAsync("PONG\r\n");
+        }
+        await client.PingAsync();
+        Assert.That(server.Server.Clients, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task PingsAreSentBeforeConnectToo()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.PingInterval = Interval;
+            o.MaxPingsOut = 1;
+        });
+        await using var client = await server.ConnectRawAsync();
+        Assert.That(await client.ReadUntilClosedAsync(), Is.EqualTo("PING\r\n-ERR 'Stale Connection'\r\n"));
+    }
+
+    [Test]
+    public async Task RttIsMeasuredFromThePong()
+    {
+        await using var server = await TestServer.StartAsync(o => o.PingInterval = Interval);
+        await using var client = await server.ConnectAsync();
+        await client.ExpectLineAsync("PING");
+        await client.SendAsync("PONG\r\n");
+        await client.PingAsync();
+        var connection = server.Server.Clients.Single();
+        Assert.That(connection.Rtt, Is.GreaterThan(TimeSpan.Zero).And.LessThan(TimeSpan.FromSeconds(5)));
+    }
+}
