@@ -26,7 +26,9 @@ public sealed partial class ClientConnection
         }
         if (_server.Auth.HasNoAuthUser && !_hasPendingConnect)
         {
-            StartAuthentication(ConnectOptions.Default);
+            // An implicit login: nats-server acknowledges nothing here (no +OK even though
+            // verbose is on by default), the operation itself answers.
+            StartAuthentication(ConnectOptions.Default, acknowledge: false);
             return !_hasPendingConnect && !IsClosed;
         }
         Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
@@ -47,10 +49,10 @@ public sealed partial class ClientConnection
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }
-        StartAuthentication(options);
+        StartAuthentication(options, acknowledge: true);
     }
 
-    private void StartAuthentication(ConnectOptions options)
+    private void StartAuthentication(ConnectOptions options, bool acknowledge)
     {
         Options = options;
         _connectReceived = true;
@@ -66,14 +68,14 @@ public sealed partial class ClientConnection
         var pending = _server.Auth.AuthenticateAsync(context, _server.ShutdownToken);
         if (pending.IsCompletedSuccessfully)
         {
-            CompleteConnect(pending.Result);
+            CompleteConnect(pending.Result, acknowledge);
             return;
         }
-        _pendingConnect = AwaitAuthenticationAsync(pending);
+        _pendingConnect = AwaitAuthenticationAsync(pending, acknowledge);
         _hasPendingConnect = true;
     }
 
-    private async ValueTask AwaitAuthenticationAsync(ValueTask<AuthResult> pending)
+    private async ValueTask AwaitAuthenticationAsync(ValueTask<AuthResult> pending, bool acknowledge)
     {
         AuthResult result;
         try
@@ -84,10 +86,10 @@ public sealed partial class ClientConnection
         {
             result = AuthResult.Deny(ex.Message);
         }
-        CompleteConnect(result);
+        CompleteConnect(result, acknowledge);
     }
 
-    private void CompleteConnect(AuthResult result)
+    private void CompleteConnect(AuthResult result, bool acknowledge)
     {
         if (IsClosed)
         {
@@ -122,7 +124,7 @@ public sealed partial class ClientConnection
             Close(ClosedReason.NoRespondersRequiresHeaders, ProtocolErrors.NoRespondersRequiresHeaders);
             return;
         }
-        if (options.Verbose)
+        if (options.Verbose && acknowledge)
         {
             Send("+OK\r\n"u8);
         }
