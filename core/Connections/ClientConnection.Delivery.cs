@@ -28,7 +28,7 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject))
+        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject, subscription.Queue))
         {
             return;
         }

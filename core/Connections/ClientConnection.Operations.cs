@@ -1,5 +1,6 @@
 using System.Text;
 using Nats.Core.Accounts;
+using Nats.Core.Plugins;
 using Nats.Core.Protocol;
 using Nats.Core.Subjects;
 
@@ -67,6 +68,13 @@ public sealed partial class ClientConnection
             SendError(ProtocolErrors.PublishViolation(subject));
             return;
         }
+        if (IsReservedReply(command.Reply))
+        {
+            // The server's own reply prefixes (service imports, JetStream acks, gateways): a
+            // client forging one could receive or hijack responses meant for someone else.
+            SendError(ProtocolErrors.PublishReplyViolation(command.Reply));
+            return;
+        }
         if (Options.Verbose)
         {
             Send("+OK\r\n"u8);
@@ -83,6 +91,13 @@ public sealed partial class ClientConnection
             SendNoResponders(subject, command.Reply);
         }
     }
+
+    /// <summary>nats-server's isReservedReply, applied to client connections only.</summary>
+    private bool IsReservedReply(ReadOnlySpan<byte> reply) =>
+        (Kind is ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt) &&
+        (reply.StartsWith("_R_."u8) ||
+         (reply.Length > 8 && reply.StartsWith("$JS.ACK."u8)) ||
+         (reply.Length > 5 && reply.StartsWith("_GR_."u8)));
 
     private bool IsPublishAllowed(ClientPermissions permissions, ReadOnlySpan<byte> subject)
     {
