@@ -37,7 +37,8 @@ public sealed partial class ClientConnection
 
     private void ProcessConnect(ReadOnlySpan<byte> json)
     {
-        var options = ConnectOptions.Parse(json);
+        // A repeated CONNECT updates the options in force, as in nats-server.
+        var options = ConnectOptions.Parse(json, Options);
         if (options is null)
         {
             // Invalid JSON: nats-server closes without an -ERR.
@@ -108,6 +109,8 @@ public sealed partial class ClientConnection
             return;
         }
         BindAccount(account);
+        // As nats-server: the early RTT PING is timed from the CONNECT.
+        ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
         User = result.User;
         _permissions = ClientPermissions.Create(result.Permissions);
         _publishPermissionCache = null;

@@ -5,8 +5,13 @@ namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
+    private static readonly TimeSpan FirstClientPingInterval = TimeSpan.FromSeconds(2);
+
     private long _authDeadline;
-    private long _nextPingTimestamp;
+
+    // Never due until armed once INFO is queued: the heartbeat sees a connection as soon as it
+    // is registered, and a PING must not go out ahead of the INFO.
+    private long _nextPingTimestamp = long.MaxValue;
     private long _pingSentTimestamp;
     private int _pingsOut;
     private DateTimeOffset? _expires;
@@ -25,9 +30,19 @@ public sealed partial class ClientConnection
         {
             _authDeadline = now + (long)(_server.Auth.Timeout.TotalSeconds * Stopwatch.Frequency);
         }
-        _nextPingTimestamp = now + ToTicks(_server.Options.PingInterval);
-        // nats-server sends the first PING early to measure RTT.
+        ScheduleFirstPing(now);
         _pingSentTimestamp = 0;
+    }
+
+    /// <summary>
+    /// nats-server sends its first PING to a client early, to measure the RTT: after the
+    /// ping_interval or 2 s, whichever is shorter, plus up to 20% at random so that clients
+    /// reconnecting together are not all pinged at once. Done on accept and again on CONNECT.
+    /// </summary>
+    private void ScheduleFirstPing(long now)
+    {
+        var first = Math.Min(ToTicks(_server.Options.PingInterval), ToTicks(FirstClientPingInterval));
+        _nextPingTimestamp = now + first + Random.Shared.NextInt64(Math.Max(1, first / 5));
     }
 
     private void OnPong()

@@ -69,4 +69,32 @@ public sealed class PingTests
         var connection = server.Server.Clients.Single();
         Assert.That(connection.Rtt, Is.GreaterThan(TimeSpan.Zero).And.LessThan(TimeSpan.FromSeconds(5)));
     }
+
+    [Test]
+    [CancelAfter(10_000)]
+    public async Task FirstPingComesEarlyToMeasureRtt()
+    {
+        // nats-server: the first PING to a client comes after at most 2 s (+ up to 20%), not
+        // after the 2-minute ping_interval, so the RTT is known early.
+        await using var server = await TestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var stopwatch = Stopwatch.StartNew();
+        await client.ExpectLineAsync("PING");
+        Assert.That(stopwatch.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.5)).And.LessThan(TimeSpan.FromSeconds(4)));
+        await client.SendAsync("PONG\r\n");
+        await client.PingAsync();
+        Assert.That(server.Server.Clients.Single().Rtt, Is.GreaterThan(TimeSpan.Zero));
+    }
+
+    [Test]
+    public async Task InfoAlwaysComesBeforeTheFirstPing()
+    {
+        // The heartbeat sees a connection as soon as it is registered; with a tiny ping
+        // interval it must still never PING ahead of the INFO.
+        await using var server = await TestServer.StartAsync(o => o.PingInterval = TimeSpan.FromMilliseconds(10));
+        for (var i = 0; i < 200; i++)
+        {
+            await using var client = await RawClient.ConnectAsync(server.Port); // asserts INFO first
+        }
+    }
 }
