@@ -135,6 +135,11 @@ public sealed class SlowConsumerTests
             var offset = 0;
             while (filled - offset >= frame.Length)
             {
+                if (buffer.AsSpan(offset).StartsWith("PING\r\n"u8))
+                {
+                    offset += 6; // the server's early RTT PING on a slow run; not answering is fine here
+                    continue;
+                }
                 Assert.That(buffer.AsSpan(offset, frame.Length).SequenceEqual(frame), Is.True, $"message {count} is intact");
                 offset += frame.Length;
                 count++;

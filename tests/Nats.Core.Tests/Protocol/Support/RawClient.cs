@@ -30,6 +30,12 @@ public sealed class RawClient : IAsyncDisposable
     /// <summary>Longest a single read or expectation waits.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Answers server PINGs (the server sends its first one about 2 s after CONNECT) and hides
+    /// them from reads, for tests that run long enough to see one.
+    /// </summary>
+    public bool AnswerPings { get; set; }
+
     /// <summary>The INFO line the server sent first (without <c>INFO </c> and CRLF), or null.</summary>
     public string? InfoJson { get; private set; }
 
@@ -100,6 +106,11 @@ public sealed class RawClient : IAsyncDisposable
             {
                 var line = Encoding.UTF8.GetString(_buffer, _start, index);
                 _start += index + 2;
+                if (AnswerPings && line == "PING")
+                {
+                    await SendAsync("PONG\r\n");
+                    continue;
+                }
                 return line;
             }
             await FillAsync(cts.Token);
@@ -199,6 +210,13 @@ public sealed class RawClient : IAsyncDisposable
         }
         var rest = Encoding.UTF8.GetString(_buffer, _start, _end - _start);
         _start = _end;
+        if (AnswerPings)
+        {
+            while (rest.StartsWith("PING\r\n", StringComparison.Ordinal))
+            {
+                rest = rest["PING\r\n".Length..];
+            }
+        }
         return rest;
     }
 
