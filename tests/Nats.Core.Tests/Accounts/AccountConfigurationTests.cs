@@ -102,4 +102,47 @@ public sealed class AccountConfigurationTests
         var after = System.Diagnostics.Process.GetCurrentProcess().Threads.Count;
         Assert.That(after - before, Is.LessThan(10), "threads leaked by 60 servers that never ran");
     }
+
+    private static AccountConfig Mutual(string name, string other, ExportKind kind, string subject) => new()
+    {
+        Name = name,
+        Exports = [new ExportConfig { Kind = kind, Subject = subject }],
+        Imports = [new ImportConfig { Kind = kind, Account = other, Subject = subject }],
+    };
+
+    [TestCase(ExportKind.Stream)]
+    [TestCase(ExportKind.Service)]
+    public void ImportsFormingACycleAreAConfigurationError(ExportKind kind)
+    {
+        // nats-server: "Error adding stream import "foo": import forms a cycle". At run time the
+        // messages would bounce between the accounts.
+        var options = With(Mutual("A", "B", kind, "foo"), Mutual("B", "A", kind, "foo"));
+        var error = Assert.Throws<ConfigurationException>(() => _ = new NatsServer(options));
+        Assert.That(error!.Message, Does.Contain("cycle"));
+    }
+
+    [Test]
+    public void ALongerStreamCycleIsAConfigurationErrorToo()
+    {
+        var options = With(Mutual("A", "C", ExportKind.Stream, "foo.>"), Mutual("B", "A", ExportKind.Stream, "foo.>"), Mutual("C", "B", ExportKind.Stream, "foo.>"));
+        Assert.Throws<ConfigurationException>(() => _ = new NatsServer(options));
+    }
+
+    [Test]
+    public void MutualImportsOfDifferentSubjectsAreNoCycle()
+    {
+        var a = new AccountConfig
+        {
+            Name = "A",
+            Exports = [new ExportConfig { Kind = ExportKind.Stream, Subject = "a.>" }],
+            Imports = [new ImportConfig { Kind = ExportKind.Stream, Account = "B", Subject = "b.>" }],
+        };
+        var b = new AccountConfig
+        {
+            Name = "B",
+            Exports = [new ExportConfig { Kind = ExportKind.Stream, Subject = "b.>" }],
+            Imports = [new ImportConfig { Kind = ExportKind.Stream, Account = "A", Subject = "a.>" }],
+        };
+        Assert.DoesNotThrow(() => _ = new NatsServer(With(a, b)));
+    }
 }
