@@ -109,7 +109,8 @@ public sealed partial class ClientConnection
             return;
         }
         BindAccount(account);
-        // As nats-server: the early RTT PING is timed from the CONNECT.
+        // As nats-server: estimate the RTT, and time the early RTT PING from the CONNECT.
+        EstimateRtt();
         ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
         User = result.User;
         _permissions = ClientPermissions.Create(result.Permissions);

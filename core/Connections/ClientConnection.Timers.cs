@@ -7,6 +7,11 @@ public sealed partial class ClientConnection
 {
     private static readonly TimeSpan FirstClientPingInterval = TimeSpan.FromSeconds(2);
 
+    // nats-server's DEFAULT_RTT_MEASUREMENT_INTERVAL.
+    private static readonly TimeSpan RttMeasurementInterval = TimeSpan.FromHours(1);
+
+    private long _lastPingTimestamp;
+
     private long _authDeadline;
 
     // Never due until armed once INFO is queued: the heartbeat sees a connection as soon as it
@@ -43,6 +48,16 @@ public sealed partial class ClientConnection
     {
         var first = Math.Min(ToTicks(_server.Options.PingInterval), ToTicks(FirstClientPingInterval));
         _nextPingTimestamp = now + first + Random.Shared.NextInt64(Math.Max(1, first / 5));
+    }
+
+    /// <summary>nats-server's first RTT estimate, taken at CONNECT: the time since accept.</summary>
+    private void EstimateRtt()
+    {
+        if (Rtt == TimeSpan.Zero)
+        {
+            var elapsed = DateTime.UtcNow - StartTime;
+            Rtt = elapsed > TimeSpan.FromTicks(10) ? elapsed : TimeSpan.FromTicks(10);
+        }
     }
 
     private void OnPong()
@@ -84,8 +99,11 @@ public sealed partial class ClientConnection
         }
         var interval = ToTicks(options.PingInterval);
         _nextPingTimestamp = now + interval;
-        // Traffic from the client proves it is alive; nats-server skips the PING then.
-        if (now - LastActivityTimestamp < interval && Rtt != TimeSpan.Zero)
+        // Traffic from the client proves it is alive; nats-server skips the PING then, unless
+        // it wants an RTT sample (none sent yet, or the last one over an hour ago). Skipping on
+        // an estimated RTT too is what keeps a busy publisher that never reads from going stale.
+        var needRtt = Rtt == TimeSpan.Zero || _lastPingTimestamp == 0 || now - _lastPingTimestamp > ToTicks(RttMeasurementInterval);
+        if (now - LastActivityTimestamp < interval && !needRtt)
         {
             return;
         }
@@ -95,6 +113,7 @@ public sealed partial class ClientConnection
             return;
         }
         _pingsOut++;
+        _lastPingTimestamp = now;
         Interlocked.CompareExchange(ref _pingSentTimestamp, now, 0);
         Send("PING\r\n"u8);
     }
