@@ -275,6 +275,18 @@ public sealed class PubSubTests
     }
 
     [Test]
+    public async Task LongSubjectAndReplyAreDeliveredIntact()
+    {
+        // A MSG line longer than the stack scratch the server formats small lines in.
+        var subject = string.Join('.', Enumerable.Range(0, 300).Select(i => $"t{i}"));
+        var reply = "_INBOX." + new string('r', 1500);
+        await using var client = await _server.ConnectAsync();
+        await client.SendAsync($"SUB {subject} 1\r\nSUB t0.> 2\r\n" + Wire.Pub(subject, "hi", reply));
+        var lines = new[] { (await client.ReadMessageAsync()).Line, (await client.ReadMessageAsync()).Line };
+        Assert.That(lines, Is.EquivalentTo(new[] { $"MSG {subject} 1 {reply} 2", $"MSG {subject} 2 {reply} 2" }));
+    }
+
+    [Test]
     public async Task MessagesFromOneClientArriveInOrder()
     {
         await using var sub = await _server.ConnectAsync();
