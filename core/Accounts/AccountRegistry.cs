@@ -224,6 +224,19 @@ public sealed class AccountRegistry
                 throw new ConfigurationException($"user refers to unknown account \"{name}\"");
             }
         }
+        // nats-server's validateNoAuthUser: refuse to start rather than announce "no auth
+        // required" and then refuse every client that takes the offer.
+        if (auth.NoAuthUser is { } noAuthUser)
+        {
+            if (auth.Users.Count == 0 && auth.NKeys.Count == 0)
+            {
+                throw new ConfigurationException($"no_auth_user: \"{noAuthUser}\" present, but users/nkeys are not defined");
+            }
+            if (!auth.Users.Exists(u => u.Username == noAuthUser) && !auth.NKeys.Exists(n => n.PublicKey == noAuthUser))
+            {
+                throw new ConfigurationException($"no_auth_user: \"{noAuthUser}\" not present as user or nkey in authorization block or account configuration");
+            }
+        }
     }
 
     private static ServiceResponseType ParseResponseType(string value) => value.ToLowerInvariant() switch

@@ -62,6 +62,23 @@ public sealed class NoAuthUserAndTimeoutTests
         Assert.That(server.Server.Clients.Single(c => c.Id == Id(anonymous)).Account.Name, Is.EqualTo("A"));
     }
 
+    [TestCase("ghost")]
+    [TestCase("A")]
+    public void NoAuthUserThatIsNotAConfiguredUserIsAConfigurationError(string name)
+    {
+        // nats-server refuses to start: no_auth_user "ghost" not present as user or nkey.
+        var options = new ServerOptions { Host = "127.0.0.1", Port = -1, Auth = TwoAccounts(name) };
+        var error = Assert.Throws<Nats.Core.Config.ConfigurationException>(() => _ = new NatsServer(options));
+        Assert.That(error!.Message, Does.Contain("no_auth_user").And.Contain(name));
+    }
+
+    [Test]
+    public void NoAuthUserWithoutAnyUsersIsAConfigurationError()
+    {
+        var options = new ServerOptions { Host = "127.0.0.1", Port = -1, Auth = new AuthOptions { NoAuthUser = "a", Token = "t" } };
+        Assert.Throws<Nats.Core.Config.ConfigurationException>(() => _ = new NatsServer(options));
+    }
+
     [Test]
     public async Task WrongCredentialsAreStillRefused()
     {
