@@ -31,7 +31,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
     private readonly List<IAuthenticator> _pluginAuthenticators = [];
     private readonly List<IInterestObserver> _interestObservers = [];
-    private readonly BcryptWorker _bcrypt = new();
+    // Created at start, not construction: it owns a dedicated thread, which a server whose
+    // configuration fails in the constructor (or that never starts) must not leak.
+    private BcryptWorker? _bcrypt;
     private volatile ServerOptions _options;
     private readonly ConfigBus _bus;
     private volatile ServerInfo _info = null!;
@@ -129,6 +131,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
         StartTime = DateTime.UtcNow;
         var options = _options;
+        _bcrypt = new BcryptWorker();
         _auth = new AuthService(options.Auth, _pluginAuthenticators, _bcrypt);
         LogStartup(options);
         StartClientListener(options);
@@ -160,7 +163,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             client.Close(ClosedReason.ServerShutdown);
         }
         await StopMonitoringAsync().ConfigureAwait(false);
-        _bcrypt.Dispose();
+        _bcrypt?.Dispose();
         Volatile.Write(ref _state, 3);
         Logger.LogInformation("Server Exiting..");
         _stopped.TrySetResult();

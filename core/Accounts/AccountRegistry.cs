@@ -15,6 +15,12 @@ public sealed class AccountRegistry
     private readonly Dictionary<string, Account> _accounts;
     private readonly List<ServiceImport> _serviceImports = [];
 
+    // Imports wired so far, by importing account: what the cycle check walks.
+    private readonly Dictionary<Account, List<WiredImport>> _wired = [];
+
+    // nats-server's MaxAccountCycleSearchDepth.
+    private const int MaxCycleSearchDepth = 1024;
+
     private AccountRegistry(Dictionary<string, Account> accounts, Account global, Account? system)
     {
         _accounts = accounts;
@@ -98,6 +104,16 @@ public sealed class AccountRegistry
                 ?? throw new ConfigurationException($"account \"{importer.Name}\" imports from unknown account \"{import.Account}\"");
             var export = exporter.Exports.FirstOrDefault(e => e.Kind == import.Kind && e.Permits(importer.Name, import.Subject))
                 ?? throw new ConfigurationException($"account \"{importer.Name}\": {import.Kind.ToString().ToLowerInvariant()} import of \"{import.Subject}\" is not exported by account \"{import.Account}\" to it");
+            // Local subject: what the importer sees (stream) or publishes on (service).
+            var local = import.Kind == ExportKind.Stream && import.Prefix is not null
+                ? import.Prefix.TrimEnd('.') + "." + import.Subject
+                : import.To ?? import.Subject;
+            CheckForCycle(importer, exporter, import, local);
+            if (!_wired.TryGetValue(importer, out var wired))
+            {
+                _wired[importer] = wired = [];
+            }
+            wired.Add(new WiredImport(import.Kind, exporter, import.Subject, local));
             if (import.Kind == ExportKind.Stream)
             {
                 var transform = import.Prefix is not null ? SubjectTransform.Prefix(import.Subject, import.Prefix)
@@ -123,6 +139,85 @@ public sealed class AccountRegistry
     /// <summary>Checks that every user's account exists (reload validation).</summary>
     internal static void CheckUserAccounts(AuthOptions auth, AccountRegistry registry) => CheckUserAccounts(auth, registry._accounts);
 
+    /// <summary>
+    /// nats-server refuses an import that closes a cycle (A takes from B what B takes from A,
+    /// possibly through other accounts): messages would bounce between the accounts. The
+    /// walk follows nats-server's streamImportFormsCycle / serviceImportFormsCycle over the
+    /// imports wired so far, so the import that closes the cycle is the one named.
+    /// </summary>
+    private void CheckForCycle(Account importer, Account exporter, ImportConfig import, string local)
+    {
+        var cycle = import.Kind == ExportKind.Stream
+            ? StreamCycle(exporter, local, [importer.Name]) || StreamCycle(exporter, import.Subject, [importer.Name])
+            : ServiceCycle(exporter, local, [importer.Name]);
+        if (cycle)
+        {
+            throw new ConfigurationException($"account \"{importer.Name}\": error adding {import.Kind.ToString().ToLowerInvariant()} import \"{import.Subject}\": import forms a cycle");
+        }
+    }
+
+    private bool StreamCycle(Account account, string to, HashSet<string> visited)
+    {
+        if (visited.Count >= MaxCycleSearchDepth)
+        {
+            return true; // nats-server refuses such a chain as well
+        }
+        if (!account.Exports.Any(e => e.Kind == ExportKind.Stream && SubjectMatcher.IsSubsetMatch(to, e.Subject)))
+        {
+            return false;
+        }
+        foreach (var import in Wired(account, ExportKind.Stream))
+        {
+            if (!SubjectMatcher.SubjectsCollide(to, import.Local))
+            {
+                continue;
+            }
+            if (visited.Contains(import.Exporter.Name))
+            {
+                return true;
+            }
+            visited.Add(account.Name);
+            var narrowed = SubjectMatcher.IsSubsetMatch(import.Local, to) ? import.Local : to;
+            if (StreamCycle(import.Exporter, narrowed, visited))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private bool ServiceCycle(Account account, string from, HashSet<string> visited)
+    {
+        if (visited.Count >= MaxCycleSearchDepth)
+        {
+            return true;
+        }
+        foreach (var import in Wired(account, ExportKind.Service))
+        {
+            if (!SubjectMatcher.SubjectsCollide(from, import.Remote))
+            {
+                continue;
+            }
+            if (visited.Contains(import.Exporter.Name))
+            {
+                return true;
+            }
+            visited.Add(account.Name);
+            var narrowed = SubjectMatcher.IsSubsetMatch(import.Local, from) ? import.Local : from;
+            if (ServiceCycle(import.Exporter, narrowed, visited))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private IEnumerable<WiredImport> Wired(Account account, ExportKind kind) =>
+        _wired.TryGetValue(account, out var imports) ? imports.Where(i => i.Kind == kind) : [];
+
+    /// <summary>An import as the cycle check sees it: subject in the exporter, subject in the importer.</summary>
+    private sealed record WiredImport(ExportKind Kind, Account Exporter, string Remote, string Local);
+
     private static void CheckUserAccounts(AuthOptions auth, Dictionary<string, Account> accounts)
     {
         foreach (var name in auth.Users.Select(u => u.Account).Concat(auth.NKeys.Select(n => n.Account)))
@@ -130,6 +225,19 @@ public sealed class AccountRegistry
             if (name is not null && !accounts.ContainsKey(name))
             {
                 throw new ConfigurationException($"user refers to unknown account \"{name}\"");
+            }
+        }
+        // nats-server's validateNoAuthUser: refuse to start rather than announce "no auth
+        // required" and then refuse every client that takes the offer.
+        if (auth.NoAuthUser is { } noAuthUser)
+        {
+            if (auth.Users.Count == 0 && auth.NKeys.Count == 0)
+            {
+                throw new ConfigurationException($"no_auth_user: \"{noAuthUser}\" present, but users/nkeys are not defined");
+            }
+            if (!auth.Users.Exists(u => u.Username == noAuthUser) && !auth.NKeys.Exists(n => n.PublicKey == noAuthUser))
+            {
+                throw new ConfigurationException($"no_auth_user: \"{noAuthUser}\" not present as user or nkey in authorization block or account configuration");
             }
         }
     }

@@ -111,9 +111,25 @@ public sealed class ClientPermissions
         return false;
     }
 
-    /// <summary>Whether delivering a message on <paramref name="subject"/> is denied.</summary>
-    public bool IsDeliveryDenied(ReadOnlySpan<byte> subject) =>
-        Subscribe?.Deny is { } deny && deny.HasInterest(subject);
+    /// <summary>
+    /// Whether delivering a message on <paramref name="subject"/> to a subscription in
+    /// <paramref name="queue"/> (empty for a plain one) is denied. As nats-server's checkDenySub:
+    /// a plain deny entry denies every subscription; a queue entry (<c>"subject queue"</c>)
+    /// denies only members of that queue.
+    /// </summary>
+    public bool IsDeliveryDenied(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue)
+    {
+        if (Subscribe?.Deny is not { } deny)
+        {
+            return false;
+        }
+        var r = deny.Match(subject);
+        if (r.Subscriptions.Length > 0)
+        {
+            return true;
+        }
+        return !queue.IsEmpty && r.QueueGroups.Length > 0 && QueueListed(queue, r);
+    }
 
     private static bool QueueListed(ReadOnlySpan<byte> queue, SublistResult result)
     {

@@ -26,7 +26,9 @@ public sealed partial class ClientConnection
         }
         if (Server.Auth.HasNoAuthUser && !HasPendingOperation)
         {
-            StartAuthentication(ConnectOptions.Default);
+            // An implicit login: nats-server acknowledges nothing here (no +OK even though
+            // verbose is on by default), the operation itself answers.
+            StartAuthentication(ConnectOptions.Default, acknowledge: false);
             return !HasPendingOperation && !IsClosed;
         }
         Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
@@ -35,7 +37,8 @@ public sealed partial class ClientConnection
 
     private void ProcessConnect(ReadOnlySpan<byte> json)
     {
-        var options = ConnectOptions.Parse(json);
+        // A repeated CONNECT updates the options in force, as in nats-server.
+        var options = ConnectOptions.Parse(json, Options);
         if (options is null)
         {
             // Invalid JSON: nats-server closes without an -ERR.
@@ -47,10 +50,10 @@ public sealed partial class ClientConnection
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }
-        StartAuthentication(options);
+        StartAuthentication(options, acknowledge: true);
     }
 
-    private void StartAuthentication(ConnectOptions options)
+    private void StartAuthentication(ConnectOptions options, bool acknowledge)
     {
         Options = options;
         _connectReceived = true;
@@ -66,13 +69,13 @@ public sealed partial class ClientConnection
         var pending = Server.Auth.AuthenticateAsync(context, Server.ShutdownToken);
         if (pending.IsCompletedSuccessfully)
         {
-            CompleteConnect(pending.Result);
+            CompleteConnect(pending.Result, acknowledge);
             return;
         }
-        WaitBeforeNextOperation(AwaitAuthenticationAsync(pending));
+        WaitBeforeNextOperation(AwaitAuthenticationAsync(pending, acknowledge));
     }
 
-    private async ValueTask AwaitAuthenticationAsync(ValueTask<AuthResult> pending)
+    private async ValueTask AwaitAuthenticationAsync(ValueTask<AuthResult> pending, bool acknowledge)
     {
         AuthResult result;
         try
@@ -83,10 +86,10 @@ public sealed partial class ClientConnection
         {
             result = AuthResult.Deny(ex.Message);
         }
-        CompleteConnect(result);
+        CompleteConnect(result, acknowledge);
     }
 
-    private void CompleteConnect(AuthResult result)
+    private void CompleteConnect(AuthResult result, bool acknowledge)
     {
         if (IsClosed)
         {
@@ -105,6 +108,9 @@ public sealed partial class ClientConnection
             return;
         }
         BindAccount(account);
+        // As nats-server: estimate the RTT, and time the early RTT PING from the CONNECT.
+        EstimateRtt();
+        ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
         User = result.User;
         _permissions = ClientPermissions.Create(result.Permissions);
         _publishPermissionCache = null;
@@ -121,7 +127,7 @@ public sealed partial class ClientConnection
             Close(ClosedReason.NoRespondersRequiresHeaders, ProtocolErrors.NoRespondersRequiresHeaders);
             return;
         }
-        if (options.Verbose)
+        if (options.Verbose && acknowledge)
         {
             Send("+OK\r\n"u8);
         }

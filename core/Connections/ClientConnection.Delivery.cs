@@ -25,11 +25,14 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        if (subscription.MaxMessages > 0 && !CountTowardsLimit(subscription))
+        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject, subscription.Queue))
         {
             return;
         }
-        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject))
+        // Every delivery counts (nats-server's sub.nm), not only those after an UNSUB max:
+        // "UNSUB sid 3" after five deliveries must remove the subscription at once.
+        var delivered = subscription.IncrementDelivered();
+        if (subscription.MaxMessages > 0 && !WithinLimit(subscription, delivered))
         {
             return;
         }
@@ -47,9 +50,7 @@ public sealed partial class ClientConnection
             ? stackalloc byte[StackHeaderLimit]
             : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
         var length = FormatMessageLine(line, message.Subject, subscription.Sid, message.Reply, withHeaders ? headers.Length : -1, totalSize);
-        // Unlimited subscriptions count their deliveries (for /subsz and /connz) under the
-        // append's lock; limited ones were counted against their limit above.
-        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf, subscription.MaxMessages == 0 ? subscription : null);
+        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
@@ -62,10 +63,9 @@ public sealed partial class ClientConnection
         }
     }
 
-    /// <summary>Counts a delivery against an UNSUB max; false when the limit was already reached.</summary>
-    private bool CountTowardsLimit(Subscription subscription)
+    /// <summary>Checks a counted delivery against an UNSUB max; false when the limit was already reached.</summary>
+    private bool WithinLimit(Subscription subscription, long delivered)
     {
-        var delivered = subscription.IncrementDelivered();
         if (delivered > subscription.MaxMessages)
         {
             return false;

@@ -1,5 +1,6 @@
 using System.Text;
 using Nats.Core.Accounts;
+using Nats.Core.Plugins;
 using Nats.Core.Protocol;
 using Nats.Core.Subjects;
 
@@ -67,6 +68,13 @@ public sealed partial class ClientConnection
             SendError(ProtocolErrors.PublishViolation(subject));
             return;
         }
+        if (IsReservedReply(command.Reply))
+        {
+            // The server's own reply prefixes (service imports, JetStream acks, gateways): a
+            // client forging one could receive or hijack responses meant for someone else.
+            SendError(ProtocolErrors.PublishReplyViolation(command.Reply));
+            return;
+        }
         if (Options.Verbose)
         {
             Send("+OK\r\n"u8);
@@ -83,6 +91,13 @@ public sealed partial class ClientConnection
             SendNoResponders(subject, command.Reply);
         }
     }
+
+    /// <summary>nats-server's isReservedReply, applied to client connections only.</summary>
+    private bool IsReservedReply(ReadOnlySpan<byte> reply) =>
+        (Kind is ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt) &&
+        (reply.StartsWith("_R_."u8) ||
+         (reply.Length > 8 && reply.StartsWith("$JS.ACK."u8)) ||
+         (reply.Length > 5 && reply.StartsWith("_GR_."u8)));
 
     private bool IsPublishAllowed(ClientPermissions permissions, ReadOnlySpan<byte> subject)
     {
@@ -141,7 +156,7 @@ public sealed partial class ClientConnection
         var options = Server.Options;
         if (options.MaxSubscriptionTokens > 0 && SubjectTokens.Count(subject) > options.MaxSubscriptionTokens)
         {
-            SendError(ProtocolErrors.MaxSubscriptionTokens);
+            SendError(ProtocolErrors.SubscriptionTooManyTokens(subject));
             return;
         }
 
@@ -149,6 +164,13 @@ public sealed partial class ClientConnection
         Subscription subscription;
         lock (_subscriptions)
         {
+            // nats-server checks the limit before the sid, so a reused sid at the limit is
+            // refused too.
+            if (options.MaxSubscriptions > 0 && _subscriptions.Count >= options.MaxSubscriptions)
+            {
+                SendError(ProtocolErrors.MaxSubscriptions);
+                return;
+            }
             if (_subscriptions.ContainsKey(sidKey))
             {
                 // nats-server keeps the existing subscription for a reused sid.
@@ -156,11 +178,6 @@ public sealed partial class ClientConnection
                 {
                     Send("+OK\r\n"u8);
                 }
-                return;
-            }
-            if (options.MaxSubscriptions > 0 && _subscriptions.Count >= options.MaxSubscriptions)
-            {
-                SendError(ProtocolErrors.MaxSubscriptions);
                 return;
             }
             subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this, sid.ToArray()) { Owner = this };
@@ -190,6 +207,12 @@ public sealed partial class ClientConnection
             if (max > 0 && subscription.Delivered < max)
             {
                 subscription.MaxMessages = max;
+                // A delivery from another publisher may have reached the max between the
+                // check and the assignment, while no limit was set yet to remove it.
+                if (subscription.Delivered >= max)
+                {
+                    RemoveSubscription(subscription);
+                }
             }
             else
             {

@@ -5,16 +5,30 @@ namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
+    private static readonly TimeSpan FirstClientPingInterval = TimeSpan.FromSeconds(2);
+
     private long _authDeadline;
     private DateTimeOffset? _expires;
 
     private void ArmTimers()
     {
+        var now = Stopwatch.GetTimestamp();
         if (Server.Auth.IsAuthRequired && !_connectReceived)
         {
-            _authDeadline = Stopwatch.GetTimestamp() + ToTicks(Server.Auth.Timeout);
+            _authDeadline = now + ToTicks(Server.Auth.Timeout);
         }
-        ArmPingTimer(Server.Options.PingInterval);
+        ScheduleFirstPing(now);
+    }
+
+    /// <summary>
+    /// nats-server sends its first PING to a client early, to measure the RTT: after the
+    /// ping_interval or 2 s, whichever is shorter, plus up to 20% at random so that clients
+    /// reconnecting together are not all pinged at once. Done on accept and again on CONNECT.
+    /// </summary>
+    private void ScheduleFirstPing(long now)
+    {
+        var first = Math.Min(ToTicks(Server.Options.PingInterval), ToTicks(FirstClientPingInterval));
+        ArmPingTimerAt(now + first + Random.Shared.NextInt64(Math.Max(1, first / 5)));
     }
 
     /// <summary>

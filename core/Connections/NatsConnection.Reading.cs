@@ -8,6 +8,9 @@ public abstract partial class NatsConnection
     private const int MinReadBuffer = 512;
     private const int MaxReadBuffer = 64 * 1024;
 
+    // Reads in a row that complete without waiting before the loop yields its thread.
+    private const int MaxSynchronousReads = 16;
+
     private long _inMessages;
     private long _inBytes;
     private long _lastActivityTimestamp;
@@ -66,6 +69,7 @@ public abstract partial class NatsConnection
         var size = MinReadBuffer * 8;
         byte[]? buffer = null;
         var filled = 0;
+        var synchronousReads = 0;
         try
         {
             while (!IsClosed)
@@ -80,7 +84,22 @@ public abstract partial class NatsConnection
                     buffer = ArrayPool<byte>.Shared.Rent(size);
                 }
 
-                var read = await Stream.ReadAsync(buffer.AsMemory(filled)).ConfigureAwait(false);
+                var pending = Stream.ReadAsync(buffer.AsMemory(filled));
+                if (!pending.IsCompleted)
+                {
+                    synchronousReads = 0;
+                }
+                else if (++synchronousReads >= MaxSynchronousReads)
+                {
+                    // A peer that publishes non-stop makes every read complete at once, and
+                    // this loop would keep its pool thread forever. On a small machine the
+                    // writer tasks of the subscribers it feeds then wait for a thread (the pool
+                    // adds threads slowly) and healthy subscribers get cut as slow consumers.
+                    // Step aside now and then so queued work runs.
+                    synchronousReads = 0;
+                    await Task.Yield();
+                }
+                var read = await pending.ConfigureAwait(false);
                 if (read == 0)
                 {
                     return;

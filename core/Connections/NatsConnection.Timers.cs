@@ -4,17 +4,33 @@ namespace Nats.Core.Connections;
 
 public abstract partial class NatsConnection
 {
-    private long _nextPingTimestamp;
+    // nats-server's DEFAULT_RTT_MEASUREMENT_INTERVAL: even a busy peer is PINGed this often.
+    private static readonly TimeSpan RttMeasurementInterval = TimeSpan.FromHours(1);
+
+    // Never due until armed once the first protocol line is queued: the heartbeat sees a
+    // connection as soon as it is registered, and a PING must not go out ahead of INFO.
+    private long _nextPingTimestamp = long.MaxValue;
     private long _pingSentTimestamp;
+    private long _lastPingTimestamp;
     private int _pingsOut;
 
-    /// <summary>Round-trip time measured with the last PING/PONG.</summary>
+    /// <summary>Round-trip time measured with the last PING/PONG (estimated at CONNECT before that).</summary>
     public TimeSpan Rtt { get; private set; }
 
-    /// <summary>Schedules the first keep-alive PING.</summary>
-    private protected void ArmPingTimer(TimeSpan interval)
+    /// <summary>Schedules the next keep-alive PING after <paramref name="interval"/>.</summary>
+    private protected void ArmPingTimer(TimeSpan interval) => ArmPingTimerAt(Stopwatch.GetTimestamp() + ToTicks(interval));
+
+    /// <summary>Schedules the next keep-alive PING at a Stopwatch timestamp.</summary>
+    private protected void ArmPingTimerAt(long timestamp) => Volatile.Write(ref _nextPingTimestamp, timestamp);
+
+    /// <summary>nats-server's first RTT estimate, taken at CONNECT: the time since accept.</summary>
+    private protected void EstimateRtt()
     {
-        _nextPingTimestamp = Stopwatch.GetTimestamp() + ToTicks(interval);
+        if (Rtt == TimeSpan.Zero)
+        {
+            var elapsed = DateTime.UtcNow - StartTime;
+            Rtt = elapsed > TimeSpan.FromTicks(10) ? elapsed : TimeSpan.FromTicks(10);
+        }
     }
 
     /// <summary>Records a PONG: the peer is alive, and the RTT is measured.</summary>
@@ -45,17 +61,20 @@ public abstract partial class NatsConnection
     /// Keep-alive: every <paramref name="interval"/>, PING the peer; after
     /// <paramref name="maxOut"/> unanswered PINGs the connection is stale. With
     /// <paramref name="skipWhenActive"/> (clients) recent traffic from the peer stands in for
-    /// a PONG, as in nats-server.
+    /// a PONG, as in nats-server, unless an RTT sample is due (none yet, or the last one over
+    /// an hour ago). Skipping on traffic is what keeps a busy publisher that never reads PINGs
+    /// from being closed as stale.
     /// </summary>
     private protected void KeepAlive(long now, TimeSpan interval, int maxOut, bool skipWhenActive)
     {
-        if (now < _nextPingTimestamp)
+        if (now < Volatile.Read(ref _nextPingTimestamp))
         {
             return;
         }
         var ticks = ToTicks(interval);
         _nextPingTimestamp = now + ticks;
-        if (skipWhenActive && now - LastActivityTimestamp < ticks && Rtt != TimeSpan.Zero)
+        var needRtt = Rtt == TimeSpan.Zero || _lastPingTimestamp == 0 || now - _lastPingTimestamp > ToTicks(RttMeasurementInterval);
+        if (skipWhenActive && now - LastActivityTimestamp < ticks && !needRtt)
         {
             return;
         }
@@ -65,6 +84,7 @@ public abstract partial class NatsConnection
             return;
         }
         _pingsOut++;
+        _lastPingTimestamp = now;
         Interlocked.CompareExchange(ref _pingSentTimestamp, now, 0);
         Send("PING\r\n"u8);
     }

@@ -88,26 +88,22 @@ internal sealed class OutboundBuffer : IFlushable
     /// <param name="headers">The header block (may be empty).</param>
     /// <param name="payload">The payload.</param>
     /// <param name="end">The closing CRLF.</param>
-    /// <param name="countFor">A subscription whose delivery count to bump with the append:
-    /// every delivery to it passes through this buffer, so its lock makes the count exact
-    /// without an atomic operation per message.</param>
-    public AppendResult AppendMessage(ReadOnlySpan<byte> line, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> end, Subjects.Subscription? countFor = null) =>
-        Append(line, headers, payload, end, headers.Length + payload.Length, countFor);
+    public AppendResult AppendMessage(ReadOnlySpan<byte> line, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, ReadOnlySpan<byte> end) =>
+        Append(line, headers, payload, end, headers.Length + payload.Length);
 
     /// <summary>Queues one frame made of up to four parts (parts may be empty).</summary>
     public AppendResult Append(
         ReadOnlySpan<byte> part1,
         ReadOnlySpan<byte> part2 = default,
         ReadOnlySpan<byte> part3 = default,
-        ReadOnlySpan<byte> part4 = default) => Append(part1, part2, part3, part4, -1, null);
+        ReadOnlySpan<byte> part4 = default) => Append(part1, part2, part3, part4, -1);
 
     private AppendResult Append(
         ReadOnlySpan<byte> part1,
         ReadOnlySpan<byte> part2,
         ReadOnlySpan<byte> part3,
         ReadOnlySpan<byte> part4,
-        int messageSize,
-        Subjects.Subscription? countFor)
+        int messageSize)
     {
         var length = part1.Length + part2.Length + part3.Length + part4.Length;
         lock (_lock)
@@ -129,7 +125,6 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 _messagesQueued++;
                 _payloadBytesQueued += messageSize;
-                countFor?.CountDeliveryUnderSinkLock();
             }
         }
         // A plain read first: while a flush is already pending this avoids an atomic per message.

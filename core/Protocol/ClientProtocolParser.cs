@@ -212,6 +212,12 @@ internal static class ClientProtocolParser
         var frameLength = lineLength + (int)totalSize + 2;
         if (buffer.Length < frameLength)
         {
+            // nats-server rejects a payload followed by anything but CR as soon as that byte
+            // arrives, rather than waiting for a second byte that may never come.
+            if (buffer.Length == frameLength - 1 && buffer[frameLength - 2] != Cr)
+            {
+                return ParseStatus.UnknownOperation;
+            }
             needed = frameLength;
             return ParseStatus.NeedMore;
         }
@@ -257,12 +263,9 @@ internal static class ClientProtocolParser
                 return ParseStatus.Complete;
             case 2:
                 command.Sid = args[parts[0]];
-                var max = ParseSize(args[parts[1]]);
-                if (max < 0)
-                {
-                    return ParseStatus.BadArguments;
-                }
-                command.MaxMessages = max;
+                // nats-server reads the max with parseSize and treats anything that is not a
+                // positive number (garbage, "-3") as "unsubscribe now", keeping the connection.
+                command.MaxMessages = Math.Max(ParseSize(args[parts[1]]), 0);
                 return ParseStatus.Complete;
             default:
                 return ParseStatus.BadArguments;
@@ -304,10 +307,14 @@ internal static class ClientProtocolParser
         return count;
     }
 
-    /// <summary>Parses a non-negative decimal size; -1 when empty, not all digits, or too large.</summary>
+    // nats-server's parseSize reads at most 9 digits (999M); a longer size is malformed (a
+    // silent close), not an oversized payload (which would get -ERR 'Maximum Payload Violation').
+    private const int MaxSizeDigits = 9;
+
+    /// <summary>Parses a non-negative decimal size; -1 when empty, not all digits, or longer than 9 digits.</summary>
     internal static long ParseSize(ReadOnlySpan<byte> digits)
     {
-        if (digits.IsEmpty || digits.Length > 18)
+        if (digits.IsEmpty || digits.Length > MaxSizeDigits)
         {
             return -1;
         }

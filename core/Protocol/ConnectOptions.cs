@@ -37,18 +37,64 @@ public sealed class ConnectOptions
     /// <summary>Routes: whether the peer wants TLS verification.</summary>
     [JsonPropertyName("tls_verify")] public bool TlsVerify { get; set; }
 
-    /// <summary>Parses CONNECT JSON; null when it is not valid JSON of the right shape.</summary>
-    public static ConnectOptions? Parse(ReadOnlySpan<byte> json)
+    /// <summary>Parses CONNECT JSON over the defaults; null when it is not valid JSON of the right shape.</summary>
+    public static ConnectOptions? Parse(ReadOnlySpan<byte> json) => Parse(json, Default);
+
+    /// <summary>
+    /// Parses CONNECT JSON the way nats-server does: Go's encoding/json unmarshals it into the
+    /// options the connection already has, so a field the JSON omits or sets to null keeps its
+    /// value (a second CONNECT changes only what it names; <c>CONNECT null</c> changes nothing),
+    /// names match regardless of case and unknown fields are ignored. Returns a new instance, or
+    /// null when the JSON is malformed, has trailing data, or a field has the wrong type.
+    /// </summary>
+    public static ConnectOptions? Parse(ReadOnlySpan<byte> json, ConnectOptions current)
     {
         try
         {
-            return JsonSerializer.Deserialize(json, ProtocolJsonContext.Default.ConnectOptions);
+            using var document = JsonDocument.Parse(json.ToArray());
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Null)
+            {
+                return current.Clone();
+            }
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+            var merged = current.Clone();
+            var properties = ProtocolJsonContext.Default.ConnectOptions.Properties;
+            foreach (var field in root.EnumerateObject())
+            {
+                if (field.Value.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+                foreach (var property in properties)
+                {
+                    if (property.Set is not null && string.Equals(property.Name, field.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        property.Set(merged, ReadValue(field.Value, property.PropertyType));
+                        break;
+                    }
+                }
+            }
+            return merged;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
     }
+
+    private ConnectOptions Clone() => (ConnectOptions)MemberwiseClone();
+
+    // Get* throw InvalidOperationException / FormatException on a value of another type, as
+    // Go refuses "verbose":"yes" or "protocol":1.5.
+    private static object ReadValue(JsonElement value, Type type) =>
+        type == typeof(bool) ? value.GetBoolean()
+        : type == typeof(int) ? value.GetInt32()
+        : type == typeof(string) ? value.GetString()!
+        : throw new JsonException($"unsupported CONNECT field type {type}");
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNameCaseInsensitive = true)]

@@ -15,7 +15,6 @@ public static class ProtocolErrors
     public const string SlowConsumer = "Slow Consumer";
     public const string MaxConnections = "maximum connections exceeded";
     public const string MaxSubscriptions = "maximum subscriptions exceeded";
-    public const string MaxSubscriptionTokens = "maximum subscription tokens exceeded";
     public const string InvalidClientProtocol = "invalid client protocol";
     public const string NoRespondersRequiresHeaders = "no responders requires headers support";
     public const string SecureConnectionRequired = "Secure Connection - TLS Required";
@@ -27,6 +26,10 @@ public static class ProtocolErrors
     /// <summary>Text for a reply publish denied by permissions.</summary>
     public static string PublishReplyViolation(ReadOnlySpan<byte> reply) =>
         $"Permissions Violation for Publish with Reply of \"{System.Text.Encoding.UTF8.GetString(reply)}\"";
+
+    /// <summary>Text for a subscription over max_subscription_tokens (nats-server words it as a permissions violation).</summary>
+    public static string SubscriptionTooManyTokens(ReadOnlySpan<byte> subject) =>
+        $"Permissions Violation for Subscription to \"{System.Text.Encoding.UTF8.GetString(subject)}\", too many tokens";
 
     /// <summary>Text for a subscription denied by permissions.</summary>
     public static string SubscribeViolation(string subject, string? queue) => queue is null

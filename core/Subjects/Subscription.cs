@@ -63,12 +63,6 @@ public sealed class Subscription
     /// <summary>The queue group as a string, or null.</summary>
     public string? QueueString => Queue is null ? null : _queueString ??= System.Text.Encoding.UTF8.GetString(Queue);
 
-    /// <summary>
-    /// Counts one delivery without an atomic operation: for sinks that deliver to this
-    /// subscription only while holding one lock of their own.
-    /// </summary>
-    public void CountDeliveryUnderSinkLock() => _delivered++;
-
     /// <summary>Counts one delivery and returns the new total.</summary>
     public long IncrementDelivered() => Interlocked.Increment(ref _delivered);
 

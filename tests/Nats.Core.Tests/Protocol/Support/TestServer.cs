@@ -1,0 +1,76 @@
+using Nats.Core.Config;
+
+namespace Nats.Core.Tests.Protocol.Support;
+
+/// <summary>
+/// An in-process server on 127.0.0.1 and a random free port, configured per test, shut down
+/// (bounded in time) when disposed.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(NatsServer server)
+    {
+        Server = server;
+    }
+
+    public NatsServer Server { get; }
+
+    public int Port => Server.Port;
+
+    /// <summary>Starts a server; <paramref name="configure"/> adjusts the options first.</summary>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null)
+    {
+        var options = new ServerOptions { Host = "127.0.0.1", Port = -1 };
+        configure?.Invoke(options);
+        var server = new NatsServer(options);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await server.StartAsync(cts.Token);
+        return new TestServer(server);
+    }
+
+    /// <summary>Connects and reads INFO only.</summary>
+    public Task<RawClient> ConnectRawAsync(int? receiveBuffer = null) => RawClient.ConnectAsync(Port, receiveBuffer: receiveBuffer);
+
+    /// <summary>Connects, sends CONNECT and PING, and waits for PONG.</summary>
+    public Task<RawClient> ConnectAsync(string connectJson = RawClient.QuietConnect) => RawClient.ConnectAndHandshakeAsync(Port, connectJson);
+
+    /// <summary>
+    /// Asserts the server still serves new clients: a fresh subscriber receives a fresh
+    /// publisher's message. Used after every attack on the server.
+    /// </summary>
+    public async Task AssertHealthyAsync(string connectJson = RawClient.QuietConnect)
+    {
+        await using var sub = await ConnectAsync(connectJson);
+        await using var pub = await ConnectAsync(connectJson);
+        await sub.SendAsync("SUB health.check 1\r\n");
+        await sub.PingAsync();
+        await pub.SendAsync("PUB health.check 2\r\nok\r\n");
+        await pub.PingAsync();
+        await sub.ExpectMsgAsync("health.check", "1", "ok");
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling briefly; fails after <paramref name="timeout"/>.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"timed out waiting for {what}");
+            }
+            await Task.Delay(5);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        var shutdown = Server.ShutdownAsync();
+        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
+        {
+            Assert.Fail("the server did not shut down within 10 s");
+        }
+        await Server.DisposeAsync();
+    }
+}
