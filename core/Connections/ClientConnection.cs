@@ -64,6 +64,8 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private protected override ILogger Log => Server.ClientLogger;
 
+    private protected override bool WaitsForSlowConsumers => true;
+
     /// <summary>Applies a reloaded max_pending.</summary>
     internal void SetMaxPending(long maxPending) => Out.MaxPending = maxPending;
 

@@ -22,6 +22,7 @@ public sealed class FlushBatch
 
     private IFlushable[] _items = new IFlushable[8];
     private int _count;
+    private readonly List<OutboundBuffer> _pressured = [];
     private FlushBatch? _previous;
 
     /// <summary>True while a batch is active on this thread.</summary>
@@ -45,6 +46,29 @@ public sealed class FlushBatch
         }
         batch._items[batch._count++] = target;
     }
+
+    /// <summary>
+    /// Records that the current producer pushed <paramref name="buffer"/> past its pressure
+    /// threshold; the producer's read loop waits for it after the batch (see
+    /// <see cref="TakePressured"/>). Outside a batch (internal producers) nothing waits.
+    /// </summary>
+    internal static void ReportPressure(OutboundBuffer buffer)
+    {
+        if (t_active is { } batch)
+        {
+            batch._pressured.Add(buffer);
+        }
+        else
+        {
+            buffer.ClearPressure();
+        }
+    }
+
+    /// <summary>True when the last batch pushed some peer past its pressure threshold.</summary>
+    internal bool HasPressure => _pressured.Count > 0;
+
+    /// <summary>The buffers the last batch put under pressure (the list is reused; copy to keep).</summary>
+    internal List<OutboundBuffer> TakePressured() => _pressured;
 
     /// <summary>Makes this batch the active one on the current thread.</summary>
     public void Begin()

@@ -44,6 +44,16 @@ public abstract partial class NatsConnection
     /// <returns>Bytes consumed.</returns>
     private protected abstract int ProcessBuffer(Span<byte> data, out int needed);
 
+    // A peer whose output has not moved for this long is stuck, not slow: producers stop
+    // waiting for it (it will be cut off at max_pending) instead of stalling everyone.
+    private static readonly TimeSpan StuckPeer = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Whether this connection's reads wait for consumers it pushed past 75% of their
+    /// max_pending (clients do, as nats-server stalls fast producers; links do not).
+    /// </summary>
+    private protected virtual bool WaitsForSlowConsumers => false;
+
     /// <summary>Makes the read loop wait for <paramref name="operation"/> before parsing on.</summary>
     private protected void WaitBeforeNextOperation(ValueTask operation)
     {
@@ -57,6 +67,35 @@ public abstract partial class NatsConnection
         // Single reader: plain writes suffice; monitoring reads them racily.
         Volatile.Write(ref _inMessages, _inMessages + messages);
         Volatile.Write(ref _inBytes, _inBytes + bytes);
+    }
+
+    /// <summary>
+    /// Back-pressure: before reading more, let consumers this batch filled past 75% of
+    /// max_pending drain to half. Not reading is what slows the producing client down (TCP
+    /// flow control), so a slow but live subscriber loses nothing; a stuck one stops
+    /// holding the producer back after <see cref="StuckPeer"/>.
+    /// </summary>
+    private async ValueTask WaitForSlowConsumersAsync()
+    {
+        var pressured = Batch.TakePressured();
+        try
+        {
+            foreach (var buffer in pressured)
+            {
+                if (WaitsForSlowConsumers && !ReferenceEquals(buffer, Out))
+                {
+                    await buffer.WaitWhileBehindAsync(StuckPeer, Server.ShutdownToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    buffer.ClearPressure();
+                }
+            }
+        }
+        finally
+        {
+            pressured.Clear();
+        }
     }
 
     /// <summary>
@@ -128,6 +167,10 @@ public abstract partial class NatsConnection
                 if (IsClosed)
                 {
                     return;
+                }
+                if (Batch.HasPressure)
+                {
+                    await WaitForSlowConsumersAsync().ConfigureAwait(false);
                 }
 
                 var remaining = filled - consumed;

@@ -44,7 +44,9 @@ internal sealed class OutboundBuffer : IFlushable
     private bool _closed;
     private bool _drainThenStop;
     private int _flushEnlisted;
+    private int _pressureReported;
     private long _writeStartedTimestamp;
+    private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
 
     /// <summary>Creates the outbound side of a connection.</summary>
     /// <param name="stream">Where to write (a TLS stream, say).</param>
@@ -116,6 +118,11 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 return AppendResult.SlowConsumer;
             }
+            if (_queuedBytes == 0)
+            {
+                // Progress is measured from when output starts waiting, not from an old write.
+                _lastProgressTimestamp = Stopwatch.GetTimestamp();
+            }
             CopyIn(part1);
             CopyIn(part2);
             CopyIn(part3);
@@ -132,8 +139,46 @@ internal sealed class OutboundBuffer : IFlushable
         {
             FlushBatch.Enlist(this);
         }
+        if (Volatile.Read(ref _queuedBytes) > PressureThreshold && Volatile.Read(ref _pressureReported) == 0 &&
+            Interlocked.Exchange(ref _pressureReported, 1) == 0)
+        {
+            FlushBatch.ReportPressure(this);
+        }
         return AppendResult.Queued;
     }
+
+    /// <summary>Past this, the peer falls behind: producers are asked to wait for it (75% of max_pending, as nats-server).</summary>
+    private long PressureThreshold => Volatile.Read(ref _maxPending) / 4 * 3;
+
+    /// <summary>
+    /// Back-pressure for a producer that filled this buffer past 75% of max_pending: waits
+    /// until the peer has drained it to half, but only while the peer keeps making progress.
+    /// A peer whose writes have stalled for <paramref name="stuckAfter"/> is stuck, not slow:
+    /// the producer stops waiting and the peer is cut off at max_pending instead, so one stuck
+    /// subscriber cannot slow its publisher (and every other subscriber) down.
+    /// </summary>
+    public async ValueTask WaitWhileBehindAsync(TimeSpan stuckAfter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stuckTicks = (long)(stuckAfter.TotalSeconds * Stopwatch.Frequency);
+            while (!_closed && Volatile.Read(ref _queuedBytes) > Volatile.Read(ref _maxPending) / 2)
+            {
+                if (Stopwatch.GetTimestamp() - Volatile.Read(ref _lastProgressTimestamp) > stuckTicks)
+                {
+                    return;
+                }
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _pressureReported, 0);
+        }
+    }
+
+    /// <summary>Forgets a pressure report nobody will wait on.</summary>
+    public void ClearPressure() => Volatile.Write(ref _pressureReported, 0);
 
     /// <inheritdoc />
     public void Flush()
@@ -220,6 +265,7 @@ internal sealed class OutboundBuffer : IFlushable
                         }
                     }
                     Volatile.Write(ref _writeStartedTimestamp, 0);
+                    Volatile.Write(ref _lastProgressTimestamp, Stopwatch.GetTimestamp());
                     BytesWritten += written;
                     ReturnAll(writing);
                     lock (_lock)
