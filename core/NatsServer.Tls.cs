@@ -33,13 +33,35 @@ public sealed partial class NatsServer
     private void CreateTlsStore() => _tlsStore = new TlsStore(LoggerFactory.CreateLogger("Nats.Tls"));
 
     /// <summary>
+    /// The top-level sections the kernel itself binds on the config bus (the host should not
+    /// report them as unclaimed).
+    /// </summary>
+    public static IReadOnlyCollection<string> KernelSections { get; } = ["tls", "ocsp", "allow_non_tls"];
+
+    /// <summary>
     /// Binds <c>ocsp</c>, <c>allow_non_tls</c> and <c>tls</c> on the config bus and installs the
-    /// client and cluster certificates. A bad certificate stops the start.
+    /// client and cluster certificates. A bad setting or certificate stops the start with a
+    /// <see cref="ConfigurationException"/> naming the option, as nats-server refuses to start.
     /// </summary>
     private void StartTls(ServerOptions options)
     {
+        var option = "tls";
+        try
+        {
+            BindAndInstallTls(options, ref option);
+        }
+        catch (ConfigException ex)
+        {
+            throw new ConfigurationException($"{option}: {ex.Message}", ex);
+        }
+    }
+
+    private void BindAndInstallTls(ServerOptions options, ref string option)
+    {
+        option = "ocsp";
         var ocsp = _bus.Bind("ocsp", section => WithWarnings(warnings => OcspOptionsParser.Parse(section, warnings)));
         _tlsStore.Ocsp = ocsp.Current;
+        option = "allow_non_tls";
         var allowNonTls = _bus.Bind("allow_non_tls", AllowNonTlsSection.Parse, new DelegateReloadHook<AllowNonTlsSection>(
             (_, _, validation) => validation.Changed("allow_non_tls"),
             (_, proposed) =>
@@ -48,12 +70,22 @@ public sealed partial class NatsServer
                 UpdateInfo(WithClientTlsFlags);
             }));
         _allowNonTls = allowNonTls.Current.Value;
+        option = "tls";
         var tls = _bus.Bind(
             "tls",
             section => WithWarnings(warnings => ClientTlsSection.Parse(section, (_optionsBeingReloaded ?? _options).Flags, warnings)),
             new DelegateReloadHook<ClientTlsSection>(ValidateClientTls, ApplyClientTls));
         ValidateServerSet(tls.Current.Options);
         _tlsStore.Set(TlsStore.ClientSet, tls.Current.Options);
+        if (tls.Current.Options is { } client)
+        {
+            Logger.LogInformation("TLS required for client connections");
+            if (client.HandshakeFirst && client.HandshakeFirstFallback is null)
+            {
+                Logger.LogWarning("Clients that are not using \"TLS Handshake First\" option will fail to connect");
+            }
+        }
+        option = "cluster.tls";
         var cluster = ClusterTls(options.Cluster);
         ValidateServerSet(cluster);
         _tlsStore.Set(TlsStore.ClusterSet, cluster);

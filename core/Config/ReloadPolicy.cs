@@ -31,6 +31,13 @@ public static class ReloadPolicy
         ["Auth.Username"] = ("authorization.user", true),
         ["Auth.Password"] = ("authorization.password", true),
         ["Auth.DefaultPermissions"] = ("authorization.permissions", true),
+        // The diff descends into the permissions object; each part reloads like the whole.
+        ["Auth.DefaultPermissions.Publish.Allow"] = ("authorization.permissions.publish.allow", true),
+        ["Auth.DefaultPermissions.Publish.Deny"] = ("authorization.permissions.publish.deny", true),
+        ["Auth.DefaultPermissions.Subscribe.Allow"] = ("authorization.permissions.subscribe.allow", true),
+        ["Auth.DefaultPermissions.Subscribe.Deny"] = ("authorization.permissions.subscribe.deny", true),
+        ["Auth.DefaultPermissions.Responses.MaxMessages"] = ("authorization.permissions.allow_responses.max", true),
+        ["Auth.DefaultPermissions.Responses.Expires"] = ("authorization.permissions.allow_responses.expires", true),
         ["Auth.Users"] = ("users", true),
         ["Auth.NKeys"] = ("nkeys", true),
         ["Auth.Timeout"] = ("authorization.timeout", true),

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Cluster;
+using Nats.Core.Config;
 using Nats.Core.Connections;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
 
@@ -170,6 +171,19 @@ public sealed class RouteTlsTests
             () => a.Routes.Routes.SingleOrDefault()?.Tls?.PeerCertificate?.SerialNumber == rotated.Serial, Wait), Is.True,
             "the new route should present the rotated certificate");
         await AssertMessagesFlowAsync(a, b, "after.rotation");
+    }
+
+    [Test]
+    public void A_cluster_certificate_that_does_not_load_stops_the_start()
+    {
+        var cert = _pki.Issue("a", "CN=a");
+        File.Copy(_pki.Issue("other").KeyPath, cert.KeyPath, overwrite: true);
+        var server = new NatsServer(Options(Conf("a", cert, _pki.CaPath, null)));
+        _servers.Add(server);
+
+        var ex = Assert.ThrowsAsync<ConfigurationException>(() => server.StartAsync());
+
+        Assert.That(ex!.Message, Does.StartWith("cluster.tls: error parsing X509 certificate/key pair"));
     }
 
     [Test]

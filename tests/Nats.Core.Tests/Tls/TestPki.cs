@@ -37,16 +37,27 @@ internal sealed class TestPki : IDisposable
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
     private readonly AsymmetricAlgorithm _caKey;
+    private readonly bool _ownsDir;
 
     public TestPki(KeyKind caKind = KeyKind.Ecdsa, string caName = "CN=NATS Test CA", string? dir = null)
+        : this(caKind, caName, dir, parent: null)
     {
+    }
+
+    private TestPki(KeyKind caKind, string caName, string? dir, TestPki? parent)
+    {
+        _ownsDir = dir is null;
         Dir = dir ?? Directory.CreateTempSubdirectory("nats-tls-").FullName;
         _caKey = NewKey(caKind);
         var request = Request(caName, _caKey);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
-        Ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(2));
+        var from = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var until = DateTimeOffset.UtcNow.AddDays(2);
+        Ca = parent is null
+            ? request.CreateSelfSigned(from, until)
+            : X509CertificateLoader.LoadCertificate(request.Create(parent.Ca.SubjectName, parent.Signer(), from, until, RandomNumberGenerator.GetBytes(8)).RawData);
         CaPath = Path.Combine(Dir, Slug(caName) + "-ca.pem");
         File.WriteAllText(CaPath, Ca.ExportCertificatePem() + "\n");
     }
@@ -56,6 +67,9 @@ internal sealed class TestPki : IDisposable
     public X509Certificate2 Ca { get; }
 
     public string CaPath { get; }
+
+    /// <summary>The CA's private key (for a test OCSP responder to sign with).</summary>
+    public AsymmetricAlgorithm CaKey => _caKey;
 
     /// <summary>
     /// Issues a certificate for 127.0.0.1/localhost usable as server and client (routes need
@@ -107,6 +121,9 @@ internal sealed class TestPki : IDisposable
         return issued;
     }
 
+    /// <summary>An intermediate CA signed by this one, writing its files into the same directory.</summary>
+    public TestPki Intermediate(string caName = "CN=NATS Test Intermediate") => new(KeyKind.Ecdsa, caName, Dir, this);
+
     /// <summary>Copies <paramref name="source"/>'s files over <paramref name="target"/>'s paths (a rotation in place).</summary>
     public static IssuedCert Replace(IssuedCert target, IssuedCert source)
     {
@@ -118,6 +135,10 @@ internal sealed class TestPki : IDisposable
     public void Dispose()
     {
         _caKey.Dispose();
+        if (!_ownsDir)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(Dir, recursive: true);
