@@ -27,10 +27,9 @@ public static partial class TlsOptionsParser
         }
         var options = new TlsOptions();
         var insecureCiphers = new List<string>();
-        var hasCertStore = false;
         foreach (var entry in map)
         {
-            options = ParseEntry(options, entry, isClientContext, insecureCiphers, warnings, ref hasCertStore);
+            options = ParseEntry(options, entry, isClientContext, insecureCiphers, warnings);
         }
         if (insecureCiphers.Count > 0 && !options.AllowInsecureCipherSuites)
         {
@@ -38,10 +37,6 @@ public static partial class TlsOptionsParser
                 $"insecure cipher suites configured without 'allow_insecure_cipher_suites' option set: {string.Join(", ", insecureCiphers)}");
         }
         // GenTLSConfig's checks, which need no file access.
-        if (hasCertStore && !string.IsNullOrEmpty(options.CertFile))
-        {
-            throw new ConfigException(map.Position, "'cert_file' and 'cert_store' may not both be configured");
-        }
         if (!string.IsNullOrEmpty(options.CertFile) && string.IsNullOrEmpty(options.KeyFile))
         {
             throw new ConfigException(map.Position, "missing 'key_file' in TLS configuration");
@@ -53,7 +48,7 @@ public static partial class TlsOptionsParser
         return options;
     }
 
-    private static TlsOptions ParseEntry(TlsOptions options, ConfEntry entry, bool isClientContext, List<string> insecureCiphers, ICollection<string>? warnings, ref bool hasCertStore)
+    private static TlsOptions ParseEntry(TlsOptions options, ConfEntry entry, bool isClientContext, List<string> insecureCiphers, ICollection<string>? warnings)
     {
         var v = entry.Value;
         var at = entry.KeyPosition;
@@ -71,6 +66,10 @@ public static partial class TlsOptionsParser
                 return options with { Verify = Bool(entry) };
             case "verify_and_map":
                 var map = Bool(entry);
+                if (map && !isClientContext)
+                {
+                    warnings?.Add($"{at}: verify_and_map on server links: peer certificates are verified but not mapped to the link's authorization user");
+                }
                 return options with { VerifyAndMap = map, Verify = options.Verify || map };
             case "verify_cert_and_check_known_urls":
                 var check = Bool(entry);
@@ -107,27 +106,11 @@ public static partial class TlsOptionsParser
                 {
                     throw new ConfigException(at, "expected 'cert_store' to be a valid non-empty string");
                 }
-                hasCertStore = true;
                 // Windows certificate stores (nats-server's only kind) do not exist here.
                 throw new ConfigException(at, "cert_store not compatible with current operating system");
-            case "cert_match_by" or "cert_match":
-                if (v is not ConfString { Value.Length: > 0 })
-                {
-                    throw new ConfigException(at, $"expected '{entry.Key.ToLowerInvariant()}' to be a valid non-empty string");
-                }
-                return options; // only meaningful with cert_store, which is rejected above
-            case "ca_certs_match":
-                if (v is not (ConfString or ConfList))
-                {
-                    throw new ConfigException(at, "expected 'ca_certs_match' to be a valid non-empty string array");
-                }
-                return options;
-            case "cert_match_skip_invalid":
-                if (v is not ConfBool)
-                {
-                    throw new ConfigException(at, "expected 'cert_match_skip_invalid' to be a boolean");
-                }
-                return options;
+            case "cert_match_by" or "cert_match" or "ca_certs_match" or "cert_match_skip_invalid":
+                // They choose a certificate from a Windows certificate store, which this platform lacks.
+                throw new ConfigException(at, $"{entry.Key.ToLowerInvariant()} is not supported on this operating system (it selects from a Windows certificate store); use cert_file and key_file");
             case "handshake_first" or "first" or "immediate":
                 return HandshakeFirst(options, entry);
             case "ocsp_peer":

@@ -90,6 +90,7 @@ public sealed class TlsOptionsParserTests
     [TestCase("{ pinned_certs: [\"abc\"] }", "error parsing tls config, 'pinned_certs' key abc does not look like hex-encoded sha256 of DER encoded SubjectPublicKeyInfo")]
     [TestCase("{ handshake_first: \"later\" }", "field \"handshake_first\"'s value \"later\" is invalid")]
     [TestCase("{ cert_store: \"WindowsCurrentUser\" }", "cert_store not compatible with current operating system")]
+    [TestCase("{ cert_match: \"nats\" }", "cert_match is not supported on this operating system")]
     [TestCase("{ certs: [{ cert_file: a, key_file: b }] }", "is not supported by this server")]
     [TestCase("{ verify_cert_and_check_known_urls: true }", "verify_cert_and_check_known_urls not supported in this context")]
     [TestCase("{ cert_file: a }", "missing 'key_file' in TLS configuration")]
