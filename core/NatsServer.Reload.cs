@@ -33,7 +33,7 @@ public sealed partial class NatsServer
             {
                 try
                 {
-                    auth = new AuthService(proposed.Auth, _pluginAuthenticators, _bcrypt);
+                    auth = CreateAuthService(proposed.Auth);
                     AccountRegistry.CheckUserAccounts(proposed.Auth, Accounts);
                 }
                 catch (ConfigurationException ex)
@@ -41,7 +41,17 @@ public sealed partial class NatsServer
                     validation.Reject("authorization", ex.Message);
                 }
             }
-            var prepared = _bus.Prepare(proposed.Sections, validation);
+            var clusterTls = PrepareClusterTlsReload(proposed, validation);
+            ConfigBus.PreparedReload prepared;
+            _optionsBeingReloaded = proposed;
+            try
+            {
+                prepared = _bus.Prepare(proposed.Sections, validation);
+            }
+            finally
+            {
+                _optionsBeingReloaded = null;
+            }
             if (validation.Errors.Count > 0)
             {
                 var result = new ReloadResult(false, validation.Errors, []);
@@ -50,6 +60,8 @@ public sealed partial class NatsServer
             }
 
             _options = proposed;
+            // Before routes are added: a new route must dial with the new certificate.
+            clusterTls?.Invoke();
             ApplyKernelChanges(current, proposed, kernelChanges, auth);
             prepared.Apply();
             Reloaded?.Invoke(current, proposed);

@@ -51,6 +51,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
         _bus = new ConfigBus(options.Sections);
+        CreateTlsStore();
     }
 
     /// <summary>The config bus: the kernel and plugins bind their sections here.</summary>
@@ -132,10 +133,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTime = DateTime.UtcNow;
         var options = _options;
         _bcrypt = new BcryptWorker();
-        _auth = new AuthService(options.Auth, _pluginAuthenticators, _bcrypt);
+        _auth = CreateAuthService(options.Auth);
         LogStartup(options);
+        StartTls(options);
         StartClientListener(options);
-        _info = BuildInfo(options);
+        _info = WithClientTlsFlags(BuildInfo(options));
         StartCluster(options);
         StartHeartbeat();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
@@ -163,6 +165,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             client.Close(ClosedReason.ServerShutdown);
         }
         await StopMonitoringAsync().ConfigureAwait(false);
+        StopTls();
         _bcrypt?.Dispose();
         Volatile.Write(ref _state, 3);
         Logger.LogInformation("Server Exiting..");
@@ -235,6 +238,15 @@ public sealed partial class NatsServer : IAsyncDisposable
             Logger.LogInformation("Using configuration file: {File}", options.ConfigFile);
         }
     }
+
+    /// <summary>
+    /// The authenticator chain for <paramref name="auth"/>. Clients on a <c>verify_and_map</c>
+    /// port are mapped from their certificate; the check is live, so a reload of <c>tls</c>
+    /// switches mapping on or off without rebuilding the chain.
+    /// </summary>
+    private AuthService CreateAuthService(AuthOptions auth) =>
+        new(auth, _pluginAuthenticators, _bcrypt!,
+            context => context.Kind == ConnectionKind.Client && _tlsStore.Get(Security.Tls.TlsStore.ClientSet)?.VerifyAndMap == true);
 
     private void EnsureNotStarted()
     {

@@ -61,15 +61,32 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
 
     private protected override ILogger Log => _manager.Log;
 
-    private protected override ValueTask<bool> NegotiateAsync()
+    /// <summary>
+    /// With cluster TLS, the handshake comes first, before CONNECT and INFO (as nats-server's
+    /// <c>createRoute</c>): a dialled route is the TLS client, presenting the cluster certificate
+    /// and checking the other server's against the cluster CA; an accepted one is the server and
+    /// requires the other's certificate. The set is taken now, so every dial uses the
+    /// certificate in force at that moment.
+    /// </summary>
+    private protected override async ValueTask<bool> NegotiateAsync()
     {
+        if (Server.TlsSets.Find(Security.Tls.TlsStore.ClusterSet) is { } tls)
+        {
+            var upgraded = DidSolicit
+                ? await UpgradeToTlsAsync(null, reject => tls.CreateClientOptions(Url!.IdnHost, reject), tls.Options.Timeout, "route").ConfigureAwait(false)
+                : await UpgradeToTlsAsync(reject => tls.CreateServerOptions(reject), null, tls.Options.Timeout, "route").ConfigureAwait(false);
+            if (!upgraded)
+            {
+                return false;
+            }
+        }
         if (DidSolicit)
         {
             Out.Append(_manager.BuildConnect(Url!));
         }
         _nonce = Security.Nonce.Generate();
         Out.Append(_manager.BuildInfo(_nonce).ToProtocolLine());
-        return ValueTask.FromResult(true);
+        return true;
     }
 
     private protected override void OnStarted()

@@ -48,6 +48,9 @@ public sealed partial class RouteManager
 
     internal bool AuthRequired => !string.IsNullOrEmpty(_server.Options.Cluster.Username);
 
+    /// <summary>True when routes run over TLS (<c>cluster { tls {} }</c>); peers' certificates are then always verified.</summary>
+    internal bool TlsRequired => _server.TlsSets.Find(Security.Tls.TlsStore.ClusterSet) is not null;
+
     /// <summary>Routes PING at the client interval, but at least once a minute (as nats-server).</summary>
     internal TimeSpan PingInterval => _server.Options.PingInterval < TimeSpan.FromMinutes(1) ? _server.Options.PingInterval : TimeSpan.FromMinutes(1);
 
@@ -152,6 +155,8 @@ public sealed partial class RouteManager
             Port = Port,
             Headers = !options.NoHeaderSupport,
             AuthRequired = AuthRequired,
+            TlsRequired = TlsRequired,
+            TlsVerify = TlsRequired,
             MaxPayload = options.MaxPayload,
             Nonce = nonce,
             Cluster = ClusterName,
@@ -191,6 +196,7 @@ public sealed partial class RouteManager
             Echo = true,
             User = user,
             Pass = pass,
+            TlsRequired = TlsRequired,
             Headers = !options.NoHeaderSupport,
             Name = _server.ServerId,
             Cluster = ClusterName,

@@ -36,6 +36,12 @@ public sealed class ClusterOptions
     /// <summary><c>pool_size</c>: accepted for compatibility.</summary>
     public int PoolSize { get; set; } = -1;
 
+    /// <summary>
+    /// <c>tls {}</c>: TLS on every route, both ways, with the certificate also presented as a
+    /// client certificate. As in nats-server, the other server's certificate is always verified.
+    /// </summary>
+    public TlsOptions? Tls { get; set; }
+
     /// <summary>True when a route listener is configured.</summary>
     public bool Enabled => Port != 0;
 }

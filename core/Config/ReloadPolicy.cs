@@ -59,6 +59,7 @@ public static class ReloadPolicy
         ["Cluster.AuthTimeout"] = ("cluster.authorization.timeout", true),
         ["Cluster.ConnectRetries"] = ("cluster.connect_retries", true),
         ["Cluster.PoolSize"] = ("cluster.pool_size", false),
+        ["Cluster.Tls"] = ("cluster.tls", true),
         ["PidFile"] = ("pid_file", false),
         ["PortsFileDir"] = ("ports_file_dir", false),
         ["ConfigFile"] = ("config file", true),

@@ -1,9 +1,13 @@
+using Nats.Core.Protocol;
+using Nats.Core.Security.Tls;
+
 namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
     /// <summary>
-    /// Sends INFO (with a nonce when nkey or plugin authentication may need a signature).
+    /// Sends INFO (with a nonce when nkey or plugin authentication may need a signature); with
+    /// TLS configured, also runs the handshake (see <see cref="NegotiateTlsAsync"/>).
     /// </summary>
     private protected override ValueTask<bool> NegotiateAsync()
     {
@@ -11,9 +15,18 @@ public sealed partial class ClientConnection
         {
             _nonce = Security.Nonce.Generate();
         }
-        Out.Append(Server.Info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce));
-        return ValueTask.FromResult(true);
+        // Taken once: this connection completes with the certificate in force now, even if a
+        // reload or a watched file replaces it meanwhile.
+        var tls = Server.TlsSets.Find(TlsStore.ClientSet);
+        if (tls?.Context is null)
+        {
+            Out.Append(InfoLine(Server.Info));
+            return ValueTask.FromResult(true);
+        }
+        return NegotiateTlsAsync(tls);
     }
+
+    private byte[] InfoLine(ServerInfo info) => info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce);
 
     /// <summary>
     /// Re-sends INFO after the server's INFO changed (cluster members, lame duck), to

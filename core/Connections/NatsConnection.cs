@@ -140,8 +140,10 @@ public abstract partial class NatsConnection
         }
         finally
         {
-            // The writer ends last: after the final -ERR is out, the socket can go.
+            // The writer ends last: after the final -ERR is out, the socket can go (and the
+            // TLS session with it, which would otherwise wait for a finalizer).
             Socket.Dispose();
+            (Stream as System.Net.Security.SslStream)?.Dispose();
         }
     }
 

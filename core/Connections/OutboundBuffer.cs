@@ -209,6 +209,13 @@ internal sealed class OutboundBuffer : IFlushable
         _signal.Set();
     }
 
+    /// <summary>Releases a buffer whose writer never ran (its connection moved onto TLS first).</summary>
+    public void Discard()
+    {
+        Close(drain: false);
+        _sender?.Dispose();
+    }
+
     /// <summary>The writer: runs until <see cref="Close"/>, sending whatever is queued.</summary>
     public async Task RunWriterAsync()
     {

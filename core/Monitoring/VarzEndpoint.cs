@@ -5,7 +5,7 @@ namespace Nats.Core.Monitoring;
 /// <summary><c>/varz</c>, as nats-server's <c>createVarz</c> and <c>updateVarzRuntimeFields</c> fill it.</summary>
 internal static class VarzEndpoint
 {
-    // nats-server's default tls_timeout; reported as nats-server does until TLS options land.
+    // nats-server's default tls_timeout, reported when client TLS is off.
     private const double DefaultTlsTimeoutSeconds = 2;
 
     public static MonitoringResponse Handle(NatsServer server, MonitoringServer monitoring, ProcessUsage usage) =>
@@ -65,8 +65,8 @@ internal static class VarzEndpoint
             MaxControlLine = options.MaxControlLine,
             MaxPayload = options.MaxPayload,
             MaxPending = options.MaxPending,
-            Cluster = DescribeCluster(options.Cluster, info.Cluster),
-            TlsTimeout = DefaultTlsTimeoutSeconds,
+            Cluster = DescribeCluster(options.Cluster, info.Cluster, server.Tls.Get(Security.Tls.TlsStore.ClusterSet)),
+            TlsTimeout = server.Tls.Get(Security.Tls.TlsStore.ClientSet)?.Timeout.TotalSeconds ?? DefaultTlsTimeoutSeconds,
             WriteDeadline = options.WriteDeadline,
             Start = server.StartTime,
             Now = now,
@@ -100,7 +100,7 @@ internal static class VarzEndpoint
     }
 
     /// <summary>From the options, as nats-server does; <c>{}</c> when clustering is off. Routes add live details.</summary>
-    private static ClusterVarz DescribeCluster(ClusterOptions cluster, string? name)
+    private static ClusterVarz DescribeCluster(ClusterOptions cluster, string? name, TlsOptions? tls)
     {
         if (!cluster.Enabled)
         {
@@ -113,6 +113,9 @@ internal static class VarzEndpoint
             Port = cluster.Port,
             AuthTimeout = cluster.AuthTimeout.TotalSeconds,
             Urls = cluster.Routes.Count > 0 ? [.. cluster.Routes.Select(u => u.IsDefaultPort ? u.Host : $"{u.Host}:{u.Port}")] : null,
+            TlsTimeout = tls?.Timeout.TotalSeconds,
+            TlsRequired = tls is null ? null : true,
+            TlsVerify = tls is null ? null : true,
         };
     }
 }

@@ -17,6 +17,12 @@ public interface IServerContext
     /// <summary>The accounts.</summary>
     AccountRegistry Accounts { get; }
 
+    /// <summary>
+    /// Named, hot-reloadable TLS certificate sets: install a listener's or link's set here and
+    /// take fresh options per handshake, so reloads and watched files reach new connections.
+    /// </summary>
+    ITlsStore Tls { get; }
+
     /// <summary>Monitoring: register endpoints, /varz sections, health checks.</summary>
     MonitoringServer Monitoring { get; }
 

@@ -24,6 +24,9 @@ public sealed class ServerContext : IServerContext
     public AccountRegistry Accounts => Server.Accounts;
 
     /// <inheritdoc />
+    public ITlsStore Tls => Server.Tls;
+
+    /// <inheritdoc />
     public MonitoringServer Monitoring => Server.Monitoring;
 
     /// <inheritdoc />

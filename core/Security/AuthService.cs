@@ -18,8 +18,15 @@ public sealed class AuthService
     private readonly Func<UserConfig, PermissionsConfig?> _userPermissions;
     private readonly Func<NKeyUserConfig, PermissionsConfig?> _nkeyPermissions;
 
+    private readonly TlsMapAuthenticator? _tlsMap;
+
     /// <summary>Builds the chain from configuration and plugin authenticators.</summary>
-    public AuthService(AuthOptions options, IEnumerable<IAuthenticator> pluginAuthenticators, BcryptWorker passwords)
+    /// <param name="options">Users, nkeys, token, accounts.</param>
+    /// <param name="pluginAuthenticators">Asked after the built-in schemes.</param>
+    /// <param name="passwords">Verifies bcrypt passwords off the I/O threads.</param>
+    /// <param name="tlsMap">Whether a connection's listener has <c>verify_and_map</c>: its users are
+    /// then found from the client certificate instead of a user name and password.</param>
+    public AuthService(AuthOptions options, IEnumerable<IAuthenticator> pluginAuthenticators, BcryptWorker passwords, Func<ConnectContext, bool>? tlsMap = null)
     {
         var accountDefaults = options.Accounts
             .Where(a => a.DefaultPermissions is not null)
@@ -44,6 +51,12 @@ public sealed class AuthService
         }
         if (users.Count > 0)
         {
+            // After nkeys and before passwords, where nats-server checks the certificate.
+            if (tlsMap is not null)
+            {
+                _tlsMap = new TlsMapAuthenticator(users, _userPermissions, tlsMap);
+                chain.Add(_tlsMap);
+            }
             _users = new UserPasswordAuthenticator(users, passwords, _userPermissions);
             chain.Add(_users);
         }
@@ -80,7 +93,8 @@ public sealed class AuthService
         {
             return AuthResult.Accept(null, null);
         }
-        if (_noAuthUser is not null && context.HasNoCredentials)
+        // A certificate-mapped user is never replaced by the no_auth_user (nats-server).
+        if (_noAuthUser is not null && context.HasNoCredentials && _tlsMap?.Applies(context) != true)
         {
             return NoAuthUser(_noAuthUser);
         }

@@ -2,7 +2,7 @@ namespace Nats.Core.Config.Binding;
 
 /// <summary>
 /// <c>cluster { name, listen, host, port, advertise, no_advertise, routes, authorization,
-/// connect_retries, pool_size }</c> as nats-server's <c>parseCluster</c> reads it.
+/// connect_retries, pool_size, tls }</c> as nats-server's <c>parseCluster</c> reads it.
 /// </summary>
 internal static class ClusterBinder
 {
@@ -79,7 +79,10 @@ internal static class ClusterBinder
                         cluster.PoolSize = poolSize;
                     }
                     break;
-                case "tls" or "permissions" or "accounts" or "compression" or "connect_backoff"
+                case "tls":
+                    BindTls(item, cluster, ctx);
+                    break;
+                case "permissions" or "accounts" or "compression" or "connect_backoff"
                     or "ping_interval" or "ping_max" or "write_deadline" or "write_timeout":
                     ctx.NotSupported(item, "cluster");
                     break;
@@ -120,6 +123,26 @@ internal static class ClusterBinder
         if (auth.DefaultPermissions is not null)
         {
             ctx.Warn(item.KeyPosition, item.Key, "setting \"permissions\" within cluster authorization block is deprecated");
+        }
+    }
+
+    // nats-server's getTLSConfig: the shared tls grammar, in a server-to-server context.
+    private static void BindTls(ConfEntry item, ClusterOptions cluster, BindContext ctx)
+    {
+        var warnings = new List<string>();
+        try
+        {
+            cluster.Tls = TlsOptionsParser.Parse(item.Value, isClientContext: false, warnings);
+        }
+        catch (ConfigException e)
+        {
+            ctx.Error(e.Position, e.Reason, item.Key);
+            return;
+        }
+        foreach (var warning in warnings)
+        {
+            // The parser's warnings already start with the setting's position.
+            ctx.Warnings.Add(new ConfigDiagnostic(item.KeyPosition, item.Key, warning, warning));
         }
     }
 

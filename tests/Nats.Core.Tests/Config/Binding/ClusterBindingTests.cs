@@ -1,3 +1,5 @@
+using Nats.Core.Config;
+using Nats.Core.Config.Binding;
 using static Nats.Core.Tests.Config.Binding.BindingTestSupport;
 
 namespace Nats.Core.Tests.Config.Binding;
@@ -79,8 +81,22 @@ public sealed class ClusterBindingTests
     [Test]
     public void Cluster_settings_this_server_lacks_are_reported_as_ignored()
     {
-        var result = Bind("cluster { port: 6222, tls { cert_file: a }, compression: s2_auto }");
-        Assert.That(result.Ignored.Select(i => i.Field), Is.EqualTo(new[] { "cluster.tls", "cluster.compression" }));
+        var result = Bind("cluster { port: 6222, compression: s2_auto }");
+        Assert.That(result.Ignored.Select(i => i.Field), Is.EqualTo(new[] { "cluster.compression" }));
+    }
+
+    [Test]
+    public void Cluster_tls_is_bound_with_the_tls_grammar()
+    {
+        var result = Bind("cluster { port: 6222, tls { cert_file: a, key_file: b, ca_file: c, timeout: 3 } }");
+        Assert.That(result.Options.Cluster.Tls, Is.EqualTo(new TlsOptions { CertFile = "a", KeyFile = "b", CaFile = "c", Timeout = TimeSpan.FromSeconds(3) }));
+    }
+
+    [Test]
+    public void A_bad_cluster_tls_block_is_an_error_at_its_key()
+    {
+        var ex = Assert.Throws<ConfigBindingException>(() => Bind("cluster {\n  port: 6222\n  tls { cert_file: a }\n}"));
+        Assert.That(ex!.Message, Does.Contain("missing 'key_file' in TLS configuration"));
     }
 
     [Test]

@@ -1,0 +1,221 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Config;
+using Nats.Core.Plugins;
+using Nats.Core.Protocol;
+using Nats.Core.Security.Tls;
+
+namespace Nats.Core;
+
+public sealed partial class NatsServer
+{
+    private const string InsecureClusterWarning =
+        "Cluster TLS is configured with 'insecure': the certificates of other servers are not verified";
+
+    private TlsStore _tlsStore = null!;
+    private volatile bool _allowNonTls;
+
+    // The options a reload is parsing sections for, so the tls section sees the proposed
+    // command-line flags (the bus's parse functions only receive their section).
+    private ServerOptions? _optionsBeingReloaded;
+
+    /// <summary>
+    /// Named TLS sets: <c>client</c> (the client port), <c>cluster</c> (routes), and whatever
+    /// plugins install for their listeners and links. A reload or a watched file swaps them live.
+    /// </summary>
+    public ITlsStore Tls => _tlsStore;
+
+    /// <summary>The store with its kernel-side members.</summary>
+    internal TlsStore TlsSets => _tlsStore;
+
+    /// <summary><c>allow_non_tls</c>: with client TLS on, plain connections are accepted too.</summary>
+    internal bool AllowNonTls => _allowNonTls;
+
+    private void CreateTlsStore() => _tlsStore = new TlsStore(LoggerFactory.CreateLogger("Nats.Tls"));
+
+    /// <summary>
+    /// The top-level sections the kernel itself binds on the config bus (the host should not
+    /// report them as unclaimed).
+    /// </summary>
+    public static IReadOnlyCollection<string> KernelSections { get; } = ["tls", "ocsp", "allow_non_tls"];
+
+    /// <summary>
+    /// Binds <c>ocsp</c>, <c>allow_non_tls</c> and <c>tls</c> on the config bus and installs the
+    /// client and cluster certificates. A bad setting or certificate stops the start with a
+    /// <see cref="ConfigurationException"/> naming the option, as nats-server refuses to start.
+    /// </summary>
+    private void StartTls(ServerOptions options)
+    {
+        var option = "tls";
+        try
+        {
+            BindAndInstallTls(options, ref option);
+        }
+        catch (ConfigException ex)
+        {
+            throw new ConfigurationException($"{option}: {ex.Message}", ex);
+        }
+    }
+
+    private void BindAndInstallTls(ServerOptions options, ref string option)
+    {
+        option = "ocsp";
+        var ocsp = _bus.Bind("ocsp", section => WithWarnings(warnings => OcspOptionsParser.Parse(section, warnings)));
+        _tlsStore.Ocsp = ocsp.Current;
+        option = "allow_non_tls";
+        var allowNonTls = _bus.Bind("allow_non_tls", AllowNonTlsSection.Parse, new DelegateReloadHook<AllowNonTlsSection>(
+            (_, _, validation) => validation.Changed("allow_non_tls"),
+            (_, proposed) =>
+            {
+                _allowNonTls = proposed.Value;
+                UpdateInfo(WithClientTlsFlags);
+            }));
+        _allowNonTls = allowNonTls.Current.Value;
+        option = "tls";
+        var tls = _bus.Bind(
+            "tls",
+            section => WithWarnings(warnings => ClientTlsSection.Parse(section, (_optionsBeingReloaded ?? _options).Flags, warnings)),
+            new DelegateReloadHook<ClientTlsSection>(ValidateClientTls, ApplyClientTls));
+        ValidateServerSet(tls.Current.Options);
+        _tlsStore.Set(TlsStore.ClientSet, tls.Current.Options);
+        if (tls.Current.Options is { } client)
+        {
+            Logger.LogInformation("TLS required for client connections");
+            if (client.HandshakeFirst && client.HandshakeFirstFallback is null)
+            {
+                Logger.LogWarning("Clients that are not using \"TLS Handshake First\" option will fail to connect");
+            }
+        }
+        option = "cluster.tls";
+        var cluster = ClusterTls(options.Cluster);
+        ValidateServerSet(cluster);
+        _tlsStore.Set(TlsStore.ClusterSet, cluster);
+        if (cluster?.Insecure == true)
+        {
+            Logger.LogWarning(InsecureClusterWarning);
+        }
+    }
+
+    private void StopTls() => _tlsStore.Dispose();
+
+    /// <summary>INFO's TLS fields from the client set and <c>allow_non_tls</c>, as nats-server sets them.</summary>
+    private ServerInfo WithClientTlsFlags(ServerInfo info)
+    {
+        var tls = _tlsStore.Get(TlsStore.ClientSet);
+        var on = tls?.IsEnabled == true;
+        return info with
+        {
+            TlsRequired = on && !_allowNonTls,
+            TlsVerify = on && tls!.RequiresPeerCertificate,
+            TlsAvailable = on && _allowNonTls,
+        };
+    }
+
+    private void ValidateClientTls(ClientTlsSection current, ClientTlsSection proposed, ReloadValidation validation)
+    {
+        if (_tlsStore.IsCurrent(TlsStore.ClientSet, proposed.Options))
+        {
+            return;
+        }
+        try
+        {
+            ValidateServerSet(proposed.Options);
+        }
+        catch (ConfigException ex)
+        {
+            validation.Reject("tls", ex.Reason);
+            return;
+        }
+        validation.Changed("tls");
+    }
+
+    private void ApplyClientTls(ClientTlsSection current, ClientTlsSection proposed)
+    {
+        if (!_tlsStore.IsCurrent(TlsStore.ClientSet, proposed.Options))
+        {
+            InstallAfterValidation(TlsStore.ClientSet, proposed.Options);
+        }
+        UpdateInfo(WithClientTlsFlags);
+    }
+
+    /// <summary>
+    /// Reload of <c>cluster { tls {} }</c> (options or files changed): validates now, returns how
+    /// to apply, or null when nothing changes. New routes use the new certificate; live ones keep theirs.
+    /// </summary>
+    private Action? PrepareClusterTlsReload(ServerOptions proposed, ReloadValidation validation)
+    {
+        if (_routes is null)
+        {
+            return null;
+        }
+        var wanted = ClusterTls(proposed.Cluster);
+        if (_tlsStore.IsCurrent(TlsStore.ClusterSet, wanted))
+        {
+            return null;
+        }
+        try
+        {
+            ValidateServerSet(wanted);
+        }
+        catch (ConfigException ex)
+        {
+            validation.Reject("cluster.tls", ex.Reason);
+            return null;
+        }
+        if (!validation.Changes.Contains("cluster.tls"))
+        {
+            validation.Changed("cluster.tls");
+        }
+        return () =>
+        {
+            InstallAfterValidation(TlsStore.ClusterSet, wanted);
+            if (wanted?.Insecure == true)
+            {
+                Logger.LogWarning(InsecureClusterWarning);
+            }
+        };
+    }
+
+    // A file could change between validation and apply; then the old certificate stays and
+    // the operator is told, rather than failing half a reload.
+    private void InstallAfterValidation(string name, TlsOptions? options)
+    {
+        try
+        {
+            _tlsStore.Set(name, options);
+        }
+        catch (ConfigException ex)
+        {
+            Logger.LogError("TLS for {Name} not reloaded, keeping the current certificate: {Reason}", name, ex.Reason);
+        }
+    }
+
+    /// <summary>Route TLS: nats-server always verifies the other server's certificate, both ways.</summary>
+    private static TlsOptions? ClusterTls(ClusterOptions cluster) =>
+        cluster.Enabled && cluster.Tls is { } tls ? tls with { Verify = true } : null;
+
+    /// <summary>A listener's set must have a certificate, and its files must load.</summary>
+    private void ValidateServerSet(TlsOptions? options)
+    {
+        if (options is null)
+        {
+            return;
+        }
+        if (!options.IsEnabled)
+        {
+            throw new ConfigException(new ConfPosition("", 0, 0), "missing 'cert_file' in TLS configuration");
+        }
+        _tlsStore.Validate(options);
+    }
+
+    /// <summary>Runs a section parser and logs the warnings it reports (at start and on every reload).</summary>
+    private T WithWarnings<T>(Func<List<string>, T> parse)
+    {
+        var warnings = new List<string>();
+        var result = parse(warnings);
+        foreach (var warning in warnings)
+        {
+            Logger.LogWarning("{Warning}", warning);
+        }
+        return result;
+    }
+}
