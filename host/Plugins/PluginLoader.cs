@@ -100,6 +100,12 @@ internal sealed class PluginLoader : IDisposable
         var duplicates = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var export in exports)
         {
+            if (string.IsNullOrWhiteSpace(export.Metadata.Name))
+            {
+                // Without a name it can be neither selected nor reported; [ServerPlugin] gives one.
+                _failures.PluginFailed("<unnamed>", null, "an IServerPlugin is exported without a name: export it with [ServerPlugin(\"name\")]");
+                continue;
+            }
             if (!byName.TryAdd(export.Metadata.Name, export))
             {
                 duplicates.Add(export.Metadata.Name);
