@@ -123,7 +123,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts listening. Completes when clients can connect.</summary>
+    /// <summary>
+    /// Starts listening, then starts the plugins (<see cref="AddPlugin"/>). Completes when
+    /// clients can connect.
+    /// </summary>
+    /// <exception cref="PluginException">A plugin failed to start; the server has shut down again.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) != 0)
@@ -141,6 +145,16 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartCluster(options);
         StartHeartbeat();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StartPluginsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A plugin that cannot start stops the server: nothing half-running stays behind.
+            await ShutdownAsync().ConfigureAwait(false);
+            throw;
+        }
         Logger.LogInformation("Server is ready");
     }
 
@@ -158,6 +172,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         Logger.LogInformation("Initiating Shutdown...");
         await _shutdown.CancelAsync().ConfigureAwait(false);
         StopClientListener();
+        // Plugins stop while the kernel still runs, so they can drain through it.
+        await StopPluginsAsync().ConfigureAwait(false);
         StopCluster();
         StopHeartbeat();
         foreach (var client in _clients.Values)

@@ -4,6 +4,7 @@ using Nats.Core.Config.Binding;
 using Nats.Core.Logging;
 using Nats.Host.Cli;
 using Nats.Host.Hosting;
+using Nats.Host.Plugins;
 using Nats.Host.Signals;
 
 namespace Nats.Host;
@@ -55,13 +56,13 @@ public static class Program
         }
         if (commandLine.CheckConfig)
         {
-            return ConfigCheck.Run(commandLine.ConfigFile, IsClaimedByPlugin);
+            return ConfigCheck.Run(commandLine.ConfigFile, options => PluginProbe.ClaimedSections(options, commandLine));
         }
 
         ConfigLoader.Loaded loaded;
         try
         {
-            loaded = ConfigLoader.Load(commandLine, IsClaimedByPlugin);
+            loaded = ConfigLoader.Load(commandLine);
         }
         catch (ConfigBindingException e)
         {
@@ -80,7 +81,7 @@ public static class Program
         {
             logger.LogWarning("{Warning}", warning);
         }
-        var host = new ServerHost(commandLine, IsClaimedByPlugin, loaded.Options, logs, loggerFactory);
+        var host = new ServerHost(commandLine, loaded, logs, loggerFactory);
         return await host.RunAsync().ConfigureAwait(false);
     }
 
@@ -90,10 +91,6 @@ public static class Program
         Console.Error.WriteLine($"{UsageText.ExeName}: {message}");
         return 1;
     }
-
-    // Plugins will claim their config sections here once the host loads them; until then
-    // every top-level key the kernel does not bind is reported.
-    private static bool IsClaimedByPlugin(string section) => false;
 
     private static int PrintAndExit(string text)
     {

@@ -46,6 +46,19 @@ internal sealed class ConfigBus : IConfigBus
     }
 
     /// <summary>
+    /// Removes the binding of <paramref name="name"/>: a plugin whose Configure failed is
+    /// skipped as if it had never bound its sections (they are reported as unclaimed again
+    /// and take no part in reloads).
+    /// </summary>
+    public void Unbind(string name)
+    {
+        lock (_bindings)
+        {
+            _bindings.RemoveAll(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase));
+        }
+    }
+
+    /// <summary>
     /// Parses every bound section from <paramref name="sections"/> and asks its hook to
     /// validate. Returns the prepared changes, or the errors when any section objects.
     /// </summary>

@@ -56,6 +56,15 @@ public sealed class MonitoringServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Removes the endpoint at <paramref name="path"/> (a plugin whose Configure failed is withdrawn).</summary>
+    internal void Unregister(string path)
+    {
+        lock (_endpoints)
+        {
+            _endpoints.Remove(Normalize(path));
+        }
+    }
+
     /// <summary>Paths registered so far.</summary>
     public IReadOnlyList<string> Paths
     {

@@ -39,6 +39,9 @@ internal sealed partial class ServerCommandLine
                 case "signal":
                     Signal = setting.RawValue.Length == 0 ? null : setting.RawValue;
                     break;
+                case "plugins_dir":
+                    PluginsDir = setting.RawValue.Length == 0 ? null : setting.RawValue;
+                    break;
                 case "profile":
                     warnings.Add($"-{setting.Name}: profiling is not supported by this server, the flag is ignored");
                     break;
@@ -67,6 +70,9 @@ internal sealed partial class ServerCommandLine
 
     /// <summary><c>-sl</c>/<c>--signal</c>: <c>command[=pid|pidfile]</c>.</summary>
     public string? Signal { get; }
+
+    /// <summary><c>--plugins_dir</c>: a directory of plugin folders, over the config's <c>plugins { dir }</c>.</summary>
+    public string? PluginsDir { get; }
 
     /// <summary>Arguments after the flags (nats-server accepts only <c>version</c> and <c>help</c>).</summary>
     public IReadOnlyList<string> Arguments { get; }

@@ -59,6 +59,9 @@ internal static class ServerFlags
         ("connect_retries", FlagKind.Int, ["connect_retries"]),
 
         ("profile", FlagKind.Int, ["profile"]),
+
+        // Ours: nats-server has no plugins.
+        ("plugins_dir", FlagKind.String, ["plugins_dir"]),
     ];
 
     private static readonly Dictionary<string, string> KeyByName =

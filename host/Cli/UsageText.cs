@@ -73,6 +73,9 @@ internal static class UsageText
                 --connect_retries <number>   For implicit routes, number of connect retries
                 --cluster_listen <url>       Cluster url from which members can solicit routes
 
+        Plugin Options:
+                --plugins_dir <dir>          Also load the plugin folders <dir>/<Name>/ (overrides the config's plugins.dir)
+
         Profiling Options:
                 --profile <port>             Profiling HTTP port (accepted, not supported)
 

@@ -13,24 +13,35 @@ namespace Nats.Host.Hosting;
 internal static class ConfigLoader
 {
     /// <summary>The options plus what to tell the operator about the config.</summary>
-    internal sealed record Loaded(ServerOptions Options, IReadOnlyList<string> Warnings);
+    /// <param name="Options">The options.</param>
+    /// <param name="Warnings">Warnings about the file and the flags.</param>
+    /// <param name="Unclaimed">
+    /// Top-level keys the kernel does not bind. Whether one is unknown depends on the plugins,
+    /// which bind their sections only once loaded: see <see cref="UnclaimedWarnings"/>.
+    /// </param>
+    internal sealed record Loaded(ServerOptions Options, IReadOnlyList<string> Warnings, IReadOnlyList<ConfEntry> Unclaimed)
+    {
+        /// <summary>The unclaimed keys that <paramref name="isClaimed"/> says nobody reads, described as nats-server would.</summary>
+        public IEnumerable<string> UnclaimedWarnings(Func<string, bool> isClaimed) =>
+            Unclaimed.Where(e => !isClaimed(e.Key)).Select(e => ServerOptionsBinder.DescribeUnclaimed(e).Message);
+    }
 
     /// <summary>
-    /// Loads and checks. <paramref name="isClaimed"/> says which unbound top-level keys a plugin
-    /// takes; the rest are reported. Throws <see cref="ConfigException"/> (file and binding
-    /// errors), <see cref="CommandLineException"/> or <see cref="ConfigurationException"/>.
+    /// Loads and checks. Throws <see cref="ConfigException"/> (file and binding errors),
+    /// <see cref="CommandLineException"/> or <see cref="ConfigurationException"/>.
     /// </summary>
-    public static Loaded Load(ServerCommandLine commandLine, Func<string, bool> isClaimed)
+    public static Loaded Load(ServerCommandLine commandLine)
     {
         var warnings = new List<string>();
         ServerOptions options;
+        IReadOnlyList<ConfEntry> unclaimed = [];
         if (commandLine.ConfigFile is { } file)
         {
             var bound = ServerOptionsBinder.BindFile(file);
             options = bound.Options;
             warnings.AddRange(bound.Warnings.Select(w => w.Message));
             warnings.AddRange(bound.Ignored.Select(w => w.Message));
-            warnings.AddRange(bound.Unclaimed.Where(e => !isClaimed(e.Key)).Select(e => ServerOptionsBinder.DescribeUnclaimed(e).Message));
+            unclaimed = bound.Unclaimed;
         }
         else
         {
@@ -44,6 +55,6 @@ internal static class ConfigLoader
         {
             warnings.Add("TLS flags are accepted but TLS is not available in this build yet: clients connect without TLS");
         }
-        return new Loaded(options, warnings);
+        return new Loaded(options, warnings, unclaimed);
     }
 }

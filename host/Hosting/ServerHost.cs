@@ -3,7 +3,9 @@ using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Logging;
 using Nats.Host.Cli;
+using Nats.Core.Plugins;
 using Nats.Host.Files;
+using Nats.Host.Plugins;
 using Nats.Host.Signals;
 
 namespace Nats.Host.Hosting;
@@ -11,12 +13,14 @@ namespace Nats.Host.Hosting;
 /// <summary>
 /// Runs one server process the way nats-server's <c>main</c> does: pid file, start, ports file,
 /// signals (SIGINT/SIGTERM stop cleanly, SIGQUIT stops at once, SIGUSR1 reopens the log file,
-/// SIGUSR2 enters lame duck mode, SIGHUP reloads the config), and clean-up at exit.
+/// SIGUSR2 enters lame duck mode, SIGHUP reloads the config), and clean-up at exit. Plugins
+/// are loaded into the server before it starts; only then can the config's unclaimed keys be
+/// told apart from plugin sections.
 /// </summary>
 internal sealed class ServerHost
 {
     private readonly ServerCommandLine _commandLine;
-    private readonly Func<string, bool> _isClaimed;
+    private readonly ConfigLoader.Loaded _loaded;
     private readonly NatsLoggerProvider _logs;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -26,11 +30,11 @@ internal sealed class ServerHost
     private PidFile? _pidFile;
     private PortsFile? _portsFile;
 
-    public ServerHost(ServerCommandLine commandLine, Func<string, bool> isClaimed, ServerOptions options, NatsLoggerProvider logs, ILoggerFactory loggerFactory)
+    public ServerHost(ServerCommandLine commandLine, ConfigLoader.Loaded loaded, NatsLoggerProvider logs, ILoggerFactory loggerFactory)
     {
         _commandLine = commandLine;
-        _isClaimed = isClaimed;
-        _options = options;
+        _loaded = loaded;
+        _options = loaded.Options;
         _logs = logs;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("Nats.Host");
@@ -55,15 +59,26 @@ internal sealed class ServerHost
                 }
             }
             await using var server = new NatsServer(_options, _loggerFactory);
+            PluginLoader plugins;
+            try
+            {
+                plugins = PluginHosting.Load(server, _commandLine, _logger);
+            }
+            catch (Exception e) when (e is PluginException or ConfigException)
+            {
+                return Program.Die(e.Message);
+            }
+            using var pluginsLifetime = plugins;
+            LogUnclaimed(_loaded, server);
             _server = server;
             using var signals = new SignalHandlers(OnSignal);
             try
             {
                 await server.StartAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or PluginException)
             {
-                // The monitoring listener's bind failure (Kestrel) surfaces this way.
+                // The monitoring listener's bind failure (Kestrel) surfaces as an IOException.
                 return Program.Die(e.Message);
             }
             WritePortsFile(server);
@@ -101,7 +116,7 @@ internal sealed class ServerHost
             ConfigLoader.Loaded loaded;
             try
             {
-                loaded = ConfigLoader.Load(_commandLine, _isClaimed);
+                loaded = ConfigLoader.Load(_commandLine);
             }
             catch (Exception e) when (e is ConfigException or ConfigurationException or CommandLineException)
             {
@@ -110,6 +125,10 @@ internal sealed class ServerHost
             foreach (var warning in loaded.Warnings)
             {
                 _logger.LogWarning("{Warning}", warning);
+            }
+            if (_server is { } running)
+            {
+                LogUnclaimed(loaded, running);
             }
             // The kernel validates everything (its options and every plugin's section) and
             // applies all or nothing, logging either way.
@@ -124,6 +143,15 @@ internal sealed class ServerHost
         finally
         {
             _reloading.Release();
+        }
+    }
+
+    // Keys no kernel component, plugin or the host reads: nats-server's "unknown field" warnings.
+    private void LogUnclaimed(ConfigLoader.Loaded loaded, NatsServer server)
+    {
+        foreach (var warning in loaded.UnclaimedWarnings(section => PluginHosting.IsClaimed(server, section)))
+        {
+            _logger.LogWarning("{Warning}", warning);
         }
     }
 

@@ -49,7 +49,11 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet NatsServer.dll args</c> in <paramref name="workingDirectory"/>.</summary>
-    public static HostProcess Start(string workingDirectory, params string[] args)
+    public static HostProcess Start(string workingDirectory, params string[] args) =>
+        StartDll(HostExecutable.Path, workingDirectory, args);
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> args</c>: a host other than the stock build (a published custom build).</summary>
+    public static HostProcess StartDll(string dll, string workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -59,7 +63,7 @@ internal sealed class HostProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(HostExecutable.Path);
+        info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# A server with the plugins you choose: publishes the host and each chosen plugin project into
+# <out>/ and <out>/plugins/<Name>/. See docs/custom-builds.md.
+#
+#   build/publish.sh --out dir [--plugins a,b,path/to/C.csproj | --plugins none] [-c Release]
+#
+# Without --plugins, every plugin project under the repository's plugins/ is included.
+set -euo pipefail
+
+usage() {
+  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+out=""
+plugins=""
+configuration="Release"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out|-o) out="${2:?--out needs a directory}"; shift 2 ;;
+    --plugins) plugins="${2?--plugins needs a list}"; shift 2 ;;
+    -c|--configuration) configuration="${2:?-c needs a configuration}"; shift 2 ;;
+    -h|--help) usage ;;
+    *) echo "publish.sh: unknown argument: $1" >&2; usage ;;
+  esac
+done
+[ -n "$out" ] || usage
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+args=("$root/host/Nats.Host.csproj" -c "$configuration" -o "$out" -nologo)
+if [ -n "$plugins" ]; then
+  # Quoted for MSBuild, which would otherwise take the commas as separators of its own switch.
+  args+=("-p:Plugins=\"$plugins\"")
+fi
+exec dotnet publish "${args[@]}"

@@ -1,0 +1,154 @@
+using System.Composition;
+using System.Reflection;
+using Microsoft.Extensions.Logging;
+using Nats.Core;
+using Nats.Core.Plugins;
+
+namespace Nats.Host.Plugins;
+
+/// <summary>
+/// The host's plugin loading, start to end: find the plugin folders, load each into its own
+/// context, compose them all, keep the ones <c>load</c> selects, and add them to the server in
+/// their <see cref="ServerPluginAttribute.Order"/> through <see cref="NatsServer.AddPlugin"/>,
+/// the same call an embedded server makes, which configures each at once.
+/// </summary>
+internal sealed class PluginLoader : IDisposable
+{
+    private readonly PluginSettings _settings;
+    private readonly string _stockDirectory;
+    private readonly ILogger _logger;
+    private readonly PluginFailurePolicy _failures;
+    private PluginComposition? _composition;
+
+    public PluginLoader(PluginSettings settings, string stockDirectory, ILogger logger)
+    {
+        _settings = settings;
+        _stockDirectory = stockDirectory;
+        _logger = logger;
+        _failures = new PluginFailurePolicy(settings, logger);
+    }
+
+    /// <summary>
+    /// Loads the plugins into <paramref name="server"/> (not started yet) and returns the names
+    /// of those added, in order.
+    /// </summary>
+    /// <exception cref="PluginException">A plugin that is not optional failed; the message names it.</exception>
+    /// <exception cref="Nats.Core.Config.ConfigurationException">The configured plugins directory does not exist.</exception>
+    public IReadOnlyList<string> LoadInto(NatsServer server)
+    {
+        var folders = PluginDiscovery.Find(_stockDirectory, _settings.Directory);
+        var loaded = LoadFolders(folders);
+        _composition = PluginComposition.Compose(loaded, (folder, reason) => _failures.FolderFailed(folder.Folder, reason));
+        var byAssembly = loaded.ToDictionary(f => f.Assembly);
+        var added = new List<string>();
+        foreach (var export in Select(_composition.Exports, loaded))
+        {
+            var name = export.Metadata.Name;
+            var declaredIn = FolderOf(name, loaded);
+            IServerPlugin plugin;
+            LoadedFolder? folder;
+            try
+            {
+                plugin = export.CreateExport().Value;
+                folder = byAssembly.GetValueOrDefault(plugin.GetType().Assembly) ?? declaredIn;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _failures.PluginFailed(name, declaredIn?.Folder.Name, "cannot be created: " + Unwrap(e).Message, e);
+                continue;
+            }
+            try
+            {
+                server.AddPlugin(plugin, name);
+            }
+            catch (PluginException e)
+            {
+                _failures.PluginFailed(name, folder?.Folder.Name, e.Reason, e.InnerException);
+                continue;
+            }
+            added.Add(name);
+            _logger.LogInformation("Loaded plugin {Name} {Version} from {Path}", name, folder?.Version ?? "?", folder?.Folder.Path ?? plugin.GetType().Assembly.Location);
+        }
+        return added;
+    }
+
+    public void Dispose() => _composition?.Dispose();
+
+    private List<LoadedFolder> LoadFolders(IReadOnlyList<PluginFolder> folders)
+    {
+        var loaded = new List<LoadedFolder>();
+        foreach (var folder in folders)
+        {
+            WarnAboutPrivateContractCopies(folder);
+            try
+            {
+                loaded.Add(LoadedFolder.Load(folder));
+            }
+            catch (PluginLoadFailure e)
+            {
+                _failures.FolderFailed(folder, e.Message);
+            }
+        }
+        return loaded;
+    }
+
+    /// <summary>The exports <c>load</c> selects, each name once, in configure order (<c>Order</c>, then name).</summary>
+    private List<ExportFactory<IServerPlugin, ServerPluginMetadata>> Select(
+        IReadOnlyList<ExportFactory<IServerPlugin, ServerPluginMetadata>> exports, IReadOnlyList<LoadedFolder> folders)
+    {
+        var byName = new Dictionary<string, ExportFactory<IServerPlugin, ServerPluginMetadata>>(StringComparer.OrdinalIgnoreCase);
+        var duplicates = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var export in exports)
+        {
+            if (string.IsNullOrWhiteSpace(export.Metadata.Name))
+            {
+                // Without a name it can be neither selected nor reported; [ServerPlugin] gives one.
+                _failures.PluginFailed("<unnamed>", null, "an IServerPlugin is exported without a name: export it with [ServerPlugin(\"name\")]");
+                continue;
+            }
+            if (!byName.TryAdd(export.Metadata.Name, export))
+            {
+                duplicates.Add(export.Metadata.Name);
+            }
+        }
+        foreach (var name in duplicates)
+        {
+            byName.Remove(name);
+            var where = string.Join(", ", folders.Where(f => f.PluginNames.Contains(name)).Select(f => f.Folder.Path));
+            _failures.PluginFailed(name, null, $"more than one plugin has this name ({where})");
+        }
+        foreach (var wanted in _settings.Load ?? [])
+        {
+            var found = byName.ContainsKey(wanted)
+                || folders.Any(f => string.Equals(f.Folder.Name, wanted, StringComparison.OrdinalIgnoreCase) && f.PluginNames.Any(byName.ContainsKey));
+            if (!found && !duplicates.Contains(wanted))
+            {
+                var why = _failures.UnselectedFailures.Count == 0 ? "" : " (" + string.Join("; ", _failures.UnselectedFailures) + ")";
+                _failures.PluginFailed(wanted, null, $"not found in {Directories()}{why}");
+            }
+        }
+        return [.. byName.Values
+            .Where(e => _settings.IsSelected(e.Metadata.Name, FolderOf(e.Metadata.Name, folders)?.Folder.Name))
+            .OrderBy(e => e.Metadata.Order)
+            .ThenBy(e => e.Metadata.Name, StringComparer.Ordinal)];
+    }
+
+    private static LoadedFolder? FolderOf(string pluginName, IReadOnlyList<LoadedFolder> folders) =>
+        folders.FirstOrDefault(f => f.PluginNames.Contains(pluginName));
+
+    private string Directories() => _settings.Directory is null ? _stockDirectory : $"{_stockDirectory} or {Path.GetFullPath(_settings.Directory)}";
+
+    // A plugin built without Private=false on its Nats.Core reference carries a copy that is never used.
+    private void WarnAboutPrivateContractCopies(PluginFolder folder)
+    {
+        foreach (var name in SharedAssemblies.Contract)
+        {
+            if (File.Exists(Path.Combine(folder.Path, name + ".dll")))
+            {
+                _logger.LogWarning("Plugin folder {Folder} carries its own {Assembly}.dll; the host's is used (reference it with Private=false and ExcludeAssets=runtime)", folder.Name, name);
+            }
+        }
+    }
+
+    private static Exception Unwrap(Exception e) => e is TargetInvocationException { InnerException: { } inner } ? inner : e;
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Nats.Core;
+using Nats.Core.Config;
+using Nats.Host.Cli;
+
+namespace Nats.Host.Plugins;
+
+/// <summary>
+/// For <c>-t</c>: loads and configures the plugins against a server that is never started, so
+/// that a config check knows which sections plugins read (not "unknown field") and a plugin's
+/// own checks of its section (a missing users file, a bad value) fail the check as they would
+/// fail the start.
+/// </summary>
+internal static class PluginProbe
+{
+    /// <summary>The predicate "some plugin (or the host) binds this key" for <paramref name="options"/>.</summary>
+    /// <exception cref="Nats.Core.Plugins.PluginException">A plugin that is not optional failed.</exception>
+    /// <exception cref="ConfigException">The <c>plugins {}</c> section is invalid.</exception>
+    /// <exception cref="ConfigurationException">The plugins directory does not exist.</exception>
+    public static Func<string, bool> ClaimedSections(ServerOptions options, ServerCommandLine commandLine)
+    {
+        // Never started, so it opens nothing; it lives until -t exits.
+        var server = new NatsServer(options);
+        using var loader = PluginHosting.Load(server, commandLine, NullLogger.Instance);
+        return section => PluginHosting.IsClaimed(server, section);
+    }
+}

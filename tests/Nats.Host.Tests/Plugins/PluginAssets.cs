@@ -1,0 +1,63 @@
+namespace Nats.Host.Tests.Plugins;
+
+/// <summary>
+/// The plugins the tests load, built once per test run from <c>tests/PluginAssets/PluginAssets.sln</c>
+/// (the alpha/beta isolation pair with their two versions of VersionedDep, the failing plugin,
+/// and the HtpasswdAuth sample), in the tests' own configuration so that the kernel they compile
+/// against is the build already there. Tests copy the built folders into a temp plugins directory.
+/// </summary>
+internal static class PluginAssets
+{
+    private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The repository root (where Plugins.sln is).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>The configuration the tests were built in, from <c>bin/&lt;configuration&gt;/&lt;tfm&gt;/</c>.</summary>
+    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Debug";
+
+    /// <summary>
+    /// Copies the build output of <paramref name="project"/> (a folder under tests/PluginAssets, or
+    /// "HtpasswdAuth" for the sample) into <paramref name="pluginsDirectory"/>/&lt;project&gt;/, as
+    /// an operator deploys a plugin. Returns that folder.
+    /// </summary>
+    public static string Install(string pluginsDirectory, string project)
+    {
+        var source = OutputOf(project);
+        var target = Path.Combine(pluginsDirectory, project);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var destination = Path.Combine(target, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(file, destination, overwrite: true);
+        }
+        return target;
+    }
+
+    /// <summary>The build output folder of <paramref name="project"/>, building all assets first if this run has not yet.</summary>
+    public static string OutputOf(string project)
+    {
+        _ = Built.Value;
+        var projectDirectory = project == "HtpasswdAuth"
+            ? Path.Combine(RepositoryRoot, "samples", "HtpasswdAuth")
+            : Path.Combine(RepositoryRoot, "tests", "PluginAssets", project);
+        return Path.Combine(projectDirectory, "bin", Configuration, "net10.0");
+    }
+
+    private static string Build()
+    {
+        DotnetCommand.Run("dotnet", ["build", Path.Combine(RepositoryRoot, "tests", "PluginAssets", "PluginAssets.sln"), "-c", Configuration, "-nologo", "-v", "q"], RepositoryRoot);
+        return RepositoryRoot;
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Plugins.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException($"No Plugins.sln above {AppContext.BaseDirectory}.");
+    }
+}
