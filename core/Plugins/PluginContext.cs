@@ -35,6 +35,8 @@ internal sealed class PluginContext : IServerContext
 
     public MonitoringServer Monitoring => Server.Monitoring;
 
+    public ITlsStore Tls => Server.Tls;
+
     public ILoggerFactory Logging => Server.LoggerFactory;
 
     public void AddAuthenticator(IAuthenticator authenticator)

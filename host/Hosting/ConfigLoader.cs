@@ -51,10 +51,6 @@ internal static class ConfigLoader
         ServerOptionsDefaults.ApplyBaseline(options);
         ServerOptionsValidator.Validate(options);
         warnings.AddRange(commandLine.Warnings);
-        if (options.Flags.AnyTls && options.Flags.Tls != false)
-        {
-            warnings.Add("TLS flags are accepted but TLS is not available in this build yet: clients connect without TLS");
-        }
         return new Loaded(options, warnings, unclaimed);
     }
 }

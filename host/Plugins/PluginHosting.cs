@@ -33,5 +33,6 @@ internal static class PluginHosting
 
     /// <summary>Whether a top-level config key is read by someone: the kernel's components, a plugin, or the host.</summary>
     public static bool IsClaimed(NatsServer server, string section) =>
+        NatsServer.KernelSections.Contains(section, StringComparer.OrdinalIgnoreCase) ||
         server.BoundConfigSections.Contains(section, StringComparer.OrdinalIgnoreCase);
 }

@@ -66,10 +66,12 @@ public sealed class ConfigLoaderTests
     }
 
     [Test]
-    public void Tls_flags_warn_that_tls_is_not_there_yet()
+    public void Tls_flags_reach_the_kernel_without_warnings()
     {
-        var warnings = Load("--tlscert", "c.pem", "--tlskey", "k.pem").Warnings;
-        Assert.That(warnings, Has.Some.Contains("TLS is not available"));
+        var loaded = Load("--tlscert", "c.pem", "--tlskey", "k.pem");
+        Assert.That(loaded.Warnings, Is.Empty);
+        Assert.That(loaded.Options.Flags.TlsCert, Is.EqualTo("c.pem"));
+        Assert.That(loaded.Options.Flags.TlsKey, Is.EqualTo("k.pem"));
     }
 
     [Test]
