@@ -46,7 +46,7 @@ public abstract partial class NatsConnection
 
     // A peer whose output has not moved for this long is stuck, not slow: producers stop
     // waiting for it (it will be cut off at max_pending) instead of stalling everyone.
-    private static readonly TimeSpan StuckPeer = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan StuckPeer = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Whether this connection's reads wait for consumers it pushed past 75% of their

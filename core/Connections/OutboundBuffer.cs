@@ -30,6 +30,9 @@ internal sealed class OutboundBuffer : IFlushable
     private const int FirstChunkSize = 4 * 1024;
     private const int ChunkSize = 64 * 1024;
 
+    // At most this many chunks (1 MB) per write, so writes to a slow reader still complete often.
+    private const int MaxChunksPerWrite = 16;
+
     private readonly Lock _lock = new();
     private readonly AsyncSignal _signal = new();
     private readonly Stream _stream;
@@ -234,7 +237,7 @@ internal sealed class OutboundBuffer : IFlushable
                         {
                             return;
                         }
-                        if (_current is not null && _currentLength > 0)
+                        if (_current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
                         {
                             _sealed.Add(new Chunk(_current, _currentLength));
                             _current = null;
@@ -248,7 +251,17 @@ internal sealed class OutboundBuffer : IFlushable
                             }
                             break;
                         }
-                        (writing, _sealed) = (_sealed, writing);
+                        if (_sealed.Count <= MaxChunksPerWrite)
+                        {
+                            (writing, _sealed) = (_sealed, writing);
+                        }
+                        else
+                        {
+                            // A bounded write completes often even to a slow reader, which is
+                            // how back-pressure tells a slow peer from a stuck one.
+                            writing.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sealed)[..MaxChunksPerWrite]);
+                            _sealed.RemoveRange(0, MaxChunksPerWrite);
+                        }
                     }
 
                     long written = 0;
