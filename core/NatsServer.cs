@@ -184,6 +184,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         StopTls();
         _bcrypt?.Dispose();
         Volatile.Write(ref _state, 3);
+        // What the process allocated over its life: divided by the messages it moved, this
+        // shows the hot path allocates nothing per message (see the benchmark notes).
+        Logger.LogDebug(
+            "GC: {Allocated} bytes allocated in total, collections gen0 {Gen0} gen1 {Gen1} gen2 {Gen2}",
+            GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         Logger.LogInformation("Server Exiting..");
         _stopped.TrySetResult();
     }
