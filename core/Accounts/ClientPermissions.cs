@@ -188,7 +188,5 @@ internal sealed class NullSink : IMessageSink
 {
     public static readonly NullSink Instance = new();
 
-    public void Deliver(Subscription subscription, in MessageView message)
-    {
-    }
+    public bool Deliver(Subscription subscription, in MessageView message) => false;
 }

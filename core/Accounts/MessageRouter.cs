@@ -78,8 +78,7 @@ internal static class MessageRouter
             {
                 continue;
             }
-            sub.Sink.Deliver(sub, message);
-            delivered = true;
+            delivered |= sub.Sink.Deliver(sub, message);
         }
 
         var queues = result.QueueGroups;
@@ -91,18 +90,7 @@ internal static class MessageRouter
                 {
                     continue;
                 }
-                var member = PickMember(group, NextRandom(), origin.FromRoute, excluded);
-                if (member is null)
-                {
-                    continue;
-                }
-                if (member.Sink is ILinkSink link)
-                {
-                    links.Add(link, group.NameArray);
-                    continue;
-                }
-                member.Sink.Deliver(member, message);
-                delivered = true;
+                delivered |= DeliverToOneMember(group, message, origin.FromRoute, excluded, links);
             }
         }
 
@@ -114,18 +102,20 @@ internal static class MessageRouter
     }
 
     /// <summary>
-    /// Picks one member at random (weighted), skipping closed ones. A message from a route
-    /// only goes to local members; a local message may go to a link standing for remote members.
+    /// Gives the message to one member of the group: a random one (weighted), or when that
+    /// one declines it (closed meanwhile, or a permission filter) the next, and so on. A
+    /// message from a route only goes to local members; a local message may go to a link
+    /// standing for remote members, which then picks one of its own.
     /// </summary>
-    private static Subscription? PickMember(QueueGroup group, uint random, bool fromRoute, IMessageSink? excluded)
+    private static bool DeliverToOneMember(QueueGroup group, in MessageView message, bool fromRoute, IMessageSink? excluded, LinkTargets links)
     {
         var members = group.Members;
         var count = members.Length;
         if (count == 0)
         {
-            return null;
+            return false;
         }
-        var start = group.PickIndex(random);
+        var start = group.PickIndex(NextRandom());
         for (var i = 0; i < count; i++)
         {
             var candidate = members[(start + i) % count];
@@ -133,13 +123,21 @@ internal static class MessageRouter
             {
                 continue;
             }
-            if (fromRoute && candidate.Sink is ILinkSink)
+            if (candidate.Sink is ILinkSink link)
             {
-                continue;
+                if (fromRoute)
+                {
+                    continue;
+                }
+                links.Add(link, group.NameArray);
+                return false;
             }
-            return candidate;
+            if (candidate.Sink.Deliver(candidate, message))
+            {
+                return true;
+            }
         }
-        return null;
+        return false;
     }
 
     /// <summary>xorshift32: queue picks need spread, not cryptographic quality, and must be cheap.</summary>

@@ -49,11 +49,11 @@ internal sealed class ServiceImport : ILocalOnlySink
     /// <summary>Replies awaiting a response.</summary>
     public int PendingReplies => _replies.Count;
 
-    public void Deliver(Subscription subscription, in MessageView message)
+    public bool Deliver(Subscription subscription, in MessageView message)
     {
         if (MessageRouter.Depth > MaxImportDepth)
         {
-            return;
+            return false;
         }
         var subject = Transform is null ? message.Subject : Transform.Apply(message.Subject);
         ReadOnlySpan<byte> reply = default;
@@ -66,10 +66,10 @@ internal sealed class ServiceImport : ILocalOnlySink
         var result = Exporter.Sublist.Match(subject);
         if (result.IsEmpty)
         {
-            return;
+            return false;
         }
         var request = new MessageView(subject, reply, message.Headers, message.Payload);
-        MessageRouter.Deliver(Exporter, result, request, new PublishOrigin());
+        return MessageRouter.Deliver(Exporter, result, request, new PublishOrigin());
     }
 
     /// <summary>Forgets replies that waited longer than the response threshold.</summary>
@@ -84,7 +84,7 @@ internal sealed class ServiceImport : ILocalOnlySink
         }
     }
 
-    private void DeliverResponse(in MessageView message)
+    private bool DeliverResponse(in MessageView message)
     {
         var token = Encoding.UTF8.GetString(message.Subject[_replyPrefix.Length..]);
         PendingReply pending;
@@ -92,27 +92,27 @@ internal sealed class ServiceImport : ILocalOnlySink
         {
             if (!_replies.TryRemove(token, out pending))
             {
-                return;
+                return false;
             }
         }
         else if (!_replies.TryGetValue(token, out pending))
         {
-            return;
+            return false;
         }
         var result = Importer.Sublist.Match(pending.Reply);
         if (result.IsEmpty)
         {
-            return;
+            return false;
         }
         var response = new MessageView(pending.Reply, message.Reply, message.Headers, message.Payload);
-        MessageRouter.Deliver(Importer, result, response, new PublishOrigin());
+        return MessageRouter.Deliver(Importer, result, response, new PublishOrigin());
     }
 
     private readonly record struct PendingReply(byte[] Reply, DateTime Expires);
 
     private sealed class ResponseSink(ServiceImport owner) : IMessageSink
     {
-        public void Deliver(Subscription subscription, in MessageView message) => owner.DeliverResponse(message);
+        public bool Deliver(Subscription subscription, in MessageView message) => owner.DeliverResponse(message);
     }
 }
 

@@ -30,11 +30,11 @@ internal sealed class StreamImport : ILocalOnlySink
     public SubjectTransform? Transform { get; }
     public Subscription Subscription { get; }
 
-    public void Deliver(Subscription subscription, in MessageView message)
+    public bool Deliver(Subscription subscription, in MessageView message)
     {
         if (MessageRouter.Depth > MaxImportDepth)
         {
-            return;
+            return false;
         }
         var subject = Transform is null ? message.Subject : Transform.Apply(message.Subject);
         SublistResult result;
@@ -44,9 +44,9 @@ internal sealed class StreamImport : ILocalOnlySink
         }
         if (result.IsEmpty)
         {
-            return;
+            return false;
         }
         var mapped = new MessageView(subject, message.Reply, message.Headers, message.Payload);
-        MessageRouter.Deliver(Importer, result, mapped, new PublishOrigin());
+        return MessageRouter.Deliver(Importer, result, mapped, new PublishOrigin());
     }
 }

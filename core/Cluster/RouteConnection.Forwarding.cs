@@ -51,12 +51,14 @@ public sealed partial class RouteConnection
     /// The router addresses links through <see cref="Forward"/>; a direct delivery to one of
     /// this route's subscriptions (whose owner is its account) forwards the same way.
     /// </summary>
-    public void Deliver(Subscription subscription, in MessageView message)
+    public bool Deliver(Subscription subscription, in MessageView message)
     {
-        if (subscription.Owner is Account account)
+        if (subscription.Owner is not Account account || IsClosed)
         {
-            Forward(account, message, subscription.Queue is null ? [] : [subscription.Queue]);
+            return false;
         }
+        Forward(account, message, subscription.Queue is null ? [] : [subscription.Queue]);
+        return true;
     }
 
     private void DeliverInbound(ref RouteCommand command)

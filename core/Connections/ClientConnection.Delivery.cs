@@ -19,22 +19,22 @@ public sealed partial class ClientConnection
     /// Queues <c>MSG subject sid [reply] size</c> (or HMSG when the message has headers and
     /// the client negotiated them) and the payload. Runs on the publisher's thread.
     /// </summary>
-    public void Deliver(Subscription subscription, in MessageView message)
+    public bool Deliver(Subscription subscription, in MessageView message)
     {
         if (subscription.IsClosed || IsClosed)
         {
-            return;
+            return false;
         }
         if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject, subscription.Queue))
         {
-            return;
+            return false;
         }
         // Every delivery counts (nats-server's sub.nm), not only those after an UNSUB max:
         // "UNSUB sid 3" after five deliveries must remove the subscription at once.
         var delivered = subscription.IncrementDelivered();
         if (subscription.MaxMessages > 0 && !WithinLimit(subscription, delivered))
         {
-            return;
+            return false;
         }
         if (!message.Reply.IsEmpty && _permissions?.Responses is not null)
         {
@@ -61,6 +61,7 @@ public sealed partial class ClientConnection
             // Counted once, by close reason, when the server drops the connection.
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
+        return result == AppendResult.Queued;
     }
 
     /// <summary>Checks a counted delivery against an UNSUB max; false when the limit was already reached.</summary>

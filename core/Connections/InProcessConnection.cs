@@ -144,19 +144,19 @@ internal sealed class InProcessConnection : IInProcessConnection
 
         public void Start() => Completion = Task.Run(RunAsync);
 
-        public void Deliver(Subscription subscription, in MessageView message)
+        public bool Deliver(Subscription subscription, in MessageView message)
         {
             if (subscription.IsClosed)
             {
-                return;
+                return false;
             }
             if (Interlocked.Increment(ref _pending) > MaxPendingMessages)
             {
                 Interlocked.Decrement(ref _pending);
-                return;
+                return false;
             }
             subscription.IncrementDelivered();
-            _queue.Writer.TryWrite(new InProcessMessage(
+            return _queue.Writer.TryWrite(new InProcessMessage(
                 Encoding.UTF8.GetString(message.Subject),
                 message.Reply.IsEmpty ? null : Encoding.UTF8.GetString(message.Reply),
                 message.Headers.ToArray(),

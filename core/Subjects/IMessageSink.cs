@@ -13,7 +13,11 @@ namespace Nats.Core.Subjects;
 public interface IMessageSink
 {
     /// <summary>Delivers one message that matched <paramref name="subscription"/>.</summary>
-    void Deliver(Subscription subscription, in MessageView message);
+    /// <returns>
+    /// False when the sink declined it (subscription closed, a permission filter, an
+    /// auto-unsubscribe limit reached): a queue group then offers it to another member.
+    /// </returns>
+    bool Deliver(Subscription subscription, in MessageView message);
 }
 
 /// <summary>A message as it passes through the kernel: views into the publisher's buffer.</summary>

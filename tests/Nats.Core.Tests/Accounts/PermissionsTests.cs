@@ -278,9 +278,8 @@ public sealed class PermissionsTests
     }
 
     [Test]
-    [Ignore("Design: IMessageSink.Deliver returns nothing, so MessageRouter cannot tell that the queue member it " +
-        "picked dropped the message (delivery deny filter) and try the next one, as nats-server's processMsgResults " +
-        "does with deliverMsg's result. About half of these messages are lost.")]
+    // As nats-server's processMsgResults: a member that declines the message (its delivery
+    // deny filter) makes the router offer it to the next member.
     public async Task QueueMessageRefusedByOneMembersDenyFilterGoesToAnotherMember()
     {
         await using var filtered = await LoginAsync("p"); // deny "all.x q9": may join q9 on all.*, but all.x is filtered

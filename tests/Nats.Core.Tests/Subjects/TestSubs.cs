@@ -8,7 +8,11 @@ internal sealed class CountingSink : IMessageSink
 {
     public int Delivered;
 
-    public void Deliver(Subscription subscription, in MessageView message) => Delivered++;
+    public bool Deliver(Subscription subscription, in MessageView message)
+    {
+        Delivered++;
+        return true;
+    }
 }
 
 /// <summary>Builders for test subscriptions and views of results.</summary>
