@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Buffers.Text;
 using Nats.Core.Accounts;
 using Nats.Core.Connections;
+using Nats.Core.Protocol;
 using Nats.Core.Subjects;
 
 namespace Nats.Core.Cluster;
@@ -85,51 +85,30 @@ public sealed partial class RouteConnection
     internal static int FormatMessageLine(Span<byte> line, ReadOnlySpan<byte> account, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte[]> queues, int headerSize, int totalSize)
     {
         var position = 0;
-        Append(line, ref position, headerSize >= 0 ? "HMSG "u8 : "RMSG "u8);
-        Append(line, ref position, account);
-        line[position++] = (byte)' ';
-        Append(line, ref position, subject);
-        line[position++] = (byte)' ';
+        ControlLineWriter.Raw(line, ref position, headerSize >= 0 ? "HMSG "u8 : "RMSG "u8);
+        ControlLineWriter.Token(line, ref position, account);
+        ControlLineWriter.Token(line, ref position, subject);
         if (queues.Length > 0)
         {
             if (!reply.IsEmpty)
             {
-                Append(line, ref position, "+ "u8);
-                Append(line, ref position, reply);
-                line[position++] = (byte)' ';
+                ControlLineWriter.Token(line, ref position, "+"u8);
+                ControlLineWriter.Token(line, ref position, reply);
             }
             else
             {
-                Append(line, ref position, "| "u8);
+                ControlLineWriter.Token(line, ref position, "|"u8);
             }
             foreach (var queue in queues)
             {
-                Append(line, ref position, queue);
-                line[position++] = (byte)' ';
+                ControlLineWriter.Token(line, ref position, queue);
             }
         }
         else if (!reply.IsEmpty)
         {
-            Append(line, ref position, reply);
-            line[position++] = (byte)' ';
+            ControlLineWriter.Token(line, ref position, reply);
         }
-        if (headerSize >= 0)
-        {
-            Utf8Formatter.TryFormat(headerSize, line[position..], out var written);
-            position += written;
-            line[position++] = (byte)' ';
-        }
-        Utf8Formatter.TryFormat(totalSize, line[position..], out var sizeWritten);
-        position += sizeWritten;
-        line[position++] = (byte)'\r';
-        line[position++] = (byte)'\n';
-        return position;
-    }
-
-    private static void Append(Span<byte> line, ref int position, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(line[position..]);
-        position += bytes.Length;
+        return ControlLineWriter.SizesAndEnd(line, position, headerSize, totalSize);
     }
 }
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Buffers.Text;
+using Nats.Core.Protocol;
 using Nats.Core.Subjects;
 
 namespace Nats.Core.Connections;
@@ -82,34 +82,13 @@ public sealed partial class ClientConnection
     internal static int FormatMessageLine(Span<byte> line, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> sid, ReadOnlySpan<byte> reply, int headerSize, int totalSize)
     {
         var position = 0;
-        if (headerSize >= 0)
-        {
-            line[position++] = (byte)'H';
-        }
-        "MSG "u8.CopyTo(line[position..]);
-        position += 4;
-        subject.CopyTo(line[position..]);
-        position += subject.Length;
-        line[position++] = (byte)' ';
-        sid.CopyTo(line[position..]);
-        position += sid.Length;
-        line[position++] = (byte)' ';
+        ControlLineWriter.Raw(line, ref position, headerSize >= 0 ? "HMSG "u8 : "MSG "u8);
+        ControlLineWriter.Token(line, ref position, subject);
+        ControlLineWriter.Token(line, ref position, sid);
         if (!reply.IsEmpty)
         {
-            reply.CopyTo(line[position..]);
-            position += reply.Length;
-            line[position++] = (byte)' ';
+            ControlLineWriter.Token(line, ref position, reply);
         }
-        if (headerSize >= 0)
-        {
-            Utf8Formatter.TryFormat(headerSize, line[position..], out var written);
-            position += written;
-            line[position++] = (byte)' ';
-        }
-        Utf8Formatter.TryFormat(totalSize, line[position..], out var sizeWritten);
-        position += sizeWritten;
-        line[position++] = (byte)'\r';
-        line[position++] = (byte)'\n';
-        return position;
+        return ControlLineWriter.SizesAndEnd(line, position, headerSize, totalSize);
     }
 }
