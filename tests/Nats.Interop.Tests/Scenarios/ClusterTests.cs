@@ -61,4 +61,34 @@ public sealed class ClusterTests : InteropTest
             Assert.That(result.Bool("to_b_in_order"), Is.True, result.RawLine);
         });
     }
+
+    [Test]
+    public async Task QueueGroupSpansOurServerAndTheReferenceServer()
+    {
+        // Members 1 and 3 run our server, member 2 the reference nats-server: the group has
+        // members on both kinds, and messages are published on both kinds.
+        string[] templates = [ServerCommand.UnderTest, ServerCommand.Reference, ServerCommand.UnderTest];
+        var cluster = await Scope.StartClusterAsync(templates, ClusterTopology.FullMesh);
+        var (ours, reference, ours2) = (cluster.Members[0], cluster.Members[1], cluster.Members[2]);
+        const int count = 600;
+
+        var result = await Scope.RunClientAsync(ClientKind.Js, "queue", Args(
+            ("servers", ours.Url),
+            ("member_servers", $"{ours.Url},{reference.Url},{ours2.Url}"),
+            ("plain_server", reference.Url),
+            ("pub_servers", $"{ours.Url},{reference.Url}"),
+            ("settle_ms", 1000),
+            ("count", count)));
+
+        result.AssertOk();
+        var perMember = result.Longs("queue_counts");
+        Assert.Multiple(() =>
+        {
+            Assert.That(perMember.Sum(), Is.EqualTo(count), "deliveries within the group: " + result.RawLine);
+            Assert.That(result.Long("queue_unique"), Is.EqualTo(count), "distinct messages seen by the group");
+            Assert.That(result.Long("queue_duplicates"), Is.Zero, "messages delivered to more than one member");
+            Assert.That(result.Long("plain_unique"), Is.EqualTo(count), "the plain subscriber on the reference server sees all");
+            Assert.That(perMember, Has.All.GreaterThan(0), "members on both kinds of server get a share: " + result.RawLine);
+        });
+    }
 }

@@ -1,7 +1,10 @@
 // Three queue subscribers (one group, separate connections) and one plain subscriber: each
 // message goes to exactly one group member and also to the plain subscriber.
+// In a cluster, member_servers / plain_server / pub_servers place the connections on given
+// members (member i on member_servers[i % n]; one publisher per pub_servers entry, sharing
+// the count), and settle_ms waits for interest to cross the routes before publishing.
 import { connect, StringCodec } from "nats";
-import { serverList, waitFor } from "../lib/harness.mjs";
+import { delay, serverList, waitFor } from "../lib/harness.mjs";
 
 const sc = StringCodec();
 
@@ -10,10 +13,18 @@ export async function run(args, progress) {
   const count = Number(args.count ?? 300);
   const subject = "interop.queue";
 
+  const memberServers = args.member_servers ? serverList(args.member_servers) : null;
+  const pubServers = args.pub_servers ? serverList(args.pub_servers) : null;
   const members = [];
-  for (let i = 0; i < 3; i++) members.push(await connect({ servers, name: `js-queue-member-${i}` }));
-  const plain = await connect({ servers, name: "js-queue-plain" });
-  const pub = await connect({ servers, name: "js-queue-pub" });
+  for (let i = 0; i < 3; i++) {
+    const at = memberServers ? [memberServers[i % memberServers.length]] : servers;
+    members.push(await connect({ servers: at, name: `js-queue-member-${i}` }));
+  }
+  const plain = await connect({ servers: args.plain_server ? [args.plain_server] : servers, name: "js-queue-plain" });
+  const pubs = [];
+  for (const at of pubServers ?? [null]) {
+    pubs.push(await connect({ servers: at ? [at] : servers, name: `js-queue-pub-${pubs.length}` }));
+  }
 
   const memberCounts = [0, 0, 0];
   const groupSeen = new Map(); // index -> deliveries within the group
@@ -46,9 +57,10 @@ export async function run(args, progress) {
     },
   });
   for (const nc of [...members, plain]) await nc.flush();
+  await delay(Number(args.settle_ms ?? 0));
 
-  for (let i = 0; i < count; i++) pub.publish(subject, sc.encode(String(i)));
-  await pub.flush();
+  for (let i = 0; i < count; i++) pubs[i % pubs.length].publish(subject, sc.encode(String(i)));
+  for (const pub of pubs) await pub.flush();
   await waitFor(
     () => memberCounts.reduce((a, n) => a + n, 0) >= count && plainSeen.size >= count,
     15000,
@@ -57,6 +69,6 @@ export async function run(args, progress) {
   // Let any duplicate deliveries already sent by the server arrive before counting.
   for (const nc of [...members, plain]) await nc.flush();
 
-  for (const nc of [pub, plain, ...members]) await nc.close();
+  for (const nc of [...pubs, plain, ...members]) await nc.close();
   return snapshot();
 }
