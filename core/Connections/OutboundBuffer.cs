@@ -28,7 +28,6 @@ internal sealed class OutboundBuffer : IFlushable
     // The first chunk of a burst is small (most connections send little); later ones are
     // large so a busy connection writes in big pieces.
     private const int FirstChunkSize = 4 * 1024;
-    private const int ChunkSize = 64 * 1024;
 
     // At most this many chunks (1 MB) per write, so writes to a slow reader still complete often.
     private const int MaxChunksPerWrite = 16;
@@ -50,6 +49,9 @@ internal sealed class OutboundBuffer : IFlushable
     private int _pressureReported;
     private long _writeStartedTimestamp;
     private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
+
+    // Completed after every write while a producer waits for this peer to drain.
+    private TaskCompletionSource? _progress;
 
     /// <summary>Creates the outbound side of a connection.</summary>
     /// <param name="stream">Where to write (a TLS stream, say).</param>
@@ -150,12 +152,20 @@ internal sealed class OutboundBuffer : IFlushable
         return AppendResult.Queued;
     }
 
-    /// <summary>Past this, the peer falls behind: producers are asked to wait for it (75% of max_pending, as nats-server).</summary>
-    private long PressureThreshold => Volatile.Read(ref _maxPending) / 4 * 3;
+    // Beyond this much queued output a peer counts as behind even when max_pending is far
+    // larger: nats-server keeps queues short by writing from the producer itself, and
+    // without a cap here a few fast fan-outs would each park tens of megabytes.
+    private const long PressureCap = 4L * 1024 * 1024;
 
     /// <summary>
-    /// Back-pressure for a producer that filled this buffer past 75% of max_pending: waits
-    /// until the peer has drained it to half, but only while the peer keeps making progress.
+    /// Past this, the peer falls behind and producers are asked to wait for it: 75% of
+    /// max_pending as in nats-server, but at most <see cref="PressureCap"/>.
+    /// </summary>
+    private long PressureThreshold => Math.Min(Volatile.Read(ref _maxPending) / 4 * 3, PressureCap);
+
+    /// <summary>
+    /// Back-pressure for a producer that filled this buffer past its pressure threshold: waits
+    /// until the peer has drained it to half that, but only while the peer keeps making progress.
     /// A peer whose writes have stalled for <paramref name="stuckAfter"/> is stuck, not slow:
     /// the producer stops waiting and the peer is cut off at max_pending instead, so one stuck
     /// subscriber cannot slow its publisher (and every other subscriber) down.
@@ -165,13 +175,27 @@ internal sealed class OutboundBuffer : IFlushable
         try
         {
             var stuckTicks = (long)(stuckAfter.TotalSeconds * Stopwatch.Frequency);
-            while (!_closed && Volatile.Read(ref _queuedBytes) > Volatile.Read(ref _maxPending) / 2)
+            var target = PressureThreshold / 2;
+            while (!_closed && Volatile.Read(ref _queuedBytes) > target)
             {
                 if (Stopwatch.GetTimestamp() - Volatile.Read(ref _lastProgressTimestamp) > stuckTicks)
                 {
                     return;
                 }
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                var progress = Volatile.Read(ref _progress);
+                if (progress is null)
+                {
+                    var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    progress = Interlocked.CompareExchange(ref _progress, created, null) ?? created;
+                }
+                // Woken by the next completed write; the timeout re-checks for a stuck peer.
+                try
+                {
+                    await progress.Task.WaitAsync(stuckAfter, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                }
             }
         }
         finally
@@ -292,6 +316,7 @@ internal sealed class OutboundBuffer : IFlushable
                     {
                         _queuedBytes -= written;
                     }
+                    Interlocked.Exchange(ref _progress, null)?.TrySetResult();
                 }
             }
         }
@@ -318,8 +343,11 @@ internal sealed class OutboundBuffer : IFlushable
                 {
                     _sealed.Add(new Chunk(_current, _currentLength));
                 }
-                var size = _sealed.Count == 0 ? Math.Max(FirstChunkSize, source.Length) : ChunkSize;
-                _current = ArrayPool<byte>.Shared.Rent(Math.Min(size, ChunkSize));
+                // A burst starts in a small pooled array (most connections send little);
+                // what follows goes into full chunks.
+                _current = _sealed.Count == 0 && source.Length <= FirstChunkSize
+                    ? ArrayPool<byte>.Shared.Rent(FirstChunkSize)
+                    : ChunkPool.Rent();
                 _currentLength = 0;
             }
             var count = Math.Min(source.Length, _current.Length - _currentLength);
@@ -334,7 +362,7 @@ internal sealed class OutboundBuffer : IFlushable
         ReturnAll(_sealed);
         if (_current is not null)
         {
-            ArrayPool<byte>.Shared.Return(_current);
+            ChunkPool.Return(_current);
             _current = null;
         }
         _currentLength = 0;
@@ -344,7 +372,7 @@ internal sealed class OutboundBuffer : IFlushable
     {
         foreach (var chunk in chunks)
         {
-            ArrayPool<byte>.Shared.Return(chunk.Buffer);
+            ChunkPool.Return(chunk.Buffer);
         }
         chunks.Clear();
     }
