@@ -64,6 +64,7 @@ public sealed partial class NatsServer
             clusterTls?.Invoke();
             ApplyKernelChanges(current, proposed, kernelChanges, auth);
             prepared.Apply();
+            MarkConfigLoaded();
             Reloaded?.Invoke(current, proposed);
             var changes = validation.Changes;
             Logger.LogInformation("Reloaded server configuration{Changes}", changes.Count == 0 ? "" : ": " + string.Join(", ", changes));

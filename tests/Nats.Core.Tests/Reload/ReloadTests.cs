@@ -43,6 +43,20 @@ public sealed class ReloadTests
     }
 
     [Test]
+    public async Task OnlyASuccessfulReloadMovesTheConfigLoadTime()
+    {
+        await using var server = new NatsServer(Options());
+        await server.StartAsync();
+        var atStart = server.ConfigLoadTime;
+        await Task.Delay(20);
+
+        Assert.That(server.Reload(Options(o => o.Port = server.Port + 1)).Success, Is.False);
+        Assert.That(server.ConfigLoadTime, Is.EqualTo(atStart), "a rejected reload loaded nothing");
+        Assert.That(server.Reload(Options(o => o.MaxPayload = 8)).Success, Is.True);
+        Assert.That(server.ConfigLoadTime, Is.GreaterThan(atStart), "/varz config_load_time and /accountz update_time follow a reload, as in nats-server");
+    }
+
+    [Test]
     public async Task LimitsApplyToNewAndLiveConnections()
     {
         await using var server = new NatsServer(Options());
