@@ -122,11 +122,14 @@ internal sealed class InProcessConnection : IInProcessConnection
         {
             return;
         }
-        foreach (var subscriber in _subscribers.Values)
+        // A snapshot: disposing a subscriber removes it from the dictionary, and its handler
+        // must still be waited for.
+        var subscribers = _subscribers.Values.ToArray();
+        foreach (var subscriber in subscribers)
         {
             subscriber.Dispose();
         }
-        foreach (var subscriber in _subscribers.Values)
+        foreach (var subscriber in subscribers)
         {
             await subscriber.Completion.ConfigureAwait(false);
         }

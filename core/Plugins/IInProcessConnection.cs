@@ -14,6 +14,8 @@ public sealed record InProcessMessage(string Subject, string? Reply, ReadOnlyMem
 /// exactly as network clients do (interest propagates to routes, permissions and imports
 /// apply), which is how plugins reach each other without referencing each other's code.
 /// Handlers run one message at a time per subscription, off the publisher's thread.
+/// Disposing the connection removes its subscriptions and completes once the handlers that
+/// are running have returned.
 /// </summary>
 public interface IInProcessConnection : IAsyncDisposable
 {
