@@ -15,7 +15,6 @@ public sealed partial class NatsServer
 
     private readonly ClosedConnectionLog _closed = new(MaxClosedConnections);
     private Socket? _clientListener;
-    private Task? _acceptLoop;
     private long _nextClientId;
 
     /// <summary>The client port actually bound (useful with port -1 / random).</summary>
@@ -51,7 +50,7 @@ public sealed partial class NatsServer
         _clientListener = listener;
         Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         Logger.LogInformation("Listening for client connections on {Host}:{Port}", options.Host, Port);
-        _acceptLoop = AcceptLoopAsync(listener);
+        _ = AcceptLoopAsync(listener);
     }
 
     private void StopClientListener()

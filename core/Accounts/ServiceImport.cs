@@ -46,9 +46,6 @@ internal sealed class ServiceImport : ILocalOnlySink
     /// <summary>In the exporter's sublist: catches responses on the private reply subjects.</summary>
     public Subscription ResponseSubscription { get; }
 
-    /// <summary>Replies awaiting a response.</summary>
-    public int PendingReplies => _replies.Count;
-
     public bool Deliver(Subscription subscription, in MessageView message)
     {
         if (MessageRouter.Depth > MaxImportDepth)

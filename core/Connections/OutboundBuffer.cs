@@ -78,9 +78,6 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>When the write in progress started (Stopwatch ticks), or 0 when none is.</summary>
     public long WriteStartedTimestamp => Volatile.Read(ref _writeStartedTimestamp);
 
-    /// <summary>Total bytes written to the peer.</summary>
-    public long BytesWritten { get; private set; }
-
     /// <summary>Messages queued with <see cref="AppendMessage"/>.</summary>
     public long MessagesQueued => Interlocked.Read(ref _messagesQueued);
 
@@ -310,7 +307,6 @@ internal sealed class OutboundBuffer : IFlushable
                     }
                     Volatile.Write(ref _writeStartedTimestamp, 0);
                     Volatile.Write(ref _lastProgressTimestamp, Stopwatch.GetTimestamp());
-                    BytesWritten += written;
                     ReturnAll(writing);
                     lock (_lock)
                     {

@@ -169,9 +169,6 @@ internal static class GoBase64
         written = o;
     }
 
-    /// <summary>Characters <see cref="EncodeUnpadded"/> writes for <paramref name="length"/> bytes.</summary>
-    public static int UnpaddedLength(int length) => (length * 8 + 5) / 6;
-
     private static int SkipNewlines(ReadOnlySpan<char> src, int si)
     {
         while (si < src.Length && src[si] is '\n' or '\r')

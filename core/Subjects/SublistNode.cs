@@ -56,12 +56,6 @@ internal sealed class SublistNode
         return true;
     }
 
-    /// <summary>True when <paramref name="sub"/> is held here.</summary>
-    public bool Contains(Subscription sub) =>
-        sub.Queue is null
-            ? Plain is not null && Plain.Contains(sub)
-            : Queues is not null && Queues.TryGetValue(sub.Queue, out var members) && members.Contains(sub);
-
     /// <summary>Appends every subscription held here to <paramref name="into"/>.</summary>
     public void CollectInto(List<Subscription> into)
     {

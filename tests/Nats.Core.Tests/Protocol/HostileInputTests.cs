@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
-using Nats.Core.Config;
 using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Protocol;

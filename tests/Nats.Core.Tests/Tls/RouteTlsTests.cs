@@ -2,7 +2,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
-using Nats.Core.Cluster;
 using Nats.Core.Config;
 using Nats.Core.Connections;
 using static Nats.Core.Tests.Tls.TlsTestSupport;

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Nats.Core;
 using Nats.Host.Signals;
 
 namespace Nats.Host.Tests.EndToEnd;

@@ -1,4 +1,3 @@
-using Nats.Core.Config;
 using Nats.Core.Security;
 using static Nats.Core.Tests.Config.Binding.BindingTestSupport;
 
