@@ -94,6 +94,8 @@ internal static class RouteProtocolParser
         }
         if (Is(name, "LS-"u8))
         {
+            // nats-server puts the origin in LS- only for peers that announce "lnocu" in INFO,
+            // which this server does not.
             command.Op = RouteOp.LeafUnsub;
             return ParseSub(args, hasOrigin: false, withWeight: false, ref command);
         }

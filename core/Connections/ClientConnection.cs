@@ -14,7 +14,8 @@ namespace Nats.Core.Connections;
 /// </summary>
 /// <remarks>Split by concern: parsing (.Reading.cs), operations (.Operations.cs),
 /// CONNECT and auth (.Connect.cs), delivery (.Delivery.cs), timers (.Timers.cs),
-/// INFO (.Transport.cs), allow_responses (.Responses.cs).</remarks>
+/// INFO (.Transport.cs), the TLS sequence (.Tls.cs), allow_responses (.Responses.cs),
+/// RTT for /connz (.Monitoring.cs).</remarks>
 public sealed partial class ClientConnection : NatsConnection, IMessageSink
 {
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;

@@ -8,9 +8,10 @@ namespace Nats.Core.Connections;
 /// <summary>
 /// What every connection of the server shares, whatever protocol it speaks (client, route,
 /// or a plugin's link): the read loop over pooled buffers, the coalescing outbound buffer,
-/// closing, activity tracking and keep-alive PINGs.
+/// closing, activity tracking, keep-alive PINGs and the upgrade to TLS.
 /// </summary>
-/// <remarks>Split by concern: reading (.Reading.cs), keep-alive and deadlines (.Timers.cs).</remarks>
+/// <remarks>Split by concern: reading (.Reading.cs), keep-alive and deadlines (.Timers.cs),
+/// the TLS handshake (.Tls.cs).</remarks>
 public abstract partial class NatsConnection
 {
     private int _closed;

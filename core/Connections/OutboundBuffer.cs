@@ -18,9 +18,11 @@ internal enum AppendResult : byte
 /// </summary>
 /// <remarks>
 /// Chunks never move once written, so a burst costs one copy per byte however far the
-/// writer falls behind. Producers never wait for the peer: when the queued bytes would
-/// exceed max_pending the append fails with <see cref="AppendResult.SlowConsumer"/> and the
-/// owner closes the connection, so a stuck reader costs healthy publishers nothing. Chunks
+/// writer falls behind. An append never waits for the peer: when the queued bytes would
+/// exceed max_pending it fails with <see cref="AppendResult.SlowConsumer"/> and the owner
+/// closes the connection. Past the pressure threshold the producer's read loop may wait for
+/// the peer to drain (<see cref="WaitWhileBehindAsync"/>), but only while the peer keeps
+/// making progress, so a stuck reader holds healthy publishers back only briefly. Chunks
 /// go back to the pool as soon as they are written, so idle connections hold no output memory.
 /// </remarks>
 internal sealed class OutboundBuffer : IFlushable

@@ -10,8 +10,8 @@ namespace Nats.Core.Monitoring;
 
 /// <summary>
 /// The monitoring endpoints and their HTTP listener (<c>http_port</c>/<c>-m</c>) on Kestrel.
-/// Kernel endpoints (/varz, /connz, …) and plugin endpoints (/routez, /jsz, …) register the
-/// same way, before start or live: a handler turns a <see cref="MonitoringRequest"/> into a
+/// Kernel endpoints (/varz, /connz, /routez…) and plugin endpoints (/jsz, /leafz…) register
+/// the same way, before start or live: a handler turns a <see cref="MonitoringRequest"/> into a
 /// <see cref="MonitoringResponse"/> holding a DTO with nats-server's JSON names. The
 /// registry exists whether or not the listener runs, so endpoints can also be called
 /// in-process (<see cref="Invoke"/>), e.g. for system-account requests.

@@ -5,8 +5,8 @@ using Nats.Core.Subjects;
 namespace Nats.Core.Monitoring;
 
 /// <summary>
-/// One subscription in <c>/subsz</c>, <c>/connz?subs=detail</c> (and plugins' lists such as
-/// <c>/routez?subs=detail</c>), with nats-server's field names.
+/// One subscription in <c>/subsz</c>, <c>/connz?subs=detail</c> and <c>/routez?subs=detail</c>
+/// (and plugins' lists), with nats-server's field names.
 /// </summary>
 public sealed class SubDetail
 {

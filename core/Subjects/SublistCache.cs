@@ -53,7 +53,7 @@ internal sealed class SublistCache
         return false;
     }
 
-    /// <summary>Adds or replaces the result for <paramref name="subject"/>. Caller holds the write lock.</summary>
+    /// <summary>Adds or replaces the result for <paramref name="subject"/>. Caller holds the sublist's cache lock.</summary>
     public void Store(ReadOnlySpan<byte> subject, ulong hash, SublistResult result)
     {
         var home = (int)hash & Mask;
@@ -83,7 +83,7 @@ internal sealed class SublistCache
         Volatile.Write(ref _slots[home], new Entry(subject.ToArray(), hash, result));
     }
 
-    /// <summary>Adds <paramref name="sub"/> to every cached result its subject matches. Caller holds the write lock.</summary>
+    /// <summary>Adds <paramref name="sub"/> to every cached result its subject matches. Caller holds the sublist's cache lock.</summary>
     public void OnInserted(Subscription sub)
     {
         foreach (var entry in Affected(sub.Subject))
@@ -92,7 +92,7 @@ internal sealed class SublistCache
         }
     }
 
-    /// <summary>Removes <paramref name="sub"/> from every cached result its subject matches. Caller holds the write lock.</summary>
+    /// <summary>Removes <paramref name="sub"/> from every cached result its subject matches. Caller holds the sublist's cache lock.</summary>
     public void OnRemoved(Subscription sub)
     {
         foreach (var entry in Affected(sub.Subject))
@@ -101,7 +101,7 @@ internal sealed class SublistCache
         }
     }
 
-    /// <summary>Rebuilds the queue weights of every cached result holding <paramref name="sub"/>. Caller holds the write lock.</summary>
+    /// <summary>Rebuilds the queue weights of every cached result holding <paramref name="sub"/>. Caller holds the sublist's cache lock.</summary>
     public void OnWeightChanged(Subscription sub)
     {
         foreach (var entry in Affected(sub.Subject))
@@ -110,7 +110,7 @@ internal sealed class SublistCache
         }
     }
 
-    /// <summary>Drops everything. Caller holds the write lock.</summary>
+    /// <summary>Drops everything. Caller holds the sublist's cache lock.</summary>
     public void Clear()
     {
         Array.Clear(_slots);

@@ -48,13 +48,19 @@ public sealed class Subscription
     /// <summary>Auto-unsubscribe limit (UNSUB with max): 0 means unlimited.</summary>
     public long MaxMessages { get; set; }
 
-    /// <summary>Messages delivered so far (counted only when <see cref="MaxMessages"/> is set, or by sinks that track it).</summary>
+    /// <summary>
+    /// Messages delivered so far, as the sink counts them with <see cref="IncrementDelivered"/>
+    /// (client and in-process connections count every delivery; routes do not count).
+    /// </summary>
     public long Delivered => Volatile.Read(ref _delivered);
 
     /// <summary>True once the subscription was removed; in-flight deliveries must drop messages for it.</summary>
     public bool IsClosed => _closed;
 
-    /// <summary>Free slot for the owner (for example the owning connection's bookkeeping).</summary>
+    /// <summary>
+    /// Free slot for the owner's bookkeeping: a client connection puts itself here (which is
+    /// how <c>/subsz</c> finds the subscriptions to list), a route the account of the interest.
+    /// </summary>
     public object? Owner { get; set; }
 
     /// <summary>The subject as a string (allocated once, on first use; for monitoring and logs, never the hot path).</summary>
