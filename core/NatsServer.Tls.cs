@@ -202,7 +202,7 @@ public sealed partial class NatsServer
         }
         if (!options.IsEnabled)
         {
-            throw new ConfigException(new ConfPosition("", 0, 0), "missing 'cert_file' in TLS configuration");
+            throw TlsCertificateLoader.Error("missing 'cert_file' in TLS configuration");
         }
         _tlsStore.Validate(options);
     }

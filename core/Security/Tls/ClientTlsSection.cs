@@ -43,11 +43,11 @@ internal sealed class ClientTlsSection
         }
         if (string.IsNullOrEmpty(flags.TlsCert))
         {
-            throw new ConfigException(new ConfPosition("", 0, 0), "TLS Server certificate must be present and valid");
+            throw TlsCertificateLoader.Error("TLS Server certificate must be present and valid");
         }
         if (string.IsNullOrEmpty(flags.TlsKey))
         {
-            throw new ConfigException(new ConfPosition("", 0, 0), "TLS Server private key must be present and valid");
+            throw TlsCertificateLoader.Error("TLS Server private key must be present and valid");
         }
         return (options ?? new TlsOptions()) with
         {

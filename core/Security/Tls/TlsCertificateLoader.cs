@@ -108,6 +108,6 @@ internal static class TlsCertificateLoader
         return authorities;
     }
 
-    /// <summary>A configuration error without a file position (it concerns a file's contents).</summary>
+    /// <summary>A TLS configuration error without a config position (it concerns a file's contents, or the set as a whole).</summary>
     public static ConfigException Error(string reason) => new(new ConfPosition("", 0, 0), reason);
 }

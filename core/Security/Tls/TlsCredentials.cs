@@ -92,26 +92,24 @@ internal sealed class TlsCredentials
         {
             return null;
         }
-        var mustVerify = Options.RequiresPeerCertificate;
         return new SslServerAuthenticationOptions
         {
             ServerCertificateContext = Context,
-            ClientCertificateRequired = mustVerify,
+            ClientCertificateRequired = Options.RequiresPeerCertificate,
             EnabledSslProtocols = _protocols,
             CipherSuitesPolicy = _ciphers,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = ChainPolicy(),
             AllowRenegotiation = false,
-            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                Accept(TlsPeerCheck.Judge(certificate, chain, errors, mustVerify, _pins), onReject),
+            RemoteCertificateValidationCallback = PeerCheck(Options.RequiresPeerCertificate, onReject),
         };
     }
 
     /// <summary>Authentication options for one outbound handshake to <paramref name="targetHost"/>.</summary>
+    /// <param name="targetHost">The name the server's certificate must carry (and SNI).</param>
+    /// <param name="onReject">Told why the server's certificate was refused (for the connection's log line).</param>
     public SslClientAuthenticationOptions CreateClientOptions(string targetHost, Action<string>? onReject = null)
     {
-        // insecure skips verifying the server (Go's InsecureSkipVerify); pins are still checked.
-        var mustVerify = !Options.Insecure;
         return new SslClientAuthenticationOptions
         {
             TargetHost = targetHost,
@@ -121,20 +119,23 @@ internal sealed class TlsCredentials
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             CertificateChainPolicy = ChainPolicy(),
             AllowRenegotiation = false,
-            RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                Accept(TlsPeerCheck.Judge(certificate, chain, errors, mustVerify, _pins), onReject),
+            // insecure skips verifying the server (Go's InsecureSkipVerify); pins are still checked.
+            RemoteCertificateValidationCallback = PeerCheck(!Options.Insecure, onReject),
         };
     }
 
-    private static bool Accept(string? rejection, Action<string>? onReject)
-    {
-        if (rejection is null)
+    /// <summary>The peer's certificate check, the same both ways: chain and pins, then the verdict reported.</summary>
+    private RemoteCertificateValidationCallback PeerCheck(bool mustVerify, Action<string>? onReject) =>
+        (_, certificate, chain, errors) =>
         {
-            return true;
-        }
-        onReject?.Invoke(rejection);
-        return false;
-    }
+            var rejection = TlsPeerCheck.Judge(certificate, chain, errors, mustVerify, _pins);
+            if (rejection is null)
+            {
+                return true;
+            }
+            onReject?.Invoke(rejection);
+            return false;
+        };
 
     // With a ca_file, peers are verified against it alone (a custom root store, as Go's
     // ClientCAs/RootCAs pool); without one, against the system's roots.
