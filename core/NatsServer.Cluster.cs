@@ -57,10 +57,19 @@ public sealed partial class NatsServer
         lock (_clusterClientUrls)
         {
             var changed = false;
+            // Counted per URL: two peers may advertise the same one, and it stays while either does.
             foreach (var url in urls)
             {
                 var count = _clusterClientUrls.GetValueOrDefault(url) + delta;
-                changed |= count <= 0 ? _clusterClientUrls.Remove(url) : _clusterClientUrls.TryAdd(url, count) || SetCount(url, count);
+                if (count <= 0)
+                {
+                    changed |= _clusterClientUrls.Remove(url);
+                }
+                else
+                {
+                    changed |= !_clusterClientUrls.ContainsKey(url);
+                    _clusterClientUrls[url] = count;
+                }
             }
             if (!changed)
             {
@@ -73,12 +82,6 @@ public sealed partial class NatsServer
         foreach (var client in _clients.Values)
         {
             client.SendInfoUpdate();
-        }
-
-        bool SetCount(string url, int count)
-        {
-            _clusterClientUrls[url] = count;
-            return false;
         }
     }
 

@@ -33,6 +33,12 @@ internal static class MessageRouter
     [ThreadStatic] private static int t_depth;
     [ThreadStatic] private static uint t_random;
 
+    /// <summary>
+    /// How deep imports may nest: they can chain (A exports to B, B to C), and a cycle the
+    /// configuration check missed must not recurse forever.
+    /// </summary>
+    public const int MaxImportDepth = 8;
+
     /// <summary>Nesting depth of deliveries on this thread (imports re-enter the router).</summary>
     public static int Depth => t_depth;
 
@@ -81,17 +87,13 @@ internal static class MessageRouter
             delivered |= sub.Sink.Deliver(sub, message);
         }
 
-        var queues = result.QueueGroups;
-        if (queues.Length > 0)
+        foreach (var group in result.QueueGroups)
         {
-            foreach (var group in queues)
+            if (origin.FromRoute && !QueueRequested(origin.QueueFilter, group.Name))
             {
-                if (origin.FromRoute && !QueueRequested(origin.QueueFilter, group.Name))
-                {
-                    continue;
-                }
-                delivered |= DeliverToOneMember(group, message, origin.FromRoute, excluded, links);
+                continue;
             }
+            delivered |= DeliverToOneMember(group, message, origin.FromRoute, excluded, links);
         }
 
         if (links.Count > 0)

@@ -12,8 +12,6 @@ namespace Nats.Core.Accounts;
 /// </summary>
 internal sealed class ServiceImport : ILocalOnlySink
 {
-    private const int MaxImportDepth = 8;
-
     private readonly ConcurrentDictionary<string, PendingReply> _replies = new(StringComparer.Ordinal);
     private readonly string _replyPrefix;
     private long _sequence;
@@ -48,7 +46,7 @@ internal sealed class ServiceImport : ILocalOnlySink
 
     public bool Deliver(Subscription subscription, in MessageView message)
     {
-        if (MessageRouter.Depth > MaxImportDepth)
+        if (MessageRouter.Depth > MessageRouter.MaxImportDepth)
         {
             return false;
         }

@@ -9,9 +9,6 @@ namespace Nats.Core.Accounts;
 /// </summary>
 internal sealed class StreamImport : ILocalOnlySink
 {
-    // Imports can chain (A exports to B, B to C); a cycle must not recurse forever.
-    private const int MaxImportDepth = 8;
-
     private readonly SublistMatchCache _cache;
 
     public StreamImport(Account importer, Account exporter, string subject, SubjectTransform? transform)
@@ -32,7 +29,7 @@ internal sealed class StreamImport : ILocalOnlySink
 
     public bool Deliver(Subscription subscription, in MessageView message)
     {
-        if (MessageRouter.Depth > MaxImportDepth)
+        if (MessageRouter.Depth > MessageRouter.MaxImportDepth)
         {
             return false;
         }

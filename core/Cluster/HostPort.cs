@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Net;
 
 namespace Nats.Core.Cluster;
 
-/// <summary>host:port parsing and joining the way nats-server writes addresses (IPv6 in brackets).</summary>
+/// <summary>Addresses the way nats-server writes them: host:port (IPv6 in brackets), and peer IPs.</summary>
 internal static class HostPort
 {
+    /// <summary><c>host:port</c>, with an IPv6 host in brackets.</summary>
     public static string Join(string host, int port) =>
         host.Contains(':') && !host.StartsWith('[') ? $"[{host}]:{port.ToString(CultureInfo.InvariantCulture)}" : $"{host}:{port.ToString(CultureInfo.InvariantCulture)}";
 
@@ -19,4 +21,8 @@ internal static class HostPort
         }
         return (text.Trim('[', ']'), defaultPort);
     }
+
+    /// <summary>A peer address as nats-server shows it: IPv4 without the IPv6 mapping of a dual-mode socket.</summary>
+    public static string IpText(IPAddress address) =>
+        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 }

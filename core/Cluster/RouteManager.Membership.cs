@@ -95,16 +95,13 @@ public sealed partial class RouteManager
         {
             return;
         }
-        var retryImplicit = route.Retry || (route.DidSolicit && !route.IsExplicit);
-        if (!(route.DidSolicit || retryImplicit) || route.Url is null)
+        // Redial what we dialled, and an accepted route that survived a duplicate; never a
+        // server we are routed to already, nor ourselves.
+        if (!(route.DidSolicit || route.Retry) || route.Url is null)
         {
             return;
         }
         if (route.RemoteId is not null && (route.RemoteId == _server.ServerId || _routesById.ContainsKey(route.RemoteId)))
-        {
-            return;
-        }
-        if (reason == ClosedReason.DuplicateRoute && route.RemoteId is not null && _routesById.ContainsKey(route.RemoteId))
         {
             return;
         }
@@ -119,7 +116,7 @@ public sealed partial class RouteManager
         if (string.IsNullOrEmpty(forwarded.Ip))
         {
             var address = route.RemoteEndPoint?.Address;
-            var host = address is null ? info.Host ?? "" : (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
+            var host = address is null ? info.Host ?? "" : HostPort.IpText(address);
             forwarded.Ip = $"nats-route://{HostPort.Join(host, info.Port)}/";
         }
         var line = forwarded.ToProtocolLine();

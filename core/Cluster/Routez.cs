@@ -70,7 +70,7 @@ internal static class RoutezEndpoint
                 RemoteName = route.RemoteName ?? "",
                 DidSolicit = route.DidSolicit,
                 IsConfigured = route.IsExplicit,
-                Ip = remote is null ? "" : (remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address).ToString(),
+                Ip = remote is null ? "" : HostPort.IpText(remote.Address),
                 Port = remote?.Port ?? 0,
                 Start = route.StartTime,
                 LastActivity = route.LastActivity,

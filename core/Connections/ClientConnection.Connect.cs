@@ -9,6 +9,7 @@ namespace Nats.Core.Connections;
 public sealed partial class ClientConnection
 {
     private volatile bool _connectReceived;
+    private bool _accountBound;
     private string? _nonce;
 
     /// <summary>True once CONNECT was accepted.</summary>
@@ -58,15 +59,7 @@ public sealed partial class ClientConnection
         Options = options;
         _connectReceived = true;
         _headersEnabled = options.Headers && !Server.Options.NoHeaderSupport;
-        var context = new ConnectContext
-        {
-            Connect = options,
-            Nonce = _nonce,
-            Kind = Kind,
-            RemoteEndPoint = RemoteEndPoint,
-            PeerCertificate = Tls?.PeerCertificate,
-        };
-        var pending = Server.Auth.AuthenticateAsync(context, Server.ShutdownToken);
+        var pending = Server.Auth.AuthenticateAsync(AuthenticationContext(), Server.ShutdownToken);
         if (pending.IsCompletedSuccessfully)
         {
             CompleteConnect(pending.Result, acknowledge);
@@ -151,8 +144,6 @@ public sealed partial class ClientConnection
         account.AddConnection();
     }
 
-    private bool _accountBound;
-
     /// <summary>
     /// After a reload changed users or permissions: checks the connection again with its
     /// original CONNECT. A client no longer allowed (or now in another account) is closed;
@@ -164,16 +155,18 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        var context = new ConnectContext
-        {
-            Connect = Options,
-            Nonce = _nonce,
-            Kind = Kind,
-            RemoteEndPoint = RemoteEndPoint,
-            PeerCertificate = Tls?.PeerCertificate,
-        };
-        _ = ReauthorizeAsync(context);
+        _ = ReauthorizeAsync(AuthenticationContext());
     }
+
+    /// <summary>What the authenticators see of this connection, with the CONNECT options in force.</summary>
+    private ConnectContext AuthenticationContext() => new()
+    {
+        Connect = Options,
+        Nonce = _nonce,
+        Kind = Kind,
+        RemoteEndPoint = RemoteEndPoint,
+        PeerCertificate = Tls?.PeerCertificate,
+    };
 
     private async Task ReauthorizeAsync(ConnectContext context)
     {

@@ -80,12 +80,10 @@ public sealed partial class ClientConnection
             Send("+OK\r\n"u8);
         }
 
-        var account = Account;
         var result = _matchCache.Match(subject);
         var message = new MessageView(subject, command.Reply, command.Headers, command.Payload);
-        var delivered = result.IsEmpty
-            ? false
-            : MessageRouter.Deliver(account, result, message, new PublishOrigin { Publisher = this, Echo = Options.Echo });
+        var delivered = !result.IsEmpty &&
+            MessageRouter.Deliver(Account, result, message, new PublishOrigin { Publisher = this, Echo = Options.Echo });
         if (!delivered && !command.Reply.IsEmpty && Options.NoResponders)
         {
             SendNoResponders(subject, command.Reply);

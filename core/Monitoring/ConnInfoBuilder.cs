@@ -1,6 +1,6 @@
-using System.Net;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using Nats.Core.Cluster;
 using Nats.Core.Connections;
 using Nats.Core.Plugins;
 
@@ -20,7 +20,7 @@ internal static class ConnInfoBuilder
             Cid = c.Id,
             Kind = KindText(c.Kind),
             Type = TypeText(c.Kind),
-            Ip = remote is null ? "" : IpText(remote.Address),
+            Ip = remote is null ? "" : HostPort.IpText(remote.Address),
             Port = remote?.Port ?? 0,
             Start = c.StartTime,
             LastActivity = lastActivity,
@@ -64,10 +64,6 @@ internal static class ConnInfoBuilder
             ];
         }
     }
-
-    /// <summary>The peer address as nats-server shows it: IPv4 without the IPv6 mapping of a dual-mode socket.</summary>
-    public static string IpText(IPAddress address) =>
-        (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
 
     public static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
