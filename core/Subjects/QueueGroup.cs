@@ -107,13 +107,7 @@ public sealed class QueueGroup
     internal static long WeightOf(Subscription sub) => Math.Max(1, sub.QueueWeight);
 
     /// <summary>A copy with <paramref name="sub"/> added.</summary>
-    internal QueueGroup WithAdded(Subscription sub)
-    {
-        var members = new Subscription[_members.Length + 1];
-        _members.CopyTo(members, 0);
-        members[^1] = sub;
-        return new QueueGroup(_name, members);
-    }
+    internal QueueGroup WithAdded(Subscription sub) => new(_name, CopyOnWrite.Append(_members, sub));
 
     /// <summary>A copy without <paramref name="sub"/>; null when it was the last member; this when absent.</summary>
     internal QueueGroup? WithRemoved(Subscription sub)
@@ -123,14 +117,7 @@ public sealed class QueueGroup
         {
             return this;
         }
-        if (_members.Length == 1)
-        {
-            return null;
-        }
-        var members = new Subscription[_members.Length - 1];
-        Array.Copy(_members, 0, members, 0, i);
-        Array.Copy(_members, i + 1, members, i, members.Length - i);
-        return new QueueGroup(_name, members);
+        return _members.Length == 1 ? null : new QueueGroup(_name, CopyOnWrite.RemoveAt(_members, i));
     }
 
     private int IndexOfWeight(long target)

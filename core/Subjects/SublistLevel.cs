@@ -28,16 +28,13 @@ internal sealed class SublistLevel
     /// <summary>The child a subscription token lives in: a wildcard slot or a literal child.</summary>
     public SublistNode? Find(ReadOnlySpan<byte> token)
     {
-        if (token.Length == 1)
+        if (SubjectValidator.IsPartialWildcard(token))
         {
-            if (token[0] == SubjectValidator.PartialWildcard)
-            {
-                return PartialWildcard;
-            }
-            if (token[0] == SubjectValidator.FullWildcard)
-            {
-                return FullWildcard;
-            }
+            return PartialWildcard;
+        }
+        if (SubjectValidator.IsFullWildcard(token))
+        {
+            return FullWildcard;
         }
         return FindLiteral(token);
     }
@@ -45,16 +42,13 @@ internal sealed class SublistLevel
     /// <summary>The child for a subscription token, created when missing.</summary>
     public SublistNode GetOrAdd(ReadOnlySpan<byte> token)
     {
-        if (token.Length == 1)
+        if (SubjectValidator.IsPartialWildcard(token))
         {
-            if (token[0] == SubjectValidator.PartialWildcard)
-            {
-                return PartialWildcard ??= new SublistNode();
-            }
-            if (token[0] == SubjectValidator.FullWildcard)
-            {
-                return FullWildcard ??= new SublistNode();
-            }
+            return PartialWildcard ??= new SublistNode();
+        }
+        if (SubjectValidator.IsFullWildcard(token))
+        {
+            return FullWildcard ??= new SublistNode();
         }
         if (_nodes is null)
         {

@@ -57,21 +57,18 @@ public sealed class SublistResult
     {
         if (sub.Queue is null)
         {
-            var subs = new Subscription[_subscriptions.Length + 1];
-            _subscriptions.CopyTo(subs, 0);
-            subs[^1] = sub;
-            return new SublistResult(subs, _queueGroups);
+            return new SublistResult(CopyOnWrite.Append(_subscriptions, sub), _queueGroups);
         }
-        var groups = (QueueGroup[])_queueGroups.Clone();
-        var i = IndexOfGroup(groups, sub.Queue);
+        var i = IndexOfGroup(_queueGroups, sub.Queue);
+        QueueGroup[] groups;
         if (i >= 0)
         {
+            groups = (QueueGroup[])_queueGroups.Clone();
             groups[i] = groups[i].WithAdded(sub);
         }
         else
         {
-            Array.Resize(ref groups, groups.Length + 1);
-            groups[^1] = new QueueGroup(sub.Queue, [sub]);
+            groups = CopyOnWrite.Append(_queueGroups, new QueueGroup(sub.Queue, [sub]));
         }
         return new SublistResult(_subscriptions, groups);
     }
@@ -82,14 +79,7 @@ public sealed class SublistResult
         if (sub.Queue is null)
         {
             var at = Array.IndexOf(_subscriptions, sub);
-            if (at < 0)
-            {
-                return this;
-            }
-            var subs = new Subscription[_subscriptions.Length - 1];
-            Array.Copy(_subscriptions, 0, subs, 0, at);
-            Array.Copy(_subscriptions, at + 1, subs, at, subs.Length - at);
-            return Create(subs, _queueGroups);
+            return at < 0 ? this : Create(CopyOnWrite.RemoveAt(_subscriptions, at), _queueGroups);
         }
         var i = IndexOfGroup(_queueGroups, sub.Queue);
         if (i < 0)
@@ -104,9 +94,7 @@ public sealed class SublistResult
         QueueGroup[] groups;
         if (group is null)
         {
-            groups = new QueueGroup[_queueGroups.Length - 1];
-            Array.Copy(_queueGroups, 0, groups, 0, i);
-            Array.Copy(_queueGroups, i + 1, groups, i, groups.Length - i);
+            groups = CopyOnWrite.RemoveAt(_queueGroups, i);
         }
         else
         {
