@@ -126,15 +126,15 @@ internal sealed class ServerHost
             {
                 _logger.LogWarning("{Warning}", warning);
             }
-            if (_server is { } running)
+            if (_server is { } server)
             {
-                LogUnclaimed(loaded, running);
-            }
-            // The kernel validates everything (its options and every plugin's section) and
-            // applies all or nothing, logging either way.
-            if (_server is { } server && !server.Reload(loaded.Options).Success)
-            {
-                return false;
+                LogUnclaimed(loaded, server);
+                // The kernel validates everything (its options and every plugin's section) and
+                // applies all or nothing, logging either way.
+                if (!server.Reload(loaded.Options).Success)
+                {
+                    return false;
+                }
             }
             _logs.Apply(loaded.Options.Logging);
             _options = loaded.Options;
