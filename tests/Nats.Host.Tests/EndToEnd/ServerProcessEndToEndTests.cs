@@ -108,6 +108,22 @@ public sealed class ServerProcessEndToEndTests
     }
 
     [Test]
+    public async Task Ports_file_without_a_monitoring_port_lists_no_monitoring_urls()
+    {
+        using var host = await StartAsync("-a", "127.0.0.1", "-p", _port.ToString(), "--ports_file_dir", _dir.Path);
+        var portsFile = _dir.File($"NatsServer_{host.Id}.ports");
+        await WaitForFileAsync(portsFile, "}");
+        using (var json = JsonDocument.Parse(File.ReadAllText(portsFile)))
+        {
+            Assert.That(json.RootElement.GetProperty("nats").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { $"nats://127.0.0.1:{_port}" }));
+            // nats-server leaves "monitoring" out when there is no monitoring listener.
+            Assert.That(json.RootElement.TryGetProperty("monitoring", out _), Is.False, File.ReadAllText(portsFile));
+        }
+        host.Signal(UnixSignal.Terminate);
+        Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task Signal_stop_with_a_pid_file_kills_the_server()
     {
         var pidFile = _dir.File("server.pid");
