@@ -10,20 +10,28 @@ public sealed partial class NatsServer
 {
     private readonly Dictionary<string, int> _clusterClientUrls = new(StringComparer.Ordinal);
     private RouteManager? _routes;
+    private IReadOnlyList<string>? _ownClientUrls;
     private long _connectUrlsUpdated;
 
     /// <summary>Clustering, when a cluster port is configured.</summary>
     public RouteManager? Routes => _routes;
 
-    /// <summary>This server's own client URLs (host:port), as advertised to clients and peers.</summary>
-    public IReadOnlyList<string> OwnClientUrls { get; private set; } = [];
+    /// <summary>
+    /// This server's own client URLs (host:port), as advertised to clients and peers; empty
+    /// until the client port is bound.
+    /// </summary>
+    /// <remarks>
+    /// Worked out on first use, not at start: listing the network interfaces costs tens of
+    /// milliseconds, and only clustering needs the answer. What it depends on (host, port,
+    /// client_advertise) cannot change while the server runs.
+    /// </remarks>
+    public IReadOnlyList<string> OwnClientUrls => Port == 0 ? [] : _ownClientUrls ??= ComputeClientUrls(_options);
 
     /// <summary>When connect_urls last changed (UTC ticks), so new clients' first PING can catch up.</summary>
     internal long ConnectUrlsUpdatedTicks => Interlocked.Read(ref _connectUrlsUpdated);
 
     private void StartCluster(ServerOptions options)
     {
-        OwnClientUrls = ComputeClientUrls(options);
         if (!options.Cluster.Enabled)
         {
             return;
