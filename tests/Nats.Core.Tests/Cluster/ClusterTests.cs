@@ -1,5 +1,6 @@
 using Nats.Core.Config;
 using Nats.Core.Monitoring;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Cluster;
 
@@ -69,10 +70,10 @@ public sealed class ClusterTests
         await WaitForRoutesAsync(a, 1);
         await WaitForRoutesAsync(b, 1);
 
-        await using var subscriber = await RawClient.ConnectAsync(b.Port);
+        await using var subscriber = await RawClient.ConnectAndFlushAsync(b.Port);
         await subscriber.SendAsync("SUB foo.* 1\r\n");
         await subscriber.FlushAsync();
-        await using var publisher = await RawClient.ConnectAsync(a.Port);
+        await using var publisher = await RawClient.ConnectAndFlushAsync(a.Port);
         // Interest propagates asynchronously: publish until the first message arrives.
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (!cts.IsCancellationRequested && a.Accounts.Global.Sublist.Count == 0)
@@ -129,7 +130,7 @@ public sealed class ClusterTests
         var members = new List<RawClient>();
         foreach (var server in servers)
         {
-            var member = await RawClient.ConnectAsync(server.Port);
+            var member = await RawClient.ConnectAndFlushAsync(server.Port);
             await member.SendAsync("SUB work workers 1\r\n");
             await member.FlushAsync();
             members.Add(member);
@@ -142,7 +143,7 @@ public sealed class ClusterTests
                 await Task.Delay(10, cts.Token);
             }
         }
-        await using var publisher = await RawClient.ConnectAsync(servers[0].Port);
+        await using var publisher = await RawClient.ConnectAndFlushAsync(servers[0].Port);
         for (var i = 0; i < 300; i++)
         {
             await publisher.SendAsync("PUB work 1\r\nx\r\n");
@@ -165,7 +166,7 @@ public sealed class ClusterTests
         var subscribers = new List<RawClient>();
         foreach (var server in servers)
         {
-            var subscriber = await RawClient.ConnectAsync(server.Port);
+            var subscriber = await RawClient.ConnectAndFlushAsync(server.Port);
             // Overlapping subscriptions on one connection: each gets its own copy, but a route
             // carries the message once however many of its subscriptions match.
             await subscriber.SendAsync("SUB fan.* 1\r\nSUB fan.> 2\r\n");
@@ -176,7 +177,7 @@ public sealed class ClusterTests
         {
             await WaitForInterestAsync(server, "fan.x", 6);
         }
-        await using var publisher = await RawClient.ConnectAsync(servers[1].Port);
+        await using var publisher = await RawClient.ConnectAndFlushAsync(servers[1].Port);
         const int messages = 2000;
         for (var i = 0; i < messages; i++)
         {
@@ -194,7 +195,7 @@ public sealed class ClusterTests
     public async Task InterestIsWithdrawnWhenTheClientLeaves()
     {
         var servers = await StartMeshAsync(2);
-        var subscriber = await RawClient.ConnectAsync(servers[1].Port);
+        var subscriber = await RawClient.ConnectAndFlushAsync(servers[1].Port);
         await subscriber.SendAsync("SUB gone 1\r\nSUB gone.q q 2\r\n");
         await subscriber.FlushAsync();
         await WaitForInterestAsync(servers[0], "gone");
@@ -212,12 +213,12 @@ public sealed class ClusterTests
     public async Task RequestReplyAndNoRespondersAcrossMembers()
     {
         var servers = await StartMeshAsync(2);
-        await using var responder = await RawClient.ConnectAsync(servers[1].Port);
+        await using var responder = await RawClient.ConnectAndFlushAsync(servers[1].Port);
         await responder.SendAsync("SUB service 1\r\n");
         await responder.FlushAsync();
         await WaitForInterestAsync(servers[0], "service");
 
-        await using var requester = await RawClient.ConnectAsync(servers[0].Port);
+        await using var requester = await RawClient.ConnectAndFlushAsync(servers[0].Port);
         await requester.SendAsync("SUB _INBOX.r 9\r\n");
         await requester.FlushAsync();
         await WaitForInterestAsync(servers[1], "_INBOX.r");
@@ -256,11 +257,11 @@ public sealed class ClusterTests
         await WaitForRoutesAsync(b, 1);
         await WaitForRoutesAsync(restarted, 1);
 
-        await using var subscriber = await RawClient.ConnectAsync(restarted.Port);
+        await using var subscriber = await RawClient.ConnectAndFlushAsync(restarted.Port);
         await subscriber.SendAsync("SUB back 1\r\n");
         await subscriber.FlushAsync();
         await WaitForInterestAsync(b, "back");
-        await using var publisher = await RawClient.ConnectAsync(b.Port);
+        await using var publisher = await RawClient.ConnectAndFlushAsync(b.Port);
         await publisher.SendAsync("PUB back 2\r\nok\r\n");
         await subscriber.ExpectAsync("MSG back 1 2\r\nok\r\n", TimeSpan.FromSeconds(5));
     }
@@ -269,7 +270,7 @@ public sealed class ClusterTests
     public async Task ClientsLearnNewMembersThroughAsyncInfo()
     {
         var a = await StartAsync("a");
-        await using var client = await RawClient.ConnectAsync(a.Port);
+        await using var client = await RawClient.ConnectAndFlushAsync(a.Port);
         var b = await StartAsync("b", a);
         var info = await client.ExpectAsync("\r\n", TimeSpan.FromSeconds(10));
         Assert.That(info, Does.StartWith("INFO ").And.Contain($"127.0.0.1:{b.Port}"));
@@ -296,7 +297,7 @@ public sealed class ClusterTests
     public async Task RoutezListsRoutesWithTheirInterest()
     {
         var servers = await StartMeshAsync(2);
-        await using var subscriber = await RawClient.ConnectAsync(servers[1].Port);
+        await using var subscriber = await RawClient.ConnectAndFlushAsync(servers[1].Port);
         await subscriber.SendAsync("SUB watched 1\r\n");
         await subscriber.FlushAsync();
         await WaitForInterestAsync(servers[0], "watched");

@@ -85,7 +85,7 @@ public class AccountzTests
 
         var sys = (await fixture.GetJsonAsync("/accountz?acc=$SYS", cancellationToken))["account_detail"]!;
         Assert.That((bool?)sys["is_system"], Is.True);
-        await client.PingAsync(cancellationToken);
+        await client.FlushAsync(cancellationToken);
     }
 
     [Test]
@@ -103,7 +103,7 @@ public class AccountzTests
         await using var fixture = await MonitoringFixture.StartAsync(cancellationToken, TwoAccounts);
         var subscriber = await fixture.ConnectAsync("SUB a.1 1\r\n", cancellationToken, """{"verbose":false,"user":"a","pass":"a"}""");
         var publisher = await fixture.ConnectAsync("PUB a.1 4\r\nabcd\r\nPUB a.1 2\r\nxy\r\n", cancellationToken, """{"verbose":false,"user":"a","pass":"a"}""");
-        await subscriber.WaitForAsync("xy\r\n", cancellationToken);
+        await subscriber.ExpectAsync("xy\r\n");
 
         var statz = await fixture.GetJsonAsync("/accstatz", cancellationToken);
         var accounts = statz["account_statz"]!.AsArray();
@@ -126,6 +126,6 @@ public class AccountzTests
         var all = statz["account_statz"]!.AsArray();
         Assert.That(all.Select(s => (string?)s!["acc"]), Is.EquivalentTo(new[] { "A", "B", "$G", "$SYS" }));
         Assert.That((long?)all.Single(s => (string?)s!["acc"] == "A")!["sent"]!["msgs"], Is.EqualTo(2));
-        await publisher.PingAsync(cancellationToken);
+        await publisher.FlushAsync(cancellationToken);
     }
 }

@@ -89,9 +89,9 @@ public class ConnzTests
         var one = await fixture.GetJsonAsync($"/connz?cid={cb}", cancellationToken);
         Assert.That(Cids(one), Is.EqualTo(new[] { cb }));
         Assert.That((int?)one["limit"], Is.EqualTo(1));
-        await a.PingAsync(cancellationToken);
-        await c.PingAsync(cancellationToken);
-        await b.PingAsync(cancellationToken);
+        await a.FlushAsync(cancellationToken);
+        await c.FlushAsync(cancellationToken);
+        await b.FlushAsync(cancellationToken);
     }
 
     [Test]
@@ -99,7 +99,7 @@ public class ConnzTests
     {
         await using var fixture = await MonitoringFixture.StartAsync(cancellationToken);
         var client = await fixture.ConnectAsync("SUB foo 1\r\nSUB bar q 2\r\nUNSUB 2 5\r\nPUB foo 2\r\nhi\r\nPUB foo 2\r\nhi\r\n", cancellationToken);
-        await client.PingAsync(cancellationToken);
+        await client.FlushAsync(cancellationToken);
 
         var subs = (await fixture.GetJsonAsync("/connz?subs=1", cancellationToken))["connections"]![0]!;
         Assert.That(subs["subscriptions_list"]!.AsArray().Select(s => (string?)s), Is.EquivalentTo(new[] { "foo", "bar" }));
@@ -157,7 +157,7 @@ public class ConnzTests
         Assert.That(Cids(byStop), Is.EqualTo(new[] { leaverCid }));
         var byCid = await fixture.GetJsonAsync($"/connz?state=closed&cid={leaverCid}", cancellationToken);
         Assert.That(Cids(byCid), Is.EqualTo(new[] { leaverCid }));
-        await stays.PingAsync(cancellationToken);
+        await stays.FlushAsync(cancellationToken);
     }
 
     [Test]
@@ -185,8 +185,8 @@ public class ConnzTests
         Assert.That(ofBob["connections"]!.AsArray().Select(c => (string?)c!["authorized_user"]), Is.EqualTo(new[] { "bob" }));
         var none = await fixture.GetJsonAsync("/connz?acc=nope", cancellationToken);
         Assert.That((int?)none["total"], Is.EqualTo(0));
-        await alice.PingAsync(cancellationToken);
-        await bob.PingAsync(cancellationToken);
+        await alice.FlushAsync(cancellationToken);
+        await bob.FlushAsync(cancellationToken);
     }
 
     [TestCase("/connz?sort=foo", "invalid sorting option: foo")]
@@ -216,7 +216,7 @@ public class ConnzTests
         await Task.Delay(connection.StartTime + TimeSpan.FromSeconds(2.1) - DateTime.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero, cancellationToken);
 
         await fixture.GetJsonAsync("/connz", cancellationToken);
-        await client.WaitForAsync("PING\r\n", cancellationToken);
+        await client.ExpectAsync("PING\r\n");
         await client.SendAsync("PONG\r\n", cancellationToken);
         var connz = await fixture.WaitForJsonAsync("/connz", j => (string?)j["connections"]![0]!["rtt"] != "0s", cancellationToken);
         Assert.That((string?)connz["connections"]![0]!["rtt"], Does.Match(@"^[0-9.]+(ns|\u00b5s|ms|s)$"));

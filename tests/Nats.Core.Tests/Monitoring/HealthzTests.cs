@@ -63,7 +63,7 @@ public class HealthzTests
         var client = await fixture.ConnectAsync("", cancellationToken, """{"verbose":false,"protocol":1}""");
         // With a client connected, lame duck mode waits out the grace period before shutting down.
         _ = fixture.Server.EnterLameDuckModeAsync();
-        await client.WaitForAsync("\"ldm\":true", cancellationToken);
+        await client.ExpectAsync("\"ldm\":true");
 
         var (status, body, _) = await fixture.GetAsync("/healthz", cancellationToken);
         Assert.That(status, Is.EqualTo(HttpStatusCode.InternalServerError));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nats.Core.Config;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Monitoring;
 
@@ -38,8 +39,10 @@ internal sealed class MonitoringFixture : IAsyncDisposable
     /// <summary>A client that sent CONNECT and <paramref name="protocol"/>, all processed.</summary>
     public async Task<RawClient> ConnectAsync(string protocol, CancellationToken cancellationToken, string connectJson = """{"verbose":false,"pedantic":false,"name":"test","lang":"raw","version":"1.0"}""")
     {
-        var client = await RawClient.ConnectAsync(Server.Port, connectJson, protocol, cancellationToken);
+        var client = await RawClient.ConnectAsync(Server.Port);
         _clients.Add(client);
+        await client.SendAsync($"CONNECT {connectJson}\r\n{protocol}", cancellationToken);
+        await client.FlushAsync(cancellationToken);
         return client;
     }
 

@@ -11,7 +11,7 @@ public class SubszTests
     {
         await using var fixture = await MonitoringFixture.StartAsync(cancellationToken);
         var client = await fixture.ConnectAsync("SUB foo 1\r\nSUB foo.* 2\r\nSUB bar q 3\r\nUNSUB 3\r\nPUB foo 1\r\nx\r\nPUB foo 1\r\nx\r\n", cancellationToken);
-        await client.PingAsync(cancellationToken);
+        await client.FlushAsync(cancellationToken);
 
         var subsz = await fixture.GetJsonAsync("/subsz", cancellationToken);
         Assert.Multiple(() =>
@@ -38,7 +38,7 @@ public class SubszTests
     {
         await using var fixture = await MonitoringFixture.StartAsync(cancellationToken);
         var client = await fixture.ConnectAsync("SUB foo.bar 1\r\nSUB foo.* 2\r\nSUB baz q 3\r\nPUB foo.bar 1\r\nx\r\n", cancellationToken);
-        await client.PingAsync(cancellationToken);
+        await client.FlushAsync(cancellationToken);
 
         var all = await fixture.GetJsonAsync("/subsz?subs=1", cancellationToken);
         var list = all["subscriptions_list"]!.AsArray();
@@ -76,7 +76,7 @@ public class SubszTests
         Assert.That((long?)before["subscriptions_list"]![0]!["msgs"], Is.EqualTo(2));
 
         await client.SendAsync("UNSUB 1 3\r\nPUB foo 1\r\nc\r\nPUB foo 1\r\nd\r\n", cancellationToken);
-        await client.PingAsync(cancellationToken);
+        await client.FlushAsync(cancellationToken);
         Assert.That(client.Received, Does.Contain("MSG foo 1 1\r\nc"));
         Assert.That(client.Received, Does.Not.Contain("MSG foo 1 1\r\nd"));
         var after = await fixture.GetJsonAsync("/subsz", cancellationToken);
@@ -100,8 +100,8 @@ public class SubszTests
         Assert.That(inA["subscriptions_list"]!.AsArray().Select(s => (string?)s!["account"]).Distinct(), Is.EqualTo(new[] { "A" }));
         var total = await fixture.GetJsonAsync("/subsz", cancellationToken);
         Assert.That((uint?)total["num_subscriptions"], Is.EqualTo(3));
-        await a.PingAsync(cancellationToken);
-        await g.PingAsync(cancellationToken);
+        await a.FlushAsync(cancellationToken);
+        await g.FlushAsync(cancellationToken);
     }
 
     [Test]

@@ -44,7 +44,7 @@ public class VarzTests
         await using var fixture = await MonitoringFixture.StartAsync(cancellationToken);
         var subscriber = await fixture.ConnectAsync("SUB foo 1\r\nSUB bar 2\r\n", cancellationToken);
         var publisher = await fixture.ConnectAsync("PUB foo 5\r\nhello\r\nPUB foo 3\r\nabc\r\nPUB nobody 2\r\nxy\r\n", cancellationToken);
-        await subscriber.WaitForAsync("abc\r\n", cancellationToken);
+        await subscriber.ExpectAsync("abc\r\n");
 
         var varz = await fixture.GetJsonAsync("/varz", cancellationToken);
         Assert.Multiple(() =>
@@ -68,7 +68,7 @@ public class VarzTests
             Assert.That((uint?)varz["subscriptions"], Is.EqualTo(0));
             Assert.That((long?)varz["total_connections"], Is.EqualTo(2));
         });
-        await publisher.PingAsync(cancellationToken);
+        await publisher.FlushAsync(cancellationToken);
     }
 
     [Test]

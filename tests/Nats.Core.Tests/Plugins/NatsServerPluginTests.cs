@@ -1,7 +1,7 @@
 using Nats.Core.Config;
 using Nats.Core.Monitoring;
 using Nats.Core.Plugins;
-using Nats.Core.Tests.Cluster;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Plugins;
 
@@ -73,7 +73,7 @@ public sealed class NatsServerPluginTests
         // would have to authenticate (and be refused).
         await server.StartAsync();
         Assert.That(server.Info.AuthRequired, Is.False);
-        await using var client = await RawClient.ConnectAsync(server.Port);
+        await using var client = await RawClient.ConnectAndFlushAsync(server.Port);
         await client.SendAsync("PING\r\n");
         await client.ExpectAsync("PONG", Wait);
     }
@@ -86,7 +86,7 @@ public sealed class NatsServerPluginTests
         Assert.That(server.BoundConfigSections, Does.Contain("greeter"));
         await server.StartAsync();
 
-        await using var good = await RawClient.ConnectAsync(server.Port, "{\"verbose\":false,\"user\":\"any\",\"pass\":\"s3cret\"}");
+        await using var good = await RawClient.ConnectAndFlushAsync(server.Port, "{\"verbose\":false,\"user\":\"any\",\"pass\":\"s3cret\"}");
         await good.SendAsync("PING\r\n");
         await good.ExpectAsync("PONG", Wait);
         Assert.That(await FirstAnswerAsync(server.Port, "{\"verbose\":false,\"user\":\"any\",\"pass\":\"wrong\"}"), Is.EqualTo("-ERR 'Authorization Violation'"));

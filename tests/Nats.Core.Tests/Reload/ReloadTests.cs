@@ -1,6 +1,6 @@
 using Nats.Core.Config;
 using Nats.Core.Plugins;
-using Nats.Core.Tests.Cluster;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Reload;
 
@@ -61,7 +61,7 @@ public sealed class ReloadTests
     {
         await using var server = new NatsServer(Options());
         await server.StartAsync();
-        await using var client = await RawClient.ConnectAsync(server.Port);
+        await using var client = await RawClient.ConnectAndFlushAsync(server.Port);
 
         var result = server.Reload(Options(o => o.MaxPayload = 8));
 
@@ -78,13 +78,13 @@ public sealed class ReloadTests
         var user = new UserConfig { Username = "u", Password = "old" };
         await using var server = new NatsServer(Options(o => o.Auth.Users = [user]));
         await server.StartAsync();
-        await using var client = await RawClient.ConnectAsync(server.Port, "{\"user\":\"u\",\"pass\":\"old\",\"verbose\":false}");
+        await using var client = await RawClient.ConnectAndFlushAsync(server.Port, "{\"user\":\"u\",\"pass\":\"old\",\"verbose\":false}");
 
         var result = server.Reload(Options(o => o.Auth.Users = [new UserConfig { Username = "u", Password = "new" }]));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         await client.ExpectAsync("-ERR 'Authorization Violation'", TimeSpan.FromSeconds(5));
-        await using var fresh = await RawClient.ConnectAsync(server.Port, "{\"user\":\"u\",\"pass\":\"new\",\"verbose\":false}");
+        await using var fresh = await RawClient.ConnectAndFlushAsync(server.Port, "{\"user\":\"u\",\"pass\":\"new\",\"verbose\":false}");
     }
 
     [Test]
@@ -92,7 +92,7 @@ public sealed class ReloadTests
     {
         await using var server = new NatsServer(Options(o => o.Auth.Users = [new UserConfig { Username = "u", Password = "p" }]));
         await server.StartAsync();
-        await using var client = await RawClient.ConnectAsync(server.Port, "{\"user\":\"u\",\"pass\":\"p\",\"verbose\":false}");
+        await using var client = await RawClient.ConnectAndFlushAsync(server.Port, "{\"user\":\"u\",\"pass\":\"p\",\"verbose\":false}");
         await client.SendAsync("SUB secret 1\r\n");
         await client.FlushAsync();
 

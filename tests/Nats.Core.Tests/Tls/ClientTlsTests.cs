@@ -5,6 +5,7 @@ using System.Text;
 using Nats.Core.Config;
 using Nats.Core.Connections;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Tls;
 
@@ -51,10 +52,10 @@ public sealed class ClientTlsTests
         var cert = _pki.Issue("server", kind: kind);
         var server = await StartAsync(Block(cert));
 
-        await using var subscriber = await TlsTestClient.ConnectAsync(server.Port, Client());
+        await using var subscriber = await RawClient.ConnectTlsAsync(server.Port, Client());
         await subscriber.SendAsync("SUB greet 1\r\n");
         await subscriber.FlushAsync();
-        await using var publisher = await TlsTestClient.ConnectAsync(server.Port, Client());
+        await using var publisher = await RawClient.ConnectTlsAsync(server.Port, Client());
         await publisher.SendAsync("PUB greet 5\r\nhello\r\n");
         await publisher.FlushAsync();
 
@@ -62,8 +63,8 @@ public sealed class ClientTlsTests
         Assert.Multiple(() =>
         {
             Assert.That(message, Does.Contain("MSG greet 1 5"));
-            Assert.That(subscriber.Info, Does.Contain("\"tls_required\":true"));
-            Assert.That(subscriber.Info, Does.Not.Contain("tls_verify"));
+            Assert.That(subscriber.InfoLine, Does.Contain("\"tls_required\":true"));
+            Assert.That(subscriber.InfoLine, Does.Not.Contain("tls_verify"));
             Assert.That(subscriber.ServerCertificate!.SerialNumber, Is.EqualTo(cert.Serial));
             Assert.That(server.Info.TlsRequired, Is.True);
         });
@@ -73,11 +74,11 @@ public sealed class ClientTlsTests
     public async Task The_connection_reports_its_tls_version_and_cipher()
     {
         var server = await StartAsync(Block(_pki.Issue("server")));
-        await using var client = await TlsTestClient.ConnectAsync(server.Port, Client());
+        await using var client = await RawClient.ConnectTlsAsync(server.Port, Client());
 
         var connection = server.Clients.Single();
         Assert.That(connection.Tls, Is.Not.Null);
-        Assert.That(connection.Tls!.Protocol, Is.EqualTo(client.Protocol));
+        Assert.That(connection.Tls!.Protocol, Is.EqualTo(client.TlsProtocol));
         Assert.That(connection.Tls.CipherSuite, Is.EqualTo(client.CipherSuite.ToString()));
     }
 
@@ -110,11 +111,11 @@ public sealed class ClientTlsTests
     {
         var server = await StartAsync(Block(_pki.Issue("server"), "verify: true"));
 
-        var refusal = await TlsTestClient.RefusalAsync(server.Port, Client());
-        await using var admitted = await TlsTestClient.ConnectAsync(server.Port, Client(_pki.Issue("client", "CN=client")));
+        var refusal = await RawClient.TlsRefusalAsync(server.Port, Client());
+        await using var admitted = await RawClient.ConnectTlsAsync(server.Port, Client(_pki.Issue("client", "CN=client")));
 
         Assert.That(refusal, Is.Not.Null, "a client without a certificate must be refused");
-        Assert.That(admitted.Info, Does.Contain("\"tls_verify\":true"));
+        Assert.That(admitted.InfoLine, Does.Contain("\"tls_verify\":true"));
         Assert.That(await EventuallyAsync(() => server.Clients.Count == 1, TimeSpan.FromSeconds(10)), Is.True);
         Assert.That(server.Clients.Single().Tls!.PeerCertificate!.Subject, Is.EqualTo("CN=client"));
     }
@@ -125,7 +126,7 @@ public sealed class ClientTlsTests
         var server = await StartAsync(Block(_pki.Issue("server"), "verify: true"));
         using var stranger = new TestPki(caName: "CN=Stranger CA");
 
-        var refusal = await TlsTestClient.RefusalAsync(server.Port, Client(stranger.Issue("client", "CN=intruder")));
+        var refusal = await RawClient.TlsRefusalAsync(server.Port, Client(stranger.Issue("client", "CN=intruder")));
 
         Assert.That(refusal, Is.Not.Null);
         Assert.That(await EventuallyAsync(() => server.ClosedClients.Any(c => c.Info.Reason == "TLS Handshake Failure"), TimeSpan.FromSeconds(10)), Is.True);
@@ -138,8 +139,8 @@ public sealed class ClientTlsTests
         var other = _pki.Issue("other", "CN=other");
         var server = await StartAsync(Block(_pki.Issue("server"), $"verify: true, pinned_certs: [\"{pinned.Pin.ToUpperInvariant()}\"]"));
 
-        await using var admitted = await TlsTestClient.ConnectAsync(server.Port, Client(pinned));
-        var refusal = await TlsTestClient.RefusalAsync(server.Port, Client(other));
+        await using var admitted = await RawClient.ConnectTlsAsync(server.Port, Client(pinned));
+        var refusal = await RawClient.TlsRefusalAsync(server.Port, Client(other));
 
         Assert.That(refusal, Is.Not.Null, "a verified but unpinned certificate must be refused");
         // The client may see the alert before the server has finished closing its side.
@@ -151,11 +152,11 @@ public sealed class ClientTlsTests
     {
         var server = await StartAsync(Block(_pki.Issue("server"), "min_version: \"1.3\""));
 
-        var refusal = await TlsTestClient.RefusalAsync(server.Port, Client() with { Protocols = SslProtocols.Tls12 });
-        await using var modern = await TlsTestClient.ConnectAsync(server.Port, Client());
+        var refusal = await RawClient.TlsRefusalAsync(server.Port, Client() with { Protocols = SslProtocols.Tls12 });
+        await using var modern = await RawClient.ConnectTlsAsync(server.Port, Client());
 
         Assert.That(refusal, Is.Not.Null, "a TLS 1.2 client must be refused");
-        Assert.That(modern.Protocol, Is.EqualTo(SslProtocols.Tls13));
+        Assert.That(modern.TlsProtocol, Is.EqualTo(SslProtocols.Tls13));
     }
 
     [Test]
@@ -163,7 +164,7 @@ public sealed class ClientTlsTests
     {
         var server = await StartAsync(Block(_pki.Issue("server"), "cipher_suites: [TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384]"));
 
-        await using var client = await TlsTestClient.ConnectAsync(server.Port, Client() with { Protocols = SslProtocols.Tls12 });
+        await using var client = await RawClient.ConnectTlsAsync(server.Port, Client() with { Protocols = SslProtocols.Tls12 });
 
         Assert.That(client.CipherSuite, Is.EqualTo(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384));
     }
@@ -173,10 +174,10 @@ public sealed class ClientTlsTests
     {
         var server = await StartAsync(Block(_pki.Issue("server"), "handshake_first: true"));
 
-        await using var client = await TlsTestClient.ConnectAsync(server.Port, Client() with { HandshakeFirst = true });
+        await using var client = await RawClient.ConnectTlsAsync(server.Port, Client() with { HandshakeFirst = true });
         await client.SendAsync("SUB x 1\r\nPUB x 2\r\nhi\r\n");
 
-        Assert.That(client.Info, Does.StartWith("INFO ").And.Contain("\"tls_required\":true"));
+        Assert.That(client.InfoLine, Does.StartWith("INFO ").And.Contain("\"tls_required\":true"));
         Assert.That(await client.ExpectAsync("hi\r\n"), Does.Contain("MSG x 1 2"));
     }
 
@@ -200,12 +201,12 @@ public sealed class ClientTlsTests
     {
         var server = await StartAsync(Block(_pki.Issue("server"), "handshake_first: \"100ms\""));
 
-        await using var tlsFirst = await TlsTestClient.ConnectAsync(server.Port, Client() with { HandshakeFirst = true });
+        await using var tlsFirst = await RawClient.ConnectTlsAsync(server.Port, Client() with { HandshakeFirst = true });
         // A client waiting for INFO gets it in the clear after the delay, then upgrades as usual.
-        await using var classic = await TlsTestClient.ConnectAsync(server.Port, Client());
+        await using var classic = await RawClient.ConnectTlsAsync(server.Port, Client());
 
-        Assert.That(tlsFirst.Info, Does.StartWith("INFO "));
-        Assert.That(classic.Info, Does.StartWith("INFO ").And.Contain("\"tls_required\":true"));
+        Assert.That(tlsFirst.InfoLine, Does.StartWith("INFO "));
+        Assert.That(classic.InfoLine, Does.StartWith("INFO ").And.Contain("\"tls_required\":true"));
         Assert.That(server.Clients.All(c => c.Tls is not null), Is.True);
     }
 
@@ -214,13 +215,13 @@ public sealed class ClientTlsTests
     {
         var server = await StartAsync(Block(_pki.Issue("server")), "allow_non_tls: true");
 
-        await using var secure = await TlsTestClient.ConnectAsync(server.Port, Client());
-        await using var plain = await Cluster.RawClient.ConnectAsync(server.Port);
+        await using var secure = await RawClient.ConnectTlsAsync(server.Port, Client());
+        await using var plain = await RawClient.ConnectAndFlushAsync(server.Port);
         await secure.SendAsync("SUB mixed 1\r\n");
         await secure.FlushAsync();
         await plain.SendAsync("PUB mixed 2\r\nok\r\n");
 
-        Assert.That(plain.Info, Does.Contain("\"tls_available\":true").And.Not.Contain("tls_required"));
+        Assert.That(plain.InfoLine, Does.Contain("\"tls_available\":true").And.Not.Contain("tls_required"));
         Assert.That(await secure.ExpectAsync("ok\r\n"), Does.Contain("MSG mixed 1 2"));
         Assert.That(server.Clients.Count(c => c.Tls is null), Is.EqualTo(1));
     }
@@ -239,10 +240,10 @@ public sealed class ClientTlsTests
         _servers.Add(server);
         await server.StartAsync();
 
-        await using var client = await TlsTestClient.ConnectAsync(server.Port, Client(_pki.Issue("client", "CN=client")));
+        await using var client = await RawClient.ConnectTlsAsync(server.Port, Client(_pki.Issue("client", "CN=client")));
 
         Assert.That(client.ServerCertificate!.SerialNumber, Is.EqualTo(fromFlags.Serial));
-        Assert.That(client.Info, Does.Contain("\"tls_verify\":true"));
+        Assert.That(client.InfoLine, Does.Contain("\"tls_verify\":true"));
     }
 
     [Test]
@@ -254,9 +255,9 @@ public sealed class ClientTlsTests
         _servers.Add(server);
         await server.StartAsync();
 
-        await using var plain = await Cluster.RawClient.ConnectAsync(server.Port);
+        await using var plain = await RawClient.ConnectAndFlushAsync(server.Port);
 
-        Assert.That(plain.Info, Does.Not.Contain("tls_"));
+        Assert.That(plain.InfoLine, Does.Not.Contain("tls_"));
     }
 
     [Test]

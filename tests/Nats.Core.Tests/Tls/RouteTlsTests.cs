@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
 using Nats.Core.Connections;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Tls;
 
@@ -67,10 +68,10 @@ public sealed class RouteTlsTests
 
     private static async Task AssertMessagesFlowAsync(NatsServer from, NatsServer to, string subject)
     {
-        await using var subscriber = await Cluster.RawClient.ConnectAsync(to.Port);
+        await using var subscriber = await RawClient.ConnectAndFlushAsync(to.Port);
         await subscriber.SendAsync($"SUB {subject} 1\r\n");
         await subscriber.FlushAsync();
-        await using var publisher = await Cluster.RawClient.ConnectAsync(from.Port);
+        await using var publisher = await RawClient.ConnectAndFlushAsync(from.Port);
         // Interest crosses the route asynchronously: publish until the first message arrives.
         var arrived = await EventuallyAsync(async () =>
         {

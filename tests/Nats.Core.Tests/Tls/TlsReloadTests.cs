@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Tls;
 
@@ -49,7 +50,7 @@ public sealed class TlsReloadTests
     /// <summary>The serial number a brand-new handshake sees.</summary>
     private async Task<string> SerialOfNewHandshakeAsync(NatsServer server)
     {
-        await using var probe = await TlsTestClient.ConnectAsync(server.Port, Client);
+        await using var probe = await RawClient.ConnectTlsAsync(server.Port, Client);
         return probe.ServerCertificate!.SerialNumber;
     }
 
@@ -58,7 +59,7 @@ public sealed class TlsReloadTests
     {
         var server = await StartAsync(Conf());
         var first = _live.Serial;
-        await using var old = await TlsTestClient.ConnectAsync(server.Port, Client);
+        await using var old = await RawClient.ConnectTlsAsync(server.Port, Client);
         await old.SendAsync("SUB rotated 1\r\n");
         await old.FlushAsync();
 
@@ -68,7 +69,7 @@ public sealed class TlsReloadTests
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         Assert.That(result.Changes, Does.Contain("tls"));
-        await using var fresh = await TlsTestClient.ConnectAsync(server.Port, Client);
+        await using var fresh = await RawClient.ConnectTlsAsync(server.Port, Client);
         await fresh.SendAsync("PUB rotated 3\r\nnew\r\n");
         await fresh.FlushAsync();
         Assert.Multiple(async () =>
@@ -128,27 +129,27 @@ public sealed class TlsReloadTests
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         Assert.That(server.Info.TlsVerify, Is.True);
-        Assert.That(await TlsTestClient.RefusalAsync(server.Port, Client), Is.Not.Null);
+        Assert.That(await RawClient.TlsRefusalAsync(server.Port, Client), Is.Not.Null);
     }
 
     [Test]
     public async Task A_reload_can_turn_tls_on_and_off()
     {
         var server = await StartAsync("");
-        await using (var plain = await Cluster.RawClient.ConnectAsync(server.Port))
+        await using (var plain = await RawClient.ConnectAndFlushAsync(server.Port))
         {
-            Assert.That(plain.Info, Does.Not.Contain("tls_required"));
+            Assert.That(plain.InfoLine, Does.Not.Contain("tls_required"));
         }
 
         Assert.That(server.Reload(Options(Conf())).Success, Is.True);
-        await using (var secure = await TlsTestClient.ConnectAsync(server.Port, Client))
+        await using (var secure = await RawClient.ConnectTlsAsync(server.Port, Client))
         {
-            Assert.That(secure.Info, Does.Contain("\"tls_required\":true"));
+            Assert.That(secure.InfoLine, Does.Contain("\"tls_required\":true"));
         }
 
         Assert.That(server.Reload(Options("")).Success, Is.True);
-        await using var plainAgain = await Cluster.RawClient.ConnectAsync(server.Port);
-        Assert.That(plainAgain.Info, Does.Not.Contain("tls_required"));
+        await using var plainAgain = await RawClient.ConnectAndFlushAsync(server.Port);
+        Assert.That(plainAgain.InfoLine, Does.Not.Contain("tls_required"));
     }
 
     [Test]
@@ -166,7 +167,7 @@ public sealed class TlsReloadTests
     public async Task Watch_installs_replaced_files_by_itself()
     {
         var server = await StartAsync(Conf(", watch: true"));
-        await using var old = await TlsTestClient.ConnectAsync(server.Port, Client);
+        await using var old = await RawClient.ConnectTlsAsync(server.Port, Client);
 
         var rotated = _pki.Issue("rotated");
         TestPki.Replace(_live, rotated);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Nats.Core.Security.Tls;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
+using Nats.Core.Tests.Protocol.Support;
 
 namespace Nats.Core.Tests.Tls;
 
@@ -153,12 +154,12 @@ public sealed class VerifyAndMapTests
         await nats.StartAsync();
         var trust = new TlsClientOptions { Trust = _pki.Ca };
 
-        await using var alice = await TlsTestClient.ConnectAsync(nats.Port, trust with { ClientCertificate = _pki.Issue("alice", "CN=alice,O=Acme").WithKey() });
+        await using var alice = await RawClient.ConnectTlsAsync(nats.Port, trust with { ClientCertificate = _pki.Issue("alice", "CN=alice,O=Acme").WithKey() });
         await alice.SendAsync("SUB alice.in 1\r\nPUB alice.in 2\r\nok\r\nPUB bob.in 2\r\nno\r\n");
         var seen = await alice.ExpectAsync("Permissions Violation for Publish to \"bob.in\"");
-        var stranger = await TlsTestClient.RefusalAsync(nats.Port, trust with { ClientCertificate = _pki.Issue("mallory", "CN=mallory").WithKey() });
+        var stranger = await RawClient.TlsRefusalAsync(nats.Port, trust with { ClientCertificate = _pki.Issue("mallory", "CN=mallory").WithKey() });
         // A password no longer gets in: the certificate decides.
-        var bobWithPassword = await TlsTestClient.RefusalAsync(nats.Port, trust with
+        var bobWithPassword = await RawClient.TlsRefusalAsync(nats.Port, trust with
         {
             ClientCertificate = _pki.Issue("other", "CN=other").WithKey(),
             Connect = "{\"user\":\"bob\",\"pass\":\"secret\",\"protocol\":1}",

@@ -6,11 +6,15 @@ using System.Text.Json;
 namespace Nats.Core.Tests.Protocol.Support;
 
 /// <summary>
-/// A bare client-protocol socket for tests: it sends exactly the bytes it is given and reads
-/// exactly what the server wrote, so tests can assert the wire format byte for byte. Every
-/// read is bounded by <see cref="Timeout"/> (and by the test's own cancellation).
+/// The test suite's one protocol client, over a bare socket: it sends exactly the bytes it is
+/// given and reads exactly what the server wrote, so tests can assert the wire format byte for
+/// byte. Every read is bounded by <see cref="Timeout"/> (and by the test's own cancellation).
 /// </summary>
-public sealed class RawClient : IAsyncDisposable
+/// <remarks>
+/// Split by use: strict line and frame reads for wire-format tests (here), waits for text
+/// wherever it arrives for scenario tests (.Text.cs), and the TLS handshake (.Tls.cs).
+/// </remarks>
+public sealed partial class RawClient : IAsyncDisposable
 {
     /// <summary>The CONNECT most tests use: quiet, headers on, protocol 1 (async INFO).</summary>
     public const string QuietConnect = """{"verbose":false,"pedantic":false,"headers":true,"protocol":1}""";
@@ -36,6 +40,9 @@ public sealed class RawClient : IAsyncDisposable
     /// </summary>
     public bool AnswerPings { get; set; }
 
+    /// <summary>The INFO line the server sent first, as sent (without CRLF), or null.</summary>
+    public string? InfoLine { get; private set; }
+
     /// <summary>The INFO line the server sent first (without <c>INFO </c> and CRLF), or null.</summary>
     public string? InfoJson { get; private set; }
 
@@ -46,6 +53,8 @@ public sealed class RawClient : IAsyncDisposable
     public Socket Socket => _socket;
 
     /// <summary>Opens a TCP connection to 127.0.0.1 and, unless told otherwise, reads the INFO.</summary>
+    /// <param name="port">The server's client port.</param>
+    /// <param name="readInfo">Read (and check) the INFO the server greets with.</param>
     /// <param name="receiveBuffer">A small value makes the kernel socket buffers fill quickly (slow consumer tests).</param>
     public static async Task<RawClient> ConnectAsync(int port, bool readInfo = true, int? receiveBuffer = null)
     {
@@ -62,9 +71,7 @@ public sealed class RawClient : IAsyncDisposable
         var client = new RawClient(socket);
         if (readInfo)
         {
-            var line = await client.ReadLineAsync();
-            Assert.That(line, Does.StartWith("INFO {"), "the server must greet with INFO");
-            client.InfoJson = line["INFO ".Length..].TrimEnd();
+            await client.ReadInfoAsync();
         }
         return client;
     }
@@ -79,12 +86,17 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>Sends text (UTF-8) as it is.</summary>
-    public Task SendAsync(string text) => SendAsync(Encoding.UTF8.GetBytes(text));
+    public Task SendAsync(string text, CancellationToken cancellationToken = default) => SendAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
 
     /// <summary>Sends bytes in one write.</summary>
-    public async Task SendAsync(ReadOnlyMemory<byte> bytes)
+    public async Task SendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
     {
-        using var cts = Cancellation();
+        using var cts = Cancellation(cancellationToken);
+        if (_tls is not null)
+        {
+            await _tls.WriteAsync(bytes, cts.Token);
+            return;
+        }
         await _socket.SendAsync(bytes, SocketFlags.None, cts.Token);
     }
 
@@ -146,7 +158,7 @@ public sealed class RawClient : IAsyncDisposable
         using var cts = Cancellation();
         try
         {
-            return await _socket.ReceiveAsync(destination, SocketFlags.None, cts.Token);
+            return await ReceiveAsync(destination, cts.Token);
         }
         catch (SocketException)
         {
@@ -257,18 +269,33 @@ public sealed class RawClient : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (_tls is not null)
+        {
+            await _tls.DisposeAsync();
+        }
         _socket.Dispose();
-        return ValueTask.CompletedTask;
     }
 
-    private CancellationTokenSource Cancellation()
+    private async Task ReadInfoAsync()
     {
-        var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CurrentContext.CancellationToken);
+        var line = await ReadLineAsync();
+        Assert.That(line, Does.StartWith("INFO {"), "the server must greet with INFO");
+        InfoLine = line;
+        InfoJson = line["INFO ".Length..].TrimEnd();
+    }
+
+    private CancellationTokenSource Cancellation(CancellationToken also = default)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CurrentContext.CancellationToken, also);
         cts.CancelAfter(Timeout);
         return cts;
     }
+
+    // Plain connections read the socket itself; after a TLS handshake everything goes through the stream.
+    private ValueTask<int> ReceiveAsync(Memory<byte> destination, CancellationToken token) =>
+        _tls is not null ? _tls.ReadAsync(destination, token) : _socket.ReceiveAsync(destination, SocketFlags.None, token);
 
     private async Task FillAsync(CancellationToken token, bool throwOnEof = true)
     {
@@ -283,7 +310,7 @@ public sealed class RawClient : IAsyncDisposable
         int read;
         try
         {
-            read = await _socket.ReceiveAsync(_chunk, SocketFlags.None, token);
+            read = await ReceiveAsync(_chunk, token);
         }
         catch (OperationCanceledException) when (!TestContext.CurrentContext.CancellationToken.IsCancellationRequested)
         {
@@ -314,5 +341,6 @@ public sealed class RawClient : IAsyncDisposable
         }
         _chunk.AsSpan(0, read).CopyTo(_buffer.AsSpan(_end));
         _end += read;
+        _received.Append(Encoding.UTF8.GetString(_chunk, 0, read));
     }
 }
