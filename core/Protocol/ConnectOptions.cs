@@ -12,23 +12,41 @@ public sealed class ConnectOptions
     /// <summary>Options in force before any CONNECT arrives.</summary>
     public static readonly ConnectOptions Default = new();
 
+    /// <summary>Acknowledge every operation with <c>+OK</c>.</summary>
     [JsonPropertyName("verbose")] public bool Verbose { get; set; } = true;
+    /// <summary>Check subjects strictly (an invalid publish subject gets <c>-ERR</c>).</summary>
     [JsonPropertyName("pedantic")] public bool Pedantic { get; set; } = true;
+    /// <summary>Deliver the connection's own messages back to it when it is subscribed.</summary>
     [JsonPropertyName("echo")] public bool Echo { get; set; } = true;
+    /// <summary>The client insists on TLS.</summary>
     [JsonPropertyName("tls_required")] public bool TlsRequired { get; set; }
+    /// <summary>The user's public nkey (nkey authentication).</summary>
     [JsonPropertyName("nkey")] public string? NKey { get; set; }
+    /// <summary>The user JWT (decentralized authentication; no built-in authenticator reads it).</summary>
     [JsonPropertyName("jwt")] public string? Jwt { get; set; }
+    /// <summary>The signature of the INFO nonce, made with the nkey's seed.</summary>
     [JsonPropertyName("sig")] public string? Signature { get; set; }
+    /// <summary>The token (token authentication).</summary>
     [JsonPropertyName("auth_token")] public string? Token { get; set; }
+    /// <summary>The user name (user/password authentication).</summary>
     [JsonPropertyName("user")] public string? Username { get; set; }
+    /// <summary>The password (user/password authentication).</summary>
     [JsonPropertyName("pass")] public string? Password { get; set; }
+    /// <summary>The client's name, for monitoring and logs.</summary>
     [JsonPropertyName("name")] public string? Name { get; set; }
+    /// <summary>The client library's language.</summary>
     [JsonPropertyName("lang")] public string? Lang { get; set; }
+    /// <summary>The client library's version.</summary>
     [JsonPropertyName("version")] public string? Version { get; set; }
+    /// <summary>The protocol level: 0 the original, 1 understands asynchronous INFO; anything else is refused.</summary>
     [JsonPropertyName("protocol")] public int Protocol { get; set; }
+    /// <summary>An account to bind to (not supported: a CONNECT naming one is refused).</summary>
     [JsonPropertyName("account")] public string? Account { get; set; }
+    /// <summary>Create the account (not supported: a CONNECT asking for it is refused).</summary>
     [JsonPropertyName("new_account")] public bool NewAccount { get; set; }
+    /// <summary>The client understands headers (HPUB and HMSG).</summary>
     [JsonPropertyName("headers")] public bool Headers { get; set; }
+    /// <summary>Answer a request nobody is subscribed to with a 503 status message (needs headers).</summary>
     [JsonPropertyName("no_responders")] public bool NoResponders { get; set; }
 
     /// <summary>Routes: the cluster name the peer belongs to.</summary>

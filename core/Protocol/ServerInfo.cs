@@ -9,25 +9,45 @@ namespace Nats.Core.Protocol;
 /// </summary>
 public sealed record ServerInfo
 {
+    /// <summary>The server's id (its nkey public key).</summary>
     public required string ServerId { get; init; }
+    /// <summary>The server's name (<c>server_name</c>, else the id).</summary>
     public required string ServerName { get; init; }
+    /// <summary>The nats-server version whose behaviour this server matches (clients pick features from it).</summary>
     public required string Version { get; init; }
+    /// <summary>The protocol level (1: asynchronous INFO).</summary>
     public int Proto { get; init; } = 1;
+    /// <summary>The commit built from, when known.</summary>
     public string? GitCommit { get; init; }
+    /// <summary>The runtime (nats-server reports its Go version; this server reports .NET's).</summary>
     public string Go { get; init; } = "dotnet" + Environment.Version;
+    /// <summary>The client listener's host.</summary>
     public required string Host { get; init; }
+    /// <summary>The client listener's port.</summary>
     public int Port { get; init; }
+    /// <summary>The server supports headers.</summary>
     public bool Headers { get; init; } = true;
+    /// <summary>Clients must authenticate (false with a no_auth_user).</summary>
     public bool AuthRequired { get; init; }
+    /// <summary>Clients must use TLS.</summary>
     public bool TlsRequired { get; init; }
+    /// <summary>Clients must present a certificate.</summary>
     public bool TlsVerify { get; init; }
+    /// <summary>TLS is offered but not required (<c>allow_non_tls</c>).</summary>
     public bool TlsAvailable { get; init; }
+    /// <summary>The largest message payload accepted.</summary>
     public int MaxPayload { get; init; }
+    /// <summary>JetStream is available.</summary>
     public bool JetStream { get; init; }
+    /// <summary>The cluster name, when clustered.</summary>
     public string? Cluster { get; init; }
+    /// <summary>Client URLs of the cluster's servers, for failover.</summary>
     public IReadOnlyList<string> ConnectUrls { get; init; } = [];
+    /// <summary>WebSocket URLs of the cluster's servers.</summary>
     public IReadOnlyList<string> WebSocketConnectUrls { get; init; } = [];
+    /// <summary>The server is in lame duck mode: clients should move elsewhere.</summary>
     public bool LameDuckMode { get; init; }
+    /// <summary>The JetStream domain.</summary>
     public string? Domain { get; init; }
 
     /// <summary>Writes <c>INFO {json} \r\n</c> for one client, as nats-server formats it.</summary>
