@@ -29,18 +29,17 @@ internal sealed class PluginLoader : IDisposable
     }
 
     /// <summary>
-    /// Loads the plugins into <paramref name="server"/> (not started yet) and returns the names
-    /// of those added, in order.
+    /// Loads the plugins into <paramref name="server"/> (not started yet); <see cref="NatsServer.Plugins"/>
+    /// then names those added, in order.
     /// </summary>
     /// <exception cref="PluginException">A plugin that is not optional failed; the message names it.</exception>
     /// <exception cref="Nats.Core.Config.ConfigurationException">The configured plugins directory does not exist.</exception>
-    public IReadOnlyList<string> LoadInto(NatsServer server)
+    public void LoadInto(NatsServer server)
     {
         var folders = PluginDiscovery.Find(_stockDirectory, _settings.Directory);
         var loaded = LoadFolders(folders);
         _composition = PluginComposition.Compose(loaded, (folder, reason) => _failures.FolderFailed(folder.Folder, reason));
         var byAssembly = loaded.ToDictionary(f => f.Assembly);
-        var added = new List<string>();
         foreach (var export in Select(_composition.Exports, loaded))
         {
             var name = export.Metadata.Name;
@@ -66,10 +65,8 @@ internal sealed class PluginLoader : IDisposable
                 _failures.PluginFailed(name, folder?.Folder.Name, e.Reason, e.InnerException);
                 continue;
             }
-            added.Add(name);
             _logger.LogInformation("Loaded plugin {Name} {Version} from {Path}", name, folder?.Version ?? "?", folder?.Folder.Path ?? plugin.GetType().Assembly.Location);
         }
-        return added;
     }
 
     public void Dispose() => _composition?.Dispose();

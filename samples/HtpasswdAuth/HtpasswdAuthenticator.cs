@@ -8,7 +8,7 @@ namespace HtpasswdAuth;
 /// Users it does not know are left to the other authenticators (built-in users, tokens…).
 /// </summary>
 /// <remarks>
-/// bcrypt runs on the kernel's <see cref="BcryptWorker"/> (a few dedicated threads with a
+/// bcrypt runs on a <see cref="BcryptWorker"/> of the plugin's own (a few dedicated threads with a
 /// bounded queue and a cache of successes), never on an I/O or thread-pool thread: a flood of
 /// wrong passwords then only delays logins instead of stalling the server.
 /// </remarks>
