@@ -252,41 +252,9 @@ internal sealed class OutboundBuffer : IFlushable
             while (true)
             {
                 await _signal.WaitAsync();
-                while (true)
+                WriterStep step;
+                while ((step = TakeBatch(ref writing)) == WriterStep.Write)
                 {
-                    lock (_lock)
-                    {
-                        if (_closed && !_drainThenStop)
-                        {
-                            return;
-                        }
-                        if (_current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
-                        {
-                            _sealed.Add(new Chunk(_current, _currentLength));
-                            _current = null;
-                            _currentLength = 0;
-                        }
-                        if (_sealed.Count == 0)
-                        {
-                            if (_closed)
-                            {
-                                return;
-                            }
-                            break;
-                        }
-                        if (_sealed.Count <= MaxChunksPerWrite)
-                        {
-                            (writing, _sealed) = (_sealed, writing);
-                        }
-                        else
-                        {
-                            // A bounded write completes often even to a slow reader, which is
-                            // how back-pressure tells a slow peer from a stuck one.
-                            writing.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sealed)[..MaxChunksPerWrite]);
-                            _sealed.RemoveRange(0, MaxChunksPerWrite);
-                        }
-                    }
-
                     long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
                     if (_sender is not null)
@@ -316,6 +284,10 @@ internal sealed class OutboundBuffer : IFlushable
                     }
                     Interlocked.Exchange(ref _progress, null)?.TrySetResult();
                 }
+                if (step == WriterStep.Stop)
+                {
+                    return;
+                }
             }
         }
         finally
@@ -328,6 +300,43 @@ internal sealed class OutboundBuffer : IFlushable
                 ReleaseQueued();
             }
             _sender?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
+    /// <paramref name="writing"/>, which the writer has emptied.
+    /// </summary>
+    private WriterStep TakeBatch(ref List<Chunk> writing)
+    {
+        lock (_lock)
+        {
+            if (_closed && !_drainThenStop)
+            {
+                return WriterStep.Stop;
+            }
+            if (_current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
+            {
+                _sealed.Add(new Chunk(_current, _currentLength));
+                _current = null;
+                _currentLength = 0;
+            }
+            if (_sealed.Count == 0)
+            {
+                return _closed ? WriterStep.Stop : WriterStep.Wait;
+            }
+            if (_sealed.Count <= MaxChunksPerWrite)
+            {
+                (writing, _sealed) = (_sealed, writing);
+            }
+            else
+            {
+                // A bounded write completes often even to a slow reader, which is
+                // how back-pressure tells a slow peer from a stuck one.
+                writing.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sealed)[..MaxChunksPerWrite]);
+                _sealed.RemoveRange(0, MaxChunksPerWrite);
+            }
+            return WriterStep.Write;
         }
     }
 
@@ -376,4 +385,12 @@ internal sealed class OutboundBuffer : IFlushable
     }
 
     private readonly record struct Chunk(byte[] Buffer, int Length);
+
+    /// <summary>What the writer does next: send a batch, wait for a signal, or end.</summary>
+    private enum WriterStep : byte
+    {
+        Write,
+        Wait,
+        Stop,
+    }
 }
