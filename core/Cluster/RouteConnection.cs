@@ -39,12 +39,12 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
     public Uri? Url { get; internal set; }
 
     /// <summary>The peer's server id, once its INFO arrived.</summary>
-    public string? RemoteId { get; private set; }
+    public string? RemoteId => RemoteInfo?.ServerId;
 
-    /// <summary>The peer's server name.</summary>
-    public string? RemoteName { get; private set; }
+    /// <summary>The peer's server name, once its INFO arrived.</summary>
+    public string? RemoteName => RemoteInfo?.ServerName;
 
-    /// <summary>The peer's last INFO.</summary>
+    /// <summary>The INFO the peer introduced itself with (later ones are gossip or lame duck notices).</summary>
     public RouteInfo? RemoteInfo { get; private set; }
 
     /// <summary>Client URLs the peer advertised (for connect_urls).</summary>
@@ -126,8 +126,6 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
     /// <summary>Records the peer's INFO the first time it arrives.</summary>
     internal void SetRemote(RouteInfo info)
     {
-        RemoteId = info.ServerId;
-        RemoteName = info.ServerName;
         RemoteInfo = info;
         HeadersEnabled = info.Headers && !Server.Options.NoHeaderSupport;
         ConnectUrls = info.ConnectUrls ?? [];

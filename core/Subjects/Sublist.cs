@@ -280,7 +280,7 @@ public sealed partial class Sublist
         _cache?.Fanout(out totalFanout, out maxFanout, out entries);
         return new SublistStats(
             (uint)count, (uint)entries, (ulong)inserts, (ulong)removes,
-            (ulong)matches, (ulong)CountHits(matches), (uint)maxFanout, totalFanout, entries);
+            (ulong)matches, (ulong)CountHits(matches), (uint)maxFanout, totalFanout);
     }
 
     /// <summary>Matches answered by the shared cache (for tests).</summary>

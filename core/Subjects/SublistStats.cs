@@ -10,7 +10,6 @@ public sealed class SublistStats
 {
     // Kept so that stats of several sublists (one per account) can be added up exactly.
     private long _totalFanout;
-    private long _cacheEntries;
     private ulong _cacheHits;
 
     /// <summary>Empty stats, to <see cref="Add"/> others into.</summary>
@@ -20,7 +19,7 @@ public sealed class SublistStats
 
     internal SublistStats(
         uint subscriptions, uint cacheCount, ulong inserts, ulong removes, ulong matches, ulong cacheHits,
-        uint maxFanout, long totalFanout, long cacheEntries)
+        uint maxFanout, long totalFanout)
     {
         NumSubscriptions = subscriptions;
         NumCache = cacheCount;
@@ -30,7 +29,6 @@ public sealed class SublistStats
         MaxFanout = maxFanout;
         _cacheHits = cacheHits;
         _totalFanout = totalFanout;
-        _cacheEntries = cacheEntries;
         Recompute();
     }
 
@@ -78,13 +76,12 @@ public sealed class SublistStats
         MaxFanout = Math.Max(MaxFanout, other.MaxFanout);
         _cacheHits += other._cacheHits;
         _totalFanout += other._totalFanout;
-        _cacheEntries += other._cacheEntries;
         Recompute();
     }
 
     private void Recompute()
     {
-        AvgFanout = _cacheEntries > 0 ? (double)_totalFanout / _cacheEntries : 0;
+        AvgFanout = NumCache > 0 ? (double)_totalFanout / NumCache : 0;
         CacheHitRate = NumMatches > 0 ? (double)_cacheHits / NumMatches : 0;
     }
 }
