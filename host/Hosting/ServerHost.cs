@@ -153,6 +153,12 @@ internal sealed class ServerHost
         {
             _logger.LogWarning("{Warning}", warning);
         }
+        // -js / -sd are kept for the JetStream plugin; without one they must not pass silently.
+        var flags = loaded.Options.Flags;
+        if ((flags.JetStream == true || flags.StoreDir is not null) && !PluginHosting.IsClaimed(server, "jetstream"))
+        {
+            _logger.LogWarning("JetStream was requested on the command line, but no JetStream plugin is loaded: clients will get no JetStream API");
+        }
     }
 
     private bool ReloadFailed(string reason)

@@ -267,6 +267,13 @@ public sealed class ServerProcessEndToEndTests
         Assert.That(host.StandardError, Does.Contain("[WRN] warn.conf:3:1: field \"leafnodes\" is not supported by this server and is ignored"));
     }
 
+    [Test]
+    public async Task Jetstream_flags_without_a_jetstream_plugin_are_reported()
+    {
+        using var host = await StartAsync("-a", "127.0.0.1", "-p", _port.ToString(), "-js", "-sd", _dir.Path);
+        Assert.That(host.StandardError, Does.Contain("[WRN] JetStream was requested on the command line, but no JetStream plugin is loaded"));
+    }
+
     private static async Task WaitForFileAsync(string path, string text)
     {
         var deadline = DateTime.UtcNow + HostProcess.DefaultWait;
