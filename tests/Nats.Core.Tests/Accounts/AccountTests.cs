@@ -1,5 +1,5 @@
 using Nats.Core.Config;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 using static Nats.Core.Tests.Auth.AuthSupport;
 
 namespace Nats.Core.Tests.Accounts;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Nats.Core.Security;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Auth;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Nats.Core.Config;
 using Nats.Core.Security;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 using static Nats.Core.Tests.Auth.AuthSupport;
 
 namespace Nats.Core.Tests.Auth;

@@ -1,6 +1,6 @@
 using Nats.Core.Config;
 using Nats.Core.Monitoring;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Cluster;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Nats.Core.Config;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Monitoring;
 

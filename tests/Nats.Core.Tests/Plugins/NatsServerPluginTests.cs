@@ -1,7 +1,7 @@
 using Nats.Core.Config;
 using Nats.Core.Monitoring;
 using Nats.Core.Plugins;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Plugins;
 

@@ -1,5 +1,5 @@
 using Nats.Core.Config;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Protocol;
 

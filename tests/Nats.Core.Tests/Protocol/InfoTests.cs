@@ -1,6 +1,6 @@
 using Nats.Core.Config;
 using Nats.Core.Security;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Protocol;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Nats.Core.Connections;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Protocol;
 

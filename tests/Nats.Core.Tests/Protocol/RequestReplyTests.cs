@@ -1,5 +1,5 @@
 using System.Text;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Protocol;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Nats.Core.Connections;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Protocol;
 

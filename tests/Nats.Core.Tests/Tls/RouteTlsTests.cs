@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
 using Nats.Core.Connections;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Tls;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Tls;
 

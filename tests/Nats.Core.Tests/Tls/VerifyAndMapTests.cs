@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Nats.Core.Security.Tls;
 using static Nats.Core.Tests.Tls.TlsTestSupport;
-using Nats.Core.Tests.Protocol.Support;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Tls;
 

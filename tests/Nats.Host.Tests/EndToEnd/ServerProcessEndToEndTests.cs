@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Nats.Host.Signals;
 
+using Nats.TestSupport;
+
 namespace Nats.Host.Tests.EndToEnd;
 
 /// <summary>
@@ -46,9 +48,9 @@ public sealed class ServerProcessEndToEndTests
         using var host = await StartAsync("-c", "users.conf");
         Assert.Multiple(async () =>
         {
-            Assert.That(await RawClient.ConnectAsync(_port, "alice", "s3cret"), Is.EqualTo("PONG"));
-            Assert.That(await RawClient.ConnectAsync(_port, "alice", "wrong"), Is.EqualTo("-ERR 'Authorization Violation'"));
-            Assert.That(await RawClient.ConnectAsync(_port, null, null), Is.EqualTo("-ERR 'Authorization Violation'"));
+            Assert.That(await RawClient.TryLoginAsync(_port, "alice", "s3cret"), Is.EqualTo("PONG"));
+            Assert.That(await RawClient.TryLoginAsync(_port, "alice", "wrong"), Is.EqualTo("-ERR 'Authorization Violation'"));
+            Assert.That(await RawClient.TryLoginAsync(_port, null, null), Is.EqualTo("-ERR 'Authorization Violation'"));
         });
         host.Signal(UnixSignal.Terminate);
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));
@@ -61,7 +63,7 @@ public sealed class ServerProcessEndToEndTests
         _dir.Write("port.conf", $"listen: 127.0.0.1:{_port}\n");
         using var host = await StartAsync("-c", "port.conf", "-p", other.ToString());
         Assert.That(host.StandardError, Does.Contain($"Listening for client connections on 127.0.0.1:{other}"));
-        Assert.That(await RawClient.ConnectAsync(other, null, null), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(other, null, null), Is.EqualTo("PONG"));
     }
 
     [Test]
@@ -188,7 +190,7 @@ public sealed class ServerProcessEndToEndTests
         File.WriteAllText(config, UsersConfig("second") + "max_payload: 3GB\n");
         host.Signal(UnixSignal.Hangup);
         await host.WaitForLogAsync("Failed to reload server configuration: reload.conf:5:1: max_payload value is too big");
-        Assert.That(await RawClient.ConnectAsync(_port, "alice", "first"), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(_port, "alice", "first"), Is.EqualTo("PONG"));
 
         File.WriteAllText(config, UsersConfig("second"));
         host.Signal(UnixSignal.Hangup);
@@ -202,7 +204,7 @@ public sealed class ServerProcessEndToEndTests
         // A refused client is logged at debug level when its connection closes.
         var config = _dir.Write("log.conf", UsersConfig("pw"));
         using var host = await StartAsync("-c", "log.conf");
-        Assert.That(await RawClient.ConnectAsync(_port, "alice", "bad"), Is.EqualTo("-ERR 'Authorization Violation'"));
+        Assert.That(await RawClient.TryLoginAsync(_port, "alice", "bad"), Is.EqualTo("-ERR 'Authorization Violation'"));
         await host.WaitForLogAsync("authentication error");
         await Task.Delay(200);
         Assert.That(host.StandardError, Does.Not.Contain("[DBG]"));
@@ -210,7 +212,7 @@ public sealed class ServerProcessEndToEndTests
         File.WriteAllText(config, UsersConfig("pw") + "debug: true\n");
         host.Signal(UnixSignal.Hangup);
         await host.WaitForLogAsync("Reloaded server configuration");
-        Assert.That(await RawClient.ConnectAsync(_port, "alice", "bad"), Is.EqualTo("-ERR 'Authorization Violation'"));
+        Assert.That(await RawClient.TryLoginAsync(_port, "alice", "bad"), Is.EqualTo("-ERR 'Authorization Violation'"));
         await host.WaitForLogAsync("[DBG]");
     }
 
@@ -219,13 +221,13 @@ public sealed class ServerProcessEndToEndTests
     {
         var config = _dir.Write("reload.conf", UsersConfig("first"));
         using var host = await StartAsync("-c", "reload.conf");
-        Assert.That(await RawClient.ConnectAsync(_port, "alice", "first"), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(_port, "alice", "first"), Is.EqualTo("PONG"));
 
         File.WriteAllText(config, UsersConfig("second"));
         host.Signal(UnixSignal.Hangup);
         await host.WaitForLogAsync("Reloaded server configuration");
-        Assert.That(await RawClient.ConnectAsync(_port, "alice", "second"), Is.EqualTo("PONG"));
-        Assert.That(await RawClient.ConnectAsync(_port, "alice", "first"), Is.EqualTo("-ERR 'Authorization Violation'"));
+        Assert.That(await RawClient.TryLoginAsync(_port, "alice", "second"), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(_port, "alice", "first"), Is.EqualTo("-ERR 'Authorization Violation'"));
     }
 
     [Test]

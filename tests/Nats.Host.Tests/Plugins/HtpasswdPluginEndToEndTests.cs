@@ -3,6 +3,8 @@ using Nats.Core.Security;
 using Nats.Host.Signals;
 using Nats.Host.Tests.EndToEnd;
 
+using Nats.TestSupport;
+
 namespace Nats.Host.Tests.Plugins;
 
 /// <summary>
@@ -37,11 +39,11 @@ public sealed class HtpasswdPluginEndToEndTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That(await RawClient.ConnectAsync(port, "alice", "wonderland"), Is.EqualTo("PONG"));
-            Assert.That(await RawClient.ConnectAsync(port, "alice", "wrong"), Is.EqualTo("-ERR 'Authorization Violation'"));
-            Assert.That(await RawClient.ConnectAsync(port, "bob", "plain-bob"), Is.EqualTo("PONG"));
-            Assert.That(await RawClient.ConnectAsync(port, "carol", "plain-bob"), Is.EqualTo("-ERR 'Authorization Violation'"));
-            Assert.That(await RawClient.ConnectAsync(port, null, null), Is.EqualTo("-ERR 'Authorization Violation'"));
+            Assert.That(await RawClient.TryLoginAsync(port, "alice", "wonderland"), Is.EqualTo("PONG"));
+            Assert.That(await RawClient.TryLoginAsync(port, "alice", "wrong"), Is.EqualTo("-ERR 'Authorization Violation'"));
+            Assert.That(await RawClient.TryLoginAsync(port, "bob", "plain-bob"), Is.EqualTo("PONG"));
+            Assert.That(await RawClient.TryLoginAsync(port, "carol", "plain-bob"), Is.EqualTo("-ERR 'Authorization Violation'"));
+            Assert.That(await RawClient.TryLoginAsync(port, null, null), Is.EqualTo("-ERR 'Authorization Violation'"));
         });
         await using var bob = await LineClient.ConnectAsync(port, "bob", "plain-bob");
 
@@ -50,8 +52,8 @@ public sealed class HtpasswdPluginEndToEndTests
         File.WriteAllText(users, $"alice:{Bcrypt.Hash("looking-glass", 4).Replace("$2a$", "$2b$", StringComparison.Ordinal)}\n");
         host.Signal(UnixSignal.Hangup);
         await host.WaitForLogAsync("Reloaded server configuration: htpasswd");
-        Assert.That(await RawClient.ConnectAsync(port, "alice", "looking-glass"), Is.EqualTo("PONG"));
-        Assert.That(await RawClient.ConnectAsync(port, "alice", "wonderland"), Is.EqualTo("-ERR 'Authorization Violation'"));
+        Assert.That(await RawClient.TryLoginAsync(port, "alice", "looking-glass"), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(port, "alice", "wonderland"), Is.EqualTo("-ERR 'Authorization Violation'"));
         await bob.ExpectAsync("-ERR 'Authorization Violation'");
 
         // A reload that can't read the file is rejected, naming the option; nothing changes.
@@ -59,7 +61,7 @@ public sealed class HtpasswdPluginEndToEndTests
         host.Signal(UnixSignal.Hangup);
         await host.WaitForLogAsync("Failed to reload server configuration: htpasswd: ");
         Assert.That(host.StandardError, Does.Contain($"htpasswd.file: cannot read \"{users}\""));
-        Assert.That(await RawClient.ConnectAsync(port, "alice", "looking-glass"), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(port, "alice", "looking-glass"), Is.EqualTo("PONG"));
     }
 
     [Test]

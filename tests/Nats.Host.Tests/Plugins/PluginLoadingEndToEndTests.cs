@@ -1,6 +1,8 @@
 using Nats.Host.Signals;
 using Nats.Host.Tests.EndToEnd;
 
+using Nats.TestSupport;
+
 namespace Nats.Host.Tests.Plugins;
 
 /// <summary>
@@ -75,7 +77,7 @@ public sealed class PluginLoadingEndToEndTests
         Assert.That(host.StandardError, Does.Contain("Loaded plugin alpha"));
         // Its section is nobody's again, and its deny-all authenticator is not in force.
         Assert.That(host.StandardError, Does.Contain("optional.conf:4:1: unknown field \"failing\""));
-        Assert.That(await RawClient.ConnectAsync(port, null, null), Is.EqualTo("PONG"));
+        Assert.That(await RawClient.TryLoginAsync(port, null, null), Is.EqualTo("PONG"));
     }
 
     [Test]

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 
+using Nats.TestSupport;
+
 namespace Nats.Interop.Tests.Infrastructure;
 
 /// <summary>How the members' <c>routes</c> are configured.</summary>

@@ -1,5 +1,7 @@
 using System.Text;
 
+using Nats.TestSupport;
+
 namespace Nats.Interop.Tests.Infrastructure;
 
 /// <summary>

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Nats.Core.Tests.Protocol.Support;
+namespace Nats.TestSupport;
 
 /// <summary>How a test client does TLS.</summary>
 public sealed record TlsClientOptions

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Nats.Core.Tests.Protocol.Support;
+namespace Nats.TestSupport;
 
 /// <summary>
 /// Waiting for text wherever it arrives, for scenario tests (clusters, monitoring, TLS) that

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Nats.Core.Tests.Protocol.Support;
+namespace Nats.TestSupport;
 
 /// <summary>Builds client protocol frames with correct sizes, so tests state intent rather than byte counts.</summary>
 public static class Wire

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Nats.Core.Tests.Protocol.Support;
+namespace Nats.TestSupport;
 
 /// <summary>
 /// One operation read from the server: the control line as sent, and for MSG/HMSG the parsed

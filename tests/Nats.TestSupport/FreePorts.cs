@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Nats.Interop.Tests.Infrastructure;
+namespace Nats.TestSupport;
 
 /// <summary>
 /// Picks free loopback ports by letting the kernel assign them. All requested ports are held

@@ -1,6 +1,7 @@
+using Nats.Core;
 using Nats.Core.Config;
 
-namespace Nats.Core.Tests.Protocol.Support;
+namespace Nats.TestSupport;
 
 /// <summary>
 /// An in-process server on 127.0.0.1 and a random free port, configured per test, shut down
@@ -50,18 +51,8 @@ public sealed class TestServer : IAsyncDisposable
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, polling briefly; fails after <paramref name="timeout"/>.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-            await Task.Delay(5);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(condition, what, timeout ?? TimeSpan.FromSeconds(5));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace Nats.Core.Tests.Protocol.Support;
+namespace Nats.TestSupport;
 
 /// <summary>
 /// The test suite's one protocol client, over a bare socket: it sends exactly the bytes it is
@@ -83,6 +83,18 @@ public sealed partial class RawClient : IAsyncDisposable
         await client.SendAsync($"CONNECT {connectJson}\r\n");
         await client.PingAsync();
         return client;
+    }
+
+    /// <summary>
+    /// Connects with <paramref name="user"/>/<paramref name="pass"/> (none when null), sends
+    /// CONNECT and PING, and returns the server's first answer: <c>PONG</c> or the <c>-ERR</c> line.
+    /// </summary>
+    public static async Task<string> TryLoginAsync(int port, string? user, string? pass)
+    {
+        await using var client = await ConnectAsync(port);
+        var credentials = user is null ? "" : $",\"user\":\"{user}\",\"pass\":\"{pass}\"";
+        await client.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false{credentials}}}\r\nPING\r\n");
+        return await client.ReadLineAsync();
     }
 
     /// <summary>Sends text (UTF-8) as it is.</summary>
