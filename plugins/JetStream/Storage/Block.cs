@@ -60,6 +60,15 @@ internal sealed class Block
 
     public bool HasCache => Data is not null;
 
+    /// <summary>No message record yet: the range is empty but placed, [start, start-1], so blocks stay ordered.</summary>
+    public bool IsEmptyRange => Last < First;
+
+    public void InitRange(ulong start)
+    {
+        First = start;
+        Last = start - 1;
+    }
+
     public ulong DeletedCount => _deletedCount;
 
     public bool IsDeleted(ulong seq)

@@ -22,6 +22,9 @@ public sealed partial class FileStore
         public List<ulong> Skips { get; } = [];
         public ulong MaxTombstoneTarget;
 
+        /// <summary>Whether the block holds message (or skip) records.</summary>
+        public bool HasMessages;
+
         /// <summary>The block's end is damaged: sequences after this one up to the next block are lost.</summary>
         public ulong LostAfter;
         public long LostBytes;
@@ -81,12 +84,18 @@ public sealed partial class FileStore
             _floor = Limits.FirstSeq;
             LastSeqField = Limits.FirstSeq - 1;
         }
+        ulong previousLast = 0;
         foreach (var s in scanned)
         {
-            if (s.Block.First != 0)
+            if (s.HasMessages)
             {
                 LastSeqField = Math.Max(LastSeqField, s.Block.Last);
                 LastTsField = Math.Max(LastTsField, s.Block.LastTs);
+                previousLast = s.Block.Last;
+            }
+            else
+            {
+                s.Block.InitRange(previousLast + 1);
             }
         }
         ReportDamagedEndsLocked(scanned);
@@ -168,8 +177,9 @@ public sealed partial class FileStore
                 {
                     case RecordKind.Message:
                     case RecordKind.Skip:
-                        if (block.First == 0)
+                        if (!scan.HasMessages)
                         {
+                            scan.HasMessages = true;
                             block.First = r.Seq;
                             block.FirstTs = r.Timestamp;
                         }
@@ -230,7 +240,7 @@ public sealed partial class FileStore
             at = next;
         }
         block.Length = at;
-        if (block.First != 0)
+        if (scan.HasMessages)
         {
             var array = new uint[block.Last - block.First + 1];
             foreach (var (seq, offset) in offsets)
@@ -297,7 +307,7 @@ public sealed partial class FileStore
             {
                 continue;
             }
-            var nextFirst = scanned.Skip(i + 1).Select(n => n.Block.First).FirstOrDefault(f => f != 0);
+            var nextFirst = scanned.Skip(i + 1).Where(n => n.HasMessages).Select(n => n.Block.First).FirstOrDefault();
             var last = nextFirst != 0 ? nextFirst - 1 : LastSeqField;
             ReportLostLocked(new LostData(s.LostAfter + 1, last, s.LostBytes, BlockPath(s.Block.Id), s.LostReason));
         }
@@ -309,7 +319,7 @@ public sealed partial class FileStore
         foreach (var s in scanned)
         {
             var block = s.Block;
-            if (block.First == 0)
+            if (!s.HasMessages)
             {
                 continue;
             }
@@ -325,7 +335,7 @@ public sealed partial class FileStore
                 block.MarkDeleted(seq);
             }
         }
-        var lookup = scanned.Where(s => s.Block.First != 0).Select(s => s.Block).ToList();
+        var lookup = scanned.Where(s => s.HasMessages).Select(s => s.Block).ToList();
         foreach (var t in tombstones)
         {
             var block = FindIn(lookup, t);
@@ -334,7 +344,7 @@ public sealed partial class FileStore
         foreach (var s in scanned)
         {
             var block = s.Block;
-            block.Msgs = block.First == 0 ? 0 : block.Last - block.First + 1 - block.DeletedCount;
+            block.Msgs = !s.HasMessages ? 0 : block.Last - block.First + 1 - block.DeletedCount;
         }
     }
 

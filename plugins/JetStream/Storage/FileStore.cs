@@ -83,6 +83,7 @@ public sealed partial class FileStore : MessageStore
     private protected override Block CreateBlockLocked(ulong id)
     {
         var block = new Block(id) { Data = new byte[64 * 1024], Length = RecordFormat.FileHeaderSize };
+        block.InitRange(LastSeqField + 1);
         RecordFormat.WriteFileHeader(block.Data, id);
         var handle = File.OpenHandle(BlockPath(id), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         _handles[block] = handle;
@@ -135,7 +136,7 @@ public sealed partial class FileStore : MessageStore
 
     private protected override void OnBlockDroppedLocked(Block block)
     {
-        if (block.Tombstones > 0 && Blocks.Count > 0 && Blocks[0].First != 0 && Blocks[0].First < block.First)
+        if (block.Tombstones > 0 && Blocks.Count > 0 && !Blocks[0].IsEmptyRange && Blocks[0].First < block.First)
         {
             CarryTombstonesLocked(block);
         }
@@ -210,7 +211,7 @@ public sealed partial class FileStore : MessageStore
             block.Offsets = [];
             return;
         }
-        var offsets = new uint[block.First == 0 ? 0 : (int)(block.Last - block.First + 1)];
+        var offsets = new uint[block.IsEmptyRange ? 0 : (int)(block.Last - block.First + 1)];
         var at = RecordFormat.FileHeaderSize;
         if (!RecordFormat.CheckFileHeader(data, block.Id))
         {

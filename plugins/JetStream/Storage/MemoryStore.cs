@@ -39,6 +39,7 @@ public sealed class MemoryStore : MessageStore
     private protected override Block CreateBlockLocked(ulong id)
     {
         var block = new Block(id) { Data = new byte[4096], Length = RecordFormat.FileHeaderSize };
+        block.InitRange(LastSeqField + 1);
         RecordFormat.WriteFileHeader(block.Data, id);
         block.Written = block.Durable = block.Length;
         return block;

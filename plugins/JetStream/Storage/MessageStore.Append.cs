@@ -183,7 +183,7 @@ public abstract partial class MessageStore
     {
         var size = RecordFormat.RecordSize(subject.Length, headers.Length, payload.Length, ttl);
         var block = ActiveLocked;
-        if (block.Length + size > MaxBlockSize && (block.First != 0 || block.Tombstones > 0))
+        if (block.Length + size > MaxBlockSize && (!block.IsEmptyRange || block.Tombstones > 0))
         {
             block = RollLocked();
         }
@@ -193,7 +193,7 @@ public abstract partial class MessageStore
         block.Length = offset + size;
         if (kind is RecordKind.Message or RecordKind.Skip)
         {
-            if (block.First == 0)
+            if (block.IsEmptyRange)
             {
                 block.First = seq;
                 block.FirstTs = ts;

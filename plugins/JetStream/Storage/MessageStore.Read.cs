@@ -125,7 +125,7 @@ public abstract partial class MessageStore
         for (var i = BlockIndexAtOrAfterLocked(start); i < Blocks.Count; i++)
         {
             var block = Blocks[i];
-            if (block.First == 0 || block.First > end)
+            if (block.First > end)
             {
                 break;
             }
@@ -154,7 +154,7 @@ public abstract partial class MessageStore
         for (var i = Math.Min(BlockIndexAtOrAfterLocked(start), Blocks.Count - 1); i >= 0; i--)
         {
             var block = Blocks[i];
-            if (block.First == 0 || block.Msgs == 0 || block.First > start)
+            if (block.Msgs == 0 || block.First > start)
             {
                 continue;
             }
@@ -218,7 +218,7 @@ public abstract partial class MessageStore
             for (var i = BlockIndexAtOrAfterLocked(from); i < Blocks.Count; i++)
             {
                 var block = Blocks[i];
-                if (block.First == 0 || block.First > to)
+                if (block.First > to)
                 {
                     break;
                 }
@@ -235,7 +235,7 @@ public abstract partial class MessageStore
         for (var i = Math.Min(BlockIndexAtOrAfterLocked(to), Blocks.Count - 1); i >= 0; i--)
         {
             var block = Blocks[i];
-            if (block.First == 0 || block.Msgs == 0 || block.First > to)
+            if (block.Msgs == 0 || block.First > to)
             {
                 continue;
             }
@@ -369,7 +369,7 @@ public abstract partial class MessageStore
         for (var i = BlockIndexAtOrAfterLocked(from); i < Blocks.Count; i++)
         {
             var block = Blocks[i];
-            if (block.First == 0 || block.First > to)
+            if (block.First > to)
             {
                 break;
             }
@@ -394,7 +394,7 @@ public abstract partial class MessageStore
         ulong n = 0;
         foreach (var block in Blocks)
         {
-            if (block.First == 0 || block.First >= seq)
+            if (block.First >= seq)
             {
                 break;
             }
@@ -484,7 +484,7 @@ public abstract partial class MessageStore
             }
             foreach (var block in Blocks)
             {
-                if (block.First == 0 || block.Msgs == 0 || block.LastTs < unixNanos)
+                if (block.Msgs == 0 || block.LastTs < unixNanos)
                 {
                     continue;
                 }

@@ -136,7 +136,7 @@ public abstract partial class MessageStore : IDisposable
             var expect = FirstSeqField;
             foreach (var block in Blocks)
             {
-                if (block.First == 0 || block.Last < FirstSeqField)
+                if (block.IsEmptyRange || block.Last < FirstSeqField)
                 {
                     continue;
                 }
@@ -174,7 +174,7 @@ public abstract partial class MessageStore : IDisposable
         {
             var mid = (lo + hi) >> 1;
             var b = Blocks[mid];
-            if (b.First == 0 || seq > b.Last)
+            if (seq > b.Last)
             {
                 lo = mid + 1;
             }
@@ -198,7 +198,7 @@ public abstract partial class MessageStore : IDisposable
         {
             var mid = (lo + hi) >> 1;
             var b = Blocks[mid];
-            if (b.First != 0 && b.Last < seq)
+            if (b.Last < seq)
             {
                 lo = mid + 1;
             }
