@@ -55,6 +55,9 @@ internal sealed class Block
     /// <summary>Set when a record failed verification: the block serves nothing past the damage.</summary>
     public bool Corrupt;
 
+    /// <summary>Byte ranges recovery found damaged and skipped (already reported; skipped again on reload).</summary>
+    public List<(int From, int To)>? Skipped;
+
     private ulong[]? _deleted;
     private ulong _deletedCount;
 

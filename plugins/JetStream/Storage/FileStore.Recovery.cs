@@ -237,6 +237,7 @@ public sealed partial class FileStore
             RecordFormat.TryRead(data.AsSpan(next), id, verify: false, out var resumed);
             var lostLast = resumed.Kind is RecordKind.Message or RecordKind.Skip ? resumed.Seq - 1 : 0;
             ReportLostLocked(new LostData(lastGood + 1, lostLast, next - at, path, $"damaged records at offset {at}, resumed at {next}"));
+            (block.Skipped ??= []).Add((at, next));
             at = next;
         }
         block.Length = at;

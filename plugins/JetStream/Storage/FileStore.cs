@@ -220,6 +220,11 @@ public sealed partial class FileStore : MessageStore
         }
         while (at < data.Length)
         {
+            if (block.Skipped?.Find(s => s.From == at) is { To: > 0 } skip)
+            {
+                at = skip.To;
+                continue;
+            }
             var status = RecordFormat.TryRead(data.AsSpan(at), block.Id, verify: true, out var r);
             if (status != RecordFormat.ReadStatus.Ok)
             {
