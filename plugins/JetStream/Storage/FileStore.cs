@@ -141,7 +141,11 @@ public sealed partial class FileStore : MessageStore
             CarryTombstonesLocked(block);
         }
         _pendingDeletes.Add(block);
-        block.Evict();
+        if (block.Written == block.Length)
+        {
+            // Unwritten bytes stay: the sync worker writes them before the file goes.
+            block.Evict();
+        }
     }
 
     /// <summary>Re-appends the tombstones of a block that goes whose targets still exist in older blocks.</summary>
