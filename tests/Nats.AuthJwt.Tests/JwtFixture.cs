@@ -46,7 +46,7 @@ internal sealed class JwtFixture : IDisposable
     public UserJwtCheck Check(string accountJwt, IReadOnlySet<string>? pinned = null)
     {
         var trust = TrustedOperators.Create([OperatorClaims()]);
-        return new UserJwtCheck(trust, new StaticAccounts(trust, accountJwt), pinned);
+        return new UserJwtCheck(trust, new StaticAccounts(accountJwt), pinned);
     }
 
     public UserJwtRequest Request(string userJwt, string nonce = "abcdefghijklmno", string? signature = null) => new()
@@ -67,7 +67,7 @@ internal sealed class JwtFixture : IDisposable
 }
 
 /// <summary>An account lookup over fixed JWTs, verified as a resolver's answer would be.</summary>
-internal sealed class StaticAccounts(TrustedOperators trust, params string[] jwts) : IAccountClaimsLookup
+internal sealed class StaticAccounts(params string[] jwts) : IAccountClaimsLookup
 {
     public ValueTask<AccountLookup> LookupAsync(string accountPublicKey, CancellationToken cancellationToken)
     {

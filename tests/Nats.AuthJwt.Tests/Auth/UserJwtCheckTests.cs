@@ -28,7 +28,7 @@ public sealed class UserJwtCheckTests
     {
         var creds = UserCredentials.Load(OfficialVectors.VectorPath("one.creds"));
         var trust = TrustedOperators.Create([JwtCodec.DecodeOperatorClaims(OfficialVectors.JsOperatorJwt)]);
-        var check = new UserJwtCheck(trust, new StaticAccounts(trust, OfficialVectors.JsAccountOneJwt, OfficialVectors.JsSystemAccountJwt));
+        var check = new UserJwtCheck(trust, new StaticAccounts(OfficialVectors.JsAccountOneJwt, OfficialVectors.JsSystemAccountJwt));
         const string nonce = "Wq8rbqLsvrY6Dmo";
 
         var outcome = await check.CheckAsync(new UserJwtRequest
@@ -231,7 +231,7 @@ public sealed class UserJwtCheckTests
         JwtCodec.Encode(op, _f.Operator);
         var trust = TrustedOperators.Create([op]);
         var accountJwt = JwtCodec.Encode(_f.NewAccount(), opSigner);
-        var check = new UserJwtCheck(trust, new StaticAccounts(trust, accountJwt));
+        var check = new UserJwtCheck(trust, new StaticAccounts(accountJwt));
 
         var outcome = await check.CheckAsync(_f.Request(_f.UserJwt()), CancellationToken.None);
 
