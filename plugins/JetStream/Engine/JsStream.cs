@@ -1,0 +1,285 @@
+using Nats.JetStream.Api;
+using Nats.JetStream.Storage;
+
+namespace Nats.JetStream.Engine;
+
+/// <summary>
+/// A stream: takes published messages (checks, headers, the store), acknowledges them once the
+/// store says they are durable, and tells its consumers. Messages arrive through
+/// <see cref="ProcessMessage"/> from whatever captured them; everything leaves through
+/// <see cref="IJetStreamOutput"/>. Thread safety: <c>_gate</c> serializes the publish path so
+/// header checks and the append are one step; acks go out on the store's sync thread.
+/// </summary>
+public sealed partial class JsStream : IStoreListener, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly IJetStreamOutput _output;
+    private readonly PubAckWriter _acks;
+    private readonly Dictionary<string, (ulong Seq, long Time)> _msgIds = new(StringComparer.Ordinal);
+    private readonly Queue<(string Id, long Time)> _msgIdOrder = new();
+
+    /// <summary>Publishes waiting for their message to be durable, in sequence order (owned by _ackGate).</summary>
+    private readonly Queue<(ulong Seq, string Reply)> _pendingAcks = new();
+    private readonly Lock _ackGate = new();
+    private string? _lastMsgId;
+    private StreamConfig _config;
+
+    public JsStream(StreamConfig config, MessageStore store, IJetStreamOutput output, string? domain = null)
+    {
+        _config = config;
+        Store = store;
+        _output = output;
+        _acks = new PubAckWriter(config.Name, domain);
+        store.SetListener(this);
+    }
+
+    public string Name => _config.Name;
+
+    public StreamConfig Config
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _config;
+            }
+        }
+    }
+
+    public MessageStore Store { get; }
+
+    /// <summary>Raised (on the sync thread) when messages up to a sequence became visible: consumers deliver.</summary>
+    public event Action<ulong>? MessagesAvailable;
+
+    /// <summary>Applies a checked config (a stream update).</summary>
+    public void Update(StreamConfig config)
+    {
+        lock (_gate)
+        {
+            _config = config;
+        }
+        Store.UpdateLimits(StreamConfigCheck.ToStoreLimits(config));
+    }
+
+    /// <summary>
+    /// Stores a message published on one of the stream's subjects and answers <paramref name="reply"/>
+    /// with a pub ack (once durable) or an error (at once), as nats-server does.
+    /// </summary>
+    public void ProcessMessage(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        JsError? error;
+        lock (_gate)
+        {
+            error = StoreLocked(subject, reply, headers, payload);
+        }
+        if (error is not null && reply is not null)
+        {
+            _output.Publish(reply, null, default, PubAckWriter.Error(_config.Name, error));
+        }
+    }
+
+    private JsError? StoreLocked(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        var cfg = _config;
+        if (cfg.Sealed)
+        {
+            return JsErrors.StreamSealed;
+        }
+        if (cfg.MaxMsgSize > 0 && headers.Length + payload.Length > cfg.MaxMsgSize)
+        {
+            return JsErrors.StreamMessageExceedsMaximum;
+        }
+        string? msgId = null;
+        string? rollup = null;
+        long ttl = 0;
+        if (headers.Length > 0)
+        {
+            if (NatsHeaders.Get(headers, NatsHeaders.ExpectedStream) is { } expected && expected != cfg.Name)
+            {
+                return JsErrors.StreamNotMatch;
+            }
+            msgId = NatsHeaders.Get(headers, NatsHeaders.MsgId);
+            if (msgId is not null && IsDuplicateLocked(msgId, out var original))
+            {
+                if (reply is not null)
+                {
+                    SendAck(reply, original, duplicate: true);
+                }
+                return null;
+            }
+            if (NatsHeaders.Get(headers, NatsHeaders.ExpectedLastMsgId) is { } lastId && lastId != (_lastMsgId ?? ""))
+            {
+                return JsErrors.StreamWrongLastMsgID.With("id", _lastMsgId ?? "");
+            }
+            if (NatsHeaders.Get(headers, NatsHeaders.ExpectedLastSeq) is { } lastSeqText)
+            {
+                var last = Store.State().LastSeq;
+                if (!ulong.TryParse(lastSeqText, out var expectedSeq) || expectedSeq != last)
+                {
+                    return JsErrors.StreamWrongLastSequence.With("seq", last);
+                }
+            }
+            if (NatsHeaders.Get(headers, NatsHeaders.ExpectedLastSubjectSeq) is { } subjectSeqText)
+            {
+                var on = NatsHeaders.Get(headers, NatsHeaders.ExpectedLastSubjectSeqSubject) ?? subject;
+                var message = new StoredMessage();
+                var last = Store.LoadLast(SubjectFilter.Of(on), message, Store.State().LastSeq);
+                if (!ulong.TryParse(subjectSeqText, out var expectedSeq) || expectedSeq != last)
+                {
+                    return JsErrors.StreamWrongLastSequence.With("seq", last);
+                }
+            }
+            rollup = NatsHeaders.Get(headers, NatsHeaders.Rollup);
+            if (rollup is not null)
+            {
+                if (!cfg.AllowRollup || cfg.DenyPurge)
+                {
+                    return JsErrors.StreamRollupFailedF.With("err", "rollup not permitted");
+                }
+                if (rollup is not ("sub" or "all"))
+                {
+                    return JsErrors.StreamRollupFailedF.With("err", $"rollup value invalid: \"{rollup}\"");
+                }
+            }
+            if (NatsHeaders.Get(headers, NatsHeaders.Ttl) is { } ttlText)
+            {
+                if (!cfg.AllowMsgTtl)
+                {
+                    return JsErrors.MessageTTLDisabled;
+                }
+                if (!NatsHeaders.TryParseTtl(ttlText, out ttl))
+                {
+                    return JsErrors.MessageTTLInvalid;
+                }
+            }
+        }
+        var subjectBytes = System.Text.Encoding.UTF8.GetBytes(subject);
+        var result = Store.Append(subjectBytes, headers, payload, ttl, out var seq, out var timestamp, isRollupOrForced: rollup is not null);
+        switch (result)
+        {
+            case StoreError.None:
+                break;
+            case StoreError.MaxMsgs:
+                return JsErrors.StreamStoreFailedF.With("err", "maximum messages exceeded");
+            case StoreError.MaxBytes:
+                return JsErrors.StreamStoreFailedF.With("err", "maximum bytes exceeded");
+            case StoreError.MaxMsgsPerSubject:
+                return JsErrors.StreamStoreFailedF.With("err", "maximum messages per subject exceeded");
+            case StoreError.MsgTooLarge:
+                return JsErrors.StreamMessageExceedsMaximum;
+            default:
+                return JsErrors.StreamStoreFailedF.With("err", result == StoreError.Closed ? "store is closed" : "write failed");
+        }
+        if (msgId is not null)
+        {
+            RememberLocked(msgId, seq, timestamp);
+            _lastMsgId = msgId;
+        }
+        if (reply is not null)
+        {
+            lock (_ackGate)
+            {
+                _pendingAcks.Enqueue((seq, reply));
+            }
+            // The store may have synced before the ack was queued: send what is already durable.
+            if (Store.DurableSeq >= seq)
+            {
+                SendDurableAcks(Store.DurableSeq);
+            }
+        }
+        if (rollup == "sub")
+        {
+            Store.PurgeEx(subject, seq, 0);
+        }
+        else if (rollup == "all")
+        {
+            Store.PurgeTo(seq);
+        }
+        return null;
+    }
+
+    private bool IsDuplicateLocked(string msgId, out ulong seq)
+    {
+        ExpireMsgIdsLocked();
+        if (_msgIds.TryGetValue(msgId, out var entry))
+        {
+            seq = entry.Seq;
+            return true;
+        }
+        seq = 0;
+        return false;
+    }
+
+    private void RememberLocked(string msgId, ulong seq, long timestamp)
+    {
+        if (_config.DuplicateWindow <= 0)
+        {
+            return;
+        }
+        _msgIds[msgId] = (seq, timestamp);
+        _msgIdOrder.Enqueue((msgId, timestamp));
+    }
+
+    private void ExpireMsgIdsLocked()
+    {
+        var cutoff = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100 - _config.DuplicateWindow;
+        while (_msgIdOrder.TryPeek(out var oldest) && oldest.Time < cutoff)
+        {
+            _msgIdOrder.Dequeue();
+            if (_msgIds.TryGetValue(oldest.Id, out var entry) && entry.Time == oldest.Time)
+            {
+                _msgIds.Remove(oldest.Id);
+            }
+        }
+    }
+
+    private void SendAck(string reply, ulong seq, bool duplicate)
+    {
+        lock (_ackGate)
+        {
+            _output.Publish(reply, null, default, _acks.Ack(seq, duplicate));
+        }
+    }
+
+    /// <summary>The store made messages up to <paramref name="lastSeq"/> durable: acknowledge them all.</summary>
+    public void MessagesDurable(ulong lastSeq)
+    {
+        SendDurableAcks(lastSeq);
+        MessagesAvailable?.Invoke(lastSeq);
+    }
+
+    private void SendDurableAcks(ulong lastSeq)
+    {
+        lock (_ackGate)
+        {
+            while (_pendingAcks.TryPeek(out var pending) && pending.Seq <= lastSeq)
+            {
+                _pendingAcks.Dequeue();
+                _output.Publish(pending.Reply, null, default, _acks.Ack(pending.Seq, duplicate: false));
+            }
+        }
+    }
+
+    /// <summary>The store lost writes after <paramref name="lastDurableSeq"/>: their publishers get an error.</summary>
+    public void WriteFailed(ulong lastDurableSeq, Exception error)
+    {
+        var failed = PubAckWriter.Error(_config.Name, JsErrors.StreamStoreFailedF.With("err", error.Message));
+        lock (_ackGate)
+        {
+            while (_pendingAcks.TryDequeue(out var pending))
+            {
+                _output.Publish(pending.Reply, null, default, pending.Seq <= lastDurableSeq ? _acks.Ack(pending.Seq, false) : failed);
+            }
+        }
+        lock (_gate)
+        {
+            // Sequences after the durable point will be used again: forget ids that named them.
+            foreach (var id in _msgIds.Where(kv => kv.Value.Seq > lastDurableSeq).Select(kv => kv.Key).ToList())
+            {
+                _msgIds.Remove(id);
+            }
+        }
+    }
+
+    public void Dispose() => Store.Dispose();
+}

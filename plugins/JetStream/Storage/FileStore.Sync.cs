@@ -1,0 +1,245 @@
+using Microsoft.Extensions.Logging;
+namespace Nats.JetStream.Storage;
+
+public sealed partial class FileStore
+{
+    /// <summary>Queues the store for its sync worker unless it is already queued or running.</summary>
+    private bool ScheduleLocked()
+    {
+        if (_syncScheduled)
+        {
+            return false;
+        }
+        _syncScheduled = true;
+        return true;
+    }
+
+    private bool HasPendingLocked()
+    {
+        if (_nextCommit is not null || _pendingDeletes.Count > 0 || _forceFsync || _directoryDirty)
+        {
+            return true;
+        }
+        foreach (var block in _handles.Keys)
+        {
+            if (block.Written < block.Length)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private protected override void AfterWrite()
+    {
+        bool schedule;
+        lock (Gate)
+        {
+            schedule = HasPendingLocked() && ScheduleLocked();
+        }
+        if (schedule)
+        {
+            SyncWorkers.Shared.Schedule(this);
+        }
+    }
+
+    public override ValueTask FlushAsync()
+    {
+        bool schedule;
+        Task task;
+        lock (Gate)
+        {
+            if (!_syncScheduled && !HasPendingLocked())
+            {
+                return ValueTask.CompletedTask;
+            }
+            _nextCommit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            task = _nextCommit.Task;
+            schedule = ScheduleLocked();
+        }
+        if (schedule)
+        {
+            SyncWorkers.Shared.Schedule(this);
+        }
+        return new ValueTask(task);
+    }
+
+    /// <summary>
+    /// One or more group commits, on a sync worker: take every unwritten range, write it, sync
+    /// once per file, then tell the listener and the waiters. Appends that arrive meanwhile go
+    /// into the next round.
+    /// </summary>
+    internal void RunSync()
+    {
+        while (true)
+        {
+            TaskCompletionSource? commit;
+            List<Block> deletes;
+            bool syncDirectory;
+            bool fsync;
+            ulong lastSeq;
+            IStoreListener? listener;
+            lock (Gate)
+            {
+                _writes.Clear();
+                foreach (var (block, handle) in _handles)
+                {
+                    if (block.Written < block.Length)
+                    {
+                        _writes.Add(new PendingWrite(block, handle, block.Data!, block.Written, block.Length));
+                        block.Written = block.Length;
+                    }
+                }
+                _writes.Sort((a, b) => a.Block.Id.CompareTo(b.Block.Id));
+                _floorBlock = null;
+                commit = _nextCommit;
+                _nextCommit = null;
+                deletes = _pendingDeletes;
+                _pendingDeletes = deletes.Count == 0 ? deletes : [];
+                syncDirectory = _directoryDirty;
+                _directoryDirty = false;
+                fsync = _options.Sync == SyncMode.Always || _forceFsync;
+                _forceFsync = false;
+                lastSeq = LastSeqField;
+                listener = Listener;
+            }
+            try
+            {
+                foreach (var w in _writes)
+                {
+                    RandomAccess.Write(w.Handle, w.Data.AsSpan(w.From, w.To - w.From), w.From);
+                }
+                if (fsync)
+                {
+                    foreach (var w in _writes)
+                    {
+                        NativeSync.DataSync(w.Handle);
+                    }
+                    if (_options.Sync == SyncMode.Interval)
+                    {
+                        foreach (var handle in SnapshotHandles())
+                        {
+                            NativeSync.DataSync(handle);
+                        }
+                    }
+                }
+                if (syncDirectory)
+                {
+                    NativeSync.SyncDirectory(_msgDir);
+                }
+                // Files of dropped blocks go only now that what replaced them (floors, tombstones) is durable.
+                if (deletes.Count > 0)
+                {
+                    foreach (var block in deletes)
+                    {
+                        File.Delete(BlockPath(block.Id));
+                    }
+                    NativeSync.SyncDirectory(_msgDir);
+                }
+            }
+            catch (Exception e)
+            {
+                FailWrites(e, commit);
+                return;
+            }
+            ulong notify = 0;
+            lock (Gate)
+            {
+                foreach (var w in _writes)
+                {
+                    w.Block.Durable = Math.Max(w.Block.Durable, w.To);
+                    if (w.Block != ActiveLocked && w.Block.Durable == w.Block.Length && _handles.Remove(w.Block, out var sealedHandle))
+                    {
+                        sealedHandle.Dispose();
+                    }
+                }
+                foreach (var block in deletes)
+                {
+                    if (_handles.Remove(block, out var h))
+                    {
+                        h.Dispose();
+                    }
+                }
+                if (fsync)
+                {
+                    _unsynced = false;
+                    _lastFsync = Environment.TickCount64;
+                }
+                else if (_writes.Count > 0)
+                {
+                    _unsynced = true;
+                }
+                if (lastSeq > VisibleSeq)
+                {
+                    VisibleSeq = lastSeq;
+                    notify = lastSeq;
+                }
+            }
+            if (notify != 0)
+            {
+                listener?.MessagesDurable(notify);
+            }
+            commit?.TrySetResult();
+            lock (Gate)
+            {
+                if (Closed || !HasPendingLocked())
+                {
+                    _syncScheduled = false;
+                    return;
+                }
+            }
+        }
+    }
+
+    private List<Microsoft.Win32.SafeHandles.SafeFileHandle> SnapshotHandles()
+    {
+        lock (Gate)
+        {
+            return [.. _handles.Values];
+        }
+    }
+
+    /// <summary>
+    /// A write or sync failed (disk full, I/O error): nothing after the last durable point may be
+    /// trusted, so the files are cut back to it and the store recovers from disk; the listener
+    /// fails every publish not yet acknowledged.
+    /// </summary>
+    private void FailWrites(Exception error, TaskCompletionSource? commit)
+    {
+        Logger.LogError(error, "JetStream store {Dir}: write failed, going back to the last durable state", _options.Directory);
+        IStoreListener? listener;
+        ulong durable;
+        lock (Gate)
+        {
+            foreach (var (block, handle) in _handles)
+            {
+                try
+                {
+                    RandomAccess.SetLength(handle, block.Durable);
+                }
+                catch (IOException)
+                {
+                }
+                handle.Dispose();
+            }
+            _handles.Clear();
+            _nextCommit?.TrySetException(error);
+            _nextCommit = null;
+            _pendingDeletes = [];
+            listener = Listener;
+            durable = VisibleSeq;
+            try
+            {
+                RecoverLocked();
+            }
+            catch (Exception e)
+            {
+                Logger.LogError(e, "JetStream store {Dir}: recovery after a failed write failed", _options.Directory);
+                Closed = true;
+            }
+            _syncScheduled = false;
+        }
+        commit?.TrySetException(error);
+        listener?.WriteFailed(durable, error);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Nats.JetStream.Storage;
+
+/// <summary>
+/// fdatasync for files and fsync for directories (a created, renamed or deleted file is durable
+/// only once its directory is synced). .NET's Flush(true) is a full fsync; fdatasync skips the
+/// metadata a reader does not need (mtime), which is cheaper on every commit.
+/// </summary>
+internal static partial class NativeSync
+{
+    private const int ORdonly = 0;
+    private const int ODirectory = 0x10000;
+
+    public static void DataSync(SafeFileHandle handle)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomAccess.FlushToDisk(handle);
+            return;
+        }
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            if (fdatasync((int)handle.DangerousGetHandle()) != 0)
+            {
+                throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
+
+    public static void SyncDirectory(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        var fd = open(path, ORdonly | ODirectory);
+        if (fd < 0)
+        {
+            throw new IOException($"open {path} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        try
+        {
+            if (fsync(fd) != 0)
+            {
+                throw new IOException($"fsync {path} failed: errno {Marshal.GetLastPInvokeError()}");
+            }
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fdatasync(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fsync(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+}
