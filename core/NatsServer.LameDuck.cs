@@ -23,6 +23,7 @@ public sealed partial class NatsServer
         }
         _lameDuck = true;
         Logger.LogInformation("Entering lame duck mode, stop accepting new clients");
+        Services.Events.LameDuckEntered();
         StopClientListener();
         OnLameDuckExtensions();
 

@@ -143,6 +143,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartClientListener(options);
         _info = WithClientTlsFlags(BuildInfo(options));
         StartCluster(options);
+        StartSystemServices();
         StartHeartbeat();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
         try
@@ -172,8 +173,11 @@ public sealed partial class NatsServer : IAsyncDisposable
         Logger.LogInformation("Initiating Shutdown...");
         await _shutdown.CancelAsync().ConfigureAwait(false);
         StopClientListener();
+        // While routes are up, so the rest of the cluster hears it.
+        AnnounceShutdownToSystem();
         // Plugins stop while the kernel still runs, so they can drain through it.
         await StopPluginsAsync().ConfigureAwait(false);
+        await StopSystemServicesAsync().ConfigureAwait(false);
         StopCluster();
         StopHeartbeat();
         foreach (var client in _clients.Values)

@@ -13,6 +13,7 @@ public static class ReloadPolicy
         ["Host"] = ("host", false),
         ["Port"] = ("port", false),
         ["ServerName"] = ("server_name", false),
+        ["Tags"] = ("server_tags", true),
         ["ClientAdvertise"] = ("client_advertise", false),
         ["MaxConnections"] = ("max_connections", true),
         ["MaxPayload"] = ("max_payload", true),

@@ -15,6 +15,12 @@ public sealed class ServerOptions
     /// <summary>Server name (<c>server_name</c>, <c>-n</c>); defaults to the server id.</summary>
     public string? ServerName { get; set; }
 
+    /// <summary>
+    /// <c>server_tags</c>: labels in the <c>server</c> block of <c>$SYS</c> messages, which
+    /// requests can filter on (<c>{"tags":["az:1"]}</c>) and JetStream placement uses.
+    /// </summary>
+    public IReadOnlyList<string> Tags { get; set; } = [];
+
     /// <summary>Address advertised to clients in connect_urls (<c>client_advertise</c>).</summary>
     public string? ClientAdvertise { get; set; }
 

@@ -32,7 +32,7 @@ public sealed partial class ClientConnection
             StartAuthentication(ConnectOptions.Default, acknowledge: false);
             return !HasPendingOperation && !IsClosed;
         }
-        Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+        AuthenticationViolation(ClosedReason.AuthenticationViolation);
         return false;
     }
 
@@ -48,7 +48,7 @@ public sealed partial class ClientConnection
         }
         if (options.Account is not null || options.NewAccount)
         {
-            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            AuthenticationViolation(ClosedReason.AuthenticationViolation);
             return;
         }
         StartAuthentication(options, acknowledge: true);
@@ -91,15 +91,16 @@ public sealed partial class ClientConnection
         if (result.Decision != AuthDecision.Accepted)
         {
             Log.LogError("{Connection} - authentication error{Detail}", this, result.Reason is null ? "" : ": " + result.Reason);
-            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            AuthenticationViolation(ClosedReason.AuthenticationViolation);
             return;
         }
         var account = result.Account is null ? Server.Accounts.Global : Server.Accounts.Find(result.Account);
         if (account is null)
         {
-            Close(ClosedReason.MissingAccount, ProtocolErrors.AuthorizationViolation);
+            AuthenticationViolation(ClosedReason.MissingAccount);
             return;
         }
+        var firstConnect = !_accountBound;
         BindAccount(account);
         // As nats-server: estimate the RTT, and time the early RTT PING from the CONNECT.
         EstimateRtt();
@@ -124,6 +125,17 @@ public sealed partial class ClientConnection
         {
             Send("+OK\r\n"u8);
         }
+        if (firstConnect)
+        {
+            Server.OnClientConnected(this);
+        }
+    }
+
+    /// <summary>nats-server's <c>authViolation</c>: the CLIENT.AUTH.ERR event, then -ERR and close.</summary>
+    private void AuthenticationViolation(ClosedReason reason)
+    {
+        Server.OnClientAuthenticationFailed(this, reason);
+        Close(reason, ProtocolErrors.AuthorizationViolation);
     }
 
     private void BindAccount(Account account)

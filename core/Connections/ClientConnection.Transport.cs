@@ -34,27 +34,32 @@ public sealed partial class ClientConnection
     /// </summary>
     internal void SendInfoUpdate()
     {
-        if (IsClosed || Options.Protocol < 1 || !_connectReceived || !_firstPongSent)
+        if (IsClosed || Options.Protocol < 1 || !_connectReceived || Volatile.Read(ref _firstPongSent) == 0)
         {
             return;
         }
         Send(Server.Info.ToClientInfoLine(0, null, null));
     }
 
-    // Asynchronous INFO goes only to clients that completed their first PING/PONG, as in
-    // nats-server; a client whose connect_urls changed before that gets INFO then.
-    private volatile bool _firstPongSent;
+    // Asynchronous INFO goes only to clients that got their first PONG, as in nats-server: a
+    // client that sent CONNECT and PING must read PONG first (the C and Go clients fail the
+    // connect on "Expected 'PONG', got 'INFO'"); one whose connect_urls changed before then
+    // gets INFO right after that PONG. 0 until the first PONG is queued, then 1.
+    private int _firstPongSent;
 
     private void OnPing()
     {
-        if (!_firstPongSent && _connectReceived)
+        Send("PONG\r\n"u8);
+        if (_connectReceived && Volatile.Read(ref _firstPongSent) == 0)
         {
-            _firstPongSent = true;
+            // A full fence between publishing the flag and reading the update time: an update
+            // either sees the flag (and sends INFO itself) or stamped its time before this
+            // read (and the catch-up below sends it), never neither.
+            Interlocked.Exchange(ref _firstPongSent, 1);
             if (Options.Protocol >= 1 && Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks)
             {
                 Send(Server.Info.ToClientInfoLine(0, null, null));
             }
         }
-        Send("PONG\r\n"u8);
     }
 }

@@ -79,6 +79,10 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         {
             Account.RemoveConnection();
         }
+        if (_accountBound && Kind == ConnectionKind.Client)
+        {
+            Server.OnClientDisconnected(this);
+        }
         if (reason is not (ClosedReason.ClientClosed or ClosedReason.ServerShutdown))
         {
             Log.LogDebug("{Connection} closed: {Reason}", this, reason.ToDisplayString());

@@ -25,8 +25,21 @@ public sealed class AccountStat
     [JsonPropertyName("slow_consumers")] public long SlowConsumers { get; set; }
 }
 
-/// <summary>Messages and payload bytes.</summary>
+/// <summary>Messages and payload bytes (nats-server's <c>DataStats</c>), with optional per-link-kind parts.</summary>
 public sealed class DataStats
+{
+    [JsonPropertyName("msgs")] public long Msgs { get; set; }
+    [JsonPropertyName("bytes")] public long Bytes { get; set; }
+    /// <summary>Of which over gateways, when reported.</summary>
+    [JsonPropertyName("gateways")] public MessageBytes? Gateways { get; set; }
+    /// <summary>Of which over routes, when reported.</summary>
+    [JsonPropertyName("routes")] public MessageBytes? Routes { get; set; }
+    /// <summary>Of which over leaf nodes, when reported.</summary>
+    [JsonPropertyName("leafs")] public MessageBytes? Leafs { get; set; }
+}
+
+/// <summary>Messages and bytes (nats-server's <c>MsgBytes</c>).</summary>
+public sealed class MessageBytes
 {
     [JsonPropertyName("msgs")] public long Msgs { get; set; }
     [JsonPropertyName("bytes")] public long Bytes { get; set; }

@@ -73,7 +73,7 @@ internal static class ConnInfoBuilder
             ? TimeSpan.FromTicks(rtt.Ticks - rtt.Ticks % TimeSpan.TicksPerMicrosecond)
             : rtt;
 
-    private static string KindText(ConnectionKind kind) => kind switch
+    internal static string KindText(ConnectionKind kind) => kind switch
     {
         ConnectionKind.Route => "Router",
         ConnectionKind.Gateway => "Gateway",
@@ -81,7 +81,7 @@ internal static class ConnInfoBuilder
         _ => "Client",
     };
 
-    private static string? TypeText(ConnectionKind kind) => kind switch
+    internal static string? TypeText(ConnectionKind kind) => kind switch
     {
         ConnectionKind.Client => "nats",
         ConnectionKind.WebSocket => "websocket",

@@ -1,7 +1,5 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Unicode;
 
 namespace Nats.Core.Monitoring;
 
@@ -26,7 +24,7 @@ public static class MonitoringJson
         {
             WriteIndented = indented,
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+            Encoder = GoJsonEncoder.Instance,
             Converters = { new GoTimeConverter() },
         };
         options.MakeReadOnly(populateMissingResolver: true);

@@ -87,6 +87,7 @@ internal static class VarzEndpoint
             HttpReqStats = monitoring.RequestCounts,
             ConfigLoadTime = server.ConfigLoadTime,
             ConfigDigest = options.ConfigDigest ?? "",
+            Tags = options.Tags.Count > 0 ? [.. options.Tags] : null,
             SystemAccount = server.Accounts.System?.Name,
             SlowConsumerStats = new ConnectionKindCounts { Clients = (ulong)statistics.SlowConsumers },
             StaleConnectionStats = new ConnectionKindCounts { Clients = (ulong)statistics.StaleConnections },

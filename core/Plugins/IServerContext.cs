@@ -29,6 +29,12 @@ public interface IServerContext
     /// <summary>Logging, in the server's format and level.</summary>
     ILoggerFactory Logging { get; }
 
+    /// <summary>
+    /// The <c>$SYS</c> services: add server and account requests (<c>$SYS.REQ.…</c>), publish
+    /// events and advisories in the system account, contribute to STATSZ.
+    /// </summary>
+    SystemServices.ISystemServices SystemServices { get; }
+
     /// <summary>Adds an authenticator to the chain, after the built-in schemes.</summary>
     void AddAuthenticator(IAuthenticator authenticator);
 

@@ -39,6 +39,8 @@ internal sealed class PluginContext : IServerContext
 
     public ILoggerFactory Logging => Server.LoggerFactory;
 
+    public SystemServices.ISystemServices SystemServices => Server.SystemServices;
+
     public void AddAuthenticator(IAuthenticator authenticator)
     {
         ArgumentNullException.ThrowIfNull(authenticator);

@@ -71,6 +71,7 @@ internal sealed class ServerHost
             using var pluginsLifetime = plugins;
             LogUnclaimed(_loaded, server);
             _server = server;
+            server.ConfigurationReloader = ReloadAsync;
             using var signals = new SignalHandlers(OnSignal);
             try
             {
@@ -104,7 +105,13 @@ internal sealed class ServerHost
     /// kernel's <see cref="NatsServer.Reload"/>, which applies all of it or none.
     /// Returns whether the new configuration was accepted.
     /// </summary>
-    public async Task<bool> ReloadConfigurationAsync()
+    public async Task<bool> ReloadConfigurationAsync() => (await ReloadAsync().ConfigureAwait(false)).Success;
+
+    /// <summary>
+    /// The reload itself, with the reasons when refused: also what
+    /// <c>$SYS.REQ.SERVER.&lt;id&gt;.RELOAD</c> runs (<see cref="NatsServer.ConfigurationReloader"/>).
+    /// </summary>
+    private async Task<ReloadResult> ReloadAsync()
     {
         await _reloading.WaitAsync().ConfigureAwait(false);
         try
@@ -126,19 +133,21 @@ internal sealed class ServerHost
             {
                 _logger.LogWarning("{Warning}", warning);
             }
+            var result = new ReloadResult(true, [], []);
             if (_server is { } server)
             {
                 LogUnclaimed(loaded, server);
                 // The kernel validates everything (its options and every plugin's section) and
                 // applies all or nothing, logging either way.
-                if (!server.Reload(loaded.Options).Success)
+                result = server.Reload(loaded.Options);
+                if (!result.Success)
                 {
-                    return false;
+                    return result;
                 }
             }
             _logs.Apply(loaded.Options.Logging);
             _options = loaded.Options;
-            return true;
+            return result;
         }
         finally
         {
@@ -161,10 +170,10 @@ internal sealed class ServerHost
         }
     }
 
-    private bool ReloadFailed(string reason)
+    private ReloadResult ReloadFailed(string reason)
     {
         _logger.LogError("Failed to reload server configuration: {Reason}", reason);
-        return false;
+        return new ReloadResult(false, [reason], []);
     }
 
     private void OnSignal(int signal)

@@ -122,6 +122,9 @@ public static class ServerOptionsBinder
                     }
                 }
                 return true;
+            case "server_tags":
+                BindTags(entry, o, ctx);
+                return true;
             case "client_advertise":
                 if (ctx.TryString(entry, out var advertise))
                 {
@@ -316,6 +319,41 @@ public static class ServerOptionsBinder
             default:
                 return false;
         }
+    }
+
+    // As jwt.TagList.Add: trimmed, empty ones dropped, each once; a string or a list of strings.
+    private static void BindTags(ConfEntry entry, ServerOptions o, BindContext ctx)
+    {
+        var tags = new List<string>();
+        void Add(string tag)
+        {
+            tag = tag.Trim();
+            if (tag.Length > 0 && !tags.Contains(tag))
+            {
+                tags.Add(tag);
+            }
+        }
+        switch (entry.Value)
+        {
+            case ConfString one:
+                Add(one.Value);
+                break;
+            case ConfList list:
+                foreach (var item in list)
+                {
+                    if (item is not ConfString tag)
+                    {
+                        ctx.Error(entry, $"error parsing tags: unsupported type {item.Describe()} where string is expected");
+                        return;
+                    }
+                    Add(tag.Value);
+                }
+                break;
+            default:
+                ctx.Error(entry, $"error parsing tags: unsupported type {entry.Value.Describe()}");
+                return;
+        }
+        o.Tags = tags;
     }
 
     private static bool TryNonNegativeInt(ConfEntry entry, BindContext ctx, out int value)

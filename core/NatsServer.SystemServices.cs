@@ -1,0 +1,72 @@
+using Nats.Core.Plugins;
+using Nats.Core.SystemServices;
+
+namespace Nats.Core;
+
+public sealed partial class NatsServer
+{
+    private SystemServiceHost? _systemServices;
+    // Set by the host before start; read by the RELOAD request's thread.
+    private volatile Func<Task<ReloadResult>>? _configurationReloader;
+
+    /// <summary>
+    /// The <c>$SYS</c> services on the system account (requests, events, STATSZ); plugins add
+    /// their requests and contributions here.
+    /// </summary>
+    public ISystemServices SystemServices => Services;
+
+    /// <summary>
+    /// How <see cref="ReloadConfigurationAsync"/> re-reads the configuration: the host sets a
+    /// function that reloads the config file (as SIGHUP does) and applies it through
+    /// <see cref="Reload"/>. Without one, a reload request is refused as nats-server refuses
+    /// it without a config file.
+    /// </summary>
+    public Func<Task<ReloadResult>>? ConfigurationReloader
+    {
+        get => _configurationReloader;
+        set => _configurationReloader = value;
+    }
+
+    /// <summary>
+    /// Reloads the configuration from its source (the config file, through
+    /// <see cref="ConfigurationReloader"/>): what SIGHUP and <c>$SYS.REQ.SERVER.&lt;id&gt;.RELOAD</c> do.
+    /// </summary>
+    public Task<ReloadResult> ReloadConfigurationAsync()
+    {
+        if (_configurationReloader is { } reloader)
+        {
+            return reloader();
+        }
+        return Task.FromResult(new ReloadResult(false, ["can only reload config when a file is provided using -c or --config"], []));
+    }
+
+    internal SystemServiceHost Services
+    {
+        get
+        {
+            var services = Volatile.Read(ref _systemServices);
+            if (services is not null)
+            {
+                return services;
+            }
+            var created = new SystemServiceHost(this);
+            return Interlocked.CompareExchange(ref _systemServices, created, null) ?? created;
+        }
+    }
+
+    /// <summary>A client's CONNECT was accepted (first time): the account's CONNECT event.</summary>
+    internal void OnClientConnected(Connections.ClientConnection client) => Services.Events.ClientConnected(client);
+
+    /// <summary>A connected client closed: the account's DISCONNECT event.</summary>
+    internal void OnClientDisconnected(Connections.ClientConnection client) => Services.Events.ClientDisconnected(client);
+
+    /// <summary>A client failed authentication: the CLIENT.AUTH.ERR event.</summary>
+    internal void OnClientAuthenticationFailed(Connections.ClientConnection client, Connections.ClosedReason reason) =>
+        Services.Events.AuthenticationFailed(client, reason);
+
+    private void StartSystemServices() => Services.Start();
+
+    private void AnnounceShutdownToSystem() => Services.AnnounceShutdown();
+
+    private ValueTask StopSystemServicesAsync() => Services.DisposeAsync();
+}
