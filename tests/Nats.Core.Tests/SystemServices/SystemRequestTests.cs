@@ -1,0 +1,250 @@
+using System.Text.Json;
+using Nats.Core.Config;
+using Nats.TestSupport;
+
+namespace Nats.Core.Tests.SystemServices;
+
+/// <summary>$SYS requests and events on one server, seen by a raw client of the system account.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class SystemRequestTests
+{
+    private const string SysConnect = """{"verbose":false,"pedantic":false,"headers":true,"protocol":1,"user":"sys","pass":"pw"}""";
+    private const string AppConnect = """{"verbose":false,"pedantic":false,"headers":true,"protocol":1,"user":"app","pass":"pw","name":"billing","lang":"raw","version":"1.0"}""";
+
+    private TestServer _server = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _server = await TestServer.StartAsync(o =>
+        {
+            o.ServerName = "alpha";
+            o.Tags = ["az:1", "ssd"];
+            o.Auth.Accounts = [new AccountConfig { Name = "APP" }];
+            o.Auth.Users =
+            [
+                new UserConfig { Username = "sys", Password = "pw", Account = "$SYS" },
+                new UserConfig { Username = "app", Password = "pw", Account = "APP" },
+            ];
+        });
+    }
+
+    [TearDown]
+    public async Task Stop() => await _server.DisposeAsync();
+
+    private async Task<RawClient> SysAsync(params string[] subjects)
+    {
+        var client = await _server.ConnectAsync(SysConnect);
+        var sid = 1;
+        foreach (var subject in subjects)
+        {
+            await client.SendAsync($"SUB {subject} {sid++}\r\n");
+        }
+        await client.PingAsync();
+        return client;
+    }
+
+    private static JsonElement Json(ServerFrame frame) => JsonDocument.Parse(frame.Payload).RootElement;
+
+    [Test]
+    public async Task PingIdzAnswersWithTheServersIdentity()
+    {
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.IDZ reply 0\r\n\r\n");
+        var answer = Json(await sys.ReadMessageAsync());
+        Assert.That(answer.GetProperty("name").GetString(), Is.EqualTo("alpha"));
+        Assert.That(answer.GetProperty("id").GetString(), Is.EqualTo(_server.Server.ServerId));
+        Assert.That(answer.GetProperty("host").GetString(), Is.EqualTo("127.0.0.1"));
+    }
+
+    [Test]
+    public async Task VarzIsWrappedWithTheServerBlock()
+    {
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.VARZ reply 0\r\n\r\n");
+        var frame = await sys.ReadMessageAsync();
+        var answer = Json(frame);
+        var names = answer.EnumerateObject().Select(p => p.Name).ToArray();
+        Assert.That(names, Is.EqualTo(new[] { "server", "data" }), "nats-server's ServerAPIResponse order");
+        var server = answer.GetProperty("server");
+        Assert.That(server.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "name", "host", "id", "ver", "tags", "jetstream", "flags", "seq", "time" }));
+        Assert.That(server.GetProperty("tags").EnumerateArray().Select(t => t.GetString()), Is.EqualTo(new[] { "az:1", "ssd" }));
+        Assert.That(server.GetProperty("seq").GetUInt64(), Is.GreaterThan(0UL));
+        Assert.That(answer.GetProperty("data").GetProperty("server_id").GetString(), Is.EqualTo(_server.Server.ServerId));
+        Assert.That(answer.GetProperty("data").GetProperty("tags")[0].GetString(), Is.EqualTo("az:1"));
+        // Go's json.Marshal: compact.
+        Assert.That(frame.PayloadText, Does.Not.Contain("\n"));
+    }
+
+    [Test]
+    public async Task RequestsByIdReachOnlyThatServer()
+    {
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.{_server.Server.ServerId}.HEALTHZ reply 0\r\n\r\n");
+        var answer = Json(await sys.ReadMessageAsync());
+        Assert.That(answer.GetProperty("data").GetProperty("status").GetString(), Is.EqualTo("ok"));
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.NOSUCHID.HEALTHZ reply 0\r\n\r\n");
+        await sys.PingAsync();
+    }
+
+    [Test]
+    public async Task ConnzOptionsComeFromTheRequestBody()
+    {
+        await using var app = await _server.ConnectAsync(AppConnect);
+        await app.SendAsync("SUB orders.> 1\r\n");
+        await app.PingAsync();
+        await using var sys = await SysAsync("reply");
+        var body = """{"subscriptions":true,"acc":"APP"}""";
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.CONNZ reply {body.Length}\r\n{body}\r\n");
+        var data = Json(await sys.ReadMessageAsync()).GetProperty("data");
+        var connections = data.GetProperty("connections");
+        Assert.That(connections.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(connections[0].GetProperty("name").GetString(), Is.EqualTo("billing"));
+        Assert.That(connections[0].GetProperty("subscriptions_list")[0].GetString(), Is.EqualTo("orders.>"));
+    }
+
+    [Test]
+    public async Task AccountConnzListsThatAccountsClients()
+    {
+        await using var app = await _server.ConnectAsync(AppConnect);
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.CONNZ reply 0\r\n\r\n");
+        var data = Json(await sys.ReadMessageAsync()).GetProperty("data");
+        Assert.That(data.GetProperty("num_connections").GetInt32(), Is.EqualTo(1));
+        Assert.That(data.GetProperty("connections")[0].GetProperty("name").GetString(), Is.EqualTo("billing"));
+    }
+
+    [Test]
+    public async Task AFilterForAnotherServerGetsNoAnswer()
+    {
+        await using var sys = await SysAsync("reply");
+        var other = """{"server_name":"beta"}""";
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.VARZ reply {other.Length}\r\n{other}\r\n");
+        var tags = """{"tags":["ssd"],"server_name":"alp"}""";
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.VARZ reply2 {tags.Length}\r\n{tags}\r\n");
+        await sys.SendAsync("SUB reply2 9\r\n");
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.VARZ reply2 {tags.Length}\r\n{tags}\r\n");
+        var frame = await sys.ReadMessageAsync();
+        Assert.That(frame.Subject, Is.EqualTo("reply2"), "only the matching filter is answered");
+        var exact = """{"server_name":"alp","exact_match":true}""";
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.VARZ reply {exact.Length}\r\n{exact}\r\n");
+        Assert.That(await sys.DrainAsync(TimeSpan.FromMilliseconds(300)), Does.Not.Contain("MSG reply "));
+    }
+
+    [Test]
+    public async Task ABadRequestBodyGetsA400Error()
+    {
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.VARZ reply 5\r\n{nope\r\n");
+        var answer = Json(await sys.ReadMessageAsync());
+        Assert.That(answer.GetProperty("error").GetProperty("code").GetInt32(), Is.EqualTo(400));
+        Assert.That(answer.TryGetProperty("data", out _), Is.False);
+    }
+
+    [Test]
+    public async Task StatszAnswersBareAndBroadcastsWithoutReply()
+    {
+        await using var sys = await SysAsync("reply", $"$SYS.SERVER.{_server.Server.ServerId}.STATSZ");
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING reply 0\r\n\r\n");
+        var frame = await sys.ReadMessageAsync();
+        Assert.That(frame.Subject, Is.EqualTo("reply"));
+        var answer = Json(frame);
+        Assert.That(answer.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "server", "statsz" }));
+        var statsz = answer.GetProperty("statsz");
+        Assert.That(statsz.GetProperty("connections").GetInt32(), Is.EqualTo(1));
+        Assert.That(statsz.GetProperty("cores").GetInt32(), Is.EqualTo(Environment.ProcessorCount));
+        Assert.That(statsz.GetProperty("sent").GetProperty("msgs").ValueKind, Is.EqualTo(JsonValueKind.Number));
+    }
+
+    [Test]
+    public async Task StatszIsPublishedPeriodically()
+    {
+        await using var sys = await SysAsync($"$SYS.SERVER.{_server.Server.ServerId}.STATSZ");
+        var frame = await sys.ReadMessageAsync();
+        Assert.That(frame.Subject, Is.EqualTo($"$SYS.SERVER.{_server.Server.ServerId}.STATSZ"));
+        Assert.That(Json(frame).GetProperty("statsz").GetProperty("start").GetString(), Is.Not.Empty);
+    }
+
+    [Test]
+    public async Task ConnectAndDisconnectEventsAreSentInTheSystemAccount()
+    {
+        await using var sys = await SysAsync("$SYS.ACCOUNT.APP.CONNECT", "$SYS.ACCOUNT.APP.DISCONNECT", "$SYS.ACCOUNT.APP.SERVER.CONNS");
+        var app = await _server.ConnectAsync(AppConnect);
+        await app.SendAsync("PUB x 5\r\nhello\r\n");
+        await app.PingAsync();
+        var connect = await sys.ReadMessageAsync();
+        Assert.That(connect.Subject, Is.EqualTo("$SYS.ACCOUNT.APP.CONNECT"));
+        var connectJson = Json(connect);
+        Assert.That(connectJson.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "type", "id", "timestamp", "server", "client" }));
+        Assert.That(connectJson.GetProperty("type").GetString(), Is.EqualTo("io.nats.server.advisory.v1.client_connect"));
+        var client = connectJson.GetProperty("client");
+        Assert.That(client.GetProperty("acc").GetString(), Is.EqualTo("APP"));
+        Assert.That(client.GetProperty("user").GetString(), Is.EqualTo("app"));
+        Assert.That(client.GetProperty("name").GetString(), Is.EqualTo("billing"));
+        Assert.That(client.GetProperty("kind").GetString(), Is.EqualTo("Client"));
+        Assert.That(client.GetProperty("client_type").GetString(), Is.EqualTo("nats"));
+
+        var conns = await sys.ReadMessageAsync();
+        Assert.That(conns.Subject, Is.EqualTo("$SYS.ACCOUNT.APP.SERVER.CONNS"));
+        Assert.That(Json(conns).GetProperty("conns").GetInt32(), Is.EqualTo(1));
+
+        await app.DisposeAsync();
+        var disconnect = await sys.ReadMessageAsync();
+        Assert.That(disconnect.Subject, Is.EqualTo("$SYS.ACCOUNT.APP.DISCONNECT"));
+        var disconnectJson = Json(disconnect);
+        Assert.That(disconnectJson.GetProperty("reason").GetString(), Is.EqualTo("Client Closed"));
+        Assert.That(disconnectJson.GetProperty("sent").GetProperty("msgs").GetInt64(), Is.EqualTo(1));
+        Assert.That(disconnectJson.GetProperty("sent").GetProperty("bytes").GetInt64(), Is.EqualTo(5));
+        Assert.That(disconnectJson.GetProperty("client").GetProperty("stop").GetString(), Is.Not.Empty);
+        var after = await sys.ReadMessageAsync();
+        Assert.That(Json(after).GetProperty("conns").GetInt32(), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task AFailedLoginIsAnAuthErrorEvent()
+    {
+        await using var sys = await SysAsync($"$SYS.SERVER.{_server.Server.ServerId}.CLIENT.AUTH.ERR");
+        Assert.That(await RawClient.TryLoginAsync(_server.Port, "app", "wrong"), Does.Contain("Authorization Violation"));
+        var answer = Json(await sys.ReadMessageAsync());
+        Assert.That(answer.GetProperty("reason").GetString(), Is.EqualTo("Authentication Failure"));
+        Assert.That(answer.GetProperty("type").GetString(), Is.EqualTo("io.nats.server.advisory.v1.client_disconnect"));
+    }
+
+    [Test]
+    public async Task LameDuckAndShutdownAreAnnounced()
+    {
+        await using var sys = await SysAsync($"$SYS.SERVER.{_server.Server.ServerId}.*");
+        await sys.SendAsync($"UNSUB 1\r\nSUB $SYS.SERVER.{_server.Server.ServerId}.LAMEDUCK 2\r\nSUB $SYS.SERVER.{_server.Server.ServerId}.SHUTDOWN 3\r\n");
+        await sys.PingAsync();
+        _ = _server.Server.EnterLameDuckModeAsync();
+        var lameDuck = await sys.ReadMessageAsync();
+        Assert.That(lameDuck.Subject, Does.EndWith(".LAMEDUCK"));
+        Assert.That(Json(lameDuck).GetProperty("id").GetString(), Is.EqualTo(_server.Server.ServerId));
+        await _server.Server.ShutdownAsync();
+        Assert.That(sys.Received + await sys.ReadUntilClosedAsync(), Does.Contain(".SHUTDOWN"));
+    }
+
+    [Test]
+    public async Task ReloadWithoutAConfigFileIsRefused()
+    {
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.{_server.Server.ServerId}.RELOAD reply 0\r\n\r\n");
+        var error = Json(await sys.ReadMessageAsync()).GetProperty("error");
+        Assert.That(error.GetProperty("code").GetInt32(), Is.EqualTo(500));
+        Assert.That(error.GetProperty("description").GetString(), Is.EqualTo("can only reload config when a file is provided using -c or --config"));
+    }
+
+    [Test]
+    public async Task ReloadRunsTheConfiguredReloader()
+    {
+        var proposed = _server.Server.Options.Clone();
+        proposed.MaxPayload = 4096;
+        _server.Server.ConfigurationReloader = () => Task.FromResult(_server.Server.Reload(proposed));
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.{_server.Server.ServerId}.RELOAD reply 0\r\n\r\n");
+        var answer = Json(await sys.ReadMessageAsync());
+        Assert.That(answer.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "server" }));
+        Assert.That(_server.Server.Info.MaxPayload, Is.EqualTo(4096));
+    }
+}
