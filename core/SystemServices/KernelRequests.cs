@@ -54,6 +54,12 @@ internal static class KernelRequests
         ["account"] = ("acc", Text),
     };
 
+    private static readonly Dictionary<string, (string Query, Func<JsonElement, string?> Value)> Routez = new(StringComparer.Ordinal)
+    {
+        ["subscriptions"] = ("subs", Flag),
+        ["subscriptions_detail"] = ("subs", e => e.ValueKind == JsonValueKind.True ? "detail" : null),
+    };
+
     private static readonly Dictionary<string, (string Query, Func<JsonElement, string?> Value)> None = new(StringComparer.Ordinal);
 
     public static void Register(NatsServer server, SystemServiceHost services)
@@ -65,6 +71,10 @@ internal static class KernelRequests
         services.AddServerRequest("SUBSZ", request => Page(monitoring, "/subsz", request, Subsz));
         services.AddServerRequest("HEALTHZ", request => Page(monitoring, "/healthz", request, Healthz));
         services.AddServerRequest("ACCOUNTZ", request => Page(monitoring, "/accountz", request, Accountz));
+        // /routez exists once clustered; a server without a cluster answers with no routes, as nats-server.
+        services.AddServerRequest("ROUTEZ", request => monitoring.Paths.Contains("/routez")
+            ? Page(monitoring, "/routez", request, Routez)
+            : new Cluster.Routez { ServerId = server.ServerId, ServerName = server.Name, Now = DateTime.UtcNow });
 
         // STATSZ answers bare ({"server":…,"statsz":…}); the old $SYS.REQ.SERVER.PING too, and a
         // request without a reply asks for a broadcast on $SYS.SERVER.<id>.STATSZ.

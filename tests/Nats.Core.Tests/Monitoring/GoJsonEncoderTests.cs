@@ -1,0 +1,25 @@
+using System.Text.Json;
+using Nats.Core.Monitoring;
+
+namespace Nats.Core.Tests.Monitoring;
+
+/// <summary>Strings escaped as Go's encoding/json escapes them (what nats-server writes).</summary>
+[TestFixture]
+public sealed class GoJsonEncoderTests
+{
+    private static string Encode(string value) =>
+        JsonSerializer.Serialize(value, new JsonSerializerOptions { Encoder = GoJsonEncoder.Instance });
+
+    [TestCase("<a&b>", "\"\\u003ca\\u0026b\\u003e\"")]
+    [TestCase("it's a+b", "\"it's a+b\"")]
+    [TestCase("tab\there\nnl\r\b\f", "\"tab\\there\\nnl\\r\\b\\f\"")]
+    [TestCase("\u0001\u001f", "\"\\u0001\\u001f\"")]
+    [TestCase("q\"b\\", "\"q\\\"b\\\\\"")]
+    [TestCase("455µs é 日本 😀", "\"455µs é 日本 😀\"")]
+    [TestCase("\u2028\u2029", "\"\\u2028\\u2029\"")]
+    public void EscapesAsGoDoes(string value, string expected) => Assert.That(Encode(value), Is.EqualTo(expected));
+
+    [Test]
+    public void MonitoringJsonUsesIt() =>
+        Assert.That(JsonSerializer.Serialize(new { s = "<'+>" }, MonitoringJson.Compact), Is.EqualTo("{\"s\":\"\\u003c'+\\u003e\"}"));
+}

@@ -1,0 +1,63 @@
+using Nats.Core.Config;
+using Nats.TestSupport;
+
+namespace Nats.Core.Tests.Protocol;
+
+/// <summary>
+/// A client that sent CONNECT and its first PING reads PONG before any asynchronous INFO, as
+/// nats-server guarantees: the C and Go clients fail the connect on "Expected 'PONG', got 'INFO'".
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class HandshakeOrderTests
+{
+    private const string Connect = """CONNECT {"verbose":false,"pedantic":false,"protocol":1}""";
+
+    private static Task<TestServer> StartClusteredAsync() => TestServer.StartAsync(o =>
+        o.Cluster = new ClusterOptions { Name = "hs", Host = "127.0.0.1", Port = -1 });
+
+    [Test]
+    public async Task ConnectUrlsChangedBeforeTheFirstPingComeAfterThePong()
+    {
+        await using var server = await StartClusteredAsync();
+        await using var client = await server.ConnectRawAsync();
+        await client.SendAsync(Connect + "\r\n");
+        // connect_urls change between this client's CONNECT and its PING.
+        server.Server.AddClusterClientUrls(["10.0.0.1:4222"]);
+        await client.SendAsync("PING\r\n");
+        Assert.That(await client.ReadLineAsync(), Is.EqualTo("PONG"));
+        var info = await client.ReadLineAsync();
+        Assert.That(info, Does.StartWith("INFO ").And.Contain("10.0.0.1:4222"), "the catch-up INFO follows the PONG");
+    }
+
+    [Test]
+    public async Task PongComesFirstWhileConnectUrlsChangeConcurrently()
+    {
+        await using var server = await StartClusteredAsync();
+        using var stop = new CancellationTokenSource();
+        // Force the race: connect_urls flip as fast as possible while clients handshake.
+        var churn = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                server.Server.AddClusterClientUrls(["10.0.0.2:4222"]);
+                server.Server.RemoveClusterClientUrls(["10.0.0.2:4222"]);
+            }
+        });
+        try
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                await using var client = await server.ConnectRawAsync();
+                // CONNECT and PING in one write, as the official clients send them.
+                await client.SendAsync(Connect + "\r\nPING\r\n");
+                Assert.That(await client.ReadLineAsync(), Is.EqualTo("PONG"), $"client {i}: first line after CONNECT+PING");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await churn;
+        }
+    }
+}
