@@ -31,9 +31,10 @@ public sealed class ClusterUnderTest : IAsyncDisposable
 
     /// <summary>
     /// Creates the members (not started). <paramref name="templates"/> gives each member's command
-    /// template, in order; member 1 is the seed.
+    /// template, in order; member 1 is the seed. <paramref name="extraConfig"/> is added to every
+    /// member's config (accounts, a system user…).
     /// </summary>
-    public static ClusterUnderTest Create(IReadOnlyList<string> templates, ClusterTopology topology, string parentDir)
+    public static ClusterUnderTest Create(IReadOnlyList<string> templates, ClusterTopology topology, string parentDir, string extraConfig = "")
     {
         var count = templates.Count;
         var ports = FreePorts.Take(count * 2);
@@ -56,7 +57,7 @@ public sealed class ClusterUnderTest : IAsyncDisposable
                 .Append("  routes: [\n");
             foreach (var j in routes)
                 conf.Append("    nats-route://127.0.0.1:").Append(routePorts[j]).Append('\n');
-            conf.Append("  ]\n}\n");
+            conf.Append("  ]\n}\n").Append(extraConfig);
             members.Add(new ServerUnderTest($"n{i + 1}", templates[i], clientPorts[i], conf.ToString(), parentDir));
         }
         return new ClusterUnderTest(members);

@@ -48,9 +48,9 @@ public sealed class TestScope : IAsyncDisposable
     }
 
     /// <summary>Creates and starts a 3-member cluster; each member's template is given in order.</summary>
-    public async Task<ClusterUnderTest> StartClusterAsync(IReadOnlyList<string> templates, ClusterTopology topology)
+    public async Task<ClusterUnderTest> StartClusterAsync(IReadOnlyList<string> templates, ClusterTopology topology, string extraConfig = "")
     {
-        var cluster = ClusterUnderTest.Create(templates, topology, Dir);
+        var cluster = ClusterUnderTest.Create(templates, topology, Dir, extraConfig);
         _servers.AddRange(cluster.Members);
         await cluster.StartAsync(Token);
         return cluster;
