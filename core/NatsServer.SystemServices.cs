@@ -66,7 +66,22 @@ public sealed partial class NatsServer
 
     private void StartSystemServices() => Services.Start();
 
-    private void AnnounceShutdownToSystem() => Services.AnnounceShutdown();
+    /// <summary>
+    /// Publishes SHUTDOWN and gives the routes a moment to write it: closing a route discards
+    /// what it has not written yet, and the rest of the cluster should hear this server go.
+    /// </summary>
+    private async Task AnnounceShutdownToSystemAsync()
+    {
+        if (!Services.AnnounceShutdown() || _routes is not { } routes)
+        {
+            return;
+        }
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
+        while (routes.Routes.Any(r => r.PendingBytes > 0) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+    }
 
     private ValueTask StopSystemServicesAsync() => Services.DisposeAsync();
 }

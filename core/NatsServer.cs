@@ -174,7 +174,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         await _shutdown.CancelAsync().ConfigureAwait(false);
         StopClientListener();
         // While routes are up, so the rest of the cluster hears it.
-        AnnounceShutdownToSystem();
+        await AnnounceShutdownToSystemAsync().ConfigureAwait(false);
         // Plugins stop while the kernel still runs, so they can drain through it.
         await StopPluginsAsync().ConfigureAwait(false);
         await StopSystemServicesAsync().ConfigureAwait(false);

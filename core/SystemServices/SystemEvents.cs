@@ -20,7 +20,9 @@ internal sealed class SystemEvents(NatsServer server, SystemServiceHost services
     /// <summary>A client's CONNECT was accepted and bound to its account.</summary>
     public void ClientConnected(ClientConnection client)
     {
-        if (!services.IsEnabled)
+        AccountConnectionsChanged(client.Account);
+        var subject = ConnectSubject(client.Account.Name);
+        if (!services.HasInterest(subject))
         {
             return;
         }
@@ -31,29 +33,28 @@ internal sealed class SystemEvents(NatsServer server, SystemServiceHost services
             Server = services.NextServerInfo(),
             Client = Describe(client, stop: null),
         };
-        services.Publish(ConnectSubject(client.Account.Name), message);
-        AccountConnectionsChanged(client.Account);
+        services.Publish(subject, message);
     }
 
     /// <summary>A client that was connected (its CONNECT accepted) has closed.</summary>
     public void ClientDisconnected(ClientConnection client)
     {
-        if (!services.IsEnabled)
+        var subject = DisconnectSubject(client.Account.Name);
+        if (services.HasInterest(subject))
         {
-            return;
+            services.Publish(subject, Disconnect(client, client.CloseReason.ToDisplayString()));
         }
-        services.Publish(DisconnectSubject(client.Account.Name), Disconnect(client, client.CloseReason.ToDisplayString()));
         AccountConnectionsChanged(client.Account);
     }
 
     /// <summary>A client failed authentication: <c>$SYS.SERVER.&lt;id&gt;.CLIENT.AUTH.ERR</c>.</summary>
     public void AuthenticationFailed(ClientConnection client, ClosedReason reason)
     {
-        if (!services.IsEnabled)
+        var subject = $"$SYS.SERVER.{server.ServerId}.CLIENT.AUTH.ERR";
+        if (services.HasInterest(subject))
         {
-            return;
+            services.Publish(subject, Disconnect(client, reason.ToDisplayString()));
         }
-        services.Publish($"$SYS.SERVER.{server.ServerId}.CLIENT.AUTH.ERR", Disconnect(client, reason.ToDisplayString()));
     }
 
     /// <summary>This server is shutting down: <c>$SYS.SERVER.&lt;id&gt;.SHUTDOWN</c> with the server block.</summary>
@@ -100,18 +101,26 @@ internal sealed class SystemEvents(NatsServer server, SystemServiceHost services
     /// </summary>
     public void AccountConnectionsChanged(Account account)
     {
-        if (!services.IsEnabled || account.Name == AccountRegistry.GlobalAccountName || AccountConnections(account.Name) is not { } message)
+        if (account.Name == AccountRegistry.GlobalAccountName)
+        {
+            return;
+        }
+        string[] subjects = [$"$SYS.SERVER.ACCOUNT.{account.Name}.CONNS", $"$SYS.ACCOUNT.{account.Name}.SERVER.CONNS"];
+        var wanted = subjects.Where(services.HasInterest).ToArray();
+        if (wanted.Length == 0 || AccountConnections(account.Name) is not { } message)
         {
             return;
         }
         var body = SystemServiceHost.Serialize(message);
-        services.Publish($"$SYS.SERVER.ACCOUNT.{account.Name}.CONNS", body);
-        services.Publish($"$SYS.ACCOUNT.{account.Name}.SERVER.CONNS", body);
+        foreach (var subject in wanted)
+        {
+            services.Publish(subject, body);
+        }
     }
 
     private void PublishServerInfo(string subject)
     {
-        if (services.IsEnabled)
+        if (services.IsActive)
         {
             services.Publish(subject, services.NextServerInfo());
         }

@@ -71,11 +71,35 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         Statsz.Start();
     }
 
-    /// <summary>Shutdown: the SHUTDOWN event goes out while routes are still up.</summary>
-    public void AnnounceShutdown()
+    /// <summary>True between <see cref="Start"/> and <see cref="DisposeAsync"/>: events are published.</summary>
+    public bool IsActive
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _client is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether anyone (a local subscriber, or a route or link that forwards) would receive a
+    /// message on <paramref name="subject"/>: events nobody listens to are not even built, so a
+    /// storm of connects or failed logins costs a sublist lookup each.
+    /// </summary>
+    public bool HasInterest(string subject) => IsActive && !Account!.Sublist.Match(subject).IsEmpty;
+
+    /// <summary>Shutdown: the SHUTDOWN event goes out while routes are still up. False when nothing was sent.</summary>
+    public bool AnnounceShutdown()
     {
         Statsz.Stop();
+        if (!IsActive)
+        {
+            return false;
+        }
         Events.ServerShutdown();
+        return true;
     }
 
     public async ValueTask DisposeAsync()
@@ -136,7 +160,8 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
     {
         var options = _server.Options;
         var jetStream = _jetStream;
-        var cluster = _server.Info.Cluster;
+        // Null only before start (no INFO yet).
+        var cluster = _server.Info?.Cluster;
         return new SystemServerInfo
         {
             Name = _server.Name,

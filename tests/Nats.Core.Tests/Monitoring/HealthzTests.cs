@@ -28,8 +28,8 @@ public class HealthzTests
     }
 
     [TestCase("/healthz?js-server-only=maybe", HttpStatusCode.BadRequest, "Error decoding boolean for 'js-server-only': strconv.ParseBool: parsing \"maybe\": invalid syntax")]
-    [TestCase("/healthz?stream=s", HttpStatusCode.BadRequest, """{"status":"error","error":"\u0022account\u0022 must not be empty when checking stream health"}""")]
-    [TestCase("/healthz?account=a&consumer=c&details=1", HttpStatusCode.BadRequest, """{"status":"error","errors":[{"type":"BAD_REQUEST","error":"\u0022stream\u0022 must not be empty when checking consumer health"}]}""")]
+    [TestCase("/healthz?stream=s", HttpStatusCode.BadRequest, """{"status":"error","error":"\"account\" must not be empty when checking stream health"}""")]
+    [TestCase("/healthz?account=a&consumer=c&details=1", HttpStatusCode.BadRequest, """{"status":"error","errors":[{"type":"BAD_REQUEST","error":"\"stream\" must not be empty when checking consumer health"}]}""")]
     public async Task RefusesBadRequests(string path, HttpStatusCode expectedStatus, string expectedBody, CancellationToken cancellationToken)
     {
         await using var fixture = await MonitoringFixture.StartAsync(cancellationToken);

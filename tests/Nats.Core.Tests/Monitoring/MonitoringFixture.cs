@@ -21,6 +21,12 @@ internal sealed class MonitoringFixture : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>
+    /// Subscriptions the server holds itself: the $SYS services' internal client in the system
+    /// account, counted in /varz and /subsz as nats-server counts its own.
+    /// </summary>
+    public uint InternalSubscriptions => (uint)(Server.Accounts.System?.Sublist.Count ?? 0);
+
     public static async Task<MonitoringFixture> StartAsync(CancellationToken cancellationToken, Action<ServerOptions>? configure = null)
     {
         var options = new ServerOptions { Host = "127.0.0.1", Port = -1 };

@@ -17,8 +17,8 @@ public class SubszTests
         Assert.Multiple(() =>
         {
             Assert.That((string?)subsz["server_id"], Is.EqualTo(fixture.Server.ServerId));
-            Assert.That((uint?)subsz["num_subscriptions"], Is.EqualTo(2));
-            Assert.That((ulong?)subsz["num_inserts"], Is.EqualTo(3));
+            Assert.That((uint?)subsz["num_subscriptions"], Is.EqualTo(2 + fixture.InternalSubscriptions));
+            Assert.That((ulong?)subsz["num_inserts"], Is.EqualTo(3 + fixture.InternalSubscriptions));
             Assert.That((ulong?)subsz["num_removes"], Is.EqualTo(1));
             Assert.That((ulong?)subsz["num_matches"], Is.GreaterThanOrEqualTo(1));
             Assert.That((uint?)subsz["max_fanout"], Is.EqualTo(1));
@@ -30,7 +30,7 @@ public class SubszTests
         });
         // The older path answers the same.
         var old = await fixture.GetJsonAsync("/subscriptionsz", cancellationToken);
-        Assert.That((uint?)old["num_subscriptions"], Is.EqualTo(2));
+        Assert.That((uint?)old["num_subscriptions"], Is.EqualTo(2 + fixture.InternalSubscriptions));
     }
 
     [Test]
@@ -80,7 +80,7 @@ public class SubszTests
         Assert.That(client.Received, Does.Contain("MSG foo 1 1\r\nc"));
         Assert.That(client.Received, Does.Not.Contain("MSG foo 1 1\r\nd"));
         var after = await fixture.GetJsonAsync("/subsz", cancellationToken);
-        Assert.That((uint?)after["num_subscriptions"], Is.EqualTo(0));
+        Assert.That((uint?)after["num_subscriptions"], Is.EqualTo(fixture.InternalSubscriptions));
     }
 
     [Test]
@@ -99,7 +99,7 @@ public class SubszTests
         Assert.That((uint?)inA["num_subscriptions"], Is.EqualTo(2));
         Assert.That(inA["subscriptions_list"]!.AsArray().Select(s => (string?)s!["account"]).Distinct(), Is.EqualTo(new[] { "A" }));
         var total = await fixture.GetJsonAsync("/subsz", cancellationToken);
-        Assert.That((uint?)total["num_subscriptions"], Is.EqualTo(3));
+        Assert.That((uint?)total["num_subscriptions"], Is.EqualTo(3 + fixture.InternalSubscriptions));
         await a.FlushAsync(cancellationToken);
         await g.FlushAsync(cancellationToken);
     }
