@@ -6,9 +6,11 @@ namespace Nats.Core.SystemServices;
 /// Answers one <c>$SYS</c> request: returns the <c>data</c> of the answer (serialized as
 /// JSON the way Go does), <c>null</c> for an answer without data, or
 /// <see cref="SystemRequest.NoAnswer"/> to stay silent. Throw
-/// <see cref="SystemRequestException"/> for an error answer.
+/// <see cref="SystemRequestException"/> for an error answer. Requests on one subject are
+/// handled one at a time, off the publisher's thread; a synchronous handler returns
+/// <c>new(result)</c>.
 /// </summary>
-public delegate object? SystemRequestHandler(SystemRequest request);
+public delegate ValueTask<object?> SystemRequestHandler(SystemRequest request);
 
 /// <summary>A <c>$SYS</c> request as a handler sees it.</summary>
 public sealed class SystemRequest

@@ -66,38 +66,38 @@ internal static class KernelRequests
     {
         var id = server.ServerId;
         var monitoring = server.Monitoring;
-        services.AddServerRequest("VARZ", request => Page(monitoring, "/varz", request, None));
-        services.AddServerRequest("CONNZ", request => Page(monitoring, "/connz", request, Connz));
-        services.AddServerRequest("SUBSZ", request => Page(monitoring, "/subsz", request, Subsz));
-        services.AddServerRequest("HEALTHZ", request => Page(monitoring, "/healthz", request, Healthz));
-        services.AddServerRequest("ACCOUNTZ", request => Page(monitoring, "/accountz", request, Accountz));
+        services.AddServerRequest("VARZ", request => new(Page(monitoring, "/varz", request, None)));
+        services.AddServerRequest("CONNZ", request => new(Page(monitoring, "/connz", request, Connz)));
+        services.AddServerRequest("SUBSZ", request => new(Page(monitoring, "/subsz", request, Subsz)));
+        services.AddServerRequest("HEALTHZ", request => new(Page(monitoring, "/healthz", request, Healthz)));
+        services.AddServerRequest("ACCOUNTZ", request => new(Page(monitoring, "/accountz", request, Accountz)));
         // /routez exists once clustered; a server without a cluster answers with no routes, as nats-server.
-        services.AddServerRequest("ROUTEZ", request => monitoring.Paths.Contains("/routez")
+        services.AddServerRequest("ROUTEZ", request => new(monitoring.Paths.Contains("/routez")
             ? Page(monitoring, "/routez", request, Routez)
-            : new Cluster.Routez { ServerId = server.ServerId, ServerName = server.Name, Now = DateTime.UtcNow });
+            : new Cluster.Routez { ServerId = server.ServerId, ServerName = server.Name, Now = DateTime.UtcNow }));
 
         // STATSZ answers bare ({"server":…,"statsz":…}); the old $SYS.REQ.SERVER.PING too, and a
         // request without a reply asks for a broadcast on $SYS.SERVER.<id>.STATSZ.
         services.AddRawRequest(
             [SystemServiceHost.ServerPingPrefix, $"{SystemServiceHost.ServerPingPrefix}.STATSZ", $"$SYS.REQ.SERVER.{id}.STATSZ"],
             StatszPublisher.Subject(id),
-            _ => services.Statsz.Build());
+            _ => new(services.Statsz.Build()));
         services.AddRawRequest(
             [$"{SystemServiceHost.ServerPingPrefix}.IDZ", $"$SYS.REQ.SERVER.{id}.IDZ"],
             null,
-            _ => new ServerIdentity { Name = server.Name, Host = server.Options.Host, Id = id });
+            _ => new(new ServerIdentity { Name = server.Name, Host = server.Options.Host, Id = id }));
         // Reload only by id: a PING-wide reload of every server is not offered (as nats-server).
-        services.AddWrappedRequest([$"$SYS.REQ.SERVER.{id}.RELOAD"], null, _ => Reload(server));
+        services.AddWrappedRequest([$"$SYS.REQ.SERVER.{id}.RELOAD"], null, _ => ReloadAsync(server));
 
-        services.AddAccountRequest("CONNZ", request => Page(monitoring, "/connz", request, Connz, ("acc", request.Account)));
-        services.AddAccountRequest("SUBSZ", request => Page(monitoring, "/subsz", request, Subsz, ("acc", request.Account), ("subs", "1")));
-        services.AddAccountRequest("STATZ", request => AccountStatz(server, request));
-        services.AddRawRequest([$"$SYS.REQ.ACCOUNT.*.CONNS"], null, request => AccountConns(services, request.Subject));
+        services.AddAccountRequest("CONNZ", request => new(Page(monitoring, "/connz", request, Connz, ("acc", request.Account))));
+        services.AddAccountRequest("SUBSZ", request => new(Page(monitoring, "/subsz", request, Subsz, ("acc", request.Account), ("subs", "1"))));
+        services.AddAccountRequest("STATZ", request => new(AccountStatz(server, request)));
+        services.AddRawRequest([$"$SYS.REQ.ACCOUNT.*.CONNS"], null, request => new(AccountConns(services, request.Subject)));
     }
 
-    private static object? Reload(NatsServer server)
+    private static async ValueTask<object?> ReloadAsync(NatsServer server)
     {
-        var result = server.ReloadConfigurationAsync().GetAwaiter().GetResult();
+        var result = await server.ReloadConfigurationAsync().ConfigureAwait(false);
         if (!result.Success)
         {
             throw new SystemRequestException(string.Join("; ", result.Errors), 500);

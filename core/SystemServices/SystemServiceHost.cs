@@ -247,7 +247,6 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
     /// </summary>
     private async ValueTask Handle(Registration registration, string subject, string? reply, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
     {
-        await Task.CompletedTask.ConfigureAwait(false);
         if (reply is null && (registration.Wrap || registration.NoReplySubject is null))
         {
             return;
@@ -269,7 +268,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         {
             try
             {
-                data = registration.Handler(new SystemRequest(subject, reply, registration.AccountOf?.Invoke(subject), headers, payload));
+                data = await registration.Handler(new SystemRequest(subject, reply, registration.AccountOf?.Invoke(subject), headers, payload)).ConfigureAwait(false);
             }
             catch (SystemRequestException ex)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Nats.Core.Config;
+using Nats.Core.SystemServices;
 using Nats.TestSupport;
 
 namespace Nats.Core.Tests.SystemServices;
@@ -224,6 +225,43 @@ public sealed class SystemRequestTests
         Assert.That(Json(lameDuck).GetProperty("id").GetString(), Is.EqualTo(_server.Server.ServerId));
         await _server.Server.ShutdownAsync();
         Assert.That(sys.Received + await sys.ReadUntilClosedAsync(), Does.Contain(".SHUTDOWN"));
+    }
+
+    [Test]
+    public async Task APluginAddsRequestsStatszPartsAndJetStreamState()
+    {
+        var services = _server.Server.SystemServices;
+        using var jsz = services.AddServerRequest("JSZ", request => new(new { streams = 3, body = request.Payload.Length }));
+        using var info = services.AddAccountRequest("INFO", request => request.Account == "APP"
+            ? new(new { account = request.Account })
+            : throw new SystemRequestException("account not found", 404));
+        services.AddStatszContributor(statsz => statsz.JetStream = new { memory = 1 });
+        services.SetJetStream(true, "hub");
+
+        await using var sys = await SysAsync("reply");
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.JSZ reply 2\r\n{}\r\n");
+        var answer = Json(await sys.ReadMessageAsync());
+        Assert.That(answer.GetProperty("data").GetProperty("streams").GetInt32(), Is.EqualTo(3));
+        var server = answer.GetProperty("server");
+        Assert.That(server.GetProperty("jetstream").GetBoolean(), Is.True);
+        Assert.That(server.GetProperty("flags").GetUInt64(), Is.EqualTo(1UL));
+        Assert.That(server.GetProperty("domain").GetString(), Is.EqualTo("hub"));
+
+        var domain = """{"domain":"other"}""";
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.JSZ reply {domain.Length}\r\n{domain}\r\n");
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.INFO reply 0\r\n\r\n");
+        Assert.That(Json(await sys.ReadMessageAsync()).GetProperty("data").GetProperty("account").GetString(), Is.EqualTo("APP"), "the other domain got no answer");
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.NOPE.INFO reply 0\r\n\r\n");
+        var error = Json(await sys.ReadMessageAsync()).GetProperty("error");
+        Assert.That(error.GetProperty("code").GetInt32(), Is.EqualTo(404));
+        Assert.That(error.GetProperty("description").GetString(), Is.EqualTo("account not found"));
+
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.STATSZ reply 0\r\n\r\n");
+        Assert.That(Json(await sys.ReadMessageAsync()).GetProperty("statsz").GetProperty("jetstream").GetProperty("memory").GetInt32(), Is.EqualTo(1));
+
+        jsz.Dispose();
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.JSZ reply 0\r\n\r\n");
+        Assert.That(await sys.DrainAsync(TimeSpan.FromMilliseconds(300)), Does.Not.Contain("MSG reply"), "no longer served");
     }
 
     [Test]
