@@ -11,7 +11,34 @@ namespace Nats.JetStream.Api;
 [JsonSerializable(typeof(StreamConfig))]
 [JsonSerializable(typeof(ConsumerConfig))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(ConsumerCreateRequest))]
+[JsonSerializable(typeof(ConsumerMeta))]
+[JsonSerializable(typeof(StreamMeta))]
 public sealed partial class JsJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>
+/// Responses, and the requests nats-server decodes without refusing unknown fields (paging,
+/// purge, message get and delete, NAK options).
+/// </summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ApiResponse))]
+[JsonSerializable(typeof(StreamInfo))]
+[JsonSerializable(typeof(ConsumerInfo))]
+[JsonSerializable(typeof(SuccessResponse))]
+[JsonSerializable(typeof(PurgeResponse))]
+[JsonSerializable(typeof(NamesResponse))]
+[JsonSerializable(typeof(StreamListResponse))]
+[JsonSerializable(typeof(ConsumerListResponse))]
+[JsonSerializable(typeof(MsgGetResponse))]
+[JsonSerializable(typeof(AccountInfoResponse))]
+[JsonSerializable(typeof(PagedRequest))]
+[JsonSerializable(typeof(PurgeRequest))]
+[JsonSerializable(typeof(MsgDeleteRequest))]
+[JsonSerializable(typeof(MsgGetRequest))]
+[JsonSerializable(typeof(NakOptions))]
+public sealed partial class JsApiJsonContext : JsonSerializerContext
 {
 }
 
