@@ -5,7 +5,7 @@ namespace Nats.JetStream.Api;
 /// <summary>Every API response: <c>type</c> and, on failure, <c>error</c> (jetstream_api.go ApiResponse).</summary>
 public class ApiResponse
 {
-    [JsonPropertyName("type")][JsonPropertyOrder(-10)] public string Type { get; set; } = "";
+    [JsonPropertyName("type")][JsonPropertyOrder(-10)][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Type { get; set; }
     [JsonPropertyName("error")][JsonPropertyOrder(-9)][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ApiError? Error { get; set; }
 }
 

@@ -7,7 +7,7 @@ namespace Nats.JetStream.Api;
 /// The JSON of the JetStream API, generated at compile time (no reflection at run time). Unknown
 /// fields are refused, as nats-server's strict decoder does.
 /// </summary>
-[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, Converters = [typeof(GoTimeConverter)])]
 [JsonSerializable(typeof(StreamConfig))]
 [JsonSerializable(typeof(ConsumerConfig))]
 [JsonSerializable(typeof(ApiError))]
@@ -22,7 +22,7 @@ public sealed partial class JsJsonContext : JsonSerializerContext
 /// Responses, and the requests nats-server decodes without refusing unknown fields (paging,
 /// purge, message get and delete, NAK options).
 /// </summary>
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSourceGenerationOptions(Converters = [typeof(GoTimeConverter)])]
 [JsonSerializable(typeof(ApiResponse))]
 [JsonSerializable(typeof(StreamInfo))]
 [JsonSerializable(typeof(ConsumerInfo))]

@@ -70,7 +70,7 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
     private long _lastActivityMs;
     private long _lastActiveUnixNs;
 
-    public JsConsumer(JsStream stream, string name, ConsumerConfig config, DateTime created, IConsumerStateStore stateStore, IJetStreamOutput output, JsScheduler? scheduler = null)
+    public JsConsumer(JsStream stream, string name, ConsumerConfig config, DateTime created, IConsumerStateStore stateStore, IJetStreamOutput output, JsScheduler? scheduler = null, ConsumerState? restored = null)
     {
         _stream = stream;
         _store = stream.Store;
@@ -88,10 +88,10 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
         _rateAt = JsScheduler.Now;
         lock (_gate)
         {
-            if (stateStore.Initial is { } restored)
+            if ((restored ?? stateStore.Initial) is { } initial)
             {
-                _state = restored;
-                _nextSeq = restored.DeliveredStream + 1;
+                _state = initial;
+                _nextSeq = initial.DeliveredStream + 1;
                 RestorePendingLocked();
             }
             else
@@ -429,6 +429,15 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
                 return false;
             }
             return seq >= _nextSeq || _state.Pending.ContainsKey(seq) || _redeliver.Contains(seq);
+        }
+    }
+
+    /// <summary>A copy of the state (a consumer update carries it to the consumer that replaces this one).</summary>
+    public ConsumerState Snapshot()
+    {
+        lock (_gate)
+        {
+            return _state.Clone();
         }
     }
 
