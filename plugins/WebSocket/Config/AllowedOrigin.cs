@@ -15,7 +15,8 @@ public readonly record struct AllowedOrigin(string Scheme, string Host, string P
         {
             return false;
         }
-        var scheme = text[..schemeEnd];
+        // Go's url.Parse lower-cases the scheme.
+        var scheme = text[..schemeEnd].ToLowerInvariant();
         var rest = text[(schemeEnd + 3)..];
         var slash = rest.IndexOfAny(['/', '?', '#']);
         var authority = slash < 0 ? rest : rest[..slash];
@@ -40,7 +41,7 @@ public readonly record struct AllowedOrigin(string Scheme, string Host, string P
         {
             return $"unable to parse allowed origin: parse \"{text}\": invalid URI for request";
         }
-        var scheme = text[..schemeEnd];
+        var scheme = text[..schemeEnd].ToLowerInvariant();
         if (scheme != "http" && scheme != "https")
         {
             return $"unable to parse allowed origin \"{text}\": allowed origins must be absolute URLs with http or https scheme";

@@ -54,16 +54,18 @@ public sealed record HandshakeRejection(int Status, string Reason, HandshakeReje
                     "Connection: close\r\n" +
                     "\r\n" + body);
             case Kind.Server:
-                // Go's net/http: "400 Bad Request: <reason>" for some errors, the bare text for others.
-                var serverBody = Status == 400 && Reason.StartsWith("missing required Host", StringComparison.Ordinal)
-                    ? $"{Status} {text}: {Reason}"
-                    : $"{Status} {text}";
+                // Go's net/http: its badRequestError texts go into the status line and body
+                // ("400 Bad Request: missing required Host header"); other parse errors do not.
+                var status = IsGoBadRequestError(Reason) ? $"{Status} {text}: {Reason}" : $"{Status} {text}";
                 return Encoding.ASCII.GetBytes(
-                    $"HTTP/1.1 {Status} {text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n{serverBody}");
+                    $"HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n{status}");
             default:
                 return [];
         }
     }
+
+    private static bool IsGoBadRequestError(string reason) =>
+        reason is "missing required Host header" or "too many Host headers" or "unsupported protocol version";
 
     private static string StatusText(int status) => status switch
     {
