@@ -51,6 +51,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
         _bus = new ConfigBus(options.Sections);
+        FollowAccountChanges();
         CreateTlsStore();
     }
 
