@@ -275,9 +275,6 @@ public sealed partial class AccountRegistry
         }
     }
 
-    /// <summary>Checks that every user's account exists (reload validation).</summary>
-    internal static void CheckUserAccounts(AuthOptions auth, AccountRegistry registry) => CheckUserAccounts(auth, registry._accounts);
-
     /// <summary>Creates and publishes an account. Caller holds <c>_lock</c>.</summary>
     private Account Add(AccountConfig definition)
     {

@@ -80,6 +80,7 @@ internal static class AccountsBinder
             List<UserConfig> users = [];
             List<NKeyUserConfig> nkeys = [];
             ConfPosition usersPosition = accountEntry.KeyPosition;
+            List<ConfEntry> pluginKeys = [];
             foreach (var item in body)
             {
                 switch (item.Key.ToLowerInvariant())
@@ -111,14 +112,23 @@ internal static class AccountsBinder
                     case "default_permissions":
                         account.DefaultPermissions = PermissionsBinder.Bind(item, ctx);
                         break;
-                    case "jetstream" or "mappings" or "maps" or "limits" or "msg_trace" or "trace_dest":
+                    case "limits":
+                        account.Limits = AccountLimitsBinder.Bind(item, ctx);
+                        break;
+                    case "mappings" or "maps" or "msg_trace" or "trace_dest":
                         ctx.NotSupported(item, $"accounts.{account.Name}");
                         break;
+                    case "jetstream":
+                        // A plugin's key (IConfigBus.BindAccountKey); the key-owner table reports it when unclaimed.
+                        pluginKeys.Add(item);
+                        break;
                     default:
+                        pluginKeys.Add(item);
                         ctx.Unknown(item);
                         break;
                 }
             }
+            account.PluginKeys = pluginKeys;
             if (users.Count > 0 || nkeys.Count > 0)
             {
                 if (auth.Username is not null)
