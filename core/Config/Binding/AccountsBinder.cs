@@ -118,9 +118,11 @@ internal static class AccountsBinder
                     case "mappings" or "maps" or "msg_trace" or "trace_dest":
                         ctx.NotSupported(item, $"accounts.{account.Name}");
                         break;
+                    // Keys the kernel does not read go to plugins (IConfigBus.BindAccountKey);
+                    // reporting them stays as it was until the config's key-owner table decides.
                     case "jetstream":
-                        // A plugin's key (IConfigBus.BindAccountKey); the key-owner table reports it when unclaimed.
                         pluginKeys.Add(item);
+                        ctx.NotSupported(item, $"accounts.{account.Name}");
                         break;
                     default:
                         pluginKeys.Add(item);
