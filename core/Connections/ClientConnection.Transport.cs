@@ -38,7 +38,17 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        Send(Server.Info.ToClientInfoLine(0, null, null));
+        Send(OwnInfo(Server.Info).ToClientInfoLine(0, null, null));
+    }
+
+    /// <summary>
+    /// The server's INFO with this connection's max_payload (smaller when its user or account
+    /// limits it), as nats-server's <c>generateClientInfoJSON</c> writes it.
+    /// </summary>
+    private ServerInfo OwnInfo(ServerInfo info)
+    {
+        var maxPayload = _limits.Payload(info.MaxPayload);
+        return maxPayload == info.MaxPayload ? info : info with { MaxPayload = maxPayload };
     }
 
     // Asynchronous INFO goes only to clients that got their first PONG, as in nats-server: a
@@ -49,17 +59,30 @@ public sealed partial class ClientConnection
 
     private void OnPing()
     {
-        Send("PONG\r\n"u8);
-        if (_connectReceived && Volatile.Read(ref _firstPongSent) == 0)
+        if (!_connectReceived || Volatile.Read(ref _firstPongSent) != 0)
         {
-            // A full fence between publishing the flag and reading the update time: an update
-            // either sees the flag (and sends INFO itself) or stamped its time before this
-            // read (and the catch-up below sends it), never neither.
-            Interlocked.Exchange(ref _firstPongSent, 1);
-            if (Options.Protocol >= 1 && Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks)
-            {
-                Send(Server.Info.ToClientInfoLine(0, null, null));
-            }
+            Send("PONG\r\n"u8);
+            return;
+        }
+        var stampBefore = Server.ConnectUrlsUpdatedTicks;
+        var serverInfo = Server.Info;
+        var info = OwnInfo(serverInfo);
+        // When the user's or account's limits lowered max_payload, nats-server sends INFO while
+        // it processes CONNECT (applyAccountLimits), so that one comes before the PONG.
+        var sentWithConnect = Options.Protocol >= 1 && !ReferenceEquals(info, serverInfo);
+        if (sentWithConnect)
+        {
+            Send(info.ToClientInfoLine(0, null, null));
+        }
+        Send("PONG\r\n"u8);
+        // A full fence between publishing the flag and reading the update time: an update
+        // either sees the flag (and sends INFO itself) or stamped its time before this read
+        // (and the catch-up below sends it), never neither.
+        Interlocked.Exchange(ref _firstPongSent, 1);
+        var stamp = Server.ConnectUrlsUpdatedTicks;
+        if (Options.Protocol >= 1 && (sentWithConnect ? stamp != stampBefore : stamp >= StartTime.Ticks))
+        {
+            Send(OwnInfo(Server.Info).ToClientInfoLine(0, null, null));
         }
     }
 }
