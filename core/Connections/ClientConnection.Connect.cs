@@ -140,7 +140,7 @@ public sealed partial class ClientConnection
         {
             Send("+OK\r\n"u8);
         }
-        if (firstConnect)
+        if (firstConnect && Kind is ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt)
         {
             Server.OnClientConnected(this);
         }

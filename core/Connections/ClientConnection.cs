@@ -83,7 +83,8 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         {
             Account.RemoveConnection();
         }
-        if (_accountBound && Kind == ConnectionKind.Client)
+        // Clients of every transport (plain, WebSocket, MQTT) are CLIENT kind to nats-server's events.
+        if (_accountBound && Kind is ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt)
         {
             Server.OnClientDisconnected(this);
         }

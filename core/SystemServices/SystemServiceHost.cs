@@ -284,9 +284,10 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         {
             return;
         }
-        if (!registration.Wrap && data is not null && error is null)
+        if (!registration.Wrap && error is null)
         {
-            if ((reply ?? registration.NoReplySubject) is { } target)
+            // A bare answer with nothing to say (an unknown account's CONNS) is no answer.
+            if (data is not null && (reply ?? registration.NoReplySubject) is { } target)
             {
                 Publish(target, Serialize(data));
             }

@@ -265,6 +265,48 @@ public sealed class SystemRequestTests
     }
 
     [Test]
+    public async Task AccountRequestsAnswerForThatAccount()
+    {
+        await using var app = await _server.ConnectAsync(AppConnect);
+        await app.SendAsync("SUB orders.* 1\r\n");
+        await app.PingAsync();
+        await using var sys = await SysAsync("reply");
+
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.SUBSZ reply 0\r\n\r\n");
+        var subsz = Json(await sys.ReadMessageAsync()).GetProperty("data");
+        Assert.That(subsz.GetProperty("subscriptions_list")[0].GetProperty("subject").GetString(), Is.EqualTo("orders.*"));
+
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.STATZ reply 0\r\n\r\n");
+        var statz = Json(await sys.ReadMessageAsync()).GetProperty("data").GetProperty("account_statz");
+        Assert.That(statz.GetArrayLength(), Is.EqualTo(1));
+        Assert.That(statz[0].GetProperty("acc").GetString(), Is.EqualTo("APP"));
+        Assert.That(statz[0].GetProperty("conns").GetInt32(), Is.EqualTo(1));
+
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.CONNS reply 0\r\n\r\n");
+        var conns = Json(await sys.ReadMessageAsync());
+        Assert.That(conns.GetProperty("type").GetString(), Is.EqualTo("io.nats.server.advisory.v1.account_connections"));
+        Assert.That(conns.GetProperty("num_subscriptions").GetInt32(), Is.EqualTo(1));
+
+        // An account with no clients here, and an unknown one: no answer.
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.$G.STATZ reply 0\r\n\r\nPUB $SYS.REQ.ACCOUNT.NOPE.CONNS reply 0\r\n\r\n");
+        Assert.That(await sys.DrainAsync(TimeSpan.FromMilliseconds(300)), Does.Not.Contain("MSG reply"));
+    }
+
+    [Test]
+    public async Task AccountzAndRoutezAnswerWithoutACluster()
+    {
+        await using var sys = await SysAsync("reply");
+        var body = """{"account":"APP"}""";
+        await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.ACCOUNTZ reply {body.Length}\r\n{body}\r\n");
+        var accountz = Json(await sys.ReadMessageAsync()).GetProperty("data");
+        Assert.That(accountz.GetProperty("account_detail").GetProperty("account_name").GetString(), Is.EqualTo("APP"));
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.ROUTEZ reply 0\r\n\r\n");
+        var routez = Json(await sys.ReadMessageAsync()).GetProperty("data");
+        Assert.That(routez.GetProperty("num_routes").GetInt32(), Is.Zero);
+        Assert.That(routez.GetProperty("server_id").GetString(), Is.EqualTo(_server.Server.ServerId));
+    }
+
+    [Test]
     public async Task ReloadWithoutAConfigFileIsRefused()
     {
         await using var sys = await SysAsync("reply");
