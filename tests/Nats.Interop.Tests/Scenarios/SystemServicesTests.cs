@@ -35,8 +35,18 @@ public sealed class SystemServicesTests : InteropTest
                 Assert.That(answer.GetProperty("server").GetProperty("cluster").GetString(), Is.EqualTo(ClusterUnderTest.ClusterName));
                 Assert.That(answer.GetProperty("statsz").GetProperty("routes").GetArrayLength(), Is.EqualTo(1));
             }
+            // Same shape: every field the reference writes, ours writes too; the statistics in the
+            // same order (the server block's order moved in 2.10, whose layout ours follows).
+            var ours = answers.Single(a => a.GetProperty("server").GetProperty("name").GetString() == "n1");
+            var reference = answers.Single(a => a.GetProperty("server").GetProperty("name").GetString() == "n2");
+            Assert.That(Keys(ours.GetProperty("server")), Is.SupersetOf(Keys(reference.GetProperty("server"))));
+            var referenceStats = Keys(reference.GetProperty("statsz"));
+            var ourStats = Keys(ours.GetProperty("statsz"));
+            Assert.That(ourStats.Where(referenceStats.Contains).ToList(), Is.EqualTo(referenceStats), $"statsz: ours {string.Join(",", ourStats)}");
         }
     }
+
+    private static List<string> Keys(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 
     /// <summary>Sends <c>$SYS.REQ.SERVER.PING</c> until <paramref name="expected"/> servers answered (interest travels over routes asynchronously).</summary>
     private static async Task<List<JsonElement>> PingAsync(int port, int expected)
