@@ -5,10 +5,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private SystemServiceHost? _systemServices;
-    // Set by the host before start; read by the RELOAD request's thread.
-    private volatile Func<Task<ReloadResult>>? _configurationReloader;
-
     /// <summary>
     /// The <c>$SYS</c> services on the system account (requests, events, STATSZ); plugins add
     /// their requests and contributions here.

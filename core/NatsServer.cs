@@ -39,6 +39,10 @@ public sealed partial class NatsServer : IAsyncDisposable
     private volatile ServerInfo _info = null!;
     private volatile AuthService _auth = null!;
     private int _state; // 0 new, 1 running, 2 stopping, 3 stopped
+    // Created on first use by any thread (CompareExchange), then fixed.
+    private SystemServices.SystemServiceHost? _systemServices;
+    // Set by the host before start; read by the RELOAD request's thread.
+    private volatile Func<Task<ReloadResult>>? _configurationReloader;
 
     /// <summary>Creates a server; nothing listens until <see cref="StartAsync"/>.</summary>
     public NatsServer(ServerOptions options, ILoggerFactory? loggerFactory = null)
