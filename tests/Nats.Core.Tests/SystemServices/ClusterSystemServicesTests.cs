@@ -85,11 +85,11 @@ public sealed class ClusterSystemServicesTests
         return client;
     }
 
-    /// <summary>Sends a request and gathers the answers that arrive within a second.</summary>
-    private static async Task<List<JsonElement>> GatherAsync(NatsConnection client, string subject, string body = "")
+    /// <summary>Sends a request and gathers the answers that arrive within <paramref name="seconds"/>.</summary>
+    private static async Task<List<JsonElement>> GatherAsync(NatsConnection client, string subject, string body = "", double seconds = 1)
     {
         var answers = new List<JsonElement>();
-        await foreach (var message in client.RequestManyAsync<string, byte[]>(subject, body, replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(1) }))
+        await foreach (var message in client.RequestManyAsync<string, byte[]>(subject, body, replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(seconds) }))
         {
             answers.Add(JsonDocument.Parse(message.Data ?? []).RootElement);
         }
@@ -128,7 +128,7 @@ public sealed class ClusterSystemServicesTests
         }
 
         // Filter options narrow the PING to the servers that match.
-        var tagged = await GatherAsync(sys, "$SYS.REQ.SERVER.PING.VARZ", """{"tags":["name:b"]}""");
+        var tagged = await GatherAsync(sys, "$SYS.REQ.SERVER.PING.VARZ", """{"tags":["name:b"]}""", seconds: 3);
         Assert.That(tagged.Select(x => x.GetProperty("server").GetProperty("name").GetString()), Is.EqualTo(new[] { "b" }));
     }
 
