@@ -409,9 +409,10 @@ public sealed partial class JsAccount
         {
             consumers = [.. entry.Consumers.Values];
         }
+        var first = entry.Stream.Store.State().FirstSeq;
         foreach (var c in consumers)
         {
-            c.StreamChanged();
+            c.Purged(first);
         }
     }
 

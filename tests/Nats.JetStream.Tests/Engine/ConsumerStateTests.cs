@@ -174,3 +174,29 @@ public sealed class ConsumerStateTests
         Assert.That(info.GetProperty("ack_floor").GetProperty("stream_seq").GetUInt64(), Is.EqualTo((ulong)total));
     }
 }
+
+/// <summary>A purge moves consumers past what it removed, as nats-server's consumer purge.</summary>
+[CancelAfter(30_000)]
+public sealed class ConsumerPurgeTests
+{
+    [Test]
+    public async Task PurgeAcksPendingBelowTheNewFirstAndSkipsAhead()
+    {
+        using var h = new AccountHarness(StorageType.File);
+        h.CreateStream("S", "", "s.>");
+        for (var i = 1; i <= 6; i++)
+        {
+            await h.PublishAsync("s.x", "m" + i);
+        }
+        h.CreateConsumer("S", "C", "\"durable_name\":\"C\",\"ack_policy\":\"explicit\"");
+        await h.WaitDeliveriesAsync(h.Pull("S", "C", "{\"batch\":2}"), 2);
+        var purged = h.Api("STREAM.PURGE.S", "{\"seq\":5}");
+        Assert.That(purged.GetProperty("purged").GetUInt64(), Is.EqualTo(4));
+        var info = h.ConsumerInfo("S", "C");
+        Assert.That(info.GetProperty("num_ack_pending").GetInt32(), Is.Zero);
+        Assert.That(info.GetProperty("ack_floor").GetProperty("stream_seq").GetUInt64(), Is.EqualTo(4));
+        Assert.That(info.GetProperty("num_pending").GetUInt64(), Is.EqualTo(2));
+        var next = await h.WaitDeliveriesAsync(h.Pull("S", "C", "{\"batch\":1}"), 1);
+        Assert.That(next[0].Payload, Is.EqualTo("m5"));
+    }
+}
