@@ -155,7 +155,9 @@ public sealed partial class JsAccount
         {
             store = new MemoryStore(StreamConfigCheck.ToStoreLimits(cfg), _logger);
         }
-        return new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
+        var entry = new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
+        entry.Stream.InterestIn = entry.AnyConsumerTakes;
+        return entry;
     }
 
     private static void WriteStreamMeta(string dir, StreamConfig cfg, DateTime created) =>

@@ -97,6 +97,23 @@ public sealed class ConsumerStateTests
         await Eventually.TrueAsync(() => h.Api("STREAM.INFO.I").GetProperty("state").GetProperty("messages").GetUInt64() == 0, "all gone");
     }
 
+    [TestCase(StorageType.File)]
+    [TestCase(StorageType.Memory)]
+    public async Task InterestStreamAcksButDropsWhatNoConsumerWants(StorageType type)
+    {
+        using var h = new AccountHarness(type);
+        h.CreateStream("I", ",\"retention\":\"interest\"", "i.>");
+        Assert.That(await h.PublishAsync("i.a"), Is.EqualTo(1UL));
+        h.CreateConsumer("I", "B", "\"durable_name\":\"B\",\"filter_subject\":\"i.b\"");
+        Assert.That(await h.PublishAsync("i.a"), Is.EqualTo(2UL));
+        Assert.That(await h.PublishAsync("i.b"), Is.EqualTo(3UL));
+        var state = h.Api("STREAM.INFO.I").GetProperty("state");
+        Assert.That(state.GetProperty("messages").GetUInt64(), Is.EqualTo(1));
+        Assert.That(state.GetProperty("last_seq").GetUInt64(), Is.EqualTo(3));
+        var got = await h.WaitDeliveriesAsync(h.Pull("I", "B"), 1);
+        Assert.That(got[0].Subject, Is.EqualTo("i.b"));
+    }
+
     [Test]
     public async Task InactiveEphemeralIsDeleted()
     {
