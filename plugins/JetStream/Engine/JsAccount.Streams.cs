@@ -477,6 +477,13 @@ public sealed partial class JsAccount
         var removed = req.NoErase ? store.Remove(req.Sequence) : store.Erase(req.Sequence);
         if (!removed)
         {
+            // nats-server's file store errors for a sequence outside its blocks; otherwise (and
+            // always for memory) "sequence N not found".
+            var st = store.State();
+            if (store.Type == StorageType.File && (req.Sequence == 0 || req.Sequence > st.LastSeq || req.Sequence < st.FirstSeq))
+            {
+                throw new JsApiException(JsErrors.StreamMsgDeleteFailedF.With("err", req.Sequence > st.LastSeq ? "stream store EOF" : "no message found"));
+            }
             throw new JsApiException(JsErrors.SequenceNotFound.With("seq", req.Sequence));
         }
         NotifyConsumers(entry);
