@@ -19,6 +19,22 @@ public sealed class ReferenceApiTests
     private string _storeDir = null!;
     private int _inbox;
 
+    /// <summary>Messages read while waiting for a reply, kept for <see cref="NextAsync"/>.</summary>
+    private readonly Queue<ServerFrame> _other = new();
+
+    private async Task<ServerFrame> NextAsync(string subject)
+    {
+        var kept = _other.FirstOrDefault(f => f.Subject == subject || f.Subject.StartsWith("q.", StringComparison.Ordinal));
+        if (kept is not null)
+        {
+            var rest = _other.Where(f => f != kept).ToList();
+            _other.Clear();
+            rest.ForEach(_other.Enqueue);
+            return kept;
+        }
+        return await _client!.ReadMessageAsync();
+    }
+
     [SetUp]
     public async Task SetUp()
     {
@@ -30,6 +46,7 @@ public sealed class ReferenceApiTests
         _storeDir = Directory.CreateTempSubdirectory("refjs").FullName;
         _server = await ReferenceServer.StartAsync($"port: {port}\njetstream {{ store_dir: \"{_storeDir}\" }}\n", port);
         _client = await RawClient.ConnectAndHandshakeAsync(port);
+        _client.AnswerPings = true;
         await _client.SendAsync("SUB _INBOX.> 1\r\nPING\r\n");
         await _client.ExpectLineAsync("PONG");
         _h = new AccountHarness(StorageType.File);
@@ -62,6 +79,7 @@ public sealed class ReferenceApiTests
             {
                 return frame;
             }
+            _other.Enqueue(frame);
         }
     }
 
@@ -123,5 +141,50 @@ public sealed class ReferenceApiTests
             var ours = await _h.WaitStatusAsync(inbox);
             Assert.That(ours.Headers, Is.EqualTo(theirs.HeaderText), body);
         }
+    }
+
+    private static IEnumerable<string> Keys(JsonElement e, string prefix = "") =>
+        e.ValueKind != JsonValueKind.Object ? [] : e.EnumerateObject().SelectMany(p => Keys(p.Value, prefix + p.Name + ".").Prepend(prefix + p.Name));
+
+    [Test]
+    public async Task InfoFieldsAndConsumerDefaultsAgree()
+    {
+        var body = "{\"name\":\"K\",\"subjects\":[\"k.>\"]}";
+        var theirs = JsonDocument.Parse((await RequestAsync("$JS.API.STREAM.CREATE.K", body)).PayloadText).RootElement;
+        var ours = _h.Api("STREAM.CREATE.K", body);
+        // Every field 2.9.10 sends is here; the extra ones are newer nats-server's (compression, consumer_limits, ts …).
+        Assert.That(Keys(theirs).Except(Keys(ours)), Is.Empty, "stream fields missing");
+        var cbody = "{\"stream_name\":\"K\",\"config\":{\"durable_name\":\"D\",\"ack_policy\":\"explicit\"}}";
+        var ctheirs = JsonDocument.Parse((await RequestAsync("$JS.API.CONSUMER.DURABLE.CREATE.K.D", cbody)).PayloadText).RootElement;
+        var cours = _h.Api("CONSUMER.DURABLE.CREATE.K.D", cbody);
+        Assert.That(Keys(ctheirs).Except(Keys(cours)), Is.Empty, "consumer fields missing");
+        Assert.That(cours.GetProperty("config").ToString().Replace(",\"name\":\"D\"", ""), Is.EqualTo(ctheirs.GetProperty("config").ToString()), "the same defaults");
+    }
+
+    [Test]
+    public async Task PushDeliveriesAndHeartbeatsAgree()
+    {
+        var stream = "{\"name\":\"Q\",\"subjects\":[\"q.>\"]}";
+        // 2.9.10 counts only a subscription on the deliver subject itself as push interest (not _INBOX.>).
+        await _client!.SendAsync("SUB push.q 2\r\nPING\r\n");
+        await _client.ExpectLineAsync("PONG");
+        await SameAsync("STREAM.CREATE.Q", stream);
+        await RequestAsync("q.one", "hello");
+        await _h.PublishAsync("q.one", "hello");
+        var consumer = "{\"stream_name\":\"Q\",\"config\":{\"durable_name\":\"D\",\"deliver_subject\":\"push.q\",\"ack_policy\":\"explicit\",\"idle_heartbeat\":100000000}}";
+        await SameAsync("CONSUMER.DURABLE.CREATE.Q.D", consumer);
+
+        var theirs = await NextAsync("push.q");
+        Assert.That(theirs.Subject, Is.EqualTo("q.one"), "subscribers see the stored subject");
+        var ours = (await _h.WaitDeliveriesAsync("push.q", 1))[0];
+        Assert.That(ours.Subject, Is.EqualTo(theirs.Subject));
+        Assert.That(ours.Payload, Is.EqualTo(theirs.PayloadText));
+        Assert.That(ours.Reply!.Split('.')[..7], Is.EqualTo(theirs.Reply!.Split('.')[..7]), "$JS.ACK.Q.D.<delivered>.<sseq>.<cseq>");
+        Assert.That(ours.Reply!.Split('.'), Has.Length.EqualTo(theirs.Reply!.Split('.').Length));
+
+        var hb = await NextAsync("push.q");
+        var ourHb = await _h.WaitStatusAsync("push.q");
+        Assert.That(ourHb.Headers, Is.EqualTo(hb.HeaderText));
+        Assert.That(ourHb.Payload, Is.EqualTo(hb.PayloadText));
     }
 }
