@@ -113,6 +113,7 @@ public sealed partial class JsAccount
                     existing.Close(deleted: false);
                     consumer = OpenConsumerLocked(entry, name, cfg, existing.Created, existing.Snapshot(), create: true);
                     entry.Consumers[name] = consumer;
+                    entry.ConsumersChanged();
                 }
             }
             else
@@ -133,6 +134,7 @@ public sealed partial class JsAccount
                 }
                 consumer = OpenConsumerLocked(entry, name, cfg, DateTime.UtcNow, null, create: true);
                 entry.Consumers[name] = consumer;
+                entry.ConsumersChanged();
             }
         }
         var info = consumer.Info();
@@ -281,6 +283,7 @@ public sealed partial class JsAccount
                 return;
             }
             entry.Consumers.Remove(consumer.Name);
+            entry.ConsumersChanged();
         }
         _logger.LogInformationDeleted(consumer.StreamName, consumer.Name);
         consumer.Close(deleted: true);
@@ -304,6 +307,7 @@ public sealed partial class JsAccount
         lock (_gate)
         {
             entry.Consumers.Remove(consumer.Name);
+            entry.ConsumersChanged();
         }
         consumer.Close(deleted: true);
         return JsonSerializer.SerializeToUtf8Bytes(new SuccessResponse { Type = TypeOf("consumer_delete_response"), Success = true },
@@ -395,6 +399,7 @@ public sealed partial class JsAccount
                         var name = cm.Config.Name ?? cm.Config.Durable ?? Path.GetFileName(obs);
                         entry.Consumers[name] = OpenConsumerLocked(entry, name, cm.Config, cm.Created, null, create: false);
                     }
+                    entry.ConsumersChanged();
                 }
             }
             catch (Exception e) when (e is IOException or JsonException or JsApiException)

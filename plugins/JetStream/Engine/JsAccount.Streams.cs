@@ -155,7 +155,9 @@ public sealed partial class JsAccount
         {
             store = new MemoryStore(StreamConfigCheck.ToStoreLimits(cfg), _logger);
         }
-        return new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
+        var entry = new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
+        entry.Stream.InterestIn = entry.AnyConsumerTakes;
+        return entry;
     }
 
     private static void WriteStreamMeta(string dir, StreamConfig cfg, DateTime created) =>
@@ -409,9 +411,10 @@ public sealed partial class JsAccount
         {
             consumers = [.. entry.Consumers.Values];
         }
+        var first = entry.Stream.Store.State().FirstSeq;
         foreach (var c in consumers)
         {
-            c.StreamChanged();
+            c.Purged(first);
         }
     }
 
@@ -474,6 +477,13 @@ public sealed partial class JsAccount
         var removed = req.NoErase ? store.Remove(req.Sequence) : store.Erase(req.Sequence);
         if (!removed)
         {
+            // nats-server's file store errors for a sequence outside its blocks; otherwise (and
+            // always for memory) "sequence N not found".
+            var st = store.State();
+            if (store.Type == StorageType.File && (req.Sequence == 0 || req.Sequence > st.LastSeq || req.Sequence < st.FirstSeq))
+            {
+                throw new JsApiException(JsErrors.StreamMsgDeleteFailedF.With("err", req.Sequence > st.LastSeq ? "stream store EOF" : "no message found"));
+            }
             throw new JsApiException(JsErrors.SequenceNotFound.With("seq", req.Sequence));
         }
         NotifyConsumers(entry);

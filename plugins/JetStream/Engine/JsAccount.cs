@@ -47,6 +47,25 @@ public sealed partial class JsAccount : IDisposable
         public DateTime Created { get; } = created;
         public string? Directory { get; } = directory;
         public Dictionary<string, JsConsumer> Consumers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The consumers' filters (empty filter: everything), replaced whole under the account's lock and read without it.</summary>
+        private volatile SubjectFilter[] _filters = [];
+
+        public bool AnyConsumerTakes(string subject)
+        {
+            foreach (var f in _filters)
+            {
+                if (f.Matches(subject))
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Call after every change of <see cref="Consumers"/> (under the account's lock).</summary>
+        public void ConsumersChanged() =>
+            _filters = [.. Consumers.Values.Select(c => new SubjectFilter(ConsumerConfigCheck.Filters(c.Config)))];
     }
 
     public IReadOnlyList<string> StreamNames()

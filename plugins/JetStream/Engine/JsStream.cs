@@ -48,6 +48,12 @@ public sealed partial class JsStream : IStoreListener, IDisposable
 
     public MessageStore Store { get; }
 
+    /// <summary>
+    /// Interest retention: whether any consumer's filter takes a subject (set by the owner; called
+    /// under the stream's lock, so it must not take locks that are held while calling into the stream).
+    /// </summary>
+    public Func<string, bool>? InterestIn { get; set; }
+
     /// <summary>Raised (on the sync thread) when messages up to a sequence became visible: consumers deliver.</summary>
     public event Action<ulong>? MessagesAvailable;
 
@@ -153,8 +159,22 @@ public sealed partial class JsStream : IStoreListener, IDisposable
                 }
             }
         }
-        var subjectBytes = System.Text.Encoding.UTF8.GetBytes(subject);
-        var result = Store.Append(subjectBytes, headers, payload, ttl, out var seq, out var timestamp, isRollupOrForced: rollup is not null);
+        ulong seq;
+        long timestamp;
+        StoreError result;
+        if (cfg.Retention == RetentionPolicy.Interest && InterestIn is { } interested && !interested(subject))
+        {
+            // As nats-server: an interest stream acknowledges a message no consumer wants and does not keep it.
+            seq = Store.SkipMsg();
+            timestamp = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
+            result = seq == 0 ? StoreError.Closed : StoreError.None;
+            rollup = null;
+        }
+        else
+        {
+            var subjectBytes = System.Text.Encoding.UTF8.GetBytes(subject);
+            result = Store.Append(subjectBytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
+        }
         switch (result)
         {
             case StoreError.None:

@@ -39,6 +39,8 @@ public sealed class ConsumerApiTests(StorageType type)
         Assert.That(legacyDurable.GetProperty("name").GetString(), Is.EqualTo("D"));
         var ephemeral = _h.Api("CONSUMER.CREATE.S", "{\"stream_name\":\"S\",\"config\":{\"ack_policy\":\"none\",\"deliver_subject\":\"push.x\"}}");
         Assert.That(ephemeral.GetProperty("name").GetString(), Has.Length.EqualTo(8));
+        Assert.That(ephemeral.GetProperty("config").GetProperty("inactive_threshold").GetInt64(), Is.EqualTo(5_000_000_000L), "ephemerals always have one");
+        Assert.That(r.GetProperty("config").TryGetProperty("inactive_threshold", out _), Is.False, "durables have none unless set");
         var filtered = _h.Api("CONSUMER.CREATE.S.F.s.a.*", "{\"stream_name\":\"S\",\"config\":{\"name\":\"F\",\"filter_subject\":\"s.a.*\"}}");
         Assert.That(ErrCode(filtered), Is.Zero, filtered.ToString());
     }

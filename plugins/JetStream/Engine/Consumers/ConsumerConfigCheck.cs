@@ -13,6 +13,7 @@ public static class ConsumerConfigCheck
     public const int DefaultMaxAckPending = 1000;
     public const int DefaultMaxWaiting = 512;
     public const long DefaultAckWait = 30_000_000_000L;
+    public const long DefaultEphemeralInactiveThreshold = 5_000_000_000L;
     private const long HundredMs = 100_000_000L;
 
     private static JsApiException Policy(string text) => new(JsErrors.ConsumerInvalidPolicy.With("err", text));
@@ -161,9 +162,10 @@ public static class ConsumerConfigCheck
         {
             cfg.MaxAckPending = DefaultMaxAckPending;
         }
-        if (cfg.Replicas == 0)
+        if (string.IsNullOrEmpty(cfg.Durable) && cfg.InactiveThreshold <= 0)
         {
-            // nats-server reports num_replicas 0 for a consumer that inherits the stream's.
+            // nats-server's updateInactiveThreshold: ephemerals always go after 5s without activity.
+            cfg.InactiveThreshold = DefaultEphemeralInactiveThreshold;
         }
     }
 

@@ -40,6 +40,7 @@ public sealed partial class JsConsumer
                 }
             }
             var redelivery = false;
+            var fromList = false;
             ulong seq;
             if (TryTakeRedeliveryLocked(out seq, ref noLongerNeeded))
             {
@@ -51,7 +52,7 @@ public sealed partial class JsConsumer
                 {
                     return;
                 }
-                seq = NextNewLocked();
+                seq = NextNewLocked(out fromList);
                 if (seq == 0)
                 {
                     return;
@@ -82,9 +83,16 @@ public sealed partial class JsConsumer
                 PutBackLocked(seq, redelivery);
                 return;
             }
-            if (!redelivery)
+            if (fromList)
+            {
+                _lastPerSubject!.Dequeue();
+            }
+            else if (!redelivery)
             {
                 _nextSeq = seq + 1;
+            }
+            if (!redelivery)
+            {
                 if (_numPending > 0)
                 {
                     _numPending--;
@@ -99,8 +107,9 @@ public sealed partial class JsConsumer
     }
 
     /// <summary>The next new message for the consumer (last-per-subject list first), loaded into <c>_msg</c>; 0 when none.</summary>
-    private ulong NextNewLocked()
+    private ulong NextNewLocked(out bool fromList)
     {
+        fromList = true;
         while (_lastPerSubject is { Count: > 0 } lps)
         {
             var s = lps.Peek();
@@ -110,6 +119,7 @@ public sealed partial class JsConsumer
             }
             lps.Dequeue();
         }
+        fromList = false;
         return _store.LoadNext(_filter, _nextSeq, _msg);
     }
 

@@ -219,6 +219,41 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
         Kick();
     }
 
+    /// <summary>
+    /// The stream was purged up to <paramref name="firstSeq"/> (its new first sequence): as
+    /// nats-server's consumer purge, the consumer skips ahead and everything pending below is acked.
+    /// </summary>
+    public void Purged(ulong firstSeq)
+    {
+        lock (_gate)
+        {
+            if (_nextSeq < firstSeq)
+            {
+                _nextSeq = firstSeq;
+                _state.DeliveredStream = firstSeq - 1;
+            }
+            if (_state.AckFloorStream + 1 < firstSeq)
+            {
+                _state.AckFloorStream = firstSeq - 1;
+                foreach (var (seq, p) in _state.Pending.Where(kv => kv.Key < firstSeq).ToList())
+                {
+                    _state.AckFloorConsumer = Math.Max(_state.AckFloorConsumer, p.ConsumerSeq);
+                    _state.Pending.Remove(seq);
+                    _state.Redelivered.Remove(seq);
+                    _due.Remove(seq);
+                    _redeliver.Remove(seq);
+                }
+                if (_state.Pending.Count == 0)
+                {
+                    _state.AckFloorConsumer = _state.DeliveredConsumer;
+                    _state.AckFloorStream = _nextSeq - 1;
+                }
+            }
+            MarkDirtyLocked();
+        }
+        StreamChanged();
+    }
+
     /// <summary>Queues one pass of work on the thread pool unless one is already queued.</summary>
     public void Kick()
     {

@@ -1,0 +1,145 @@
+using Nats.JetStream.Engine.Consumers;
+using Nats.JetStream.Storage;
+using Nats.TestSupport;
+
+namespace Nats.JetStream.Tests.Engine;
+
+/// <summary>Redelivery: ack_wait, backoff, -NAK with and without delay, +WPI, +TERM, max_deliver with its advisory.</summary>
+[TestFixture(StorageType.File)]
+[TestFixture(StorageType.Memory)]
+[CancelAfter(30_000)]
+public sealed class RedeliveryTests(StorageType type)
+{
+    private AccountHarness _h = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _h = new AccountHarness(type);
+        _h.CreateStream("S", "", "s.>");
+        await _h.PublishAsync("s.1", "one");
+    }
+
+    [TearDown]
+    public void TearDown() => _h.Dispose();
+
+    private static ulong Delivered(Sent m) => AckSubject.TryParse(m.Reply!, out var a) ? a.Delivered : 0;
+
+    [Test]
+    public async Task AckWaitExpiryRedeliversWithCount()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"ack_wait\":200000000");
+        var inbox = _h.Pull("S", "C", "{\"batch\":2,\"expires\":10000000000}");
+        var got = await _h.WaitDeliveriesAsync(inbox, 2);
+        Assert.That(got[1].Payload, Is.EqualTo("one"));
+        Assert.That(Delivered(got[0]), Is.EqualTo(1));
+        Assert.That(Delivered(got[1]), Is.EqualTo(2));
+        Assert.That(AckSubject.TryParse(got[1].Reply!, out var a) ? a.ConsumerSeq : 0, Is.EqualTo(2), "a redelivery takes a new consumer sequence");
+        var info = _h.ConsumerInfo("S", "C");
+        Assert.That(info.GetProperty("num_redelivered").GetInt32(), Is.EqualTo(1));
+        Assert.That(info.GetProperty("num_ack_pending").GetInt32(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task NakRedeliversNowAndNakWithDelayLater()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\"");
+        var inbox = _h.Pull("S", "C", "{\"batch\":3,\"expires\":10000000000}");
+        var first = (await _h.WaitDeliveriesAsync(inbox, 1))[0];
+        _h.AckNoReply(first, "-NAK");
+        var second = (await _h.WaitDeliveriesAsync(inbox, 2))[1];
+        Assert.That(Delivered(second), Is.EqualTo(2));
+        var started = Environment.TickCount64;
+        _h.AckNoReply(second, "-NAK {\"delay\":300000000}");
+        await Task.Delay(100);
+        Assert.That(_h.Deliveries(inbox), Has.Count.EqualTo(2), "not before the delay");
+        var third = (await _h.WaitDeliveriesAsync(inbox, 3))[2];
+        Assert.That(Environment.TickCount64 - started, Is.GreaterThanOrEqualTo(280));
+        Assert.That(Delivered(third), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task NakWithGoDurationDelay()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\"");
+        var inbox = _h.Pull("S", "C", "{\"batch\":2,\"expires\":10000000000}");
+        var first = (await _h.WaitDeliveriesAsync(inbox, 1))[0];
+        _h.AckNoReply(first, "-NAK 200ms");
+        await Task.Delay(80);
+        Assert.That(_h.Deliveries(inbox), Has.Count.EqualTo(1));
+        await _h.WaitDeliveriesAsync(inbox, 2);
+    }
+
+    [Test]
+    public async Task ProgressPostponesRedelivery()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"ack_wait\":400000000");
+        var inbox = _h.Pull("S", "C", "{\"batch\":2,\"expires\":10000000000}");
+        var first = (await _h.WaitDeliveriesAsync(inbox, 1))[0];
+        var started = Environment.TickCount64;
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(150);
+            _h.AckNoReply(first, "+WPI");
+        }
+        Assert.That(_h.Deliveries(inbox), Has.Count.EqualTo(1), "in progress: no redelivery for " + (Environment.TickCount64 - started) + " ms");
+        await _h.WaitDeliveriesAsync(inbox, 2);
+    }
+
+    [Test]
+    public async Task TermStopsRedeliveryWithAdvisory()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"ack_wait\":150000000");
+        var inbox = _h.Pull("S", "C", "{\"batch\":2,\"expires\":1000000000}");
+        var first = (await _h.WaitDeliveriesAsync(inbox, 1))[0];
+        await _h.AckAsync(first, "+TERM bad data");
+        await Task.Delay(400);
+        Assert.That(_h.Deliveries(inbox), Has.Count.EqualTo(1));
+        var advisory = _h.Output.To("$JS.EVENT.ADVISORY.CONSUMER.MSG_TERMINATED.S.C").Single();
+        Assert.That(advisory, Does.Contain("\"type\":\"io.nats.jetstream.advisory.v1.terminated\"").And.Contain("\"reason\":\"bad data\"").And.Contain("\"stream_seq\":1"));
+        Assert.That(_h.ConsumerInfo("S", "C").GetProperty("num_ack_pending").GetInt32(), Is.Zero);
+    }
+
+    [Test]
+    public async Task MaxDeliverStopsWithAdvisory()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"ack_wait\":100000000,\"max_deliver\":2");
+        var inbox = _h.Pull("S", "C", "{\"batch\":5,\"expires\":5000000000}");
+        await _h.WaitDeliveriesAsync(inbox, 2);
+        await Eventually.TrueAsync(() => _h.Output.To("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C").Count == 1, "max deliveries advisory");
+        await Task.Delay(250);
+        Assert.That(_h.Deliveries(inbox), Has.Count.EqualTo(2));
+        var advisory = _h.Output.To("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C")[0];
+        Assert.That(advisory, Does.Contain("\"type\":\"io.nats.jetstream.advisory.v1.max_deliver\"").And.Contain("\"deliveries\":2"));
+        var info = _h.ConsumerInfo("S", "C");
+        Assert.That(info.GetProperty("num_ack_pending").GetInt32(), Is.Zero);
+        Assert.That(info.GetProperty("ack_floor").GetProperty("stream_seq").GetUInt64(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task BackoffSetsEachWait()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"backoff\":[100000000,600000000],\"max_deliver\":4");
+        var inbox = _h.Pull("S", "C", "{\"batch\":5,\"expires\":10000000000}");
+        await _h.WaitDeliveriesAsync(inbox, 2);
+        var second = Environment.TickCount64;
+        await Task.Delay(300);
+        Assert.That(_h.Deliveries(inbox), Has.Count.EqualTo(2), "the second wait is the second backoff value");
+        await _h.WaitDeliveriesAsync(inbox, 3);
+        Assert.That(Environment.TickCount64 - second, Is.GreaterThanOrEqualTo(550));
+    }
+
+    [Test]
+    public async Task OneSchedulerServesManyPendingMessages()
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            await _h.PublishAsync("s.many", "m");
+        }
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"ack_wait\":200000000,\"max_deliver\":2");
+        var inbox = _h.Pull("S", "C", "{\"batch\":1000,\"expires\":10000000000}");
+        await _h.WaitDeliveriesAsync(inbox, 602, TimeSpan.FromSeconds(15));
+        var counts = _h.Deliveries(inbox).GroupBy(m => AckSubject.TryParse(m.Reply!, out var a) ? a.StreamSeq : 0).Select(g => g.Count()).Distinct();
+        Assert.That(counts, Is.EqualTo(new[] { 2 }), "every message delivered exactly twice (once redelivered)");
+    }
+}
