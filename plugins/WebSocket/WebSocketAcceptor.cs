@@ -41,6 +41,17 @@ public sealed class WebSocketAcceptor
         _logger = logger;
     }
 
+    /// <summary>The server side's stream over an upgraded connection, framed as the upgrade negotiated.</summary>
+    public static WebSocketStream CreateStream(Stream transport, WebSocketUpgrade upgrade, int maxPayload) =>
+        new(transport, new WebSocketStreamOptions
+        {
+            Compression = upgrade.Compression,
+            Browser = upgrade.Browser,
+            NoCompressedFragments = upgrade.NoCompressedFragments,
+            RequireMaskedInput = !upgrade.NoMasking,
+            MaxPayload = maxPayload,
+        });
+
     /// <summary>
     /// Runs TLS and the upgrade on <paramref name="network"/>. Returns null when the connection
     /// was refused, timed out or dropped (the transport is then disposed); otherwise the session,
@@ -70,15 +81,7 @@ public sealed class WebSocketAcceptor
                 await transport.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
-            var stream = new WebSocketStream(transport, new WebSocketStreamOptions
-            {
-                Compression = upgrade.Compression,
-                Browser = upgrade.Browser,
-                NoCompressedFragments = upgrade.NoCompressedFragments,
-                RequireMaskedInput = !upgrade.NoMasking,
-                MaxPayload = _maxPayload(),
-            });
-            return new WebSocketSession(stream, upgrade, isTls);
+            return new WebSocketSession(CreateStream(transport, upgrade, _maxPayload()), upgrade, isTls);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
         {
