@@ -97,14 +97,7 @@ internal sealed class HandshakeHost : IAsyncDisposable
                 Outcomes.Writer.TryWrite(result.Rejection!);
                 return;
             }
-            await using var stream = new WebSocketStream(network, new WebSocketStreamOptions
-            {
-                Compression = upgrade.Compression,
-                Browser = upgrade.Browser,
-                NoCompressedFragments = upgrade.NoCompressedFragments,
-                RequireMaskedInput = !upgrade.NoMasking,
-                MaxPayload = MaxPayload,
-            });
+            await using var stream = WebSocketAcceptor.CreateStream(network, upgrade, MaxPayload);
             try
             {
                 await Handler(stream, upgrade);

@@ -33,12 +33,22 @@ public sealed class HandshakeTests
     [TestCase(true, "x-webkit-deflate-frame, permessage-deflate", true)]
     [TestCase(true, "x-webkit-deflate-frame", false)]
     [TestCase(false, "permessage-deflate", false)]
+    [TestCase(true, "permessage-deflate; server_max_window_bits=10", false)]
+    [TestCase(true, "permessage-deflate; server_max_window_bits=10, permessage-deflate", true)]
     public async Task Compression_is_answered_with_no_context_takeover_only_when_configured_and_offered(bool configured, string offer, bool expected)
     {
         await using var host = new HandshakeHost(Plain with { Compression = configured });
         await using var client = await RawWebSocket.ConnectAsync(host.Port, "/", $"Sec-WebSocket-Extensions: {offer}");
         const string answer = "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover";
         Assert.That(client.ResponseHead.Contains(answer), Is.EqualTo(expected), client.ResponseHead);
+    }
+
+    [Test]
+    public async Task A_client_window_size_the_client_announced_is_confirmed()
+    {
+        await using var host = new HandshakeHost(Plain with { Compression = true });
+        await using var client = await RawWebSocket.ConnectAsync(host.Port, "/", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=10");
+        Assert.That(client.ResponseHead, Does.Contain("\r\nSec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits=10"));
     }
 
     [Test]

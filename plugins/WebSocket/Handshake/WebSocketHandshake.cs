@@ -97,11 +97,13 @@ public static class WebSocketHandshake
         {
             return Reject(403, $"origin not allowed: {originProblem}");
         }
-        var compress = policy.Options.Compression && PerMessageDeflateOffered(request);
+        var deflateOffer = policy.Options.Compression ? ChooseDeflateOffer(request) : null;
+        var compress = deflateOffer is not null;
         var upgrade = new WebSocketUpgrade
         {
             Kind = kind,
             Compression = compress,
+            ClientMaxWindowBits = deflateOffer ?? 0,
             NoMasking = request.Get("Nats-No-Masking") == "true",
             ForwardedClientIp = request.Get("X-Forwarded-For") is { Length: > 0 } forwarded && IPAddress.TryParse(forwarded, out _) ? forwarded : null,
         };
@@ -131,11 +133,54 @@ public static class WebSocketHandshake
         return Convert.TryFromBase64String(key, decoded, out var length) && length == 16;
     }
 
-    // nats-server's wsPMCExtensionSupport with checkPMCOnly: the offer's parameters do not
-    // matter, since the answer always imposes no context takeover both ways.
-    private static bool PerMessageDeflateOffered(HttpUpgradeRequest request) =>
-        request.GetAll("Sec-Websocket-Extensions").Any(list => list.Split(',').Any(extension =>
-            extension.Split(';').Any(p => p.Trim(' ', '\t').Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase))));
+    /// <summary>
+    /// Picks the first permessage-deflate offer we can honour (nats-server's
+    /// <c>wsPMCExtensionSupport</c> takes the first offer whatever its parameters). Our answer
+    /// always imposes no context takeover both ways, as nats-server's does. Beyond nats-server:
+    /// an offer asking the server to use a window under 2^15 is passed over (our deflater
+    /// cannot shrink its window), and a client_max_window_bits value the client announced is
+    /// confirmed (it only concerns the window the client compresses with; we inflate any).
+    /// </summary>
+    /// <returns>Null when nothing is offered that we can take, else the client_max_window_bits to confirm (0 for none).</returns>
+    internal static int? ChooseDeflateOffer(HttpUpgradeRequest request)
+    {
+        foreach (var list in request.GetAll("Sec-Websocket-Extensions"))
+        {
+            foreach (var extension in list.Split(','))
+            {
+                var parameters = extension.Split(';');
+                if (!parameters[0].Trim(' ', '\t').Equals("permessage-deflate", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+                var clientBits = 0;
+                var acceptable = true;
+                foreach (var parameter in parameters.Skip(1))
+                {
+                    var pair = parameter.Split('=', 2);
+                    var name = pair[0].Trim(' ', '\t');
+                    var value = pair.Length > 1 ? pair[1].Trim(' ', '\t', '"') : "";
+                    if (name.Equals("server_max_window_bits", StringComparison.OrdinalIgnoreCase)
+                        && (!int.TryParse(value, out var serverBits) || serverBits < 15))
+                    {
+                        acceptable = false;
+                    }
+                    else if (name.Equals("client_max_window_bits", StringComparison.OrdinalIgnoreCase) && value.Length > 0)
+                    {
+                        if (!int.TryParse(value, out clientBits) || clientBits is < 8 or > 15)
+                        {
+                            acceptable = false;
+                        }
+                    }
+                }
+                if (acceptable)
+                {
+                    return clientBits;
+                }
+            }
+        }
+        return null;
+    }
 
     private static WebSocketUpgrade WithBrowserAndCookies(WebSocketUpgrade upgrade, HttpUpgradeRequest request, HandshakePolicy policy)
     {
@@ -180,7 +225,12 @@ public static class WebSocketHandshake
             .Append(AcceptKey(key)).Append("\r\n");
         if (upgrade.Compression)
         {
-            response.Append("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover\r\n");
+            response.Append("Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; client_no_context_takeover");
+            if (upgrade.ClientMaxWindowBits > 0)
+            {
+                response.Append("; client_max_window_bits=").Append(upgrade.ClientMaxWindowBits);
+            }
+            response.Append("\r\n");
         }
         if (upgrade.NoMasking)
         {

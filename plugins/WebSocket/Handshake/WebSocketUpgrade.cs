@@ -12,6 +12,9 @@ public sealed record WebSocketUpgrade
     /// <summary>permessage-deflate was negotiated.</summary>
     public bool Compression { get; init; }
 
+    /// <summary>The client_max_window_bits the client announced and we confirmed; 0 when none.</summary>
+    public int ClientMaxWindowBits { get; init; }
+
     /// <summary>The peer asked <c>Nats-No-Masking: true</c>: its frames come unmasked.</summary>
     public bool NoMasking { get; init; }
 

@@ -1,0 +1,94 @@
+using System.Net.Security;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Plugins;
+using Nats.WebSocket.Framing;
+using Nats.WebSocket.Handshake;
+
+namespace Nats.WebSocket;
+
+/// <summary>An accepted WebSocket connection, ready for the client protocol.</summary>
+/// <param name="Stream">The framed stream (it owns the connection).</param>
+/// <param name="Upgrade">What the handshake negotiated and carried.</param>
+/// <param name="IsTls">Whether TLS runs underneath (wss://).</param>
+public sealed record WebSocketSession(WebSocketStream Stream, WebSocketUpgrade Upgrade, bool IsTls);
+
+/// <summary>
+/// Turns a fresh connection into a <see cref="WebSocketSession"/>: TLS with the websocket
+/// certificate set (taken fresh per connection, so reloads apply), then the HTTP upgrade, all
+/// within the handshake timeout as nats-server's HTTP server's ReadTimeout does. The listener
+/// loop (whichever accepts sockets) calls it per connection.
+/// </summary>
+public sealed class WebSocketAcceptor
+{
+    /// <summary>Our bound when <c>handshake_timeout</c> is not set (nats-server then has none; a silent peer would hold a connection forever).</summary>
+    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Func<HandshakePolicy> _policy;
+    private readonly ITlsStore? _tls;
+    private readonly Func<int> _maxPayload;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the acceptor.</summary>
+    /// <param name="policy">The policy in force (read per connection: reloads swap it).</param>
+    /// <param name="tls">The TLS store holding the <see cref="WebSocketPlugin.TlsName"/> set; null for plain ws://.</param>
+    /// <param name="maxPayload">The server's max_payload (read per connection).</param>
+    /// <param name="logger">Where refused handshakes are logged, as nats-server logs them.</param>
+    public WebSocketAcceptor(Func<HandshakePolicy> policy, ITlsStore? tls, Func<int> maxPayload, ILogger logger)
+    {
+        _policy = policy;
+        _tls = tls;
+        _maxPayload = maxPayload;
+        _logger = logger;
+    }
+
+    /// <summary>The server side's stream over an upgraded connection, framed as the upgrade negotiated.</summary>
+    public static WebSocketStream CreateStream(Stream transport, WebSocketUpgrade upgrade, int maxPayload) =>
+        new(transport, new WebSocketStreamOptions
+        {
+            Compression = upgrade.Compression,
+            Browser = upgrade.Browser,
+            NoCompressedFragments = upgrade.NoCompressedFragments,
+            RequireMaskedInput = !upgrade.NoMasking,
+            MaxPayload = maxPayload,
+        });
+
+    /// <summary>
+    /// Runs TLS and the upgrade on <paramref name="network"/>. Returns null when the connection
+    /// was refused, timed out or dropped (the transport is then disposed); otherwise the session,
+    /// which owns the transport.
+    /// </summary>
+    public async Task<WebSocketSession?> AcceptAsync(Stream network, string remote, CancellationToken cancellationToken)
+    {
+        var policy = _policy();
+        var timeout = policy.Options.HandshakeTimeout > TimeSpan.Zero ? policy.Options.HandshakeTimeout : DefaultHandshakeTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var transport = network;
+        try
+        {
+            var isTls = false;
+            if (_tls?.GetServerOptions(WebSocketPlugin.TlsName) is { } tlsOptions)
+            {
+                var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+                transport = ssl;
+                await ssl.AuthenticateAsServerAsync(tlsOptions, deadline.Token).ConfigureAwait(false);
+                isTls = true;
+            }
+            var result = await WebSocketHandshake.AcceptAsync(transport, policy, isTls, deadline.Token).ConfigureAwait(false);
+            if (result.Upgrade is not { } upgrade)
+            {
+                _logger.LogError("{Error}", result.Rejection!.LogText(remote));
+                await transport.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
+            return new WebSocketSession(CreateStream(transport, upgrade, _maxPayload()), upgrade, isTls);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+        {
+            var why = e is OperationCanceledException && !cancellationToken.IsCancellationRequested ? "handshake timeout" : e.Message;
+            _logger.LogDebug("{Remote} - websocket handshake error: {Reason}", remote, why);
+            await transport.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+    }
+}

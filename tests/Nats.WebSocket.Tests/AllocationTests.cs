@@ -1,0 +1,59 @@
+using Nats.TestSupport;
+using Nats.WebSocket.Framing;
+
+namespace Nats.WebSocket.Tests;
+
+/// <summary>The per-message paths without compression allocate nothing once warm.</summary>
+[TestFixture]
+[NonParallelizable]
+public sealed class AllocationTests
+{
+    [Test]
+    public async Task Reading_uncompressed_frames_allocates_nothing_per_message()
+    {
+        var frame = RawWebSocket.EncodeFrame(2, "PUB subject 5\r\nhello\r\n"u8);
+        var wire = new byte[frame.Length * 20_000];
+        for (var i = 0; i < 20_000; i++)
+        {
+            frame.CopyTo(wire, i * frame.Length);
+        }
+        var stream = new WebSocketStream(new ScriptedStream(wire, 1, maxChunk: 16 * 1024), new WebSocketStreamOptions { LeaveInnerStreamOpen = true });
+        var buffer = new byte[4096];
+        // Warm up (first reads size the state machine's awaiters), then measure.
+        for (var i = 0; i < 1000; i++)
+        {
+            await stream.ReadAsync(buffer);
+        }
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        long total = 0;
+        for (var i = 0; i < 10_000; i++)
+        {
+            total += await stream.ReadAsync(buffer);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(total, Is.GreaterThan(0));
+        Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes for 10000 reads");
+    }
+
+    [Test]
+    public async Task Writing_uncompressed_messages_allocates_nothing_per_message()
+    {
+        var sink = new ScriptedStream([], 1);
+        var stream = new WebSocketStream(sink, new WebSocketStreamOptions { LeaveInnerStreamOpen = true, Browser = true });
+        var message = new byte[6000];
+        for (var i = 0; i < 100; i++)
+        {
+            await stream.WriteAsync(message);
+        }
+        sink.Output.SetLength(0);
+        sink.Output.Capacity = 10_000 * 6100;
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            await stream.WriteAsync(message);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(sink.Output.Length, Is.GreaterThan(10_000 * 6000));
+        Assert.That(allocated, Is.LessThan(1024), $"{allocated} bytes for 10000 writes");
+    }
+}
