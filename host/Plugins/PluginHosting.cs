@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core;
+using Nats.Core.Config;
 using Nats.Host.Cli;
 
 namespace Nats.Host.Plugins;
@@ -31,8 +32,17 @@ internal static class PluginHosting
         return loader;
     }
 
-    /// <summary>Whether a top-level config key is read by someone: the kernel's components, a plugin, or the host.</summary>
-    public static bool IsClaimed(NatsServer server, string section) =>
-        NatsServer.KernelSections.Contains(section, StringComparer.OrdinalIgnoreCase) ||
-        server.BoundConfigSections.Contains(section, StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Judges the config keys the kernel's binder left alone against the owners table of
+    /// <paramref name="loader"/> and the plugins <paramref name="server"/> actually runs.
+    /// </summary>
+    public static ConfigClaimsReview Review(NatsServer server, PluginLoader loader, IEnumerable<ConfEntry> unclaimed, ConfMap? config)
+    {
+        var running = server.Plugins;
+        return loader.Claims.Review(unclaimed, config, name => running.Contains(name, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether the plugin that owns <paramref name="section"/> runs in <paramref name="server"/>.</summary>
+    public static bool IsApplied(NatsServer server, PluginLoader loader, string section) =>
+        loader.Claims.OwnerOf(section) is { } owner && server.Plugins.Contains(owner, StringComparer.OrdinalIgnoreCase);
 }
