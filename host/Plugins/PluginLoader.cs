@@ -42,6 +42,7 @@ internal sealed class PluginLoader : IDisposable
         DeclareClaims(selected);
         CheckNeeds(selected);
         var loaded = LoadFolders(selected);
+        DropUnmetNeeds(loaded);
         _composition = PluginComposition.Compose(loaded, (folder, reason) => _failures.FolderFailed(folder.Folder, reason));
         var byAssembly = loaded.ToDictionary(f => f.Assembly);
         foreach (var export in Select(_composition.Exports, loaded))
@@ -131,6 +132,27 @@ internal sealed class PluginLoader : IDisposable
         }
     }
 
+    // After loading: a needed plugin whose folder exports nothing (or failed, optional) is not loaded either.
+    private void DropUnmetNeeds(List<LoadedFolder> loaded)
+    {
+        bool dropped;
+        do
+        {
+            dropped = false;
+            foreach (var folder in loaded.ToList())
+            {
+                var unmet = folder.Manifest.Needs.FirstOrDefault(need => !loaded.Exists(f => string.Equals(f.Manifest.Name, need, StringComparison.OrdinalIgnoreCase)));
+                if (unmet is not null)
+                {
+                    loaded.Remove(folder);
+                    dropped = true;
+                    _failures.PluginFailed(folder.Manifest.Name, folder.Folder.Name, $"needs {unmet}, which is not loaded");
+                }
+            }
+        }
+        while (dropped);
+    }
+
     private List<LoadedFolder> LoadFolders(List<(PluginFolder Folder, PluginManifest Manifest)> selected)
     {
         var loaded = new List<LoadedFolder>();
@@ -150,7 +172,8 @@ internal sealed class PluginLoader : IDisposable
             if (candidate.PluginNames.Count == 0)
             {
                 // A library shipped ahead of its plugin class: its sections stay unapplied (and secure ones refuse to start).
-                _logger.LogWarning("Plugin folder {Folder} exports no plugin yet; {Name} is not loaded", folder.Path, manifest.Name);
+                // Debug: a stock build ships such folders; what matters (an unapplied section) is reported by ConfigClaims.
+                _logger.LogDebug("Plugin folder {Folder} exports no plugin yet; {Name} is not loaded", folder.Path, manifest.Name);
                 continue;
             }
             if (!candidate.PluginNames.Contains(manifest.Name))
