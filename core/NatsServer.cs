@@ -50,7 +50,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerId = NKeyPair.Create(NKeyPrefix.Server).PublicKey;
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
-        _bus = new ConfigBus(options.Sections);
+        _bus = new ConfigBus(options.Sections, options.Auth.Accounts);
+        FollowAccountChanges();
         CreateTlsStore();
     }
 
