@@ -63,13 +63,27 @@ internal sealed class ServerHost
             PluginLoader plugins;
             try
             {
-                plugins = PluginHosting.Load(server, _commandLine, _logger);
+                plugins = PluginHosting.Prepare(server, _commandLine, _logger);
             }
             catch (Exception e) when (e is PluginException or ConfigException)
             {
                 return Program.Die(e.Message);
             }
             using var pluginsLifetime = plugins;
+            // Keys nobody owns are known from the manifests alone: refused before any plugin loads or logs.
+            var unknown = plugins.Claims.Review(_loaded.Unclaimed, _loaded.Config, _ => true).Errors;
+            if (unknown.Count > 0)
+            {
+                return Program.Die(string.Join('\n', unknown.Select(e => e.Message)) + "\n");
+            }
+            try
+            {
+                plugins.LoadInto(server);
+            }
+            catch (Exception e) when (e is PluginException or ConfigException)
+            {
+                return Program.Die(e.Message);
+            }
             _plugins = plugins;
             if (ReviewClaims(_loaded, server, plugins) is { } refusal)
             {

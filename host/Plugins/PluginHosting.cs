@@ -18,11 +18,30 @@ internal static class PluginHosting
     /// <exception cref="Nats.Core.Config.ConfigurationException">The plugins directory does not exist.</exception>
     public static PluginLoader Load(NatsServer server, ServerCommandLine commandLine, ILogger logger, string? stockDirectory = null)
     {
+        var loader = Prepare(server, commandLine, logger, stockDirectory);
+        try
+        {
+            loader.LoadInto(server);
+        }
+        catch
+        {
+            loader.Dispose();
+            throw;
+        }
+        return loader;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Load"/>: binds the section and reads the manifests (no
+    /// assembly loads yet), so that keys nobody owns can be refused before anything runs.
+    /// </summary>
+    public static PluginLoader Prepare(NatsServer server, ServerCommandLine commandLine, ILogger logger, string? stockDirectory = null)
+    {
         var settings = server.Config.Bind(PluginSettings.SectionName, PluginSettings.Parse).Current.WithDirectory(commandLine.PluginsDir);
         var loader = new PluginLoader(settings, stockDirectory ?? PluginDiscovery.StockDirectory, logger);
         try
         {
-            loader.LoadInto(server);
+            loader.ReadManifests();
         }
         catch
         {

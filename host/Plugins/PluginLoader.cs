@@ -20,6 +20,7 @@ internal sealed class PluginLoader : IDisposable
     private readonly ILogger _logger;
     private readonly PluginFailurePolicy _failures;
     private PluginComposition? _composition;
+    private List<(PluginFolder Folder, PluginManifest Manifest)>? _selected;
 
     public PluginLoader(PluginSettings settings, string stockDirectory, ILogger logger)
     {
@@ -37,9 +38,7 @@ internal sealed class PluginLoader : IDisposable
     /// <exception cref="Nats.Core.Config.ConfigurationException">The configured plugins directory does not exist.</exception>
     public void LoadInto(NatsServer server)
     {
-        var folders = PluginDiscovery.Find(_stockDirectory, _settings.Directory);
-        var selected = ReadManifests(folders);
-        DeclareClaims(selected);
+        var selected = _selected ?? ReadManifests();
         CheckNeeds(selected);
         var loaded = LoadFolders(selected);
         DropUnmetNeeds(loaded);
@@ -83,11 +82,19 @@ internal sealed class PluginLoader : IDisposable
     public void Dispose() => _composition?.Dispose();
 
     /// <summary>
-    /// Reads every folder's manifest before any assembly loads; returns the folders <c>load</c>
-    /// selects (by plugin or folder name) with their manifests. A folder without a usable manifest fails.
+    /// Reads every folder's manifest before any assembly loads and fills <see cref="Claims"/>
+    /// (<see cref="LoadInto"/> does it when not done yet). Keeps the folders <c>load</c> selects
+    /// (by plugin or folder name). A folder without a usable manifest fails.
     /// </summary>
-    private List<(PluginFolder Folder, PluginManifest Manifest)> ReadManifests(IReadOnlyList<PluginFolder> folders)
+    /// <exception cref="PluginException">A manifest that is not optional failed.</exception>
+    /// <exception cref="Nats.Core.Config.ConfigurationException">The plugins directory does not exist, or two plugins claim one section.</exception>
+    public List<(PluginFolder Folder, PluginManifest Manifest)> ReadManifests()
     {
+        if (_selected is not null)
+        {
+            return _selected;
+        }
+        var folders = PluginDiscovery.Find(_stockDirectory, _settings.Directory);
         var selected = new List<(PluginFolder, PluginManifest)>();
         foreach (var folder in folders)
         {
@@ -106,6 +113,8 @@ internal sealed class PluginLoader : IDisposable
                 selected.Add((folder, manifest));
             }
         }
+        DeclareClaims(selected);
+        _selected = selected;
         return selected;
     }
 
