@@ -58,7 +58,7 @@ public static class Program
         }
         if (commandLine.CheckConfig)
         {
-            return ConfigCheck.Run(commandLine.ConfigFile, options => PluginProbe.ClaimedSections(options, commandLine));
+            return ConfigCheck.Run(commandLine.ConfigFile, options => PluginProbe.ClaimsReviewer(options, commandLine));
         }
 
         ConfigLoader.Loaded loaded;

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using BcBCrypt = Org.BouncyCastle.Crypto.Generators.BCrypt;
 
 namespace Nats.Core.Security;
 
@@ -14,9 +12,10 @@ namespace Nats.Core.Security;
 /// <remarks>
 /// Deliberately slow (cost 11 is ~100 ms of CPU). Never call <see cref="Verify"/> on an I/O
 /// thread: the server goes through <see cref="BcryptWorker"/>.
-/// The core is BouncyCastle's raw bcrypt; the string format is parsed here, like Go does, so that
-/// every minor version ('a', 'b', 'x', 'y') verifies with the same algorithm as in Go (BouncyCastle's
-/// OpenBsdBCrypt would refuse "$2x$") and the same malformed hashes are refused.
+/// The core is BCrypt.Net-Next's bcrypt; the string format is parsed here, like Go does, and the
+/// cost and salt are handed to it as a canonical "$2a$" salt, so that every minor version ('a',
+/// 'b', 'x', 'y', none) verifies with the same algorithm as in Go (which treats them all alike:
+/// the key is the password and a NUL, cut at 72 bytes) and the same malformed hashes are refused.
 /// </remarks>
 public static class Bcrypt
 {
@@ -32,7 +31,6 @@ public static class Bcrypt
     private const int SaltChars = 22;
     private const int HashChars = 31;
     private const int SaltBytes = 16;
-    private const int HashBytes = 23; // bcrypt encodes only 23 of its 24 output bytes (C compatibility)
     private const int MaxKeyBytes = 72;
     private const int MinHashSize = 59; // x/crypto/bcrypt's minHashSize
 
@@ -108,37 +106,25 @@ public static class Bcrypt
             return false;
         }
         Span<char> computed = stackalloc char[HashChars];
-        ComputeHashChars(password, saltBuffer.Slice(0, SaltBytes).ToArray(), cost, computed);
+        ComputeHashChars(password, saltBuffer.Slice(0, SaltBytes), cost, computed);
         return CryptographicOperations.FixedTimeEquals(
             System.Runtime.InteropServices.MemoryMarshal.AsBytes(computed),
             System.Runtime.InteropServices.MemoryMarshal.AsBytes(hash.AsSpan(hashStart, HashChars)));
     }
 
     /// <summary>Runs bcrypt and writes the 31-character encoded result into <paramref name="destination"/>.</summary>
-    private static void ComputeHashChars(string password, byte[] salt, int cost, Span<char> destination)
+    private static void ComputeHashChars(string password, ReadOnlySpan<byte> salt, int cost, Span<char> destination)
     {
-        // The key is the password followed by a NUL (C heritage), cut at bcrypt's 72-byte key
-        // limit: exactly the bytes Go's and OpenBSD's key expansion consume.
-        var length = Encoding.UTF8.GetByteCount(password);
-        var full = ArrayPool<byte>.Shared.Rent(length + 1);
-        byte[]? key = null;
-        try
-        {
-            Encoding.UTF8.GetBytes(password, full);
-            full[length] = 0;
-            key = full.AsSpan(0, Math.Min(length + 1, MaxKeyBytes)).ToArray();
-            var raw = BcBCrypt.Generate(key, salt, cost);
-            GoBase64.EncodeUnpadded(GoBase64.Bcrypt, raw.AsSpan(0, HashBytes), destination, out _);
-            Array.Clear(raw);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(full.AsSpan(0, length + 1));
-            ArrayPool<byte>.Shared.Return(full);
-            if (key is not null)
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
-        }
+        // "$2a$CC$" and the salt re-encoded: BCrypt.Net-Next then keys Blowfish with the
+        // password's UTF-8 bytes and a NUL, of which key expansion consumes the first 72 bytes,
+        // exactly what Go's and OpenBSD's bcrypt consume.
+        Span<char> setting = stackalloc char[7 + SaltChars];
+        "$2a$".CopyTo(setting);
+        setting[4] = (char)('0' + cost / 10);
+        setting[5] = (char)('0' + cost % 10);
+        setting[6] = '$';
+        GoBase64.EncodeUnpadded(GoBase64.Bcrypt, salt, setting.Slice(7), out _);
+        var full = BCrypt.Net.BCrypt.HashPassword(password, new string(setting));
+        full.AsSpan(full.Length - HashChars).CopyTo(destination);
     }
 }

@@ -1,55 +1,41 @@
-using System.Buffers;
-using BcEd25519 = Org.BouncyCastle.Math.EC.Rfc8032.Ed25519;
+using NSec.Cryptography;
 
 namespace Nats.Core.Security;
 
 /// <summary>
-/// The only place that touches BouncyCastle's Ed25519 (RFC 8032, pure variant — the one Go's
-/// crypto/ed25519 implements). BouncyCastle takes arrays with offsets, so span inputs are copied
-/// into pooled arrays.
+/// The only place that touches the Ed25519 implementation: NSec.Cryptography over libsodium
+/// (RFC 8032, pure variant — the one Go's crypto/ed25519 implements, so signatures are
+/// byte-identical to Go's for the same seed and message).
 /// </summary>
+/// <remarks>
+/// libsodium is slightly stricter than Go when verifying: it also rejects public keys of small
+/// order and non-canonical encodings, which no honest nkey or JWT signer produces.
+/// </remarks>
 internal static class Ed25519Signatures
 {
     public const int SeedSize = 32;
     public const int PublicKeySize = 32;
     public const int SignatureSize = 64;
 
+    private static readonly SignatureAlgorithm Algorithm = SignatureAlgorithm.Ed25519;
+
     /// <summary>The public key of a 32-byte seed (Go: ed25519.NewKeyFromSeed(seed).Public()).</summary>
     public static byte[] DerivePublicKey(ReadOnlySpan<byte> seed)
     {
-        var sk = seed.Slice(0, SeedSize).ToArray();
-        try
-        {
-            var pk = new byte[PublicKeySize];
-            BcEd25519.GeneratePublicKey(sk, 0, pk, 0);
-            return pk;
-        }
-        finally
-        {
-            Array.Clear(sk);
-        }
+        using var key = ImportSeed(seed);
+        return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
     }
 
     /// <summary>Signs <paramref name="message"/>; Ed25519 is deterministic, so the same input gives the same signature as Go.</summary>
-    public static byte[] Sign(byte[] seed, byte[] publicKey, ReadOnlySpan<byte> message)
+    public static byte[] Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message)
     {
-        var m = ArrayPool<byte>.Shared.Rent(message.Length);
-        try
-        {
-            message.CopyTo(m);
-            var sig = new byte[SignatureSize];
-            BcEd25519.Sign(seed, 0, publicKey, 0, m, 0, message.Length, sig, 0);
-            return sig;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(m);
-        }
+        using var key = ImportSeed(seed);
+        return Algorithm.Sign(key, message);
     }
 
     /// <summary>
     /// True when <paramref name="signature"/> is a valid signature of <paramref name="message"/> by
-    /// <paramref name="publicKey"/>. Wrong sizes answer false (Go would panic on a short key).
+    /// <paramref name="publicKey"/>. Wrong sizes and unusable keys answer false (Go would panic on a short key).
     /// </summary>
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
@@ -57,17 +43,12 @@ internal static class Ed25519Signatures
         {
             return false;
         }
-        var pk = publicKey.ToArray();
-        var sig = signature.ToArray();
-        var m = ArrayPool<byte>.Shared.Rent(message.Length);
-        try
-        {
-            message.CopyTo(m);
-            return BcEd25519.Verify(sig, 0, pk, 0, m, 0, message.Length);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(m);
-        }
+        return PublicKey.TryImport(Algorithm, publicKey, KeyBlobFormat.RawPublicKey, out var key)
+            && key is not null
+            && Algorithm.Verify(key, message, signature);
     }
+
+    // NSec keeps the private key in libsodium's guarded memory and wipes it on dispose.
+    private static Key ImportSeed(ReadOnlySpan<byte> seed) =>
+        Key.Import(Algorithm, seed.Slice(0, SeedSize), KeyBlobFormat.RawPrivateKey);
 }

@@ -101,7 +101,7 @@ public sealed class NKeyPair : IDisposable
     public byte[] Sign(ReadOnlySpan<byte> data)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return Ed25519Signatures.Sign(_seed, _publicKey, data);
+        return Ed25519Signatures.Sign(_seed, data);
     }
 
     /// <summary>True when <paramref name="signature"/> is this pair's signature of <paramref name="data"/>.</summary>

@@ -13,8 +13,8 @@ namespace Nats.Host.Hosting;
 /// </summary>
 internal static class ConfigCheck
 {
-    /// <summary>Runs the check; <paramref name="claimedSections"/> loads the plugins for the options and says which keys they read.</summary>
-    public static int Run(string? configFile, Func<ServerOptions, Func<string, bool>> claimedSections)
+    /// <summary>Runs the check; <paramref name="claimsReviewer"/> loads the plugins for the options and judges the keys the kernel left alone.</summary>
+    public static int Run(string? configFile, Func<ServerOptions, Func<IEnumerable<ConfEntry>, ConfMap?, ConfigClaimsReview>> claimsReviewer)
     {
         if (configFile is null)
         {
@@ -29,31 +29,28 @@ internal static class ConfigCheck
         {
             // The kernel's options are wrong already; plugins still tell which other keys are theirs.
             var sections = e.Unclaimed.ToDictionary(u => u.Key, u => (object?)u.Value, StringComparer.OrdinalIgnoreCase);
-            var isClaimed = TryClaims(new ServerOptions { Sections = sections }, claimedSections);
-            return Fail(e.Warnings.Concat(e.Errors).Concat(UnknownFields(e.Unclaimed, isClaimed)));
+            var review = TryReview(new ServerOptions { Sections = sections }, claimsReviewer, e.Unclaimed);
+            return Fail(e.Warnings.Concat(e.Errors).Concat(review.Errors));
         }
         catch (ConfigException e)
         {
             return Program.Die(e.Message);
         }
-        Func<string, bool> claimed;
+        ConfigClaimsReview claims;
         try
         {
-            claimed = claimedSections(bound.Options);
+            claims = claimsReviewer(bound.Options)(bound.Unclaimed, bound.Config);
         }
         catch (Exception e) when (e is PluginException or ConfigException or ConfigurationException)
         {
             return Program.Die(e.Message);
         }
-        var unclaimed = bound.Unclaimed.Where(e => !claimed(e.Key)).ToList();
-        var failures = bound.Warnings.Concat(UnknownFields(unclaimed, claimed)).ToList();
+        var failures = bound.Warnings.Concat(claims.Errors).ToList();
         if (failures.Count > 0)
         {
             return Fail(failures);
         }
-        var ignored = bound.Ignored
-            .Concat(unclaimed.Where(e => ServerOptionsBinder.IsNatsServerOption(e.Key)).Select(ServerOptionsBinder.DescribeUnclaimed));
-        foreach (var notice in ignored)
+        foreach (var notice in bound.Ignored.Concat(claims.Warnings))
         {
             Console.Error.WriteLine(notice.Message);
         }
@@ -61,24 +58,20 @@ internal static class ConfigCheck
         return 0;
     }
 
-    private static Func<string, bool> TryClaims(ServerOptions options, Func<ServerOptions, Func<string, bool>> claimedSections)
+    private static ConfigClaimsReview TryReview(ServerOptions options, Func<ServerOptions, Func<IEnumerable<ConfEntry>, ConfMap?, ConfigClaimsReview>> claimsReviewer, IReadOnlyList<ConfEntry> unclaimed)
     {
         try
         {
-            return claimedSections(options);
+            return claimsReviewer(options)(unclaimed, null);
         }
         catch (Exception e) when (e is PluginException or ConfigException or ConfigurationException)
         {
             // The binding errors are what the operator must fix first; plugin errors come after.
-            return section => string.Equals(section, Plugins.PluginSettings.SectionName, StringComparison.OrdinalIgnoreCase);
+            return new ConfigClaimsReview([], []);
         }
     }
 
     // nats-server prints its collected problems one per line after its name, then a blank line.
     private static int Fail(IEnumerable<ConfigDiagnostic> problems) =>
         Program.Die(string.Join('\n', problems.Select(p => p.Message)) + "\n");
-
-    // Keys nats-server doesn't know either are its "unknown field" errors.
-    private static IEnumerable<ConfigDiagnostic> UnknownFields(IEnumerable<ConfEntry> unclaimed, Func<string, bool> isClaimed) =>
-        unclaimed.Where(e => !isClaimed(e.Key) && !ServerOptionsBinder.IsNatsServerOption(e.Key)).Select(ServerOptionsBinder.DescribeUnclaimed);
 }

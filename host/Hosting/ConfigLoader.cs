@@ -17,14 +17,10 @@ internal static class ConfigLoader
     /// <param name="Warnings">Warnings about the file and the flags.</param>
     /// <param name="Unclaimed">
     /// Top-level keys the kernel does not bind. Whether one is unknown depends on the plugins,
-    /// which bind their sections only once loaded: see <see cref="UnclaimedWarnings"/>.
+    /// and their manifests: see <see cref="Nats.Core.Config.ConfigClaims"/>.
     /// </param>
-    internal sealed record Loaded(ServerOptions Options, IReadOnlyList<string> Warnings, IReadOnlyList<ConfEntry> Unclaimed)
-    {
-        /// <summary>The unclaimed keys that <paramref name="isClaimed"/> says nobody reads, described as nats-server would.</summary>
-        public IEnumerable<string> UnclaimedWarnings(Func<string, bool> isClaimed) =>
-            Unclaimed.Where(e => !isClaimed(e.Key)).Select(e => ServerOptionsBinder.DescribeUnclaimed(e).Message);
-    }
+    /// <param name="Config">The parsed file (null without one), for nested settings plugins own.</param>
+    internal sealed record Loaded(ServerOptions Options, IReadOnlyList<string> Warnings, IReadOnlyList<ConfEntry> Unclaimed, ConfMap? Config);
 
     /// <summary>
     /// Loads and checks. Throws <see cref="ConfigException"/> (file and binding errors),
@@ -35,6 +31,7 @@ internal static class ConfigLoader
         var warnings = new List<string>();
         ServerOptions options;
         IReadOnlyList<ConfEntry> unclaimed = [];
+        ConfMap? config = null;
         if (commandLine.ConfigFile is { } file)
         {
             var bound = ServerOptionsBinder.BindFile(file);
@@ -42,6 +39,7 @@ internal static class ConfigLoader
             warnings.AddRange(bound.Warnings.Select(w => w.Message));
             warnings.AddRange(bound.Ignored.Select(w => w.Message));
             unclaimed = bound.Unclaimed;
+            config = bound.Config;
         }
         else
         {
@@ -51,6 +49,6 @@ internal static class ConfigLoader
         ServerOptionsDefaults.ApplyBaseline(options);
         ServerOptionsValidator.Validate(options);
         warnings.AddRange(commandLine.Warnings);
-        return new Loaded(options, warnings, unclaimed);
+        return new Loaded(options, warnings, unclaimed, config);
     }
 }

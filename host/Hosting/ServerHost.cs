@@ -29,6 +29,7 @@ internal sealed class ServerHost
     private NatsServer? _server;
     private PidFile? _pidFile;
     private PortsFile? _portsFile;
+    private PluginLoader? _plugins;
 
     public ServerHost(ServerCommandLine commandLine, ConfigLoader.Loaded loaded, NatsLoggerProvider logs, ILoggerFactory loggerFactory)
     {
@@ -62,14 +63,33 @@ internal sealed class ServerHost
             PluginLoader plugins;
             try
             {
-                plugins = PluginHosting.Load(server, _commandLine, _logger);
+                plugins = PluginHosting.Prepare(server, _commandLine, _logger);
             }
             catch (Exception e) when (e is PluginException or ConfigException)
             {
                 return Program.Die(e.Message);
             }
             using var pluginsLifetime = plugins;
-            LogUnclaimed(_loaded, server);
+            // Keys nobody owns are known from the manifests alone: refused before any plugin loads or logs.
+            var unknown = plugins.Claims.Review(_loaded.Unclaimed, _loaded.Config, _ => true).Errors;
+            if (unknown.Count > 0)
+            {
+                return Program.Die(string.Join('\n', unknown.Select(e => e.Message)) + "\n");
+            }
+            try
+            {
+                plugins.LoadInto(server);
+            }
+            catch (Exception e) when (e is PluginException or ConfigException)
+            {
+                return Program.Die(e.Message);
+            }
+            _plugins = plugins;
+            if (ReviewClaims(_loaded, server, plugins) is { } refusal)
+            {
+                // nats-server prints the collected errors each on its own line, then a blank line.
+                return Program.Die(refusal + "\n");
+            }
             _server = server;
             server.ConfigurationReloader = ReloadAsync;
             using var signals = new SignalHandlers(OnSignal);
@@ -134,9 +154,12 @@ internal sealed class ServerHost
                 _logger.LogWarning("{Warning}", warning);
             }
             var result = new ReloadResult(true, [], []);
-            if (_server is { } server)
+            if (_server is { } server && _plugins is { } plugins)
             {
-                LogUnclaimed(loaded, server);
+                if (ReviewClaims(loaded, server, plugins) is { } refusal)
+                {
+                    return ReloadFailed(refusal);
+                }
                 // The kernel validates everything (its options and every plugin's section) and
                 // applies all or nothing, logging either way.
                 result = server.Reload(loaded.Options);
@@ -155,19 +178,29 @@ internal sealed class ServerHost
         }
     }
 
-    // Keys no kernel component, plugin or the host reads: nats-server's "unknown field" warnings.
-    private void LogUnclaimed(ConfigLoader.Loaded loaded, NatsServer server)
+    /// <summary>
+    /// Judges the keys the kernel did not bind (<see cref="ConfigClaims"/>): logs the ignored ones
+    /// and returns the errors (unknown keys, security settings no loaded plugin applies) as one
+    /// text, or null when the server may run with this config.
+    /// </summary>
+    private string? ReviewClaims(ConfigLoader.Loaded loaded, NatsServer server, PluginLoader plugins)
     {
-        foreach (var warning in loaded.UnclaimedWarnings(section => PluginHosting.IsClaimed(server, section)))
+        var review = PluginHosting.Review(server, plugins, loaded.Unclaimed, loaded.Config);
+        if (review.Errors.Count > 0)
         {
-            _logger.LogWarning("{Warning}", warning);
+            return string.Join('\n', review.Errors.Select(e => e.Message));
+        }
+        foreach (var warning in review.Warnings)
+        {
+            _logger.LogWarning("{Warning}", warning.Message);
         }
         // -js / -sd are kept for the JetStream plugin; without one they must not pass silently.
         var flags = loaded.Options.Flags;
-        if ((flags.JetStream == true || flags.StoreDir is not null) && !PluginHosting.IsClaimed(server, "jetstream"))
+        if ((flags.JetStream == true || flags.StoreDir is not null) && !PluginHosting.IsApplied(server, plugins, "jetstream"))
         {
             _logger.LogWarning("JetStream was requested on the command line, but no JetStream plugin is loaded: clients will get no JetStream API");
         }
+        return null;
     }
 
     private ReloadResult ReloadFailed(string reason)

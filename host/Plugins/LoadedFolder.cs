@@ -1,11 +1,14 @@
 using System.Reflection;
+using McMaster.NETCore.Plugins;
+using AssemblyContextLoader = McMaster.NETCore.Plugins.PluginLoader;
 
 namespace Nats.Host.Plugins;
 
 /// <summary>A plugin folder whose entry assembly loaded in its own context.</summary>
 /// <param name="Folder">The folder.</param>
+/// <param name="Manifest">Its <c>plugin.toml</c>.</param>
 /// <param name="Assembly">The entry assembly.</param>
-internal sealed record LoadedFolder(PluginFolder Folder, Assembly Assembly)
+internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest, Assembly Assembly)
 {
     /// <summary>
     /// The names of the plugins the assembly exports with <see cref="Nats.Core.Plugins.ServerPluginAttribute"/>,
@@ -17,19 +20,26 @@ internal sealed record LoadedFolder(PluginFolder Folder, Assembly Assembly)
             .OfType<string>(),
         StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The plugin's version for the log: its informational version (what <c>&lt;Version&gt;</c> set), else the assembly version.</summary>
+    /// <summary>The plugin's version for the log: its informational version (what <c>&lt;Version&gt;</c> set), else the manifest's.</summary>
     public string Version =>
-        Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? Assembly.GetName().Version?.ToString()
-        ?? "0.0.0";
+        Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? Manifest.Version;
 
     /// <summary>
-    /// Loads <paramref name="folder"/>'s entry assembly into a context of its own and checks that
-    /// every type in it loads, so that a missing or mismatched dependency is reported here,
-    /// against this folder, rather than later inside composition where it would break all plugins.
+    /// Loads <paramref name="folder"/>'s entry assembly into a context of its own with McMaster's
+    /// <see cref="AssemblyContextLoader"/>: private dependencies (and their native and RID-specific
+    /// assets) resolve from the folder through its <c>.deps.json</c>, so two plugins can carry
+    /// different versions of one library; the contract (<see cref="SharedAssemblies"/>) always
+    /// comes from the host, so types unify. Shared assemblies are named lazily: nothing is loaded
+    /// into the default context before a plugin asks for it. Then every type is checked to load,
+    /// so that a missing or mismatched dependency is reported here, against this folder, rather
+    /// than later inside composition where it would break all plugins.
     /// </summary>
+    /// <remarks>
+    /// Not unloadable: plugins live as long as the server, and a collectible context would make
+    /// every type it holds (cached by System.Composition and System.Text.Json) a leak risk for no gain.
+    /// </remarks>
     /// <exception cref="PluginLoadFailure">The folder is not a usable plugin; the message says why.</exception>
-    public static LoadedFolder Load(PluginFolder folder)
+    public static LoadedFolder Load(PluginFolder folder, PluginManifest manifest)
     {
         if (!File.Exists(folder.EntryAssemblyPath))
         {
@@ -38,9 +48,19 @@ internal sealed record LoadedFolder(PluginFolder Folder, Assembly Assembly)
         Assembly assembly;
         try
         {
-            assembly = new PluginLoadContext(folder).LoadFromAssemblyPath(folder.EntryAssemblyPath);
+            var config = new PluginConfig(folder.EntryAssemblyPath)
+            {
+                PreferSharedTypes = false,
+                IsLazyLoaded = true,
+                IsUnloadable = false,
+            };
+            foreach (var name in SharedAssemblies.ContractNames)
+            {
+                config.SharedAssemblies.Add(name);
+            }
+            assembly = new AssemblyContextLoader(config).LoadDefaultAssembly();
         }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException or InvalidDataException)
         {
             throw new PluginLoadFailure($"cannot load {folder.EntryAssemblyPath}: {e.Message}", e);
         }
@@ -53,7 +73,7 @@ internal sealed record LoadedFolder(PluginFolder Folder, Assembly Assembly)
             var first = e.LoaderExceptions.FirstOrDefault(x => x is not null);
             throw new PluginLoadFailure($"cannot load the types of {folder.Name}.dll: {first?.Message ?? e.Message}", e);
         }
-        return new LoadedFolder(folder, assembly);
+        return new LoadedFolder(folder, manifest, assembly);
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core;
+using Nats.Core.Config;
 using Nats.Host.Cli;
 
 namespace Nats.Host.Plugins;
@@ -17,8 +18,7 @@ internal static class PluginHosting
     /// <exception cref="Nats.Core.Config.ConfigurationException">The plugins directory does not exist.</exception>
     public static PluginLoader Load(NatsServer server, ServerCommandLine commandLine, ILogger logger, string? stockDirectory = null)
     {
-        var settings = server.Config.Bind(PluginSettings.SectionName, PluginSettings.Parse).Current.WithDirectory(commandLine.PluginsDir);
-        var loader = new PluginLoader(settings, stockDirectory ?? PluginDiscovery.StockDirectory, logger);
+        var loader = Prepare(server, commandLine, logger, stockDirectory);
         try
         {
             loader.LoadInto(server);
@@ -31,8 +31,37 @@ internal static class PluginHosting
         return loader;
     }
 
-    /// <summary>Whether a top-level config key is read by someone: the kernel's components, a plugin, or the host.</summary>
-    public static bool IsClaimed(NatsServer server, string section) =>
-        NatsServer.KernelSections.Contains(section, StringComparer.OrdinalIgnoreCase) ||
-        server.BoundConfigSections.Contains(section, StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// The first half of <see cref="Load"/>: binds the section and reads the manifests (no
+    /// assembly loads yet), so that keys nobody owns can be refused before anything runs.
+    /// </summary>
+    public static PluginLoader Prepare(NatsServer server, ServerCommandLine commandLine, ILogger logger, string? stockDirectory = null)
+    {
+        var settings = server.Config.Bind(PluginSettings.SectionName, PluginSettings.Parse).Current.WithDirectory(commandLine.PluginsDir);
+        var loader = new PluginLoader(settings, stockDirectory ?? PluginDiscovery.StockDirectory, logger);
+        try
+        {
+            loader.ReadManifests();
+        }
+        catch
+        {
+            loader.Dispose();
+            throw;
+        }
+        return loader;
+    }
+
+    /// <summary>
+    /// Judges the config keys the kernel's binder left alone against the owners table of
+    /// <paramref name="loader"/> and the plugins <paramref name="server"/> actually runs.
+    /// </summary>
+    public static ConfigClaimsReview Review(NatsServer server, PluginLoader loader, IEnumerable<ConfEntry> unclaimed, ConfMap? config)
+    {
+        var running = server.Plugins;
+        return loader.Claims.Review(unclaimed, config, name => running.Contains(name, StringComparer.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether the plugin that owns <paramref name="section"/> runs in <paramref name="server"/>.</summary>
+    public static bool IsApplied(NatsServer server, PluginLoader loader, string section) =>
+        loader.Claims.OwnerOf(section) is { } owner && server.Plugins.Contains(owner, StringComparer.OrdinalIgnoreCase);
 }

@@ -2,6 +2,7 @@ using System.Composition;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Nats.Core;
+using Nats.Core.Config;
 using Nats.Core.Plugins;
 
 namespace Nats.Host.Plugins;
@@ -19,6 +20,7 @@ internal sealed class PluginLoader : IDisposable
     private readonly ILogger _logger;
     private readonly PluginFailurePolicy _failures;
     private PluginComposition? _composition;
+    private List<(PluginFolder Folder, PluginManifest Manifest)>? _selected;
 
     public PluginLoader(PluginSettings settings, string stockDirectory, ILogger logger)
     {
@@ -36,8 +38,10 @@ internal sealed class PluginLoader : IDisposable
     /// <exception cref="Nats.Core.Config.ConfigurationException">The configured plugins directory does not exist.</exception>
     public void LoadInto(NatsServer server)
     {
-        var folders = PluginDiscovery.Find(_stockDirectory, _settings.Directory);
-        var loaded = LoadFolders(folders);
+        var selected = _selected ?? ReadManifests();
+        CheckNeeds(selected);
+        var loaded = LoadFolders(selected);
+        DropUnmetNeeds(loaded);
         _composition = PluginComposition.Compose(loaded, (folder, reason) => _failures.FolderFailed(folder.Folder, reason));
         var byAssembly = loaded.ToDictionary(f => f.Assembly);
         foreach (var export in Select(_composition.Exports, loaded))
@@ -69,22 +73,124 @@ internal sealed class PluginLoader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Who owns each config key: the kernel, nats-server's plugin keys, and what the manifests of
+    /// the selected plugins declare. Complete once <see cref="LoadInto"/> has run.
+    /// </summary>
+    public ConfigClaims Claims { get; } = ConfigClaims.CreateDefault([.. NatsServer.KernelSections, PluginSettings.SectionName]);
+
     public void Dispose() => _composition?.Dispose();
 
-    private List<LoadedFolder> LoadFolders(IReadOnlyList<PluginFolder> folders)
+    /// <summary>
+    /// Reads every folder's manifest before any assembly loads and fills <see cref="Claims"/>
+    /// (<see cref="LoadInto"/> does it when not done yet). Keeps the folders <c>load</c> selects
+    /// (by plugin or folder name). A folder without a usable manifest fails.
+    /// </summary>
+    /// <exception cref="PluginException">A manifest that is not optional failed.</exception>
+    /// <exception cref="Nats.Core.Config.ConfigurationException">The plugins directory does not exist, or two plugins claim one section.</exception>
+    public List<(PluginFolder Folder, PluginManifest Manifest)> ReadManifests()
     {
-        var loaded = new List<LoadedFolder>();
+        if (_selected is not null)
+        {
+            return _selected;
+        }
+        var folders = PluginDiscovery.Find(_stockDirectory, _settings.Directory);
+        var selected = new List<(PluginFolder, PluginManifest)>();
         foreach (var folder in folders)
         {
-            WarnAboutPrivateContractCopies(folder);
+            PluginManifest manifest;
             try
             {
-                loaded.Add(LoadedFolder.Load(folder));
+                manifest = PluginManifest.Read(folder);
             }
             catch (PluginLoadFailure e)
             {
                 _failures.FolderFailed(folder, e.Message);
+                continue;
             }
+            if (_settings.IsSelected(manifest.Name, folder.Name))
+            {
+                selected.Add((folder, manifest));
+            }
+        }
+        DeclareClaims(selected);
+        _selected = selected;
+        return selected;
+    }
+
+    /// <exception cref="Nats.Core.Config.ConfigurationException">Two plugins, or a plugin and the kernel, claim one section.</exception>
+    private void DeclareClaims(List<(PluginFolder Folder, PluginManifest Manifest)> selected)
+    {
+        foreach (var (_, manifest) in selected)
+        {
+            Claims.Declare(manifest.Name, manifest.Sections, manifest.SecureSections);
+        }
+    }
+
+    // "plugin mqtt needs jetstream, which is not loaded": a needed plugin must be selected too.
+    private void CheckNeeds(List<(PluginFolder Folder, PluginManifest Manifest)> selected)
+    {
+        var names = new HashSet<string>(selected.Select(s => s.Manifest.Name), StringComparer.OrdinalIgnoreCase);
+        foreach (var (folder, manifest) in selected.ToList())
+        {
+            foreach (var need in manifest.Needs.Where(n => !names.Contains(n)))
+            {
+                selected.RemoveAll(s => s.Manifest == manifest);
+                _failures.PluginFailed(manifest.Name, folder.Name, $"needs {need}, which is not loaded");
+            }
+        }
+    }
+
+    // After loading: a needed plugin whose folder exports nothing (or failed, optional) is not loaded either.
+    private void DropUnmetNeeds(List<LoadedFolder> loaded)
+    {
+        bool dropped;
+        do
+        {
+            dropped = false;
+            foreach (var folder in loaded.ToList())
+            {
+                var unmet = folder.Manifest.Needs.FirstOrDefault(need => !loaded.Exists(f => string.Equals(f.Manifest.Name, need, StringComparison.OrdinalIgnoreCase)));
+                if (unmet is not null)
+                {
+                    loaded.Remove(folder);
+                    dropped = true;
+                    _failures.PluginFailed(folder.Manifest.Name, folder.Folder.Name, $"needs {unmet}, which is not loaded");
+                }
+            }
+        }
+        while (dropped);
+    }
+
+    private List<LoadedFolder> LoadFolders(List<(PluginFolder Folder, PluginManifest Manifest)> selected)
+    {
+        var loaded = new List<LoadedFolder>();
+        foreach (var (folder, manifest) in selected)
+        {
+            WarnAboutPrivateContractCopies(folder);
+            LoadedFolder candidate;
+            try
+            {
+                candidate = LoadedFolder.Load(folder, manifest);
+            }
+            catch (PluginLoadFailure e)
+            {
+                _failures.FolderFailed(folder, e.Message);
+                continue;
+            }
+            if (candidate.PluginNames.Count == 0)
+            {
+                // A library shipped ahead of its plugin class: its sections stay unapplied (and secure ones refuse to start).
+                // Debug: a stock build ships such folders; what matters (an unapplied section) is reported by ConfigClaims.
+                _logger.LogDebug("Plugin folder {Folder} exports no plugin yet; {Name} is not loaded", folder.Path, manifest.Name);
+                continue;
+            }
+            if (!candidate.PluginNames.Contains(manifest.Name))
+            {
+                _failures.FolderFailed(folder, $"{PluginManifest.FileName} names plugin {manifest.Name}, but {folder.Name}.dll exports {string.Join(", ", candidate.PluginNames.Order(StringComparer.Ordinal))}");
+                continue;
+            }
+            loaded.Add(candidate);
         }
         return loaded;
     }
@@ -102,6 +208,10 @@ internal sealed class PluginLoader : IDisposable
                 // Without a name it can be neither selected nor reported; [ServerPlugin] gives one.
                 _failures.PluginFailed("<unnamed>", null, "an IServerPlugin is exported without a name: export it with [ServerPlugin(\"name\")]");
                 continue;
+            }
+            if (!folders.Any(f => string.Equals(f.Manifest.Name, export.Metadata.Name, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue; // only the plugin a folder's manifest describes runs
             }
             if (!byName.TryAdd(export.Metadata.Name, export))
             {

@@ -13,15 +13,15 @@ namespace Nats.Host.Plugins;
 /// </summary>
 internal static class PluginProbe
 {
-    /// <summary>The predicate "some plugin (or the host) binds this key" for <paramref name="options"/>.</summary>
+    /// <summary>Loads the plugins for <paramref name="options"/> and returns the judge of the keys the kernel left alone.</summary>
     /// <exception cref="Nats.Core.Plugins.PluginException">A plugin that is not optional failed.</exception>
     /// <exception cref="ConfigException">The <c>plugins {}</c> section is invalid.</exception>
-    /// <exception cref="ConfigurationException">The plugins directory does not exist.</exception>
-    public static Func<string, bool> ClaimedSections(ServerOptions options, ServerCommandLine commandLine)
+    /// <exception cref="ConfigurationException">The plugins directory does not exist, or two plugins claim one section.</exception>
+    public static Func<IEnumerable<ConfEntry>, ConfMap?, ConfigClaimsReview> ClaimsReviewer(ServerOptions options, ServerCommandLine commandLine)
     {
         // Never started, so it opens nothing; it lives until -t exits.
         var server = new NatsServer(options);
         using var loader = PluginHosting.Load(server, commandLine, NullLogger.Instance);
-        return section => PluginHosting.IsClaimed(server, section);
+        return (unclaimed, config) => PluginHosting.Review(server, loader, unclaimed, config);
     }
 }

@@ -13,7 +13,7 @@ namespace Nats.Core.Tests.Tls;
 /// <summary>
 /// A minimal OCSP responder on 127.0.0.1 for stapling tests: answers RFC 6960 GET requests
 /// with "good" for whatever certificate is asked about, signed by the issuing CA, and records
-/// the requests it saw. BouncyCastle (already a core dependency) builds the responses.
+/// the requests it saw. BouncyCastle (a test-only dependency) builds the responses.
 /// </summary>
 internal sealed class TestOcspResponder : IAsyncDisposable
 {

@@ -46,11 +46,10 @@ public sealed class ConfigLoaderTests
         Assert.That(warnings, Has.Count.EqualTo(2));
         Assert.That(warnings[0], Does.Contain("ping_interval should be converted to a duration"));
         Assert.That(warnings[1], Does.Contain("profiling is not supported"));
-        // Unclaimed keys are judged once the plugins have bound their sections.
-        var unclaimed = loaded.UnclaimedWarnings(_ => false).ToList();
-        Assert.That(unclaimed, Has.Count.EqualTo(2));
-        Assert.That(unclaimed[0], Does.Contain("field \"gateway\" is not supported"));
-        Assert.That(unclaimed[1], Does.Contain("unknown field \"plugin_x\""));
+        // Unclaimed keys are judged against the owners table once the plugins are known.
+        var review = Claims().Review(loaded.Unclaimed, loaded.Config, _ => false);
+        Assert.That(review.Warnings.Single().Message, Does.EndWith("w.conf:2:1: field \"gateway\" needs plugin gateway, which is not loaded, and is ignored"));
+        Assert.That(review.Errors.Single().Message, Does.EndWith("w.conf:3:1: unknown field \"plugin_x\""));
     }
 
     [Test]
@@ -60,8 +59,12 @@ public sealed class ConfigLoaderTests
         var file = dir.Write("p.conf", "plugin_x { a: 1 }\n");
         var loaded = ConfigLoader.Load(ServerCommandLine.Parse(["-c", file]));
         Assert.That(loaded.Warnings, Is.Empty);
-        Assert.That(loaded.UnclaimedWarnings(section => section == "plugin_x"), Is.Empty);
-        Assert.That(loaded.UnclaimedWarnings(_ => false).Single(), Does.Contain("unknown field \"plugin_x\""));
+        var claims = Claims();
+        Assert.That(claims.Review(loaded.Unclaimed, loaded.Config, _ => true).Errors.Single().Message, Does.Contain("unknown field \"plugin_x\""));
+        claims.Declare("x", ["plugin_x"], []);
+        var loadedReview = claims.Review(loaded.Unclaimed, loaded.Config, name => name == "x");
+        Assert.That(loadedReview.Errors.Concat(loadedReview.Warnings), Is.Empty);
+        Assert.That(claims.Review(loaded.Unclaimed, loaded.Config, _ => false).Warnings.Single().Message, Does.Contain("needs plugin x, which is not loaded"));
         Assert.That(loaded.Options.Sections.ContainsKey("plugin_x"), Is.True);
     }
 
@@ -91,4 +94,7 @@ public sealed class ConfigLoaderTests
         var error = Assert.Throws<ConfigBindingException>(() => Load("-c", file))!;
         Assert.That(error.Errors, Has.Count.EqualTo(2));
     }
+
+    private static Nats.Core.Config.ConfigClaims Claims() =>
+        Nats.Core.Config.ConfigClaims.CreateDefault([.. Nats.Core.NatsServer.KernelSections, "plugins"]);
 }

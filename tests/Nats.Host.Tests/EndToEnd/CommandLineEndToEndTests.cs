@@ -55,7 +55,7 @@ public sealed class CommandLineEndToEndTests
         dir.Write("js.conf", "port: 4222\njetstream { store_dir: /tmp/x }\n");
         using var host = await HostProcess.RunAsync(dir.Path, "-t", "-c", "js.conf");
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));
-        Assert.That(host.StandardError, Does.Contain("js.conf:2:1: field \"jetstream\" is not supported by this server and is ignored\n"));
+        Assert.That(host.StandardError, Does.Contain("js.conf:2:1: field \"jetstream\" needs plugin jetstream, which is not loaded, and is ignored\n"));
         Assert.That(host.StandardError, Does.Contain("nats-server: configuration file js.conf is valid (sha256:"));
     }
 

@@ -279,7 +279,7 @@ public sealed class ServerProcessEndToEndTests
         _dir.Write("warn.conf", $"listen: 127.0.0.1:{_port}\nping_interval: 60\nleafnodes {{ port: 7422 }}\n");
         using var host = await StartAsync("-c", "warn.conf");
         Assert.That(host.StandardError, Does.Contain("[WRN] warn.conf:2:1: invalid use of field \"ping_interval\": ping_interval should be converted to a duration"));
-        Assert.That(host.StandardError, Does.Contain("[WRN] warn.conf:3:1: field \"leafnodes\" is not supported by this server and is ignored"));
+        Assert.That(host.StandardError, Does.Contain("[WRN] warn.conf:3:1: field \"leafnodes\" needs plugin leafnodes, which is not loaded, and is ignored"));
     }
 
     [Test]

@@ -37,9 +37,14 @@ public sealed class CustomBuildTests
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="{core}" Private="false" ExcludeAssets="runtime" />
+                <None Include="plugin.toml" CopyToOutputDirectory="PreserveNewest" />
               </ItemGroup>
             </Project>
             """);
+        File.WriteAllText(Path.Combine(project, "plugin.toml"), "name = \"greeter\"\nversion = \"3.1.4\"\nkernel_api = \"1.0\"\n");
+        // A project without a manifest is a library, not a plugin: the stock build leaves it out.
+        Directory.CreateDirectory(Path.Combine(_pluginsRoot, "NotAPlugin"));
+        File.WriteAllText(Path.Combine(_pluginsRoot, "NotAPlugin", "NotAPlugin.csproj"), "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>");
         File.WriteAllText(Path.Combine(project, "GreeterPlugin.cs"), """
             using Microsoft.Extensions.Logging;
             using Nats.Core.Plugins;
@@ -58,7 +63,7 @@ public sealed class CustomBuildTests
     public void Clean() => _dir.Dispose();
 
     [Test]
-    public async Task The_stock_host_build_includes_every_project_under_plugins()
+    public async Task The_stock_host_build_includes_every_project_under_plugins_with_a_manifest()
     {
         var output = _dir.File("build-out/plugins");
         DotnetCommand.Run("dotnet",
@@ -68,6 +73,8 @@ public sealed class CustomBuildTests
 
         var folder = Path.Combine(output, "Greeter");
         Assert.That(File.Exists(Path.Combine(folder, "Greeter.dll")), Is.True);
+        Assert.That(File.Exists(Path.Combine(folder, "plugin.toml")), Is.True);
+        Assert.That(Directory.Exists(Path.Combine(output, "NotAPlugin")), Is.False, "no manifest, not deployed");
         Assert.That(File.Exists(Path.Combine(folder, "Greeter.deps.json")), Is.True);
         Assert.That(Directory.GetFiles(folder, "Nats.Core.dll"), Is.Empty, "the contracts come from the host");
         Assert.That(Directory.GetFiles(folder, "System.Composition*.dll"), Is.Empty);

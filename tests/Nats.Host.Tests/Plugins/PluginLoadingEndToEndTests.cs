@@ -76,7 +76,7 @@ public sealed class PluginLoadingEndToEndTests
         Assert.That(host.StandardError, Does.Contain("[ERR] plugin \"failing\": the failing plugin refuses to configure (optional: skipped)"));
         Assert.That(host.StandardError, Does.Contain("Loaded plugin alpha"));
         // Its section is nobody's again, and its deny-all authenticator is not in force.
-        Assert.That(host.StandardError, Does.Contain("optional.conf:4:1: unknown field \"failing\""));
+        Assert.That(host.StandardError, Does.Contain("optional.conf:4:1: field \"failing\" needs plugin failing, which is not loaded, and is ignored"));
         Assert.That(await RawClient.TryLoginAsync(port, null, null), Is.EqualTo("PONG"));
     }
 
@@ -130,8 +130,11 @@ public sealed class PluginLoadingEndToEndTests
         using (var failing = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{port}", "--plugins_dir", "plugins"))
         {
             Assert.That(await failing.WaitForExitAsync(), Is.EqualTo(1));
-            Assert.That(failing.StandardError, Does.Contain($"nats-server: plugin \"Empty\": no Empty.dll in {dir.File("plugins/Empty")}"));
+            Assert.That(failing.StandardError, Does.Contain(
+                $"nats-server: plugin \"Empty\": no plugin.toml in {dir.File("plugins/Empty")} (every plugin folder carries a manifest: see docs/plugins.md)"));
         }
+        // With a manifest but still no assembly.
+        File.WriteAllText(dir.File("plugins/Empty/plugin.toml"), "name = \"empty\"\nversion = \"1.0.0\"\nkernel_api = \"1.0\"\n");
 
         var conf = dir.Write("optional.conf", $"host: 127.0.0.1\nport: {port}\nplugins {{ optional: [Empty] }}\n");
         using var host = HostProcess.Start(dir.Path, "-c", conf, "--plugins_dir", "plugins");
