@@ -14,7 +14,7 @@ public sealed partial class NatsServer
     private const int MaxClosedConnections = 10_000;
 
     private readonly ClosedConnectionLog _closed = new(MaxClosedConnections);
-    private Socket? _clientListener;
+    private ConnectionListener? _clientListener;
     private long _nextClientId;
 
     /// <summary>The client port actually bound (useful with port -1 / random).</summary>
@@ -30,57 +30,14 @@ public sealed partial class NatsServer
 
     private void StartClientListener(ServerOptions options)
     {
-        var endpoint = new IPEndPoint(ParseHost(options.Host), options.Port < 0 ? 0 : options.Port);
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            listener.DualMode = true;
-        }
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        try
-        {
-            listener.Bind(endpoint);
-            listener.Listen(4096);
-        }
-        catch (SocketException ex)
-        {
-            listener.Dispose();
-            throw new ConfigurationException($"could not listen for client connections on {endpoint}: {ex.Message}", ex);
-        }
-        _clientListener = listener;
-        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        Logger.LogInformation("Listening for client connections on {Host}:{Port}", options.Host, Port);
-        _ = AcceptLoopAsync(listener);
+        _clientListener = ConnectionListener.Start("client", new HostPort(options.Host, options.Port), Logger, AcceptClientAsync, _shutdown.Token);
+        Port = _clientListener.Port;
+        Logger.LogInformation("Listening for client connections on {Address}", HostPort.Join(options.Host, Port));
     }
 
     private void StopClientListener()
     {
-        _clientListener?.Dispose();
-    }
-
-    private async Task AcceptLoopAsync(Socket listener)
-    {
-        while (!_shutdown.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // Out of descriptors or a reset during accept: keep serving, but do not spin.
-                Logger.LogError("Temporary accept error: {Message}", ex.Message);
-                await Task.Delay(10).ConfigureAwait(false);
-                continue;
-            }
-            socket.NoDelay = true;
-            _ = Task.Run(() => AcceptClientAsync(socket));
-        }
+        _clientListener?.Stop();
     }
 
     private async Task AcceptClientAsync(Socket socket)
@@ -123,26 +80,5 @@ public sealed partial class NatsServer
         }
     }
 
-    internal static IPAddress ParseHost(string host)
-    {
-        if (string.IsNullOrEmpty(host) || host == "0.0.0.0")
-        {
-            return IPAddress.Any;
-        }
-        if (host is "::" or "[::]")
-        {
-            return IPAddress.IPv6Any;
-        }
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return IPAddress.Loopback;
-        }
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
-        {
-            return address;
-        }
-        return Dns.GetHostAddresses(host).First();
-    }
-
-    private static bool IsAnyAddress(string host) => string.IsNullOrEmpty(host) || host is "0.0.0.0" or "::" or "[::]";
+    private static bool IsAnyAddress(string host) => HostPort.IsAnyHost(host);
 }

@@ -25,8 +25,9 @@ public abstract partial class NatsConnection
         Stream = stream;
         Id = id;
         StartTime = DateTime.UtcNow;
-        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        // A dual-mode listener reports IPv4 peers as ::ffff:a.b.c.d; nats-server shows a.b.c.d.
+        RemoteEndPoint = Unmapped(socket.RemoteEndPoint as IPEndPoint);
+        LocalEndPoint = Unmapped(socket.LocalEndPoint as IPEndPoint);
         Out = new OutboundBuffer(stream, stream is NetworkStream ? socket : null, server.Options.MaxPending);
         _lastActivityTimestamp = Stopwatch.GetTimestamp();
     }
@@ -199,4 +200,7 @@ public abstract partial class NatsConnection
 
     /// <inheritdoc />
     public override string ToString() => $"{RemoteEndPoint} - cid:{Id}";
+
+    private protected static IPEndPoint? Unmapped(IPEndPoint? endpoint) =>
+        endpoint is { Address.IsIPv4MappedToIPv6: true } ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;
 }
