@@ -16,6 +16,8 @@ public sealed partial class NatsServer
     private readonly ClosedConnectionLog _closed = new(MaxClosedConnections);
     private ConnectionListener? _clientListener;
     private long _nextClientId;
+    // Copy-on-write: read per PUB with a reply on every client's thread, written rarely.
+    private volatile byte[][] _reservedReplies = [];
 
     /// <summary>The client port actually bound (useful with port -1 / random).</summary>
     public int Port { get; private set; }
@@ -40,13 +42,44 @@ public sealed partial class NatsServer
         _clientListener?.Stop();
     }
 
-    private async Task AcceptClientAsync(Socket socket)
+    /// <summary>
+    /// Runs the kernel's client protocol over <paramref name="stream"/>, a transport a plugin
+    /// accepted (a WebSocket, a pipe): INFO, CONNECT and authentication, subscriptions,
+    /// delivery, keep-alive and limits exactly as on the client port. <c>max_connections</c>
+    /// and lame duck apply; the client is listed in <c>/connz</c> with its kind. Completes when
+    /// the connection has ended; the stream is disposed then.
+    /// </summary>
+    /// <param name="stream">A duplex stream: reads return what the client sent, writes go to it.</param>
+    /// <param name="remote">The client's address, for INFO <c>client_ip</c>, logs and /connz.</param>
+    /// <param name="kind">The kind the client shows as (a plugin's registered kind).</param>
+    /// <param name="options">The listener's TLS set, no_auth_user, authorization, log prefix.</param>
+    /// <example>
+    /// <code>
+    /// await server.ServeClientAsync(webSocketStream, remoteEndPoint, WebSocketKind,
+    ///     new ClientListenerOptions { NoAuthUser = "guest", LogPrefix = "ws" });
+    /// </code>
+    /// </example>
+    public Task ServeClientAsync(Stream stream, IPEndPoint? remote, ConnectionKind kind, ClientListenerOptions? options = null)
     {
-        var connection = new ClientConnection(this, socket, new NetworkStream(socket, ownsSocket: false), NextConnectionId(), ConnectionKind.Client);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(kind);
+        var connection = new ClientConnection(this, stream, remote, NextConnectionId(), kind, options ?? ClientListenerOptions.Plain);
+        return RunClientAsync(connection, stream.Dispose);
+    }
+
+    private Task AcceptClientAsync(Socket socket)
+    {
+        var connection = new ClientConnection(this, socket, new NetworkStream(socket, ownsSocket: false), NextConnectionId(), ConnectionKind.Client, ClientListenerOptions.ClientPort);
+        return RunClientAsync(connection, socket.Dispose);
+    }
+
+    /// <summary>One admission for every client, whatever carried it: running, lame duck, max_connections.</summary>
+    private async Task RunClientAsync(ClientConnection connection, Action dropTransport)
+    {
         Statistics.CountConnection();
         if (!IsRunning || _lameDuck)
         {
-            socket.Dispose();
+            dropTransport();
             return;
         }
         var max = _options.MaxConnections;
@@ -78,6 +111,40 @@ public sealed partial class NatsServer
         {
             _closed.Add(ClosedConnectionInfo.From(connection));
         }
+    }
+
+    /// <summary>
+    /// Reserves a reply-subject prefix for the server's own use (JetStream's <c>$JS.ACK.</c>,
+    /// gateways' <c>_GR_.</c>): clients publishing with a reply that starts with it (and goes
+    /// on after it) get nats-server's <c>Permissions Violation for Publish with Reply of</c>.
+    /// The owner reserves it when it configures; the kernel reserves <c>_R_.</c> itself.
+    /// </summary>
+    /// <example><code>context.Server.ReserveReplyPrefix("$JS.ACK.");</code></example>
+    public void ReserveReplyPrefix(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+        lock (_clients)
+        {
+            if (_reservedReplies.Any(r => r.AsSpan().SequenceEqual(bytes)))
+            {
+                return;
+            }
+            _reservedReplies = [.. _reservedReplies, bytes];
+        }
+    }
+
+    /// <summary>True when <paramref name="reply"/> extends a reserved prefix.</summary>
+    internal bool IsReservedReply(ReadOnlySpan<byte> reply)
+    {
+        foreach (var prefix in _reservedReplies)
+        {
+            if (reply.Length > prefix.Length && reply.StartsWith(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static bool IsAnyAddress(string host) => HostPort.IsAnyHost(host);
