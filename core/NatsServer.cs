@@ -50,6 +50,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerId = NKeyPair.Create(NKeyPrefix.Server).PublicKey;
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
+        Router = new MessageRouter(this);
         _bus = new ConfigBus(options.Sections);
         CreateTlsStore();
     }
@@ -74,6 +75,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>The authenticator chain in force.</summary>
     public AuthService Auth => _auth;
+
+    /// <summary>Where messages and interest enter routing: publish with an origin, add and remove subscriptions.</summary>
+    public MessageRouter Router { get; }
 
     /// <summary>Server-wide message counters.</summary>
     public ServerStatistics Statistics { get; } = new();

@@ -83,7 +83,7 @@ public sealed partial class ClientConnection
         var result = _matchCache.Match(subject);
         var message = new MessageView(subject, command.Reply, command.Headers, command.Payload);
         var delivered = !result.IsEmpty &&
-            MessageRouter.Deliver(Account, result, message, new PublishOrigin { Publisher = this, Echo = Options.Echo });
+            MessageRouter.Deliver(Account, result, message, MessageOrigin.FromClient(this, Options.Echo));
         if (!delivered && !command.Reply.IsEmpty && Options.NoResponders)
         {
             SendNoResponders(subject, command.Reply);
@@ -255,11 +255,7 @@ public sealed partial class ClientConnection
         {
             ClosedSubscriptions = all;
         }
-        foreach (var subscription in all)
-        {
-            subscription.MarkClosed();
-            Account.Sublist.Remove(subscription);
-            Server.OnSubscriptionRemoved(Account, subscription);
-        }
+        // One pass over the sublist for all of them, not one lock round-trip each.
+        Server.Router.RemoveSubscriptions(Account, all);
     }
 }
