@@ -34,7 +34,9 @@ public sealed partial class NatsServer
                 try
                 {
                     auth = CreateAuthService(proposed.Auth);
-                    AccountRegistry.CheckUserAccounts(proposed.Auth, Accounts);
+                    // The proposed accounts are built in full first (imports checked against
+                    // exports, cycles refused): one bad import rejects the whole reload.
+                    AccountRegistry.Build(proposed.Auth, !proposed.DisableSublistCache);
                 }
                 catch (ConfigurationException ex)
                 {
@@ -46,7 +48,7 @@ public sealed partial class NatsServer
             _optionsBeingReloaded = proposed;
             try
             {
-                prepared = _bus.Prepare(proposed.Sections, validation);
+                prepared = _bus.Prepare(proposed.Sections, proposed.Auth.Accounts, validation);
             }
             finally
             {
@@ -112,6 +114,9 @@ public sealed partial class NatsServer
         RescheduleHeartbeat();
         if (auth is not null)
         {
+            // Accounts first: clients re-authorizing into a new account must find it, and the
+            // clients of a removed account are closed before the new users apply.
+            Accounts.ApplyConfiguration(proposed.Auth);
             _auth = auth;
             UpdateInfo(info => info with { AuthRequired = auth.IsAuthRequired && !auth.HasNoAuthUser });
             // Connected clients must still be allowed under the new rules, as nats-server checks.

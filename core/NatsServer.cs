@@ -51,7 +51,8 @@ public sealed partial class NatsServer : IAsyncDisposable
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
         Router = new MessageRouter(this);
-        _bus = new ConfigBus(options.Sections);
+        _bus = new ConfigBus(options.Sections, options.Auth.Accounts);
+        FollowAccountChanges();
         CreateTlsStore();
     }
 

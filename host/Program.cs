@@ -17,6 +17,8 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        // First, before any Console use initialises the runtime's signal handling.
+        InheritedIgnoredSignals.Reset(SignalHandlers.Handled);
         ServerCommandLine commandLine;
         try
         {

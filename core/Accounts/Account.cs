@@ -13,6 +13,8 @@ public sealed class Account
     private long _outMessages;
     private long _outBytes;
     private int _connections;
+    private volatile AccountLimits _limits = AccountLimits.None;
+    private volatile bool _isRemoved;
 
     /// <summary>Creates an empty account.</summary>
     public Account(string name, bool enableSublistCache = true)
@@ -33,6 +35,26 @@ public sealed class Account
 
     /// <summary>True for the system account.</summary>
     public bool IsSystem { get; internal set; }
+
+    /// <summary>The account's limits (replaced as a whole by <see cref="AccountRegistry.Update"/>).</summary>
+    public AccountLimits Limits
+    {
+        get => _limits;
+        internal set => _limits = value;
+    }
+
+    /// <summary>
+    /// True once <see cref="AccountRegistry.Remove"/> took the account out: holders of the
+    /// object (a route's cache, say) look the name up again.
+    /// </summary>
+    public bool IsRemoved
+    {
+        get => _isRemoved;
+        internal set => _isRemoved = value;
+    }
+
+    /// <summary>The definition the account was registered or last updated with.</summary>
+    public Config.AccountConfig? Definition { get; internal set; }
 
     /// <summary>Exports this account offers, as configured.</summary>
     public IReadOnlyList<AccountExport> Exports { get; internal set; } = [];
@@ -63,6 +85,27 @@ public sealed class Account
     public long OutBytes => Interlocked.Read(ref _outBytes);
 
     internal void AddConnection() => Interlocked.Increment(ref _connections);
+
+    /// <summary>
+    /// Counts one more connection unless the account is at <see cref="AccountLimits.MaxConnections"/>
+    /// (nats-server's <c>MaxTotalConnectionsReached</c>, checked and counted at once here).
+    /// </summary>
+    internal bool TryAddConnection()
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _connections);
+            var max = _limits.MaxConnections;
+            if (max != AccountLimits.Unlimited && current >= max)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _connections, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
 
     internal void RemoveConnection() => Interlocked.Decrement(ref _connections);
 

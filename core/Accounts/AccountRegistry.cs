@@ -1,31 +1,56 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nats.Core.Config;
-using Nats.Core.Subjects;
 
 namespace Nats.Core.Accounts;
 
 /// <summary>
-/// The server's accounts: the global account (<c>$G</c>), the system account, and those
-/// declared in configuration, with their imports wired into the sublists.
+/// The server's accounts: the global account (<c>$G</c>), the system account, those declared in
+/// configuration, and those added while running (<see cref="Register"/>, a resolver on a miss).
+/// Accounts can be updated and removed live; imports are wired into the sublists from the
+/// accounts' definitions and re-wired whenever an account changes.
 /// </summary>
-public sealed class AccountRegistry
+/// <remarks>
+/// Threads: readers (<see cref="Find"/>, <see cref="All"/>) take a copy-on-write snapshot and
+/// never lock; writers (register, update, remove, reload) serialize on <c>_lock</c>, which
+/// guards every other field. Events are raised after the change, outside the lock, on the
+/// writer's thread.
+/// </remarks>
+public sealed partial class AccountRegistry
 {
     /// <summary>Name of the account that clients without one belong to.</summary>
     public const string GlobalAccountName = "$G";
 
-    private readonly Dictionary<string, Account> _accounts;
-    private readonly List<ServiceImport> _serviceImports = [];
+    /// <summary>How long a link waits for a resolver (nats-server's DEFAULT_ACCOUNT_FETCH_TIMEOUT).</summary>
+    public static readonly TimeSpan ResolveTimeout = TimeSpan.FromMilliseconds(1900);
 
-    // Imports wired so far, by importing account: what the cycle check walks.
-    private readonly Dictionary<Account, List<WiredImport>> _wired = [];
+    private readonly Lock _lock = new();
+    private readonly bool _sublistCache;
+    // Copy-on-write: replaced whole under _lock, read without it.
+    private volatile Dictionary<string, Account> _accounts;
+    // Registration order: imports are wired (and cycles named) in this order. Under _lock.
+    private readonly List<Account> _order = [];
+    // Names that came from the configuration file, which a reload may remove. Under _lock.
+    private HashSet<string> _configured = new(StringComparer.Ordinal);
 
-    // nats-server's MaxAccountCycleSearchDepth.
-    private const int MaxCycleSearchDepth = 1024;
+    // Imports as wired in the sublists, by what defines them. Under _lock.
+    private readonly Dictionary<ImportKey, object> _live = [];
+    // Imports wired by the last rewire, by importing account: what the cycle check walks. Under _lock.
+    private Dictionary<Account, List<WiredImport>> _wired = [];
+    // The live service imports, for the heartbeat's pruning (a snapshot, replaced under _lock).
+    private volatile ServiceImport[] _serviceImports = [];
 
-    private AccountRegistry(Dictionary<string, Account> accounts, Account global, Account? system)
+    // Resolvers, in registration order (copy-on-write under _lock).
+    private volatile IAccountResolver[] _resolvers = [];
+    // Resolutions in flight, so concurrent misses on one name ask once. Locked on itself.
+    private readonly Dictionary<string, Task<Account?>> _resolving = new(StringComparer.Ordinal);
+
+    private AccountRegistry(bool sublistCache, Account global, Account? system)
     {
-        _accounts = accounts;
+        _sublistCache = sublistCache;
         Global = global;
         System = system;
+        _accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
     }
 
     /// <summary>The global account.</summary>
@@ -34,11 +59,99 @@ public sealed class AccountRegistry
     /// <summary>The system account, unless disabled.</summary>
     public Account? System { get; }
 
-    /// <summary>All accounts.</summary>
+    /// <summary>All accounts (a snapshot).</summary>
     public IReadOnlyCollection<Account> All => _accounts.Values;
 
-    /// <summary>Finds an account by name.</summary>
+    /// <summary>Raised after an account was added (<see cref="Register"/>, a resolver, a reload).</summary>
+    public event Action<AccountEvent>? AccountAdded;
+
+    /// <summary>Raised after an account's exports, imports or limits changed.</summary>
+    public event Action<AccountEvent>? AccountUpdated;
+
+    /// <summary>Raised after an account was removed; the server has closed its clients by then.</summary>
+    public event Action<AccountEvent>? AccountRemoved;
+
+    /// <summary>Where problems with runtime imports are logged (set by the server).</summary>
+    internal ILogger Logger { get; set; } = NullLogger.Instance;
+
+    /// <summary>Finds an account by name (no resolver is asked).</summary>
     public Account? Find(string name) => _accounts.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Adds an account. Its imports are wired where the exporter exists and permits them; an
+    /// import that cannot be wired yet is logged and wired as soon as a later change allows
+    /// it (the exporter is registered, say). Imports of other accounts waiting for this one
+    /// are wired now.
+    /// </summary>
+    /// <param name="definition">Name, exports, imports and limits. The registry keeps the
+    /// instance: do not change it afterwards, pass a new one to <see cref="Update"/>.</param>
+    /// <exception cref="InvalidOperationException">An account of that name exists.</exception>
+    public Account Register(AccountConfig definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentException.ThrowIfNullOrEmpty(definition.Name);
+        Account account;
+        lock (_lock)
+        {
+            if (_accounts.ContainsKey(definition.Name))
+            {
+                throw new InvalidOperationException($"account \"{definition.Name}\" already exists");
+            }
+            account = Add(definition);
+            Rewire(strict: false);
+        }
+        AccountAdded?.Invoke(new AccountEvent(account));
+        return account;
+    }
+
+    /// <summary>
+    /// Replaces an account's exports, imports and limits. Clients keep their connections: a new
+    /// import takes effect for them at once, a removed one stops. Imports other accounts take
+    /// from this one are checked again; those no longer permitted stop (and resume if a later
+    /// update permits them again).
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">No account of that name.</exception>
+    public Account Update(AccountConfig definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        Account account;
+        AccountConfig? previous;
+        lock (_lock)
+        {
+            account = Find(definition.Name) ?? throw new KeyNotFoundException($"account \"{definition.Name}\" does not exist");
+            previous = account.Definition;
+            Define(account, definition);
+            Rewire(strict: false);
+        }
+        AccountUpdated?.Invoke(new AccountEvent(account, previous));
+        return account;
+    }
+
+    /// <summary>
+    /// Removes an account: its clients are disconnected, its imports and the imports others
+    /// took from it stop. Returns false when there is no such account.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The global or the system account.</exception>
+    public bool Remove(string name)
+    {
+        Account? account;
+        lock (_lock)
+        {
+            account = Find(name);
+            if (account is null)
+            {
+                return false;
+            }
+            if (ReferenceEquals(account, Global) || ReferenceEquals(account, System))
+            {
+                throw new InvalidOperationException($"account \"{name}\" cannot be removed");
+            }
+            RemoveLocked(account);
+            Rewire(strict: false);
+        }
+        AccountRemoved?.Invoke(new AccountEvent(account));
+        return true;
+    }
 
     /// <summary>
     /// Builds the accounts from configuration, checking every import against the exports
@@ -46,177 +159,160 @@ public sealed class AccountRegistry
     /// </summary>
     public static AccountRegistry Build(AuthOptions auth, bool sublistCache)
     {
-        var accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
+        var configured = new HashSet<string>(StringComparer.Ordinal);
         foreach (var config in auth.Accounts)
         {
-            if (!accounts.TryAdd(config.Name, new Account(config.Name, sublistCache)))
+            if (!configured.Add(config.Name))
             {
                 throw new ConfigurationException($"duplicate account \"{config.Name}\"");
             }
         }
-        if (!accounts.TryGetValue(GlobalAccountName, out var global))
-        {
-            global = new Account(GlobalAccountName, sublistCache);
-            accounts.Add(GlobalAccountName, global);
-        }
+        var definitions = auth.Accounts.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        var global = new Account(GlobalAccountName, sublistCache);
         Account? system = null;
         if (!auth.NoSystemAccount)
         {
-            if (!accounts.TryGetValue(auth.SystemAccount, out system))
+            system = new Account(auth.SystemAccount, sublistCache) { IsSystem = true };
+        }
+        var registry = new AccountRegistry(sublistCache, global, system);
+        lock (registry._lock)
+        {
+            foreach (var config in auth.Accounts)
             {
-                system = new Account(auth.SystemAccount, sublistCache);
-                accounts.Add(auth.SystemAccount, system);
+                if (config.Name == global.Name)
+                {
+                    registry.Adopt(global, config);
+                }
+                else if (config.Name == system?.Name)
+                {
+                    registry.Adopt(system, config);
+                }
+                else
+                {
+                    registry.Add(config);
+                }
             }
-            system.IsSystem = true;
+            if (!definitions.ContainsKey(global.Name))
+            {
+                registry.Adopt(global, new AccountConfig { Name = global.Name });
+            }
+            if (system is not null && !definitions.ContainsKey(system.Name))
+            {
+                registry.Adopt(system, new AccountConfig { Name = system.Name });
+            }
+            registry._configured = configured;
+            registry.Rewire(strict: true);
         }
-
-        var registry = new AccountRegistry(accounts, global, system);
-        foreach (var config in auth.Accounts)
-        {
-            accounts[config.Name].Exports = config.Exports
-                .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))
-                .ToArray();
-        }
-        foreach (var config in auth.Accounts)
-        {
-            registry.WireImports(accounts[config.Name], config.Imports);
-        }
-        CheckUserAccounts(auth, accounts);
+        CheckUserAccounts(auth, registry._accounts);
         return registry;
     }
 
-    /// <summary>Drops expired service-import reply mappings (called periodically).</summary>
-    public void PruneExpiredReplies(DateTime now)
-    {
-        foreach (var import in _serviceImports)
-        {
-            import.PruneExpired(now);
-        }
-    }
-
-    private void WireImports(Account importer, IEnumerable<ImportConfig> imports)
-    {
-        var streams = new List<StreamImport>();
-        var services = new List<ServiceImport>();
-        foreach (var import in imports)
-        {
-            var exporter = Find(import.Account)
-                ?? throw new ConfigurationException($"account \"{importer.Name}\" imports from unknown account \"{import.Account}\"");
-            var export = exporter.Exports.FirstOrDefault(e => e.Kind == import.Kind && e.Permits(importer.Name, import.Subject))
-                ?? throw new ConfigurationException($"account \"{importer.Name}\": {import.Kind.ToString().ToLowerInvariant()} import of \"{import.Subject}\" is not exported by account \"{import.Account}\" to it");
-            // Local subject: what the importer sees (stream) or publishes on (service).
-            var local = import.Kind == ExportKind.Stream && import.Prefix is not null
-                ? import.Prefix.TrimEnd('.') + "." + import.Subject
-                : import.To ?? import.Subject;
-            CheckForCycle(importer, exporter, import, local);
-            if (!_wired.TryGetValue(importer, out var wired))
-            {
-                _wired[importer] = wired = [];
-            }
-            wired.Add(new WiredImport(import.Kind, exporter, import.Subject, local));
-            if (import.Kind == ExportKind.Stream)
-            {
-                var transform = import.Prefix is not null ? SubjectTransform.Prefix(import.Subject, import.Prefix)
-                    : import.To is not null && import.To != import.Subject ? SubjectTransform.Create(import.Subject, import.To)
-                    : null;
-                var stream = new StreamImport(importer, exporter, import.Subject, transform);
-                exporter.Sublist.Insert(stream.Subscription);
-                streams.Add(stream);
-            }
-            else
-            {
-                var service = new ServiceImport(importer, exporter, import.To ?? import.Subject, import.Subject, export.ResponseType, TimeSpan.FromMinutes(2));
-                importer.Sublist.Insert(service.RequestSubscription);
-                exporter.Sublist.Insert(service.ResponseSubscription);
-                services.Add(service);
-                _serviceImports.Add(service);
-            }
-        }
-        importer.StreamImports = streams;
-        importer.ServiceImports = services;
-    }
-
-    /// <summary>Checks that every user's account exists (reload validation).</summary>
-    internal static void CheckUserAccounts(AuthOptions auth, AccountRegistry registry) => CheckUserAccounts(auth, registry._accounts);
-
     /// <summary>
-    /// nats-server refuses an import that closes a cycle (A takes from B what B takes from A,
-    /// possibly through other accounts): messages would bounce between the accounts. The
-    /// walk follows nats-server's streamImportFormsCycle / serviceImportFormsCycle over the
-    /// imports wired so far, so the import that closes the cycle is the one named.
+    /// A reload's accounts, already validated with <see cref="Build"/>: accounts gone from the
+    /// file are removed (their clients disconnected), new ones added, changed ones updated.
+    /// Accounts added at runtime (resolvers, plugins) stay.
     /// </summary>
-    private void CheckForCycle(Account importer, Account exporter, ImportConfig import, string local)
+    internal void ApplyConfiguration(AuthOptions auth)
     {
-        var cycle = import.Kind == ExportKind.Stream
-            ? StreamCycle(exporter, local, [importer.Name]) || StreamCycle(exporter, import.Subject, [importer.Name])
-            : ServiceCycle(exporter, local, [importer.Name]);
-        if (cycle)
+        var added = new List<Account>();
+        var updated = new List<AccountEvent>();
+        var removed = new List<Account>();
+        lock (_lock)
         {
-            throw new ConfigurationException($"account \"{importer.Name}\": error adding {import.Kind.ToString().ToLowerInvariant()} import \"{import.Subject}\": import forms a cycle");
+            var names = auth.Accounts.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var name in _configured.Where(n => !names.Contains(n)))
+            {
+                if (Find(name) is not { } account)
+                {
+                    continue;
+                }
+                if (ReferenceEquals(account, Global) || ReferenceEquals(account, System))
+                {
+                    var previous = account.Definition;
+                    Define(account, new AccountConfig { Name = name });
+                    updated.Add(new AccountEvent(account, previous));
+                    continue;
+                }
+                RemoveLocked(account);
+                removed.Add(account);
+            }
+            foreach (var config in auth.Accounts)
+            {
+                if (Find(config.Name) is { } account)
+                {
+                    var previous = account.Definition;
+                    if (!SameDefinition(previous, config))
+                    {
+                        updated.Add(new AccountEvent(account, previous));
+                    }
+                    Define(account, config);
+                }
+                else
+                {
+                    added.Add(Add(config));
+                }
+            }
+            // Wire in file order first, as at start, then what was added at runtime.
+            var byName = auth.Accounts.Select(a => Find(a.Name)!).ToList();
+            var rest = _order.Where(a => !names.Contains(a.Name)).ToList();
+            _order.Clear();
+            _order.AddRange(byName);
+            _order.AddRange(rest);
+            _configured = names;
+            Rewire(strict: false);
+        }
+        foreach (var account in removed)
+        {
+            AccountRemoved?.Invoke(new AccountEvent(account));
+        }
+        foreach (var account in added)
+        {
+            AccountAdded?.Invoke(new AccountEvent(account));
+        }
+        foreach (var change in updated)
+        {
+            AccountUpdated?.Invoke(change);
         }
     }
 
-    private bool StreamCycle(Account account, string to, HashSet<string> visited)
+    /// <summary>Creates and publishes an account. Caller holds <c>_lock</c>.</summary>
+    private Account Add(AccountConfig definition)
     {
-        if (visited.Count >= MaxCycleSearchDepth)
-        {
-            return true; // nats-server refuses such a chain as well
-        }
-        if (!account.Exports.Any(e => e.Kind == ExportKind.Stream && SubjectMatcher.IsSubsetMatch(to, e.Subject)))
-        {
-            return false;
-        }
-        foreach (var import in Wired(account, ExportKind.Stream))
-        {
-            if (!SubjectMatcher.SubjectsCollide(to, import.Local))
-            {
-                continue;
-            }
-            if (visited.Contains(import.Exporter.Name))
-            {
-                return true;
-            }
-            visited.Add(account.Name);
-            var narrowed = SubjectMatcher.IsSubsetMatch(import.Local, to) ? import.Local : to;
-            if (StreamCycle(import.Exporter, narrowed, visited))
-            {
-                return true;
-            }
-        }
-        return false;
+        var account = new Account(definition.Name, _sublistCache);
+        Adopt(account, definition);
+        return account;
     }
 
-    private bool ServiceCycle(Account account, string from, HashSet<string> visited)
+    /// <summary>Defines and publishes <paramref name="account"/>. Caller holds <c>_lock</c>.</summary>
+    private void Adopt(Account account, AccountConfig definition)
     {
-        if (visited.Count >= MaxCycleSearchDepth)
-        {
-            return true;
-        }
-        foreach (var import in Wired(account, ExportKind.Service))
-        {
-            if (!SubjectMatcher.SubjectsCollide(from, import.Remote))
-            {
-                continue;
-            }
-            if (visited.Contains(import.Exporter.Name))
-            {
-                return true;
-            }
-            visited.Add(account.Name);
-            var narrowed = SubjectMatcher.IsSubsetMatch(import.Local, from) ? import.Local : from;
-            if (ServiceCycle(import.Exporter, narrowed, visited))
-            {
-                return true;
-            }
-        }
-        return false;
+        Define(account, definition);
+        _order.Add(account);
+        _accounts = new Dictionary<string, Account>(_accounts, StringComparer.Ordinal) { [account.Name] = account };
     }
 
-    private IEnumerable<WiredImport> Wired(Account account, ExportKind kind) =>
-        _wired.TryGetValue(account, out var imports) ? imports.Where(i => i.Kind == kind) : [];
+    private static void Define(Account account, AccountConfig definition)
+    {
+        account.Definition = definition;
+        account.Limits = definition.Limits;
+        account.Exports = definition.Exports
+            .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))
+            .ToArray();
+    }
 
-    /// <summary>An import as the cycle check sees it: subject in the exporter, subject in the importer.</summary>
-    private sealed record WiredImport(ExportKind Kind, Account Exporter, string Remote, string Local);
+    private void RemoveLocked(Account account)
+    {
+        var accounts = new Dictionary<string, Account>(_accounts, StringComparer.Ordinal);
+        accounts.Remove(account.Name);
+        _accounts = accounts;
+        _order.Remove(account);
+        account.IsRemoved = true;
+    }
+
+    /// <summary>Exports, imports and limits alike (what the kernel acts on).</summary>
+    private static bool SameDefinition(AccountConfig? a, AccountConfig b) =>
+        a is not null &&
+        global::System.Text.Json.JsonSerializer.Serialize(a) == global::System.Text.Json.JsonSerializer.Serialize(b);
 
     private static void CheckUserAccounts(AuthOptions auth, Dictionary<string, Account> accounts)
     {

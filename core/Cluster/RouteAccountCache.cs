@@ -19,7 +19,8 @@ internal sealed class RouteAccountCache
 
     public State? Get(ReadOnlySpan<byte> name, RouteManager manager)
     {
-        if (_lookup.TryGetValue(name, out var state))
+        // A removed account is looked up again (it may have been registered anew).
+        if (_lookup.TryGetValue(name, out var state) && !state.Account.IsRemoved)
         {
             return state;
         }

@@ -210,5 +210,6 @@ public sealed partial class RouteManager
         return true;
     }
 
-    internal Account? FindAccount(ReadOnlySpan<byte> name) => _server.Accounts.Find(System.Text.Encoding.UTF8.GetString(name));
+    /// <summary>The account an RS+/RS-/RMSG names; an unknown one is asked of the account resolvers.</summary>
+    internal Account? FindAccount(ReadOnlySpan<byte> name) => _server.Accounts.FindForLink(System.Text.Encoding.UTF8.GetString(name));
 }

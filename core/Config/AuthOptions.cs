@@ -122,6 +122,18 @@ public sealed class AccountConfig
 
     /// <summary>Default permissions of the account's users (<c>default_permissions</c>).</summary>
     public PermissionsConfig? DefaultPermissions { get; set; }
+
+    /// <summary>The account's <c>limits {}</c> (max_connections, max_subscriptions, max_payload, max_leafnodes).</summary>
+    public Accounts.AccountLimits Limits { get; set; } = Accounts.AccountLimits.None;
+
+    /// <summary>
+    /// The keys of the account block the kernel does not read itself (<c>jetstream</c>, say), with
+    /// their values and positions, in file order: plugins read them through
+    /// <see cref="Plugins.IConfigBus.BindAccountKey"/>, and the config's key-owner table reports
+    /// those nobody claims.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<ConfEntry> PluginKeys { get; set; } = [];
 }
 
 /// <summary>What an export offers.</summary>

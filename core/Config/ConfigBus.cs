@@ -9,11 +9,11 @@ namespace Nats.Core.Config;
 internal sealed class ConfigBus : IConfigBus
 {
     private readonly List<IBinding> _bindings = [];
-    private IReadOnlyDictionary<string, object?> _sections;
+    private ConfigInput _input;
 
-    public ConfigBus(IReadOnlyDictionary<string, object?> sections)
+    public ConfigBus(IReadOnlyDictionary<string, object?> sections, IReadOnlyList<AccountConfig> accounts)
     {
-        _sections = sections;
+        _input = new ConfigInput(sections, accounts);
     }
 
     /// <summary>Names of the bound sections (to tell the operator about unclaimed ones).</summary>
@@ -33,7 +33,24 @@ internal sealed class ConfigBus : IConfigBus
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(parse);
-        var binding = new Binding<T>(name, parse, hook, parse(Lookup(_sections, name)));
+        return Add(name, input => parse(Lookup(input.Sections, name)), hook);
+    }
+
+    public IConfigSection<AccountSettings<T>> BindAccountKey<T>(string key, Func<ConfValue, T> parse, IReloadHook<AccountSettings<T>>? hook = null)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentNullException.ThrowIfNull(parse);
+        return Add(AccountKeyBindingName(key), input => AccountSettings<T>.Read(key, input.Accounts, parse), hook);
+    }
+
+    /// <summary>The name an account-key binding goes by (in reload errors and for <see cref="Unbind"/>).</summary>
+    public static string AccountKeyBindingName(string key) => $"accounts.*.{key}";
+
+    private Binding<T> Add<T>(string name, Func<ConfigInput, T> read, IReloadHook<T>? hook)
+        where T : class
+    {
+        var binding = new Binding<T>(name, read, hook, read(_input));
         lock (_bindings)
         {
             if (_bindings.Exists(b => string.Equals(b.Name, name, StringComparison.OrdinalIgnoreCase)))
@@ -62,8 +79,9 @@ internal sealed class ConfigBus : IConfigBus
     /// Parses every bound section from <paramref name="sections"/> and asks its hook to
     /// validate. Returns the prepared changes, or the errors when any section objects.
     /// </summary>
-    public PreparedReload Prepare(IReadOnlyDictionary<string, object?> sections, ReloadValidation validation)
+    public PreparedReload Prepare(IReadOnlyDictionary<string, object?> sections, IReadOnlyList<AccountConfig> accounts, ReloadValidation validation)
     {
+        var input = new ConfigInput(sections, accounts);
         IBinding[] bindings;
         lock (_bindings)
         {
@@ -74,7 +92,7 @@ internal sealed class ConfigBus : IConfigBus
         {
             try
             {
-                if (binding.Prepare(Lookup(sections, binding.Name), validation) is { } apply)
+                if (binding.Prepare(input, validation) is { } apply)
                 {
                     prepared.Add(apply);
                 }
@@ -84,7 +102,7 @@ internal sealed class ConfigBus : IConfigBus
                 validation.Reject(binding.Name, ex.Message);
             }
         }
-        return new PreparedReload(prepared, () => _sections = sections);
+        return new PreparedReload(prepared, () => _input = input);
     }
 
     private static ConfValue? Lookup(IReadOnlyDictionary<string, object?> sections, string name) =>
@@ -103,15 +121,18 @@ internal sealed class ConfigBus : IConfigBus
         }
     }
 
+    /// <summary>What bindings read: the plugin sections and the account blocks.</summary>
+    private sealed record ConfigInput(IReadOnlyDictionary<string, object?> Sections, IReadOnlyList<AccountConfig> Accounts);
+
     private interface IBinding
     {
         string Name { get; }
 
         /// <summary>Parses and validates; returns how to apply, or null when nothing changes.</summary>
-        Action? Prepare(ConfValue? section, ReloadValidation validation);
+        Action? Prepare(ConfigInput input, ReloadValidation validation);
     }
 
-    private sealed class Binding<T>(string name, Func<ConfValue?, T> parse, IReloadHook<T>? hook, T initial) : IBinding, IConfigSection<T>
+    private sealed class Binding<T>(string name, Func<ConfigInput, T> read, IReloadHook<T>? hook, T initial) : IBinding, IConfigSection<T>
         where T : class
     {
         private volatile T _current = initial;
@@ -120,9 +141,9 @@ internal sealed class ConfigBus : IConfigBus
 
         public T Current => _current;
 
-        public Action? Prepare(ConfValue? section, ReloadValidation validation)
+        public Action? Prepare(ConfigInput input, ReloadValidation validation)
         {
-            var proposed = parse(section);
+            var proposed = read(input);
             var current = _current;
             // Records compare by value: an unchanged section is no change at all.
             if (EqualityComparer<T>.Default.Equals(current, proposed))

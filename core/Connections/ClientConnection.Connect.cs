@@ -60,7 +60,7 @@ public sealed partial class ClientConnection
         _connectReceived = true;
         _headersEnabled = options.Headers && !Server.Options.NoHeaderSupport;
         var pending = Auth.AuthenticateAsync(AuthenticationContext(), Server.ShutdownToken, Listener.NoAuthUser);
-        if (pending.IsCompletedSuccessfully)
+        if (pending.IsCompletedSuccessfully && !NeedsAccountResolution(pending.Result))
         {
             CompleteConnect(pending.Result, acknowledge);
             return;
@@ -74,6 +74,11 @@ public sealed partial class ClientConnection
         try
         {
             result = await pending.ConfigureAwait(false);
+            if (NeedsAccountResolution(result))
+            {
+                // Registers the account when a resolver knows it; CompleteConnect then finds it.
+                await Server.Accounts.FindOrResolveAsync(result.Account!, Server.ShutdownToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -81,6 +86,11 @@ public sealed partial class ClientConnection
         }
         CompleteConnect(result, acknowledge);
     }
+
+    /// <summary>An accepted user of an account this server does not know, which a resolver may find.</summary>
+    private bool NeedsAccountResolution(AuthResult result) =>
+        result is { Decision: AuthDecision.Accepted, Account: { } name } &&
+        Server.Accounts.HasResolvers && Server.Accounts.Find(name) is null;
 
     private void CompleteConnect(AuthResult result, bool acknowledge)
     {
@@ -100,7 +110,12 @@ public sealed partial class ClientConnection
             Close(ClosedReason.MissingAccount, ProtocolErrors.AuthorizationViolation);
             return;
         }
-        BindAccount(account);
+        if (!BindAccount(account))
+        {
+            Close(ClosedReason.MaxAccountConnectionsExceeded, ProtocolErrors.MaxAccountConnections);
+            return;
+        }
+        _limits = ConnectionLimits.For(result.Limits, account.Limits);
         // As nats-server: estimate the RTT, and time the early RTT PING from the CONNECT.
         EstimateRtt();
         ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
@@ -126,23 +141,32 @@ public sealed partial class ClientConnection
         }
     }
 
-    private void BindAccount(Account account)
+    /// <summary>Binds to <paramref name="account"/>; false when it is at its max_connections.</summary>
+    private bool BindAccount(Account account)
     {
         if (ReferenceEquals(account, Account) && _accountBound)
         {
-            return;
+            return true;
         }
         if (_accountBound)
         {
             // A second CONNECT moving to another account: its subscriptions stay behind.
             RemoveAllSubscriptions();
             Account.RemoveConnection();
+            _accountBound = false;
+        }
+        if (!account.TryAddConnection())
+        {
+            return false;
         }
         Account = account;
         _matchCache = new SublistMatchCache(account.Sublist);
         _accountBound = true;
-        account.AddConnection();
+        return true;
     }
+
+    /// <summary>After its account's limits changed: recomputes this connection's (nats-server re-applies them too).</summary>
+    internal void ApplyAccountLimits() => _limits = ConnectionLimits.For(_limits.User, Account.Limits);
 
     /// <summary>
     /// After a reload changed users or permissions: checks the connection again with its
@@ -187,6 +211,7 @@ public sealed partial class ClientConnection
         }
         User = result.User;
         _expires = result.Expires;
+        _limits = ConnectionLimits.For(result.Limits, Account.Limits);
         var permissions = ClientPermissions.Create(result.Permissions);
         _permissions = permissions;
         _publishPermissionCache = null;

@@ -164,7 +164,8 @@ public sealed partial class ClientConnection
         {
             // nats-server checks the limit before the sid, so a reused sid at the limit is
             // refused too.
-            if (options.MaxSubscriptions > 0 && _subscriptions.Count >= options.MaxSubscriptions)
+            var maxSubscriptions = _limits.Subscriptions(options.MaxSubscriptions);
+            if (maxSubscriptions != AccountLimits.Unlimited && _subscriptions.Count >= maxSubscriptions)
             {
                 SendError(ProtocolErrors.MaxSubscriptions);
                 return;

@@ -12,6 +12,7 @@ public sealed partial class ClientConnection
     {
         needed = 0;
         var options = Server.Options;
+        var maxPayload = _limits.Payload(options.MaxPayload);
         var position = 0;
         long messages = 0;
         long bytes = 0;
@@ -21,7 +22,7 @@ public sealed partial class ClientConnection
             while (position < data.Length && !IsClosed)
             {
                 var status = ClientProtocolParser.Parse(
-                    data[position..], options.MaxControlLine, options.MaxPayload, out var command, out var consumed, out needed);
+                    data[position..], options.MaxControlLine, maxPayload, out var command, out var consumed, out needed);
                 if (status == ParseStatus.NeedMore)
                 {
                     break;

@@ -55,7 +55,17 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        Send(ListenerInfo(Server.Info).ToClientInfoLine(0, null, null));
+        Send(OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(0, null, null));
+    }
+
+    /// <summary>
+    /// The server's INFO with this connection's max_payload (smaller when its user or account
+    /// limits it), as nats-server's <c>generateClientInfoJSON</c> writes it.
+    /// </summary>
+    private ServerInfo OwnInfo(ServerInfo info)
+    {
+        var maxPayload = _limits.Payload(info.MaxPayload);
+        return maxPayload == info.MaxPayload ? info : info with { MaxPayload = maxPayload };
     }
 
     // Asynchronous INFO goes only to clients that completed their first PING/PONG, as in
@@ -67,9 +77,13 @@ public sealed partial class ClientConnection
         if (!_firstPongSent && _connectReceived)
         {
             _firstPongSent = true;
-            if (Options.Protocol >= 1 && Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks)
+            // Also when the user's or account's limits lowered max_payload: the client learns
+            // its own limit before the PONG it waits for on connect.
+            var serverInfo = ListenerInfo(Server.Info);
+            var info = OwnInfo(serverInfo);
+            if (Options.Protocol >= 1 && (Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks || !ReferenceEquals(info, serverInfo)))
             {
-                Send(ListenerInfo(Server.Info).ToClientInfoLine(0, null, null));
+                Send(info.ToClientInfoLine(0, null, null));
             }
         }
         Send("PONG\r\n"u8);

@@ -22,6 +22,10 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
+    // The user's and account's limits: written at CONNECT (read loop) and when the account is
+    // updated (the updating thread); read by the read loop. Replaced whole.
+    private volatile ConnectionLimits _limits = ConnectionLimits.None;
+
     internal ClientConnection(NatsServer server, Socket socket, Stream stream, ulong id, ConnectionKind kind, ClientListenerOptions listener)
         : base(server, socket, stream, id)
     {

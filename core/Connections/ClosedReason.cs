@@ -77,6 +77,9 @@ public enum ClosedReason
 
     /// <summary>HPUB from a connection that did not negotiate headers.</summary>
     MsgHeaderViolation,
+
+    /// <summary>The account was at its max_connections.</summary>
+    MaxAccountConnectionsExceeded,
 }
 
 /// <summary>Display text of <see cref="ClosedReason"/>.</summary>
@@ -109,6 +112,7 @@ public static class ClosedReasonText
         ClosedReason.NoRespondersRequiresHeaders => "No Responders Requires Headers",
         ClosedReason.ClusterNameConflict => "Cluster Name Conflict",
         ClosedReason.MsgHeaderViolation => "Message Header Violation",
+        ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
         _ => "Unknown State",
     };
 }

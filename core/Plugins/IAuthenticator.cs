@@ -70,12 +70,19 @@ public sealed class AuthResult
     /// <summary>When the authorization ends (the connection is closed then); null for never.</summary>
     public DateTimeOffset? Expires { get; private init; }
 
+    /// <summary>
+    /// The user's limits (subscriptions, payload, data). The connection gets the smallest of
+    /// these, its account's <see cref="Accounts.Account.Limits"/> and the server's options;
+    /// the account's max_connections is checked when the connection binds to it.
+    /// </summary>
+    public Accounts.UserLimits Limits { get; private init; } = Accounts.UserLimits.None;
+
     /// <summary>Refuses the connection.</summary>
     public static AuthResult Deny(string reason) => new() { Decision = AuthDecision.Denied, Reason = reason };
 
     /// <summary>Admits the connection.</summary>
-    public static AuthResult Accept(string? account, string? user, PermissionsConfig? permissions = null, DateTimeOffset? expires = null) =>
-        new() { Decision = AuthDecision.Accepted, Account = account, User = user, Permissions = permissions, Expires = expires };
+    public static AuthResult Accept(string? account, string? user, PermissionsConfig? permissions = null, DateTimeOffset? expires = null, Accounts.UserLimits? limits = null) =>
+        new() { Decision = AuthDecision.Accepted, Account = account, User = user, Permissions = permissions, Expires = expires, Limits = limits ?? Accounts.UserLimits.None };
 }
 
 /// <summary>

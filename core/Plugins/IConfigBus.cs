@@ -19,6 +19,71 @@ public interface IConfigBus
     /// </summary>
     IConfigSection<T> Bind<T>(string name, Func<ConfValue?, T> parse, IReloadHook<T>? hook = null)
         where T : class;
+
+    /// <summary>
+    /// Binds the key <paramref name="key"/> of every account block
+    /// (<c>accounts { A { jetstream: enabled } }</c>): <paramref name="parse"/> turns each
+    /// account's value into the plugin's settings, now and on every reload, and may throw
+    /// <see cref="ConfigException"/> (the reload is then rejected, naming
+    /// <c>accounts.*.key</c>). The section's <see cref="IConfigSection{T}.Current"/> holds the
+    /// settings of the accounts that have the key. Without a <paramref name="hook"/> the
+    /// settings cannot change while the server runs. Use records for <typeparamref name="T"/>:
+    /// a reload that leaves every account's value equal is no change.
+    /// </summary>
+    IConfigSection<AccountSettings<T>> BindAccountKey<T>(string key, Func<ConfValue, T> parse, IReloadHook<AccountSettings<T>>? hook = null)
+        where T : class;
+}
+
+/// <summary>
+/// One plugin-owned key of the account blocks, parsed for every account that has it (see
+/// <see cref="IConfigBus.BindAccountKey"/>). Immutable: a reload replaces it whole.
+/// </summary>
+/// <typeparam name="T">The plugin's settings type.</typeparam>
+public sealed class AccountSettings<T> : IEquatable<AccountSettings<T>>
+    where T : class
+{
+    private AccountSettings(string key, IReadOnlyDictionary<string, T> byAccount)
+    {
+        Key = key;
+        ByAccount = byAccount;
+    }
+
+    /// <summary>The key (for example <c>jetstream</c>).</summary>
+    public string Key { get; }
+
+    /// <summary>The settings by account name, for the accounts whose block has the key.</summary>
+    public IReadOnlyDictionary<string, T> ByAccount { get; }
+
+    /// <summary>The settings of <paramref name="account"/>; null when its block lacks the key.</summary>
+    public T? For(string account) => ByAccount.GetValueOrDefault(account);
+
+    /// <summary>Parses <paramref name="key"/> of every account in <paramref name="accounts"/>.</summary>
+    internal static AccountSettings<T> Read(string key, IReadOnlyList<AccountConfig> accounts, Func<ConfValue, T> parse)
+    {
+        var byAccount = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var account in accounts)
+        {
+            var entry = account.PluginKeys.LastOrDefault(e => string.Equals(e.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (entry is null)
+            {
+                continue;
+            }
+            // A ConfigException from parse carries the value's file position.
+            byAccount[account.Name] = parse(entry.Value);
+        }
+        return new AccountSettings<T>(key, byAccount);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(AccountSettings<T>? other) =>
+        other is not null && Key == other.Key && ByAccount.Count == other.ByAccount.Count &&
+        ByAccount.All(p => other.ByAccount.TryGetValue(p.Key, out var value) && EqualityComparer<T>.Default.Equals(p.Value, value));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as AccountSettings<T>);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Key, ByAccount.Count);
 }
 
 /// <summary>A bound section: its options as currently in force.</summary>

@@ -104,5 +104,13 @@ internal sealed class PluginContext : IServerContext
             _bound.Add(name);
             return section;
         }
+
+        public IConfigSection<AccountSettings<T>> BindAccountKey<T>(string key, Func<ConfValue, T> parse, IReloadHook<AccountSettings<T>>? hook = null)
+            where T : class
+        {
+            var section = inner.BindAccountKey(key, parse, hook);
+            _bound.Add(ConfigBus.AccountKeyBindingName(key));
+            return section;
+        }
     }
 }

@@ -25,6 +25,8 @@ public static class ProtocolErrors
     public const string SlowConsumer = "Slow Consumer";
     /// <summary>The server is at max_connections; the new connection is closed.</summary>
     public const string MaxConnections = "maximum connections exceeded";
+    /// <summary>A client binding to an account at its max_connections; the connection is closed.</summary>
+    public const string MaxAccountConnections = "maximum account active connections exceeded";
     /// <summary>A SUB beyond max_subscriptions.</summary>
     public const string MaxSubscriptions = "maximum subscriptions exceeded";
     /// <summary>A CONNECT with an unknown protocol level; the connection is closed.</summary>

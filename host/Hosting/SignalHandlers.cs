@@ -12,6 +12,9 @@ internal sealed class SignalHandlers : IDisposable
 {
     private readonly List<PosixSignalRegistration> _registrations = [];
 
+    /// <summary>The signals the server acts on (nats-server's set; Windows has only the first two).</summary>
+    public static int[] Handled => [UnixSignal.Interrupt, UnixSignal.Terminate, UnixSignal.Quit, UnixSignal.Hangup, UnixSignal.User1, UnixSignal.User2];
+
     /// <summary>Registers <paramref name="handle"/> for every signal; it receives the raw signal number.</summary>
     public SignalHandlers(Action<int> handle)
     {
@@ -22,7 +25,7 @@ internal sealed class SignalHandlers : IDisposable
             Register(UnixSignal.Terminate, handle);
             return;
         }
-        foreach (var signal in new[] { UnixSignal.Interrupt, UnixSignal.Terminate, UnixSignal.Quit, UnixSignal.Hangup, UnixSignal.User1, UnixSignal.User2 })
+        foreach (var signal in Handled)
         {
             Register(signal, handle);
         }

@@ -80,6 +80,7 @@ internal static class AccountsBinder
             List<UserConfig> users = [];
             List<NKeyUserConfig> nkeys = [];
             ConfPosition usersPosition = accountEntry.KeyPosition;
+            List<ConfEntry> pluginKeys = [];
             foreach (var item in body)
             {
                 switch (item.Key.ToLowerInvariant())
@@ -111,14 +112,25 @@ internal static class AccountsBinder
                     case "default_permissions":
                         account.DefaultPermissions = PermissionsBinder.Bind(item, ctx);
                         break;
-                    case "jetstream" or "mappings" or "maps" or "limits" or "msg_trace" or "trace_dest":
+                    case "limits":
+                        account.Limits = AccountLimitsBinder.Bind(item, ctx);
+                        break;
+                    case "mappings" or "maps" or "msg_trace" or "trace_dest":
+                        ctx.NotSupported(item, $"accounts.{account.Name}");
+                        break;
+                    // Keys the kernel does not read go to plugins (IConfigBus.BindAccountKey);
+                    // reporting them stays as it was until the config's key-owner table decides.
+                    case "jetstream":
+                        pluginKeys.Add(item);
                         ctx.NotSupported(item, $"accounts.{account.Name}");
                         break;
                     default:
+                        pluginKeys.Add(item);
                         ctx.Unknown(item);
                         break;
                 }
             }
+            account.PluginKeys = pluginKeys;
             if (users.Count > 0 || nkeys.Count > 0)
             {
                 if (auth.Username is not null)

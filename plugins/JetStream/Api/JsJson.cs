@@ -7,11 +7,38 @@ namespace Nats.JetStream.Api;
 /// The JSON of the JetStream API, generated at compile time (no reflection at run time). Unknown
 /// fields are refused, as nats-server's strict decoder does.
 /// </summary>
-[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, Converters = [typeof(GoTimeConverter)])]
 [JsonSerializable(typeof(StreamConfig))]
 [JsonSerializable(typeof(ConsumerConfig))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(ConsumerCreateRequest))]
+[JsonSerializable(typeof(ConsumerMeta))]
+[JsonSerializable(typeof(StreamMeta))]
 public sealed partial class JsJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>
+/// Responses, and the requests nats-server decodes without refusing unknown fields (paging,
+/// purge, message get and delete, NAK options).
+/// </summary>
+[JsonSourceGenerationOptions(Converters = [typeof(GoTimeConverter)])]
+[JsonSerializable(typeof(ApiResponse))]
+[JsonSerializable(typeof(StreamInfo))]
+[JsonSerializable(typeof(ConsumerInfo))]
+[JsonSerializable(typeof(SuccessResponse))]
+[JsonSerializable(typeof(PurgeResponse))]
+[JsonSerializable(typeof(NamesResponse))]
+[JsonSerializable(typeof(StreamListResponse))]
+[JsonSerializable(typeof(ConsumerListResponse))]
+[JsonSerializable(typeof(MsgGetResponse))]
+[JsonSerializable(typeof(AccountInfoResponse))]
+[JsonSerializable(typeof(PagedRequest))]
+[JsonSerializable(typeof(PurgeRequest))]
+[JsonSerializable(typeof(MsgDeleteRequest))]
+[JsonSerializable(typeof(MsgGetRequest))]
+[JsonSerializable(typeof(NakOptions))]
+public sealed partial class JsApiJsonContext : JsonSerializerContext
 {
 }
 

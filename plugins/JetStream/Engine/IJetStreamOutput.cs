@@ -2,10 +2,22 @@ namespace Nats.JetStream.Engine;
 
 /// <summary>
 /// How the engine reaches the outside world: every reply, pub ack, delivery and advisory is a
-/// message published in the stream's account. Part 2 implements it on an in-process connection
-/// (or a kernel sink); tests implement it with a list.
+/// message published in the stream's account. The wiring implements it on an in-process
+/// connection (or a kernel sink); tests implement it with a list. Calls are made while the engine
+/// holds a consumer's lock, so an implementation must queue and return, never call back into the
+/// engine on the same thread.
 /// </summary>
 public interface IJetStreamOutput
 {
     void Publish(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload);
+
+    /// <summary>
+    /// A consumer delivers a stored message: routed to <paramref name="deliverTo"/> (the push
+    /// deliver subject or the pull request's reply) while subscribers see the message's own
+    /// <paramref name="subject"/>, as nats-server delivers it.
+    /// </summary>
+    void Deliver(string deliverTo, string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload);
+
+    /// <summary>Whether anyone is subscribed to <paramref name="subject"/> (push consumers deliver only then; pull requests without interest are dropped).</summary>
+    bool HasInterest(string subject);
 }

@@ -34,6 +34,6 @@ internal sealed class PubAckWriter(string stream, string? domain)
         $"{{\"error\":{{\"code\":{error.Code},\"err_code\":{error.ErrCode},\"description\":{Quote(error.Description)}}},\"stream\":{Quote(stream)},\"seq\":0}}");
 
     /// <summary>A JSON string as Go writes it (quotes escaped as <c>\"</c>, not <c>\u0022</c>).</summary>
-    private static string Quote(string s) =>
+    internal static string Quote(string s) =>
         "\"" + System.Text.Json.JsonEncodedText.Encode(s, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value + "\"";
 }

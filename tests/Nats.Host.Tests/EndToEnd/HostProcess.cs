@@ -53,16 +53,30 @@ internal sealed class HostProcess : IDisposable
         StartDll(HostExecutable.Path, workingDirectory, args);
 
     /// <summary>Starts <c>dotnet <paramref name="dll"/> args</c>: a host other than the stock build (a published custom build).</summary>
-    public static HostProcess StartDll(string dll, string workingDirectory, params string[] args)
+    public static HostProcess StartDll(string dll, string workingDirectory, params string[] args) =>
+        Launch(new ProcessStartInfo("dotnet"), dll, workingDirectory, args);
+
+    /// <summary>
+    /// Starts the stock host as a shell starts a background job: with <paramref name="ignored"/>
+    /// (shell names such as <c>INT QUIT</c>) inherited as ignored. The shell execs the server, so
+    /// <see cref="Id"/> is the server's pid.
+    /// </summary>
+    public static HostProcess StartWithIgnoredSignals(string ignored, string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
+        var shell = new ProcessStartInfo("/bin/sh");
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add($"trap '' {ignored}; exec dotnet \"$@\"");
+        shell.ArgumentList.Add("sh");
+        return Launch(shell, HostExecutable.Path, workingDirectory, args);
+    }
+
+    private static HostProcess Launch(ProcessStartInfo info, string dll, string workingDirectory, string[] args)
+    {
+        info.WorkingDirectory = workingDirectory;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
         {

@@ -91,6 +91,19 @@ public sealed class ServerProcessEndToEndTests
         Assert.That(host.StandardError, Does.Contain("Trapped \"interrupt\" signal"));
     }
 
+    [TestCase("INT", UnixSignal.Interrupt, "interrupt")]
+    [TestCase("TERM", UnixSignal.Terminate, "terminated")]
+    [TestCase("QUIT", UnixSignal.Quit, "quit")]
+    public async Task A_signal_inherited_as_ignored_still_stops_the_server(string shellName, int signal, string trapped)
+    {
+        // A shell's background job starts with SIGINT/SIGQUIT ignored; nats-server still stops on them.
+        using var host = HostProcess.StartWithIgnoredSignals("INT QUIT TERM HUP USR1 USR2", _dir.Path, "-a", "127.0.0.1", "-p", _port.ToString());
+        await host.WaitForLogAsync("Server is ready");
+        host.Signal(signal);
+        Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0), shellName);
+        Assert.That(host.StandardError, Does.Contain($"Trapped \"{trapped}\" signal"));
+    }
+
     [Test]
     public async Task Ports_file_lists_the_urls_and_is_removed_at_exit()
     {

@@ -129,3 +129,38 @@ public sealed class AccountsBindingTests
         Assert.That(result.Ignored.Select(i => i.Field), Is.EqualTo(new[] { "accounts.A.jetstream", "accounts.A.mappings" }));
     }
 }
+
+/// <summary><c>accounts { A { limits {} } }</c> and the keys left for plugins.</summary>
+[TestFixture]
+public sealed class AccountLimitsBindingTests
+{
+    [Test]
+    public void Limits_bind_with_nats_server_names_and_aliases()
+    {
+        var auth = Options("""
+            accounts {
+              A { limits { max_connections: 3, max_subscriptions: 10, max_payload: 1KB, max_leafnodes: 2 } }
+              B { limits { max_conn: 1, max_subs: 2, max_pay: 3, max_leafs: 4 } }
+              C { }
+            }
+            """).Auth;
+        Assert.That(auth.Accounts[0].Limits, Is.EqualTo(new Nats.Core.Accounts.AccountLimits { MaxConnections = 3, MaxSubscriptions = 10, MaxPayload = 1024, MaxLeafNodeConnections = 2 }));
+        Assert.That(auth.Accounts[1].Limits, Is.EqualTo(new Nats.Core.Accounts.AccountLimits { MaxConnections = 1, MaxSubscriptions = 2, MaxPayload = 3, MaxLeafNodeConnections = 4 }));
+        Assert.That(auth.Accounts[2].Limits, Is.SameAs(Nats.Core.Accounts.AccountLimits.None));
+    }
+
+    [Test]
+    public void Bad_limits_are_nats_server_errors()
+    {
+        Assert.That(Errors("accounts { A { limits { max_bogus: 1 } } }"), Is.EqualTo(new[] { "test.conf:1:25: Unknown field \"max_bogus\" parsing account limits" }));
+        Assert.That(Errors("accounts { A { limits: 5 } }"), Has.One.Contains("Expected account limits to be a map/struct"));
+    }
+
+    [Test]
+    public void Keys_the_kernel_does_not_read_are_kept_for_plugins_with_their_positions()
+    {
+        var account = Bind("accounts {\n  A { jetstream: { max_mem: 1G }, users: [{user: a}] }\n}").Options.Auth.Accounts.Single();
+        Assert.That(account.PluginKeys.Select(k => (k.Key, k.KeyPosition.Line, k.KeyPosition.Column)), Is.EqualTo(new[] { ("jetstream", 2, 7) }));
+        Assert.That(account.PluginKeys[0].Value.AsMap(), Is.Not.Null);
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Config;
+
+namespace Nats.Core.Accounts;
+
+/// <summary>Resolving accounts the server does not know: the resolver hook and its two callers.</summary>
+public sealed partial class AccountRegistry
+{
+    /// <summary>
+    /// Adds a resolver, asked after those added before it when an account is missing. Plugins
+    /// call this from Configure (<c>ctx.Accounts.AddAccountResolver(...)</c>).
+    /// </summary>
+    public void AddAccountResolver(IAccountResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        lock (_lock)
+        {
+            _resolvers = [.. _resolvers, resolver];
+        }
+    }
+
+    /// <summary>True when a resolver is registered (a miss may then still find the account).</summary>
+    public bool HasResolvers => _resolvers.Length > 0;
+
+    /// <summary>
+    /// The account named <paramref name="name"/>: a known one at once, otherwise the first
+    /// resolver's answer, registered (raising <see cref="AccountAdded"/>). Null when no resolver
+    /// knows it or none answered within <see cref="ResolveTimeout"/>. Client authentication
+    /// calls this for the account an authenticator named.
+    /// </summary>
+    public ValueTask<Account?> FindOrResolveAsync(string name, CancellationToken cancellationToken = default)
+    {
+        if (Find(name) is { } known)
+        {
+            return ValueTask.FromResult<Account?>(known);
+        }
+        if (_resolvers.Length == 0)
+        {
+            return ValueTask.FromResult<Account?>(null);
+        }
+        var pending = Resolution(name);
+        return pending.IsCompleted ? ValueTask.FromResult(pending.Result) : new ValueTask<Account?>(pending.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// For a link's read loop (an RS+, RS-, RMSG naming an account): the known account, or the
+    /// resolvers' answer waited for synchronously up to <see cref="ResolveTimeout"/>, as
+    /// nats-server's route does with its account fetch. Null when the account cannot be found,
+    /// and the link then drops the operation.
+    /// </summary>
+    public Account? FindForLink(string name)
+    {
+        if (Find(name) is { } known)
+        {
+            return known;
+        }
+        if (_resolvers.Length == 0)
+        {
+            return null;
+        }
+        var pending = Resolution(name);
+        if (pending.IsCompleted || pending.Wait(ResolveTimeout))
+        {
+            return pending.Result;
+        }
+        return null;
+    }
+
+    /// <summary>The resolution of <paramref name="name"/> in flight, started if none is.</summary>
+    private Task<Account?> Resolution(string name)
+    {
+        lock (_resolving)
+        {
+            if (_resolving.TryGetValue(name, out var inFlight))
+            {
+                return inFlight;
+            }
+            var task = ResolveAsync(name);
+            // A resolution that finished already removed itself (or had nothing to remove).
+            if (!task.IsCompleted)
+            {
+                _resolving[name] = task;
+            }
+            return task;
+        }
+    }
+
+    private async Task<Account?> ResolveAsync(string name)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(ResolveTimeout);
+            foreach (var resolver in _resolvers)
+            {
+                AccountConfig? definition;
+                try
+                {
+                    definition = await resolver.ResolveAsync(name, timeout.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    Logger.LogWarning("Account resolver {Resolver} failed for account {Account}: {Error}", resolver.Name, name, ex.Message);
+                    continue;
+                }
+                if (definition is null)
+                {
+                    continue;
+                }
+                if (definition.Name != name)
+                {
+                    Logger.LogWarning("Account resolver {Resolver} answered {Other} for account {Account}; ignored", resolver.Name, definition.Name, name);
+                    continue;
+                }
+                try
+                {
+                    return Register(definition);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Registered meanwhile (by another path): that one stands.
+                    return Find(name);
+                }
+            }
+            return null;
+        }
+        finally
+        {
+            lock (_resolving)
+            {
+                _resolving.Remove(name);
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+
+namespace Nats.JetStream.Engine.Consumers;
+
+/// <summary>
+/// A waiting pull request (<c>$JS.API.CONSUMER.MSG.NEXT</c>): where to deliver, how many messages
+/// and bytes are left, when it expires and when its next heartbeat is due. Owned by its consumer's lock.
+/// </summary>
+internal sealed class PullRequest
+{
+    public required string Reply;
+
+    /// <summary>Messages still wanted.</summary>
+    public int Batch;
+
+    /// <summary>Bytes still allowed (0: no byte limit).</summary>
+    public int MaxBytes;
+
+    /// <summary>Whether the request set max_bytes (MaxBytes counts down to zero).</summary>
+    public bool MaxBytesSet;
+
+    public bool NoWait;
+
+    /// <summary>Monotonic ms when it expires (0: never).</summary>
+    public long ExpiresAt;
+
+    /// <summary>Heartbeat interval in ms (0: none) and when the next one is due.</summary>
+    public long HeartbeatMs;
+    public long NextHeartbeat;
+
+    /// <summary>Messages delivered to it so far.</summary>
+    public int Delivered;
+
+    /// <summary>
+    /// Parses a request body as nats-server's nextReqFromMsg: empty (batch 1), a bare integer, or
+    /// JSON. Returns an error text for <c>400 Bad Request - …</c>, or null.
+    /// </summary>
+    public static string? TryParse(ReadOnlySpan<byte> body, long now, out PullRequestArgs args)
+    {
+        args = new PullRequestArgs(1, 0, false, 0, 0);
+        var req = body.Trim(" \t\r\n"u8);
+        if (req.Length == 0)
+        {
+            return null;
+        }
+        if (req[0] != (byte)'{')
+        {
+            if (int.TryParse(req, out var n))
+            {
+                args = args with { Batch = n };
+            }
+            return null;
+        }
+        long expires = 0, heartbeat = 0;
+        int batch = 0, maxBytes = 0;
+        var noWait = false;
+        try
+        {
+            var reader = new Utf8JsonReader(req);
+            reader.Read();
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "expires":
+                        expires = reader.GetInt64();
+                        break;
+                    case "batch":
+                        batch = reader.GetInt32();
+                        break;
+                    case "max_bytes":
+                        maxBytes = reader.GetInt32();
+                        break;
+                    case "no_wait":
+                        noWait = reader.GetBoolean();
+                        break;
+                    case "idle_heartbeat":
+                        heartbeat = reader.GetInt64();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return "invalid JSON";
+        }
+        if (heartbeat > 0 && heartbeat * 2 > expires)
+        {
+            return "heartbeat value too large";
+        }
+        args = new PullRequestArgs(batch, maxBytes, noWait, expires, heartbeat);
+        return null;
+    }
+}
+
+/// <summary>A pull request's fields (durations in nanoseconds, as on the wire).</summary>
+internal readonly record struct PullRequestArgs(int Batch, int MaxBytes, bool NoWait, long Expires, long Heartbeat);

@@ -1,0 +1,483 @@
+using System.Text.Json;
+using Nats.JetStream.Api;
+using Nats.JetStream.Storage;
+
+namespace Nats.JetStream.Engine;
+
+public sealed partial class JsAccount
+{
+    private const int NamesLimit = 1024;
+    private const int ListLimit = 256;
+
+    private static StreamConfig DecodeStreamConfig(byte[] body) => JsJson.Decode(body, JsJsonContext.Default.StreamConfig);
+
+    /// <summary>What this server does not build yet is refused, never silently ignored.</summary>
+    private static void RefuseUnsupported(StreamConfig cfg)
+    {
+        static JsApiException No(string what) => new(JsErrors.StreamInvalidConfigF.With("err", what + " not supported by this server"));
+        if (cfg.Mirror is not null)
+        {
+            throw No("stream mirrors are");
+        }
+        if (cfg.Sources is { Count: > 0 })
+        {
+            throw No("stream sources are");
+        }
+        if (cfg.RePublish is not null)
+        {
+            throw No("republish is");
+        }
+        if (cfg.SubjectTransform is not null)
+        {
+            throw No("subject transforms are");
+        }
+        if (cfg.AllowMsgCounter)
+        {
+            throw No("message counters are");
+        }
+        if (cfg.AllowMsgSchedules)
+        {
+            throw No("message schedules are");
+        }
+        if (cfg.AllowAtomicPublish || cfg.AllowBatchPublish)
+        {
+            throw No("batch publishing is");
+        }
+        if (cfg.SubjectDeleteMarkerTtl > 0)
+        {
+            throw No("subject delete markers are");
+        }
+        if (cfg.Compression != Compression.None)
+        {
+            throw No("compression is");
+        }
+    }
+
+    private byte[] StreamCreate(string[] t, byte[] body)
+    {
+        var name = t[2];
+        var requested = DecodeStreamConfig(body);
+        if (name != requested.Name)
+        {
+            throw new JsApiException(JsErrors.StreamMismatch);
+        }
+        if (name.AsSpan().IndexOfAny('\\', '/') >= 0)
+        {
+            throw new JsApiException(JsErrors.StreamNameContainsPathSeparators);
+        }
+        if (requested.Sealed)
+        {
+            throw new JsApiException(JsErrors.StreamInvalidConfigF.With("err", "stream configuration for create can not be sealed"));
+        }
+        if (requested.MirrorDirect && requested.Mirror is null)
+        {
+            throw new JsApiException(JsErrors.StreamInvalidConfigF.With("err", "stream has no mirror but does have mirror direct"));
+        }
+        var cfg = StreamConfigCheck.Check(requested);
+        if (cfg.Replicas > 1)
+        {
+            throw new JsApiException(JsErrors.StreamReplicasNotSupported);
+        }
+        RefuseUnsupported(cfg);
+        StreamEntry entry;
+        lock (_gate)
+        {
+            if (_streams.TryGetValue(name, out var existing))
+            {
+                if (!SameConfig(existing.Stream.Config, cfg))
+                {
+                    throw new JsApiException(JsErrors.StreamNameExist);
+                }
+                entry = existing;
+            }
+            else
+            {
+                if (_options.MaxStreams > 0 && _streams.Count >= _options.MaxStreams)
+                {
+                    throw new JsApiException(JsErrors.MaximumStreamsLimit);
+                }
+                CheckOverlapLocked(cfg, except: null);
+                entry = OpenStreamLocked(cfg, DateTime.UtcNow, create: true);
+                _streams[name] = entry;
+            }
+        }
+        var info = StreamInfoOf(entry, "stream_create_response", null);
+        info.DidCreate = true;
+        return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.StreamInfo);
+    }
+
+    private static bool SameConfig(StreamConfig a, StreamConfig b) =>
+        JsonSerializer.Serialize(a, JsJsonContext.Default.StreamConfig) == JsonSerializer.Serialize(b, JsJsonContext.Default.StreamConfig);
+
+    private void CheckOverlapLocked(StreamConfig cfg, string? except)
+    {
+        foreach (var (other, entry) in _streams)
+        {
+            if (other == except)
+            {
+                continue;
+            }
+            foreach (var a in cfg.Subjects ?? [])
+            {
+                foreach (var b in entry.Stream.Config.Subjects ?? [])
+                {
+                    if (SubjectMatch.Overlaps(a, b))
+                    {
+                        throw new JsApiException(JsErrors.StreamSubjectOverlap);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Opens the store and the stream; a new file stream gets its directory and meta.json.</summary>
+    private StreamEntry OpenStreamLocked(StreamConfig cfg, DateTime created, bool create)
+    {
+        MessageStore store;
+        string? dir = null;
+        if (cfg.Storage == Api.Storage.File)
+        {
+            if (_options.StoreDirectory is null)
+            {
+                throw new JsApiException(JsErrors.InsufficientResources);
+            }
+            dir = Path.Combine(_options.StoreDirectory, "streams", cfg.Name);
+            if (create)
+            {
+                Directory.CreateDirectory(dir);
+                NativeSync.SyncDirectory(Path.GetDirectoryName(dir)!);
+                WriteStreamMeta(dir, cfg, created);
+            }
+            store = FileStore.Open(new FileStoreOptions { Directory = dir, Sync = _options.Sync, SyncInterval = _options.SyncInterval },
+                StreamConfigCheck.ToStoreLimits(cfg), _logger);
+        }
+        else
+        {
+            store = new MemoryStore(StreamConfigCheck.ToStoreLimits(cfg), _logger);
+        }
+        return new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
+    }
+
+    private static void WriteStreamMeta(string dir, StreamConfig cfg, DateTime created) =>
+        WriteAtomic(Path.Combine(dir, "meta.json"), JsonSerializer.SerializeToUtf8Bytes(new StreamMeta { Created = created, Config = cfg }, JsJsonContext.Default.StreamMeta));
+
+    private byte[] StreamUpdate(string[] t, byte[] body)
+    {
+        var name = t[2];
+        var requested = DecodeStreamConfig(body);
+        if (name != requested.Name)
+        {
+            throw new JsApiException(JsErrors.StreamMismatch);
+        }
+        var cfg = StreamConfigCheck.Check(requested);
+        StreamEntry entry;
+        lock (_gate)
+        {
+            if (!_streams.TryGetValue(name, out entry!))
+            {
+                throw new JsApiException(JsErrors.StreamNotFound);
+            }
+            var old = entry.Stream.Config;
+            CheckUpdate(old, cfg);
+            RefuseUnsupported(cfg);
+            CheckOverlapLocked(cfg, except: name);
+            if (entry.Directory is { } dir)
+            {
+                WriteStreamMeta(dir, cfg, entry.Created);
+            }
+            entry.Stream.Update(cfg);
+            foreach (var c in entry.Consumers.Values)
+            {
+                c.StreamChanged();
+            }
+        }
+        return JsonSerializer.SerializeToUtf8Bytes(StreamInfoOf(entry, "stream_update_response", null), JsApiJsonContext.Default.StreamInfo);
+    }
+
+    /// <summary>nats-server's configUpdateCheck: what an update may not change.</summary>
+    private static void CheckUpdate(StreamConfig old, StreamConfig cfg)
+    {
+        static JsApiException Invalid(string text) => new(JsErrors.StreamInvalidConfigF.With("err", text));
+        if (cfg.Replicas > 1)
+        {
+            throw new JsApiException(JsErrors.StreamReplicasNotSupported);
+        }
+        if (cfg.Storage != old.Storage)
+        {
+            throw Invalid("stream configuration update can not change storage type");
+        }
+        if (cfg.Retention != old.Retention && (old.Retention == RetentionPolicy.WorkQueue || cfg.Retention == RetentionPolicy.WorkQueue))
+        {
+            throw Invalid("stream configuration update can not change retention policy to/from workqueue");
+        }
+        if (!cfg.Sealed && old.Sealed)
+        {
+            throw Invalid("stream configuration update can not unseal a sealed stream");
+        }
+        if (!cfg.DenyDelete && old.DenyDelete)
+        {
+            throw Invalid("stream configuration update can not cancel deny message deletes");
+        }
+        if (!cfg.DenyPurge && old.DenyPurge)
+        {
+            throw Invalid("stream configuration update can not cancel deny purge");
+        }
+        if (old.AllowMsgTtl && !cfg.AllowMsgTtl)
+        {
+            throw Invalid("message TTL status can not be disabled");
+        }
+    }
+
+    private byte[] StreamDelete(string[] t, byte[] body)
+    {
+        StreamEntry? entry;
+        lock (_gate)
+        {
+            if (!_streams.Remove(t[2], out entry))
+            {
+                throw new JsApiException(JsErrors.StreamNotFound);
+            }
+        }
+        foreach (var c in entry.Consumers.Values)
+        {
+            c.Close(deleted: true);
+        }
+        if (entry.Stream.Store is FileStore file)
+        {
+            file.Delete();
+            if (entry.Directory is { } dir && Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        else
+        {
+            entry.Stream.Dispose();
+        }
+        return JsonSerializer.SerializeToUtf8Bytes(new SuccessResponse { Type = TypeOf("stream_delete_response"), Success = true }, JsApiJsonContext.Default.SuccessResponse);
+    }
+
+    private StreamEntry Entry(string name)
+    {
+        lock (_gate)
+        {
+            return _streams.TryGetValue(name, out var e) ? e : throw new JsApiException(JsErrors.StreamNotFound);
+        }
+    }
+
+    private byte[] StreamInfoRequest(string[] t, byte[] body)
+    {
+        var entry = Entry(t[2]);
+        var req = Lenient(body, JsApiJsonContext.Default.PagedRequest);
+        var info = StreamInfoOf(entry, "stream_info_response", req);
+        return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.StreamInfo);
+    }
+
+    private StreamInfo StreamInfoOf(StreamEntry entry, string kind, PagedRequest? req)
+    {
+        var store = entry.Stream.Store;
+        var st = store.State();
+        int consumers;
+        lock (_gate)
+        {
+            consumers = entry.Consumers.Count;
+        }
+        var state = new StreamStateInfo
+        {
+            Msgs = st.Msgs,
+            Bytes = st.Bytes,
+            FirstSeq = st.FirstSeq,
+            FirstTime = FromUnixNanos(st.FirstTime),
+            LastSeq = st.LastSeq,
+            LastTime = FromUnixNanos(st.LastTime),
+            NumSubjects = st.NumSubjects,
+            NumDeleted = (int)st.NumDeleted,
+            Consumers = consumers,
+        };
+        var info = new StreamInfo
+        {
+            Type = TypeOf(kind),
+            Config = entry.Stream.Config,
+            Created = entry.Created,
+            State = state,
+            Domain = _options.Domain,
+            TimeStamp = DateTime.UtcNow,
+        };
+        if (req is not null)
+        {
+            info.Total = 0;
+            info.Offset = 0;
+            info.Limit = 0;
+            if (req.DeletedDetails)
+            {
+                state.Deleted = store.DeletedSequences();
+            }
+            if (req.SubjectsFilter is { Length: > 0 } filter)
+            {
+                var all = store.SubjectsTotals(SubjectFilter.Of(filter == ">" ? null : filter));
+                var keys = all.Keys.Order(StringComparer.Ordinal).ToList();
+                var offset = Math.Clamp(req.Offset, 0, keys.Count);
+                var page = keys.Skip(offset).Take(100_000).ToList();
+                state.Subjects = page.ToDictionary(k => k, k => all[k], StringComparer.Ordinal);
+                info.Total = keys.Count;
+                info.Offset = offset;
+                info.Limit = 100_000;
+            }
+        }
+        return info;
+    }
+
+    internal static DateTime FromUnixNanos(long ns) => ns <= 0 ? default : DateTime.UnixEpoch.AddTicks(ns / 100);
+
+    private List<StreamEntry> StreamsMatching(string? subject)
+    {
+        lock (_gate)
+        {
+            return [.. _streams.Values
+                .Where(e => string.IsNullOrEmpty(subject) || (e.Stream.Config.Subjects ?? []).Any(s => SubjectMatch.Overlaps(s, subject)))
+                .OrderBy(e => e.Stream.Name, StringComparer.Ordinal)];
+        }
+    }
+
+    private byte[] StreamNamesRequest(string[] t, byte[] body)
+    {
+        var req = Lenient(body, JsApiJsonContext.Default.PagedRequest);
+        var all = StreamsMatching(req.Subject);
+        var offset = Math.Clamp(req.Offset, 0, all.Count);
+        var resp = new NamesResponse
+        {
+            Type = TypeOf("stream_names_response"),
+            Total = all.Count,
+            Offset = offset,
+            Limit = NamesLimit,
+            Streams = [.. all.Skip(offset).Take(NamesLimit).Select(e => e.Stream.Name)],
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.NamesResponse);
+    }
+
+    private byte[] StreamListRequest(string[] t, byte[] body)
+    {
+        var req = Lenient(body, JsApiJsonContext.Default.PagedRequest);
+        var all = StreamsMatching(req.Subject);
+        var offset = Math.Clamp(req.Offset, 0, all.Count);
+        var resp = new StreamListResponse
+        {
+            Type = TypeOf("stream_list_response"),
+            Total = all.Count,
+            Offset = offset,
+            Limit = ListLimit,
+        };
+        foreach (var e in all.Skip(offset).Take(ListLimit))
+        {
+            var info = StreamInfoOf(e, "", null);
+            info.Type = null;
+            resp.Streams.Add(info);
+        }
+        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.StreamListResponse);
+    }
+
+    private byte[] StreamPurge(string[] t, byte[] body)
+    {
+        var entry = Entry(t[2]);
+        var cfg = entry.Stream.Config;
+        if (cfg.Sealed)
+        {
+            throw new JsApiException(JsErrors.StreamSealed);
+        }
+        if (cfg.DenyPurge)
+        {
+            throw new JsApiException(JsErrors.StreamPurgeFailedF.With("err", "stream purge not permitted"));
+        }
+        var req = Lenient(body, JsApiJsonContext.Default.PurgeRequest);
+        if (req.Sequence > 0 && req.Keep > 0)
+        {
+            throw new JsApiException(JsErrors.BadRequest);
+        }
+        var store = entry.Stream.Store;
+        var purged = string.IsNullOrEmpty(req.Subject) && req.Sequence == 0 && req.Keep == 0
+            ? store.Purge()
+            : store.PurgeEx(req.Subject, req.Sequence, req.Keep);
+        NotifyConsumers(entry);
+        return JsonSerializer.SerializeToUtf8Bytes(new PurgeResponse { Type = TypeOf("stream_purge_response"), Success = true, Purged = purged },
+            JsApiJsonContext.Default.PurgeResponse);
+    }
+
+    private void NotifyConsumers(StreamEntry entry)
+    {
+        List<Consumers.JsConsumer> consumers;
+        lock (_gate)
+        {
+            consumers = [.. entry.Consumers.Values];
+        }
+        foreach (var c in consumers)
+        {
+            c.StreamChanged();
+        }
+    }
+
+    private byte[] MsgGet(string[] t, byte[] body)
+    {
+        var entry = Entry(t[3]);
+        if (body.AsSpan().Trim(" \t\r\n"u8).Length == 0)
+        {
+            throw new JsApiException(JsErrors.BadRequest);
+        }
+        var req = Lenient(body, JsApiJsonContext.Default.MsgGetRequest);
+        var hasLast = !string.IsNullOrEmpty(req.LastFor);
+        var hasNext = !string.IsNullOrEmpty(req.NextFor);
+        if ((req.Sequence > 0 && hasLast) || (req.Sequence == 0 && !hasLast && !hasNext) || (hasLast && hasNext))
+        {
+            throw new JsApiException(JsErrors.BadRequest);
+        }
+        var store = entry.Stream.Store;
+        var msg = new StoredMessage();
+        var found = hasLast ? store.LoadLast(SubjectFilter.Of(req.LastFor), msg) != 0
+            : hasNext ? store.LoadNext(SubjectFilter.Of(req.NextFor), Math.Max(1, req.Sequence), msg) != 0
+            : store.TryLoad(req.Sequence, msg);
+        if (!found)
+        {
+            throw new JsApiException(JsErrors.NoMessageFound);
+        }
+        var resp = new MsgGetResponse
+        {
+            Type = TypeOf("stream_msg_get_response"),
+            Message = new StoredMsgInfo
+            {
+                Subject = msg.Subject,
+                Sequence = msg.Sequence,
+                Header = msg.Headers.Length > 0 ? msg.Headers.ToArray() : null,
+                Data = msg.Payload.Length > 0 ? msg.Payload.ToArray() : null,
+                Time = FromUnixNanos(msg.Timestamp),
+            },
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.MsgGetResponse);
+    }
+
+    private byte[] MsgDelete(string[] t, byte[] body)
+    {
+        var entry = Entry(t[3]);
+        var cfg = entry.Stream.Config;
+        if (cfg.Sealed)
+        {
+            throw new JsApiException(JsErrors.StreamSealed);
+        }
+        if (cfg.DenyDelete)
+        {
+            throw new JsApiException(JsErrors.StreamMsgDeleteFailedF.With("err", "message delete not permitted"));
+        }
+        if (body.AsSpan().Trim(" \t\r\n"u8).Length == 0)
+        {
+            throw new JsApiException(JsErrors.BadRequest);
+        }
+        var req = Lenient(body, JsApiJsonContext.Default.MsgDeleteRequest);
+        var store = entry.Stream.Store;
+        var removed = req.NoErase ? store.Remove(req.Sequence) : store.Erase(req.Sequence);
+        if (!removed)
+        {
+            throw new JsApiException(JsErrors.SequenceNotFound.With("seq", req.Sequence));
+        }
+        NotifyConsumers(entry);
+        return JsonSerializer.SerializeToUtf8Bytes(new SuccessResponse { Type = TypeOf("stream_msg_delete_response"), Success = true },
+            JsApiJsonContext.Default.SuccessResponse);
+    }
+}

@@ -1,0 +1,27 @@
+using Nats.JetStream.Storage;
+
+namespace Nats.JetStream.Engine;
+
+/// <summary>One account's JetStream: where its files go, its domain and its limits (-1: unlimited).</summary>
+public sealed record JsAccountOptions
+{
+    /// <summary>The account's directory (<c>&lt;store_dir&gt;/&lt;account&gt;</c>); null: memory streams only.</summary>
+    public string? StoreDirectory { get; init; }
+
+    public string? Domain { get; init; }
+
+    public SyncMode Sync { get; init; } = SyncMode.Always;
+
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMinutes(2);
+
+    public int MaxStreams { get; init; } = -1;
+
+    public int MaxConsumers { get; init; } = -1;
+
+    public long MaxMemory { get; init; } = -1;
+
+    public long MaxStore { get; init; } = -1;
+
+    /// <summary>How often consumer state is written in the background (acks with a reply write at once).</summary>
+    public TimeSpan ConsumerStateFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,71 @@
+using Nats.Core.Config;
+using Nats.Core.Tests.Accounts;
+using Nats.TestSupport;
+using static Nats.Core.Tests.Accounts.Definitions;
+
+namespace Nats.Core.Tests.Cluster;
+
+/// <summary>
+/// A route naming an account this server does not know (RS+, then RMSG) has it resolved
+/// through the account resolver instead of dropping the interest.
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class RouteAccountResolutionTests
+{
+    private readonly List<NatsServer> _servers = [];
+
+    [TearDown]
+    public async Task StopServers()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+        _servers.Clear();
+    }
+
+    private async Task<NatsServer> StartAsync(string name, Action<NatsServer> configure, NatsServer? seed = null)
+    {
+        var server = new NatsServer(new ServerOptions
+        {
+            Host = "127.0.0.1",
+            Port = -1,
+            ServerName = name,
+            Cluster = new ClusterOptions
+            {
+                Name = "test",
+                Host = "127.0.0.1",
+                Port = -1,
+                Routes = seed is null ? [] : [new Uri($"nats-route://127.0.0.1:{seed.Routes!.Port}")],
+            },
+        });
+        server.AddAuthenticator(new AccountFromUserAuthenticator());
+        configure(server);
+        await server.StartAsync();
+        _servers.Add(server);
+        return server;
+    }
+
+    [Test]
+    public async Task Interest_in_an_unknown_account_is_resolved_and_messages_flow()
+    {
+        var a = await StartAsync("a", s => s.Accounts.Register(new AccountConfig { Name = "X" }));
+        var resolver = new TableResolver();
+        resolver.Accounts["X"] = new AccountConfig { Name = "X" };
+        var b = await StartAsync("b", s => s.Accounts.AddAccountResolver(resolver), a);
+        await TestServer.WaitUntilAsync(() => a.Routes!.Routes.Count == 1 && b.Routes!.Routes.Count == 1, "the route is up", TimeSpan.FromSeconds(15));
+
+        await using var subscriber = await RawClient.ConnectAndHandshakeAsync(a.Port, Login("X/sub"));
+        await subscriber.SendAsync("SUB orders.* 1\r\n");
+        await subscriber.PingAsync();
+
+        // b learns the interest over the route: it resolves X rather than dropping the RS+.
+        await TestServer.WaitUntilAsync(() => b.Accounts.Find("X")?.Sublist.Count == 1, "b resolved X and holds a's interest", TimeSpan.FromSeconds(10));
+        Assert.That(resolver.Calls, Is.EqualTo(1));
+
+        await using var publisher = await RawClient.ConnectAndHandshakeAsync(b.Port, Login("X/pub"));
+        await publisher.SendAsync(Wire.Pub("orders.new", "routed"));
+        await subscriber.ExpectMsgAsync("orders.new", "1", "routed");
+    }
+}
