@@ -54,6 +54,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         ServerId = NKeyPair.Create(NKeyPrefix.Server).PublicKey;
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
+        Router = new MessageRouter(this);
         _bus = new ConfigBus(options.Sections, options.Auth.Accounts);
         FollowAccountChanges();
         CreateTlsStore();
@@ -79,6 +80,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>The authenticator chain in force.</summary>
     public AuthService Auth => _auth;
+
+    /// <summary>Where messages and interest enter routing: publish with an origin, add and remove subscriptions.</summary>
+    public MessageRouter Router { get; }
 
     /// <summary>Server-wide message counters.</summary>
     public ServerStatistics Statistics { get; } = new();
@@ -270,13 +274,16 @@ public sealed partial class NatsServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The authenticator chain for <paramref name="auth"/>. Clients on a <c>verify_and_map</c>
-    /// port are mapped from their certificate; the check is live, so a reload of <c>tls</c>
-    /// switches mapping on or off without rebuilding the chain.
+    /// The authenticator chain for <paramref name="auth"/> (the server's, or a plugin
+    /// listener's own <c>authorization</c> block for <see cref="ClientListenerOptions.Auth"/>),
+    /// with the plugins' authenticators after the built-in schemes. Clients on a
+    /// <c>verify_and_map</c> client port are mapped from their certificate; the check is live, so
+    /// a reload of <c>tls</c> switches mapping on or off without rebuilding the chain.
+    /// Available once the server started.
     /// </summary>
-    private AuthService CreateAuthService(AuthOptions auth) =>
+    public AuthService CreateAuthService(AuthOptions auth) =>
         new(auth, _pluginAuthenticators, _bcrypt!,
-            context => context.Kind == ConnectionKind.Client && _tlsStore.Get(Security.Tls.TlsStore.ClientSet)?.VerifyAndMap == true);
+            context => ReferenceEquals(context.Kind, ConnectionKind.Client) && _tlsStore.Get(Security.Tls.TlsStore.ClientSet)?.VerifyAndMap == true);
 
     private void EnsureNotStarted()
     {

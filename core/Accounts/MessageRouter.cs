@@ -2,48 +2,122 @@ using Nats.Core.Subjects;
 
 namespace Nats.Core.Accounts;
 
-/// <summary>Who published a message, which decides echo and queue-member preference.</summary>
-internal readonly ref struct PublishOrigin
-{
-    /// <summary>The publishing sink (a client connection), or null for internal publishes.</summary>
-    public IMessageSink? Publisher { get; init; }
-
-    /// <summary>Whether the publisher wants its own messages back.</summary>
-    public bool Echo { get; init; }
-
-    /// <summary>True when the message arrived over a route: it must not go back to routes.</summary>
-    public bool FromRoute { get; init; }
-
-    /// <summary>
-    /// For messages from a route: the queue groups the sender chose this server for
-    /// (space-separated names); only those groups get the message here.
-    /// </summary>
-    public ReadOnlySpan<byte> QueueFilter { get; init; }
-}
-
 /// <summary>
-/// Delivers a message to the subscriptions that matched it: every plain subscription, one
-/// member of each queue group, and each link (route…) once. All sinks go through here.
+/// The one place messages and interest enter the server's routing. A message is delivered to
+/// the subscriptions that match it: every plain subscription, one member of each queue group,
+/// and each link (route, leaf, gateway…) once, as the links' <see cref="LinkKind"/> policies
+/// and the message's <see cref="MessageOrigin"/> allow. Interest (subscriptions) added or
+/// removed here reaches every <see cref="IInterestObserver"/>, whichever link it was learned
+/// over: the subscription's sink tells its origin.
 /// </summary>
-internal static class MessageRouter
+/// <example>
+/// <code>
+/// // A link plugin: interest its peer announced, then a message it delivered.
+/// var sub = new Subscription(subject, queue, link) { QueueWeight = weight, Owner = account };
+/// server.Router.AddSubscription(account, sub);
+/// server.Router.Publish(account, new MessageView(subject, reply, headers, payload), MessageOrigin.FromLink(link));
+/// // When the link closes, all of its interest at once:
+/// server.Router.RemoveSubscriptions(account, subs);
+/// </code>
+/// </example>
+public sealed class MessageRouter
 {
+    // Written once at construction; the router itself holds no other state.
+    private readonly NatsServer _server;
+
     // Scratch per nesting depth: an import sink delivers into another account from inside
     // a delivery, which must not clobber the outer delivery's link list.
     [ThreadStatic] private static LinkTargets[]? t_links;
     [ThreadStatic] private static int t_depth;
     [ThreadStatic] private static uint t_random;
 
+    internal MessageRouter(NatsServer server)
+    {
+        _server = server;
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> published in <paramref name="account"/> from
+    /// <paramref name="origin"/>. Runs on the caller's thread; sinks copy what they keep.
+    /// Statistics are the caller's (a link counts what it received).
+    /// </summary>
+    /// <returns>True when a subscriber or a link took the message (false: no responders).</returns>
+    public bool Publish(Account account, in MessageView message, in MessageOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var result = account.Sublist.Match(message.Subject);
+        return !result.IsEmpty && Deliver(account, result, message, origin);
+    }
+
+    /// <summary>
+    /// Adds interest to <paramref name="account"/>: the subscription goes into the account's
+    /// sublist and every interest observer hears of it (routes announce it unless it came over
+    /// a route, a leaf plugin announces what routes learned…).
+    /// </summary>
+    public void AddSubscription(Account account, Subscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(subscription);
+        account.Sublist.Insert(subscription);
+        _server.OnSubscriptionAdded(account, subscription);
+    }
+
+    /// <summary>Changes the weight of a link's queue subscription (its number of remote members).</summary>
+    public void UpdateQueueWeight(Account account, Subscription subscription, int weight)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        account.Sublist.UpdateQueueWeight(subscription, Math.Max(1, weight));
+    }
+
+    /// <summary>Removes interest: closed for in-flight deliveries, out of the sublist, observers told.</summary>
+    public void RemoveSubscription(Account account, Subscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        subscription.MarkClosed();
+        if (account.Sublist.Remove(subscription))
+        {
+            _server.OnSubscriptionRemoved(account, subscription);
+        }
+    }
+
+    /// <summary>
+    /// Removes many subscriptions of one account in one pass over the sublist (a closing
+    /// client or link): every one is closed first, so no delivery starts to any of them after
+    /// this begins; observers are then told of each.
+    /// </summary>
+    public void RemoveSubscriptions(Account account, IReadOnlyCollection<Subscription> subscriptions)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        if (subscriptions.Count == 0)
+        {
+            return;
+        }
+        foreach (var subscription in subscriptions)
+        {
+            subscription.MarkClosed();
+        }
+        account.Sublist.RemoveBatch(subscriptions);
+        foreach (var subscription in subscriptions)
+        {
+            _server.OnSubscriptionRemoved(account, subscription);
+        }
+    }
+
+    /// <summary>The kind of link a subscription's interest was learned over; null for local interest.</summary>
+    public static LinkKind? InterestOrigin(Subscription subscription) => (subscription.Sink as ILinkSink)?.Kind;
+
     /// <summary>
     /// How deep imports may nest: they can chain (A exports to B, B to C), and a cycle the
     /// configuration check missed must not recurse forever.
     /// </summary>
-    public const int MaxImportDepth = 8;
+    internal const int MaxImportDepth = 8;
 
     /// <summary>Nesting depth of deliveries on this thread (imports re-enter the router).</summary>
-    public static int Depth => t_depth;
+    internal static int Depth => t_depth;
 
     /// <summary>Delivers <paramref name="message"/>; returns true when anyone received it.</summary>
-    public static bool Deliver(Account account, SublistResult result, in MessageView message, in PublishOrigin origin)
+    internal static bool Deliver(Account account, SublistResult result, in MessageView message, in MessageOrigin origin)
     {
         var depth = t_depth++;
         try
@@ -56,11 +130,12 @@ internal static class MessageRouter
         }
     }
 
-    private static bool DeliverAtDepth(Account account, SublistResult result, in MessageView message, in PublishOrigin origin, int depth)
+    private static bool DeliverAtDepth(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, int depth)
     {
         var delivered = false;
-        var publisher = origin.Publisher;
-        var excluded = publisher is not null && !origin.Echo ? publisher : null;
+        var fromLink = origin.Link;
+        // A client without echo, and the link a message came over, never get it back.
+        var excluded = origin.Source is { } source && (fromLink is not null || !origin.Echo) ? source : null;
         var all = t_links ??= new LinkTargets[4];
         if (depth >= all.Length)
         {
@@ -74,13 +149,13 @@ internal static class MessageRouter
         {
             if (sub.Sink is ILinkSink link)
             {
-                if (!origin.FromRoute)
+                if (!ReferenceEquals(link, excluded) && link.Kind.Accepts(fromLink))
                 {
                     links.Add(link, null);
                 }
                 continue;
             }
-            if ((excluded is not null && ReferenceEquals(sub.Sink, excluded)) || (origin.FromRoute && sub.Sink is ILocalOnlySink))
+            if ((excluded is not null && ReferenceEquals(sub.Sink, excluded)) || (fromLink is not null && sub.Sink is ILocalOnlySink))
             {
                 continue;
             }
@@ -89,11 +164,11 @@ internal static class MessageRouter
 
         foreach (var group in result.QueueGroups)
         {
-            if (origin.FromRoute && !QueueRequested(origin.QueueFilter, group.Name))
+            if (fromLink is not null && !QueueRequested(origin.QueueFilter, group.Name))
             {
                 continue;
             }
-            delivered |= DeliverToOneMember(group, message, origin.FromRoute, excluded, links);
+            delivered |= DeliverToOneMember(group, message, fromLink, excluded, links);
         }
 
         if (links.Count > 0)
@@ -104,12 +179,12 @@ internal static class MessageRouter
     }
 
     /// <summary>
-    /// Gives the message to one member of the group: a random one (weighted), or when that
-    /// one declines it (closed meanwhile, or a permission filter) the next, and so on. A
-    /// message from a route only goes to local members; a local message may go to a link
-    /// standing for remote members, which then picks one of its own.
+    /// Gives the message to one member of the group: a random one (weighted) among local
+    /// members and routes, or when that one declines it (closed meanwhile, a permission filter)
+    /// the next, and so on; only when no member of that tier took it, the next tier (leafs,
+    /// then gateways). A link picked stands for remote members: it picks one of its own.
     /// </summary>
-    private static bool DeliverToOneMember(QueueGroup group, in MessageView message, bool fromRoute, IMessageSink? excluded, LinkTargets links)
+    private static bool DeliverToOneMember(QueueGroup group, in MessageView message, LinkKind? fromLink, IMessageSink? excluded, LinkTargets links)
     {
         var members = group.Members;
         var count = members.Length;
@@ -118,28 +193,47 @@ internal static class MessageRouter
             return false;
         }
         var start = group.PickIndex(NextRandom());
-        for (var i = 0; i < count; i++)
+        var tier = 0;
+        while (true)
         {
-            var candidate = members[(start + i) % count];
-            if (candidate.IsClosed || (excluded is not null && ReferenceEquals(candidate.Sink, excluded)))
+            var nextTier = int.MaxValue;
+            for (var i = 0; i < count; i++)
             {
-                continue;
-            }
-            if (candidate.Sink is ILinkSink link)
-            {
-                if (fromRoute)
+                var candidate = members[(start + i) % count];
+                if (candidate.IsClosed || (excluded is not null && ReferenceEquals(candidate.Sink, excluded)))
                 {
                     continue;
                 }
-                links.Add(link, group.NameArray);
+                var link = candidate.Sink as ILinkSink;
+                var candidateTier = link?.Kind.QueueTier ?? 0;
+                if (candidateTier != tier)
+                {
+                    if (candidateTier > tier && candidateTier < nextTier)
+                    {
+                        nextTier = candidateTier;
+                    }
+                    continue;
+                }
+                if (link is not null)
+                {
+                    if (!link.Kind.Accepts(fromLink))
+                    {
+                        continue;
+                    }
+                    links.Add(link, group.NameArray);
+                    return false;
+                }
+                if (candidate.Sink.Deliver(candidate, message))
+                {
+                    return true;
+                }
+            }
+            if (nextTier == int.MaxValue)
+            {
                 return false;
             }
-            if (candidate.Sink.Deliver(candidate, message))
-            {
-                return true;
-            }
+            tier = nextTier;
         }
-        return false;
     }
 
     /// <summary>xorshift32: queue picks need spread, not cryptographic quality, and must be cheap.</summary>
@@ -201,13 +295,14 @@ internal static class MessageRouter
 
         public bool ForwardAll(Account account, in MessageView message)
         {
+            var taken = false;
             for (var i = 0; i < Count; i++)
             {
-                _links[i].Forward(account, message, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_queues[i]));
+                taken |= _links[i].Forward(account, message, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_queues[i]));
                 _links[i] = null!;
             }
             Count = 0;
-            return true;
+            return taken;
         }
     }
 }

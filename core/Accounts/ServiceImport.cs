@@ -64,7 +64,7 @@ internal sealed class ServiceImport : ILocalOnlySink
             return false;
         }
         var request = new MessageView(subject, reply, message.Headers, message.Payload);
-        return MessageRouter.Deliver(Exporter, result, request, new PublishOrigin());
+        return MessageRouter.Deliver(Exporter, result, request, MessageOrigin.Internal);
     }
 
     /// <summary>Forgets replies that waited longer than the response threshold.</summary>
@@ -100,7 +100,7 @@ internal sealed class ServiceImport : ILocalOnlySink
             return false;
         }
         var response = new MessageView(pending.Reply, message.Reply, message.Headers, message.Payload);
-        return MessageRouter.Deliver(Importer, result, response, new PublishOrigin());
+        return MessageRouter.Deliver(Importer, result, response, MessageOrigin.Internal);
     }
 
     private readonly record struct PendingReply(byte[] Reply, DateTime Expires);

@@ -44,6 +44,6 @@ internal sealed class StreamImport : ILocalOnlySink
             return false;
         }
         var mapped = new MessageView(subject, message.Reply, message.Headers, message.Payload);
-        return MessageRouter.Deliver(Importer, result, mapped, new PublishOrigin());
+        return MessageRouter.Deliver(Importer, result, mapped, MessageOrigin.Internal);
     }
 }

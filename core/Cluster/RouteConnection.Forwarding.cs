@@ -20,11 +20,11 @@ public sealed partial class RouteConnection
     public long OutBytes => Out.PayloadBytesQueued;
 
     /// <summary>Sends <c>RMSG</c> (or <c>HMSG</c>) with the account and the queue groups picked here.</summary>
-    public void Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
+    public bool Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
     {
         if (IsClosed || !IsRegistered)
         {
-            return;
+            return false;
         }
         var withHeaders = HeadersEnabled && !message.Headers.IsEmpty;
         var headers = withHeaders ? message.Headers : default;
@@ -44,7 +44,9 @@ public sealed partial class RouteConnection
         if (result == AppendResult.SlowConsumer)
         {
             Close(ClosedReason.SlowConsumerPendingBytes);
+            return false;
         }
+        return true;
     }
 
     /// <summary>
@@ -57,8 +59,7 @@ public sealed partial class RouteConnection
         {
             return false;
         }
-        Forward(account, message, subscription.Queue is null ? [] : [subscription.Queue]);
-        return true;
+        return Forward(account, message, subscription.Queue is null ? [] : [subscription.Queue]);
     }
 
     private void DeliverInbound(ref RouteCommand command)
@@ -74,7 +75,7 @@ public sealed partial class RouteConnection
             return;
         }
         var message = new MessageView(command.Subject, command.Reply, command.Headers, command.Payload);
-        MessageRouter.Deliver(state.Account, result, message, new PublishOrigin { FromRoute = true, QueueFilter = command.Queues });
+        MessageRouter.Deliver(state.Account, result, message, MessageOrigin.FromLink(this, command.Queues));
         state.Account.CountIn(1, command.Headers.Length + command.Payload.Length);
     }
 

@@ -55,7 +55,7 @@ public sealed partial class RouteConnection
                 // Same interest again: for a queue group it carries the group's new weight.
                 if (!queue.IsEmpty && existing.Subscription.QueueWeight != weight)
                 {
-                    existing.Account.Sublist.UpdateQueueWeight(existing.Subscription, weight);
+                    Server.Router.UpdateQueueWeight(existing.Account, existing.Subscription, weight);
                 }
                 return;
             }
@@ -65,7 +65,7 @@ public sealed partial class RouteConnection
                 Owner = account,
             };
             _remoteInterest.Add(key, (account, subscription));
-            account.Sublist.Insert(subscription);
+            Server.Router.AddSubscription(account, subscription);
         }
     }
 
@@ -80,8 +80,7 @@ public sealed partial class RouteConnection
                 return;
             }
         }
-        entry.Subscription.MarkClosed();
-        entry.Account.Sublist.Remove(entry.Subscription);
+        Server.Router.RemoveSubscription(entry.Account, entry.Subscription);
     }
 
     private void RemoveAllRemoteInterest()
@@ -94,11 +93,7 @@ public sealed partial class RouteConnection
         }
         foreach (var group in all.GroupBy(e => e.Account))
         {
-            foreach (var (_, subscription) in group)
-            {
-                subscription.MarkClosed();
-            }
-            group.Key.Sublist.RemoveBatch(group.Select(e => e.Subscription));
+            Server.Router.RemoveSubscriptions(group.Key, [.. group.Select(e => e.Subscription)]);
         }
     }
 

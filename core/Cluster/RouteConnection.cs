@@ -29,6 +29,9 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
         IsExplicit = isExplicit;
     }
 
+    /// <summary>Routes never carry what came over a route.</summary>
+    public LinkKind Kind => LinkKind.Route;
+
     /// <summary>True when this server dialled the route.</summary>
     public bool DidSolicit { get; }
 

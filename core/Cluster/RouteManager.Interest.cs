@@ -31,8 +31,16 @@ public sealed partial class RouteManager : IInterestObserver
         }
     }
 
-    private static bool Propagates(Subscription subscription) =>
-        subscription.Sink is not (ILinkSink or ILocalOnlySink);
+    /// <summary>
+    /// Local interest, and interest learned over links whose origin routes accept (a leaf's,
+    /// not another route's): stream imports are a local concern and never announced.
+    /// </summary>
+    private static bool Propagates(Subscription subscription) => subscription.Sink switch
+    {
+        ILocalOnlySink => false,
+        ILinkSink link => LinkKind.Route.Accepts(link.Kind),
+        _ => true,
+    };
 
     private void Change(Account account, Subscription subscription, int delta)
     {

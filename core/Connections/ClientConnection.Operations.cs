@@ -83,19 +83,19 @@ public sealed partial class ClientConnection
         var result = _matchCache.Match(subject);
         var message = new MessageView(subject, command.Reply, command.Headers, command.Payload);
         var delivered = !result.IsEmpty &&
-            MessageRouter.Deliver(Account, result, message, new PublishOrigin { Publisher = this, Echo = Options.Echo });
+            MessageRouter.Deliver(Account, result, message, MessageOrigin.FromClient(this, Options.Echo));
         if (!delivered && !command.Reply.IsEmpty && Options.NoResponders)
         {
             SendNoResponders(subject, command.Reply);
         }
     }
 
-    /// <summary>nats-server's isReservedReply, applied to client connections only.</summary>
+    /// <summary>
+    /// nats-server's isReservedReply, applied to client connections only: the kernel's
+    /// service-import prefix, and those their owners reserved (<see cref="NatsServer.ReserveReplyPrefix"/>).
+    /// </summary>
     private bool IsReservedReply(ReadOnlySpan<byte> reply) =>
-        (Kind is ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt) &&
-        (reply.StartsWith("_R_."u8) ||
-         (reply.Length > 8 && reply.StartsWith("$JS.ACK."u8)) ||
-         (reply.Length > 5 && reply.StartsWith("_GR_."u8)));
+        Kind.IsClient && !reply.IsEmpty && (reply.StartsWith("_R_."u8) || Server.IsReservedReply(reply));
 
     private bool IsPublishAllowed(ClientPermissions permissions, ReadOnlySpan<byte> subject)
     {
@@ -256,11 +256,7 @@ public sealed partial class ClientConnection
         {
             ClosedSubscriptions = all;
         }
-        foreach (var subscription in all)
-        {
-            subscription.MarkClosed();
-            Account.Sublist.Remove(subscription);
-            Server.OnSubscriptionRemoved(Account, subscription);
-        }
+        // One pass over the sublist for all of them, not one lock round-trip each.
+        Server.Router.RemoveSubscriptions(Account, all);
     }
 }

@@ -71,7 +71,7 @@ internal sealed class InProcessConnection : IInProcessConnection
             return false;
         }
         var message = new MessageView(subjectBytes, reply is null ? default : Encoding.UTF8.GetBytes(reply), headers, payload);
-        var delivered = MessageRouter.Deliver(Account, result, message, new PublishOrigin { Publisher = null, Echo = true });
+        var delivered = MessageRouter.Deliver(Account, result, message, MessageOrigin.Internal);
         Account.CountIn(1, headers.Length + payload.Length);
         return delivered;
     }

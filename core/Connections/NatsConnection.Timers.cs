@@ -12,6 +12,7 @@ public abstract partial class NatsConnection
     private long _nextPingTimestamp = long.MaxValue;
     private long _pingSentTimestamp;
     private long _lastPingTimestamp;
+    // Counted up by the heartbeat thread, reset by the read loop on PONG (Interlocked both).
     private int _pingsOut;
 
     /// <summary>Round-trip time measured with the last PING/PONG (estimated at CONNECT before that).</summary>
@@ -36,7 +37,8 @@ public abstract partial class NatsConnection
     /// <summary>Records a PONG: the peer is alive, and the RTT is measured.</summary>
     private protected void OnPong()
     {
-        _pingsOut = 0;
+        // The read loop resets what the heartbeat thread counts up: both sides atomic.
+        Interlocked.Exchange(ref _pingsOut, 0);
         var sent = Interlocked.Exchange(ref _pingSentTimestamp, 0);
         if (sent != 0)
         {
@@ -78,12 +80,11 @@ public abstract partial class NatsConnection
         {
             return;
         }
-        if (_pingsOut + 1 > maxOut)
+        if (Interlocked.Increment(ref _pingsOut) > maxOut)
         {
             Close(ClosedReason.StaleConnection, Protocol.ProtocolErrors.StaleConnection);
             return;
         }
-        _pingsOut++;
         _lastPingTimestamp = now;
         Interlocked.CompareExchange(ref _pingSentTimestamp, now, 0);
         Send("PING\r\n"u8);
@@ -96,7 +97,7 @@ public abstract partial class NatsConnection
         if (started != 0 && now - started > ToTicks(deadline))
         {
             Close(ClosedReason.SlowConsumerWriteDeadline);
-            Socket.Dispose();
+            DisposeTransport();
         }
     }
 

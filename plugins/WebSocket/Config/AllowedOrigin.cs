@@ -1,3 +1,4 @@
+using Nats.Core.Connections;
 namespace Nats.WebSocket.Config;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Nats.Core.Connections;
 using Nats.WebSocket.Config;
 
 namespace Nats.WebSocket.Handshake;

@@ -1,0 +1,203 @@
+using System.Text;
+using Nats.Core.Accounts;
+using Nats.Core.Config;
+using Nats.Core.Subjects;
+
+namespace Nats.Core.Tests.Routing;
+
+/// <summary>
+/// The one link model: the router's loop rules per <see cref="LinkKind"/>, queue tiers,
+/// links declining, and link-learned interest reaching observers.
+/// </summary>
+[TestFixture]
+public sealed class MessageRouterTests
+{
+    private NatsServer _server = null!;
+    private Account _account = null!;
+
+    [SetUp]
+    public void CreateServer()
+    {
+        _server = new NatsServer(new ServerOptions { Port = -1 });
+        _account = _server.Accounts.Global;
+    }
+
+    [TearDown]
+    public async Task DisposeServer() => await _server.DisposeAsync();
+
+    private sealed class FakeLink(LinkKind kind, bool accepts = true) : ILinkSink
+    {
+        public List<string> Forwarded { get; } = [];
+
+        public LinkKind Kind { get; } = kind;
+
+        public bool Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
+        {
+            var names = new List<string>();
+            foreach (var q in queues)
+            {
+                names.Add(Encoding.UTF8.GetString(q));
+            }
+            Forwarded.Add(Encoding.UTF8.GetString(message.Subject) + (names.Count == 0 ? "" : " " + string.Join(",", names)));
+            return accepts;
+        }
+
+        public bool Deliver(Subscription subscription, in MessageView message) => Forward((Account)subscription.Owner!, message, []);
+    }
+
+    private sealed class LocalSink : IMessageSink
+    {
+        public int Count;
+
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            Count++;
+            return true;
+        }
+    }
+
+    private sealed class Observer : IInterestObserver
+    {
+        public List<string> Events { get; } = [];
+
+        public void OnSubscriptionAdded(Account account, Subscription subscription) => Events.Add("+" + subscription.SubjectString);
+
+        public void OnSubscriptionRemoved(Account account, Subscription subscription) => Events.Add("-" + subscription.SubjectString);
+    }
+
+    private Subscription Subscribe(IMessageSink sink, string subject = "foo", string? queue = null)
+    {
+        var sub = new Subscription(Encoding.UTF8.GetBytes(subject), queue is null ? null : Encoding.UTF8.GetBytes(queue), sink) { Owner = _account };
+        _server.Router.AddSubscription(_account, sub);
+        return sub;
+    }
+
+    private bool Publish(in MessageOrigin origin, string subject = "foo") =>
+        _server.Router.Publish(_account, new MessageView(Encoding.UTF8.GetBytes(subject), default, default, "x"u8), origin);
+
+    [Test]
+    public void ARouteMessageReachesLocalClientsLeafsAndGatewaysButNoRoute()
+    {
+        var from = new FakeLink(LinkKind.Route);
+        var otherRoute = new FakeLink(LinkKind.Route);
+        var leaf = new FakeLink(LinkKind.Leaf);
+        var gateway = new FakeLink(LinkKind.Gateway);
+        var local = new LocalSink();
+        Subscribe(otherRoute);
+        Subscribe(leaf);
+        Subscribe(gateway);
+        Subscribe(local);
+
+        Assert.That(Publish(MessageOrigin.FromLink(from)), Is.True);
+        Assert.That(local.Count, Is.EqualTo(1));
+        Assert.That(otherRoute.Forwarded, Is.Empty);
+        Assert.That(leaf.Forwarded, Is.EqualTo(new[] { "foo" }));
+        Assert.That(gateway.Forwarded, Is.EqualTo(new[] { "foo" }));
+    }
+
+    [Test]
+    public void ALeafMessageNeverGoesBackToTheSameLeafAndAGatewayMessageToNoGateway()
+    {
+        var leaf = new FakeLink(LinkKind.Leaf);
+        var otherLeaf = new FakeLink(LinkKind.Leaf);
+        var gateway = new FakeLink(LinkKind.Gateway);
+        var otherGateway = new FakeLink(LinkKind.Gateway);
+        var route = new FakeLink(LinkKind.Route);
+        foreach (var link in new[] { leaf, otherLeaf, gateway, otherGateway, route })
+        {
+            Subscribe(link);
+        }
+
+        Publish(MessageOrigin.FromLink(leaf));
+        Assert.That(leaf.Forwarded, Is.Empty);
+        Assert.That(otherLeaf.Forwarded, Has.Count.EqualTo(1));
+        Assert.That(route.Forwarded, Has.Count.EqualTo(1), "a leaf's message goes to routes");
+
+        Assert.That(otherGateway.Forwarded, Has.Count.EqualTo(1), "a leaf's message goes to gateways");
+        Publish(MessageOrigin.FromLink(gateway));
+        Assert.That(gateway.Forwarded.Count + otherGateway.Forwarded.Count, Is.EqualTo(2), "nothing more to any gateway");
+        Assert.That(route.Forwarded, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void AQueueGroupPrefersLocalMembersThenLeafsThenGateways()
+    {
+        var gateway = new FakeLink(LinkKind.Gateway);
+        var leaf = new FakeLink(LinkKind.Leaf);
+        var local = new LocalSink();
+        Subscribe(gateway, queue: "q");
+        Subscribe(leaf, queue: "q");
+        var localSub = Subscribe(local, queue: "q");
+        for (var i = 0; i < 50; i++)
+        {
+            Publish(MessageOrigin.Internal);
+        }
+        Assert.That(local.Count, Is.EqualTo(50));
+        Assert.That(leaf.Forwarded.Concat(gateway.Forwarded), Is.Empty);
+
+        _server.Router.RemoveSubscription(_account, localSub);
+        Publish(MessageOrigin.Internal);
+        Assert.That(leaf.Forwarded, Is.EqualTo(new[] { "foo q" }));
+        Assert.That(gateway.Forwarded, Is.Empty);
+    }
+
+    [Test]
+    public void ARouteMessageForAQueueGoesToALocalMemberOnlyWhenTheSenderNamedTheGroup()
+    {
+        var from = new FakeLink(LinkKind.Route);
+        var local = new LocalSink();
+        Subscribe(local, queue: "q");
+        Publish(MessageOrigin.FromLink(from, "other"u8));
+        Assert.That(local.Count, Is.Zero);
+        Publish(MessageOrigin.FromLink(from, "other q"u8));
+        Assert.That(local.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void AMessageOnlyALinkDeclinedCountsAsNotDelivered()
+    {
+        var declining = new FakeLink(LinkKind.Route, accepts: false);
+        Subscribe(declining);
+        Assert.That(Publish(MessageOrigin.Internal), Is.False, "no responders stays right");
+        Assert.That(declining.Forwarded, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void ClientsWithoutEchoDoNotGetTheirOwnMessages()
+    {
+        var publisher = new LocalSink();
+        Subscribe(publisher);
+        Publish(MessageOrigin.FromClient(publisher, echo: false));
+        Assert.That(publisher.Count, Is.Zero);
+        Publish(MessageOrigin.FromClient(publisher, echo: true));
+        Assert.That(publisher.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void InterestLearnedOverALinkReachesObserversAndLeavesInOneBatch()
+    {
+        var observer = new Observer();
+        _server.AddInterestObserver(observer);
+        var leaf = new FakeLink(LinkKind.Leaf);
+        var a = Subscribe(leaf, "a");
+        var b = Subscribe(leaf, "b");
+        Assert.That(MessageRouter.InterestOrigin(a), Is.SameAs(LinkKind.Leaf));
+        _server.Router.RemoveSubscriptions(_account, [a, b]);
+        Assert.That(observer.Events, Is.EqualTo(new[] { "+a", "+b", "-a", "-b" }));
+        Assert.That(a.IsClosed && b.IsClosed, Is.True);
+        Assert.That(Publish(MessageOrigin.Internal, "a"), Is.False);
+    }
+
+    [Test]
+    public void APluginRegistersItsOwnLinkKindWithItsPolicy()
+    {
+        var bridge = LinkKind.Register("test-bridge", 3, origin => origin is null);
+        Assert.That(LinkKind.Register("test-bridge", 0, _ => true), Is.SameAs(bridge));
+        var link = new FakeLink(bridge);
+        Subscribe(link);
+        Publish(MessageOrigin.FromLink(new FakeLink(LinkKind.Route)));
+        Assert.That(link.Forwarded, Is.Empty);
+        Publish(MessageOrigin.Internal);
+        Assert.That(link.Forwarded, Has.Count.EqualTo(1));
+    }
+}
