@@ -14,8 +14,10 @@ public sealed partial class NatsServer
     private const int MaxClosedConnections = 10_000;
 
     private readonly ClosedConnectionLog _closed = new(MaxClosedConnections);
-    private Socket? _clientListener;
+    private ConnectionListener? _clientListener;
     private long _nextClientId;
+    // Copy-on-write: read per PUB with a reply on every client's thread, written rarely.
+    private volatile byte[][] _reservedReplies = [];
 
     /// <summary>The client port actually bound (useful with port -1 / random).</summary>
     public int Port { get; private set; }
@@ -30,66 +32,54 @@ public sealed partial class NatsServer
 
     private void StartClientListener(ServerOptions options)
     {
-        var endpoint = new IPEndPoint(ParseHost(options.Host), options.Port < 0 ? 0 : options.Port);
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            listener.DualMode = true;
-        }
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        try
-        {
-            listener.Bind(endpoint);
-            listener.Listen(4096);
-        }
-        catch (SocketException ex)
-        {
-            listener.Dispose();
-            throw new ConfigurationException($"could not listen for client connections on {endpoint}: {ex.Message}", ex);
-        }
-        _clientListener = listener;
-        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        Logger.LogInformation("Listening for client connections on {Host}:{Port}", options.Host, Port);
-        _ = AcceptLoopAsync(listener);
+        _clientListener = ConnectionListener.Start("client", new HostPort(options.Host, options.Port), Logger, AcceptClientAsync, _shutdown.Token);
+        Port = _clientListener.Port;
+        Logger.LogInformation("Listening for client connections on {Address}", HostPort.Join(options.Host, Port));
     }
 
     private void StopClientListener()
     {
-        _clientListener?.Dispose();
+        _clientListener?.Stop();
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    /// <summary>
+    /// Runs the kernel's client protocol over <paramref name="stream"/>, a transport a plugin
+    /// accepted (a WebSocket, a pipe): INFO, CONNECT and authentication, subscriptions,
+    /// delivery, keep-alive and limits exactly as on the client port. <c>max_connections</c>
+    /// and lame duck apply; the client is listed in <c>/connz</c> with its kind. Completes when
+    /// the connection has ended; the stream is disposed then.
+    /// </summary>
+    /// <param name="stream">A duplex stream: reads return what the client sent, writes go to it.</param>
+    /// <param name="remote">The client's address, for INFO <c>client_ip</c>, logs and /connz.</param>
+    /// <param name="kind">The kind the client shows as (a plugin's registered kind).</param>
+    /// <param name="options">The listener's TLS set, no_auth_user, authorization, log prefix.</param>
+    /// <example>
+    /// <code>
+    /// await server.ServeClientAsync(webSocketStream, remoteEndPoint, WebSocketKind,
+    ///     new ClientListenerOptions { NoAuthUser = "guest", LogPrefix = "ws" });
+    /// </code>
+    /// </example>
+    public Task ServeClientAsync(Stream stream, IPEndPoint? remote, ConnectionKind kind, ClientListenerOptions? options = null)
     {
-        while (!_shutdown.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                // Out of descriptors or a reset during accept: keep serving, but do not spin.
-                Logger.LogError("Temporary accept error: {Message}", ex.Message);
-                await Task.Delay(10).ConfigureAwait(false);
-                continue;
-            }
-            socket.NoDelay = true;
-            _ = Task.Run(() => AcceptClientAsync(socket));
-        }
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(kind);
+        var connection = new ClientConnection(this, stream, remote, NextConnectionId(), kind, options ?? ClientListenerOptions.Plain);
+        return RunClientAsync(connection, stream.Dispose);
     }
 
-    private async Task AcceptClientAsync(Socket socket)
+    private Task AcceptClientAsync(Socket socket)
     {
-        var connection = new ClientConnection(this, socket, new NetworkStream(socket, ownsSocket: false), NextConnectionId(), ConnectionKind.Client);
+        var connection = new ClientConnection(this, socket, new NetworkStream(socket, ownsSocket: false), NextConnectionId(), ConnectionKind.Client, ClientListenerOptions.ClientPort);
+        return RunClientAsync(connection, socket.Dispose);
+    }
+
+    /// <summary>One admission for every client, whatever carried it: running, lame duck, max_connections.</summary>
+    private async Task RunClientAsync(ClientConnection connection, Action dropTransport)
+    {
         Statistics.CountConnection();
         if (!IsRunning || _lameDuck)
         {
-            socket.Dispose();
+            dropTransport();
             return;
         }
         var max = _options.MaxConnections;
@@ -123,26 +113,39 @@ public sealed partial class NatsServer
         }
     }
 
-    internal static IPAddress ParseHost(string host)
+    /// <summary>
+    /// Reserves a reply-subject prefix for the server's own use (JetStream's <c>$JS.ACK.</c>,
+    /// gateways' <c>_GR_.</c>): clients publishing with a reply that starts with it (and goes
+    /// on after it) get nats-server's <c>Permissions Violation for Publish with Reply of</c>.
+    /// The owner reserves it when it configures; the kernel reserves <c>_R_.</c> itself.
+    /// </summary>
+    /// <example><code>context.Server.ReserveReplyPrefix("$JS.ACK.");</code></example>
+    public void ReserveReplyPrefix(string prefix)
     {
-        if (string.IsNullOrEmpty(host) || host == "0.0.0.0")
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+        lock (_clients)
         {
-            return IPAddress.Any;
+            if (_reservedReplies.Any(r => r.AsSpan().SequenceEqual(bytes)))
+            {
+                return;
+            }
+            _reservedReplies = [.. _reservedReplies, bytes];
         }
-        if (host is "::" or "[::]")
-        {
-            return IPAddress.IPv6Any;
-        }
-        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return IPAddress.Loopback;
-        }
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var address))
-        {
-            return address;
-        }
-        return Dns.GetHostAddresses(host).First();
     }
 
-    private static bool IsAnyAddress(string host) => string.IsNullOrEmpty(host) || host is "0.0.0.0" or "::" or "[::]";
+    /// <summary>True when <paramref name="reply"/> extends a reserved prefix.</summary>
+    internal bool IsReservedReply(ReadOnlySpan<byte> reply)
+    {
+        foreach (var prefix in _reservedReplies)
+        {
+            if (reply.Length > prefix.Length && reply.StartsWith(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool IsAnyAddress(string host) => HostPort.IsAnyHost(host);
 }

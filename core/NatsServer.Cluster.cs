@@ -1,3 +1,4 @@
+using Nats.Core.Connections;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;

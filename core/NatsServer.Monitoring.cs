@@ -53,7 +53,7 @@ public sealed partial class NatsServer
         {
             return;
         }
-        await Monitoring.StartAsync(ParseHost(options.Monitoring.Host ?? options.Host), options.Monitoring.Port, options.Monitoring.BasePath, cancellationToken).ConfigureAwait(false);
+        await Monitoring.StartAsync(Connections.HostPort.ToAddress(options.Monitoring.Host ?? options.Host), options.Monitoring.Port, options.Monitoring.BasePath, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task StopMonitoringAsync()

@@ -261,13 +261,16 @@ public sealed partial class NatsServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The authenticator chain for <paramref name="auth"/>. Clients on a <c>verify_and_map</c>
-    /// port are mapped from their certificate; the check is live, so a reload of <c>tls</c>
-    /// switches mapping on or off without rebuilding the chain.
+    /// The authenticator chain for <paramref name="auth"/> (the server's, or a plugin
+    /// listener's own <c>authorization</c> block for <see cref="ClientListenerOptions.Auth"/>),
+    /// with the plugins' authenticators after the built-in schemes. Clients on a
+    /// <c>verify_and_map</c> client port are mapped from their certificate; the check is live, so
+    /// a reload of <c>tls</c> switches mapping on or off without rebuilding the chain.
+    /// Available once the server started.
     /// </summary>
-    private AuthService CreateAuthService(AuthOptions auth) =>
+    public AuthService CreateAuthService(AuthOptions auth) =>
         new(auth, _pluginAuthenticators, _bcrypt!,
-            context => context.Kind == ConnectionKind.Client && _tlsStore.Get(Security.Tls.TlsStore.ClientSet)?.VerifyAndMap == true);
+            context => ReferenceEquals(context.Kind, ConnectionKind.Client) && _tlsStore.Get(Security.Tls.TlsStore.ClientSet)?.VerifyAndMap == true);
 
     private void EnsureNotStarted()
     {

@@ -1,3 +1,4 @@
+using Nats.Core.Connections;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 

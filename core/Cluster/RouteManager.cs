@@ -21,7 +21,7 @@ public sealed partial class RouteManager
     private readonly NatsServer _server;
     private readonly ConcurrentDictionary<ulong, RouteConnection> _connections = new();
     private readonly ConcurrentDictionary<string, RouteConnection> _routesById = new(StringComparer.Ordinal);
-    private Socket? _listener;
+    private ConnectionListener? _listener;
     private string _clusterName;
 
     internal RouteManager(NatsServer server, ClusterOptions options)
@@ -57,29 +57,15 @@ public sealed partial class RouteManager
     internal void Start()
     {
         var options = _server.Options.Cluster;
-        var endpoint = new IPEndPoint(NatsServer.ParseHost(options.Host), options.Port < 0 ? 0 : options.Port);
-        var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        try
-        {
-            listener.Bind(endpoint);
-            listener.Listen(512);
-        }
-        catch (SocketException ex)
-        {
-            listener.Dispose();
-            throw new ConfigurationException($"could not listen for route connections on {endpoint}: {ex.Message}", ex);
-        }
-        _listener = listener;
-        Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        _listener = ConnectionListener.Start("route", new HostPort(options.Host, options.Port), Log, AcceptRouteAsync, _server.ShutdownToken, backlog: 512);
+        Port = _listener.Port;
         SeedInterest();
         Log.LogInformation("Cluster name is {Name}", ClusterName);
         if (IsNameDynamic)
         {
             Log.LogWarning("Cluster name was dynamically generated, consider setting one");
         }
-        Log.LogInformation("Listening for route connections on {Host}:{Port}", options.Host, Port);
-        _ = AcceptLoopAsync(listener);
+        Log.LogInformation("Listening for route connections on {Address}", HostPort.Join(options.Host, Port));
         foreach (var url in options.Routes)
         {
             StartDialling(url, isExplicit: true);
@@ -88,7 +74,7 @@ public sealed partial class RouteManager
 
     internal void Stop()
     {
-        _listener?.Dispose();
+        _listener?.Stop();
         foreach (var route in _connections.Values)
         {
             route.Close(ClosedReason.ServerShutdown);
@@ -104,33 +90,14 @@ public sealed partial class RouteManager
         }
     }
 
-    private async Task AcceptLoopAsync(Socket listener)
+    private Task AcceptRouteAsync(Socket socket)
     {
-        while (!_server.ShutdownToken.IsCancellationRequested)
+        if (_server.IsLameDuck)
         {
-            Socket socket;
-            try
-            {
-                socket = await listener.AcceptAsync(_server.ShutdownToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException ex)
-            {
-                Log.LogError("Temporary route accept error: {Message}", ex.Message);
-                await Task.Delay(10).ConfigureAwait(false);
-                continue;
-            }
-            socket.NoDelay = true;
-            if (_server.IsLameDuck)
-            {
-                socket.Dispose();
-                continue;
-            }
-            _ = RunRouteAsync(socket, solicitedUrl: null, isExplicit: false);
+            socket.Dispose();
+            return Task.CompletedTask;
         }
+        return RunRouteAsync(socket, solicitedUrl: null, isExplicit: false);
     }
 
     private async Task RunRouteAsync(Socket socket, Uri? solicitedUrl, bool isExplicit)

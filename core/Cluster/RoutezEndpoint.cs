@@ -1,3 +1,4 @@
+using Nats.Core.Connections;
 using Nats.Core.Monitoring;
 
 namespace Nats.Core.Cluster;

@@ -21,11 +21,11 @@ public sealed partial class ClientConnection
     /// </summary>
     private bool AllowedBeforeConnect()
     {
-        if (!Server.Auth.IsAuthRequired)
+        if (!Auth.IsAuthRequired)
         {
             return true;
         }
-        if (Server.Auth.HasNoAuthUser && !HasPendingOperation)
+        if (HasNoAuthUser && !HasPendingOperation)
         {
             // An implicit login: nats-server acknowledges nothing here (no +OK even though
             // verbose is on by default), the operation itself answers.
@@ -59,7 +59,7 @@ public sealed partial class ClientConnection
         Options = options;
         _connectReceived = true;
         _headersEnabled = options.Headers && !Server.Options.NoHeaderSupport;
-        var pending = Server.Auth.AuthenticateAsync(AuthenticationContext(), Server.ShutdownToken);
+        var pending = Auth.AuthenticateAsync(AuthenticationContext(), Server.ShutdownToken, Listener.NoAuthUser);
         if (pending.IsCompletedSuccessfully)
         {
             CompleteConnect(pending.Result, acknowledge);
@@ -173,7 +173,7 @@ public sealed partial class ClientConnection
         AuthResult result;
         try
         {
-            result = await Server.Auth.AuthenticateAsync(context, Server.ShutdownToken).ConfigureAwait(false);
+            result = await Auth.AuthenticateAsync(context, Server.ShutdownToken, Listener.NoAuthUser).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

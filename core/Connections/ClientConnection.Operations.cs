@@ -90,12 +90,12 @@ public sealed partial class ClientConnection
         }
     }
 
-    /// <summary>nats-server's isReservedReply, applied to client connections only.</summary>
+    /// <summary>
+    /// nats-server's isReservedReply, applied to client connections only: the kernel's
+    /// service-import prefix, and those their owners reserved (<see cref="NatsServer.ReserveReplyPrefix"/>).
+    /// </summary>
     private bool IsReservedReply(ReadOnlySpan<byte> reply) =>
-        (Kind is ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt) &&
-        (reply.StartsWith("_R_."u8) ||
-         (reply.Length > 8 && reply.StartsWith("$JS.ACK."u8)) ||
-         (reply.Length > 5 && reply.StartsWith("_GR_."u8)));
+        Kind.IsClient && !reply.IsEmpty && (reply.StartsWith("_R_."u8) || Server.IsReservedReply(reply));
 
     private bool IsPublishAllowed(ClientPermissions permissions, ReadOnlySpan<byte> subject)
     {

@@ -13,9 +13,9 @@ public sealed partial class ClientConnection
     private void ArmTimers()
     {
         var now = Stopwatch.GetTimestamp();
-        if (Server.Auth.IsAuthRequired && !_connectReceived)
+        if (Auth.IsAuthRequired && !_connectReceived)
         {
-            _authDeadline = now + ToTicks(Server.Auth.Timeout);
+            _authDeadline = now + ToTicks(Auth.Timeout);
         }
         ScheduleFirstPing(now);
     }

@@ -21,7 +21,7 @@ public sealed partial class ClientConnection
     private async ValueTask<bool> NegotiateTlsAsync(TlsCredentials tls)
     {
         var options = tls.Options;
-        var info = Server.Info;
+        var info = ListenerInfo(Server.Info);
         var tlsFirst = options.HandshakeFirst;
         if (tlsFirst && options.HandshakeFirstFallback is { } delay && delay > TimeSpan.Zero)
         {
@@ -45,7 +45,7 @@ public sealed partial class ClientConnection
         }
 
         var handshake = true;
-        if (!tlsFirst && Server.AllowNonTls)
+        if (!tlsFirst && Server.AllowNonTls && Listener.TlsSet == TlsStore.ClientSet)
         {
             var first = await PeekFirstByteAsync(options.Timeout).ConfigureAwait(false);
             if (first < 0)
@@ -72,6 +72,11 @@ public sealed partial class ClientConnection
     /// </summary>
     private async ValueTask<int?> PeekFirstByteAsync(TimeSpan wait)
     {
+        if (Socket is null)
+        {
+            // A plugin's stream cannot be peeked: its client is taken to do what the set says.
+            return TlsHandshakeRecord;
+        }
         var buffer = new byte[1];
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Server.ShutdownToken);
         deadline.CancelAfter(wait);

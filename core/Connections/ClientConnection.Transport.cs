@@ -11,19 +11,36 @@ public sealed partial class ClientConnection
     /// </summary>
     private protected override ValueTask<bool> NegotiateAsync()
     {
-        if (Server.Auth.NeedsNonce)
+        if (Auth.NeedsNonce)
         {
             _nonce = Security.Nonce.Generate();
         }
         // Taken once: this connection completes with the certificate in force now, even if a
         // reload or a watched file replaces it meanwhile.
-        var tls = Server.TlsSets.Find(TlsStore.ClientSet);
+        var tls = Listener.TlsSet is { } set ? Server.TlsSets.Find(set) : null;
         if (tls?.Context is null)
         {
-            Out.Append(InfoLine(Server.Info));
+            Out.Append(InfoLine(ListenerInfo(Server.Info)));
             return ValueTask.FromResult(true);
         }
         return NegotiateTlsAsync(tls);
+    }
+
+    /// <summary>
+    /// The server's INFO as this client's listener sees it: a plugin's listener with its own
+    /// authorization or certificate says so in <c>auth_required</c> and <c>tls_required</c>.
+    /// </summary>
+    private ServerInfo ListenerInfo(ServerInfo info)
+    {
+        if (ReferenceEquals(Listener, ClientListenerOptions.ClientPort))
+        {
+            return info;
+        }
+        var authRequired = Auth.IsAuthRequired && !HasNoAuthUser;
+        var tlsRequired = Listener.TlsSet is { } set && Server.TlsSets.Find(set)?.Context is not null;
+        return info.AuthRequired == authRequired && info.TlsRequired == tlsRequired
+            ? info
+            : info with { AuthRequired = authRequired, TlsRequired = tlsRequired, TlsVerify = tlsRequired && info.TlsVerify };
     }
 
     private byte[] InfoLine(ServerInfo info) => info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce);
@@ -38,7 +55,7 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        Send(Server.Info.ToClientInfoLine(0, null, null));
+        Send(ListenerInfo(Server.Info).ToClientInfoLine(0, null, null));
     }
 
     // Asynchronous INFO goes only to clients that completed their first PING/PONG, as in
@@ -52,7 +69,7 @@ public sealed partial class ClientConnection
             _firstPongSent = true;
             if (Options.Protocol >= 1 && Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks)
             {
-                Send(Server.Info.ToClientInfoLine(0, null, null));
+                Send(ListenerInfo(Server.Info).ToClientInfoLine(0, null, null));
             }
         }
         Send("PONG\r\n"u8);

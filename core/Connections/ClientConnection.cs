@@ -22,16 +22,36 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
-    internal ClientConnection(NatsServer server, Socket socket, Stream stream, ulong id, ConnectionKind kind)
+    internal ClientConnection(NatsServer server, Socket socket, Stream stream, ulong id, ConnectionKind kind, ClientListenerOptions listener)
         : base(server, socket, stream, id)
     {
         Kind = kind;
+        Listener = listener;
+        Account = server.Accounts.Global;
+        _matchCache = new SublistMatchCache(Account.Sublist);
+    }
+
+    /// <summary>A client over a stream a plugin handed in (<see cref="NatsServer.ServeClientAsync"/>).</summary>
+    internal ClientConnection(NatsServer server, Stream stream, System.Net.IPEndPoint? remote, ulong id, ConnectionKind kind, ClientListenerOptions listener)
+        : base(server, null, stream, remote, null, id)
+    {
+        Kind = kind;
+        Listener = listener;
         Account = server.Accounts.Global;
         _matchCache = new SublistMatchCache(Account.Sublist);
     }
 
     /// <summary>What kind of connection this is.</summary>
     public ConnectionKind Kind { get; }
+
+    /// <summary>The options of the listener that accepted the connection.</summary>
+    public ClientListenerOptions Listener { get; }
+
+    /// <summary>The authorization this client is checked against: its listener's, else the server's.</summary>
+    private Security.AuthService Auth => Listener.Auth ?? Server.Auth;
+
+    /// <summary>True when a client without credentials becomes a configured user.</summary>
+    private bool HasNoAuthUser => Listener.NoAuthUser is not null || Auth.HasNoAuthUser;
 
     /// <summary>The CONNECT options in force (nats-server's defaults until CONNECT arrives).</summary>
     public ConnectOptions Options { get; private set; } = ConnectOptions.Default;
@@ -64,6 +84,8 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     }
 
     private protected override ILogger Log => Server.ClientLogger;
+
+    private protected override string? LogPrefix => Listener.LogPrefix;
 
     private protected override bool WaitsForSlowConsumers => true;
 

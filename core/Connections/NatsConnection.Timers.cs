@@ -96,7 +96,7 @@ public abstract partial class NatsConnection
         if (started != 0 && now - started > ToTicks(deadline))
         {
             Close(ClosedReason.SlowConsumerWriteDeadline);
-            Socket.Dispose();
+            DisposeTransport();
         }
     }
 

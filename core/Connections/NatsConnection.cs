@@ -19,14 +19,24 @@ public abstract partial class NatsConnection
 
     /// <summary>Sets up a connection on an accepted or dialled socket.</summary>
     private protected NatsConnection(NatsServer server, Socket socket, Stream stream, ulong id)
+        : this(server, socket, stream, socket.RemoteEndPoint as IPEndPoint, socket.LocalEndPoint as IPEndPoint, id)
+    {
+    }
+
+    /// <summary>
+    /// Sets up a connection on a stream a plugin handed in (a WebSocket, a pipe): without a
+    /// socket, closing disposes the stream, and writes go through the stream only.
+    /// </summary>
+    private protected NatsConnection(NatsServer server, Socket? socket, Stream stream, IPEndPoint? remote, IPEndPoint? local, ulong id)
     {
         Server = server;
         Socket = socket;
         Stream = stream;
         Id = id;
         StartTime = DateTime.UtcNow;
-        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        // A dual-mode listener reports IPv4 peers as ::ffff:a.b.c.d; nats-server shows a.b.c.d.
+        RemoteEndPoint = Unmapped(remote);
+        LocalEndPoint = Unmapped(local);
         Out = new OutboundBuffer(stream, stream is NetworkStream ? socket : null, server.Options.MaxPending);
         _lastActivityTimestamp = Stopwatch.GetTimestamp();
     }
@@ -60,7 +70,8 @@ public abstract partial class NatsConnection
 
     private protected NatsServer Server { get; }
 
-    private protected Socket Socket { get; }
+    /// <summary>The socket, or null for a connection over a plugin's stream.</summary>
+    private protected Socket? Socket { get; }
 
     private protected Stream Stream { get; set; }
 
@@ -143,7 +154,7 @@ public abstract partial class NatsConnection
         {
             // The writer ends last: after the final -ERR is out, the socket can go (and the
             // TLS session with it, which would otherwise wait for a finalizer).
-            Socket.Dispose();
+            DisposeTransport();
             (Stream as System.Net.Security.SslStream)?.Dispose();
         }
     }
@@ -172,12 +183,12 @@ public abstract partial class NatsConnection
             // Unblock the reader (and a writer stuck on a dead peer) right away.
             try
             {
-                Socket.Shutdown(SocketShutdown.Both);
+                Socket?.Shutdown(SocketShutdown.Both);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
             }
-            Socket.Dispose();
+            DisposeTransport();
         }
         OnClosed(reason);
     }
@@ -198,5 +209,28 @@ public abstract partial class NatsConnection
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{RemoteEndPoint} - cid:{Id}";
+    public override string ToString() => LogPrefix is null ? $"{RemoteEndPoint} - cid:{Id}" : $"{LogPrefix} - {RemoteEndPoint} - cid:{Id}";
+
+    /// <summary>Put before the connection in logs (a plugin listener's prefix); null for none.</summary>
+    private protected virtual string? LogPrefix => null;
+
+    /// <summary>Lets go of the socket, or of a plugin's stream (which is how its reads end).</summary>
+    private protected void DisposeTransport()
+    {
+        if (Socket is not null)
+        {
+            Socket.Dispose();
+            return;
+        }
+        try
+        {
+            Stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+
+    private protected static IPEndPoint? Unmapped(IPEndPoint? endpoint) =>
+        endpoint is { Address.IsIPv4MappedToIPv6: true } ? new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port) : endpoint;
 }

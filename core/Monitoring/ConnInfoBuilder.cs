@@ -73,21 +73,9 @@ internal static class ConnInfoBuilder
             ? TimeSpan.FromTicks(rtt.Ticks - rtt.Ticks % TimeSpan.TicksPerMicrosecond)
             : rtt;
 
-    private static string KindText(ConnectionKind kind) => kind switch
-    {
-        ConnectionKind.Route => "Router",
-        ConnectionKind.Gateway => "Gateway",
-        ConnectionKind.Leaf => "Leafnode",
-        _ => "Client",
-    };
+    private static string KindText(ConnectionKind kind) => kind.ConnzKind;
 
-    private static string? TypeText(ConnectionKind kind) => kind switch
-    {
-        ConnectionKind.Client => "nats",
-        ConnectionKind.WebSocket => "websocket",
-        ConnectionKind.Mqtt => "mqtt",
-        _ => null,
-    };
+    private static string? TypeText(ConnectionKind kind) => kind.ConnzType;
 
 #pragma warning disable SYSLIB0039 // TLS 1.0/1.1 named only to report what a peer negotiated.
     private static string? TlsVersionText(SslProtocols protocol) => protocol switch

@@ -5,28 +5,6 @@ using Nats.Core.Protocol;
 
 namespace Nats.Core.Plugins;
 
-/// <summary>The kind of connection asking to authenticate.</summary>
-public enum ConnectionKind
-{
-    /// <summary>A client on the client port.</summary>
-    Client,
-
-    /// <summary>Another server of this cluster.</summary>
-    Route,
-
-    /// <summary>A gateway from another cluster.</summary>
-    Gateway,
-
-    /// <summary>A leaf node.</summary>
-    Leaf,
-
-    /// <summary>A client over WebSocket.</summary>
-    WebSocket,
-
-    /// <summary>An MQTT client.</summary>
-    Mqtt,
-}
-
 /// <summary>What an authenticator sees of a connection that sent CONNECT.</summary>
 public sealed class ConnectContext
 {
@@ -46,13 +24,7 @@ public sealed class ConnectContext
     public IPEndPoint? RemoteEndPoint { get; init; }
 
     /// <summary>The nats-server name of the connection type, as used by <c>allowed_connection_types</c>.</summary>
-    public string ConnectionType => Kind switch
-    {
-        ConnectionKind.WebSocket => "WEBSOCKET",
-        ConnectionKind.Mqtt => "MQTT",
-        ConnectionKind.Leaf => "LEAFNODE",
-        _ => "STANDARD",
-    };
+    public string ConnectionType => Kind.ConnectionType;
 
     /// <summary>True when CONNECT carries no credential of any kind.</summary>
     public bool HasNoCredentials =>

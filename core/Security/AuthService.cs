@@ -87,16 +87,20 @@ public sealed class AuthService
     public IEnumerable<string> Names => _chain.Select(a => a.Name);
 
     /// <summary>Decides whether a connection may proceed, and as whom.</summary>
-    public async ValueTask<AuthResult> AuthenticateAsync(ConnectContext context, CancellationToken cancellationToken)
+    /// <param name="context">The connection and its CONNECT.</param>
+    /// <param name="cancellationToken">Ends the wait (server shutdown).</param>
+    /// <param name="noAuthUser">A listener's own <c>no_auth_user</c>, used instead of the configured one.</param>
+    public async ValueTask<AuthResult> AuthenticateAsync(ConnectContext context, CancellationToken cancellationToken, string? noAuthUser = null)
     {
         if (!IsAuthRequired)
         {
             return AuthResult.Accept(null, null);
         }
         // A certificate-mapped user is never replaced by the no_auth_user (nats-server).
-        if (_noAuthUser is not null && context.HasNoCredentials && _tlsMap?.Applies(context) != true)
+        noAuthUser ??= _noAuthUser;
+        if (noAuthUser is not null && context.HasNoCredentials && _tlsMap?.Applies(context) != true)
         {
-            return NoAuthUser(_noAuthUser);
+            return NoAuthUser(noAuthUser);
         }
         foreach (var authenticator in _chain)
         {

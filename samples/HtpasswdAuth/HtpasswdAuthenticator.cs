@@ -30,7 +30,7 @@ public sealed class HtpasswdAuthenticator(IReadOnlyDictionary<string, HtpasswdUs
     public async ValueTask<AuthResult> AuthenticateAsync(ConnectContext context, CancellationToken cancellationToken)
     {
         // Routes, gateways and leaf nodes have their own credentials; this file is for clients.
-        if (context.Kind is not (ConnectionKind.Client or ConnectionKind.WebSocket or ConnectionKind.Mqtt))
+        if (!context.Kind.IsClient)
         {
             return AuthResult.NotMine;
         }

@@ -1,3 +1,5 @@
+using Nats.Core.Connections;
+
 namespace Nats.Core.Config.Binding;
 
 /// <summary>

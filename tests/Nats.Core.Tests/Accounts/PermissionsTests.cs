@@ -203,11 +203,27 @@ public sealed class PermissionsTests
     public async Task ReservedReplySubjectsAreRefused(string reply)
     {
         // nats-server refuses replies it uses internally (service imports, JetStream acks,
-        // gateway routed replies): a client must not forge them.
+        // gateway routed replies): a client must not forge them. The kernel owns _R_.; the
+        // others are reserved by their plugins, as here.
+        _server.Server.ReserveReplyPrefix("$JS.ACK.");
+        _server.Server.ReserveReplyPrefix("_GR_.");
         await using var client = await LoginAsync("any");
         await client.SendAsync("SUB foo 1\r\n" + Wire.Pub("foo", "x", reply: reply) + "PING\r\n");
         await client.ExpectErrAsync($"Permissions Violation for Publish with Reply of \"{reply}\"");
         await client.ExpectLineAsync("PONG"); // nothing delivered, the connection stays
+    }
+
+    [Test]
+    public async Task AnUnreservedPrefixIsAnOrdinaryReplyAndAReservedOneMustGoOnAfterThePrefix()
+    {
+        await using var client = await LoginAsync("any");
+        await client.SendAsync("SUB foo 1\r\n" + Wire.Pub("foo", "x", reply: "$JS.ACK.x") + "PING\r\n");
+        await client.ExpectMsgAsync("foo", "1", "x", reply: "$JS.ACK.x");
+        await client.ExpectLineAsync("PONG");
+        _server.Server.ReserveReplyPrefix("$JS.ACK.");
+        await client.SendAsync(Wire.Pub("foo", "y", reply: "$JS.ACK.") + "PING\r\n");
+        await client.ExpectMsgAsync("foo", "1", "y", reply: "$JS.ACK.");
+        await client.ExpectLineAsync("PONG");
     }
 
     [Test]

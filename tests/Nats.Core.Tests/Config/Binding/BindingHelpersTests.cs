@@ -1,3 +1,4 @@
+using Nats.Core.Connections;
 using Nats.Core.Config.Binding;
 
 namespace Nats.Core.Tests.Config.Binding;
