@@ -1,5 +1,4 @@
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 
 namespace Nats.WebSocket.Config;
 
@@ -97,11 +96,16 @@ public static class WebSocketOptionsParser
             case ConfInteger:
                 return options with { Host = "", Port = entry.Value.AsInt() };
             case ConfString text:
-                if (!HostPort.TryParse(text.Value, out var hostPort, out var error))
+                // Go's net.SplitHostPort and strconv.Atoi, with parseListen's texts.
+                if (!AllowedOrigin.TrySplitHostPort(text.Value, tls: false, out var host, out var portText) || !text.Value.Contains(':'))
                 {
-                    throw new ConfigException(entry.KeyPosition, error!);
+                    throw new ConfigException(entry.KeyPosition, $"could not parse address string \"{text.Value}\"");
                 }
-                return options with { Host = hostPort.Host, Port = hostPort.Port };
+                if (!int.TryParse(portText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var port))
+                {
+                    throw new ConfigException(entry.KeyPosition, $"could not parse port \"{portText}\"");
+                }
+                return options with { Host = host, Port = port };
             default:
                 throw new ConfigException(entry.KeyPosition, $"expected port or host:port, got {GoTypeName(entry.Value)}");
         }
