@@ -29,7 +29,8 @@ internal sealed class BrowserHarness : IAsyncDisposable
     public IPage Page { get; }
 
     /// <summary>Starts chromium with the nats.ws page open, or marks the test skipped when chromium is missing.</summary>
-    public static async Task<BrowserHarness> StartAsync()
+    /// <param name="trustedCertificate">A certificate chromium should trust for wss:// (by its public key, as <c>--ignore-certificate-errors-spki-list</c> does).</param>
+    public static async Task<BrowserHarness> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? trustedCertificate = null)
     {
         var chromium = ChromiumPaths.FirstOrDefault(File.Exists);
         if (chromium is null)
@@ -45,7 +46,10 @@ internal sealed class BrowserHarness : IAsyncDisposable
             // Tests run as root in CI containers, where chromium's sandbox cannot start. The page's
             // origin is served by Playwright (no real address), which chromium's local network
             // access checks would treat as public and so block from reaching 127.0.0.1.
-            Args = ["--no-sandbox", "--disable-features=LocalNetworkAccessChecks"],
+            Args = trustedCertificate is null
+                ? ["--no-sandbox", "--disable-features=LocalNetworkAccessChecks"]
+                : ["--no-sandbox", "--disable-features=LocalNetworkAccessChecks",
+                   "--ignore-certificate-errors-spki-list=" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(trustedCertificate.PublicKey.ExportSubjectPublicKeyInfo()))],
             Timeout = 30_000,
         });
         var page = await browser.NewPageAsync();
