@@ -14,9 +14,9 @@ namespace Nats.WebSocket;
 /// (<see cref="Framing.WebSocketStream"/>) a listener runs clients over.
 /// </summary>
 /// <remarks>
-/// The kernel has no entry point yet to serve a client over an arbitrary stream, so with a
-/// port configured the plugin refuses to start rather than silently not listening.
-/// Fields: set in Configure, then <see cref="_policy"/> is swapped whole by reloads (any thread reads it).
+/// With a port, <see cref="StartAsync"/> opens the listener (<see cref="WebSocketListener"/>):
+/// upgraded clients run the kernel's client protocol as <c>websocket</c> clients.
+/// Fields: set in Configure and StartAsync; <see cref="_policy"/> is swapped whole by reloads (any thread reads it).
 /// </remarks>
 [ServerPlugin("websocket", Order = 200)]
 public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOptions>
@@ -24,13 +24,11 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
     /// <summary>The name of the websocket TLS set in <see cref="IServerContext.Tls"/>.</summary>
     public const string TlsName = "websocket";
 
-    /// <summary>What start says while the kernel cannot take clients over a stream.</summary>
-    public const string NotWiredMessage = "websocket listener not wired yet";
-
     private IServerContext _context = null!;
     private ILogger _logger = null!;
     private IConfigSection<WebSocketOptions> _section = null!;
     private volatile HandshakePolicy _policy = new(WebSocketOptions.None);
+    private WebSocketListener? _listener;
 
     /// <summary>The options in force.</summary>
     public WebSocketOptions Options => _section.Current;
@@ -50,21 +48,32 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         {
             context.Tls.Set(TlsName, tls);   // loads and checks the certificate now
         }
-        context.Monitoring.AddVarzContributor(varz => varz.WebSocket = WebSocketVarz.From(_section.Current));
+        context.Monitoring.AddVarzContributor(varz => varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null));
     }
 
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_section.Current.Enabled)
+        var options = _section.Current;
+        if (options.Enabled)
         {
-            throw new InvalidOperationException(NotWiredMessage);
+            var server = _context.Server;
+            var acceptor = new WebSocketAcceptor(() => _policy, _context.Tls, () => server.Options.MaxPayload, _logger);
+            _listener = new WebSocketListener(server, acceptor, options, _logger);
+            _listener.Start(options, tls: options.Tls is { IsEnabled: true });
         }
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listener?.Stop();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The port the listener bound (0 when not listening).</summary>
+    public int Port => _listener?.Port ?? 0;
 
     /// <inheritdoc />
     public void Validate(WebSocketOptions current, WebSocketOptions proposed, ReloadValidation validation)

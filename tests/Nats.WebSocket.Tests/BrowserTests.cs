@@ -3,9 +3,8 @@ using Nats.TestSupport;
 namespace Nats.WebSocket.Tests;
 
 /// <summary>
-/// nats.ws in a real browser (Debian's chromium via Playwright) against nats-server 2.9.10's
-/// websocket listener: the harness and the behaviour ours must match. Our server joins these
-/// cases once the kernel can serve a client over a stream (NatsServer.ServeClientAsync).
+/// nats.ws in a real browser (Debian's chromium via Playwright), against our server and, side
+/// by side, nats-server 2.9.10's websocket listener with the same block.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -20,11 +19,17 @@ public sealed class BrowserTests
 
     private static async Task<Target> StartAsync(string server, string block)
     {
+        if (server == "ours")
+        {
+            var (natsServer, plugin) = await EndToEndTests.StartAsync($"port: -1\nhost: 127.0.0.1\n{block}");
+            return new Target(plugin.Port, natsServer.Port, natsServer);
+        }
         var ports = FreePorts.Take(2);
         var reference = await ReferenceServer.StartAsync($"port: {ports[0]}\nwebsocket {{\n port: {ports[1]}\n{block}\n}}\n", ports[1]);
         return new Target(ports[1], ports[0], reference);
     }
 
+    [TestCase("ours")]
     [TestCase("nats-server")]
     public async Task Nats_ws_in_chromium_publishes_subscribes_requests_and_talks_to_a_TCP_client(string server)
     {
@@ -61,6 +66,7 @@ public sealed class BrowserTests
         await browser.Page.EvaluateAsync("() => window.nc.close()");
     }
 
+    [TestCase("ours")]
     [TestCase("nats-server")]
     public async Task Nats_ws_in_chromium_connects_over_wss_with_a_certificate_it_trusts(string server)
     {
@@ -83,6 +89,7 @@ public sealed class BrowserTests
         Assert.That(result, Is.EqualTo("over tls"));
     }
 
+    [TestCase("ours")]
     [TestCase("nats-server")]
     public async Task A_disallowed_origin_is_refused_in_chromium(string server)
     {

@@ -37,12 +37,17 @@ public sealed class PluginTests
     }
 
     [Test]
-    public async Task With_a_port_the_plugin_refuses_to_start_instead_of_not_listening()
+    public async Task With_a_port_the_plugin_listens_and_varz_shows_the_port_bound()
     {
-        await using var server = new NatsServer(Options("websocket { port: -1, no_tls: true }"));
-        server.AddPlugin(new WebSocketPlugin());
-        var error = Assert.CatchAsync(async () => await server.StartAsync())!;
-        Assert.That(error.ToString(), Does.Contain(WebSocketPlugin.NotWiredMessage));
+        await using var server = new NatsServer(Options("websocket { port: -1, host: 127.0.0.1, no_tls: true }"));
+        var plugin = new WebSocketPlugin();
+        server.AddPlugin(plugin);
+        await server.StartAsync();
+        Assert.That(plugin.Port, Is.GreaterThan(0));
+        var varz = WebSocketVarz(server);
+        Assert.That((varz.GetProperty("host").GetString(), varz.GetProperty("port").GetInt32(), varz.GetProperty("no_tls").GetBoolean()),
+            Is.EqualTo(("127.0.0.1", plugin.Port, true)));
+        await using var client = await RawWebSocket.ConnectAsync(plugin.Port);
     }
 
     [Test]

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Nats.Core;
+using Nats.Core.Config;
+using Nats.Core.Connections;
+using Nats.Core.Plugins;
+using Nats.WebSocket.Config;
+using Nats.WebSocket.Handshake;
+
+namespace Nats.WebSocket;
+
+/// <summary>
+/// The websocket port: the server's one accept loop (<see cref="ConnectionListener"/>) hands
+/// each socket to the <see cref="WebSocketAcceptor"/>; an upgraded client is then served by the
+/// kernel (<see cref="NatsServer.ServeClientAsync"/>) over the framed stream, as a
+/// <see cref="ConnectionKind.WebSocket"/> client.
+/// </summary>
+/// <remarks>Fields are set at start and read by accept tasks; nothing changes after.</remarks>
+internal sealed class WebSocketListener
+{
+    private readonly NatsServer _server;
+    private readonly WebSocketAcceptor _acceptor;
+    private readonly ClientListenerOptions _clientOptions;
+    private readonly ILogger _logger;
+    private ConnectionListener? _listener;
+
+    public WebSocketListener(NatsServer server, WebSocketAcceptor acceptor, WebSocketOptions options, ILogger logger)
+    {
+        _server = server;
+        _acceptor = acceptor;
+        _logger = logger;
+        _clientOptions = new ClientListenerOptions
+        {
+            // TLS runs below the HTTP upgrade (wss://), in the acceptor: none here.
+            TlsSet = null,
+            NoAuthUser = options.NoAuthUser.Length > 0 ? options.NoAuthUser : null,
+            Auth = options.Username.Length > 0 || options.Token.Length > 0
+                ? server.CreateAuthService(new AuthOptions
+                {
+                    Username = options.Username.Length > 0 ? options.Username : null,
+                    Password = options.Password.Length > 0 ? options.Password : null,
+                    Token = options.Token.Length > 0 ? options.Token : null,
+                    Timeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : server.Options.Auth.Timeout,
+                })
+                : null,
+            LogPrefix = "ws",
+        };
+    }
+
+    /// <summary>The port bound.</summary>
+    public int Port => _listener?.Port ?? 0;
+
+    public void Start(WebSocketOptions options, bool tls)
+    {
+        _listener = ConnectionListener.Start("websocket", new HostPort(options.EffectiveHost, options.Port), _logger, ServeAsync, _server.ShutdownToken);
+        _logger.LogInformation("Listening for websocket clients on {Scheme}://{Address}", tls ? "wss" : "ws", HostPort.Join(options.EffectiveHost, Port));
+        if (!tls)
+        {
+            _logger.LogWarning("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
+        }
+    }
+
+    public void Stop() => _listener?.Stop();
+
+    private async Task ServeAsync(Socket socket)
+    {
+        socket.NoDelay = true;
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        var session = await _acceptor.AcceptAsync(new NetworkStream(socket, ownsSocket: true), remote?.ToString() ?? "?", _server.ShutdownToken).ConfigureAwait(false);
+        if (session is null)
+        {
+            return;
+        }
+        if (session.Upgrade.Kind != UpgradeKind.Client)
+        {
+            // nats-server closes leaf node upgrades it is not configured for, and answers /mqtt with 404 before this.
+            _logger.LogError("Not configured to accept leaf node connections");
+            await session.Stream.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+        // nats-server reports the X-Forwarded-For address as the client's.
+        if (session.Upgrade.ForwardedClientIp is { } forwarded && IPAddress.TryParse(forwarded, out var address))
+        {
+            remote = new IPEndPoint(address, remote?.Port ?? 0);
+        }
+        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, _clientOptions).ConfigureAwait(false);
+    }
+}
