@@ -106,6 +106,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal ILogger ClientLogger { get; }
 
+    /// <summary>Bounds the lines about clients' protocol errors (any thread; see <see cref="Logging.LogRateLimiter"/>).</summary>
+    internal Logging.LogRateLimiter ProtocolErrorLog { get; } = new(linesPerWindow: 10, TimeSpan.FromSeconds(1));
+
     /// <summary>
     /// Adds an authenticator to the chain (after the built-in schemes). Call before
     /// <see cref="StartAsync"/>; plugins do this from their Configure step.
