@@ -46,8 +46,6 @@ public sealed partial class NatsServer
 
     private void StopCluster() => _routes?.Stop();
 
-    partial void OnHeartbeatExtensions(long now) => _routes?.OnHeartbeat(now);
-
     partial void OnLameDuckExtensions() => _routes?.AnnounceLameDuck();
 
     /// <summary>Adds a peer's client URLs to connect_urls and tells clients.</summary>

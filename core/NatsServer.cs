@@ -29,6 +29,8 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
+    // Running links (routes and plugin links): added and removed by their read loops, read by the heartbeat.
+    private readonly ConcurrentDictionary<ulong, LinkConnection> _links = new();
     private readonly List<IAuthenticator> _pluginAuthenticators = [];
     private readonly List<IInterestObserver> _interestObservers = [];
     // Created at start, not construction: it owns a dedicated thread, which a server whose
@@ -98,6 +100,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>Open client connections.</summary>
     public ICollection<ClientConnection> Clients => _clients.Values;
+
+    /// <summary>Links that are running (routes, gateways, leafs, plugin links), for monitoring.</summary>
+    public ICollection<LinkConnection> Links => _links.Values;
 
     /// <summary>True between a successful start and the beginning of shutdown.</summary>
     public bool IsRunning => Volatile.Read(ref _state) == 1;

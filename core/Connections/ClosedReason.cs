@@ -80,6 +80,12 @@ public enum ClosedReason
 
     /// <summary>The account was at its max_connections.</summary>
     MaxAccountConnectionsExceeded,
+
+    /// <summary>A link dialled a port of another kind (a client or route port for a gateway).</summary>
+    WrongPort,
+
+    /// <summary>A gateway of an unexpected or refused cluster.</summary>
+    WrongGateway,
 }
 
 /// <summary>Display text of <see cref="ClosedReason"/>.</summary>
@@ -113,6 +119,8 @@ public static class ClosedReasonText
         ClosedReason.ClusterNameConflict => "Cluster Name Conflict",
         ClosedReason.MsgHeaderViolation => "Message Header Violation",
         ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
+        ClosedReason.WrongPort => "Wrong Port",
+        ClosedReason.WrongGateway => "Wrong Gateway",
         _ => "Unknown State",
     };
 }
