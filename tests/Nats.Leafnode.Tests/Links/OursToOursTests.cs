@@ -1,0 +1,197 @@
+using Nats.TestSupport;
+
+namespace Nats.Leafnode.Tests.Links;
+
+/// <summary>Our hub and our leaf: interest and messages both ways, auth, account binding, loops.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class OursToOursTests
+{
+    private static string HubConfig(int leafPort, string auth = "authorization { user: leaf, password: pw }", string extra = "") => $$"""
+        {{extra}}
+        leafnodes { listen: "127.0.0.1:{{leafPort}}", {{auth}} }
+        """;
+
+    private static string LeafConfig(string url, string remoteExtra = "", string extra = "") => $$"""
+        {{extra}}
+        leafnodes { reconnect: 1, remotes: [ { url: "{{url}}" {{remoteExtra}} } ] }
+        """;
+
+    [Test]
+    public async Task Messages_flow_both_ways_and_request_reply_crosses_the_link()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+
+        await using var hubSub = await hub.ClientAsync();
+        await using var leafSub = await leaf.ClientAsync();
+        await Leaf.SubAsync(hubSub, "to.hub", "1");
+        await Leaf.SubAsync(leafSub, "to.leaf", "2");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("to.hub") && hub.HasLeafInterest("to.leaf"), "interest crosses");
+
+        await using var leafPub = await leaf.ClientAsync();
+        await using var hubPub = await hub.ClientAsync();
+        await Leaf.PubAsync(leafPub, "to.hub", "up");
+        await hubSub.ExpectMsgAsync("to.hub", "1", "up");
+        await Leaf.PubAsync(hubPub, "to.leaf", "down");
+        await leafSub.ExpectMsgAsync("to.leaf", "2", "down");
+
+        // Request from the leaf, answered on the hub, reply back over the link.
+        await Leaf.SubAsync(hubSub, "service", "3");
+        await Leaf.SubAsync(leafPub, "_INBOX.r1", "9");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("service") && hub.HasLeafInterest("_INBOX.r1"), "service and inbox interest");
+        await leafPub.SendAsync("PUB service _INBOX.r1 4\r\nping\r\n");
+        var request = await hubSub.ExpectMsgAsync("service", "3", "ping", "_INBOX.r1");
+        await hubSub.SendAsync("PUB _INBOX.r1 4\r\npong\r\n");
+        await leafPub.ExpectMsgAsync("_INBOX.r1", "9", "pong");
+    }
+
+    [Test]
+    public async Task Unsubscribing_withdraws_the_interest_on_the_other_side()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var client = await leaf.ClientAsync();
+        await Leaf.SubAsync(client, "gone.soon", "1");
+        await Leaf.UntilAsync(() => hub.HasLeafInterest("gone.soon"), "interest reaches the hub");
+        await client.SendAsync("UNSUB 1\r\n");
+        await client.PingAsync();
+        await Leaf.UntilAsync(() => !hub.HasLeafInterest("gone.soon"), "interest leaves the hub");
+    }
+
+    [Test]
+    public async Task A_message_never_returns_over_the_link_it_came_from()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        // Subscribers on both sides: each side has the other's interest.
+        await using var hubSub = await hub.ClientAsync();
+        await using var leafSub = await leaf.ClientAsync();
+        await Leaf.SubAsync(hubSub, "both", "1");
+        await Leaf.SubAsync(leafSub, "both", "2");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("both") && hub.HasLeafInterest("both"), "interest both ways");
+        await using var pub = await leaf.ClientAsync();
+        await Leaf.PubAsync(pub, "both", "once");
+        await leafSub.ExpectMsgAsync("both", "2", "once");
+        await hubSub.ExpectMsgAsync("both", "1", "once");
+        await Leaf.ExpectSilenceAsync(leafSub, 500);
+        await Leaf.ExpectSilenceAsync(hubSub, 100);
+    }
+
+    [Test]
+    public async Task Queue_groups_prefer_local_members_and_use_the_link_when_there_are_none()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var hubWorker = await hub.ClientAsync();
+        await using var leafWorker = await leaf.ClientAsync();
+        await Leaf.SubAsync(hubWorker, "work", "1", "workers");
+        await Leaf.SubAsync(leafWorker, "work", "2", "workers");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("work") && hub.HasLeafInterest("work"), "queue interest both ways");
+
+        await using var leafPub = await leaf.ClientAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await leafPub.SendAsync("PUB work 1\r\nx\r\n");
+        }
+        await leafPub.PingAsync();
+        Assert.That(await leafWorker.CountAsync("MSG work 2 1", TimeSpan.FromSeconds(1)), Is.EqualTo(20), "the leaf's own member takes all");
+        await Leaf.ExpectSilenceAsync(hubWorker);
+
+        // Without a local member, the group's remote member is used.
+        await leafWorker.SendAsync("UNSUB 2\r\n");
+        await leafWorker.PingAsync();
+        await Leaf.UntilAsync(() => !hub.HasLeafInterest("work"), "the leaf's member is gone from the hub");
+        for (var i = 0; i < 5; i++)
+        {
+            await leafPub.SendAsync("PUB work 1\r\ny\r\n");
+        }
+        await leafPub.PingAsync();
+        Assert.That(await hubWorker.CountAsync("MSG work 1 1", TimeSpan.FromSeconds(2)), Is.EqualTo(5));
+    }
+
+    [Test]
+    public async Task Each_leaf_user_lands_in_its_own_account()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port,
+            auth: "authorization { users: [ {user: la, password: pa, account: A}, {user: lb, password: pb, account: B} ] }",
+            extra: "accounts { A { users: [ {user: a, password: a} ] }, B { users: [ {user: b, password: b} ] } }"));
+        await using var leafA = await OurServer.StartAsync(LeafConfig($"nats-leaf://la:pa@127.0.0.1:{port}"));
+        await using var leafB = await OurServer.StartAsync(LeafConfig($"nats-leaf://lb:pb@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 2, "both leafs connect");
+        Assert.That(hub.Manager.Connections.Select(c => c.Account!.Name).Order(), Is.EqualTo(new[] { "A", "B" }));
+
+        await using var subA = await leafA.ClientAsync();
+        await using var subB = await leafB.ClientAsync();
+        await Leaf.SubAsync(subA, "news", "1");
+        await Leaf.SubAsync(subB, "news", "2");
+        await Leaf.UntilAsync(() => hub.HasLeafInterest("news", "A") && hub.HasLeafInterest("news", "B"), "interest in each account");
+        Assert.That(hub.HasInterest("news"), Is.False, "nothing in the global account");
+
+        await using var pubA = await hub.ClientAsync(Leaf.Connect("a", "a"));
+        await Leaf.PubAsync(pubA, "news", "forA");
+        await subA.ExpectMsgAsync("news", "1", "forA");
+        await Leaf.ExpectSilenceAsync(subB);
+    }
+
+    [Test]
+    public async Task A_wrong_password_is_refused_and_never_lands_in_any_account()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port,
+            auth: "authorization { users: [ {user: la, password: pa, account: A} ] }",
+            extra: "accounts { A {} }"));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://la:wrong@127.0.0.1:{port}"));
+        await using var sub = await leaf.ClientAsync();
+        await Leaf.SubAsync(sub, "secret", "1");
+        await Task.Delay(2500);   // two attempts at least
+        Assert.That(hub.LeafCount, Is.EqualTo(0));
+        Assert.That(leaf.LeafCount, Is.EqualTo(0));
+        Assert.That(hub.HasInterest("secret") || hub.HasInterest("secret", "A"), Is.False);
+    }
+
+    [Test]
+    public async Task Without_leaf_credentials_a_server_with_auth_authenticates_the_leaf_as_a_client()
+    {
+        var port = FreePorts.Take();
+        // No leafnodes.authorization users: the leaf must be a configured user (here of account A).
+        await using var hub = await OurServer.StartAsync(HubConfig(port, auth: "authorization { account: A }",
+            extra: "accounts { A { users: [ {user: a, password: a} ] } }"));
+        await using var stranger = await OurServer.StartAsync(LeafConfig($"nats-leaf://127.0.0.1:{port}"));
+        await using var member = await OurServer.StartAsync(LeafConfig($"nats-leaf://a:a@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && member.LeafCount == 1, "the configured user connects");
+        await Task.Delay(1500);
+        Assert.That(stranger.LeafCount, Is.EqualTo(0), "a leaf without credentials is refused when the server has auth");
+        Assert.That(hub.Manager.Connections.Single().Account!.Name, Is.EqualTo("A"));
+    }
+
+    [Test]
+    public async Task A_remote_binds_its_local_account()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}", ", account: L",
+            extra: "accounts { L { users: [ {user: l, password: l} ] }, O { users: [ {user: o, password: o} ] } }"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var hubSub = await hub.ClientAsync();
+        await Leaf.SubAsync(hubSub, "up", "1");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("up", "L"), "hub interest lands in L");
+        Assert.That(leaf.HasInterest("up", "O") || leaf.HasInterest("up"), Is.False);
+        await using var other = await leaf.ClientAsync(Leaf.Connect("o", "o"));
+        await Leaf.PubAsync(other, "up", "no");
+        await using var local = await leaf.ClientAsync(Leaf.Connect("l", "l"));
+        await Leaf.PubAsync(local, "up", "yes");
+        await hubSub.ExpectMsgAsync("up", "1", "yes");
+        await Leaf.ExpectSilenceAsync(hubSub);
+    }
+}
