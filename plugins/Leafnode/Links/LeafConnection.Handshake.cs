@@ -21,7 +21,7 @@ public sealed partial class LeafConnection
     private bool _tlsRequiredByHub;
 
     /// <summary>The hub's first INFO line for an accepted leaf: the nonce it signs and our client id for it.</summary>
-    internal byte[] BuildFirstInfo() => _manager.BuildInfo(Id, _nonce, connectInfo: false, account: null, isSystem: false).ToProtocolLine();
+    internal byte[] BuildFirstInfo() => _manager.BuildInfo(Id, _nonce, connectInfo: false, account: null, isSystem: false, permissions: null).ToProtocolLine();
 
     /// <summary>
     /// Accepted: the INFO was already written on the socket; a TLS listener now does the
@@ -185,11 +185,12 @@ public sealed partial class LeafConnection
         HeadersEnabled = connect.Headers && !Server.Options.NoHeaderSupport;
         _isSpoke = connect.IsHub;   // the peer declared itself the hub: we take the spoke role
         _account = outcome.Account;
+        _permissions = LeafPermissions.ForHub(outcome.Permissions, connect.DenyPub);
         if (!_manager.Register(this))
         {
             return;
         }
-        Send(_manager.BuildInfo(Id, null, connectInfo: true, account: outcome.Account!.Name, isSystem: outcome.Account.IsSystem).ToProtocolLine());
+        Send(_manager.BuildInfo(Id, null, connectInfo: true, account: outcome.Account!.Name, isSystem: outcome.Account.IsSystem, permissions: outcome.Permissions).ToProtocolLine());
         Registered();
     }
 
@@ -217,6 +218,11 @@ public sealed partial class LeafConnection
         if (info.LeafnodeUrls is { Length: > 0 } urls)
         {
             _manager.LearnUrls(Remote!, urls);
+        }
+        if (info.Import is not null || info.Export is not null)
+        {
+            // The hub's rules for us, with our own deny lists merged in (nats-server's processLeafnodeInfo).
+            _permissions = LeafPermissions.ForSpoke(info.Import, info.Export, Remote!.DenyImports, Remote.DenyExports);
         }
         if (info.ConnectInfo && !_registered)
         {

@@ -62,7 +62,7 @@ public sealed partial class LeafConnection
     private bool ShouldAnnounce(Subscription subscription)
     {
         var sink = subscription.Sink;
-        if (ReferenceEquals(sink, this) || sink is ILocalOnlySink)
+        if (ReferenceEquals(sink, this) || sink is ILocalOnlySink || !_permissions.MayAnnounce(subscription.Subject, subscription.Queue))
         {
             return false;
         }

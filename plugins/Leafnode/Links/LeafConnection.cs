@@ -37,6 +37,7 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
     private volatile Account? _account;
     private volatile bool _registered;
     private volatile bool _isSpoke;
+    private volatile LeafPermissions _permissions = LeafPermissions.None;
 
     internal LeafConnection(NatsServer server, Socket socket, LeafManager manager, LeafnodeOptions options, RemoteLeafOptions? remote, Uri? url, LeafInfo? firstInfo, string? nonce, ILogger logger)
         : base(server, socket, ConnectionKind.Leaf, solicited: remote is not null, logger)
@@ -49,6 +50,7 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
         if (remote is not null)
         {
             _isSpoke = !remote.Hub;
+            _permissions = LeafPermissions.ForSpoke(null, null, remote.DenyImports, remote.DenyExports);
             if (firstInfo is not null)
             {
                 AcceptFirstInfo(firstInfo);

@@ -79,8 +79,9 @@ public sealed partial class LeafManager : IInterestObserver
         remote.LocalAccount.Length == 0 ? _server.Accounts.Global : _server.Accounts.FindForLink(remote.LocalAccount);
 
     /// <summary>The hub's INFO: the first one (with nonce), or the answer to CONNECT (with the bound account).</summary>
-    internal LeafInfo BuildInfo(ulong clientId, string? nonce, bool connectInfo, string? account, bool isSystem)
+    internal LeafInfo BuildInfo(ulong clientId, string? nonce, bool connectInfo, string? account, bool isSystem, Core.Config.PermissionsConfig? permissions)
     {
+        var (import, export) = LeafPermissions.ForInfo(permissions);
         var info = _server.Info;
         var tls = ListenerTls;
         return new LeafInfo
@@ -104,6 +105,8 @@ public sealed partial class LeafManager : IInterestObserver
             LeafnodeUrls = [HostPort.Join(AdvertisedHost, AdvertisedPort)],
             RemoteAccount = account,
             AccountIsSystem = isSystem,
+            Import = import,
+            Export = export,
         };
     }
 

@@ -4,6 +4,7 @@ using Nats.Core.Config;
 using Nats.Core.Config.Binding;
 using Nats.Core.Subjects;
 using Nats.Leafnode.Links;
+using Microsoft.Extensions.Logging;
 using Nats.TestSupport;
 
 namespace Nats.Leafnode.Tests.Links;
@@ -29,12 +30,12 @@ public sealed class OurServer : IAsyncDisposable
 
     public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
 
-    public static async Task<OurServer> StartAsync(string config)
+    public static async Task<OurServer> StartAsync(string config, LogCapture? logs = null)
     {
         var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
         options.Host = "127.0.0.1";
         options.Port = -1;
-        var server = new NatsServer(options);
+        var server = new NatsServer(options, logs?.Factory);
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -113,5 +114,35 @@ public static class Leaf
     {
         var received = await client.DrainAsync(TimeSpan.FromMilliseconds(milliseconds));
         Assert.That(received.Replace("PONG\r\n", ""), Does.Not.Contain("MSG"), "nothing should have arrived");
+    }
+}
+
+/// <summary>Collects a server's log lines so tests can check what both ends logged.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public LogCapture() => Factory = LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Information));
+
+    public ILoggerFactory Factory { get; }
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public bool Contains(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+
+    public ILogger CreateLogger(string categoryName) => new Sink(_lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Sink(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"[{logLevel}] {formatter(state, exception)}");
     }
 }

@@ -195,3 +195,92 @@ public sealed class OursToOursTests
         await Leaf.ExpectSilenceAsync(hubSub);
     }
 }
+
+/// <summary>Loops, deny lists, a cluster behind the hub.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class TopologyTests
+{
+    [Test]
+    public async Task Two_servers_that_are_each_others_leaf_detect_the_loop_and_both_log_it()
+    {
+        var ports = FreePorts.Take(2);
+        var logsA = new LogCapture();
+        var logsB = new LogCapture();
+        await using var a = await OurServer.StartAsync($$"""
+            server_name: A
+            leafnodes { listen: "127.0.0.1:{{ports[0]}}", reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{ports[1]}}" } ] }
+            """, logsA);
+        await using var b = await OurServer.StartAsync($$"""
+            server_name: B
+            leafnodes { listen: "127.0.0.1:{{ports[1]}}", reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{ports[0]}}" } ] }
+            """, logsB);
+        await Leaf.UntilAsync(() => logsA.Contains("Loop detected for leafnode account=\"$G\"") || logsB.Contains("Loop detected for leafnode account=\"$G\""), "a loop is detected");
+        // The side that saw its own $LDS subject sends the error; the other logs what it received.
+        await Leaf.UntilAsync(() => logsA.Contains("Loop detected") && logsB.Contains("Loop detected"), "both ends log it");
+    }
+
+    [Test]
+    public async Task Deny_imports_and_exports_of_a_remote_are_enforced()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""leafnodes { listen: "127.0.0.1:{{port}}" }""");
+        await using var leaf = await OurServer.StartAsync($$"""
+            leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}", deny_imports: ["private.>"], deny_exports: ["secret.>"] } ] }
+            """);
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var leafSub = await leaf.ClientAsync();
+        await Leaf.SubAsync(leafSub, "private.x", "1");
+        await Leaf.SubAsync(leafSub, "public.x", "2");
+        await using var hubSub = await hub.ClientAsync();
+        await Leaf.SubAsync(hubSub, "secret.x", "3");
+        await Leaf.SubAsync(hubSub, "open.x", "4");
+        await Leaf.UntilAsync(() => hub.HasLeafInterest("public.x") && leaf.HasLeafInterest("open.x"), "allowed interest crosses");
+        Assert.That(hub.HasLeafInterest("private.x"), Is.False, "a denied import is never announced to the hub");
+
+        await using var hubPub = await hub.ClientAsync();
+        await Leaf.PubAsync(hubPub, "private.x", "no");
+        await Leaf.PubAsync(hubPub, "public.x", "yes");
+        await leafSub.ExpectMsgAsync("public.x", "2", "yes");
+        await using var leafPub = await leaf.ClientAsync();
+        await Leaf.PubAsync(leafPub, "secret.x", "no");
+        await Leaf.PubAsync(leafPub, "open.x", "yes");
+        await hubSub.ExpectMsgAsync("open.x", "4", "yes");
+        await Leaf.ExpectSilenceAsync(hubSub);
+        await Leaf.ExpectSilenceAsync(leafSub);
+    }
+
+    [Test]
+    public async Task A_leaf_of_one_cluster_member_reaches_clients_of_the_other()
+    {
+        var ports = FreePorts.Take(3);
+        await using var h1 = await OurServer.StartAsync($$"""
+            server_name: H1
+            cluster { name: C, listen: "127.0.0.1:{{ports[0]}}", routes: ["nats-route://127.0.0.1:{{ports[1]}}"] }
+            leafnodes { listen: "127.0.0.1:{{ports[2]}}" }
+            """);
+        await using var h2 = await OurServer.StartAsync($$"""
+            server_name: H2
+            cluster { name: C, listen: "127.0.0.1:{{ports[1]}}", routes: ["nats-route://127.0.0.1:{{ports[0]}}"] }
+            """);
+        await using var leaf = await OurServer.StartAsync($$"""
+            server_name: L
+            leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{ports[2]}}" } ] }
+            """);
+        await Leaf.UntilAsync(() => h1.LeafCount == 1 && h1.Server.Routes?.Routes.Count == 1, "leaf and route are up");
+        await using var h2Sub = await h2.ClientAsync();
+        await Leaf.SubAsync(h2Sub, "from.leaf", "1");
+        await using var leafSub = await leaf.ClientAsync();
+        await Leaf.SubAsync(leafSub, "from.h2", "2");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("from.leaf") && h2.HasInterest("from.h2"), "interest crosses route and leaf");
+
+        await using var leafPub = await leaf.ClientAsync();
+        await Leaf.PubAsync(leafPub, "from.leaf", "a");
+        await h2Sub.ExpectMsgAsync("from.leaf", "1", "a");
+        await using var h2Pub = await h2.ClientAsync();
+        await Leaf.PubAsync(h2Pub, "from.h2", "b");
+        await leafSub.ExpectMsgAsync("from.h2", "2", "b");
+        await Leaf.ExpectSilenceAsync(leafSub);
+    }
+}
