@@ -105,6 +105,10 @@ public static class Leaf
         await client.PingAsync();
     }
 
+    /// <summary>A monitoring endpoint's JSON, as served.</summary>
+    public static Task<string> ToJsonAsync(OurServer server, string path) =>
+        Task.FromResult(Nats.Core.Monitoring.MonitoringServer.Serialize(server.Server.Monitoring.Invoke(path)));
+
     /// <summary>Polls until <paramref name="condition"/> holds (bounded).</summary>
     public static Task UntilAsync(Func<bool> condition, string what, int seconds = 10) =>
         Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(seconds));

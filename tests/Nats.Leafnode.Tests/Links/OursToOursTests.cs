@@ -284,3 +284,44 @@ public sealed class TopologyTests
         await Leaf.ExpectSilenceAsync(leafSub);
     }
 }
+
+/// <summary>The hub's single leaf nkey: our leaf signs the nonce with its seed; a wrong key is refused.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class NKeyTests
+{
+    [Test]
+    public async Task A_leaf_signing_with_the_configured_nkey_binds_to_the_authorization_account()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""
+            accounts { A { users: [ {user: a, password: a} ] } }
+            leafnodes { listen: "127.0.0.1:{{port}}", authorization { nkey: {{Interop.Keys.UserPublic}}, account: A } }
+            """);
+        await using var leaf = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}", nkey: "{{Interop.Keys.UserSeed}}" } ] }""");
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the nkey leaf connects");
+        Assert.That(hub.Manager.Connections.Single().Account!.Name, Is.EqualTo("A"));
+        Assert.That(leaf.Manager.Connections.Single().RemoteAccountOrUser, Is.EqualTo("A"));
+    }
+
+    [Test]
+    public async Task A_leaf_with_another_nkey_is_refused_and_both_sides_log_why()
+    {
+        var port = FreePorts.Take();
+        using var other = Nats.Core.Security.NKeyPair.Create(Nats.Core.Security.NKeyPrefix.User);
+        var hubLogs = new LogCapture();
+        var leafLogs = new LogCapture();
+        await using var hub = await OurServer.StartAsync($$"""
+            accounts { A {} }
+            leafnodes { listen: "127.0.0.1:{{port}}", authorization { nkey: {{Interop.Keys.UserPublic}}, account: A } }
+            """, hubLogs);
+        await using var leaf = await OurServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}", nkey: "{{other.Seed}}" } ] }""", leafLogs);
+        await using var sub = await leaf.ClientAsync();
+        await Leaf.SubAsync(sub, "x", "1");
+        await Leaf.UntilAsync(() => hubLogs.Contains("authentication error") && leafLogs.Contains("Authorization Violation"), "both sides log the refusal");
+        Assert.That((hub.LeafCount, leaf.LeafCount), Is.EqualTo((0, 0)));
+        Assert.That(hub.HasInterest("x", "A") || hub.HasInterest("x"), Is.False);
+        Assert.That(await Leaf.ToJsonAsync(hub, "/leafz"), Does.Contain("\"leafnodes\": 0"));
+    }
+}
