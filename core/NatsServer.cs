@@ -255,6 +255,16 @@ public sealed partial class NatsServer : IAsyncDisposable
         Cluster = options.Cluster.Name,
     };
 
+    /// <summary>
+    /// Sets what INFO tells clients about JetStream (<c>jetstream</c>, <c>domain</c>), as
+    /// nats-server does once JetStream is enabled on the server; the JetStream plugin calls it
+    /// when it enables or disables JetStream. Clients connecting afterwards see the change.
+    /// </summary>
+    /// <param name="enabled">Whether JetStream is available on this server.</param>
+    /// <param name="domain">The JetStream domain, or null.</param>
+    public void SetJetStreamInfo(bool enabled, string? domain = null) =>
+        UpdateInfo(info => info with { JetStream = enabled, Domain = enabled && !string.IsNullOrEmpty(domain) ? domain : null });
+
     /// <summary>Replaces the INFO snapshot (cluster membership, lame duck…).</summary>
     internal void UpdateInfo(Func<ServerInfo, ServerInfo> change)
     {
