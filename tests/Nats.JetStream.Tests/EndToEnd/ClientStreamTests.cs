@@ -213,3 +213,39 @@ public sealed class ClientStreamTests
         Assert.That(block.GetProperty("stats").GetProperty("api").GetProperty("total").GetInt32(), Is.GreaterThanOrEqualTo(1));
     }
 }
+
+/// <summary>Direct get as nats-server answers it (headers and statuses), over the wire.</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+public sealed class DirectGetTests
+{
+    [Test]
+    public async Task Direct_get_answers_with_the_stream_headers_or_a_status(CancellationToken ct)
+    {
+        await using var server = await JetStreamServer.StartAsync();
+        await using var nats = server.Client();
+        var js = nats.CreateJetStreamContext();
+        await js.CreateStreamAsync(new StreamConfig("D", ["d.>"]) { AllowDirect = true }, ct);
+        await js.CreateStreamAsync(new StreamConfig("ND", ["nd.>"]), ct);
+        var headers = new NatsHeaders { ["X-Mine"] = "1" };
+        (await js.PublishAsync("d.a", "first", headers: headers, cancellationToken: ct)).EnsureSuccess();
+        (await js.PublishAsync("d.b", "second", cancellationToken: ct)).EnsureSuccess();
+
+        var bySeq = await nats.Connection.RequestAsync<string, string>("$JS.API.DIRECT.GET.D", "{\"seq\":1}", cancellationToken: ct);
+        Assert.That((bySeq.Data, bySeq.Headers!["Nats-Stream"].ToString(), bySeq.Headers["Nats-Subject"].ToString(), bySeq.Headers["Nats-Sequence"].ToString(), bySeq.Headers["X-Mine"].ToString()),
+            Is.EqualTo(("first", "D", "d.a", "1", "1")));
+        Assert.That(DateTime.Parse(bySeq.Headers["Nats-Time-Stamp"].ToString()).ToUniversalTime(), Is.EqualTo(DateTime.UtcNow).Within(TimeSpan.FromMinutes(1)));
+
+        var last = await nats.Connection.RequestAsync<string, string>("$JS.API.DIRECT.GET.D.d.b", null, cancellationToken: ct);
+        Assert.That((last.Data, last.Headers!["Nats-Sequence"].ToString()), Is.EqualTo(("second", "2")));
+
+        var missing = await nats.Connection.RequestAsync<string, string>("$JS.API.DIRECT.GET.D", "{\"seq\":99}", cancellationToken: ct);
+        Assert.That((missing.Headers!.Code, missing.Headers.MessageText), Is.EqualTo((404, "Message Not Found")));
+        var empty = await nats.Connection.RequestAsync<string, string>("$JS.API.DIRECT.GET.D", "", cancellationToken: ct);
+        Assert.That((empty.Headers!.Code, empty.Headers.MessageText), Is.EqualTo((408, "Empty Request")));
+
+        // Without allow_direct nobody answers (nats-server subscribes only for streams that allow it).
+        Assert.ThrowsAsync<NatsNoReplyException>(async () =>
+            await nats.Connection.RequestAsync<string, string>("$JS.API.DIRECT.GET.ND", "{\"seq\":1}", replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromMilliseconds(500) }, cancellationToken: ct));
+    }
+}
