@@ -26,7 +26,7 @@ namespace Nats.JetStream.Server;
 /// sections are set in Configure.
 /// </remarks>
 [ServerPlugin("jetstream", Order = 50)]
-public sealed class JetStreamPlugin : IServerPlugin
+public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, AccountHost> _hosts = new(StringComparer.Ordinal);
