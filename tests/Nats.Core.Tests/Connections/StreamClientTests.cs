@@ -16,39 +16,7 @@ namespace Nats.Core.Tests.Connections;
 [CancelAfter(20_000)]
 public sealed class StreamClientTests
 {
-    private static readonly ConnectionKind PipeKind = ConnectionKind.Register("TestPipe", connzType: "testpipe");
-
-    /// <summary>A listener handing each accepted connection to the server as a stream.</summary>
-    private sealed class StreamListener : IDisposable
-    {
-        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-
-        public StreamListener(NatsServer server, ClientListenerOptions options)
-        {
-            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _listener.Listen();
-            _ = Task.Run(async () =>
-            {
-                while (true)
-                {
-                    Socket socket;
-                    try
-                    {
-                        socket = await _listener.AcceptAsync();
-                    }
-                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-                    _ = server.ServeClientAsync(new NetworkStream(socket, ownsSocket: true), (IPEndPoint)socket.RemoteEndPoint!, PipeKind, options);
-                }
-            });
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private static readonly ConnectionKind PipeKind = StreamListener.PipeKind;
 
     [Test]
     public async Task AStreamClientPublishesAndSubscribesWithPortClientsAndShowsWithItsKind()
