@@ -46,6 +46,13 @@ public sealed record ClientListenerOptions
     /// </summary>
     public string? ConnectUrlsField { get; init; }
 
+    /// <summary>
+    /// Credentials standing in for the CONNECT fields a client leaves empty (a WebSocket
+    /// upgrade's cookies); per connection, so a listener passes <c>options with { ConnectDefaults = … }</c>
+    /// to <see cref="NatsServer.ServeClientAsync"/>. Null for none.
+    /// </summary>
+    public ConnectDefaults? ConnectDefaults { get; init; }
+
     /// <summary>Put before the connection in logs (<c>ws</c>, <c>mqtt</c>…); null for none.</summary>
     public string? LogPrefix { get; init; }
 }

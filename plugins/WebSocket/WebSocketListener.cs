@@ -90,6 +90,19 @@ internal sealed class WebSocketListener
         {
             remote = new IPEndPoint(address, remote?.Port ?? 0);
         }
-        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, _clientOptions).ConfigureAwait(false);
+        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, ClientOptionsFor(session.Upgrade)).ConfigureAwait(false);
+    }
+
+    /// <summary>The listener's options, with the upgrade's cookies standing in for empty CONNECT credentials.</summary>
+    private ClientListenerOptions ClientOptionsFor(WebSocketUpgrade upgrade)
+    {
+        var cookies = new ConnectDefaults
+        {
+            Jwt = upgrade.CookieJwt,
+            Username = upgrade.CookieUsername,
+            Password = upgrade.CookiePassword,
+            Token = upgrade.CookieToken,
+        };
+        return cookies.IsEmpty ? _clientOptions : _clientOptions with { ConnectDefaults = cookies };
     }
 }

@@ -89,4 +89,25 @@ public sealed class StreamClientTests
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         Assert.That(await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token), Is.Zero, "closed without INFO");
     }
+
+    [Test]
+    public async Task ConnectDefaultsFillOnlyTheCredentialsTheConnectLeavesEmpty()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Auth = new AuthOptions
+        {
+            Users = [new UserConfig { Username = "alice", Password = "a" }, new UserConfig { Username = "bob", Password = "b" }],
+        });
+        var options = new ClientListenerOptions { ConnectDefaults = new ConnectDefaults { Username = "alice", Password = "a" } };
+        using var listener = new StreamListener(server.Server, options);
+
+        await using (var implicitAlice = await RawClient.ConnectAsync(listener.Port))
+        {
+            await implicitAlice.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n");
+            await implicitAlice.ExpectLineAsync("PONG");
+            Assert.That(server.Server.Clients.Single(c => ReferenceEquals(c.Kind, PipeKind)).User, Is.EqualTo("alice"));
+        }
+        Assert.That(await RawClient.TryLoginAsync(listener.Port, "bob", "b"), Is.EqualTo("PONG"), "the CONNECT's own credentials win");
+        Assert.That(await RawClient.TryLoginAsync(listener.Port, "alice", "wrong"), Does.Contain("Authorization Violation"), "a CONNECT password is not replaced");
+        Assert.That(await RawClient.TryLoginAsync(server.Port, null, null), Does.Contain("Authorization Violation"), "other listeners are unaffected");
+    }
 }
