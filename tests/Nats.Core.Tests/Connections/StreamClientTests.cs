@@ -110,4 +110,47 @@ public sealed class StreamClientTests
         Assert.That(await RawClient.TryLoginAsync(listener.Port, "alice", "wrong"), Does.Contain("Authorization Violation"), "a CONNECT password is not replaced");
         Assert.That(await RawClient.TryLoginAsync(server.Port, null, null), Does.Contain("Authorization Violation"), "other listeners are unaffected");
     }
+
+    /// <summary>A pass-through stream that records the close reason the kernel hands it, and whether that came before disposal.</summary>
+    private sealed class CloseAwareStream(Stream inner) : Stream, IConnectionCloseAware
+    {
+        public readonly TaskCompletionSource<(ClosedReason Reason, bool BeforeDispose)> Closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _disposed;
+
+        public void OnConnectionClosing(ClosedReason reason) => Closing.TrySetResult((reason, !_disposed));
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed = true;
+            Closing.TrySetResult((ClosedReason.None, false));
+            inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    [Test]
+    public async Task ACloseAwareTransportLearnsTheCloseReasonBeforeItIsDisposed()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Auth = new AuthOptions { Username = "u", Password = "p" });
+        CloseAwareStream? transport = null;
+        using var listener = new StreamListener(server.Server, ClientListenerOptions.Plain, inner => transport = new CloseAwareStream(inner));
+        Assert.That(await RawClient.TryLoginAsync(listener.Port, "u", "wrong"), Does.Contain("Authorization Violation"));
+        await Eventually.TrueAsync(() => transport is not null, "the listener wrapped the stream");
+        var (reason, beforeDispose) = await transport!.Closing.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(reason, Is.EqualTo(ClosedReason.AuthenticationViolation));
+        Assert.That(beforeDispose, Is.True);
+    }
 }

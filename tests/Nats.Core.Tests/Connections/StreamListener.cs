@@ -12,7 +12,7 @@ internal sealed class StreamListener : IDisposable
 
     private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 
-    public StreamListener(NatsServer server, ClientListenerOptions options)
+    public StreamListener(NatsServer server, ClientListenerOptions options, Func<Stream, Stream>? wrap = null)
     {
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen();
@@ -29,7 +29,8 @@ internal sealed class StreamListener : IDisposable
                 {
                     return;
                 }
-                _ = server.ServeClientAsync(new NetworkStream(socket, ownsSocket: true), (IPEndPoint)socket.RemoteEndPoint!, PipeKind, options);
+                Stream stream = new NetworkStream(socket, ownsSocket: true);
+                _ = server.ServeClientAsync(wrap is null ? stream : wrap(stream), (IPEndPoint)socket.RemoteEndPoint!, PipeKind, options);
             }
         });
     }
