@@ -213,6 +213,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
+        DisposeMetrics();
         _shutdown.Dispose();
     }
 
