@@ -230,6 +230,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
+        DisposeMetrics();
         _shutdown.Dispose();
     }
 

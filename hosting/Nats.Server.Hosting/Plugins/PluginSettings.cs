@@ -1,6 +1,6 @@
 using Nats.Core.Config;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// Which plugins the host loads: the <c>plugins { dir, load, optional }</c> section of the

@@ -1,6 +1,6 @@
 using Nats.Core.Config;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// Finds the plugin folders: every sub-folder of the stock <c>plugins/</c> directory next to the

@@ -2,7 +2,7 @@ using Nats.Core.Plugins;
 using Tomlyn;
 using Tomlyn.Model;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// A plugin folder's <c>plugin.toml</c>, read before any assembly is loaded: the plugin's name and

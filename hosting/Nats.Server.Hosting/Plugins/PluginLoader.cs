@@ -5,7 +5,7 @@ using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Plugins;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// The host's plugin loading, start to end: find the plugin folders, load each into its own

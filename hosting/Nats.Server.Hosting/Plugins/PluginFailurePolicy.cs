@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Plugins;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// Decides what a plugin's failure does: it stops the server (a <see cref="PluginException"/>

@@ -1,4 +1,4 @@
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// One plugin folder: <c>&lt;dir&gt;/&lt;Name&gt;/</c> holding the entry assembly

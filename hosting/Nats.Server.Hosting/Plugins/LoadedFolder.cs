@@ -2,7 +2,7 @@ using System.Reflection;
 using McMaster.NETCore.Plugins;
 using AssemblyContextLoader = McMaster.NETCore.Plugins.PluginLoader;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>A plugin folder whose entry assembly loaded in its own context.</summary>
 /// <param name="Folder">The folder.</param>

@@ -2,7 +2,7 @@ using System.Composition;
 using System.Composition.Hosting;
 using Nats.Core.Plugins;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// Composes the exports of all loaded plugin assemblies with one System.Composition container

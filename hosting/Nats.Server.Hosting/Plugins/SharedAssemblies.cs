@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
 /// <summary>
 /// The assemblies every plugin shares with the host, loaded once in the default context,

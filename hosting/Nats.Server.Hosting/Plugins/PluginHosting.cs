@@ -1,24 +1,26 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core;
 using Nats.Core.Config;
-using Nats.Host.Cli;
 
-namespace Nats.Host.Plugins;
+namespace Nats.Server.Hosting.Plugins;
 
-/// <summary>What the host does with plugins around a server it created but has not started.</summary>
+/// <summary>
+/// What a host does with plugins around a server it created but has not started: the stock
+/// executable and <c>AddNatsServer</c> in an application load them the same way.
+/// </summary>
 internal static class PluginHosting
 {
     /// <summary>
     /// Binds the <c>plugins {}</c> section (it cannot change while running: plugins are loaded
-    /// once), applies <c>--plugins_dir</c> over it, and loads the plugins into <paramref name="server"/>.
+    /// once), applies <paramref name="pluginsDirectory"/> (<c>--plugins_dir</c>) over it, and loads the plugins into <paramref name="server"/>.
     /// The returned loader holds the composition and lives as long as the server.
     /// </summary>
     /// <exception cref="Nats.Core.Plugins.PluginException">A plugin that is not optional failed.</exception>
     /// <exception cref="Nats.Core.Config.ConfigException">The <c>plugins {}</c> section is invalid.</exception>
     /// <exception cref="Nats.Core.Config.ConfigurationException">The plugins directory does not exist.</exception>
-    public static PluginLoader Load(NatsServer server, ServerCommandLine commandLine, ILogger logger, string? stockDirectory = null)
+    public static PluginLoader Load(NatsServer server, string? pluginsDirectory, ILogger logger, string? stockDirectory = null)
     {
-        var loader = Prepare(server, commandLine, logger, stockDirectory);
+        var loader = Prepare(server, pluginsDirectory, logger, stockDirectory);
         try
         {
             loader.LoadInto(server);
@@ -35,9 +37,9 @@ internal static class PluginHosting
     /// The first half of <see cref="Load"/>: binds the section and reads the manifests (no
     /// assembly loads yet), so that keys nobody owns can be refused before anything runs.
     /// </summary>
-    public static PluginLoader Prepare(NatsServer server, ServerCommandLine commandLine, ILogger logger, string? stockDirectory = null)
+    public static PluginLoader Prepare(NatsServer server, string? pluginsDirectory, ILogger logger, string? stockDirectory = null)
     {
-        var settings = server.Config.Bind(PluginSettings.SectionName, PluginSettings.Parse).Current.WithDirectory(commandLine.PluginsDir);
+        var settings = server.Config.Bind(PluginSettings.SectionName, PluginSettings.Parse).Current.WithDirectory(pluginsDirectory);
         var loader = new PluginLoader(settings, stockDirectory ?? PluginDiscovery.StockDirectory, logger);
         try
         {
