@@ -80,6 +80,9 @@ public enum ClosedReason
 
     /// <summary>The account was at its max_connections.</summary>
     MaxAccountConnectionsExceeded,
+
+    /// <summary>The user's credentials were revoked while connected (nats-server's <c>Revocation</c>).</summary>
+    Revocation,
 }
 
 /// <summary>Display text of <see cref="ClosedReason"/>.</summary>
@@ -113,6 +116,7 @@ public static class ClosedReasonText
         ClosedReason.ClusterNameConflict => "Cluster Name Conflict",
         ClosedReason.MsgHeaderViolation => "Message Header Violation",
         ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
+        ClosedReason.Revocation => "Credentials Revoked",
         _ => "Unknown State",
     };
 }

@@ -132,9 +132,10 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
                 _server.Accounts.Update(Map(claims));
             }
             RefreshPrivateExporters(except: key);
+            RevokeClients(registered, claims);
         }
         _logger.LogInformation("Updated account {Account} from its JWT", key);
-        // Revocations, default permissions and user limits act on connected clients.
+        // Default permissions, user limits and bearer rules act on connected clients.
         _server.ReauthorizeClients();
         return ClaimsUpdateOutcome.Updated;
     }
@@ -148,6 +149,36 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
             if (_server.Accounts.Find(account) is { IsSystem: false })
             {
                 _server.Accounts.Remove(account);
+            }
+        }
+    }
+
+    /// <summary>nats-server's revocation check on an account update: revoked users get <c>User Authentication Revoked</c>.</summary>
+    private void RevokeClients(Account account, AccountClaims claims)
+    {
+        if (claims.Nats.Revocations is not { Count: > 0 })
+        {
+            return;
+        }
+        foreach (var client in _server.Clients)
+        {
+            if (!ReferenceEquals(client.Account, account) || string.IsNullOrEmpty(client.Options.Jwt))
+            {
+                continue;
+            }
+            UserClaims user;
+            try
+            {
+                user = JwtCodec.DecodeUserClaims(client.Options.Jwt);
+            }
+            catch (JwtException)
+            {
+                continue;
+            }
+            if (claims.IsClaimRevoked(user))
+            {
+                _logger.LogInformation("User {User} of account {Account} revoked; disconnecting", user.Subject, account.Name);
+                client.Revoke();
             }
         }
     }

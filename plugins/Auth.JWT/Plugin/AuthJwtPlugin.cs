@@ -63,11 +63,10 @@ public sealed class AuthJwtPlugin : IServerPlugin
         {
             throw new ConfigurationException(errors[0]);
         }
-        if (_options.OperatorSystemAccount is { } operatorSystem && configuredSystemAccount is null)
+        if (_options.OperatorSystemAccount is { } operatorSystem && configuredSystemAccount is null && systemAccount is not null)
         {
-            // The kernel named its system account before the plugins ran; nats-server would take the
-            // operator's. Refuse rather than serve $SYS where the operator's tools don't look.
-            throw new ConfigurationException($"the operator names system account {operatorSystem}: set system_account: {operatorSystem}");
+            // nats-server takes the operator's system account when the config names none.
+            server.UseSystemAccount(operatorSystem);
         }
         var trust = _options.Trust();
         var source = CreateSource(_options);

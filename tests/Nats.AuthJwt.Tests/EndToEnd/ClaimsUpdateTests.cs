@@ -68,6 +68,19 @@ public sealed class ClaimsUpdateTests
     }
 
     [Test]
+    public async Task Without_system_account_in_the_config_the_operators_system_account_serves_SYS()
+    {
+        using var setup = new OperatorSetup();
+        await using var server = await JwtServer.StartAsync(setup.MemoryConfig(FreePorts.Take(), systemAccountLine: false));
+        Assert.That(server.Server.Accounts.System!.Name, Is.EqualTo(setup.SystemAccount.Key.PublicKey));
+        await using var system = Client(server.Url, setup.NewUser(setup.SystemAccount, "admin").CredsPath);
+        await system.ConnectAsync();
+        var idle = setup.NewAccount("IDLE");
+        var answer = await RequestAsync(system, $"$SYS.REQ.ACCOUNT.{idle.Key.PublicKey}.CLAIMS.UPDATE", setup.AccountJwt(idle));
+        Assert.That(answer.GetProperty("data").GetProperty("message").GetString(), Is.EqualTo("jwt update skipped"));
+    }
+
+    [Test]
     public async Task An_update_for_an_account_not_in_use_is_skipped_and_a_bad_one_is_an_error()
     {
         using var setup = new OperatorSetup();
@@ -110,7 +123,7 @@ public sealed class ClaimsUpdateTests
         Assert.That(answer.GetProperty("data").GetProperty("message").GetString(), Is.EqualTo("jwt updated"));
 
         var closing = await raw.ReadUntilClosedAsync();
-        Assert.That(closing, Does.Contain("-ERR 'Authorization Violation'"));
+        Assert.That(closing, Does.Contain("-ERR 'User Authentication Revoked'"));
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await other.PingAsync(cts.Token);
         Assert.That(other.ConnectionState, Is.EqualTo(NatsConnectionState.Open));

@@ -60,14 +60,17 @@ internal sealed class OperatorSetup : IDisposable
     }
 
     /// <summary>Operator mode with a memory resolver preloaded with <paramref name="accountJwts"/> (and the system account).</summary>
-    public string MemoryConfig(int port, params string[] accountJwts)
+    public string MemoryConfig(int port, params string[] accountJwts) => MemoryConfig(port, systemAccountLine: true, accountJwts);
+
+    /// <summary>The same; without <paramref name="systemAccountLine"/> the system account comes from the operator JWT alone.</summary>
+    public string MemoryConfig(int port, bool systemAccountLine, params string[] accountJwts)
     {
         var preload = string.Join("\n", accountJwts.Prepend(SystemJwt).Select(jwt => $"  {JwtCodec.DecodeAccountClaims(jwt).Subject}: \"{jwt}\""));
         return $$"""
             host: 127.0.0.1
             port: {{port}}
             operator: "{{OperatorJwt}}"
-            system_account: {{SystemAccount.Key.PublicKey}}
+            {{(systemAccountLine ? "system_account: " + SystemAccount.Key.PublicKey : "")}}
             resolver: MEMORY
             resolver_preload: {
             {{preload}}
