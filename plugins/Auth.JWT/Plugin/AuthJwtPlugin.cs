@@ -30,6 +30,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
     private OperatorModeOptions _options = OperatorModeOptions.None;
     private JwtAccountResolver? _accounts;
     private ClaimsRequests? _requests;
+    private ClusterJwtSync? _sync;
     private IDisposable? _ownedSource;
 
     /// <summary>The accounts of operator mode; null when the plugin is idle.</summary>
@@ -97,6 +98,12 @@ public sealed class AuthJwtPlugin : IServerPlugin
         if (_context.SystemServices.Account is { } system)
         {
             _requests = ClaimsRequests.Start(_context.Connect(system), _context.SystemServices, _accounts, _logger);
+            if (_accounts.Source is DirectoryAccountJwtSource dir)
+            {
+                _sync = new ClusterJwtSync(_context.Connect(system), dir.Store, _context.Server, _logger,
+                    dir.Options.IsCache ? TimeSpan.Zero : dir.Options.SyncInterval, dir.Options.FetchTimeout);
+                dir.RemoteLookup = _sync.LookupAsync;
+            }
         }
         return Task.CompletedTask;
     }
@@ -104,6 +111,10 @@ public sealed class AuthJwtPlugin : IServerPlugin
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_sync is not null)
+        {
+            await _sync.DisposeAsync().ConfigureAwait(false);
+        }
         if (_requests is not null)
         {
             await _requests.DisposeAsync().ConfigureAwait(false);

@@ -17,14 +17,24 @@ public sealed class DirectoryAccountJwtSource(DirectoryJwtStore store, Directory
     /// <summary>The options it was opened with.</summary>
     public DirectoryResolverOptions Options { get; } = options;
 
+    /// <summary>
+    /// Asks the other servers for a JWT missing here (set once the system account is running;
+    /// nats-server's <c>Server.fetch</c>). Null: only the local directory is read.
+    /// </summary>
+    public Func<string, CancellationToken, Task<string>>? RemoteLookup { get; set; }
+
     public bool IsReadOnly => false;
 
     public ValueTask<string> FetchAsync(string accountPublicKey, CancellationToken cancellationToken)
     {
         try
         {
-            return Store.Load(accountPublicKey) is { } jwt
-                ? ValueTask.FromResult(jwt)
+            if (Store.Load(accountPublicKey) is { } jwt)
+            {
+                return ValueTask.FromResult(jwt);
+            }
+            return RemoteLookup is { } lookup
+                ? new ValueTask<string>(lookup(accountPublicKey, cancellationToken))
                 : ValueTask.FromException<string>(new AccountResolverException(AccountResolverException.AccountMissing));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or AccountResolverException)

@@ -79,12 +79,13 @@ internal sealed class OperatorSetup : IDisposable
     }
 
     /// <summary>Operator mode with a full directory resolver (deletes allowed), preloaded with the system account.</summary>
-    public string FullResolverConfig(int port, string dir) => $$"""
+    public string FullResolverConfig(int port, string dir, string extra = "", string resolverExtra = "") => $$"""
         host: 127.0.0.1
         port: {{port}}
+        {{extra}}
         operator: "{{OperatorJwt}}"
         system_account: {{SystemAccount.Key.PublicKey}}
-        resolver: { type: full, dir: "{{dir}}", allow_delete: true }
+        resolver: { type: full, dir: "{{dir}}", allow_delete: true {{resolverExtra}} }
         resolver_preload: {
           {{SystemAccount.Key.PublicKey}}: "{{SystemJwt}}"
         }
