@@ -169,13 +169,15 @@ internal sealed class AccountHost : IAsyncDisposable
             return;
         }
         var response = Js.HandleApi(subject, reply, headers, body);
+        if (subject.StartsWith("$JS.API.STREAM.", StringComparison.Ordinal))
+        {
+            // Before the answer: a client publishes to a stream the moment it learns it exists,
+            // and a publish with no capture subscription yet would get "no responders".
+            SyncCaptures();
+        }
         if (response is not null && reply is not null)
         {
             _output.Publish(reply, null, default, response);
-        }
-        if (subject.StartsWith("$JS.API.STREAM.", StringComparison.Ordinal))
-        {
-            SyncCaptures();
         }
     }
 

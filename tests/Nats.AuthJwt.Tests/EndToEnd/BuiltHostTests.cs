@@ -17,8 +17,8 @@ public sealed class BuiltHostTests
         await using var host = await ReferenceServer.StartHostAsync(setup.MemoryConfig(port, setup.AccountJwt(account)), port);
         var url = $"nats://127.0.0.1:{port}";
 
-        await using var sub = new NatsConnection(NatsOpts.Default with { Url = url, AuthOpts = NatsAuthOpts.Default with { CredsFile = setup.NewUser(account, "a").CredsPath } });
-        await using var pub = new NatsConnection(NatsOpts.Default with { Url = url, AuthOpts = NatsAuthOpts.Default with { CredsFile = setup.NewUser(account, "b").CredsPath } });
+        await using var sub = new NatsConnection(NatsOpts.Default with { Url = url, ConnectTimeout = TimeSpan.FromSeconds(15), AuthOpts = NatsAuthOpts.Default with { CredsFile = setup.NewUser(account, "a").CredsPath } });
+        await using var pub = new NatsConnection(NatsOpts.Default with { Url = url, ConnectTimeout = TimeSpan.FromSeconds(15), AuthOpts = NatsAuthOpts.Default with { CredsFile = setup.NewUser(account, "b").CredsPath } });
         await sub.ConnectAsync();
         await pub.ConnectAsync();
         Assert.That(await MemoryResolverTests.RequestViaSubscriberAsync(sub, pub, "host"), Is.EqualTo("hello host"));
