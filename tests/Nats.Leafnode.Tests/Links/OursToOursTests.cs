@@ -50,6 +50,26 @@ public sealed class OursToOursTests
     }
 
     [Test]
+    public async Task The_leaf_reconnects_when_the_hub_comes_back_and_announces_its_interest_again()
+    {
+        var port = FreePorts.Take();
+        var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var leafSub = await leaf.ClientAsync();
+        await Leaf.SubAsync(leafSub, "again", "1");
+        await hub.DisposeAsync();
+        await Leaf.UntilAsync(() => leaf.LeafCount == 0, "the leaf sees the hub go");
+        Assert.That(leaf.HasLeafInterest("again"), Is.False);
+
+        await using var hub2 = await OurServer.StartAsync(HubConfig(port));
+        await Leaf.UntilAsync(() => hub2.LeafCount == 1 && hub2.HasLeafInterest("again"), "the leaf reconnects and re-announces");
+        await using var pub = await hub2.ClientAsync();
+        await Leaf.PubAsync(pub, "again", "back");
+        await leafSub.ExpectMsgAsync("again", "1", "back");
+    }
+
+    [Test]
     public async Task Unsubscribing_withdraws_the_interest_on_the_other_side()
     {
         var port = FreePorts.Take();
