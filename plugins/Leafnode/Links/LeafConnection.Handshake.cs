@@ -169,6 +169,14 @@ public sealed partial class LeafConnection
             return;
         }
 
+        if (_options.MinVersion.Length > 0 && !VersionAtLeast(connect.Version, _options.MinVersion))
+        {
+            var text = $"connection rejected since minimum version required is \"{_options.MinVersion}\"";
+            Logger.LogError("{Leaf} {Text}", this, text);
+            Close(ClosedReason.ProtocolViolation, text);
+            return;
+        }
+
         var pending = LeafHubAuthenticator.AuthenticateAsync(Server, _options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken);
         // Bcrypt and account resolvers may complete later: leaf connects are rare, so the read
         // loop waits for them rather than parsing ahead of an unbound account.
@@ -259,6 +267,46 @@ public sealed partial class LeafConnection
             }
         }
         Close(ClosedReason.ProtocolViolation);
+    }
+
+    /// <summary>nats-server's versionAtLeast on "major.minor.patch" (anything unparsable is too old).</summary>
+    internal static bool VersionAtLeast(string? version, string minimum)
+    {
+        static int[]? Parts(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+            var parts = text.TrimStart('v').Split('-')[0].Split('.');
+            if (parts.Length < 3)
+            {
+                return null;
+            }
+            var numbers = new int[3];
+            for (var i = 0; i < 3; i++)
+            {
+                if (!int.TryParse(parts[i], out numbers[i]))
+                {
+                    return null;
+                }
+            }
+            return numbers;
+        }
+        var have = Parts(version);
+        var need = Parts(minimum);
+        if (have is null || need is null)
+        {
+            return false;
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            if (have[i] != need[i])
+            {
+                return have[i] > need[i];
+            }
+        }
+        return true;
     }
 
     private const ClosedReason ClusterNameConflict = ClosedReason.ClusterNameConflict;

@@ -130,6 +130,13 @@ public sealed partial class LeafManager : IInterestObserver
                 }
             }
         }
+        var limit = connection.Account?.Limits.MaxLeafNodeConnections ?? AccountLimits.Unlimited;
+        if (limit >= 0 && _connections.Values.Count(c => c.IsRegistered && ReferenceEquals(c.Account, connection.Account)) >= limit)
+        {
+            _logger.LogError("{Leaf} Maximum leafnode connections of account {Account} reached", connection, connection.Account!.Name);
+            connection.Close(ClosedReason.MaxAccountConnectionsExceeded, Core.Protocol.ProtocolErrors.MaxAccountConnections);
+            return false;
+        }
         _connections[connection.Id] = connection;
         _logger.LogDebug("{Leaf} Leafnode connection registered on account {Account}", connection, connection.Account?.Name);
         return true;

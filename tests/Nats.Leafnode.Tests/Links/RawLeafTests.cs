@@ -132,3 +132,50 @@ public sealed class RawLeafTests
         Assert.That(hub.LeafCount, Is.EqualTo(0));
     }
 }
+
+/// <summary>Hub-side limits: min_version and the account's max_leafnodes.</summary>
+[TestFixture]
+[CancelAfter(30_000)]
+[NonParallelizable]
+public sealed class HubLimitTests
+{
+    [Test]
+    public async Task A_leaf_older_than_min_version_is_refused_with_nats_servers_error()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""leafnodes { listen: "127.0.0.1:{{port}}", min_version: "2.9.0" }""");
+        await using var old = await RawClient.ConnectAsync(port);
+        await old.SendAsync("CONNECT {\"version\":\"2.8.4\",\"name\":\"old\"}\r\n");
+        await old.ExpectErrAndCloseAsync("connection rejected since minimum version required is \"2.9.0\"");
+        await using var recent = await RawClient.ConnectAsync(port);
+        await recent.SendAsync("CONNECT {\"version\":\"2.9.10\",\"name\":\"new\"}\r\n");
+        Assert.That(await recent.ReadLineAsync(), Does.Contain("\"connect_info\":true"));
+    }
+
+    [Test]
+    public async Task An_account_at_its_max_leafnodes_refuses_one_more()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""
+            accounts { A { limits { max_leafnodes: 1 } } }
+            leafnodes { listen: "127.0.0.1:{{port}}", authorization { account: A } }
+            """);
+        await using var first = await RawClient.ConnectAsync(port);
+        await first.SendAsync("CONNECT {\"name\":\"one\"}\r\n");
+        Assert.That(await first.ReadLineAsync(), Does.Contain("\"remote_account\":\"A\""));
+        await using var second = await RawClient.ConnectAsync(port);
+        await second.SendAsync("CONNECT {\"name\":\"two\"}\r\n");
+        await second.ExpectErrAndCloseAsync("maximum account active connections exceeded");
+        Assert.That(hub.LeafCount, Is.EqualTo(1));
+    }
+
+    [TestCase("2.9.10", "2.9.0", true)]
+    [TestCase("2.10.0", "2.9.10", true)]
+    [TestCase("2.8.4", "2.9.0", false)]
+    [TestCase("", "2.8.0", false)]
+    [TestCase("2.9.0-beta.1", "2.9.0", true)]
+    public void Versions_compare_as_nats_server_compares_them(string version, string minimum, bool atLeast)
+    {
+        Assert.That(Nats.Leafnode.Links.LeafConnection.VersionAtLeast(version, minimum), Is.EqualTo(atLeast));
+    }
+}
