@@ -20,6 +20,27 @@ public sealed partial class LeafConnection
     private long _handshakeDeadline;
     private bool _tlsRequiredByHub;
 
+    // The accepted leaf's CONNECT, kept to authorize it again after a reload (read loop writes it once).
+    private volatile LeafConnectInfo? _connect;
+
+    /// <summary>
+    /// After a reload changed the hub's leaf authorization: authenticates the leaf again with
+    /// what it sent; a leaf no longer allowed, or now bound elsewhere, is closed.
+    /// </summary>
+    internal async Task ReauthorizeAsync(Config.LeafnodeOptions options)
+    {
+        if (DidSolicit || _connect is not { } connect || !_registered)
+        {
+            return;
+        }
+        var outcome = await LeafHubAuthenticator.AuthenticateAsync(Server, options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken).ConfigureAwait(false);
+        if (!outcome.IsAccepted || !ReferenceEquals(outcome.Account, _account))
+        {
+            Logger.LogError("{Leaf} authentication error after reload - {Reason}", this, outcome.Reason ?? "bound to another account");
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+        }
+    }
+
     /// <summary>The hub's first INFO line for an accepted leaf: the nonce it signs and our client id for it.</summary>
     internal byte[] BuildFirstInfo() => _manager.BuildInfo(Id, _nonce, connectInfo: false, account: null, isSystem: false, permissions: null).ToProtocolLine();
 
@@ -187,6 +208,7 @@ public sealed partial class LeafConnection
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }
+        _connect = connect;
         RemoteServerName = string.IsNullOrEmpty(connect.Name) ? connect.ServerId : connect.Name;
         RemoteCluster = connect.Cluster;
         RemoteAccountOrUser = outcome.User;

@@ -36,7 +36,8 @@ public sealed partial class LeafManager : IInterestObserver
 
     // Immutable after construction.
     private readonly NatsServer _server;
-    private readonly LeafnodeOptions _options;
+    // Replaced whole by a reload (any thread reads it).
+    private volatile LeafnodeOptions _options;
     private readonly ILogger _logger;
     private readonly IServerContext _context;
 
@@ -50,6 +51,10 @@ public sealed partial class LeafManager : IInterestObserver
         _server = context.Server;
         _options = options;
         _logger = logger;
+        foreach (var remote in options.Remotes)
+        {
+            InstallRemoteTls(remote);
+        }
     }
 
     /// <summary>The options this manager runs with.</summary>
