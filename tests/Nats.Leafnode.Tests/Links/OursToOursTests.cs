@@ -345,3 +345,30 @@ public sealed class NKeyTests
         Assert.That(await Leaf.ToJsonAsync(hub, "/leafz"), Does.Contain("\"leafnodes\": 0"));
     }
 }
+
+/// <summary>Two leafs of one hub reach each other through it.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class LeafToLeafTests
+{
+    [Test]
+    public async Task A_message_from_one_leaf_reaches_a_subscriber_on_another_leaf_once()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""leafnodes { listen: "127.0.0.1:{{port}}" }""");
+        await using var leaf1 = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}" } ] }""");
+        await using var leaf2 = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}" } ] }""");
+        await Leaf.UntilAsync(() => hub.LeafCount == 2, "both leafs connect");
+        await using var sub = await leaf2.ClientAsync();
+        await Leaf.SubAsync(sub, "across", "1");
+        await Leaf.UntilAsync(() => leaf1.HasLeafInterest("across"), "leaf2's interest reaches leaf1 through the hub");
+        await using var pub = await leaf1.ClientAsync();
+        await Leaf.PubAsync(pub, "across", "hop");
+        await sub.ExpectMsgAsync("across", "1", "hop");
+        await Leaf.ExpectSilenceAsync(sub);
+        await sub.SendAsync("UNSUB 1\r\n");
+        await sub.PingAsync();
+        await Leaf.UntilAsync(() => !leaf1.HasLeafInterest("across"), "and leaves when it unsubscribes");
+    }
+}
