@@ -19,7 +19,7 @@ namespace Nats.Leafnode;
 /// address and the other settings need a restart.
 /// Fields: set in Configure and StartAsync on the plugin lifecycle thread.
 /// </remarks>
-[ServerPlugin("leafnode", Order = 300)]
+[ServerPlugin("leafnodes", Order = 300)]
 public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
 {
     private IServerContext _context = null!;

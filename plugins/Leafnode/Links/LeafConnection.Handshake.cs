@@ -19,6 +19,7 @@ public sealed partial class LeafConnection
     private bool _infoReceived;
     private long _handshakeDeadline;
     private bool _tlsRequiredByHub;
+    private bool _hubAnswersConnect = true;
 
     // The accepted leaf's CONNECT, kept to authorize it again after a reload (read loop writes it once).
     private volatile LeafConnectInfo? _connect;
@@ -88,6 +89,30 @@ public sealed partial class LeafConnection
             return false;
         }
         _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(ConnectProcessTimeout.TotalSeconds * Stopwatch.Frequency);
+        if (!_hubAnswersConnect)
+        {
+            // A hub that does not answer CONNECT with an INFO (no info_on_connect): the link is
+            // up once CONNECT is sent, as nats-server's leafNodeFinishConnectProcess.
+            FinishSolicitedConnect();
+        }
+        return true;
+    }
+
+    /// <summary>Binds the remote's local account and registers the link; false when it was closed instead.</summary>
+    private bool FinishSolicitedConnect()
+    {
+        _account = _manager.LocalAccount(Remote!);
+        if (_account is null)
+        {
+            Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
+            Close(ClosedReason.MissingAccount);
+            return false;
+        }
+        if (!_manager.Register(this))
+        {
+            return false;
+        }
+        Registered();
         return true;
     }
 
@@ -120,6 +145,7 @@ public sealed partial class LeafConnection
     private void AcceptFirstInfo(LeafInfo info)
     {
         _infoReceived = true;
+        _hubAnswersConnect = info.InfoOnConnect;
         _nonce = info.Nonce;
         _tlsRequiredByHub = info.TlsRequired;
         HeadersEnabled = info.Headers && !Server.Options.NoHeaderSupport;
@@ -257,17 +283,7 @@ public sealed partial class LeafConnection
         if (info.ConnectInfo && !_registered)
         {
             RemoteAccountOrUser = info.RemoteAccount;
-            _account = _manager.LocalAccount(Remote!);
-            if (_account is null)
-            {
-                Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
-                Close(ClosedReason.MissingAccount);
-                return;
-            }
-            if (_manager.Register(this))
-            {
-                Registered();
-            }
+            FinishSolicitedConnect();
         }
     }
 
