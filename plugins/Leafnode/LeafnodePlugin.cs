@@ -14,11 +14,13 @@ namespace Nats.Leafnode;
 /// messages (LMSG) both ways. Serves <c>/leafz</c> and the <c>leaf</c> block of <c>/varz</c>.
 /// </summary>
 /// <remarks>
-/// The section cannot change while running (a reload that changes it is refused by the bus).
+/// Reload (nats-server 2.14): remotes added, removed, disabled or changed; the listener's and
+/// remotes' TLS; the hub's leaf authorization (connected leafs are checked again). The listener
+/// address and the other settings need a restart.
 /// Fields: set in Configure and StartAsync on the plugin lifecycle thread.
 /// </remarks>
-[ServerPlugin("leafnode", Order = 300)]
-public sealed class LeafnodePlugin : IServerPlugin
+[ServerPlugin("leafnodes", Order = 300)]
+public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
 {
     private IServerContext _context = null!;
     private ILogger _logger = null!;
@@ -39,18 +41,11 @@ public sealed class LeafnodePlugin : IServerPlugin
     {
         _context = context;
         _logger = context.Logging.CreateLogger("leafnode");
-        _section = context.Config.Bind("leafnodes", section => LeafnodeOptionsParser.Parse(section, context.Server.Options));
+        _section = context.Config.Bind("leafnodes", section => LeafnodeOptionsParser.Parse(section, context.Server.Options), this);
         var options = _section.Current;
         if (options.Tls is { } tls && options.IsListening)
         {
             context.Tls.Set(LeafManager.ListenerTlsSet, tls);   // loads and checks the certificate now
-        }
-        for (var i = 0; i < options.Remotes.Count; i++)
-        {
-            if (options.Remotes[i].Tls is { } remoteTls)
-            {
-                context.Tls.Set("leafnode-remote-" + i, remoteTls);
-            }
         }
         if (options.IsEnabled)
         {
@@ -70,6 +65,32 @@ public sealed class LeafnodePlugin : IServerPlugin
     {
         _manager?.Start();
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public void Validate(LeafnodeOptions current, LeafnodeOptions proposed, ReloadValidation validation)
+    {
+        if (_manager is null && proposed.IsEnabled)
+        {
+            validation.Reject("leafnodes", "leafnodes cannot be added at the moment, try again after a restart");
+            return;
+        }
+        if (_manager is not null && !proposed.IsEnabled)
+        {
+            validation.Reject("leafnodes", "removing the leafnodes block needs a restart");
+            return;
+        }
+        if (_manager is not null)
+        {
+            LeafManager.Validate(current, proposed, validation, _context);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Apply(LeafnodeOptions current, LeafnodeOptions proposed)
+    {
+        // Reloads are rare: wait (bounded) for removed remotes to stop and leafs to be checked again.
+        _manager?.ApplyAsync(proposed).Wait(TimeSpan.FromSeconds(10));
     }
 
     /// <inheritdoc />

@@ -19,6 +19,28 @@ public sealed partial class LeafConnection
     private bool _infoReceived;
     private long _handshakeDeadline;
     private bool _tlsRequiredByHub;
+    private bool _hubAnswersConnect = true;
+
+    // The accepted leaf's CONNECT, kept to authorize it again after a reload (read loop writes it once).
+    private volatile LeafConnectInfo? _connect;
+
+    /// <summary>
+    /// After a reload changed the hub's leaf authorization: authenticates the leaf again with
+    /// what it sent; a leaf no longer allowed, or now bound elsewhere, is closed.
+    /// </summary>
+    internal async Task ReauthorizeAsync(Config.LeafnodeOptions options)
+    {
+        if (DidSolicit || _connect is not { } connect || !_registered)
+        {
+            return;
+        }
+        var outcome = await LeafHubAuthenticator.AuthenticateAsync(Server, options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken).ConfigureAwait(false);
+        if (!outcome.IsAccepted || !ReferenceEquals(outcome.Account, _account))
+        {
+            Logger.LogError("{Leaf} authentication error after reload - {Reason}", this, outcome.Reason ?? "bound to another account");
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+        }
+    }
 
     /// <summary>The hub's first INFO line for an accepted leaf: the nonce it signs and our client id for it.</summary>
     internal byte[] BuildFirstInfo() => _manager.BuildInfo(Id, _nonce, connectInfo: false, account: null, isSystem: false, permissions: null).ToProtocolLine();
@@ -67,6 +89,30 @@ public sealed partial class LeafConnection
             return false;
         }
         _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(ConnectProcessTimeout.TotalSeconds * Stopwatch.Frequency);
+        if (!_hubAnswersConnect)
+        {
+            // A hub that does not answer CONNECT with an INFO (no info_on_connect): the link is
+            // up once CONNECT is sent, as nats-server's leafNodeFinishConnectProcess.
+            FinishSolicitedConnect();
+        }
+        return true;
+    }
+
+    /// <summary>Binds the remote's local account and registers the link; false when it was closed instead.</summary>
+    private bool FinishSolicitedConnect()
+    {
+        _account = _manager.LocalAccount(Remote!);
+        if (_account is null)
+        {
+            Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
+            Close(ClosedReason.MissingAccount);
+            return false;
+        }
+        if (!_manager.Register(this))
+        {
+            return false;
+        }
+        Registered();
         return true;
     }
 
@@ -99,6 +145,7 @@ public sealed partial class LeafConnection
     private void AcceptFirstInfo(LeafInfo info)
     {
         _infoReceived = true;
+        _hubAnswersConnect = info.InfoOnConnect;
         _nonce = info.Nonce;
         _tlsRequiredByHub = info.TlsRequired;
         HeadersEnabled = info.Headers && !Server.Options.NoHeaderSupport;
@@ -169,6 +216,14 @@ public sealed partial class LeafConnection
             return;
         }
 
+        if (_options.MinVersion.Length > 0 && !VersionAtLeast(connect.Version, _options.MinVersion))
+        {
+            var text = $"connection rejected since minimum version required is \"{_options.MinVersion}\"";
+            Logger.LogError("{Leaf} {Text}", this, text);
+            Close(ClosedReason.ProtocolViolation, text);
+            return;
+        }
+
         var pending = LeafHubAuthenticator.AuthenticateAsync(Server, _options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken);
         // Bcrypt and account resolvers may complete later: leaf connects are rare, so the read
         // loop waits for them rather than parsing ahead of an unbound account.
@@ -179,6 +234,7 @@ public sealed partial class LeafConnection
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }
+        _connect = connect;
         RemoteServerName = string.IsNullOrEmpty(connect.Name) ? connect.ServerId : connect.Name;
         RemoteCluster = connect.Cluster;
         RemoteAccountOrUser = outcome.User;
@@ -227,17 +283,7 @@ public sealed partial class LeafConnection
         if (info.ConnectInfo && !_registered)
         {
             RemoteAccountOrUser = info.RemoteAccount;
-            _account = _manager.LocalAccount(Remote!);
-            if (_account is null)
-            {
-                Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
-                Close(ClosedReason.MissingAccount);
-                return;
-            }
-            if (_manager.Register(this))
-            {
-                Registered();
-            }
+            FinishSolicitedConnect();
         }
     }
 
@@ -259,6 +305,46 @@ public sealed partial class LeafConnection
             }
         }
         Close(ClosedReason.ProtocolViolation);
+    }
+
+    /// <summary>nats-server's versionAtLeast on "major.minor.patch" (anything unparsable is too old).</summary>
+    internal static bool VersionAtLeast(string? version, string minimum)
+    {
+        static int[]? Parts(string? text)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+            var parts = text.TrimStart('v').Split('-')[0].Split('.');
+            if (parts.Length < 3)
+            {
+                return null;
+            }
+            var numbers = new int[3];
+            for (var i = 0; i < 3; i++)
+            {
+                if (!int.TryParse(parts[i], out numbers[i]))
+                {
+                    return null;
+                }
+            }
+            return numbers;
+        }
+        var have = Parts(version);
+        var need = Parts(minimum);
+        if (have is null || need is null)
+        {
+            return false;
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            if (have[i] != need[i])
+            {
+                return have[i] > need[i];
+            }
+        }
+        return true;
     }
 
     private const ClosedReason ClusterNameConflict = ClosedReason.ClusterNameConflict;

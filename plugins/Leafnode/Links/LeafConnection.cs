@@ -114,7 +114,9 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
     {
         var wasRegistered = _registered;
         _registered = false;
-        RemoveAllRemoteInterest();
         _manager.OnClosed(this, wasRegistered, reason);
+        // Off the closing thread: a link closed while it held its interest map's lock (a slow
+        // consumer detected mid-announcement) must not wait on other links' locks from there.
+        _ = Task.Run(RemoveAllRemoteInterest);
     }
 }

@@ -23,7 +23,16 @@ public sealed partial class LeafManager
     // Set by Start and Stop (plugin lifecycle thread).
     private ConnectionListener? _listener;
     private CancellationTokenSource? _stopping;
-    private readonly List<Task> _solicitors = [];
+
+    // The running solicit loop of each remote (by value: a reload keeps an unchanged remote's
+    // loop and link). Guarded by itself; Start, Stop and reloads change it.
+    private readonly Dictionary<RemoteLeafOptions, RemoteRun> _runs = [];
+
+    // Each remote's TLS set name in the server's store (by value, stable across reloads).
+    private readonly ConcurrentDictionary<RemoteLeafOptions, string> _remoteTlsSets = new();
+    private int _tlsSetCounter;
+
+    private sealed record RemoteRun(CancellationTokenSource Cancel, Task Loop);
 
     // URLs the hubs gossiped, by remote: the solicit loops read them, the read loops write them.
     private readonly ConcurrentDictionary<RemoteLeafOptions, string[]> _learnedUrls = new(ReferenceEqualityComparer.Instance);
@@ -46,22 +55,17 @@ public sealed partial class LeafManager
     private int AdvertisedPort => _options.Advertise.Length > 0 ? HostPort.Parse(_options.Advertise, Port).Port : Port;
 
     /// <summary>The TLS set of a remote with a <c>tls</c> block, or null.</summary>
-    internal string? RemoteTlsSet(RemoteLeafOptions remote)
-    {
-        var index = IndexOf(remote);
-        return remote.Tls is null || index < 0 ? null : "leafnode-remote-" + index;
-    }
+    internal string? RemoteTlsSet(RemoteLeafOptions remote) => _remoteTlsSets.GetValueOrDefault(remote);
 
-    private int IndexOf(RemoteLeafOptions remote)
+    /// <summary>Loads a remote's certificates into the server's TLS store (a bad one throws ConfigException).</summary>
+    private void InstallRemoteTls(RemoteLeafOptions remote)
     {
-        for (var i = 0; i < _options.Remotes.Count; i++)
+        if (remote.Tls is { } tls && !_remoteTlsSets.ContainsKey(remote))
         {
-            if (ReferenceEquals(_options.Remotes[i], remote))
-            {
-                return i;
-            }
+            var name = "leafnode-remote-" + Interlocked.Increment(ref _tlsSetCounter);
+            _context.Tls.Set(name, tls);
+            _remoteTlsSets[remote] = name;
         }
-        return -1;
     }
 
     /// <summary>Opens the listener (when a port is configured) and starts soliciting every enabled remote.</summary>
@@ -76,13 +80,49 @@ public sealed partial class LeafManager
         }
         foreach (var remote in _options.Remotes)
         {
-            if (remote.Disabled)
-            {
-                _logger.LogInformation("Remote leafnode {Remote} is disabled", remote.SafeName);
-                continue;
-            }
-            _solicitors.Add(Task.Run(() => SolicitAsync(remote, _stopping.Token)));
+            StartRemote(remote);
         }
+    }
+
+    /// <summary>Starts soliciting <paramref name="remote"/> unless it is disabled or already running.</summary>
+    private void StartRemote(RemoteLeafOptions remote)
+    {
+        if (remote.Disabled)
+        {
+            _logger.LogInformation("Remote leafnode {Remote} is disabled", remote.SafeName);
+            return;
+        }
+        lock (_runs)
+        {
+            if (_runs.ContainsKey(remote) || _stopping is null || _stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            _runs[remote] = new RemoteRun(cancel, Task.Run(() => SolicitAsync(remote, cancel.Token)));
+        }
+    }
+
+    /// <summary>Stops soliciting <paramref name="remote"/> and closes its link.</summary>
+    private Task StopRemote(RemoteLeafOptions remote)
+    {
+        RemoteRun? run;
+        lock (_runs)
+        {
+            if (!_runs.Remove(remote, out run))
+            {
+                return Task.CompletedTask;
+            }
+        }
+        run.Cancel.Cancel();
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.Remote is { } r && r.Equals(remote))
+            {
+                connection.Close(ClosedReason.ClientClosed);
+            }
+        }
+        return run.Loop;
     }
 
     /// <summary>Stops accepting and soliciting, closes every leaf connection and waits for the loops.</summary>
@@ -94,9 +134,14 @@ public sealed partial class LeafManager
         {
             connection.Close(ClosedReason.ServerShutdown);
         }
+        Task[] loops;
+        lock (_runs)
+        {
+            loops = [.. _runs.Values.Select(r => r.Loop)];
+        }
         try
         {
-            await Task.WhenAll(_solicitors).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -148,6 +193,11 @@ public sealed partial class LeafManager
             try
             {
                 var connection = await DialAsync(remote, url, stopping).ConfigureAwait(false);
+                if (connection is not null && stopping.IsCancellationRequested)
+                {
+                    connection.Close(ClosedReason.ClientClosed);
+                    return;
+                }
                 if (connection is not null)
                 {
                     attempt = 0;

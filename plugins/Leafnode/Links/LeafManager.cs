@@ -36,7 +36,8 @@ public sealed partial class LeafManager : IInterestObserver
 
     // Immutable after construction.
     private readonly NatsServer _server;
-    private readonly LeafnodeOptions _options;
+    // Replaced whole by a reload (any thread reads it).
+    private volatile LeafnodeOptions _options;
     private readonly ILogger _logger;
     private readonly IServerContext _context;
 
@@ -50,6 +51,10 @@ public sealed partial class LeafManager : IInterestObserver
         _server = context.Server;
         _options = options;
         _logger = logger;
+        foreach (var remote in options.Remotes)
+        {
+            InstallRemoteTls(remote);
+        }
     }
 
     /// <summary>The options this manager runs with.</summary>
@@ -129,6 +134,13 @@ public sealed partial class LeafManager : IInterestObserver
                     old.Close(ClosedReason.ProtocolViolation, "Duplicate Remote LeafNode Connection");
                 }
             }
+        }
+        var limit = connection.Account?.Limits.MaxLeafNodeConnections ?? AccountLimits.Unlimited;
+        if (limit >= 0 && _connections.Values.Count(c => c.IsRegistered && ReferenceEquals(c.Account, connection.Account)) >= limit)
+        {
+            _logger.LogError("{Leaf} Maximum leafnode connections of account {Account} reached", connection, connection.Account!.Name);
+            connection.Close(ClosedReason.MaxAccountConnectionsExceeded, Core.Protocol.ProtocolErrors.MaxAccountConnections);
+            return false;
         }
         _connections[connection.Id] = connection;
         _logger.LogDebug("{Leaf} Leafnode connection registered on account {Account}", connection, connection.Account?.Name);

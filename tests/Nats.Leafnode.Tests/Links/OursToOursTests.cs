@@ -50,6 +50,26 @@ public sealed class OursToOursTests
     }
 
     [Test]
+    public async Task The_leaf_reconnects_when_the_hub_comes_back_and_announces_its_interest_again()
+    {
+        var port = FreePorts.Take();
+        var hub = await OurServer.StartAsync(HubConfig(port));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var leafSub = await leaf.ClientAsync();
+        await Leaf.SubAsync(leafSub, "again", "1");
+        await hub.DisposeAsync();
+        await Leaf.UntilAsync(() => leaf.LeafCount == 0, "the leaf sees the hub go");
+        Assert.That(leaf.HasLeafInterest("again"), Is.False);
+
+        await using var hub2 = await OurServer.StartAsync(HubConfig(port));
+        await Leaf.UntilAsync(() => hub2.LeafCount == 1 && hub2.HasLeafInterest("again"), "the leaf reconnects and re-announces");
+        await using var pub = await hub2.ClientAsync();
+        await Leaf.PubAsync(pub, "again", "back");
+        await leafSub.ExpectMsgAsync("again", "1", "back");
+    }
+
+    [Test]
     public async Task Unsubscribing_withdraws_the_interest_on_the_other_side()
     {
         var port = FreePorts.Take();
@@ -323,5 +343,32 @@ public sealed class NKeyTests
         Assert.That((hub.LeafCount, leaf.LeafCount), Is.EqualTo((0, 0)));
         Assert.That(hub.HasInterest("x", "A") || hub.HasInterest("x"), Is.False);
         Assert.That(await Leaf.ToJsonAsync(hub, "/leafz"), Does.Contain("\"leafnodes\": 0"));
+    }
+}
+
+/// <summary>Two leafs of one hub reach each other through it.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+[NonParallelizable]
+public sealed class LeafToLeafTests
+{
+    [Test]
+    public async Task A_message_from_one_leaf_reaches_a_subscriber_on_another_leaf_once()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""leafnodes { listen: "127.0.0.1:{{port}}" }""");
+        await using var leaf1 = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}" } ] }""");
+        await using var leaf2 = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}" } ] }""");
+        await Leaf.UntilAsync(() => hub.LeafCount == 2, "both leafs connect");
+        await using var sub = await leaf2.ClientAsync();
+        await Leaf.SubAsync(sub, "across", "1");
+        await Leaf.UntilAsync(() => leaf1.HasLeafInterest("across"), "leaf2's interest reaches leaf1 through the hub");
+        await using var pub = await leaf1.ClientAsync();
+        await Leaf.PubAsync(pub, "across", "hop");
+        await sub.ExpectMsgAsync("across", "1", "hop");
+        await Leaf.ExpectSilenceAsync(sub);
+        await sub.SendAsync("UNSUB 1\r\n");
+        await sub.PingAsync();
+        await Leaf.UntilAsync(() => !leaf1.HasLeafInterest("across"), "and leaves when it unsubscribes");
     }
 }
