@@ -29,6 +29,8 @@ public sealed partial class NatsServer : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
+    // Running links (routes and plugin links): added and removed by their read loops, read by the heartbeat.
+    private readonly ConcurrentDictionary<ulong, LinkConnection> _links = new();
     private readonly List<IAuthenticator> _pluginAuthenticators = [];
     private readonly List<IInterestObserver> _interestObservers = [];
     // Created at start, not construction: it owns a dedicated thread, which a server whose
@@ -102,12 +104,18 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <summary>Open client connections.</summary>
     public ICollection<ClientConnection> Clients => _clients.Values;
 
+    /// <summary>Links that are running (routes, gateways, leafs, plugin links), for monitoring.</summary>
+    public ICollection<LinkConnection> Links => _links.Values;
+
     /// <summary>True between a successful start and the beginning of shutdown.</summary>
     public bool IsRunning => Volatile.Read(ref _state) == 1;
 
     internal ILogger Logger { get; }
 
     internal ILogger ClientLogger { get; }
+
+    /// <summary>Bounds the lines about clients' protocol errors (any thread; see <see cref="Logging.LogRateLimiter"/>).</summary>
+    internal Logging.LogRateLimiter ProtocolErrorLog { get; } = new(linesPerWindow: 10, TimeSpan.FromSeconds(1));
 
     /// <summary>
     /// Adds an authenticator to the chain (after the built-in schemes). Call before
@@ -222,6 +230,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
+        DisposeMetrics();
         _shutdown.Dispose();
     }
 
