@@ -91,6 +91,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
                 varz.JetStream = new JetStreamVarz { Config = JetStreamMonitoring.Config(_options, _limits), Stats = JetStreamMonitoring.Stats(Hosts()) };
             }
         });
+        context.Monitoring.AddHealthCheck(new JetStreamHealth(() => _options, Hosts));
         context.Monitoring.Register("/jsz", request =>
             MonitoringResponse.Json(JetStreamMonitoring.Jsz(context.Server.ServerId, _options, _limits, Hosts(), request)), "JetStream");
     }
