@@ -41,6 +41,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     private (long Memory, long Store) _limits;
     private bool _globalOnly;
     private bool _started;
+    private volatile bool _stopping;
 
     /// <summary>The options in force (flags applied).</summary>
     public JetStreamOptions Options => _options;
@@ -166,7 +167,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
 
     private void Consider(Account account)
     {
-        if (!_options.Enabled || account.IsRemoved)
+        if (!_options.Enabled || account.IsRemoved || _stopping)
         {
             return;
         }
@@ -196,7 +197,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     {
         lock (_gate)
         {
-            if (_hosts.ContainsKey(account.Name))
+            if (_hosts.ContainsKey(account.Name) || _stopping)
             {
                 return;
             }
@@ -241,6 +242,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         List<AccountHost> hosts;
         List<IDisposable> disabled;
         lock (_gate)
