@@ -41,6 +41,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     private (long Memory, long Store) _limits;
     private bool _globalOnly;
     private bool _started;
+    private volatile bool _stopping;
 
     /// <summary>The options in force (flags applied).</summary>
     public JetStreamOptions Options => _options;
@@ -91,6 +92,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
                 varz.JetStream = new JetStreamVarz { Config = JetStreamMonitoring.Config(_options, _limits), Stats = JetStreamMonitoring.Stats(Hosts()) };
             }
         });
+        context.Monitoring.AddHealthCheck(new JetStreamHealth(() => _options, Hosts));
         context.Monitoring.Register("/jsz", request =>
             MonitoringResponse.Json(JetStreamMonitoring.Jsz(context.Server.ServerId, _options, _limits, Hosts(), request)), "JetStream");
     }
@@ -165,7 +167,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
 
     private void Consider(Account account)
     {
-        if (!_options.Enabled || account.IsRemoved)
+        if (!_options.Enabled || account.IsRemoved || _stopping)
         {
             return;
         }
@@ -195,7 +197,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     {
         lock (_gate)
         {
-            if (_hosts.ContainsKey(account.Name))
+            if (_hosts.ContainsKey(account.Name) || _stopping)
             {
                 return;
             }
@@ -240,6 +242,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     /// <inheritdoc />
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         List<AccountHost> hosts;
         List<IDisposable> disabled;
         lock (_gate)

@@ -60,6 +60,12 @@ internal sealed class JetStreamServer : IAsyncDisposable
         await BootAsync();
     }
 
+    /// <summary>Stops the server so its files can be edited; <see cref="BootAgainAsync"/> starts it again.</summary>
+    public Task StopForEditAsync() => StopAsync();
+
+    /// <summary>Starts the server again on the same directory after <see cref="StopForEditAsync"/>.</summary>
+    public Task BootAgainAsync() => BootAsync();
+
     public NatsClient Client(string? user = null, string? password = null)
     {
         var opts = new NatsOpts

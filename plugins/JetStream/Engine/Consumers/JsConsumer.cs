@@ -275,7 +275,16 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
     void IThreadPoolWorkItem.Execute()
     {
         Volatile.Write(ref _kicked, 0);
-        Run();
+        // A pass delivers a batch: the output may send it with one write per connection.
+        _output.BeginBatch();
+        try
+        {
+            Run();
+        }
+        finally
+        {
+            _output.EndBatch();
+        }
     }
 
     /// <summary>One pass: timers, waiting requests, deliveries, heartbeats, inactivity, state; then the next wake-up.</summary>
