@@ -46,6 +46,8 @@ public sealed partial class ClientConnection
             Close(ClosedReason.ProtocolViolation);
             return;
         }
+        // A websocket client's cookies stand in for credentials its CONNECT leaves out.
+        Listener.ConnectDefaults?.ApplyTo(options);
         if (options.Account is not null || options.NewAccount)
         {
             AuthenticationViolation(ClosedReason.AuthenticationViolation);
