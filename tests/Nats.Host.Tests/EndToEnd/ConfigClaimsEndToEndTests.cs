@@ -14,11 +14,8 @@ namespace Nats.Host.Tests.EndToEnd;
 [CancelAfter(60_000)]
 public sealed class ConfigClaimsEndToEndTests
 {
-    // The stock build ships auth-jwt: these configs load no plugin, to show what happens without it.
-    private const string NoPlugins = "plugins { load: [] }\n";
-
     // A syntactically valid operator JWT is not needed: the refusal comes before anyone reads it.
-    private const string OperatorConfig = "port: {0}\noperator: \"eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.x\"\nresolver: MEMORY\nplugins {{ load: [] }}\n";
+    private const string OperatorConfig = "port: {0}\noperator: \"eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.x\"\nresolver: MEMORY\n";
 
     [Test]
     public async Task An_operator_config_without_the_auth_jwt_plugin_refuses_to_start()
@@ -53,7 +50,7 @@ public sealed class ConfigClaimsEndToEndTests
     public async Task Other_authentication_settings_fail_closed_too(string setting, string name)
     {
         using var dir = new TempDirectory();
-        dir.Write("auth.conf", $"port: {FreePort.Next()}\n{setting}{NoPlugins}");
+        dir.Write("auth.conf", $"port: {FreePort.Next()}\n{setting}");
 
         using var host = await HostProcess.RunBareAsync(dir.Path, "-c", "auth.conf");
 
