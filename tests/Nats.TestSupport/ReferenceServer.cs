@@ -49,7 +49,7 @@ public sealed class ReferenceServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts this repository's built host (<c>dotnet host/bin/&lt;configuration&gt;/net10.0/NatsServer.dll</c>,
+    /// Starts this repository's built host (<c>dotnet host/bin/&lt;configuration&gt;/net10.0/nats-server.dll</c>,
     /// with the plugins the build deployed next to it) with <paramref name="config"/>, and waits
     /// (bounded) until <paramref name="waitForPort"/> accepts connections. What it logs is kept in
     /// <see cref="Output"/>.

@@ -58,6 +58,7 @@ public static class ServerOptionsBinder
                 unclaimed.Add(entry);
             }
         }
+        AddNestedPluginSections(config, sections);
         options.Sections = sections;
         ServerOptionsDefaults.ApplyBaseline(options);
         if (ctx.Errors.Count > 0)
@@ -65,6 +66,26 @@ public static class ServerOptionsBinder
             throw new ConfigBindingException(ctx.Errors, ctx.Warnings, unclaimed);
         }
         return new ConfigBindResult(options, config, ctx.Warnings, ctx.Ignored, unclaimed);
+    }
+
+    /// <summary>
+    /// Settings nested in a block the kernel binds but a plugin applies (<c>authorization { auth_callout }</c>,
+    /// which auth-jwt owns) go to <see cref="ServerOptions.Sections"/> under their dotted name, so
+    /// that the plugin binds them like a top-level section (<c>Bind("authorization.auth_callout", …)</c>).
+    /// </summary>
+    private static void AddNestedPluginSections(ConfMap config, Dictionary<string, object?> sections)
+    {
+        if (!config.TryGet("authorization", out var authorization) || authorization is not ConfMap block)
+        {
+            return;
+        }
+        foreach (var key in (string[])["auth_callout", "auth_hook"])
+        {
+            if (block.TryGet(key, out var value))
+            {
+                sections["authorization." + key] = value;
+            }
+        }
     }
 
     /// <summary>Whether nats-server knows <paramref name="key"/> as a top-level option.</summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nats.AuthJwt.Accounts;
 using Nats.AuthJwt.Auth;
+using Nats.AuthJwt.Callout;
 using Nats.AuthJwt.Config;
 using Nats.AuthJwt.Resolvers;
 using Nats.AuthJwt.SystemAccount;
@@ -31,6 +32,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
     private JwtAccountResolver? _accounts;
     private ClaimsRequests? _requests;
     private ClusterJwtSync? _sync;
+    private CalloutAuthenticator? _callout;
     private IDisposable? _ownedSource;
 
     /// <summary>The accounts of operator mode; null when the plugin is idle.</summary>
@@ -43,11 +45,16 @@ public sealed class AuthJwtPlugin : IServerPlugin
         _logger = context.Logging.CreateLogger("auth-jwt");
         _sections = new OperatorModeSections(context.Config, new PreloadReloadHook(this));
         _options = _sections.Read();
+        var callout = ReadCallout(context.Config);
         if (!_options.IsOperatorMode)
         {
             if (_sections.AnySet)
             {
                 _logger.LogWarning("auth-jwt: resolver settings without operator or trusted_keys are ignored");
+            }
+            if (callout is not null)
+            {
+                ConfigureCallout(context, callout);
             }
             return;
         }
@@ -58,7 +65,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
         var errors = _options.Validate(configuredSystemAccount,
             hasConfiguredAccounts: auth.Accounts.Any(a => a.Name != systemAccount && a.Name != Nats.Core.Accounts.AccountRegistry.GlobalAccountName),
             hasConfiguredUsers: auth.Users.Count > 0 || auth.NKeys.Count > 0 || auth.Username is not null,
-            hasAuthCallout: false,
+            hasAuthCallout: callout is not null,
             ParseVersion(ServerVersion.CompatibleNatsVersion));
         if (errors.Count > 0)
         {
@@ -79,9 +86,36 @@ public sealed class AuthJwtPlugin : IServerPlugin
         _logger.LogInformation("Trusted Operators: {Operators}", string.Join(", ", trust.Operators.Select(o => $"{o.Name} ({o.Subject})")));
     }
 
+    /// <summary>
+    /// <c>authorization { auth_callout }</c> (alias <c>auth_hook</c>), which the kernel hands over
+    /// under its dotted name; no reload hook: changing it needs a restart.
+    /// </summary>
+    private static AuthCalloutOptions? ReadCallout(IConfigBus config)
+    {
+        var value = config.Bind("authorization.auth_callout", v => new RawSetting("authorization.auth_callout", v)).Current.Value
+            ?? config.Bind("authorization.auth_hook", v => new RawSetting("authorization.auth_hook", v)).Current.Value;
+        return value is null ? null : AuthCalloutOptions.Parse(value);
+    }
+
+    private void ConfigureCallout(IServerContext context, AuthCalloutOptions options)
+    {
+        if (context.Accounts.Find(options.Account) is null)
+        {
+            throw new ConfigurationException($"no valid account \"{options.Account}\" for auth callout");
+        }
+        _callout = new CalloutAuthenticator(options, context.Server, _logger);
+        context.AddAuthenticator(_callout);
+        _logger.LogInformation("Auth callout: requests on $SYS.REQ.USER.AUTH in account {Account}, issuer {Issuer}{Sealed}",
+            options.Account, options.Issuer, options.XKey is null ? "" : ", sealed to " + options.XKey);
+    }
+
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_context is not null && _callout is not null)
+        {
+            _callout.Connection = _context.Connect(_context.Accounts.Find(_callout.Account));
+        }
         if (_context is null || _accounts is null)
         {
             return Task.CompletedTask;
@@ -119,6 +153,11 @@ public sealed class AuthJwtPlugin : IServerPlugin
         {
             await _requests.DisposeAsync().ConfigureAwait(false);
         }
+        if (_callout?.Connection is { } connection)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        _callout?.Dispose();
         _ownedSource?.Dispose();
     }
 

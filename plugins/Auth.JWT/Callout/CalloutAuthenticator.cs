@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nats.AuthJwt.Auth;
+using Nats.AuthJwt.Config;
+using Nats.AuthJwt.Jwt;
+using Nats.AuthJwt.Jwt.Claims;
+using Nats.AuthJwt.Jwt.Model;
+using Nats.Core;
+using Nats.Core.Accounts;
+using Nats.Core.Plugins;
+using Nats.Core.Security;
+
+namespace Nats.AuthJwt.Callout;
+
+/// <summary>
+/// Auth callout (ADR-26, nats-server's <c>processClientOrLeafCallout</c> outside operator mode) as
+/// one link of the authenticator chain: a client that no earlier link recognised (the configured
+/// users, nkeys and tokens come first, the <c>auth_users</c> among them) is described in an
+/// authorization request JWT, sent on <c>$SYS.REQ.USER.AUTH</c> in the callout account (sealed to
+/// the service's <c>xkey</c> when configured), and admitted as the user JWT in the service's answer
+/// says: into the account named by its <c>aud</c>, with its permissions, limits and expiry.
+/// </summary>
+/// <remarks>
+/// Requests are signed with a server key of the plugin's own (the kernel keeps its key private);
+/// <c>server_id.id</c> is the server's id, which the answer's <c>aud</c> must name. Waits at most
+/// the authorization timeout, off the I/O threads. Thread-safe: the connection is set once at
+/// start; each request has its own inbox.
+/// </remarks>
+public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
+{
+    private readonly AuthCalloutOptions _options;
+    private readonly NatsServer _server;
+    private readonly ILogger _logger;
+    private readonly NKeyPair _signingKey = NKeyPair.Create(NKeyPrefix.Server);
+    private readonly XKeyPair? _xkey;
+    private readonly HashSet<string> _authUsers;
+    // Set by the plugin's start (before any client is authenticated), read by every request.
+    private volatile IInProcessConnection? _connection;
+
+    public CalloutAuthenticator(AuthCalloutOptions options, NatsServer server, ILogger logger)
+    {
+        _options = options;
+        _server = server;
+        _logger = logger;
+        _xkey = options.XKey is null ? null : XKeyPair.Create();
+        _authUsers = new HashSet<string>(options.AuthUsers, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public string Name => "auth_callout";
+
+    /// <summary>The callout account (<c>account</c>, <c>$G</c> by default).</summary>
+    public string Account => _options.Account;
+
+    /// <summary>The callout account's in-process connection the requests go out on.</summary>
+    public IInProcessConnection? Connection
+    {
+        get => _connection;
+        set => _connection = value;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<AuthResult> AuthenticateAsync(ConnectContext context, CancellationToken cancellationToken)
+    {
+        var connect = context.Connect;
+        if ((!context.Kind.IsClient && context.Kind != ConnectionKind.Leaf)
+            || _authUsers.Contains(connect.Username ?? "") || _authUsers.Contains(connect.NKey ?? ""))
+        {
+            // The service's own users authenticate as configured, never through the callout.
+            return AuthResult.NotMine;
+        }
+        if (_connection is not { } connection || _server.Accounts.Find(_options.Account) is not { } account)
+        {
+            return AuthResult.Deny($"No valid account \"{_options.Account}\" for auth callout request");
+        }
+        var now = DateTimeOffset.UtcNow;
+        var request = AuthorizationRequestBuilder.Build(Input(context), _signingKey, _xkey, now);
+        byte[] reply;
+        try
+        {
+            reply = await SendAsync(connection, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return AuthResult.Deny($"Auth callout request on account \"{account.Name}\" timed out");
+        }
+        AuthorizationResponse response;
+        try
+        {
+            response = AuthorizationResponseDecoder.Decode(reply, account.Name, request.UserNKey, _server.ServerId, _xkey, _options.XKey, isKnownIssuer: null, now);
+        }
+        catch (CalloutException e)
+        {
+            return AuthResult.Deny(TitleCase(e.Message));
+        }
+        return Admit(response.User, request.UserNKey, account.Name, context.ConnectionType, now);
+    }
+
+    private AuthResult Admit(UserClaims user, string expectedUser, string account, string connectionType, DateTimeOffset now)
+    {
+        var vr = new ValidationResults();
+        user.Validate(vr, now);
+        if (vr.Issues.Count > 0)
+        {
+            return AuthResult.Deny($"Error validating user JWT: {vr.Issues[0].Description}");
+        }
+        if (user.Subject != expectedUser)
+        {
+            return AuthResult.Deny($"Expected authorized user of \"{expectedUser}\" but got \"{user.Subject}\" on account \"{account}\"");
+        }
+        var (inWindow, validFor) = ConnectTimes.Check(user.Nats, now);
+        if (!inWindow)
+        {
+            return AuthResult.Deny($"Authorized user on account \"{account}\" outside of valid connect times");
+        }
+        var allowed = AllowedConnectionTypes.Convert(user.Nats.AllowedConnectionTypes, out var unknown);
+        if ((unknown.Count > 0 && allowed.Count == 0) || !AllowedConnectionTypes.Allows(allowed, connectionType))
+        {
+            return AuthResult.Deny($"Authorized user on account \"{account}\" using invalid connection type");
+        }
+        if (!string.IsNullOrEmpty(user.Nats.IssuerAccount))
+        {
+            return AuthResult.Deny($"Error non operator mode account \"{account}\": attempted to use issuer_account");
+        }
+        if (user.Issuer != _options.Issuer)
+        {
+            return AuthResult.Deny($"Wrong issuer for auth callout response on account \"{account}\", expected \"{_options.Issuer}\" got \"{user.Issuer}\"");
+        }
+        var placement = string.IsNullOrEmpty(user.Audience) ? AccountRegistry.GlobalAccountName : user.Audience;
+        if (_server.Accounts.Find(placement) is null || (_options.AllowedAccounts.Count > 0 && !_options.AllowedAccounts.Contains(placement)))
+        {
+            return AuthResult.Deny($"No valid account \"{placement}\" for auth callout response on account \"{account}\"");
+        }
+        var limits = user.Nats;
+        DateTimeOffset? expires = user.Expires == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(user.Expires);
+        if (validFor != TimeSpan.Zero && (expires is null || now + validFor < expires))
+        {
+            expires = now + validFor;
+        }
+        return AuthResult.Accept(placement, string.IsNullOrEmpty(user.Name) ? user.Subject : user.Name,
+            JwtPermissions.Build(limits.Pub, limits.Sub, limits.Resp), expires,
+            new UserLimits { MaxSubscriptions = limits.Subs, MaxPayload = limits.Payload, MaxData = limits.Data });
+    }
+
+    private AuthorizationRequestInput Input(ConnectContext context)
+    {
+        var connect = context.Connect;
+        var options = _server.Options;
+        return new AuthorizationRequestInput
+        {
+            Subject = _options.Issuer,
+            Server = new ServerId { Name = _server.Name, Host = options.Host, Id = _server.ServerId, Version = Nats.Core.ServerVersion.CompatibleNatsVersion },
+            Client = new ClientInformation
+            {
+                Host = context.RemoteEndPoint?.Address.ToString(),
+                User = connect.Username,
+                Name = connect.Name,
+                Kind = context.Kind == ConnectionKind.Leaf ? "Leafnode" : "Client",
+                Type = context.Kind.ConnzType,
+            },
+            Connect = new CalloutConnectOptions
+            {
+                Jwt = connect.Jwt, NKey = connect.NKey, SignedNonce = connect.Signature, Token = connect.Token,
+                Username = connect.Username, Password = connect.Password, Name = connect.Name,
+                Lang = connect.Lang, Version = connect.Version, Protocol = connect.Protocol,
+            },
+            Nonce = context.Nonce,
+            Timeout = options.Auth.Timeout,
+            ServiceXKey = _options.XKey,
+        };
+    }
+
+    private async Task<byte[]> SendAsync(IInProcessConnection connection, AuthorizationRequest request, CancellationToken cancellationToken)
+    {
+        var inbox = "_INBOX." + Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = connection.Subscribe(inbox, null, message =>
+        {
+            answer.TrySetResult(message.Payload.ToArray());
+            return ValueTask.CompletedTask;
+        });
+        var headers = request.XKeyHeader is { } xkey
+            ? Encoding.ASCII.GetBytes($"NATS/1.0\r\n{AuthorizationRequestBuilder.XKeyHeader}: {xkey}\r\n\r\n")
+            : [];
+        connection.Publish(AuthorizationRequestBuilder.Subject, request.Payload, inbox, headers);
+        return await answer.Task.WaitAsync(_server.Options.Auth.Timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    // nats-server's titleCase: the first letter of the reason upper-cased.
+    private static string TitleCase(string text) =>
+        text.Length == 0 ? text : char.ToUpper(text[0], CultureInfo.InvariantCulture) + text[1..];
+
+    public void Dispose()
+    {
+        _signingKey.Dispose();
+        _xkey?.Dispose();
+    }
+}
