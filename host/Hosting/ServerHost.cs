@@ -266,10 +266,7 @@ internal sealed class ServerHost
         }
         try
         {
-            // The monitoring registry always exists; its port is 0 when nothing listens.
-            var monitoringPort = server.Monitoring.Port;
-            _portsFile = PortsFile.Write(directory, ServerProcessFinder.AppName, _options.Host, server.Port,
-                _options.Monitoring.Host, monitoringPort > 0 ? monitoringPort : null);
+            _portsFile = PortsFile.Write(directory, ExecutableName.Current, server.ListenerAddresses);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

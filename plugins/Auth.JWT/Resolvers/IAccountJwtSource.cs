@@ -1,7 +1,10 @@
 namespace Nats.AuthJwt.Resolvers;
 
-/// <summary>Where account JWTs come from (nats-server's <c>AccountResolver</c>, storage side).</summary>
-public interface IAccountResolver
+/// <summary>
+/// Where account JWTs come from (nats-server's <c>AccountResolver</c>, storage side). The plugin's
+/// <see cref="Accounts.JwtAccountResolver"/> puts a source behind the kernel's account resolver hook.
+/// </summary>
+public interface IAccountJwtSource
 {
     /// <summary>The account's JWT; <see cref="AccountResolverException"/> when it cannot be had.</summary>
     ValueTask<string> FetchAsync(string accountPublicKey, CancellationToken cancellationToken);
