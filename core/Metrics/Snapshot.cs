@@ -22,10 +22,23 @@ internal sealed class Snapshot<T>(Func<T?> compute) where T : class
             var entry = Volatile.Read(ref _entry);
             if (entry is null || now - entry.Taken > MaxAge)
             {
-                entry = new Entry(compute(), now);
+                entry = new Entry(Compute(), now);
                 Volatile.Write(ref _entry, entry);
             }
             return entry.Value;
+        }
+    }
+
+    // A scrape racing the server's shutdown gets no value rather than an error.
+    private T? Compute()
+    {
+        try
+        {
+            return compute();
+        }
+        catch (Exception e) when (e is Monitoring.MonitoringException or InvalidOperationException or ObjectDisposedException)
+        {
+            return null;
         }
     }
 

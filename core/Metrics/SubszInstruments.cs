@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Nats.Core.Monitoring;
 using static Nats.Core.Metrics.KernelInstruments;
 
@@ -19,7 +20,8 @@ internal static class SubszInstruments
         Gauge(metrics, subsz, "gnatsd_subsz_avg_fanout", "Average fan-out in the caches", s => s.AvgFanout);
 
         // nats-server answers /routez with no routes when not clustered; so does this.
-        var routes = new Snapshot<object>(() => server.IsRunning ? server : null);
-        Gauge(metrics, routes, "gnatsd_routez_num_routes", "Route connections open", _ => server.Routes?.Routes.Count ?? 0);
+        metrics.Meter.CreateObservableGauge("gnatsd_routez_num_routes", () => server.IsRunning
+            ? [new Measurement<int>(server.Routes?.Routes.Count ?? 0, metrics.ServerTags)]
+            : Array.Empty<Measurement<int>>(), description: "Route connections open");
     }
 }

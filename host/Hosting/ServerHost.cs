@@ -104,6 +104,7 @@ internal sealed class ServerHost
                 return Program.Die(e.Message);
             }
             WritePortsFile(server);
+            SystemdReadiness.Ready(server);
             await server.WaitForShutdownAsync().ConfigureAwait(false);
             return 0;
         }

@@ -12,7 +12,7 @@ namespace Nats.Server.Hosting;
 /// lame duck mode run to its end) stops the application, as the stock process exits.
 /// </summary>
 internal sealed class NatsServerHostedService(NatsServerRuntime runtime, NatsServerHostingOptions options, IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory)
-    : IHostedService, IAsyncDisposable
+    : IHostedService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("Nats.Server.Hosting");
     // Set by StopAsync on the host's thread; read by the shutdown watcher.
@@ -55,6 +55,4 @@ internal sealed class NatsServerHostedService(NatsServerRuntime runtime, NatsSer
             lifetime.StopApplication();
         }
     }
-
-    public ValueTask DisposeAsync() => runtime.DisposeAsync();
 }

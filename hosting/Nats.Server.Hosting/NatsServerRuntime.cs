@@ -6,7 +6,7 @@ namespace Nats.Server.Hosting;
 /// <summary>
 /// The one server of the application (a singleton): built, plugins loaded, when first asked
 /// for, so services can take <see cref="NatsServer"/> in their constructors; started and stopped
-/// by the hosted service.
+/// by the hosted service; disposed (server and plugin load contexts) with the container.
 /// </summary>
 internal sealed class NatsServerRuntime(NatsServerHostingOptions options, IServiceProvider services, ILoggerFactory loggerFactory) : IAsyncDisposable
 {

@@ -15,11 +15,11 @@ namespace Nats.Hosting.Tests;
 [CancelAfter(30_000)]
 public class AddNatsServerTests
 {
-    private static (HostApplicationBuilder Builder, CapturedLogs Logs) NewApp(params (string Key, string Value)[] settings)
+    private static (HostApplicationBuilder Builder, ListLoggerProvider Logs) NewApp(params (string Key, string Value)[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)));
-        var logs = new CapturedLogs();
+        var logs = new ListLoggerProvider();
         builder.Logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         return (builder, logs);
     }
@@ -48,7 +48,7 @@ public class AddNatsServerTests
         // Told first (INFO with ldm), then closed.
         var seen = await client.ReadUntilClosedAsync();
         Assert.That(seen, Does.Contain("\"ldm\":true"));
-        var messages = logs.Entries.Select(e => e.Message).ToList();
+        var messages = logs.Lines.Select(e => e.Message).ToList();
         Assert.That(messages, Does.Contain("Entering lame duck mode, stop accepting new clients"));
         Assert.That(messages, Does.Contain("Server is ready"));
         Assert.That(messages, Does.Contain("Server Exiting.."));
