@@ -28,7 +28,8 @@ public sealed partial class ClientConnection
 
     /// <summary>
     /// The server's INFO as this client's listener sees it: a plugin's listener with its own
-    /// authorization or certificate says so in <c>auth_required</c> and <c>tls_required</c>.
+    /// authorization or certificate says so in <c>auth_required</c> and <c>tls_required</c>,
+    /// and one with its own advertised URLs lists them in <c>connect_urls</c>.
     /// </summary>
     private ServerInfo ListenerInfo(ServerInfo info)
     {
@@ -38,9 +39,11 @@ public sealed partial class ClientConnection
         }
         var authRequired = Auth.IsAuthRequired && !HasNoAuthUser;
         var tlsRequired = Listener.TlsSet is { } set && Server.TlsSets.Find(set)?.Context is not null;
-        return info.AuthRequired == authRequired && info.TlsRequired == tlsRequired
-            ? info
-            : info with { AuthRequired = authRequired, TlsRequired = tlsRequired, TlsVerify = tlsRequired && info.TlsVerify };
+        if (info.AuthRequired != authRequired || info.TlsRequired != tlsRequired)
+        {
+            info = info with { AuthRequired = authRequired, TlsRequired = tlsRequired, TlsVerify = tlsRequired && info.TlsVerify };
+        }
+        return Listener.ConnectUrlsField is { } field ? info with { ConnectUrls = Server.GetAdvertisedUrls(field) } : info;
     }
 
     private byte[] InfoLine(ServerInfo info) => info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce);

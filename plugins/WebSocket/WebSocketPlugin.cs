@@ -49,7 +49,12 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         {
             context.Tls.Set(TlsName, tls);   // loads and checks the certificate now
         }
-        context.Monitoring.AddVarzContributor(varz => varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null));
+        context.Monitoring.AddVarzContributor(varz =>
+        {
+            varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null);
+            var urls = context.Server.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField);
+            varz.WebSocketConnectUrls = urls.Count > 0 ? urls : null;
+        });
     }
 
     /// <inheritdoc />
