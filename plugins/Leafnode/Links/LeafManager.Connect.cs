@@ -77,6 +77,8 @@ public sealed partial class LeafManager
             var port = _options.Port < 0 ? 0 : _options.Port;
             _listener = ConnectionListener.Start("leafnode", new HostPort(_options.Host, port), _logger, AcceptAsync, _stopping.Token);
             _logger.LogInformation("Listening for leafnode connections on {Address}", HostPort.Join(_options.Host, _listener.Port));
+            // Listed in the ports file with the kernel's listeners.
+            _context.AddListenerAddress(new ListenerAddress("leafnode", _options.Tls is null ? "nats" : "tls", _options.Host, _listener.Port));
         }
         foreach (var remote in _options.Remotes)
         {

@@ -24,12 +24,13 @@ public sealed class PortsFileEndToEndTests
     [Test]
     public async Task Started_as_nats_server_from_PATH_it_writes_nats_server_pid_ports_with_every_listener()
     {
-        var (client, http, cluster, ws) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (client, http, cluster, ws, leaf) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
         _dir.Write("s.conf", $$"""
             listen: 127.0.0.1:{{client}}
             http: 127.0.0.1:{{http}}
             cluster { name: pf, listen: 127.0.0.1:{{cluster}} }
             websocket { listen: "127.0.0.1:{{ws}}", no_tls: true }
+            leafnodes { listen: "127.0.0.1:{{leaf}}" }
             """);
         using var host = HostProcess.StartFromPath("nats-server", _dir.Path, "-c", "s.conf", "--ports_file_dir", _dir.Path);
         var portsFile = _dir.File($"nats-server_{host.Id}.ports");
@@ -37,11 +38,13 @@ public sealed class PortsFileEndToEndTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(Names(json), Is.EqualTo(new[] { "nats", "monitoring", "cluster", "websocket" }), "keys in nats-server's order");
+            Assert.That(Names(json).Take(3), Is.EqualTo(new[] { "nats", "monitoring", "cluster" }), "the kernel's in nats-server's order");
+            Assert.That(Names(json).Skip(3), Is.EquivalentTo(new[] { "websocket", "leafnode" }), "then the plugins' listeners");
             Assert.That(Urls(json, "nats"), Is.EqualTo(new[] { $"nats://127.0.0.1:{client}" }));
             Assert.That(Urls(json, "monitoring"), Is.EqualTo(new[] { $"http://127.0.0.1:{http}" }));
             Assert.That(Urls(json, "cluster"), Is.EqualTo(new[] { $"nats://127.0.0.1:{cluster}" }));
             Assert.That(Urls(json, "websocket"), Is.EqualTo(new[] { $"ws://127.0.0.1:{ws}" }));
+            Assert.That(Urls(json, "leafnode"), Is.EqualTo(new[] { $"nats://127.0.0.1:{leaf}" }));
         });
         host.Signal(UnixSignal.Interrupt);
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Start-up and cluster-join times, for nats-server and this server side by side (issue 18).
+
+  tools/startup-timing/measure.py [--runs 20] [--ours 'CMD'] [--reference 'CMD'] [--only ours|reference]
+
+Commands are templates run with bash -c "exec CMD" (so the pid is the server's); {conf} is the
+generated config file. Two numbers per server, medians over --runs starts:
+  start-up: process started -> the client port answers with INFO (and the CPU time the
+            process used until then, which other load on the machine hardly changes);
+  join:     a new member's client port accepts -> a client of an existing member reads the
+            async INFO whose connect_urls lists the new member (routes up, URLs gossiped).
+"""
+import argparse, os, socket, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+OURS = ROOT + "/host/bin/Release/net10.0/nats-server -c {conf}"
+REFERENCE = "nats-server -c {conf}"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(template, conf_text, work):
+    conf = tempfile.NamedTemporaryFile("w", suffix=".conf", dir=work, delete=False)
+    conf.write(conf_text)
+    conf.close()
+    t0 = time.perf_counter()
+    p = subprocess.Popen(["bash", "-c", "exec " + template.replace("{conf}", conf.name)],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=work)
+    return p, t0
+
+
+def wait_info(port, deadline):
+    """Connects (retrying) until the server greets with INFO; returns the time the port accepted."""
+    while True:
+        s = socket.socket()
+        try:
+            s.connect(("127.0.0.1", port))
+            accepted = time.perf_counter()
+            s.settimeout(10)
+            if s.recv(4096).startswith(b"INFO"):
+                return accepted
+        except OSError:
+            pass
+        finally:
+            s.close()
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"port {port} never answered")
+        time.sleep(0.0005)
+
+
+def stop(p):
+    p.terminate()
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def cpu_seconds(pid):
+    """User + system CPU the process has used so far (/proc/<pid>/stat): unlike wall time, barely
+    moved by other load on the machine."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def startup_times(template, runs, work):
+    times, cpu = [], []
+    for _ in range(runs):
+        port = free_port()
+        p, t0 = start(template, f"listen: 127.0.0.1:{port}\n", work)
+        try:
+            wait_info(port, time.perf_counter() + 30)
+            times.append(time.perf_counter() - t0)
+            cpu.append(cpu_seconds(p.pid))
+        finally:
+            stop(p)
+    return times, cpu
+
+
+def read_line(sock, buf):
+    while b"\r\n" not in buf[0]:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise EOFError
+        buf[0] += chunk
+    line, buf[0] = buf[0].split(b"\r\n", 1)
+    return line
+
+
+def join_times(template, runs, work):
+    seed_client, seed_route = free_port(), free_port()
+    seed, _ = start(template, f"listen: 127.0.0.1:{seed_client}\ncluster {{ name: join, listen: 127.0.0.1:{seed_route} }}\n", work)
+    times = []
+    try:
+        wait_info(seed_client, time.perf_counter() + 30)
+        client = socket.create_connection(("127.0.0.1", seed_client))
+        client.settimeout(30)
+        buf = [b""]
+        read_line(client, buf)
+        client.sendall(b'CONNECT {"verbose":false,"protocol":1}\r\nPING\r\n')
+        while read_line(client, buf) != b"PONG":
+            pass
+        for _ in range(runs):
+            port, route = free_port(), free_port()
+            member, _ = start(template, f"listen: 127.0.0.1:{port}\ncluster {{ name: join, listen: 127.0.0.1:{route}, "
+                                        f"routes: [nats-route://127.0.0.1:{seed_route}] }}\n", work)
+            try:
+                opened = wait_info(port, time.perf_counter() + 30)
+                needle = f"127.0.0.1:{port}".encode()
+                while True:
+                    line = read_line(client, buf)
+                    if line.startswith(b"PING"):
+                        client.sendall(b"PONG\r\n")
+                    elif line.startswith(b"INFO") and needle in line:
+                        times.append(time.perf_counter() - opened)
+                        break
+            finally:
+                stop(member)
+            # The member left: wait for the INFO without it, so the next run starts clean.
+            while True:
+                line = read_line(client, buf)
+                if line.startswith(b"PING"):
+                    client.sendall(b"PONG\r\n")
+                elif line.startswith(b"INFO") and needle not in line:
+                    break
+        client.close()
+    finally:
+        stop(seed)
+    return times
+
+
+def report(name, label, times):
+    ms = sorted(t * 1000 for t in times)
+    print(f"{name:10} {label:9} median {statistics.median(ms):7.1f} ms   min {ms[0]:7.1f}   max {ms[-1]:7.1f}   (n={len(ms)})", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=20)
+    ap.add_argument("--ours", default=OURS)
+    ap.add_argument("--reference", default=REFERENCE)
+    ap.add_argument("--only", choices=["ours", "reference"])
+    ap.add_argument("--what", choices=["startup", "join", "both"], default="both")
+    a = ap.parse_args()
+    servers = [("reference", a.reference), ("ours", a.ours)]
+    with tempfile.TemporaryDirectory() as work:
+        for name, template in servers:
+            if a.only and a.only != name:
+                continue
+            if a.what in ("startup", "both"):
+                wall, cpu = startup_times(template, a.runs, work)
+                report(name, "start-up", wall)
+                report(name, "start-cpu", cpu)
+            if a.what in ("join", "both"):
+                report(name, "join", join_times(template, a.runs, work))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
