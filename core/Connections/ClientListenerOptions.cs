@@ -53,6 +53,13 @@ public sealed record ClientListenerOptions
     /// </summary>
     public ConnectDefaults? ConnectDefaults { get; init; }
 
+    /// <summary>
+    /// How long this listener's clients have to authenticate (a plugin block's
+    /// <c>authorization { timeout }</c>, as nats-server's websocket <c>AuthTimeout</c>), instead
+    /// of the authorization's own <c>timeout</c>; null to keep that.
+    /// </summary>
+    public TimeSpan? AuthTimeout { get; init; }
+
     /// <summary>Put before the connection in logs (<c>ws</c>, <c>mqtt</c>…); null for none.</summary>
     public string? LogPrefix { get; init; }
 }

@@ -44,6 +44,7 @@ internal sealed class WebSocketListener
                     Timeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : server.Options.Auth.Timeout,
                 })
                 : null,
+            AuthTimeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : null,
             LogPrefix = "ws",
             ConnectUrlsField = ConnectUrlsField,
         };
