@@ -46,8 +46,6 @@ public sealed partial class NatsServer
 
     private void StopCluster() => _routes?.Stop();
 
-    partial void OnHeartbeatExtensions(long now) => _routes?.OnHeartbeat(now);
-
     partial void OnLameDuckExtensions() => _routes?.AnnounceLameDuck();
 
     /// <summary>Adds a peer's client URLs to connect_urls and tells clients.</summary>
@@ -58,7 +56,11 @@ public sealed partial class NatsServer
 
     private void ChangeClusterClientUrls(IReadOnlyList<string> urls, int delta)
     {
-        if (urls.Count == 0)
+        // Once shutdown has begun (lame duck's last step included), the routes it closes must
+        // not tell this server's clients that the cluster shrank to this server alone: they
+        // would forget the other members and have nowhere to fail over. nats-server's
+        // sendAsyncInfoToClients returns when shutting down, for the same reason.
+        if (urls.Count == 0 || !IsRunning)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Nats.Core.Connections;
 
 namespace Nats.Core;
 
@@ -56,7 +57,10 @@ public sealed partial class NatsServer
             {
                 client.OnHeartbeat(now);
             }
-            OnHeartbeatExtensions(now);
+            foreach (var link in _links.Values)
+            {
+                link.OnHeartbeat(now);
+            }
             if (now - _lastReplyPrune > Stopwatch.Frequency * 5)
             {
                 _lastReplyPrune = now;
@@ -69,6 +73,9 @@ public sealed partial class NatsServer
         }
     }
 
-    /// <summary>Other parts of the server (routes) hook the heartbeat here.</summary>
-    partial void OnHeartbeatExtensions(long now);
+    /// <summary>A link starts running: the heartbeat drives its timers from now on.</summary>
+    internal void AddLink(LinkConnection link) => _links[link.Id] = link;
+
+    /// <summary>A link's read loop ended.</summary>
+    internal void RemoveLink(LinkConnection link) => _links.TryRemove(link.Id, out _);
 }

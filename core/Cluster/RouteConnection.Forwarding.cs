@@ -9,15 +9,8 @@ namespace Nats.Core.Cluster;
 public sealed partial class RouteConnection
 {
     private const int StackLineLimit = 1024;
-    private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
     private readonly RouteAccountCache _accounts = new();
-
-    /// <summary>Messages forwarded to the peer.</summary>
-    public long OutMessages => Out.MessagesQueued;
-
-    /// <summary>Payload bytes forwarded to the peer.</summary>
-    public long OutBytes => Out.PayloadBytesQueued;
 
     /// <summary>Sends <c>RMSG</c> (or <c>HMSG</c>) with the account and the queue groups picked here.</summary>
     public bool Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
@@ -36,17 +29,12 @@ public sealed partial class RouteConnection
         byte[]? rented = null;
         var line = maxLength <= StackLineLimit ? stackalloc byte[StackLineLimit] : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
         var length = FormatMessageLine(line, account.NameBytes, message.Subject, message.Reply, queues, withHeaders ? headers.Length : -1, headers.Length + message.Payload.Length);
-        var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf);
+        var sent = SendMessage(line[..length], headers, message.Payload);
         if (rented is not null)
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-        if (result == AppendResult.SlowConsumer)
-        {
-            Close(ClosedReason.SlowConsumerPendingBytes);
-            return false;
-        }
-        return true;
+        return sent;
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ public sealed partial class RouteConnection
     private bool _connectReceived;
     private bool _infoReceived;
 
-    private protected override int ProcessBuffer(Span<byte> data, out int needed)
+    protected override int Parse(Span<byte> data, out int needed)
     {
         needed = 0;
         var options = Server.Options;
@@ -20,7 +20,6 @@ public sealed partial class RouteConnection
         var position = 0;
         long messages = 0;
         long bytes = 0;
-        Batch.Begin();
         try
         {
             while (position < data.Length && !IsClosed)
@@ -50,10 +49,8 @@ public sealed partial class RouteConnection
         {
             if (messages > 0)
             {
-                CountInbound(messages, bytes);
-                Server.Statistics.CountIn(messages, bytes);
+                CountReceived(messages, bytes);
             }
-            Batch.End();
         }
         return position;
     }

@@ -15,25 +15,21 @@ namespace Nats.Core.Cluster;
 /// </summary>
 /// <remarks>Split by concern: parsing and operations (.Operations.cs), remote interest
 /// (.Interest.cs), message forwarding (.Forwarding.cs).</remarks>
-public sealed partial class RouteConnection : NatsConnection, ILinkSink
+public sealed partial class RouteConnection : LinkConnection, ILinkSink
 {
     private readonly RouteManager _manager;
     private string? _nonce;
 
-    internal RouteConnection(NatsServer server, RouteManager manager, Socket socket, Stream stream, ulong id, Uri? solicitedUrl, bool isExplicit)
-        : base(server, socket, stream, id)
+    internal RouteConnection(NatsServer server, RouteManager manager, Socket socket, Uri? solicitedUrl, bool isExplicit)
+        : base(server, socket, Plugins.ConnectionKind.Route, solicited: solicitedUrl is not null, manager.Log)
     {
         _manager = manager;
         Url = solicitedUrl;
-        DidSolicit = solicitedUrl is not null;
         IsExplicit = isExplicit;
     }
 
     /// <summary>Routes never carry what came over a route.</summary>
     public LinkKind Kind => LinkKind.Route;
-
-    /// <summary>True when this server dialled the route.</summary>
-    public bool DidSolicit { get; }
 
     /// <summary>True when the route is configured (retried forever), false when discovered.</summary>
     public bool IsExplicit { get; }
@@ -62,8 +58,6 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
     /// <summary>Whether the peer accepts HMSG.</summary>
     internal bool HeadersEnabled { get; private set; }
 
-    private protected override ILogger Log => _manager.Log;
-
     /// <summary>
     /// With cluster TLS, the handshake comes first, before CONNECT and INFO (as nats-server's
     /// <c>createRoute</c>): a dialled route is the TLS client, presenting the cluster certificate
@@ -71,17 +65,12 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
     /// requires the other's certificate. The set is taken now, so every dial uses the
     /// certificate in force at that moment.
     /// </summary>
-    private protected override async ValueTask<bool> NegotiateAsync()
+    protected override async ValueTask<bool> HandshakeAsync()
     {
-        if (Server.TlsSets.Find(Security.Tls.TlsStore.ClusterSet) is { } tls)
+        if (Server.Tls.Get(Security.Tls.TlsStore.ClusterSet) is not null
+            && !await UpgradeToTlsAsync(Security.Tls.TlsStore.ClusterSet, Url?.IdnHost).ConfigureAwait(false))
         {
-            var upgraded = DidSolicit
-                ? await UpgradeToTlsAsync(null, reject => tls.CreateClientOptions(Url!.IdnHost, reject), tls.Options.Timeout, "route").ConfigureAwait(false)
-                : await UpgradeToTlsAsync(reject => tls.CreateServerOptions(reject), null, tls.Options.Timeout, "route").ConfigureAwait(false);
-            if (!upgraded)
-            {
-                return false;
-            }
+            return false;
         }
         if (DidSolicit)
         {
@@ -92,9 +81,10 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
         return true;
     }
 
-    private protected override void OnStarted()
+    protected override TimeSpan PingInterval => _manager.PingInterval;
+
+    protected override void OnLinkStarted()
     {
-        ArmPingTimer(_manager.PingInterval);
         if (!DidSolicit && _manager.AuthRequired)
         {
             _authDeadline = System.Diagnostics.Stopwatch.GetTimestamp() + ToTicks(Server.Options.Cluster.AuthTimeout);
@@ -104,23 +94,16 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
 
     private long _authDeadline;
 
-    internal override void OnHeartbeat(long now)
+    /// <summary>An accepted route must send CONNECT within the cluster's auth timeout.</summary>
+    protected override void OnLinkHeartbeat(long now)
     {
-        var options = Server.Options;
-        CheckStuckWrite(now, options.WriteDeadline);
-        if (IsClosed)
-        {
-            return;
-        }
         if (!_connectReceived && _authDeadline != 0 && now >= _authDeadline)
         {
             Close(ClosedReason.AuthenticationTimeout, ProtocolErrors.AuthenticationTimeout);
-            return;
         }
-        KeepAlive(now, _manager.PingInterval, options.MaxPingsOut, skipWhenActive: false);
     }
 
-    private protected override void OnClosed(ClosedReason reason)
+    protected override void OnLinkClosed(ClosedReason reason)
     {
         RemoveAllRemoteInterest();
         _manager.OnRouteClosed(this, reason);
@@ -134,9 +117,9 @@ public sealed partial class RouteConnection : NatsConnection, ILinkSink
         ConnectUrls = info.ConnectUrls ?? [];
     }
 
-    /// <inheritdoc />
-    public override string ToString() =>
-        $"{RemoteEndPoint} - rid:{Id}{(RemoteName is null ? "" : " - \"" + RemoteName + "\"")}";
+    protected override string IdPrefix => "rid";
+
+    protected override string? PeerName => RemoteName;
 
     private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -33,12 +33,15 @@ public sealed partial class RouteManager : IInterestObserver
 
     /// <summary>
     /// Local interest, and interest learned over links whose origin routes accept (a leaf's,
-    /// not another route's): stream imports are a local concern and never announced.
+    /// not another route's): stream imports are a local concern and never announced. A remote
+    /// cluster's interest (gateway) is not announced either: every server has its own gateway
+    /// connections and forwards its own publishers' messages (nats-server keeps it out of the
+    /// account's sublist altogether).
     /// </summary>
     private static bool Propagates(Subscription subscription) => subscription.Sink switch
     {
         ILocalOnlySink => false,
-        ILinkSink link => LinkKind.Route.Accepts(link.Kind),
+        ILinkSink link => link.Kind != LinkKind.Gateway && LinkKind.Route.Accepts(link.Kind),
         _ => true,
     };
 

@@ -81,15 +81,6 @@ public sealed partial class RouteManager
         }
     }
 
-    /// <summary>Drives route timers from the server heartbeat.</summary>
-    internal void OnHeartbeat(long now)
-    {
-        foreach (var route in _connections.Values)
-        {
-            route.OnHeartbeat(now);
-        }
-    }
-
     private Task AcceptRouteAsync(Socket socket)
     {
         if (_server.IsLameDuck)
@@ -102,7 +93,7 @@ public sealed partial class RouteManager
 
     private async Task RunRouteAsync(Socket socket, Uri? solicitedUrl, bool isExplicit)
     {
-        var route = new RouteConnection(_server, this, socket, new NetworkStream(socket, ownsSocket: false), _server.NextConnectionId(), solicitedUrl, isExplicit);
+        var route = new RouteConnection(_server, this, socket, solicitedUrl, isExplicit);
         _connections[route.Id] = route;
         await route.RunAsync().ConfigureAwait(false);
     }

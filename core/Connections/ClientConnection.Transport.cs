@@ -49,6 +49,14 @@ public sealed partial class ClientConnection
     private byte[] InfoLine(ServerInfo info) => info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce);
 
     /// <summary>
+    /// An INFO after the first, as nats-server's <c>generateClientInfoJSON</c> writes it: this
+    /// client's id, address and max_payload, as the first INFO had them (the C client reads its
+    /// client id from every INFO), but no nonce, which only the handshake uses.
+    /// </summary>
+    private byte[] AsyncInfoLine() =>
+        OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), null);
+
+    /// <summary>
     /// Re-sends INFO after the server's INFO changed (cluster members, lame duck), to
     /// clients that understand asynchronous INFO (protocol 1).
     /// </summary>
@@ -58,7 +66,7 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        Send(OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(0, null, null));
+        Send(AsyncInfoLine());
     }
 
     /// <summary>
@@ -92,7 +100,7 @@ public sealed partial class ClientConnection
         var sentWithConnect = Options.Protocol >= 1 && !ReferenceEquals(info, serverInfo);
         if (sentWithConnect)
         {
-            Send(info.ToClientInfoLine(0, null, null));
+            Send(info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), null));
         }
         Send("PONG\r\n"u8);
         // A full fence between publishing the flag and reading the update time: an update
@@ -102,7 +110,7 @@ public sealed partial class ClientConnection
         var stamp = Server.ConnectUrlsUpdatedTicks;
         if (Options.Protocol >= 1 && (sentWithConnect ? stamp != stampBefore : stamp >= StartTime.Ticks))
         {
-            Send(OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(0, null, null));
+            Send(AsyncInfoLine());
         }
     }
 }

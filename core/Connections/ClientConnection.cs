@@ -89,7 +89,7 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private protected override ILogger Log => Server.ClientLogger;
 
-    private protected override string? LogPrefix => Listener.LogPrefix;
+    protected override string? LogPrefix => Listener.LogPrefix;
 
     private protected override bool WaitsForSlowConsumers => true;
 

@@ -80,6 +80,15 @@ public enum ClosedReason
 
     /// <summary>The account was at its max_connections.</summary>
     MaxAccountConnectionsExceeded,
+
+    /// <summary>A link dialled a port of another kind (a client or route port for a gateway).</summary>
+    WrongPort,
+
+    /// <summary>A gateway of an unexpected or refused cluster.</summary>
+    WrongGateway,
+
+    /// <summary>The user's credentials were revoked while connected (nats-server's <c>Revocation</c>).</summary>
+    Revocation,
 }
 
 /// <summary>Display text of <see cref="ClosedReason"/>.</summary>
@@ -113,6 +122,9 @@ public static class ClosedReasonText
         ClosedReason.ClusterNameConflict => "Cluster Name Conflict",
         ClosedReason.MsgHeaderViolation => "Message Header Violation",
         ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
+        ClosedReason.WrongPort => "Wrong Port",
+        ClosedReason.WrongGateway => "Wrong Gateway",
+        ClosedReason.Revocation => "Credentials Revoked",
         _ => "Unknown State",
     };
 }

@@ -35,7 +35,7 @@ public abstract partial class NatsConnection
     }
 
     /// <summary>Records a PONG: the peer is alive, and the RTT is measured.</summary>
-    private protected void OnPong()
+    protected void OnPong()
     {
         // The read loop resets what the heartbeat thread counts up: both sides atomic.
         Interlocked.Exchange(ref _pingsOut, 0);

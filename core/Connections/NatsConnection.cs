@@ -68,7 +68,8 @@ public abstract partial class NatsConnection
     /// <summary>TLS details once a handshake completed (null for plain connections).</summary>
     public TlsConnectionInfo? Tls { get; private protected set; }
 
-    private protected NatsServer Server { get; }
+    /// <summary>The server this connection belongs to.</summary>
+    protected NatsServer Server { get; }
 
     /// <summary>The socket, or null for a connection over a plugin's stream.</summary>
     private protected Socket? Socket { get; }
@@ -163,7 +164,7 @@ public abstract partial class NatsConnection
     /// Closes the connection. With <paramref name="error"/> the peer first receives
     /// <c>-ERR '<paramref name="error"/>'</c>. Safe to call from any thread, more than once.
     /// </summary>
-    internal void Close(ClosedReason reason, string? error = null)
+    public void Close(ClosedReason reason, string? error = null)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
@@ -195,8 +196,11 @@ public abstract partial class NatsConnection
         OnClosed(reason);
     }
 
-    /// <summary>Queues a protocol line for the peer.</summary>
-    internal void Send(ReadOnlySpan<byte> line)
+    /// <summary>
+    /// Queues a protocol line (CRLF included) for the peer. A peer that lets more than
+    /// max_pending pile up is closed as a slow consumer.
+    /// </summary>
+    protected internal void Send(ReadOnlySpan<byte> line)
     {
         if (Out.Append(line) == AppendResult.SlowConsumer)
         {
@@ -205,7 +209,7 @@ public abstract partial class NatsConnection
     }
 
     /// <summary>Sends <c>-ERR 'text'</c> and keeps the connection open.</summary>
-    internal void SendError(string text)
+    protected internal void SendError(string text)
     {
         Send(System.Text.Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
     }
@@ -214,7 +218,7 @@ public abstract partial class NatsConnection
     public override string ToString() => LogPrefix is null ? $"{RemoteEndPoint} - cid:{Id}" : $"{LogPrefix} - {RemoteEndPoint} - cid:{Id}";
 
     /// <summary>Put before the connection in logs (a plugin listener's prefix); null for none.</summary>
-    private protected virtual string? LogPrefix => null;
+    protected virtual string? LogPrefix => null;
 
     /// <summary>Lets go of the socket, or of a plugin's stream (which is how its reads end).</summary>
     private protected void DisposeTransport()

@@ -10,7 +10,7 @@ namespace Nats.Core.Subjects;
 /// </summary>
 /// <remarks>
 /// nats-server's rules, as these kinds carry them: a message that came over a route goes to
-/// local clients, leafs and gateways but never to another route; a message from a gateway
+/// local clients and leafs but never to another route or a gateway; a message from a gateway
 /// never goes to a gateway; no message ever goes back over the link it came from (the router
 /// enforces that last one for every kind). A queue group picks among local members and routes
 /// first (tier 0, weighted as nats-server), then leafs (tier 1), then gateways (tier 2).
@@ -31,8 +31,12 @@ public sealed class LinkKind
     /// <summary>Leaf node connections: carry everything but what came over the same leaf.</summary>
     public static readonly LinkKind Leaf = Register("leaf", 1, _ => true);
 
-    /// <summary>Gateways: never carry what came over a gateway.</summary>
-    public static readonly LinkKind Gateway = Register("gateway", 2, origin => !ReferenceEquals(origin, Gateway));
+    /// <summary>
+    /// Gateways: never carry what came over a gateway, nor what came over a route (every server
+    /// of a cluster has its own gateway connections and sends what its own clients and leafs
+    /// publish; a routed copy would reach the other cluster once per server).
+    /// </summary>
+    public static readonly LinkKind Gateway = Register("gateway", 2, origin => !ReferenceEquals(origin, Gateway) && !ReferenceEquals(origin, Route));
 
     private readonly Func<LinkKind?, bool> _acceptsFrom;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
+using Nats.Core.Connections;
 using Nats.Core.Plugins;
 using Nats.WebSocket.Config;
 using Nats.WebSocket.Handshake;
@@ -65,7 +66,9 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
             var server = _context.Server;
             var acceptor = new WebSocketAcceptor(() => _policy, _context.Tls, () => server.Options.MaxPayload, _logger);
             _listener = new WebSocketListener(server, acceptor, options, _logger);
-            _listener.Start(options, tls: options.Tls is { IsEnabled: true });
+            var tls = options.Tls is { IsEnabled: true };
+            _listener.Start(options, tls);
+            _context.AddListenerAddress(new ListenerAddress("websocket", tls ? "wss" : "ws", options.EffectiveHost, _listener.Port));
         }
         return Task.CompletedTask;
     }

@@ -76,6 +76,13 @@ public sealed partial class RawClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Wraps a socket the test accepted (a test playing a server that our server dials).</summary>
+    public static RawClient Wrap(Socket socket)
+    {
+        socket.NoDelay = true;
+        return new RawClient(socket);
+    }
+
     /// <summary>Connects, reads INFO, sends CONNECT + PING and waits for PONG.</summary>
     public static async Task<RawClient> ConnectAndHandshakeAsync(int port, string connectJson = QuietConnect)
     {

@@ -1,0 +1,177 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+
+namespace Nats.Gateway;
+
+internal sealed partial class GatewayConnection
+{
+    /// <summary>
+    /// As nats-server's <c>createGateway</c>: TLS first when required (dialled: the remote's set,
+    /// else the gateway block's; accepted: the gateway block's), then an accepted connection
+    /// sends our INFO; a dialled one waits for the remote's INFO before CONNECT and INFO.
+    /// </summary>
+    protected override async ValueTask<bool> HandshakeAsync()
+    {
+        if (IsOutbound)
+        {
+            Logger.LogInformation("{Gateway} Creating outbound gateway connection to \"{Name}\"", this, _remote!.Name);
+            var set = _manager.OutboundTlsSet(_remote);
+            if (set is not null && !await UpgradeToTlsAsync(set, _remote.TlsHost ?? _url!.IdnHost).ConfigureAwait(false))
+            {
+                return false;
+            }
+            return true;
+        }
+        Logger.LogInformation("{Gateway} Processing inbound gateway connection", this);
+        if (_manager.InboundTlsRequired && !await UpgradeToTlsAsync(GatewayManager.TlsSetName).ConfigureAwait(false))
+        {
+            return false;
+        }
+        Send(_manager.InfoLine);
+        return true;
+    }
+
+    private void ProcessConnect(ReadOnlySpan<byte> json)
+    {
+        if (IsOutbound)
+        {
+            return;
+        }
+        var connect = GatewayConnect.Parse(json);
+        if (connect is null)
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return;
+        }
+        if (string.IsNullOrEmpty(connect.Gateway))
+        {
+            Logger.LogError("{Gateway} attempted to connect to gateway port", this);
+            Close(ClosedReason.WrongPort, "attempted to connect to gateway port");
+            return;
+        }
+        if (!_manager.IsAuthorized(connect))
+        {
+            Logger.LogError("{Gateway} Authorization Error", this);
+            Close(ClosedReason.AuthenticationViolation, "Authorization Violation");
+            return;
+        }
+        if (_manager.RejectUnknown && !_manager.IsConfigured(connect.Gateway))
+        {
+            Logger.LogError("{Gateway} Rejecting connection from gateway \"{Name}\"", this, connect.Gateway);
+            Close(ClosedReason.WrongGateway, $"Connection to gateway \"{_manager.Name}\" rejected");
+            return;
+        }
+        _connectReceived = true;
+        _headers = connect.Headers && !Server.Options.NoHeaderSupport;
+    }
+
+    private void ProcessInfo(ReadOnlySpan<byte> json)
+    {
+        var info = GatewayInfo.Parse(json);
+        if (info is null)
+        {
+            Close(ClosedReason.ProtocolViolation);
+            return;
+        }
+        var first = !_infoReceived;
+        _infoReceived = true;
+        if (IsOutbound)
+        {
+            ProcessOutboundInfo(info, first);
+        }
+        else if (first)
+        {
+            if (!_connectReceived)
+            {
+                Close(ClosedReason.AuthenticationViolation, "Authorization Violation");
+                return;
+            }
+            _remoteName = info.Gateway;
+            _remoteInfo = info;
+            _manager.RegisterInbound(this, info);
+        }
+    }
+
+    /// <summary>nats-server's <c>processGatewayInfo</c> for the dialled side.</summary>
+    private void ProcessOutboundInfo(GatewayInfo info, bool first)
+    {
+        var name = _remote!.Name;
+        if (string.IsNullOrEmpty(info.Gateway))
+        {
+            var text = $"Attempt to connect to gateway \"{name}\" using wrong port";
+            Logger.LogError("{Gateway} {Error}", this, text);
+            Close(ClosedReason.WrongPort, text);
+            return;
+        }
+        if (info.Gateway != name)
+        {
+            if (!first && info.GatewayCmd == GatewayInfo.CommandGossip)
+            {
+                if (!_manager.RejectUnknown || _manager.IsConfigured(info.Gateway))
+                {
+                    _manager.LearnImplicit(info.Gateway, info.GatewayUrls);
+                }
+                return;
+            }
+            Logger.LogError("{Gateway} Failing connection to gateway \"{Name}\", remote gateway name is \"{Remote}\"", this, name, info.Gateway);
+            Close(ClosedReason.WrongGateway, $"Connection from \"{_manager.Name}\" rejected, wanted to connect to \"{name}\", this is \"{info.Gateway}\"");
+            return;
+        }
+        if (info.GatewayUrls is { Count: > 0 } urls)
+        {
+            _remote.AddUrls(urls);
+        }
+        if (first)
+        {
+            _remoteInfo = info;
+            _interestOnlyPeer = info.GatewayIom;
+            _useOldPrefix = !info.GatewayNrp;
+            _headers = info.Headers && !Server.Options.NoHeaderSupport;
+            Send(_manager.BuildConnect(_url!, _remote).ToLine());
+            Send(_manager.InfoLine);
+            if (!_manager.RegisterOutbound(this))
+            {
+                Close(ClosedReason.WrongGateway);
+                return;
+            }
+            Logger.LogInformation("{Gateway} Outbound gateway connection to \"{Name}\" ({Id}) registered", this, name, info.ServerId);
+            if (!_interestOnlyPeer)
+            {
+                _outbound!.StartOptimistic(_manager.Server.Accounts.All);
+            }
+            return;
+        }
+        switch (info.GatewayCmd)
+        {
+            case GatewayInfo.CommandAllSubsStart:
+                if (AccountOf(info) is { } starting)
+                {
+                    _outbound!.BeginInterestOnly(starting);
+                }
+                break;
+            case GatewayInfo.CommandAllSubsComplete:
+                if (AccountOf(info) is { } complete)
+                {
+                    _outbound!.CompleteInterestOnly(complete);
+                }
+                break;
+            case 0 or GatewayInfo.CommandGossip:
+                break;
+            default:
+                Logger.LogWarning("Received unknown command {Command} from gateway \"{Name}\"", info.GatewayCmd, name);
+                break;
+        }
+    }
+
+    private Nats.Core.Accounts.Account? AccountOf(GatewayInfo info)
+    {
+        if (info.GatewayCmdPayload is { Length: > 0 } payload)
+        {
+            return _manager.Accounts.Find(payload);
+        }
+        var which = info.GatewayCmd == GatewayInfo.CommandAllSubsStart ? "start" : "complete";
+        Close(ClosedReason.ProtocolViolation, $"Account absent from receive-all-subscriptions-{which} command");
+        return null;
+    }
+}

@@ -1,0 +1,118 @@
+using NATS.Client.Core;
+using Nats.Core;
+using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.TestSupport;
+
+namespace Nats.Gateway.Tests;
+
+/// <summary>One of our servers with the gateway plugin, started from a config text.</summary>
+internal sealed class OurServer : IAsyncDisposable
+{
+    private OurServer(NatsServer server, GatewayPlugin plugin)
+    {
+        Server = server;
+        Plugin = plugin;
+    }
+
+    public NatsServer Server { get; }
+
+    public GatewayPlugin Plugin { get; }
+
+    public GatewayManager Manager => Plugin.Manager!;
+
+    public string ClientUrl => $"nats://127.0.0.1:{Server.Port}";
+
+    /// <summary>Starts a server whose config has <paramref name="gateway"/> as the gateway block's body.</summary>
+    public static async Task<OurServer> StartAsync(string serverName, string gateway, string rest = "")
+    {
+        var conf = $"server_name: {serverName}\n{rest}\ngateway {{\n{gateway}\n}}\n";
+        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(conf, "gw.conf")).Options;
+        options.Host = "127.0.0.1";
+        options.Port = -1;
+        var server = new NatsServer(options);
+        var plugin = new GatewayPlugin { DialDelay = TimeSpan.FromMilliseconds(100) };
+        server.AddPlugin(plugin);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await server.StartAsync(cts.Token);
+        return new OurServer(server, plugin);
+    }
+
+    /// <summary>Waits until this server has an outbound and an inbound connection with <paramref name="remote"/>.</summary>
+    public Task WaitForGatewayAsync(string remote, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(() =>
+        {
+            var (outbound, inbound) = Manager.Connections();
+            return outbound.Any(c => c.RemoteName == remote) && inbound.Any(c => c.RemoteName == remote);
+        }, $"{Server.Name} connected both ways to gateway {remote}", timeout ?? TimeSpan.FromSeconds(15));
+
+    public async ValueTask DisposeAsync()
+    {
+        var shutdown = Server.ShutdownAsync();
+        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
+        {
+            Assert.Fail("the server did not shut down within 10 s");
+        }
+        await Server.DisposeAsync();
+    }
+}
+
+internal static class Gateways
+{
+    /// <summary>A gateway block body: name, listen on 127.0.0.1:port, the remotes.</summary>
+    public static string Block(string name, int port, params (string Name, int Port)[] remotes) =>
+        $"name: {name}\nhost: 127.0.0.1\nport: {port}\ngateways: [\n{string.Join(",\n", remotes.Select(r => Remote(r.Name, r.Port)))}\n]";
+
+    public static string Remote(string name, int port) => $"  {{name: {name}, url: \"nats://127.0.0.1:{port}\"}}";
+
+    /// <summary>A nats-server config with a client port and a gateway block.</summary>
+    public static string ReferenceConfig(string serverName, int clientPort, string gatewayBlock) =>
+        $"server_name: {serverName}\nlisten: 127.0.0.1:{clientPort}\ngateway {{\n{gatewayBlock}\n}}\n";
+
+    public static async Task<NatsConnection> ConnectAsync(string url)
+    {
+        var connection = new NatsConnection(new NatsOpts { Url = url, Name = "gateway-test" });
+        await connection.ConnectAsync();
+        return connection;
+    }
+
+    /// <summary>
+    /// Publishes probes on <paramref name="subject"/> until <paramref name="subscription"/> gets
+    /// one (interest crosses gateways asynchronously), then drains what arrived.
+    /// </summary>
+    public static async Task WaitForInterestAsync(NatsConnection publisher, INatsSub<string> subscription, string subject, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            await publisher.PublishAsync(subject, "probe", cancellationToken: cts.Token);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                await subscription.Msgs.ReadAsync(wait.Token);
+                break;
+            }
+            catch (OperationCanceledException) when (!cts.IsCancellationRequested)
+            {
+            }
+        }
+        await Task.Delay(200, cts.Token);
+        while (subscription.Msgs.TryRead(out _))
+        {
+        }
+    }
+
+    /// <summary>Reads <paramref name="count"/> messages, failing after <paramref name="timeout"/>.</summary>
+    public static async Task<List<string>> ReadAsync(INatsSub<string> subscription, int count, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        var received = new List<string>();
+        while (received.Count < count)
+        {
+            var message = await subscription.Msgs.ReadAsync(cts.Token);
+            received.Add(message.Data ?? "");
+        }
+        return received;
+    }
+}
