@@ -60,6 +60,14 @@ public sealed record ClientListenerOptions
     /// </summary>
     public TimeSpan? AuthTimeout { get; init; }
 
+    /// <summary>
+    /// TLS the plugin established below the stream it hands in (a <c>wss://</c> upgrade runs
+    /// over TLS before the kernel sees the connection): reported as the connection's TLS in
+    /// <c>/connz</c> (<c>tls_version</c>, <c>tls_cipher_suite</c>, peer certificate). Per
+    /// connection, like <see cref="ConnectDefaults"/>; null for none.
+    /// </summary>
+    public TlsConnectionInfo? TransportTls { get; init; }
+
     /// <summary>Put before the connection in logs (<c>ws</c>, <c>mqtt</c>…); null for none.</summary>
     public string? LogPrefix { get; init; }
 }
