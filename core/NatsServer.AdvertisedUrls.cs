@@ -28,7 +28,8 @@ public sealed partial class NatsServer
     /// <remarks>
     /// Routes already connected get a fresh INFO carrying the field (a plugin's listener binds
     /// after the cluster port). Servers of this project take it; nats-server reads the field only
-    /// from a route's first INFO.
+    /// from a route's first INFO, so a plugin whose port is configured advertises from its
+    /// Configure step, before routes start. Advertising the same URLs again changes nothing.
     /// </remarks>
     /// <example>
     /// <code>
@@ -43,6 +44,10 @@ public sealed partial class NatsServer
         HashSet<string> changed;
         lock (_advertisedLock)
         {
+            if (_ownAdvertised.TryGetValue(infoField, out var current) && current.SequenceEqual(ownUrls))
+            {
+                return;
+            }
             _ownAdvertised[infoField] = [.. ownUrls];
             changed = RebuildAdvertisedViews();
         }

@@ -15,7 +15,7 @@ public sealed partial class ClientConnection
         var now = Stopwatch.GetTimestamp();
         if (Auth.IsAuthRequired && !_connectReceived)
         {
-            _authDeadline = now + ToTicks(Auth.Timeout);
+            _authDeadline = now + ToTicks(Listener.AuthTimeout ?? Auth.Timeout);
         }
         ScheduleFirstPing(now);
     }

@@ -41,6 +41,8 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     {
         Kind = kind;
         Listener = listener;
+        // TLS the plugin ran below the stream (wss://) shows in /connz as the kernel's own would.
+        Tls = listener.TransportTls;
         Account = server.Accounts.Global;
         _matchCache = new SublistMatchCache(Account.Sublist);
     }

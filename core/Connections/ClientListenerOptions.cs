@@ -53,6 +53,21 @@ public sealed record ClientListenerOptions
     /// </summary>
     public ConnectDefaults? ConnectDefaults { get; init; }
 
+    /// <summary>
+    /// How long this listener's clients have to authenticate (a plugin block's
+    /// <c>authorization { timeout }</c>, as nats-server's websocket <c>AuthTimeout</c>), instead
+    /// of the authorization's own <c>timeout</c>; null to keep that.
+    /// </summary>
+    public TimeSpan? AuthTimeout { get; init; }
+
+    /// <summary>
+    /// TLS the plugin established below the stream it hands in (a <c>wss://</c> upgrade runs
+    /// over TLS before the kernel sees the connection): reported as the connection's TLS in
+    /// <c>/connz</c> (<c>tls_version</c>, <c>tls_cipher_suite</c>, peer certificate). Per
+    /// connection, like <see cref="ConnectDefaults"/>; null for none.
+    /// </summary>
+    public TlsConnectionInfo? TransportTls { get; init; }
+
     /// <summary>Put before the connection in logs (<c>ws</c>, <c>mqtt</c>…); null for none.</summary>
     public string? LogPrefix { get; init; }
 }

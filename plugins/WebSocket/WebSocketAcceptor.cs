@@ -1,4 +1,6 @@
 using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Nats.Core.Connections;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Plugins;
 using Nats.WebSocket.Framing;
@@ -9,8 +11,12 @@ namespace Nats.WebSocket;
 /// <summary>An accepted WebSocket connection, ready for the client protocol.</summary>
 /// <param name="Stream">The framed stream (it owns the connection).</param>
 /// <param name="Upgrade">What the handshake negotiated and carried.</param>
-/// <param name="IsTls">Whether TLS runs underneath (wss://).</param>
-public sealed record WebSocketSession(WebSocketStream Stream, WebSocketUpgrade Upgrade, bool IsTls);
+/// <param name="Tls">What the TLS handshake underneath established (wss://); null for ws://.</param>
+public sealed record WebSocketSession(WebSocketStream Stream, WebSocketUpgrade Upgrade, TlsConnectionInfo? Tls)
+{
+    /// <summary>Whether TLS runs underneath (wss://).</summary>
+    public bool IsTls => Tls is not null;
+}
 
 /// <summary>
 /// Turns a fresh connection into a <see cref="WebSocketSession"/>: TLS with the websocket
@@ -66,22 +72,23 @@ public sealed class WebSocketAcceptor
         var transport = network;
         try
         {
-            var isTls = false;
+            TlsConnectionInfo? tlsInfo = null;
             if (_tls?.GetServerOptions(WebSocketPlugin.TlsName) is { } tlsOptions)
             {
                 var ssl = new SslStream(network, leaveInnerStreamOpen: false);
                 transport = ssl;
                 await ssl.AuthenticateAsServerAsync(tlsOptions, deadline.Token).ConfigureAwait(false);
-                isTls = true;
+                tlsInfo = new TlsConnectionInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(),
+                    ssl.RemoteCertificate is { } peer ? peer as X509Certificate2 ?? new X509Certificate2(peer) : null);
             }
-            var result = await WebSocketHandshake.AcceptAsync(transport, policy, isTls, deadline.Token).ConfigureAwait(false);
+            var result = await WebSocketHandshake.AcceptAsync(transport, policy, tlsInfo is not null, deadline.Token).ConfigureAwait(false);
             if (result.Upgrade is not { } upgrade)
             {
                 _logger.LogError("{Error}", result.Rejection!.LogText(remote));
                 await transport.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
-            return new WebSocketSession(CreateStream(transport, upgrade, _maxPayload()), upgrade, isTls);
+            return new WebSocketSession(CreateStream(transport, upgrade, _maxPayload()), upgrade, tlsInfo);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
         {

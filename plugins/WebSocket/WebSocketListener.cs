@@ -44,6 +44,7 @@ internal sealed class WebSocketListener
                     Timeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : server.Options.Auth.Timeout,
                 })
                 : null,
+            AuthTimeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : null,
             LogPrefix = "ws",
             ConnectUrlsField = ConnectUrlsField,
         };
@@ -90,12 +91,13 @@ internal sealed class WebSocketListener
         {
             remote = new IPEndPoint(address, remote?.Port ?? 0);
         }
-        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, ClientOptionsFor(session.Upgrade)).ConfigureAwait(false);
+        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, ClientOptionsFor(session)).ConfigureAwait(false);
     }
 
-    /// <summary>The listener's options, with the upgrade's cookies standing in for empty CONNECT credentials.</summary>
-    private ClientListenerOptions ClientOptionsFor(WebSocketUpgrade upgrade)
+    /// <summary>The listener's options for one connection: its TLS (for /connz), its cookies standing in for empty CONNECT credentials.</summary>
+    private ClientListenerOptions ClientOptionsFor(WebSocketSession session)
     {
+        var upgrade = session.Upgrade;
         var cookies = new ConnectDefaults
         {
             Jwt = upgrade.CookieJwt,
@@ -103,6 +105,8 @@ internal sealed class WebSocketListener
             Password = upgrade.CookiePassword,
             Token = upgrade.CookieToken,
         };
-        return cookies.IsEmpty ? _clientOptions : _clientOptions with { ConnectDefaults = cookies };
+        return cookies.IsEmpty && session.Tls is null
+            ? _clientOptions
+            : _clientOptions with { ConnectDefaults = cookies.IsEmpty ? null : cookies, TransportTls = session.Tls };
     }
 }

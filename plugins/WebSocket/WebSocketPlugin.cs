@@ -49,6 +49,12 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         {
             context.Tls.Set(TlsName, tls);   // loads and checks the certificate now
         }
+        if (options.Enabled && options.Port > 0)
+        {
+            // Known before routes start, so even a nats-server peer (which reads only a route's
+            // first INFO) learns our websocket URLs; a random port is advertised once bound.
+            context.Server.AdvertiseUrls(WebSocketListener.ConnectUrlsField, Nats.Core.NatsServer.ConnectUrlsFor(options.Advertise, options.EffectiveHost, options.Port));
+        }
         context.Monitoring.AddVarzContributor(varz =>
         {
             varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null);

@@ -14,15 +14,15 @@ public sealed class CloseReasonTests
 {
     private const string Block = "no_tls: true\nauthorization { user: u, password: p }";
 
-    private static async Task<(int Port, IAsyncDisposable Server)> StartAsync(string which, string rest = "")
+    private static async Task<(int Port, IAsyncDisposable Server)> StartAsync(string which, string rest = "", string block = Block)
     {
         if (which == "ours")
         {
-            var (server, plugin) = await EndToEndTests.StartAsync($"port: -1\nhost: 127.0.0.1\n{Block}", rest);
+            var (server, plugin) = await EndToEndTests.StartAsync($"port: -1\nhost: 127.0.0.1\n{block}", rest);
             return (plugin.Port, server);
         }
         var ports = FreePorts.Take(2);
-        var reference = await ReferenceServer.StartAsync($"port: {ports[0]}\n{rest}\nwebsocket {{\n port: {ports[1]}\n{Block}\n}}\n", ports[1]);
+        var reference = await ReferenceServer.StartAsync($"port: {ports[0]}\n{rest}\nwebsocket {{\n port: {ports[1]}\n{block}\n}}\n", ports[1]);
         return (ports[1], reference);
     }
 
@@ -62,5 +62,19 @@ public sealed class CloseReasonTests
         await using var _ = server;
         Assert.That(await ScenarioAsync(port, "CONNECT {\"verbose\":false,\"user\":\"u\",\"pass\":\"p\"}\r\nNOPE\r\n"),
             Is.EqualTo("-ERR 'Unknown Protocol Operation'\r\n<close 1002 Protocol Violation>"));
+    }
+
+    [TestCase("ours")]
+    [TestCase("nats-server")]
+    public async Task The_websocket_authorization_timeout_alone_shortens_the_servers(string which)
+    {
+        var (port, server) = await StartAsync(which, "authorization { user: a, password: b, timeout: 30 }", "no_tls: true\nauthorization { timeout: 1 }");
+        await using var _ = server;
+        await using var ws = await RawWebSocket.ConnectAsync(port);
+        ws.Timeout = TimeSpan.FromSeconds(10);
+        await ws.ReadFrameAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(await EndToEndTests.ReadUntilAsync(ws, "<close"), Is.EqualTo("-ERR 'Authentication Timeout'\r\n<close 1008 Authentication Timeout>"));
+        Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(8)), "the websocket's 1 s, not the server's 30 s");
     }
 }

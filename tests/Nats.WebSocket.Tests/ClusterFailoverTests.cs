@@ -101,4 +101,31 @@ public sealed class ClusterFailoverTests
         Assert.That(server, Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"));
         await browser.Page.EvaluateAsync("() => window.nc.close()");
     }
+
+    private static async Task<string> FirstInfoAsync(int port)
+    {
+        await using var ws = await RawWebSocket.ConnectAsync(port);
+        return await ReadTextAsync(ws);
+    }
+
+    /// <summary>
+    /// A mixed cluster: nats-server 2.9.10 and ours, each with a websocket port. Each side's
+    /// websocket clients are told the other's websocket URL (ours carried in our first route INFO).
+    /// </summary>
+    [Test]
+    public async Task A_nats_server_peer_and_ours_exchange_websocket_urls()
+    {
+        var ports = FreePorts.Take(4);   // theirs: client, cluster, websocket; ours: websocket
+        await using var reference = await ReferenceServer.StartAsync(
+            $"port: {ports[0]}\nserver_name: go\ncluster {{ name: mixed, host: 127.0.0.1, port: {ports[1]} }}\nwebsocket {{ host: 127.0.0.1, port: {ports[2]}, no_tls: true }}\n", ports[2]);
+        var (ours, _) = await EndToEndTests.StartAsync(
+            $"port: {ports[3]}\nhost: 127.0.0.1\nno_tls: true",
+            $"server_name: dotnet\ncluster {{ name: mixed, host: 127.0.0.1, port: -1, routes: [\"nats-route://127.0.0.1:{ports[1]}\"] }}");
+        _servers.Add(ours);
+
+        await Eventually.TrueAsync(() => ours.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 2, "ours learned nats-server's websocket URL", TimeSpan.FromSeconds(15));
+        Assert.That(ours.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField), Is.EqualTo(new[] { $"127.0.0.1:{ports[3]}", $"127.0.0.1:{ports[2]}" }));
+        Assert.That(await FirstInfoAsync(ports[3]), Does.Contain($"\"connect_urls\":[\"127.0.0.1:{ports[3]}\",\"127.0.0.1:{ports[2]}\"]"));
+        await Eventually.TrueAsync(async () => (await FirstInfoAsync(ports[2])).Contains($"127.0.0.1:{ports[3]}"), "nats-server's websocket clients are told our websocket URL", TimeSpan.FromSeconds(15));
+    }
 }

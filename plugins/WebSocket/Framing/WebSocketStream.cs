@@ -99,13 +99,30 @@ public sealed partial class WebSocketStream : Stream, IConnectionCloseAware
         await base.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Never blocks: the close frame goes out in the background (within
+    /// <see cref="WebSocketStreamOptions.CloseTimeout"/>), then the connection is released. The
+    /// kernel disposes from a publisher's or the heartbeat's thread when it cuts a slow consumer,
+    /// whose stuck write holds the write lock; waiting there would stall them.
+    /// </summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing && Volatile.Read(ref _disposed) == 0)
         {
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _ = DisposeInBackgroundAsync();
         }
         base.Dispose(disposing);
+    }
+
+    private async Task DisposeInBackgroundAsync()
+    {
+        try
+        {
+            await DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException)
+        {
+            // The connection is gone already: nothing left to release.
+        }
     }
 }

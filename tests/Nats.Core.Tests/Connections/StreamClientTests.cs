@@ -153,4 +153,14 @@ public sealed class StreamClientTests
         Assert.That(reason, Is.EqualTo(ClosedReason.AuthenticationViolation));
         Assert.That(beforeDispose, Is.True);
     }
+
+    [Test]
+    public async Task AListenersAuthTimeoutReplacesTheServers()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Auth = new AuthOptions { Username = "u", Password = "p", Timeout = TimeSpan.FromSeconds(30) });
+        using var listener = new StreamListener(server.Server, new ClientListenerOptions { AuthTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var silent = await RawClient.ConnectAsync(listener.Port);
+        silent.Timeout = TimeSpan.FromSeconds(10);
+        await silent.ExpectErrAsync("Authentication Timeout");
+    }
 }
