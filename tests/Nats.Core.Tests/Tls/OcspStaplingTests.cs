@@ -1,3 +1,4 @@
+using Nats.TestSupport;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Security.Tls;

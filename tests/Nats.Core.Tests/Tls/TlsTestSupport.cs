@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
 using Nats.Core.Config.Binding;
@@ -48,35 +47,5 @@ internal static class TlsTestSupport
             await Task.Delay(50);
         }
         return await condition();
-    }
-}
-
-/// <summary>Collects log lines so tests can check what the server told the operator.</summary>
-internal sealed class ListLoggerProvider : ILoggerProvider
-{
-    private readonly ConcurrentQueue<(LogLevel Level, string Message)> _lines = new();
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Lines => [.. _lines];
-
-    public ILoggerFactory CreateFactory() => LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Debug));
-
-    public bool Contains(LogLevel level, string text) =>
-        _lines.Any(l => l.Level == level && l.Message.Contains(text, StringComparison.Ordinal));
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(ListLoggerProvider owner) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue((logLevel, formatter(state, exception)));
     }
 }
