@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository on a fresh Debian machine: installs the test peers
-# (the reference nats-server, the C client, Node.js for nats.js, chromium) when missing, builds,
+# (the reference nats-server, the C client, Node.js for nats.js, chromium, Prometheus) when missing, builds,
 # runs all test projects, and prints the totals as one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +13,8 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 # Debian's chromium for the WebSocket plugin's browser tests (driven by Playwright, no browser download).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Debian's Prometheus (prometheus and promtool) for the /metrics tests.
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test prerequisites: ${need[*]}"
   sudo=""

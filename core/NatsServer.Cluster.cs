@@ -56,7 +56,11 @@ public sealed partial class NatsServer
 
     private void ChangeClusterClientUrls(IReadOnlyList<string> urls, int delta)
     {
-        if (urls.Count == 0)
+        // Once shutdown has begun (lame duck's last step included), the routes it closes must
+        // not tell this server's clients that the cluster shrank to this server alone: they
+        // would forget the other members and have nowhere to fail over. nats-server's
+        // sendAsyncInfoToClients returns when shutting down, for the same reason.
+        if (urls.Count == 0 || !IsRunning)
         {
             return;
         }
@@ -88,24 +92,35 @@ public sealed partial class NatsServer
         }
         foreach (var client in _clients.Values)
         {
-            client.SendInfoUpdate();
+            // Clients of a listener with its own advertised URLs are told of those instead.
+            if (client.Listener.ConnectUrlsField is null)
+            {
+                client.SendInfoUpdate();
+            }
         }
     }
 
+    /// <summary>The client URLs of this server (see <see cref="ConnectUrlsFor"/>).</summary>
+    private List<string> ComputeClientUrls(ServerOptions options) => ConnectUrlsFor(options.ClientAdvertise, options.Host, Port);
+
     /// <summary>
-    /// The client URLs of this server: client_advertise, else the listen address, or every
-    /// non-loopback interface address when listening on all interfaces (as nats-server).
+    /// The <c>host:port</c> URLs a listener is advertised under, as nats-server's
+    /// <c>getConnectURLs</c>: the advertise address, else the listen address, or every
+    /// non-loopback interface address when listening on all interfaces.
     /// </summary>
-    private List<string> ComputeClientUrls(ServerOptions options)
+    /// <param name="advertise">The listener's advertise option (<c>host[:port]</c>), null or empty for none.</param>
+    /// <param name="listenHost">The host the listener bound.</param>
+    /// <param name="port">The port it bound (the advertise address's default port too).</param>
+    public static List<string> ConnectUrlsFor(string? advertise, string listenHost, int port)
     {
-        if (!string.IsNullOrEmpty(options.ClientAdvertise))
+        if (!string.IsNullOrEmpty(advertise))
         {
-            var (host, port) = HostPort.Parse(options.ClientAdvertise, Port);
-            return [HostPort.Join(host, port)];
+            var (host, advertisedPort) = HostPort.Parse(advertise, port);
+            return [HostPort.Join(host, advertisedPort)];
         }
-        if (!IsAnyAddress(options.Host))
+        if (!IsAnyAddress(listenHost))
         {
-            return [HostPort.Join(options.Host, Port)];
+            return [HostPort.Join(listenHost, port)];
         }
         var urls = new List<string>();
         foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
@@ -117,11 +132,11 @@ public sealed partial class NatsServer
             foreach (var address in nic.GetIPProperties().UnicastAddresses)
             {
                 var ip = address.Address;
-                if (IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || (options.Host == "0.0.0.0" && ip.AddressFamily != AddressFamily.InterNetwork))
+                if (IPAddress.IsLoopback(ip) || ip.IsIPv6LinkLocal || (listenHost == "0.0.0.0" && ip.AddressFamily != AddressFamily.InterNetwork))
                 {
                     continue;
                 }
-                urls.Add(HostPort.Join(ip.ToString(), Port));
+                urls.Add(HostPort.Join(ip.ToString(), port));
             }
         }
         return urls;

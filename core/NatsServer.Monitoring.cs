@@ -1,4 +1,6 @@
 using Nats.Core.Config;
+using Nats.Core.Connections;
+using Nats.Core.Metrics;
 using Nats.Core.Monitoring;
 
 namespace Nats.Core;
@@ -6,6 +8,7 @@ namespace Nats.Core;
 public sealed partial class NatsServer
 {
     private MonitoringServer? _monitoring;
+    private NatsMetrics? _metrics;
     private long _configLoadTicks;
 
     /// <summary>
@@ -34,6 +37,39 @@ public sealed partial class NatsServer
         }
     }
 
+    /// <summary>
+    /// The server's <see cref="System.Diagnostics.Metrics.Meter"/> (<c>Nats.Server</c>) and the
+    /// Prometheus text <c>/metrics</c> serves; plugins add their instruments here.
+    /// </summary>
+    public NatsMetrics Metrics
+    {
+        get
+        {
+            var metrics = Volatile.Read(ref _metrics);
+            if (metrics is not null)
+            {
+                return metrics;
+            }
+            var created = new NatsMetrics(this);
+            var winner = Interlocked.CompareExchange(ref _metrics, created, null);
+            if (winner is not null)
+            {
+                created.Dispose();
+                return winner;
+            }
+            return created;
+        }
+    }
+
+    /// <summary>Open client connections, read without taking the table's locks (for metrics).</summary>
+    internal IEnumerable<ClientConnection> LiveClients()
+    {
+        foreach (var entry in _clients)
+        {
+            yield return entry.Value;
+        }
+    }
+
     /// <summary>When the configuration in force was loaded: the start, or the last reload.</summary>
     public DateTime ConfigLoadTime
     {
@@ -49,6 +85,8 @@ public sealed partial class NatsServer
 
     private async Task StartMonitoringAsync(ServerOptions options, CancellationToken cancellationToken)
     {
+        // The meter exists from the start, so an OpenTelemetry listener sees it without /metrics being asked.
+        _ = Metrics;
         if (options.Monitoring.Port == 0)
         {
             return;
@@ -63,4 +101,6 @@ public sealed partial class NatsServer
             await _monitoring.StopAsync().ConfigureAwait(false);
         }
     }
+
+    private void DisposeMetrics() => Interlocked.Exchange(ref _metrics, null)?.Dispose();
 }

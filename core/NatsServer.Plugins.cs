@@ -94,12 +94,12 @@ public sealed partial class NatsServer
         }
     }
 
-    private async Task StartPluginsAsync(CancellationToken cancellationToken)
+    private async Task StartPluginsAsync(bool beforeClients, CancellationToken cancellationToken)
     {
         AddedPlugin[] plugins;
         lock (_plugins)
         {
-            plugins = [.. _plugins];
+            plugins = [.. _plugins.Where(p => p.Plugin is IStartsBeforeClients == beforeClients)];
         }
         foreach (var plugin in plugins)
         {

@@ -36,6 +36,25 @@ public sealed partial class NatsServer
         return Task.FromResult(new ReloadResult(false, ["can only reload config when a file is provided using -c or --config"], []));
     }
 
+    /// <summary>
+    /// Names the system account before the server starts: an empty system account of that name
+    /// replaces the configured one. Operator mode calls this from its plugin's Configure to take
+    /// the system account the operator JWT names when the config names none, as nats-server does.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server has started, the system services
+    /// were used already (a plugin configured before registered with them), the system account is
+    /// disabled, or another account has that name.</exception>
+    public void UseSystemAccount(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        EnsureNotStarted();
+        if (Volatile.Read(ref _systemServices) is not null)
+        {
+            throw new InvalidOperationException("the system services are in use already; the system account can no longer change");
+        }
+        Accounts.ReplaceSystem(name);
+    }
+
     internal SystemServiceHost Services
     {
         get

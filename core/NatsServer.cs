@@ -39,6 +39,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     private volatile ServerOptions _options;
     private readonly ConfigBus _bus;
     private volatile ServerInfo _info = null!;
+
+    // Set by the JetStream plugin (possibly before the first INFO is built); read when INFO is built.
+    private (bool Enabled, string? Domain) _jetStreamInfo;
     private volatile AuthService _auth = null!;
     private int _state; // 0 new, 1 running, 2 stopping, 3 stopped
     // Created on first use by any thread (CompareExchange), then fixed.
@@ -111,6 +114,9 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal ILogger ClientLogger { get; }
 
+    /// <summary>Bounds the lines about clients' protocol errors (any thread; see <see cref="Logging.LogRateLimiter"/>).</summary>
+    internal Logging.LogRateLimiter ProtocolErrorLog { get; } = new(linesPerWindow: 10, TimeSpan.FromSeconds(1));
+
     /// <summary>
     /// Adds an authenticator to the chain (after the built-in schemes). Call before
     /// <see cref="StartAsync"/>; plugins do this from their Configure step.
@@ -154,15 +160,22 @@ public sealed partial class NatsServer : IAsyncDisposable
         _auth = CreateAuthService(options.Auth);
         LogStartup(options);
         StartTls(options);
+        await StartPluginsOrShutdownAsync(beforeClients: true, cancellationToken).ConfigureAwait(false);
         StartClientListener(options);
         _info = WithClientTlsFlags(BuildInfo(options));
         StartCluster(options);
         StartSystemServices();
         StartHeartbeat();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
+        await StartPluginsOrShutdownAsync(beforeClients: false, cancellationToken).ConfigureAwait(false);
+        Logger.LogInformation("Server is ready");
+    }
+
+    private async Task StartPluginsOrShutdownAsync(bool beforeClients, CancellationToken cancellationToken)
+    {
         try
         {
-            await StartPluginsAsync(cancellationToken).ConfigureAwait(false);
+            await StartPluginsAsync(beforeClients, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -170,7 +183,6 @@ public sealed partial class NatsServer : IAsyncDisposable
             await ShutdownAsync().ConfigureAwait(false);
             throw;
         }
-        Logger.LogInformation("Server is ready");
     }
 
     /// <summary>Completes when the server has shut down.</summary>
@@ -218,6 +230,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         {
             await ShutdownAsync().ConfigureAwait(false);
         }
+        DisposeMetrics();
         _shutdown.Dispose();
     }
 
@@ -258,7 +271,25 @@ public sealed partial class NatsServer : IAsyncDisposable
         AuthRequired = _auth.IsAuthRequired && !_auth.HasNoAuthUser,
         MaxPayload = options.MaxPayload,
         Cluster = options.Cluster.Name,
+        JetStream = _jetStreamInfo.Enabled,
+        Domain = _jetStreamInfo.Domain,
     };
+
+    /// <summary>
+    /// Sets what INFO tells clients about JetStream (<c>jetstream</c>, <c>domain</c>), as
+    /// nats-server does once JetStream is enabled on the server; the JetStream plugin calls it
+    /// when it enables or disables JetStream. Clients connecting afterwards see the change.
+    /// </summary>
+    /// <param name="enabled">Whether JetStream is available on this server.</param>
+    /// <param name="domain">The JetStream domain, or null.</param>
+    public void SetJetStreamInfo(bool enabled, string? domain = null)
+    {
+        _jetStreamInfo = (enabled, enabled && !string.IsNullOrEmpty(domain) ? domain : null);
+        if (_info is not null)
+        {
+            UpdateInfo(info => info with { JetStream = _jetStreamInfo.Enabled, Domain = _jetStreamInfo.Domain });
+        }
+    }
 
     /// <summary>Replaces the INFO snapshot (cluster membership, lame duck…).</summary>
     internal void UpdateInfo(Func<ServerInfo, ServerInfo> change)

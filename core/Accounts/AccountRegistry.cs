@@ -40,6 +40,9 @@ public sealed partial class AccountRegistry
     // The live service imports, for the heartbeat's pruning (a snapshot, replaced under _lock).
     private volatile ServiceImport[] _serviceImports = [];
 
+    // Replaced (before start only) by ReplaceSystem under _lock; read without it.
+    private volatile Account? _system;
+
     // Resolvers, in registration order (copy-on-write under _lock).
     private volatile IAccountResolver[] _resolvers = [];
     // Resolutions in flight, so concurrent misses on one name ask once. Locked on itself.
@@ -49,7 +52,7 @@ public sealed partial class AccountRegistry
     {
         _sublistCache = sublistCache;
         Global = global;
-        System = system;
+        _system = system;
         _accounts = new Dictionary<string, Account>(StringComparer.Ordinal);
     }
 
@@ -57,7 +60,7 @@ public sealed partial class AccountRegistry
     public Account Global { get; }
 
     /// <summary>The system account, unless disabled.</summary>
-    public Account? System { get; }
+    public Account? System => _system;
 
     /// <summary>All accounts (a snapshot).</summary>
     public IReadOnlyCollection<Account> All => _accounts.Values;
@@ -151,6 +154,33 @@ public sealed partial class AccountRegistry
         }
         AccountRemoved?.Invoke(new AccountEvent(account));
         return true;
+    }
+
+    /// <summary>
+    /// Renames the system account: an empty system account named <paramref name="name"/> takes the
+    /// place of the configured one. For <see cref="NatsServer.UseSystemAccount"/>, before start.
+    /// </summary>
+    internal Account ReplaceSystem(string name)
+    {
+        Account replacement;
+        lock (_lock)
+        {
+            var old = _system ?? throw new InvalidOperationException("the system account is disabled (no_system_account)");
+            if (old.Name == name)
+            {
+                return old;
+            }
+            if (_accounts.ContainsKey(name))
+            {
+                throw new InvalidOperationException($"account \"{name}\" already exists");
+            }
+            RemoveLocked(old);
+            replacement = new Account(name, _sublistCache) { IsSystem = true };
+            Adopt(replacement, new AccountConfig { Name = name });
+            _system = replacement;
+            Rewire(strict: false);
+        }
+        return replacement;
     }
 
     /// <summary>

@@ -50,6 +50,21 @@ public sealed class MessageRouter
     }
 
     /// <summary>
+    /// Delivers <paramref name="message"/> to the subscribers of <paramref name="deliverTo"/>
+    /// while local subscribers see the message's own subject, as nats-server delivers
+    /// JetStream messages (<c>pa.deliver</c>: a push consumer's deliver subject or a pull
+    /// request's reply). Links get the message on <paramref name="deliverTo"/>, the subject their
+    /// peer routes on.
+    /// </summary>
+    /// <returns>True when a subscriber or a link took the message.</returns>
+    public bool PublishTo(Account account, ReadOnlySpan<byte> deliverTo, in MessageView message, in MessageOrigin origin)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        var result = account.Sublist.Match(deliverTo);
+        return !result.IsEmpty && Deliver(account, result, message, origin, deliverTo);
+    }
+
+    /// <summary>
     /// Adds interest to <paramref name="account"/>: the subscription goes into the account's
     /// sublist and every interest observer hears of it (routes announce it unless it came over
     /// a route, a leaf plugin announces what routes learned…).
@@ -117,12 +132,12 @@ public sealed class MessageRouter
     internal static int Depth => t_depth;
 
     /// <summary>Delivers <paramref name="message"/>; returns true when anyone received it.</summary>
-    internal static bool Deliver(Account account, SublistResult result, in MessageView message, in MessageOrigin origin)
+    internal static bool Deliver(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, ReadOnlySpan<byte> linkSubject = default)
     {
         var depth = t_depth++;
         try
         {
-            return DeliverAtDepth(account, result, message, origin, depth);
+            return DeliverAtDepth(account, result, message, origin, depth, linkSubject);
         }
         finally
         {
@@ -130,7 +145,7 @@ public sealed class MessageRouter
         }
     }
 
-    private static bool DeliverAtDepth(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, int depth)
+    private static bool DeliverAtDepth(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, int depth, ReadOnlySpan<byte> linkSubject)
     {
         var delivered = false;
         var fromLink = origin.Link;
@@ -173,7 +188,9 @@ public sealed class MessageRouter
 
         if (links.Count > 0)
         {
-            delivered |= links.ForwardAll(account, message);
+            delivered |= linkSubject.IsEmpty
+                ? links.ForwardAll(account, message)
+                : links.ForwardAll(account, new MessageView(linkSubject, message.Reply, message.Headers, message.Payload));
         }
         return delivered;
     }

@@ -29,10 +29,16 @@ public sealed class RouteInfo
     [JsonPropertyName("cluster_dynamic")] public bool ClusterDynamic { get; set; }
     [JsonPropertyName("domain")] public string? Domain { get; set; }
     [JsonPropertyName("connect_urls")] public List<string>? ConnectUrls { get; set; }
-    [JsonPropertyName("ws_connect_urls")] public List<string>? WebSocketConnectUrls { get; set; }
     [JsonPropertyName("ldm")] public bool LameDuckMode { get; set; }
     [JsonPropertyName("gateway_url")] public string? GatewayUrl { get; set; }
     [JsonPropertyName("leafnode_urls")] public List<string>? LeafNodeUrls { get; set; }
+
+    /// <summary>
+    /// Every other field: the URL lists plugins advertise (<c>ws_connect_urls</c>, see
+    /// <see cref="NatsServer.AdvertiseUrls"/>) and whatever a peer sends that this server does
+    /// not model, kept so gossip forwards a member's INFO whole.
+    /// </summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? AdvertisedFields { get; set; }
 
     /// <summary>Parses route INFO JSON; null when malformed.</summary>
     public static RouteInfo? Parse(ReadOnlySpan<byte> json)

@@ -58,6 +58,7 @@ public sealed partial class RouteManager
         if (!_server.Options.Cluster.NoAdvertise)
         {
             _server.AddClusterClientUrls(route.ConnectUrls);
+            _server.OnPeerAdvertised(info.ServerId, info.AdvertisedFields);
         }
     }
 
@@ -76,6 +77,12 @@ public sealed partial class RouteManager
         {
             _server.RemoveClusterClientUrls(route.ConnectUrls);
             route.ConnectUrls = [];
+            _server.WithdrawPeerAdvertised(info.ServerId);
+        }
+        else if (!_server.Options.Cluster.NoAdvertise)
+        {
+            // A plugin's listener of the peer started after the route (AnnounceInfo).
+            _server.OnPeerAdvertised(info.ServerId, info.AdvertisedFields);
         }
     }
 
@@ -89,6 +96,7 @@ public sealed partial class RouteManager
             if (!_server.Options.Cluster.NoAdvertise)
             {
                 _server.RemoveClusterClientUrls(route.ConnectUrls);
+                _server.WithdrawPeerAdvertised(route.RemoteId);
             }
         }
         if (reason is ClosedReason.ServerShutdown or ClosedReason.ClusterNameConflict or ClosedReason.RouteRemoved || !_server.IsRunning)
@@ -155,7 +163,10 @@ public sealed partial class RouteManager
     }
 
     /// <summary>Lame duck: tell peers, so they withdraw our clients' URLs from their connect_urls.</summary>
-    internal void AnnounceLameDuck()
+    internal void AnnounceLameDuck() => AnnounceInfo();
+
+    /// <summary>Sends this server's route INFO again to every peer (lame duck, a plugin's newly advertised URLs).</summary>
+    internal void AnnounceInfo()
     {
         var line = BuildInfo(null).ToProtocolLine();
         foreach (var route in _routesById.Values)

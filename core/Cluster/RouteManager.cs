@@ -120,6 +120,7 @@ public sealed partial class RouteManager
             Cluster = ClusterName,
             ClusterDynamic = IsNameDynamic,
             ConnectUrls = options.Cluster.NoAdvertise ? null : [.. _server.OwnClientUrls],
+            AdvertisedFields = options.Cluster.NoAdvertise ? null : _server.OwnAdvertisedFields(),
             LameDuckMode = _server.IsLameDuck,
         };
         if (!string.IsNullOrEmpty(options.Cluster.Advertise))

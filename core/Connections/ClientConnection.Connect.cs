@@ -46,6 +46,8 @@ public sealed partial class ClientConnection
             Close(ClosedReason.ProtocolViolation);
             return;
         }
+        // A websocket client's cookies stand in for credentials its CONNECT leaves out.
+        Listener.ConnectDefaults?.ApplyTo(options);
         if (options.Account is not null || options.NewAccount)
         {
             AuthenticationViolation(ClosedReason.AuthenticationViolation);
@@ -185,6 +187,14 @@ public sealed partial class ClientConnection
     /// original CONNECT. A client no longer allowed (or now in another account) is closed;
     /// otherwise its new permissions apply, and subscriptions they forbid are removed.
     /// </summary>
+    /// <summary>
+    /// Closes the connection because its user's credentials were revoked, as nats-server does when
+    /// an account update revokes a connected user: <c>-ERR 'User Authentication Revoked'</c>, closed
+    /// with reason <see cref="ClosedReason.Revocation"/> (<c>Credentials Revoked</c> in /connz).
+    /// Any thread; a closed connection stays closed.
+    /// </summary>
+    public void Revoke() => Close(ClosedReason.Revocation, ProtocolErrors.AuthenticationRevoked);
+
     internal void Reauthorize()
     {
         if (!_connectReceived || IsClosed)

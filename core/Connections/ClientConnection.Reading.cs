@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Nats.Core.Protocol;
 
 namespace Nats.Core.Connections;
@@ -29,7 +30,7 @@ public sealed partial class ClientConnection
                 }
                 if (status != ParseStatus.Complete)
                 {
-                    OnParseError(status);
+                    OnParseError(status, command.Op, data[position..]);
                     break;
                 }
                 position += consumed;
@@ -58,23 +59,75 @@ public sealed partial class ClientConnection
         return position;
     }
 
-    private void OnParseError(ParseStatus status)
+    /// <summary>
+    /// Closes the connection for bytes that are not the client protocol, logging why with a
+    /// quoted snippet of them (nats-server's parser errors, rate limited across the server).
+    /// </summary>
+    private void OnParseError(ParseStatus status, ClientOp op, ReadOnlySpan<byte> offending)
     {
         switch (status)
         {
             case ParseStatus.UnknownOperation:
+                LogProtocolError($"Client parser ERROR: proto='{ProtocolSnippet.Quote(offending)}...'");
                 Close(ClosedReason.ProtocolViolation, ProtocolErrors.UnknownOperation);
                 break;
             case ParseStatus.ControlLineTooLong:
+                LogProtocolError($"Maximum Control Line Exceeded: max_control_line {Server.Options.MaxControlLine} (snip: {ProtocolSnippet.Quote(offending)}...)");
                 Close(ClosedReason.MaxControlLineExceeded, ProtocolErrors.MaxControlLine);
                 break;
             case ParseStatus.PayloadTooLarge:
+                LogProtocolError($"Maximum Payload Exceeded: {DeclaredSize(ControlLine(offending))} vs {_limits.Payload(Server.Options.MaxPayload)}");
                 Close(ClosedReason.MaxPayloadExceeded, ProtocolErrors.MaxPayload);
                 break;
             default:
-                // nats-server closes on malformed arguments without an -ERR.
+                // nats-server closes on malformed arguments without an -ERR, naming the operation.
+                LogProtocolError($"{OperationName(op)} Parse Error: {ProtocolSnippet.Quote(Arguments(ControlLine(offending)), Server.Options.MaxControlLine)}");
                 Close(ClosedReason.ProtocolViolation);
                 break;
         }
+    }
+
+    /// <summary>An error about what this client sent, at nats-server's level, within the server's log rate.</summary>
+    private void LogProtocolError(string text)
+    {
+        if (!Log.IsEnabled(LogLevel.Error) || !Server.ProtocolErrorLog.TryEnter(out var suppressed))
+        {
+            return;
+        }
+        if (suppressed > 0)
+        {
+            Log.LogError("{Connection} - {Error} ({Suppressed} similar lines suppressed)", this, text, suppressed);
+            return;
+        }
+        Log.LogError("{Connection} - {Error}", this, text);
+    }
+
+    private static string OperationName(ClientOp op) => op switch
+    {
+        ClientOp.Pub => "processPub",
+        ClientOp.HPub => "processHeaderPub",
+        ClientOp.Sub => "processSub",
+        ClientOp.Unsub => "processUnsub",
+        _ => "process",
+    };
+
+    private static ReadOnlySpan<byte> ControlLine(ReadOnlySpan<byte> data)
+    {
+        var end = data.IndexOf((byte)'\n');
+        var line = end < 0 ? data : data[..end];
+        return !line.IsEmpty && line[^1] == (byte)'\r' ? line[..^1] : line;
+    }
+
+    private static ReadOnlySpan<byte> Arguments(ReadOnlySpan<byte> line)
+    {
+        var space = line.IndexOfAny((byte)' ', (byte)'\t');
+        return space < 0 ? [] : line[(space + 1)..].TrimStart(" \t"u8);
+    }
+
+    private static string DeclaredSize(ReadOnlySpan<byte> line)
+    {
+        var trimmed = line.TrimEnd(" \t"u8);
+        var space = trimmed.LastIndexOfAny((byte)' ', (byte)'\t');
+        return System.Text.Encoding.ASCII.GetString(space < 0 ? trimmed : trimmed[(space + 1)..]);
     }
 }

@@ -28,7 +28,8 @@ public sealed partial class ClientConnection
 
     /// <summary>
     /// The server's INFO as this client's listener sees it: a plugin's listener with its own
-    /// authorization or certificate says so in <c>auth_required</c> and <c>tls_required</c>.
+    /// authorization or certificate says so in <c>auth_required</c> and <c>tls_required</c>,
+    /// and one with its own advertised URLs lists them in <c>connect_urls</c>.
     /// </summary>
     private ServerInfo ListenerInfo(ServerInfo info)
     {
@@ -38,12 +39,22 @@ public sealed partial class ClientConnection
         }
         var authRequired = Auth.IsAuthRequired && !HasNoAuthUser;
         var tlsRequired = Listener.TlsSet is { } set && Server.TlsSets.Find(set)?.Context is not null;
-        return info.AuthRequired == authRequired && info.TlsRequired == tlsRequired
-            ? info
-            : info with { AuthRequired = authRequired, TlsRequired = tlsRequired, TlsVerify = tlsRequired && info.TlsVerify };
+        if (info.AuthRequired != authRequired || info.TlsRequired != tlsRequired)
+        {
+            info = info with { AuthRequired = authRequired, TlsRequired = tlsRequired, TlsVerify = tlsRequired && info.TlsVerify };
+        }
+        return Listener.ConnectUrlsField is { } field ? info with { ConnectUrls = Server.GetAdvertisedUrls(field) } : info;
     }
 
     private byte[] InfoLine(ServerInfo info) => info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), _nonce);
+
+    /// <summary>
+    /// An INFO after the first, as nats-server's <c>generateClientInfoJSON</c> writes it: this
+    /// client's id, address and max_payload, as the first INFO had them (the C client reads its
+    /// client id from every INFO), but no nonce, which only the handshake uses.
+    /// </summary>
+    private byte[] AsyncInfoLine() =>
+        OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), null);
 
     /// <summary>
     /// Re-sends INFO after the server's INFO changed (cluster members, lame duck), to
@@ -55,7 +66,7 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        Send(OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(0, null, null));
+        Send(AsyncInfoLine());
     }
 
     /// <summary>
@@ -89,7 +100,7 @@ public sealed partial class ClientConnection
         var sentWithConnect = Options.Protocol >= 1 && !ReferenceEquals(info, serverInfo);
         if (sentWithConnect)
         {
-            Send(info.ToClientInfoLine(0, null, null));
+            Send(info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), null));
         }
         Send("PONG\r\n"u8);
         // A full fence between publishing the flag and reading the update time: an update
@@ -99,7 +110,7 @@ public sealed partial class ClientConnection
         var stamp = Server.ConnectUrlsUpdatedTicks;
         if (Options.Protocol >= 1 && (sentWithConnect ? stamp != stampBefore : stamp >= StartTime.Ticks))
         {
-            Send(OwnInfo(ListenerInfo(Server.Info)).ToClientInfoLine(0, null, null));
+            Send(AsyncInfoLine());
         }
     }
 }

@@ -37,6 +37,22 @@ public sealed record ClientListenerOptions
     /// </summary>
     public AuthService? Auth { get; init; }
 
+    /// <summary>
+    /// The advertised URL field (<see cref="NatsServer.AdvertiseUrls"/>, e.g.
+    /// <c>ws_connect_urls</c>) whose cluster-wide list this listener's clients get as
+    /// <c>connect_urls</c>, and whose changes they are told of; null for the client port's
+    /// <c>connect_urls</c>. nats-server gives websocket clients the cluster's websocket URLs
+    /// this way, so a browser fails over to another server's websocket port.
+    /// </summary>
+    public string? ConnectUrlsField { get; init; }
+
+    /// <summary>
+    /// Credentials standing in for the CONNECT fields a client leaves empty (a WebSocket
+    /// upgrade's cookies); per connection, so a listener passes <c>options with { ConnectDefaults = … }</c>
+    /// to <see cref="NatsServer.ServeClientAsync"/>. Null for none.
+    /// </summary>
+    public ConnectDefaults? ConnectDefaults { get; init; }
+
     /// <summary>Put before the connection in logs (<c>ws</c>, <c>mqtt</c>…); null for none.</summary>
     public string? LogPrefix { get; init; }
 }

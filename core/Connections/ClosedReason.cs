@@ -86,6 +86,9 @@ public enum ClosedReason
 
     /// <summary>A gateway of an unexpected or refused cluster.</summary>
     WrongGateway,
+
+    /// <summary>The user's credentials were revoked while connected (nats-server's <c>Revocation</c>).</summary>
+    Revocation,
 }
 
 /// <summary>Display text of <see cref="ClosedReason"/>.</summary>
@@ -121,6 +124,7 @@ public static class ClosedReasonText
         ClosedReason.MaxAccountConnectionsExceeded => "Maximum Account Connections Exceeded",
         ClosedReason.WrongPort => "Wrong Port",
         ClosedReason.WrongGateway => "Wrong Gateway",
+        ClosedReason.Revocation => "Credentials Revoked",
         _ => "Unknown State",
     };
 }

@@ -172,6 +172,8 @@ public abstract partial class NatsConnection
         }
         CloseReason = reason;
         StopTime = DateTime.UtcNow;
+        // A plugin's transport learns why before it is disposed (a WebSocket's close frame says so).
+        (Stream as IConnectionCloseAware)?.OnConnectionClosing(reason);
         var drain = error is not null && reason != ClosedReason.SlowConsumerPendingBytes;
         if (drain)
         {

@@ -14,6 +14,8 @@ internal static class MonitoringEndpoints
         monitoring.Register("/subsz", request => SubszEndpoint.Handle(server, request), "Subscriptions");
         // nats-server's older name for /subsz, still served.
         monitoring.Register("/subscriptionsz", request => SubszEndpoint.Handle(server, request));
+        // Prometheus text, with prometheus-nats-exporter's names (no title: nats-server's root page has no such link).
+        monitoring.Register("/metrics", _ => Metrics.MetricsEndpoint.Handle(server));
         monitoring.Register("/healthz", request => HealthzEndpoint.Handle(server, monitoring, request), "Health Probe");
     }
 }

@@ -53,7 +53,6 @@ internal static class VarzEndpoint
             TlsRequired = info.TlsRequired ? true : null,
             TlsVerify = info.TlsVerify ? true : null,
             ConnectUrls = info.ConnectUrls.Count > 0 ? [.. info.ConnectUrls] : null,
-            WebSocketConnectUrls = info.WebSocketConnectUrls.Count > 0 ? [.. info.WebSocketConnectUrls] : null,
             MaxConnections = options.MaxConnections,
             MaxSubscriptions = options.MaxSubscriptions > 0 ? options.MaxSubscriptions : null,
             PingInterval = options.PingInterval,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
+using Nats.Core.Connections;
 using Nats.Core.Monitoring;
 using Nats.Core.Subjects;
 
@@ -46,4 +47,12 @@ public interface IServerContext
     /// null): how plugins talk to each other and to clients through subjects.
     /// </summary>
     IInProcessConnection Connect(Account? account = null);
+
+    /// <summary>
+    /// Reports a listener this plugin runs (websocket, leafnode, mqtt…) so tools find it where
+    /// they find the kernel's: in <see cref="NatsServer.ListenerAddresses"/> and the ports file
+    /// (<c>ports_file_dir</c>), under <see cref="ListenerAddress.Name"/> as its key. Call from
+    /// <see cref="IServerPlugin.StartAsync"/> once the listener is bound, with the port it got.
+    /// </summary>
+    void AddListenerAddress(ListenerAddress address);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Config;
+using Nats.Core.Connections;
 using Nats.Core.Monitoring;
 using Nats.Core.Subjects;
 
@@ -64,6 +65,8 @@ internal sealed class PluginContext : IServerContext
     }
 
     public IInProcessConnection Connect(Account? account = null) => Server.ConnectInProcess(account);
+
+    public void AddListenerAddress(ListenerAddress address) => Server.AddListenerAddress(address);
 
     /// <summary>Configure succeeded: what the plugin registered takes effect (and later calls pass straight through).</summary>
     public void Commit()

@@ -15,6 +15,8 @@ public static class ProtocolErrors
     public const string AuthenticationTimeout = "Authentication Timeout";
     /// <summary>The user's authorization expired; the connection is closed.</summary>
     public const string AuthenticationExpired = "User Authentication Expired";
+    /// <summary>The user's credentials were revoked (a JWT revocation); the connection is closed.</summary>
+    public const string AuthenticationRevoked = "User Authentication Revoked";
     /// <summary>A SUB with an invalid subject.</summary>
     public const string InvalidSubject = "Invalid Subject";
     /// <summary>A PUB to an invalid subject in pedantic mode.</summary>

@@ -43,8 +43,6 @@ public sealed record ServerInfo
     public string? Cluster { get; init; }
     /// <summary>Client URLs of the cluster's servers, for failover.</summary>
     public IReadOnlyList<string> ConnectUrls { get; init; } = [];
-    /// <summary>WebSocket URLs of the cluster's servers.</summary>
-    public IReadOnlyList<string> WebSocketConnectUrls { get; init; } = [];
     /// <summary>The server is in lame duck mode: clients should move elsewhere.</summary>
     public bool LameDuckMode { get; init; }
     /// <summary>The JetStream domain.</summary>
@@ -97,7 +95,6 @@ public sealed record ServerInfo
                 json.WriteString("domain", Domain);
             }
             WriteList(json, "connect_urls", ConnectUrls);
-            WriteList(json, "ws_connect_urls", WebSocketConnectUrls);
             WriteIfTrue(json, "ldm", LameDuckMode);
             json.WriteEndObject();
         }

@@ -7,6 +7,7 @@ using Nats.Core.Plugins;
 using Nats.Host.Files;
 using Nats.Host.Plugins;
 using Nats.Host.Signals;
+using Nats.Server.Hosting.Plugins;
 
 namespace Nats.Host.Hosting;
 
@@ -63,7 +64,7 @@ internal sealed class ServerHost
             PluginLoader plugins;
             try
             {
-                plugins = PluginHosting.Prepare(server, _commandLine, _logger);
+                plugins = PluginHosting.Prepare(server, _commandLine.PluginsDir, _logger);
             }
             catch (Exception e) when (e is PluginException or ConfigException)
             {
@@ -264,10 +265,7 @@ internal sealed class ServerHost
         }
         try
         {
-            // The monitoring registry always exists; its port is 0 when nothing listens.
-            var monitoringPort = server.Monitoring.Port;
-            _portsFile = PortsFile.Write(directory, ServerProcessFinder.AppName, _options.Host, server.Port,
-                _options.Monitoring.Host, monitoringPort > 0 ? monitoringPort : null);
+            _portsFile = PortsFile.Write(directory, ExecutableName.Current, server.ListenerAddresses);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

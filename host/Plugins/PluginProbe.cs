@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nats.Core;
 using Nats.Core.Config;
 using Nats.Host.Cli;
+using Nats.Server.Hosting.Plugins;
 
 namespace Nats.Host.Plugins;
 
@@ -21,7 +22,7 @@ internal static class PluginProbe
     {
         // Never started, so it opens nothing; it lives until -t exits.
         var server = new NatsServer(options);
-        using var loader = PluginHosting.Load(server, commandLine, NullLogger.Instance);
+        using var loader = PluginHosting.Load(server, commandLine.PluginsDir, NullLogger.Instance);
         return (unclaimed, config) => PluginHosting.Review(server, loader, unclaimed, config);
     }
 }

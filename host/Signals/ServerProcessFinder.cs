@@ -6,8 +6,8 @@ namespace Nats.Host.Signals;
 /// <summary>
 /// Finds running instances of this server for <c>--signal</c> without a pid, as nats-server does
 /// with <c>pgrep nats-server</c>. pgrep matches the process name, which is <c>dotnet</c> when the
-/// server runs as <c>dotnet NatsServer.dll</c>, so on Linux this reads each process's command line
-/// and accepts both the app host (<c>NatsServer …</c>) and <c>dotnet [options] NatsServer.dll …</c>.
+/// server runs as <c>dotnet nats-server.dll</c>, so on Linux this reads each process's command line
+/// and accepts both the app host (<c>nats-server …</c>) and <c>dotnet [options] nats-server.dll …</c>.
 /// </summary>
 internal static class ServerProcessFinder
 {

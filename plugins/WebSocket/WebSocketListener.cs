@@ -45,8 +45,12 @@ internal sealed class WebSocketListener
                 })
                 : null,
             LogPrefix = "ws",
+            ConnectUrlsField = ConnectUrlsField,
         };
     }
+
+    /// <summary>The route INFO field carrying each server's websocket URLs, as nats-server names it.</summary>
+    public const string ConnectUrlsField = "ws_connect_urls";
 
     /// <summary>The port bound.</summary>
     public int Port => _listener?.Port ?? 0;
@@ -55,6 +59,8 @@ internal sealed class WebSocketListener
     {
         _listener = ConnectionListener.Start("websocket", new HostPort(options.EffectiveHost, options.Port), _logger, ServeAsync, _server.ShutdownToken);
         _logger.LogInformation("Listening for websocket clients on {Scheme}://{Address}", tls ? "wss" : "ws", HostPort.Join(options.EffectiveHost, Port));
+        // Gossiped over routes, so websocket clients learn the cluster's websocket ports.
+        _server.AdvertiseUrls(ConnectUrlsField, NatsServer.ConnectUrlsFor(options.Advertise, options.EffectiveHost, Port));
         if (!tls)
         {
             _logger.LogWarning("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
@@ -84,6 +90,19 @@ internal sealed class WebSocketListener
         {
             remote = new IPEndPoint(address, remote?.Port ?? 0);
         }
-        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, _clientOptions).ConfigureAwait(false);
+        await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, ClientOptionsFor(session.Upgrade)).ConfigureAwait(false);
+    }
+
+    /// <summary>The listener's options, with the upgrade's cookies standing in for empty CONNECT credentials.</summary>
+    private ClientListenerOptions ClientOptionsFor(WebSocketUpgrade upgrade)
+    {
+        var cookies = new ConnectDefaults
+        {
+            Jwt = upgrade.CookieJwt,
+            Username = upgrade.CookieUsername,
+            Password = upgrade.CookiePassword,
+            Token = upgrade.CookieToken,
+        };
+        return cookies.IsEmpty ? _clientOptions : _clientOptions with { ConnectDefaults = cookies };
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
+using Nats.Core.Connections;
 using Nats.Core.Plugins;
 using Nats.WebSocket.Config;
 using Nats.WebSocket.Handshake;
@@ -48,7 +49,12 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         {
             context.Tls.Set(TlsName, tls);   // loads and checks the certificate now
         }
-        context.Monitoring.AddVarzContributor(varz => varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null));
+        context.Monitoring.AddVarzContributor(varz =>
+        {
+            varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null);
+            var urls = context.Server.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField);
+            varz.WebSocketConnectUrls = urls.Count > 0 ? urls : null;
+        });
     }
 
     /// <inheritdoc />
@@ -60,7 +66,9 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
             var server = _context.Server;
             var acceptor = new WebSocketAcceptor(() => _policy, _context.Tls, () => server.Options.MaxPayload, _logger);
             _listener = new WebSocketListener(server, acceptor, options, _logger);
-            _listener.Start(options, tls: options.Tls is { IsEnabled: true });
+            var tls = options.Tls is { IsEnabled: true };
+            _listener.Start(options, tls);
+            _context.AddListenerAddress(new ListenerAddress("websocket", tls ? "wss" : "ws", options.EffectiveHost, _listener.Port));
         }
         return Task.CompletedTask;
     }

@@ -8,13 +8,14 @@ public sealed class ListLoggerProvider : ILoggerProvider
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Message)> _lines = new();
 
-    /// <summary>Every line logged so far.</summary>
     public IReadOnlyList<(LogLevel Level, string Message)> Lines => [.. _lines];
 
-    /// <summary>A factory logging (from Debug up) into this provider.</summary>
     public ILoggerFactory CreateFactory() => LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Debug));
 
-    /// <summary>Whether a line at <paramref name="level"/> contains <paramref name="text"/>.</summary>
+    /// <summary>Lines at <paramref name="level"/> containing <paramref name="text"/>.</summary>
+    public int Count(LogLevel level, string text) =>
+        _lines.Count(l => l.Level == level && l.Message.Contains(text, StringComparison.Ordinal));
+
     public bool Contains(LogLevel level, string text) =>
         _lines.Any(l => l.Level == level && l.Message.Contains(text, StringComparison.Ordinal));
 

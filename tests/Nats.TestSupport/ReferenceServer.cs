@@ -7,16 +7,21 @@ namespace Nats.TestSupport;
 /// <summary>
 /// The reference Go <c>nats-server</c> (Debian's 2.9.10, installed by <c>./test.sh</c>) run
 /// as a child process from a config text, for side-by-side comparisons. Killed when disposed.
+/// <see cref="StartHostAsync"/> runs this repository's built host the same way, for end-to-end
+/// tests of the stock build with its plugins.
 /// </summary>
 public sealed class ReferenceServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly string _directory;
+    // Appended to by the process's output threads, read by tests; locked on itself.
+    private readonly System.Text.StringBuilder _output;
 
-    private ReferenceServer(Process process, string directory)
+    private ReferenceServer(Process process, string directory, System.Text.StringBuilder output)
     {
         _process = process;
         _directory = directory;
+        _output = output;
     }
 
     /// <summary>The path of the nats-server binary, or null when not installed.</summary>
@@ -37,32 +42,82 @@ public sealed class ReferenceServer : IAsyncDisposable
     /// Starts nats-server with <paramref name="config"/> and waits (bounded) until
     /// <paramref name="waitForPort"/> accepts connections.
     /// </summary>
-    public static async Task<ReferenceServer> StartAsync(string config, int waitForPort)
+    public static Task<ReferenceServer> StartAsync(string config, int waitForPort)
     {
         var binary = FindBinary() ?? throw new InvalidOperationException("nats-server is not installed (./test.sh installs it)");
+        return StartAsync(new ProcessStartInfo(binary), config, waitForPort);
+    }
+
+    /// <summary>
+    /// Starts this repository's built host (<c>dotnet host/bin/&lt;configuration&gt;/net10.0/NatsServer.dll</c>,
+    /// with the plugins the build deployed next to it) with <paramref name="config"/>, and waits
+    /// (bounded) until <paramref name="waitForPort"/> accepts connections. What it logs is kept in
+    /// <see cref="Output"/>.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The host is not built (<c>./test.sh</c> builds it).</exception>
+    public static Task<ReferenceServer> StartHostAsync(string config, int waitForPort)
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Plugins.sln")))
+        {
+            root = root.Parent;
+        }
+        var configuration = testDirectory.Parent?.Name ?? "Release";
+        var dll = Path.Combine(root?.FullName ?? "", "host", "bin", configuration, "net10.0", "NatsServer.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException("The host is not built.", dll);
+        }
+        return StartAsync(new ProcessStartInfo("dotnet") { ArgumentList = { dll } }, config, waitForPort);
+    }
+
+    /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    private static async Task<ReferenceServer> StartAsync(ProcessStartInfo psi, string config, int waitForPort)
+    {
         var directory = Directory.CreateTempSubdirectory("refsrv").FullName;
         var configPath = Path.Combine(directory, "server.conf");
         await File.WriteAllTextAsync(configPath, config);
-        var psi = new ProcessStartInfo(binary)
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(configPath);
+        psi.RedirectStandardError = true;
+        psi.RedirectStandardOutput = true;
+        psi.UseShellExecute = false;
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"{psi.FileName} did not start");
+        var output = new System.Text.StringBuilder();
+        void Keep(string? line)
         {
-            ArgumentList = { "-c", configPath },
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("nats-server did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+            if (line is not null)
+            {
+                lock (output)
+                {
+                    output.AppendLine(line);
+                }
+            }
+        }
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ReferenceServer(process, directory);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var server = new ReferenceServer(process, directory, output);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
             {
                 await server.DisposeAsync();
-                throw new InvalidOperationException($"nats-server exited with {process.ExitCode}");
+                throw new InvalidOperationException($"{psi.FileName} exited with {process.ExitCode}: {server.Output}");
             }
             try
             {
@@ -76,7 +131,7 @@ public sealed class ReferenceServer : IAsyncDisposable
             }
         }
         await server.DisposeAsync();
-        throw new TimeoutException($"nats-server did not listen on {waitForPort} within 10 s");
+        throw new TimeoutException($"{psi.FileName} did not listen on {waitForPort} within 20 s: {server.Output}");
     }
 
     /// <inheritdoc />

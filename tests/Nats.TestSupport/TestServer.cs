@@ -18,12 +18,15 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port => Server.Port;
 
-    /// <summary>Starts a server; <paramref name="configure"/> adjusts the options first.</summary>
-    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null)
+    /// <summary>
+    /// Starts a server; <paramref name="configure"/> adjusts the options first, and
+    /// <paramref name="logs"/> (a <see cref="ListLoggerProvider"/>'s, say) receives its log.
+    /// </summary>
+    public static async Task<TestServer> StartAsync(Action<ServerOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         var options = new ServerOptions { Host = "127.0.0.1", Port = -1 };
         configure?.Invoke(options);
-        var server = new NatsServer(options);
+        var server = new NatsServer(options, logs);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await server.StartAsync(cts.Token);
         return new TestServer(server);

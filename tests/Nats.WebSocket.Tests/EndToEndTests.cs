@@ -41,7 +41,7 @@ public sealed class EndToEndTests
         Assert.That(received.ToString(), Is.EqualTo("MSG a 1 2\r\nhi\r\nPONG\r\n"));
     }
 
-    private static async Task<string> ReadUntilAsync(RawWebSocket ws, string needle)
+    internal static async Task<string> ReadUntilAsync(RawWebSocket ws, string needle)
     {
         var received = new StringBuilder();
         for (var i = 0; i < 1000 && !received.ToString().Contains(needle); i++)

@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rounds=3 count=2000000 size=128
-ours="$root/host/bin/Release/net10.0/NatsServer -c {conf}"
+ours="$root/host/bin/Release/net10.0/nats-server -c {conf}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds=$2; shift 2 ;;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Nats.AuthJwt.Resolvers;
 
 /// <summary><c>resolver: MEMORY</c> (nats-server's <c>MemAccResolver</c>): a map seeded from <c>resolver_preload</c>; thread-safe.</summary>
-public sealed class MemoryAccountResolver : IAccountResolver
+public sealed class MemoryAccountResolver : IAccountJwtSource
 {
     private readonly ConcurrentDictionary<string, string> _jwts = new(StringComparer.Ordinal);
 

@@ -13,7 +13,7 @@ namespace Nats.AuthJwt.Resolvers;
 /// share one request; the last JWT fetched per account is kept (<see cref="TryGetCached"/>).
 /// Bodies over jwt's maximum token size are refused.
 /// </summary>
-public sealed class UrlAccountResolver : IAccountResolver, IDisposable
+public sealed class UrlAccountResolver : IAccountJwtSource, IDisposable
 {
     private readonly HttpClient _http;
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _inFlight = new(StringComparer.Ordinal);

@@ -20,4 +20,18 @@ public interface IJetStreamOutput
 
     /// <summary>Whether anyone is subscribed to <paramref name="subject"/> (push consumers deliver only then; pull requests without interest are dropped).</summary>
     bool HasInterest(string subject);
+
+    /// <summary>
+    /// Starts a burst of output (a group commit's pub acks): an implementation may hold what it
+    /// sends until <see cref="EndBatch"/>, so that a socket gets one write for the burst.
+    /// Called on the same thread as the matching <see cref="EndBatch"/>.
+    /// </summary>
+    void BeginBatch()
+    {
+    }
+
+    /// <summary>Ends the burst started by <see cref="BeginBatch"/>: sends what was held.</summary>
+    void EndBatch()
+    {
+    }
 }

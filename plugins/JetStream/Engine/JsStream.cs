@@ -264,7 +264,15 @@ public sealed partial class JsStream : IStoreListener, IDisposable
     /// <summary>The store made messages up to <paramref name="lastSeq"/> durable: acknowledge them all.</summary>
     public void MessagesDurable(ulong lastSeq)
     {
-        SendDurableAcks(lastSeq);
+        _output.BeginBatch();
+        try
+        {
+            SendDurableAcks(lastSeq);
+        }
+        finally
+        {
+            _output.EndBatch();
+        }
         MessagesAvailable?.Invoke(lastSeq);
     }
 

@@ -14,12 +14,14 @@ namespace Nats.WebSocket.Framing;
 /// the write state (.Write.cs) is guarded by <c>_writeLock</c>, which control frames sent by
 /// the reader (pong, close) also take.
 /// </remarks>
-public sealed partial class WebSocketStream : Stream
+public sealed partial class WebSocketStream : Stream, IConnectionCloseAware
 {
     private readonly Stream _inner;
     private readonly WebSocketStreamOptions _options;
     private readonly long _maxFrameLength;
     private int _disposed;
+    // Set by whichever thread closes the connection (the kernel, IConnectionCloseAware); read by Dispose. -1: not known.
+    private int _closedReason = -1;
 
     /// <summary>Wraps <paramref name="inner"/> (the upgraded connection, after the 101 response).</summary>
     public WebSocketStream(Stream inner, WebSocketStreamOptions options)
@@ -63,6 +65,12 @@ public sealed partial class WebSocketStream : Stream
     public Task CloseAsync(ClosedReason reason, CancellationToken cancellationToken = default) =>
         CloseAsync(WebSocketCloseReasons.StatusFor(reason), reason.ToDisplayString(), cancellationToken);
 
+    /// <summary>
+    /// The kernel's close reason: disposing then sends nats-server's close frame for it
+    /// (status and reason text, as <c>wsEnqueueCloseMessage</c>) instead of 1001 without text.
+    /// </summary>
+    public void OnConnectionClosing(ClosedReason reason) => Interlocked.CompareExchange(ref _closedReason, (int)reason, -1);
+
     /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
@@ -72,11 +80,12 @@ public sealed partial class WebSocketStream : Stream
         }
         if (!_closeSent)
         {
-            // Why the connection ends is not known here; a listener that knows calls CloseAsync first.
+            // Without a reason from the kernel (OnConnectionClosing) or a listener (CloseAsync), 1001 and no text.
             using var timeout = new CancellationTokenSource(_options.CloseTimeout);
             try
             {
-                await CloseAsync(WebSocketCloseStatus.GoingAway, "", timeout.Token).ConfigureAwait(false);
+                var reason = Volatile.Read(ref _closedReason);
+                await (reason < 0 ? CloseAsync(WebSocketCloseStatus.GoingAway, "", timeout.Token) : CloseAsync((ClosedReason)reason, timeout.Token)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException)
             {

@@ -16,39 +16,7 @@ namespace Nats.Core.Tests.Connections;
 [CancelAfter(20_000)]
 public sealed class StreamClientTests
 {
-    private static readonly ConnectionKind PipeKind = ConnectionKind.Register("TestPipe", connzType: "testpipe");
-
-    /// <summary>A listener handing each accepted connection to the server as a stream.</summary>
-    private sealed class StreamListener : IDisposable
-    {
-        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-
-        public StreamListener(NatsServer server, ClientListenerOptions options)
-        {
-            _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            _listener.Listen();
-            _ = Task.Run(async () =>
-            {
-                while (true)
-                {
-                    Socket socket;
-                    try
-                    {
-                        socket = await _listener.AcceptAsync();
-                    }
-                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-                    _ = server.ServeClientAsync(new NetworkStream(socket, ownsSocket: true), (IPEndPoint)socket.RemoteEndPoint!, PipeKind, options);
-                }
-            });
-        }
-
-        public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
-
-        public void Dispose() => _listener.Dispose();
-    }
+    private static readonly ConnectionKind PipeKind = StreamListener.PipeKind;
 
     [Test]
     public async Task AStreamClientPublishesAndSubscribesWithPortClientsAndShowsWithItsKind()
@@ -120,5 +88,69 @@ public sealed class StreamClientTests
         var buffer = new byte[256];
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         Assert.That(await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token), Is.Zero, "closed without INFO");
+    }
+
+    [Test]
+    public async Task ConnectDefaultsFillOnlyTheCredentialsTheConnectLeavesEmpty()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Auth = new AuthOptions
+        {
+            Users = [new UserConfig { Username = "alice", Password = "a" }, new UserConfig { Username = "bob", Password = "b" }],
+        });
+        var options = new ClientListenerOptions { ConnectDefaults = new ConnectDefaults { Username = "alice", Password = "a" } };
+        using var listener = new StreamListener(server.Server, options);
+
+        await using (var implicitAlice = await RawClient.ConnectAsync(listener.Port))
+        {
+            await implicitAlice.SendAsync("CONNECT {\"verbose\":false}\r\nPING\r\n");
+            await implicitAlice.ExpectLineAsync("PONG");
+            Assert.That(server.Server.Clients.Single(c => ReferenceEquals(c.Kind, PipeKind)).User, Is.EqualTo("alice"));
+        }
+        Assert.That(await RawClient.TryLoginAsync(listener.Port, "bob", "b"), Is.EqualTo("PONG"), "the CONNECT's own credentials win");
+        Assert.That(await RawClient.TryLoginAsync(listener.Port, "alice", "wrong"), Does.Contain("Authorization Violation"), "a CONNECT password is not replaced");
+        Assert.That(await RawClient.TryLoginAsync(server.Port, null, null), Does.Contain("Authorization Violation"), "other listeners are unaffected");
+    }
+
+    /// <summary>A pass-through stream that records the close reason the kernel hands it, and whether that came before disposal.</summary>
+    private sealed class CloseAwareStream(Stream inner) : Stream, IConnectionCloseAware
+    {
+        public readonly TaskCompletionSource<(ClosedReason Reason, bool BeforeDispose)> Closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _disposed;
+
+        public void OnConnectionClosing(ClosedReason reason) => Closing.TrySetResult((reason, !_disposed));
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+        public override void Flush() => inner.Flush();
+        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            _disposed = true;
+            Closing.TrySetResult((ClosedReason.None, false));
+            inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    [Test]
+    public async Task ACloseAwareTransportLearnsTheCloseReasonBeforeItIsDisposed()
+    {
+        await using var server = await TestServer.StartAsync(o => o.Auth = new AuthOptions { Username = "u", Password = "p" });
+        CloseAwareStream? transport = null;
+        using var listener = new StreamListener(server.Server, ClientListenerOptions.Plain, inner => transport = new CloseAwareStream(inner));
+        Assert.That(await RawClient.TryLoginAsync(listener.Port, "u", "wrong"), Does.Contain("Authorization Violation"));
+        await Eventually.TrueAsync(() => transport is not null, "the listener wrapped the stream");
+        var (reason, beforeDispose) = await transport!.Closing.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.That(reason, Is.EqualTo(ClosedReason.AuthenticationViolation));
+        Assert.That(beforeDispose, Is.True);
     }
 }

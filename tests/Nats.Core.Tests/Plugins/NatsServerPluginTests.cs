@@ -40,6 +40,32 @@ public sealed class NatsServerPluginTests
     }
 
     [Test]
+    public async Task APluginMarkedToStartBeforeClientsStartsBeforeTheClientPortOpensAndStopsLast()
+    {
+        var journal = new List<string>();
+        await using var server = new NatsServer(Options());
+        server.AddPlugin(new RecordingPlugin("normal", journal, server), "normal");
+        server.AddPlugin(new EarlyPlugin("early", journal, server), "early");
+
+        await server.StartAsync();
+        Assert.That(journal.Skip(2), Is.EqualTo(new[] { "early:start running=False", "normal:start running=True" }));
+
+        await server.ShutdownAsync();
+        Assert.That(journal.Skip(4), Is.EqualTo(new[] { "normal:stop", "early:stop" }));
+    }
+
+    private sealed class EarlyPlugin(string name, List<string> journal, NatsServer server) : IServerPlugin, IStartsBeforeClients
+    {
+        private readonly RecordingPlugin _inner = new(name, journal, server);
+
+        public void Configure(IServerContext context) => _inner.Configure(context);
+
+        public Task StartAsync(CancellationToken cancellationToken) => _inner.StartAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => _inner.StopAsync(cancellationToken);
+    }
+
+    [Test]
     public void TheNameComesFromTheExportAttribute()
     {
         var server = new NatsServer(Options());

@@ -36,6 +36,26 @@ public sealed class InfoTests
     }
 
     [Test]
+    public async Task SetJetStreamInfoAddsJetStreamAndDomainForClientsConnectingAfterwards()
+    {
+        await using var server = await TestServer.StartAsync();
+        await using (var before = await server.ConnectRawAsync())
+        {
+            Assert.That(before.Info.TryGetProperty("jetstream", out _), Is.False, "omitted while JetStream is off");
+        }
+        server.Server.SetJetStreamInfo(true, "hub");
+        await using (var after = await server.ConnectRawAsync())
+        {
+            Assert.That((after.Info.GetProperty("jetstream").GetBoolean(), after.Info.GetProperty("domain").GetString()), Is.EqualTo((true, "hub")));
+        }
+        server.Server.SetJetStreamInfo(false, "hub");
+        await using (var off = await server.ConnectRawAsync())
+        {
+            Assert.That((off.Info.TryGetProperty("jetstream", out _), off.Info.TryGetProperty("domain", out _)), Is.EqualTo((false, false)));
+        }
+    }
+
+    [Test]
     public async Task InfoLineEndsWithSpaceCrlfLikeNatsServer()
     {
         await using var server = await TestServer.StartAsync();

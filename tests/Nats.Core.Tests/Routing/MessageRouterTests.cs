@@ -201,4 +201,35 @@ public sealed class MessageRouterTests
         Publish(MessageOrigin.Internal);
         Assert.That(link.Forwarded, Has.Count.EqualTo(1));
     }
+
+    private sealed class SubjectSink : IMessageSink
+    {
+        public List<string> Subjects { get; } = [];
+
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            Subjects.Add(Encoding.UTF8.GetString(message.Subject));
+            return true;
+        }
+    }
+
+    [Test]
+    public void PublishToReachesTheDeliverSubjectsSubscribersShowingTheMessageSubject()
+    {
+        var local = new SubjectSink();
+        var bystander = new SubjectSink();
+        var route = new FakeLink(LinkKind.Route);
+        Subscribe(local, "deliver.here");
+        Subscribe(bystander, "orders.>");
+        Subscribe(route, "deliver.>");
+
+        var taken = _server.Router.PublishTo(_account, "deliver.here"u8,
+            new MessageView("orders.1"u8, "$JS.ACK.x"u8, default, "x"u8), MessageOrigin.Internal);
+
+        Assert.That(taken, Is.True);
+        Assert.That(local.Subjects, Is.EqualTo(new[] { "orders.1" }), "local subscribers see the stored subject");
+        Assert.That(bystander.Subjects, Is.Empty, "subscribers of the message's own subject get nothing");
+        Assert.That(route.Forwarded, Is.EqualTo(new[] { "deliver.here" }), "links get the subject their peer routes on");
+        Assert.That(_server.Router.PublishTo(_account, "nobody"u8, new MessageView("orders.1"u8, default, default, "x"u8), MessageOrigin.Internal), Is.False);
+    }
 }

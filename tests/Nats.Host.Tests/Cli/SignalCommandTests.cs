@@ -69,13 +69,13 @@ public sealed class SignalCommandTests
         Assert.That(error.Message, Is.EqualTo("signal \"term\" 99999999: no such process"));
     }
 
-    [TestCase(new[] { "/usr/bin/dotnet", "/opt/nats/NatsServer.dll", "-p", "1" }, true)]
-    [TestCase(new[] { "dotnet", "exec", "--roll-forward", "Major", "NatsServer.dll" }, true)]
-    [TestCase(new[] { "/opt/nats/NatsServer", "-c", "x.conf" }, true)]
-    [TestCase(new[] { "dotnet", "test", "Other.dll", "NatsServer.dll" }, false)]
-    [TestCase(new[] { "/usr/bin/nats-server" }, false)]
-    [TestCase(new[] { "bash", "-c", "NatsServer" }, false)]
+    [TestCase(new[] { "/usr/bin/dotnet", "/opt/nats/nats-server.dll", "-p", "1" }, true)]
+    [TestCase(new[] { "dotnet", "exec", "--roll-forward", "Major", "nats-server.dll" }, true)]
+    [TestCase(new[] { "/opt/nats/nats-server", "-c", "x.conf" }, true)]
+    [TestCase(new[] { "dotnet", "test", "Other.dll", "nats-server.dll" }, false)]
+    [TestCase(new[] { "/usr/bin/nats-streaming-server" }, false)]
+    [TestCase(new[] { "bash", "-c", "nats-server" }, false)]
     [TestCase(new string[0], false)]
     public void Server_processes_are_recognised_by_their_command_line(string[] argv, bool isServer) =>
-        Assert.That(ServerProcessFinder.IsServerCommandLine(argv, "NatsServer"), Is.EqualTo(isServer));
+        Assert.That(ServerProcessFinder.IsServerCommandLine(argv, "nats-server"), Is.EqualTo(isServer));
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Nats.Host.Tests.EndToEnd;
 
 /// <summary>
-/// Finds the built host (<c>host/bin/&lt;configuration&gt;/net10.0/NatsServer.dll</c>) by walking up
+/// Finds the built host (<c>host/bin/&lt;configuration&gt;/net10.0/nats-server.dll</c>) by walking up
 /// from the test assembly to <c>Plugins.sln</c>, building it once if it is missing.
 /// </summary>
 internal static class HostExecutable
@@ -26,7 +26,7 @@ internal static class HostExecutable
         }
         // bin/<configuration>/<tfm>/: build and look for the host in the same configuration.
         var configuration = testDirectory.Parent?.Name ?? "Debug";
-        var dll = System.IO.Path.Combine(root.FullName, "host", "bin", configuration, "net10.0", "NatsServer.dll");
+        var dll = System.IO.Path.Combine(root.FullName, "host", "bin", configuration, "net10.0", "nats-server.dll");
         if (!File.Exists(dll))
         {
             Build(root.FullName, configuration);

@@ -5,7 +5,7 @@ using Nats.Host.Signals;
 namespace Nats.Host.Tests.EndToEnd;
 
 /// <summary>
-/// The real host executable run as a child process (<c>dotnet NatsServer.dll …</c>), with its
+/// The real host executable run as a child process (<c>dotnet nats-server.dll …</c>), with its
 /// output captured line by line so tests can wait for log lines. Every wait is bounded; a
 /// process still running at dispose is killed (this process only, by its id).
 /// </summary>
@@ -48,7 +48,7 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet NatsServer.dll args</c> in <paramref name="workingDirectory"/>.</summary>
+    /// <summary>Starts <c>dotnet nats-server.dll args</c> in <paramref name="workingDirectory"/>.</summary>
     public static HostProcess Start(string workingDirectory, params string[] args) =>
         StartDll(HostExecutable.Path, workingDirectory, args);
 
@@ -70,14 +70,38 @@ internal sealed class HostProcess : IDisposable
         return Launch(shell, HostExecutable.Path, workingDirectory, args);
     }
 
-    private static HostProcess Launch(ProcessStartInfo info, string dll, string workingDirectory, string[] args)
+    /// <summary>
+    /// Starts the stock host's app host through a link named <paramref name="name"/> found on
+    /// PATH, as a script runs <c>nats-server</c>: the process is started as that name
+    /// (argv[0]), and the shell execs it, so <see cref="Id"/> is the server's pid.
+    /// </summary>
+    public static HostProcess StartFromPath(string name, string workingDirectory, params string[] args)
+    {
+        var appHost = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(HostExecutable.Path)!, "nats-server");
+        var bin = Directory.CreateDirectory(System.IO.Path.Combine(workingDirectory, "path-bin"));
+        var link = System.IO.Path.Combine(bin.FullName, name);
+        if (!File.Exists(link))
+        {
+            File.CreateSymbolicLink(link, appHost);
+        }
+        var shell = new ProcessStartInfo("/bin/sh");
+        shell.ArgumentList.Add("-c");
+        shell.ArgumentList.Add($"PATH=\"{bin.FullName}:$PATH\" exec {name} \"$@\"");
+        shell.ArgumentList.Add("sh");
+        return Launch(shell, null, workingDirectory, args);
+    }
+
+    private static HostProcess Launch(ProcessStartInfo info, string? dll, string workingDirectory, string[] args)
     {
         info.WorkingDirectory = workingDirectory;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.RedirectStandardInput = true;
         info.UseShellExecute = false;
-        info.ArgumentList.Add(dll);
+        if (dll is not null)
+        {
+            info.ArgumentList.Add(dll);
+        }
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

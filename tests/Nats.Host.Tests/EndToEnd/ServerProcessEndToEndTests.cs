@@ -109,7 +109,7 @@ public sealed class ServerProcessEndToEndTests
     {
         var http = FreePort.Next();
         using var host = await StartAsync("-a", "127.0.0.1", "-p", _port.ToString(), "-m", http.ToString(), "--ports_file_dir", _dir.Path);
-        var portsFile = _dir.File($"NatsServer_{host.Id}.ports");
+        var portsFile = _dir.File($"nats-server_{host.Id}.ports");
         // Written once the listeners are up, just after "Server is ready" (as in nats-server).
         await WaitForFileAsync(portsFile, "}");
         using (var json = JsonDocument.Parse(File.ReadAllText(portsFile)))
@@ -126,7 +126,7 @@ public sealed class ServerProcessEndToEndTests
     public async Task Ports_file_without_a_monitoring_port_lists_no_monitoring_urls()
     {
         using var host = await StartAsync("-a", "127.0.0.1", "-p", _port.ToString(), "--ports_file_dir", _dir.Path);
-        var portsFile = _dir.File($"NatsServer_{host.Id}.ports");
+        var portsFile = _dir.File($"nats-server_{host.Id}.ports");
         await WaitForFileAsync(portsFile, "}");
         using (var json = JsonDocument.Parse(File.ReadAllText(portsFile)))
         {

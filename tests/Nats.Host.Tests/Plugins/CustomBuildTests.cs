@@ -92,11 +92,11 @@ public sealed class CustomBuildTests
             ["--plugins", Path.Combine(_pluginsRoot, "Greeter", "Greeter.csproj"), "--out", published, "-c", PluginAssets.Configuration],
             _dir.Path);
 
-        Assert.That(File.Exists(Path.Combine(published, "NatsServer.dll")), Is.True);
+        Assert.That(File.Exists(Path.Combine(published, "nats-server.dll")), Is.True);
         Assert.That(File.Exists(Path.Combine(published, "plugins", "Greeter", "Greeter.dll")), Is.True);
 
         // The published server finds its plugins next to itself, with no flag or config.
-        using var host = HostProcess.StartDll(Path.Combine(published, "NatsServer.dll"), _dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}");
+        using var host = HostProcess.StartDll(Path.Combine(published, "nats-server.dll"), _dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}");
         await host.WaitForLogAsync("Server is ready");
         Assert.That(host.StandardError, Does.Contain($"Loaded plugin greeter 3.1.4 from {Path.Combine(published, "plugins", "Greeter")}"));
         host.Signal(UnixSignal.Terminate);

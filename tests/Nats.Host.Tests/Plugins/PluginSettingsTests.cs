@@ -1,6 +1,6 @@
 using System.Reflection;
 using Nats.Core.Config;
-using Nats.Host.Plugins;
+using Nats.Server.Hosting.Plugins;
 using Nats.Host.Tests.EndToEnd;
 
 namespace Nats.Host.Tests.Plugins;

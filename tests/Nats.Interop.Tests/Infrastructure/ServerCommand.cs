@@ -31,7 +31,7 @@ public static class ServerCommand
     }
 
     /// <summary>
-    /// <c>dotnet host/bin/{Release|Debug}/net10.0/NatsServer.dll -c {conf}</c>. Release wins when
+    /// <c>dotnet host/bin/{Release|Debug}/net10.0/nats-server.dll -c {conf}</c>. Release wins when
     /// both exist because it is what benchmarks and CI builds produce; a missing build is
     /// reported up front instead of as an opaque "server did not answer" timeout.
     /// </summary>
@@ -39,7 +39,7 @@ public static class ServerCommand
     {
         foreach (var configuration in new[] { "Release", "Debug" })
         {
-            var dll = Path.Combine(RepoPaths.RepoRoot, "host", "bin", configuration, "net10.0", "NatsServer.dll");
+            var dll = Path.Combine(RepoPaths.RepoRoot, "host", "bin", configuration, "net10.0", "nats-server.dll");
             if (File.Exists(dll))
                 return $"dotnet {ShellQuote(dll)} -c {{conf}}";
         }

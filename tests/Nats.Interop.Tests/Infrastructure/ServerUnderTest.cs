@@ -45,6 +45,9 @@ public sealed class ServerUnderTest : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The running server's process id (for signals).</summary>
+    public int Pid => _process?.Id ?? throw new InvalidOperationException($"{Name} is not running");
+
     /// <summary>Starts the process and returns once it has sent an INFO line on its client port.</summary>
     public async Task StartAsync(CancellationToken ct = default)
     {

@@ -20,6 +20,7 @@ void scenario_reconnect(void);
 void scenario_cluster(void);
 void scenario_auth(void);
 void scenario_tls(void);
+void scenario_client_info(void);
 
 static const struct
 {
@@ -36,6 +37,7 @@ static const struct
     {"cluster", scenario_cluster},
     {"auth", scenario_auth},
     {"tls", scenario_tls},
+    {"client-info", scenario_client_info},
 };
 
 int main(int argc, char **argv)

@@ -11,7 +11,7 @@ import { parseArgs, emitResult } from "./lib/harness.mjs";
 
 const SCENARIOS = new Set([
   "pubsub", "wildcard", "queue", "request", "headers", "no-responders",
-  "reconnect", "cluster", "auth", "tls",
+  "reconnect", "cluster", "auth", "tls", "jetstream-kv",
 ]);
 
 const [, , scenario, ...rest] = process.argv;

@@ -1,7 +1,8 @@
-// mode=token|user|nkey: the right credentials connect and carry a message; wrong or missing
-// credentials are refused with the server's "Authorization Violation".
+// mode=token|user|nkey|creds: the right credentials connect and carry a message; wrong or missing
+// credentials are refused with the server's "Authorization Violation". creds: a creds file (user
+// JWT and seed, as nsc writes it) read with credsAuthenticator.
 import { readFileSync } from "node:fs";
-import { connect, nkeyAuthenticator, StringCodec } from "nats";
+import { connect, credsAuthenticator, nkeyAuthenticator, StringCodec } from "nats";
 import { serverList, waitFor } from "../lib/harness.mjs";
 
 const sc = StringCodec();
@@ -16,6 +17,8 @@ function credentials(args, bad) {
       const seed = readFileSync(bad ? args.bad_nkey_seed_file : args.nkey_seed_file, "utf8").trim();
       return { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) };
     }
+    case "creds":
+      return { authenticator: credsAuthenticator(readFileSync(bad ? args.bad_creds_file : args.creds_file)) };
     default:
       throw new Error(`unknown mode '${args.mode}'`);
   }

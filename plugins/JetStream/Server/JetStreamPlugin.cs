@@ -1,0 +1,362 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Accounts;
+using Nats.Core.Config;
+using Nats.Core.Monitoring;
+using Nats.Core.Plugins;
+using Nats.Core.Subjects;
+using Nats.JetStream.Api;
+using Nats.JetStream.Engine;
+
+namespace Nats.JetStream.Server;
+
+/// <summary>
+/// JetStream on the server: owns the <c>jetstream</c> block (with <c>-js</c> / <c>-sd</c> and the
+/// top-level <c>store_dir</c>) and the accounts' <c>jetstream</c> key, runs one
+/// <see cref="AccountHost"/> per JetStream-enabled account, sets INFO's <c>jetstream</c>, fills
+/// <c>/varz</c>'s block and serves <c>/jsz</c>.
+/// </summary>
+/// <remarks>
+/// Which accounts: with no accounts configured, the global account (as nats-server's
+/// <c>globalAccountOnly</c>); otherwise those whose block says <c>jetstream: enabled</c> (or
+/// limits). Never the system account. Other accounts answer <c>$JS.API.INFO</c> with 10039.
+/// Reload: the server block (enable, store_dir, limits, domain, sync) needs a restart; the
+/// accounts' keys apply live (an account whose setting changed restarts its JetStream on the
+/// same files). Fields: <c>_hosts</c> and <c>_disabled</c> are guarded by <c>_gate</c>; the
+/// sections are set in Configure.
+/// </remarks>
+[ServerPlugin("jetstream", Order = 50)]
+public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, AccountHost> _hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IDisposable> _disabled = new(StringComparer.Ordinal);
+    private IServerContext _context = null!;
+    private ILogger _logger = null!;
+    private IConfigSection<JetStreamBlock> _block = null!;
+    private IConfigSection<TopLevelStoreDir> _storeDir = null!;
+    private IConfigSection<TopLevelStoreDir> _storeDirAlias = null!;
+    private IConfigSection<AccountSettings<AccountJetStream>> _accounts = null!;
+    private JetStreamOptions _options = JetStreamOptions.Disabled;
+    private (long Memory, long Store) _limits;
+    private bool _globalOnly;
+    private bool _started;
+
+    /// <summary>The options in force (flags applied).</summary>
+    public JetStreamOptions Options => _options;
+
+    /// <summary>The accounts JetStream runs for.</summary>
+    public IReadOnlyList<string> EnabledAccounts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _hosts.Keys.Order(StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Configure(IServerContext context)
+    {
+        _context = context;
+        _logger = context.Logging.CreateLogger("jetstream");
+        var restart = new RestartOnly<JetStreamBlock>("jetstream");
+        _block = context.Config.Bind("jetstream", v => new JetStreamBlock(v is null ? null : Describe(v), v), restart);
+        _storeDir = context.Config.Bind("store_dir", v => new TopLevelStoreDir(v?.AsString()), new RestartOnly<TopLevelStoreDir>("store_dir"));
+        _storeDirAlias = context.Config.Bind("storedir", v => new TopLevelStoreDir(v?.AsString()), new RestartOnly<TopLevelStoreDir>("store_dir"));
+        context.Config.Bind("default_js_domain", v => new TopLevelStoreDir(v is null ? null : Describe(v)));
+        _accounts = context.Config.BindAccountKey("jetstream", AccountJetStream.Parse, new AccountsHook(this));
+
+        var topLevel = _storeDir.Current.Path ?? _storeDirAlias.Current.Path;
+        var options = JetStreamOptions.Parse(_block.Current.Value, null, context.Server.Options.Flags);
+        if (topLevel is not null)
+        {
+            if (options.StoreDir.Length > 0 && context.Server.Options.Flags.StoreDir is null && _block.Current.Value is ConfMap m && m.TryGet("store_dir", out var dup))
+            {
+                throw new ConfigException(dup.Position, "Duplicate 'store_dir' configuration");
+            }
+            if (context.Server.Options.Flags.StoreDir is null && options.StoreDir.Length == 0)
+            {
+                options = options with { StoreDir = topLevel };
+            }
+        }
+        _options = options;
+
+        context.Monitoring.AddVarzContributor(varz =>
+        {
+            if (_options.Enabled && _started)
+            {
+                varz.JetStream = new JetStreamVarz { Config = JetStreamMonitoring.Config(_options, _limits), Stats = JetStreamMonitoring.Stats(Hosts()) };
+            }
+        });
+        context.Monitoring.Register("/jsz", request =>
+            MonitoringResponse.Json(JetStreamMonitoring.Jsz(context.Server.ServerId, _options, _limits, Hosts(), request)), "JetStream");
+    }
+
+    private static string Describe(ConfValue v) => v.Describe();
+
+    private IReadOnlyList<AccountHost> Hosts()
+    {
+        lock (_gate)
+        {
+            return [.. _hosts.Values];
+        }
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+        var dir = _options.EffectiveStoreDir;
+        Directory.CreateDirectory(dir);
+        _limits = (
+            _options.MaxMemory >= 0 ? _options.MaxMemory : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 3 / 4,
+            _options.MaxStore >= 0 ? _options.MaxStore : Math.Min(AvailableDisk(dir), 1L << 40));
+        var server = _context.Server;
+        server.ReserveReplyPrefix("$JS.ACK.");
+        var accounts = _context.Accounts;
+        _globalOnly = accounts.All.All(a => a.IsSystem || a.Name == AccountRegistry.GlobalAccountName);
+        foreach (var account in accounts.All)
+        {
+            Consider(account);
+        }
+        accounts.AccountAdded += e => Consider(e.Account);
+        accounts.AccountRemoved += e => _ = DisableAsync(e.Account.Name);
+        server.SetJetStreamInfo(true, _options.Domain);
+        _context.SystemServices.SetJetStream(true, _options.Domain.Length > 0 ? _options.Domain : null);
+        _started = true;
+        _logger.LogInformation("Starting JetStream");
+        _logger.LogInformation("  Store directory:  \"{Dir}\"", dir);
+        _logger.LogInformation("  Sync:             {Sync}", _options.Sync == Storage.SyncMode.Always ? "always (acknowledged after fdatasync)" : "every " + _options.SyncInterval);
+        _logger.LogInformation("  Accounts:         {Accounts}", string.Join(", ", EnabledAccounts));
+        return Task.CompletedTask;
+    }
+
+    private static long AvailableDisk(string dir)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetFullPath(dir)).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return 1L << 40;
+        }
+    }
+
+    /// <summary>The account's JetStream settings; null when it has none.</summary>
+    private AccountJetStream? SettingsFor(Account account)
+    {
+        if (account.IsSystem)
+        {
+            return null;
+        }
+        if (_globalOnly && account.Name == AccountRegistry.GlobalAccountName)
+        {
+            return new AccountJetStream(true);
+        }
+        return _accounts.Current.For(account.Name) is { Enabled: true } s ? s : null;
+    }
+
+    private void Consider(Account account)
+    {
+        if (!_options.Enabled || account.IsRemoved)
+        {
+            return;
+        }
+        if (SettingsFor(account) is { } settings)
+        {
+            Enable(account, settings);
+        }
+        else if (!account.IsSystem)
+        {
+            AnswerInfoOnly(account);
+        }
+    }
+
+    private JsAccountOptions OptionsFor(Account account, AccountJetStream settings) => new()
+    {
+        StoreDirectory = Path.Combine(_options.EffectiveStoreDir, account.Name),
+        Domain = _options.Domain.Length > 0 ? _options.Domain : null,
+        Sync = _options.Sync,
+        SyncInterval = _options.SyncInterval,
+        MaxMemory = settings.MaxMemory >= 0 ? settings.MaxMemory : _options.MaxMemory,
+        MaxStore = settings.MaxStore >= 0 ? settings.MaxStore : _options.MaxStore,
+        MaxStreams = settings.MaxStreams,
+        MaxConsumers = settings.MaxConsumers,
+    };
+
+    private void Enable(Account account, AccountJetStream settings)
+    {
+        lock (_gate)
+        {
+            if (_hosts.ContainsKey(account.Name))
+            {
+                return;
+            }
+            if (_disabled.Remove(account.Name, out var infoOnly))
+            {
+                infoOnly.Dispose();
+            }
+            _hosts[account.Name] = new AccountHost(_context.Server, account, OptionsFor(account, settings), _logger);
+        }
+    }
+
+    private async Task DisableAsync(string name)
+    {
+        AccountHost? host;
+        lock (_gate)
+        {
+            _hosts.Remove(name, out host);
+            if (_disabled.Remove(name, out var infoOnly))
+            {
+                infoOnly.Dispose();
+            }
+        }
+        if (host is not null)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>An account without JetStream answers <c>$JS.API.INFO</c> with 10039, as nats-server's info-only import.</summary>
+    private void AnswerInfoOnly(Account account)
+    {
+        lock (_gate)
+        {
+            if (_hosts.ContainsKey(account.Name) || _disabled.ContainsKey(account.Name))
+            {
+                return;
+            }
+            _disabled[account.Name] = new InfoOnlyResponder(_context.Server.Router, account);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        List<AccountHost> hosts;
+        List<IDisposable> disabled;
+        lock (_gate)
+        {
+            hosts = [.. _hosts.Values];
+            disabled = [.. _disabled.Values];
+            _hosts.Clear();
+            _disabled.Clear();
+        }
+        foreach (var d in disabled)
+        {
+            d.Dispose();
+        }
+        foreach (var host in hosts)
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The raw <c>jetstream</c> value, compared by its text so an unchanged block is no change on reload.</summary>
+    private sealed record JetStreamBlock(string? Text, ConfValue? Value)
+    {
+        public bool Equals(JetStreamBlock? other) => other is not null && Text == other.Text && Same(Value, other.Value);
+
+        public override int GetHashCode() => Text?.GetHashCode() ?? 0;
+
+        private static bool Same(ConfValue? a, ConfValue? b) => (a, b) switch
+        {
+            (null, null) => true,
+            (ConfMap x, ConfMap y) => x.Count == y.Count && x.All(e => y.TryGet(e.Key, out var v) && Same(e.Value, v)),
+            (ConfString x, ConfString y) => x.Value == y.Value,
+            (ConfInteger x, ConfInteger y) => x.Value == y.Value,
+            (ConfBool x, ConfBool y) => x.Value == y.Value,
+            (null, _) or (_, null) => false,
+            _ => a.Describe() == b.Describe(),
+        };
+    }
+
+    private sealed record TopLevelStoreDir(string? Path);
+
+    /// <summary>A section that takes effect only at start: any change is refused, naming it.</summary>
+    private sealed class RestartOnly<T>(string option) : IReloadHook<T>
+        where T : class
+    {
+        public void Validate(T current, T proposed, ReloadValidation validation) =>
+            validation.Reject(option, "changing JetStream's server settings needs a restart");
+
+        public void Apply(T current, T proposed)
+        {
+        }
+    }
+
+    /// <summary>Accounts' <c>jetstream</c> keys: applied live.</summary>
+    private sealed class AccountsHook(JetStreamPlugin plugin) : IReloadHook<AccountSettings<AccountJetStream>>
+    {
+        public void Validate(AccountSettings<AccountJetStream> current, AccountSettings<AccountJetStream> proposed, ReloadValidation validation) =>
+            validation.Changed("accounts.*.jetstream");
+
+        public void Apply(AccountSettings<AccountJetStream> current, AccountSettings<AccountJetStream> proposed)
+        {
+            if (!plugin._started)
+            {
+                return;
+            }
+            foreach (var account in plugin._context.Accounts.All)
+            {
+                var before = current.For(account.Name);
+                var after = proposed.For(account.Name);
+                if (Equals(before, after) || (plugin._globalOnly && account.Name == AccountRegistry.GlobalAccountName))
+                {
+                    continue;
+                }
+                // The section is replaced after Apply; decide from the proposed settings.
+                var name = account.Name;
+                plugin.DisableAsync(name).GetAwaiter().GetResult();
+                if (after is { Enabled: true } && !account.IsSystem)
+                {
+                    plugin.Enable(account, after);
+                }
+                else if (!account.IsSystem)
+                {
+                    plugin.AnswerInfoOnly(account);
+                }
+                plugin._logger.LogInformation("JetStream {State} for account {Account}", after is { Enabled: true } ? "enabled" : "disabled", name);
+            }
+        }
+    }
+
+    /// <summary>Answers <c>$JS.API.INFO</c> in an account without JetStream.</summary>
+    private sealed class InfoOnlyResponder : ILocalOnlySink, IDisposable
+    {
+        private static readonly byte[] NotEnabled = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
+            new ApiResponse { Type = "io.nats.jetstream.api.v1.account_info_response", Error = JsErrors.NotEnabledForAccount.ToApi() },
+            JsApiJsonContext.Default.ApiResponse);
+
+        private readonly MessageRouter _router;
+        private readonly Account _account;
+        private readonly Subscription _subscription;
+
+        public InfoOnlyResponder(MessageRouter router, Account account)
+        {
+            _router = router;
+            _account = account;
+            _subscription = new Subscription("$JS.API.INFO"u8.ToArray(), null, this) { Owner = account };
+            router.AddSubscription(account, _subscription);
+        }
+
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            if (subscription.IsClosed || message.Reply.IsEmpty)
+            {
+                return false;
+            }
+            _router.Publish(_account, new MessageView(message.Reply, default, default, NotEnabled), MessageOrigin.Internal);
+            return true;
+        }
+
+        public void Dispose() => _router.RemoveSubscription(_account, _subscription);
+    }
+}

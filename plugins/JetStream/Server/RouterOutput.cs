@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.Text;
+using Nats.Core.Accounts;
+using Nats.Core.Connections;
+using Nats.Core.Subjects;
+using Nats.JetStream.Engine;
+
+namespace Nats.JetStream.Server;
+
+/// <summary>
+/// The engine's way out for one account, on the kernel's router: replies, pub acks and
+/// advisories are published in the account as internal messages; consumer deliveries go to
+/// the deliver subject (or pull reply) showing the stored subject (<see cref="MessageRouter.PublishTo"/>).
+/// Stateless apart from per-thread scratch; any thread may call it.
+/// </summary>
+internal sealed class RouterOutput(MessageRouter router, Account account) : IJetStreamOutput
+{
+    private const int StackSubject = 256;
+
+    // Per thread: how deep this thread is inside an output call (our own sinks reached from
+    // here must queue, not call back into the engine), and the flush batch of a burst.
+    [ThreadStatic] private static int t_depth;
+    [ThreadStatic] private static FlushBatch? t_batch;
+    [ThreadStatic] private static int t_batchDepth;
+
+    /// <summary>True while this thread is inside an output call (the engine may hold its locks).</summary>
+    public static bool InOutput => t_depth > 0;
+
+    public void Publish(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        byte[]? rentedSubject = null, rentedReply = null;
+        var subjectBytes = Utf8(subject, subject.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedSubject);
+        var replyBytes = reply is null ? default : Utf8(reply, reply.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedReply);
+        t_depth++;
+        try
+        {
+            router.Publish(account, new MessageView(subjectBytes, replyBytes, headers, payload), MessageOrigin.Internal);
+        }
+        finally
+        {
+            t_depth--;
+            Return(rentedSubject);
+            Return(rentedReply);
+        }
+    }
+
+    public void Deliver(string deliverTo, string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        byte[]? rentedTo = null, rentedSubject = null, rentedReply = null;
+        var toBytes = Utf8(deliverTo, deliverTo.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedTo);
+        var subjectBytes = Utf8(subject, subject.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedSubject);
+        var replyBytes = reply is null ? default : Utf8(reply, reply.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedReply);
+        t_depth++;
+        try
+        {
+            router.PublishTo(account, toBytes, new MessageView(subjectBytes, replyBytes, headers, payload), MessageOrigin.Internal);
+        }
+        finally
+        {
+            t_depth--;
+            Return(rentedTo);
+            Return(rentedSubject);
+            Return(rentedReply);
+        }
+    }
+
+    public bool HasInterest(string subject) => account.Sublist.HasInterest(subject);
+
+    public void BeginBatch()
+    {
+        if (t_batchDepth++ == 0)
+        {
+            (t_batch ??= new FlushBatch()).Begin();
+        }
+    }
+
+    public void EndBatch()
+    {
+        if (--t_batchDepth == 0)
+        {
+            t_batch!.End();
+        }
+    }
+
+    private static ReadOnlySpan<byte> Utf8(string text, Span<byte> scratch, ref byte[]? rented)
+    {
+        if (scratch.IsEmpty)
+        {
+            rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+            scratch = rented;
+        }
+        var n = Encoding.UTF8.GetBytes(text, scratch);
+        return scratch[..n];
+    }
+
+    private static void Return(byte[]? rented)
+    {
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}

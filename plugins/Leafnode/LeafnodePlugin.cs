@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Config;
+using Nats.Core.Plugins;
+using Nats.Leafnode.Config;
+using Nats.Leafnode.Links;
+using Nats.Leafnode.Monitoring;
+
+namespace Nats.Leafnode;
+
+/// <summary>
+/// Leaf node connections, as nats-server's <c>leafnodes {}</c>: accepts leafs on its own port
+/// (hub side, each bound to the account it authenticated for) and solicits the configured
+/// remotes (leaf side, each bound to its local account), carrying interest (LS+/LS-) and
+/// messages (LMSG) both ways. Serves <c>/leafz</c> and the <c>leaf</c> block of <c>/varz</c>.
+/// </summary>
+/// <remarks>
+/// The section cannot change while running (a reload that changes it is refused by the bus).
+/// Fields: set in Configure and StartAsync on the plugin lifecycle thread.
+/// </remarks>
+[ServerPlugin("leafnode", Order = 300)]
+public sealed class LeafnodePlugin : IServerPlugin
+{
+    private IServerContext _context = null!;
+    private ILogger _logger = null!;
+    private IConfigSection<LeafnodeOptions> _section = null!;
+    private LeafManager? _manager;
+
+    /// <summary>The options in force.</summary>
+    public LeafnodeOptions Options => _section.Current;
+
+    /// <summary>The running manager (null before start or without a leafnodes block).</summary>
+    public LeafManager? Manager => _manager;
+
+    /// <summary>The port the leaf listener bound (0 when not listening).</summary>
+    public int Port => _manager?.Port ?? 0;
+
+    /// <inheritdoc />
+    public void Configure(IServerContext context)
+    {
+        _context = context;
+        _logger = context.Logging.CreateLogger("leafnode");
+        _section = context.Config.Bind("leafnodes", section => LeafnodeOptionsParser.Parse(section, context.Server.Options));
+        var options = _section.Current;
+        if (options.Tls is { } tls && options.IsListening)
+        {
+            context.Tls.Set(LeafManager.ListenerTlsSet, tls);   // loads and checks the certificate now
+        }
+        for (var i = 0; i < options.Remotes.Count; i++)
+        {
+            if (options.Remotes[i].Tls is { } remoteTls)
+            {
+                context.Tls.Set("leafnode-remote-" + i, remoteTls);
+            }
+        }
+        if (options.IsEnabled)
+        {
+            _manager = new LeafManager(context, options, _logger);
+            context.AddInterestObserver(_manager);
+        }
+        context.Monitoring.Register("/leafz", request => Leafz.Build(_context.Server, _manager, request), "Leaf nodes");
+        context.Monitoring.AddVarzContributor(varz =>
+        {
+            varz.Leaf = LeafVarz.From(_section.Current, _manager);
+            varz.Leafnodes = _manager?.Connections.Count() ?? 0;
+        });
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _manager?.Start();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task StopAsync(CancellationToken cancellationToken) => _manager?.StopAsync() ?? Task.CompletedTask;
+}

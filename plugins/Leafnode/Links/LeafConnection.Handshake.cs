@@ -1,0 +1,265 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+using Nats.Core.Protocol;
+using Nats.Leafnode.Auth;
+using Nats.Leafnode.Protocol;
+
+namespace Nats.Leafnode.Links;
+
+public sealed partial class LeafConnection
+{
+    /// <summary>How long a soliciting leaf waits for the hub's answer to CONNECT (nats-server's connectProcessTimeout).</summary>
+    private static readonly TimeSpan ConnectProcessTimeout = TimeSpan.FromSeconds(2);
+
+    // Read loop only (the heartbeat reads the deadlines, a torn read only delays a check).
+    private string? _nonce;
+    private bool _connectReceived;
+    private bool _infoReceived;
+    private long _handshakeDeadline;
+    private bool _tlsRequiredByHub;
+
+    /// <summary>The hub's first INFO line for an accepted leaf: the nonce it signs and our client id for it.</summary>
+    internal byte[] BuildFirstInfo() => _manager.BuildInfo(Id, _nonce, connectInfo: false, account: null, isSystem: false, permissions: null).ToProtocolLine();
+
+    /// <summary>
+    /// Accepted: the INFO was already written on the socket; a TLS listener now does the
+    /// server handshake (nats-server sends INFO in the clear first). Solicited: the hub's INFO
+    /// was read before this link started; TLS when the hub requires it or the remote has a
+    /// <c>tls</c> block, then our CONNECT.
+    /// </summary>
+    protected override async ValueTask<bool> HandshakeAsync()
+    {
+        if (!DidSolicit)
+        {
+            if (_manager.ListenerTls && !await UpgradeToTlsAsync(LeafManager.ListenerTlsSet).ConfigureAwait(false))
+            {
+                return false;
+            }
+            _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(_options.AuthTimeout.TotalSeconds * Stopwatch.Frequency);
+            return true;
+        }
+        var remote = Remote!;
+        if (_tlsRequiredByHub || remote.Tls is not null)
+        {
+            var set = _manager.RemoteTlsSet(remote);
+            if (set is null)
+            {
+                Logger.LogError("{Leaf} TLS required by the hub but remote {Remote} has no tls configuration", this, remote.SafeName);
+                Close(ClosedReason.TlsHandshakeError);
+                return false;
+            }
+            if (!await UpgradeToTlsAsync(set, Url!.IdnHost).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        try
+        {
+            Send(BuildConnect(remote));
+        }
+        catch (InvalidOperationException e)
+        {
+            // An unreadable or malformed credentials file: logged as nats-server does, retried later.
+            Logger.LogError("{Leaf} {Error}", this, e.Message);
+            Close(ClosedReason.AuthenticationViolation);
+            return false;
+        }
+        _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(ConnectProcessTimeout.TotalSeconds * Stopwatch.Frequency);
+        return true;
+    }
+
+    /// <inheritdoc />
+    protected override void OnLinkStarted()
+    {
+        var suffix = DidSolicit ? $" for account: {_manager.LocalAccountName(Remote!)}" : "";
+        Logger.LogInformation("{Leaf} Leafnode connection created{Suffix}", this, suffix);
+    }
+
+    /// <inheritdoc />
+    protected override void OnLinkHeartbeat(long now)
+    {
+        if (_registered || _handshakeDeadline == 0 || now < _handshakeDeadline)
+        {
+            return;
+        }
+        if (DidSolicit)
+        {
+            Close(ClosedReason.StaleConnection, "Stale Leaf Node Connection - Closing");
+        }
+        else
+        {
+            Logger.LogError("{Leaf} Authentication Timeout", this);
+            Close(ClosedReason.AuthenticationTimeout, ProtocolErrors.AuthenticationTimeout);
+        }
+    }
+
+    /// <summary>Keeps what the solicitor needs from the hub's first INFO (read before the link started).</summary>
+    private void AcceptFirstInfo(LeafInfo info)
+    {
+        _infoReceived = true;
+        _nonce = info.Nonce;
+        _tlsRequiredByHub = info.TlsRequired;
+        HeadersEnabled = info.Headers && !Server.Options.NoHeaderSupport;
+        RemoteServerName = string.IsNullOrEmpty(info.ServerName) ? info.ServerId : info.ServerName;
+        RemoteCluster = info.Cluster;
+    }
+
+    /// <summary>nats-server's <c>sendLeafConnect</c>: who we are, and the remote's credentials.</summary>
+    private byte[] BuildConnect(Config.RemoteLeafOptions remote)
+    {
+        var (jwt, nkey, sig, user, password, token) = LeafSolicitCredentials.For(remote, Url!, _nonce);
+        var connect = new LeafConnectInfo
+        {
+            Version = _manager.ServerVersion,
+            Jwt = jwt,
+            NKey = nkey,
+            Signature = sig,
+            User = user,
+            Password = password,
+            Token = token,
+            TlsRequired = Tls is not null,
+            ServerId = Server.ServerId,
+            Name = Server.Name,
+            IsHub = remote.Hub,
+            Cluster = string.IsNullOrEmpty(Server.Options.Cluster.Name) ? null : Server.Options.Cluster.Name,
+            Headers = !Server.Options.NoHeaderSupport,
+            DenyPub = remote.DenyImports.Count > 0 ? [.. remote.DenyImports] : null,
+        };
+        return connect.ToProtocolLine();
+    }
+
+    /// <summary>
+    /// Hub side: a leaf's CONNECT. Refuses clients and gateways on the leaf port and a leaf of
+    /// our own cluster, authenticates (<see cref="LeafHubAuthenticator"/>), then answers with
+    /// the INFO naming the bound account and sends the account's interest.
+    /// </summary>
+    private void ProcessConnect(ReadOnlySpan<byte> json)
+    {
+        if (DidSolicit || _connectReceived)
+        {
+            return;   // nats-server ignores a second CONNECT
+        }
+        _connectReceived = true;
+        var connect = LeafConnectInfo.Parse(json);
+        if (connect is null)
+        {
+            Close(ClosedReason.ParseError, "Invalid Leafnode Connect");
+            return;
+        }
+        if (!string.IsNullOrEmpty(connect.Lang))
+        {
+            Logger.LogError("{Leaf} attempted to connect to leaf node port", this);
+            Close(ClosedReason.ProtocolViolation, "attempted to connect to leaf node port");
+            return;
+        }
+        if (!string.IsNullOrEmpty(connect.Gateway))
+        {
+            var text = $"Rejecting connection from gateway \"{connect.Gateway}\" on the leafnode port";
+            Logger.LogError("{Leaf} {Text}", this, text);
+            Close(ClosedReason.ProtocolViolation, text);
+            return;
+        }
+        var cluster = Server.Options.Cluster.Name;
+        if (!string.IsNullOrEmpty(cluster) && connect.Cluster == cluster)
+        {
+            Logger.LogError("{Leaf} remote leafnode has same cluster name", this);
+            Close(ClusterNameConflict, "remote leafnode has same cluster name");
+            return;
+        }
+
+        var pending = LeafHubAuthenticator.AuthenticateAsync(Server, _options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken);
+        // Bcrypt and account resolvers may complete later: leaf connects are rare, so the read
+        // loop waits for them rather than parsing ahead of an unbound account.
+        var outcome = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        if (!outcome.IsAccepted)
+        {
+            Logger.LogError("{Leaf} authentication error - {Reason}", this, outcome.Reason);
+            Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
+            return;
+        }
+        RemoteServerName = string.IsNullOrEmpty(connect.Name) ? connect.ServerId : connect.Name;
+        RemoteCluster = connect.Cluster;
+        RemoteAccountOrUser = outcome.User;
+        HeadersEnabled = connect.Headers && !Server.Options.NoHeaderSupport;
+        _isSpoke = connect.IsHub;   // the peer declared itself the hub: we take the spoke role
+        _account = outcome.Account;
+        _permissions = LeafPermissions.ForHub(outcome.Permissions, connect.DenyPub);
+        if (!_manager.Register(this))
+        {
+            return;
+        }
+        Send(_manager.BuildInfo(Id, null, connectInfo: true, account: outcome.Account!.Name, isSystem: outcome.Account.IsSystem, permissions: outcome.Permissions).ToProtocolLine());
+        Registered();
+    }
+
+    /// <summary>
+    /// Solicit side: INFO from the hub after the first one. With <c>connect_info</c> it answers
+    /// our CONNECT (authenticated, bound to <c>remote_account</c> there): the link registers and
+    /// sends our interest. Others update the hub's URLs.
+    /// </summary>
+    private void ProcessInfo(ReadOnlySpan<byte> json)
+    {
+        if (!DidSolicit)
+        {
+            return;   // an accepted leaf has nothing to tell us by INFO
+        }
+        var info = LeafInfo.Parse(json);
+        if (info is null)
+        {
+            Close(ClosedReason.ParseError);
+            return;
+        }
+        if (!_infoReceived)
+        {
+            AcceptFirstInfo(info);
+        }
+        if (info.LeafnodeUrls is { Length: > 0 } urls)
+        {
+            _manager.LearnUrls(Remote!, urls);
+        }
+        if (info.Import is not null || info.Export is not null)
+        {
+            // The hub's rules for us, with our own deny lists merged in (nats-server's processLeafnodeInfo).
+            _permissions = LeafPermissions.ForSpoke(info.Import, info.Export, Remote!.DenyImports, Remote.DenyExports);
+        }
+        if (info.ConnectInfo && !_registered)
+        {
+            RemoteAccountOrUser = info.RemoteAccount;
+            _account = _manager.LocalAccount(Remote!);
+            if (_account is null)
+            {
+                Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
+                Close(ClosedReason.MissingAccount);
+                return;
+            }
+            if (_manager.Register(this))
+            {
+                Registered();
+            }
+        }
+    }
+
+    /// <summary>The error the peer sent: logged; some delay the next attempt as nats-server's <c>leafProcessErr</c>.</summary>
+    private void ProcessError(ReadOnlySpan<byte> argument)
+    {
+        var text = Encoding.UTF8.GetString(argument).Trim('\'');
+        Logger.LogError("{Leaf} Leafnode Error '{Text}'", this, text);
+        if (DidSolicit)
+        {
+            if (text.Contains("Loop detected", StringComparison.Ordinal) || text.Contains("remote leafnode has same cluster name", StringComparison.Ordinal)
+                || text.StartsWith("Permissions Violation", StringComparison.Ordinal))
+            {
+                RetryDelay = LeafManager.LoopDelay;
+            }
+            else if (text.Contains("minimum version required", StringComparison.Ordinal))
+            {
+                RetryDelay = TimeSpan.FromSeconds(5);
+            }
+        }
+        Close(ClosedReason.ProtocolViolation);
+    }
+
+    private const ClosedReason ClusterNameConflict = ClosedReason.ClusterNameConflict;
+}

@@ -1,0 +1,174 @@
+using System.Text;
+using Nats.Core.Subjects;
+using Nats.Leafnode.Protocol;
+
+namespace Nats.Leafnode.Links;
+
+public sealed partial class LeafConnection
+{
+    // The peer's interest by key ("subject" or "subject queue"). Read loop adds and removes;
+    // the closing thread empties it: guarded by its own lock.
+    private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
+
+    /// <summary>Number of subscriptions the peer has in our account.</summary>
+    public int RemoteSubscriptionCount
+    {
+        get
+        {
+            lock (_remoteSubs)
+            {
+                return _remoteSubs.Count;
+            }
+        }
+    }
+
+    /// <summary>The peer's subscriptions (for /leafz).</summary>
+    internal string[] RemoteSubjects()
+    {
+        lock (_remoteSubs)
+        {
+            return [.. _remoteSubs.Keys];
+        }
+    }
+
+    /// <summary>
+    /// The link is bound and authenticated: from now on the account's interest flows to the
+    /// peer. Sends the initial LS+ set (filtered by what this link may carry) and our
+    /// loop-detection subject.
+    /// </summary>
+    private void Registered()
+    {
+        var account = _account!;
+        _registered = true;
+        var subs = account.Sublist.All().Where(ShouldAnnounce);
+        _interest.Initialize(subs, [_manager.LoopDetectionSubject(account)], line => Send(line));
+    }
+
+    /// <summary>An interest change in our account (from a client, a route or another leaf).</summary>
+    internal void OnLocalInterest(Subscription subscription, int delta)
+    {
+        if (!_registered || IsClosed || !ShouldAnnounce(subscription))
+        {
+            return;
+        }
+        _interest.Update(subscription, delta, line => Send(line));
+    }
+
+    /// <summary>
+    /// Whether the peer hears of <paramref name="subscription"/>: never its own interest nor
+    /// a local-only one; a spoke tells its hub only of local interest and of leafs it hubs
+    /// (nats-server's <c>updateSmap</c>); a hub tells everything.
+    /// </summary>
+    private bool ShouldAnnounce(Subscription subscription)
+    {
+        var sink = subscription.Sink;
+        if (ReferenceEquals(sink, this) || sink is ILocalOnlySink || !_permissions.MayAnnounce(subscription.Subject, subscription.Queue))
+        {
+            return false;
+        }
+        if (!_isSpoke)
+        {
+            return true;
+        }
+        if (subscription.SubjectString.StartsWith(LeafManager.LoopDetectionPrefix, StringComparison.Ordinal))
+        {
+            return true;
+        }
+        return sink switch
+        {
+            LeafConnection leaf => !leaf.IsSpoke,
+            ILinkSink => false,
+            _ => true,
+        };
+    }
+
+    /// <summary>
+    /// <c>LS+</c>: the peer's interest enters our account as a subscription whose sink is this
+    /// link. Our own loop-detection subject coming back means the link loops.
+    /// </summary>
+    private void ProcessRemoteSub(ref LeafCommand command)
+    {
+        if (!_registered)
+        {
+            return;
+        }
+        var account = _account!;
+        if (command.Subject.StartsWith(LeafManager.LoopDetectionPrefixBytes)
+            && Encoding.UTF8.GetString(command.Subject) == _manager.LoopDetectionSubject(account))
+        {
+            CloseForLoop(sendError: true);
+            return;
+        }
+        if (!SubjectValidator.IsValidSubject(command.Subject))
+        {
+            return;
+        }
+        var key = Encoding.UTF8.GetString(command.Key);
+        Subscription? existing;
+        lock (_remoteSubs)
+        {
+            _remoteSubs.TryGetValue(key, out existing);
+        }
+        if (existing is not null)
+        {
+            if (existing.Queue is not null && existing.QueueWeight != command.QueueWeight)
+            {
+                // Other leafs counted the old weight: withdraw it, change it, count the new one.
+                _manager.OnWeightChanging(account, existing);
+                Server.Router.UpdateQueueWeight(account, existing, command.QueueWeight);
+                _manager.OnWeightChanged(account, existing);
+            }
+            return;
+        }
+        var subscription = new Subscription(command.Subject.ToArray(), command.Queue.IsEmpty ? null : command.Queue.ToArray(), this)
+        {
+            QueueWeight = Math.Max(1, command.QueueWeight),
+            Owner = account,
+        };
+        lock (_remoteSubs)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+            _remoteSubs[key] = subscription;
+        }
+        Server.Router.AddSubscription(account, subscription);
+    }
+
+    /// <summary><c>LS-</c>: the key is exactly what LS+ filed the interest under.</summary>
+    private void ProcessRemoteUnsub(ref LeafCommand command)
+    {
+        var account = _account;
+        if (!_registered || account is null)
+        {
+            return;
+        }
+        var key = Encoding.UTF8.GetString(command.Key);
+        Subscription? subscription;
+        lock (_remoteSubs)
+        {
+            if (!_remoteSubs.Remove(key, out subscription))
+            {
+                return;
+            }
+        }
+        Server.Router.RemoveSubscription(account, subscription);
+    }
+
+    /// <summary>All of the peer's interest leaves at once (the link closed).</summary>
+    private void RemoveAllRemoteInterest()
+    {
+        var account = _account;
+        Subscription[] subs;
+        lock (_remoteSubs)
+        {
+            subs = [.. _remoteSubs.Values];
+            _remoteSubs.Clear();
+        }
+        if (account is not null && subs.Length > 0)
+        {
+            Server.Router.RemoveSubscriptions(account, subs);
+        }
+    }
+}

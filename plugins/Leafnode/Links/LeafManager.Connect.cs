@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+using Nats.Leafnode.Config;
+using Nats.Leafnode.Protocol;
+
+namespace Nats.Leafnode.Links;
+
+public sealed partial class LeafManager
+{
+    /// <summary>How long a soliciting leaf waits for the hub's first INFO (nats-server's DEFAULT_LEAFNODE_INFO_WAIT).</summary>
+    private static readonly TimeSpan InfoWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a dial may take (nats-server's DEFAULT_ROUTE_DIAL).</summary>
+    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest first INFO accepted from a hub.</summary>
+    private const int MaxInfoLine = 64 * 1024;
+
+    // Set by Start and Stop (plugin lifecycle thread).
+    private ConnectionListener? _listener;
+    private CancellationTokenSource? _stopping;
+    private readonly List<Task> _solicitors = [];
+
+    // URLs the hubs gossiped, by remote: the solicit loops read them, the read loops write them.
+    private readonly ConcurrentDictionary<RemoteLeafOptions, string[]> _learnedUrls = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The port the leaf listener bound (0 when not listening).</summary>
+    public int Port => _listener?.Port ?? 0;
+
+    private string AdvertisedHost
+    {
+        get
+        {
+            if (_options.Advertise.Length > 0)
+            {
+                return HostPort.Parse(_options.Advertise, Port).Host;
+            }
+            return HostPort.IsAnyHost(_options.Host) ? "127.0.0.1" : _options.Host;
+        }
+    }
+
+    private int AdvertisedPort => _options.Advertise.Length > 0 ? HostPort.Parse(_options.Advertise, Port).Port : Port;
+
+    /// <summary>The TLS set of a remote with a <c>tls</c> block, or null.</summary>
+    internal string? RemoteTlsSet(RemoteLeafOptions remote)
+    {
+        var index = IndexOf(remote);
+        return remote.Tls is null || index < 0 ? null : "leafnode-remote-" + index;
+    }
+
+    private int IndexOf(RemoteLeafOptions remote)
+    {
+        for (var i = 0; i < _options.Remotes.Count; i++)
+        {
+            if (ReferenceEquals(_options.Remotes[i], remote))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>Opens the listener (when a port is configured) and starts soliciting every enabled remote.</summary>
+    public void Start()
+    {
+        _stopping = CancellationTokenSource.CreateLinkedTokenSource(_server.ShutdownToken);
+        if (_options.IsListening)
+        {
+            var port = _options.Port < 0 ? 0 : _options.Port;
+            _listener = ConnectionListener.Start("leafnode", new HostPort(_options.Host, port), _logger, AcceptAsync, _stopping.Token);
+            _logger.LogInformation("Listening for leafnode connections on {Address}", HostPort.Join(_options.Host, _listener.Port));
+        }
+        foreach (var remote in _options.Remotes)
+        {
+            if (remote.Disabled)
+            {
+                _logger.LogInformation("Remote leafnode {Remote} is disabled", remote.SafeName);
+                continue;
+            }
+            _solicitors.Add(Task.Run(() => SolicitAsync(remote, _stopping.Token)));
+        }
+    }
+
+    /// <summary>Stops accepting and soliciting, closes every leaf connection and waits for the loops.</summary>
+    public async Task StopAsync()
+    {
+        _listener?.Stop();
+        _stopping?.Cancel();
+        foreach (var connection in _connections.Values)
+        {
+            connection.Close(ClosedReason.ServerShutdown);
+        }
+        try
+        {
+            await Task.WhenAll(_solicitors).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("Leafnode remotes did not stop within 5s");
+        }
+    }
+
+    /// <summary>Hub side: INFO goes out in the clear before anything (TLS follows), then the link runs.</summary>
+    private async Task AcceptAsync(Socket socket)
+    {
+        LeafConnection connection;
+        try
+        {
+            connection = new LeafConnection(_server, socket, this, _options, remote: null, url: null, firstInfo: null, nonce: Core.Security.Nonce.Generate(), _logger);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            socket.Dispose();
+            return;
+        }
+        try
+        {
+            using var timeout = new CancellationTokenSource(_server.Options.WriteDeadline);
+            await socket.SendAsync(connection.BuildFirstInfo(), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            _logger.LogDebug("Leafnode accept: could not send INFO: {Error}", e.Message);
+            socket.Dispose();
+            return;
+        }
+        await connection.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Leaf side: dials the remote's URLs in turn until a link runs, runs it to its end, and
+    /// starts over after the reconnect interval (or the delay the hub's error asked for),
+    /// until the server stops.
+    /// </summary>
+    private async Task SolicitAsync(RemoteLeafOptions remote, CancellationToken stopping)
+    {
+        var attempt = 0;
+        var next = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            var urls = CandidateUrls(remote);
+            var url = urls[next++ % urls.Count];
+            var delay = _options.ReconnectInterval;
+            try
+            {
+                var connection = await DialAsync(remote, url, stopping).ConfigureAwait(false);
+                if (connection is not null)
+                {
+                    attempt = 0;
+                    await connection.RunAsync().ConfigureAwait(false);
+                    delay = connection.RetryDelay ?? delay;
+                }
+            }
+            catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or TimeoutException or ObjectDisposedException)
+            {
+                if (stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                attempt++;
+                var text = $"Error trying to connect as leafnode to remote server \"{url.Authority}\" (attempt {attempt}): {e.Message}";
+                if (attempt == 1 || attempt % 60 == 0)
+                {
+                    _logger.LogError("{Text}", text);
+                }
+                else
+                {
+                    _logger.LogDebug("{Text}", text);
+                }
+            }
+            try
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The configured URLs and those the hub gossiped, configured ones last (nats-server's doUpdateLNURLs).</summary>
+    private List<Uri> CandidateUrls(RemoteLeafOptions remote)
+    {
+        var urls = new List<Uri>();
+        if (_learnedUrls.TryGetValue(remote, out var learned))
+        {
+            foreach (var hostPort in learned)
+            {
+                if (Uri.TryCreate("nats-leaf://" + hostPort, UriKind.Absolute, out var url)
+                    && !remote.Urls.Any(u => u.Host == url.Host && u.Port == url.Port))
+                {
+                    urls.Add(url);
+                }
+            }
+        }
+        urls.AddRange(remote.Urls);
+        return urls;
+    }
+
+    /// <summary>Remembers the leafnode URLs a hub advertised, for the next reconnect.</summary>
+    internal void LearnUrls(RemoteLeafOptions remote, string[] urls) => _learnedUrls[remote] = urls;
+
+    /// <summary>
+    /// Connects to <paramref name="url"/> and reads the hub's first INFO there, in the clear and
+    /// within <see cref="InfoWait"/>: it tells whether TLS follows, and carries the nonce to
+    /// sign. A server that is not a leafnode port (no client_id or no leafnode_urls) is refused
+    /// as nats-server's "attempted to connect to wrong port".
+    /// </summary>
+    private async Task<LeafConnection?> DialAsync(RemoteLeafOptions remote, Uri url, CancellationToken stopping)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using (var dial = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                dial.CancelAfter(DialTimeout);
+                var port = url.Port > 0 ? url.Port : 7422;
+                await socket.ConnectAsync(url.IdnHost, port, dial.Token).ConfigureAwait(false);
+            }
+            LeafInfo? info;
+            using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                wait.CancelAfter(InfoWait);
+                info = await ReadFirstInfoAsync(socket, wait.Token).ConfigureAwait(false);
+            }
+            if (info is null || info.ClientId == 0 || info.LeafnodeUrls is null)
+            {
+                _logger.LogError("Leafnode connection to {Url}: attempted to connect to wrong port", RemoteLeafOptions.Redact(url));
+                socket.Dispose();
+                return null;
+            }
+            if (info.LeafnodeUrls.Length > 0)
+            {
+                LearnUrls(remote, info.LeafnodeUrls);
+            }
+            return new LeafConnection(_server, socket, this, _options, remote, url, info, info.Nonce, _logger);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads exactly the first line from the socket (peeking first, so nothing after it, like
+    /// a TLS handshake, is consumed) and parses it as INFO; null when it is something else.
+    /// </summary>
+    private static async Task<LeafInfo?> ReadFirstInfoAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxInfoLine];
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var peeked = await socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+            if (peeked == 0)
+            {
+                throw new IOException("connection closed before INFO");
+            }
+            var newline = buffer.AsSpan(filled, peeked).IndexOf((byte)'\n');
+            var take = newline < 0 ? peeked : newline + 1;
+            var read = 0;
+            while (read < take)
+            {
+                var n = await socket.ReceiveAsync(buffer.AsMemory(filled + read, take - read), SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    throw new IOException("connection closed before INFO");
+                }
+                read += n;
+            }
+            filled += take;
+            if (newline >= 0)
+            {
+                var line = buffer.AsSpan(0, filled).TrimEnd("\r\n"u8);
+                if (!line.StartsWith("INFO "u8))
+                {
+                    return null;
+                }
+                return LeafInfo.Parse(line[5..]);
+            }
+        }
+        return null;
+    }
+}

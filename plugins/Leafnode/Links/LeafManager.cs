@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Nats.Core;
+using Nats.Core.Accounts;
+using Nats.Core.Connections;
+using Nats.Core.Plugins;
+using Nats.Core.Subjects;
+using Nats.Leafnode.Config;
+using Nats.Leafnode.Protocol;
+
+namespace Nats.Leafnode.Links;
+
+/// <summary>
+/// Runs the leaf node side of a server: the listener for leafs (hub side), one solicit loop per
+/// remote (leaf side), the registry of live leaf connections, and the interest observer that
+/// tells each of them what changes in its account.
+/// </summary>
+/// <remarks>
+/// Split by concern: the listener and solicit loops (.Connect.cs). Threads: the registry is
+/// concurrent; observer calls come from any thread; each remote's loop owns its task.
+/// </remarks>
+public sealed partial class LeafManager : IInterestObserver
+{
+    /// <summary>The TLS set of the leaf listener in the server's store.</summary>
+    public const string ListenerTlsSet = "leafnode";
+
+    /// <summary>nats-server's loop-detection subject prefix.</summary>
+    public const string LoopDetectionPrefix = "$LDS.";
+
+    /// <summary>How long a soliciting leaf waits after a loop or permission error (nats-server's 30 s).</summary>
+    public static readonly TimeSpan LoopDelay = TimeSpan.FromSeconds(30);
+
+    internal static ReadOnlySpan<byte> LoopDetectionPrefixBytes => "$LDS."u8;
+
+    // Immutable after construction.
+    private readonly NatsServer _server;
+    private readonly LeafnodeOptions _options;
+    private readonly ILogger _logger;
+    private readonly IServerContext _context;
+
+    // Concurrent: the read loops add and remove; observers and monitoring read.
+    private readonly ConcurrentDictionary<ulong, LeafConnection> _connections = new();
+    private readonly ConcurrentDictionary<string, string> _loopSubjects = new(StringComparer.Ordinal);
+
+    internal LeafManager(IServerContext context, LeafnodeOptions options, ILogger logger)
+    {
+        _context = context;
+        _server = context.Server;
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <summary>The options this manager runs with.</summary>
+    public LeafnodeOptions Options => _options;
+
+    /// <summary>Live, registered leaf connections.</summary>
+    public IEnumerable<LeafConnection> Connections => _connections.Values.Where(c => c.IsRegistered);
+
+    /// <summary>Our version string, sent in CONNECT.</summary>
+    internal string ServerVersion => _server.Info.Version;
+
+    /// <summary>True when the listener has TLS.</summary>
+    internal bool ListenerTls => _options.Tls is not null;
+
+    internal ILogger Log => _logger;
+
+    /// <summary>The account's loop-detection subject, <c>$LDS.</c> and a random token, created once per account.</summary>
+    public string LoopDetectionSubject(Account account) =>
+        _loopSubjects.GetOrAdd(account.Name, static _ => LoopDetectionPrefix + RandomToken());
+
+    /// <summary>The name a remote binds to locally ($G when empty).</summary>
+    internal string LocalAccountName(RemoteLeafOptions remote) =>
+        remote.LocalAccount.Length == 0 ? AccountRegistry.GlobalAccountName : remote.LocalAccount;
+
+    /// <summary>The local account of a remote, or null when it does not exist.</summary>
+    internal Account? LocalAccount(RemoteLeafOptions remote) =>
+        remote.LocalAccount.Length == 0 ? _server.Accounts.Global : _server.Accounts.FindForLink(remote.LocalAccount);
+
+    /// <summary>The hub's INFO: the first one (with nonce), or the answer to CONNECT (with the bound account).</summary>
+    internal LeafInfo BuildInfo(ulong clientId, string? nonce, bool connectInfo, string? account, bool isSystem, Core.Config.PermissionsConfig? permissions)
+    {
+        var (import, export) = LeafPermissions.ForInfo(permissions);
+        var info = _server.Info;
+        var tls = ListenerTls;
+        return new LeafInfo
+        {
+            ServerId = info.ServerId,
+            ServerName = info.ServerName,
+            Version = info.Version,
+            Go = info.Go,
+            Host = AdvertisedHost,
+            Port = AdvertisedPort,
+            Headers = !_server.Options.NoHeaderSupport,
+            AuthRequired = true,
+            TlsRequired = tls,
+            TlsVerify = tls && _options.Tls!.Verify,
+            MaxPayload = _server.Options.MaxPayload,
+            ClientId = clientId,
+            Nonce = nonce,
+            Cluster = string.IsNullOrEmpty(_server.Options.Cluster.Name) ? null : _server.Options.Cluster.Name,
+            InfoOnConnect = !connectInfo,
+            ConnectInfo = connectInfo,
+            LeafnodeUrls = [HostPort.Join(AdvertisedHost, AdvertisedPort)],
+            RemoteAccount = account,
+            AccountIsSystem = isSystem,
+            Import = import,
+            Export = export,
+        };
+    }
+
+    /// <summary>Adds a link whose handshake completed. False when it was refused (and closed).</summary>
+    internal bool Register(LeafConnection connection)
+    {
+        if (connection.IsClosed)
+        {
+            return false;
+        }
+        if (!connection.DidSolicit && connection.RemoteServerName is { Length: > 0 } name)
+        {
+            // nats-server's addLeafNodeConnection: the same server on the same account again is
+            // a reconnect the old link did not notice yet (or a misconfiguration): the old goes.
+            foreach (var old in _connections.Values)
+            {
+                if (!old.DidSolicit && old.RemoteServerName == name && ReferenceEquals(old.Account, connection.Account) && old.IsRegistered)
+                {
+                    _logger.LogError("{Leaf} Duplicate Remote LeafNode Connection", old);
+                    old.Close(ClosedReason.ProtocolViolation, "Duplicate Remote LeafNode Connection");
+                }
+            }
+        }
+        _connections[connection.Id] = connection;
+        _logger.LogDebug("{Leaf} Leafnode connection registered on account {Account}", connection, connection.Account?.Name);
+        return true;
+    }
+
+    /// <summary>A link closed: out of the registry.</summary>
+    internal void OnClosed(LeafConnection connection, bool wasRegistered, ClosedReason reason)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        _logger.LogInformation("{Leaf} Leafnode connection closed: {Reason}", connection, reason.ToDisplayString());
+    }
+
+    /// <inheritdoc />
+    public void OnSubscriptionAdded(Account account, Subscription subscription) => Notify(account, subscription, +1);
+
+    /// <inheritdoc />
+    public void OnSubscriptionRemoved(Account account, Subscription subscription) => Notify(account, subscription, -1);
+
+    /// <summary>A leaf-learned queue subscription is about to change weight: other links withdraw the old one.</summary>
+    internal void OnWeightChanging(Account account, Subscription subscription) => Notify(account, subscription, -1);
+
+    /// <summary>…and count the new one.</summary>
+    internal void OnWeightChanged(Account account, Subscription subscription) => Notify(account, subscription, +1);
+
+    private void Notify(Account account, Subscription subscription, int delta)
+    {
+        foreach (var connection in _connections.Values)
+        {
+            if (ReferenceEquals(connection.Account, account))
+            {
+                connection.OnLocalInterest(subscription, delta);
+            }
+        }
+    }
+
+    private static string RandomToken() =>
+        RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 22);
+}

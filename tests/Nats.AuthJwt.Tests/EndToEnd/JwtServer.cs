@@ -1,0 +1,46 @@
+using Nats.AuthJwt.Plugin;
+using Nats.Core;
+using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+
+namespace Nats.AuthJwt.Tests.EndToEnd;
+
+/// <summary>An in-process server with the Auth.JWT plugin, configured from config text as the host would be.</summary>
+internal sealed class JwtServer : IAsyncDisposable
+{
+    private JwtServer(NatsServer server, AuthJwtPlugin plugin)
+    {
+        Server = server;
+        Plugin = plugin;
+    }
+
+    public NatsServer Server { get; }
+
+    public AuthJwtPlugin Plugin { get; }
+
+    public int Port => Server.Port;
+
+    public string Url => $"nats://127.0.0.1:{Port}";
+
+    public static ServerOptions Options(string config) => ServerOptionsBinder.Bind(ConfParser.ParseString(config, "op.conf")).Options;
+
+    public static async Task<JwtServer> StartAsync(string config)
+    {
+        var server = new NatsServer(Options(config));
+        var plugin = new AuthJwtPlugin();
+        server.AddPlugin(plugin);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await server.StartAsync(cts.Token);
+        return new JwtServer(server, plugin);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var shutdown = Server.ShutdownAsync();
+        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
+        {
+            Assert.Fail("the server did not shut down within 10 s");
+        }
+        await Server.DisposeAsync();
+    }
+}

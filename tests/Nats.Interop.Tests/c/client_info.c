@@ -1,0 +1,48 @@
+// The client id and address the server gave in its first INFO must survive later INFOs: the C
+// client replaces its copy of INFO with each one, so an asynchronous INFO without client_id
+// makes natsConnection_GetClientID report NATS_NO_SERVER_SUPPORT. After our "ready" event the
+// harness puts the server in lame duck mode; its INFO (ldm) must still carry client_id/client_ip.
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static atomic_int g_lame_duck;
+
+static void on_lame_duck(natsConnection *nc, void *closure) { atomic_store(&g_lame_duck, 1); }
+static bool lame_duck_seen(void *unused) { return atomic_load(&g_lame_duck) == 1; }
+
+void scenario_client_info(void)
+{
+    const char *servers[8];
+    int         nservers = split_list(arg_required("servers"), servers, 8);
+
+    natsOptions *opts = new_options(servers, nservers, "c-client-info");
+    CHECK(natsOptions_SetLameDuckModeCB(opts, on_lame_duck, NULL), "SetLameDuckModeCB");
+    natsConnection *nc = connect_or_fail(opts, "connect");
+
+    uint64_t before = 0;
+    CHECK(natsConnection_GetClientID(nc, &before), "GetClientID after connect");
+    emit_event("ready");
+
+    set_stage("waiting for the lame duck INFO");
+    wait_until(lame_duck_seen, NULL, 15000, "the lame duck mode callback");
+
+    uint64_t   after    = 0;
+    natsStatus idStatus = natsConnection_GetClientID(nc, &after);
+    char      *ip       = NULL;
+    natsStatus ipStatus = natsConnection_GetClientIP(nc, &ip);
+
+    json_t j;
+    json_begin(&j);
+    json_bool(&j, "ok", true);
+    json_long(&j, "id_before", (long long)before);
+    json_long(&j, "id_after", (long long)after);
+    json_str(&j, "id_after_status", natsStatus_GetText(idStatus));
+    json_str(&j, "ip_after", ipStatus == NATS_OK ? ip : NULL);
+    json_str(&j, "ip_after_status", natsStatus_GetText(ipStatus));
+    json_emit(&j);
+
+    free(ip);
+    natsConnection_Destroy(nc);
+}

@@ -1,0 +1,152 @@
+using Nats.Core;
+using Nats.Core.Accounts;
+using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.Core.Subjects;
+using Nats.Leafnode.Links;
+using Microsoft.Extensions.Logging;
+using Nats.TestSupport;
+
+namespace Nats.Leafnode.Tests.Links;
+
+/// <summary>An in-process server with the leafnode plugin, from a config text.</summary>
+public sealed class OurServer : IAsyncDisposable
+{
+    private OurServer(NatsServer server, LeafnodePlugin plugin)
+    {
+        Server = server;
+        Plugin = plugin;
+    }
+
+    public NatsServer Server { get; }
+
+    public LeafnodePlugin Plugin { get; }
+
+    public int Port => Server.Port;
+
+    public int LeafPort => Plugin.Port;
+
+    public LeafManager Manager => Plugin.Manager ?? throw new InvalidOperationException("no leafnodes configured");
+
+    public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
+
+    public static async Task<OurServer> StartAsync(string config, LogCapture? logs = null)
+    {
+        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
+        options.Host = "127.0.0.1";
+        options.Port = -1;
+        var server = new NatsServer(options, logs?.Factory);
+        var plugin = new LeafnodePlugin();
+        server.AddPlugin(plugin);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await server.StartAsync(cts.Token);
+        return new OurServer(server, plugin);
+    }
+
+    public Account Account(string? name) => name is null ? Server.Accounts.Global : Server.Accounts.Find(name)!;
+
+    /// <summary>True when <paramref name="subject"/> has a subscriber (of any kind) in the account.</summary>
+    public bool HasInterest(string subject, string? account = null) => !Account(account).Sublist.Match(subject).IsEmpty;
+
+    /// <summary>True when the account holds interest in <paramref name="subject"/> learned over a leaf link.</summary>
+    public bool HasLeafInterest(string subject, string? account = null)
+    {
+        var result = Account(account).Sublist.Match(subject);
+        foreach (var sub in result.Subscriptions)
+        {
+            if (sub.Sink is LeafConnection)
+            {
+                return true;
+            }
+        }
+        foreach (var group in result.QueueGroups)
+        {
+            foreach (var member in group.Members)
+            {
+                if (member.Sink is LeafConnection)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public Task<RawClient> ClientAsync(string connect = RawClient.QuietConnect) => RawClient.ConnectAndHandshakeAsync(Port, connect);
+
+    public async ValueTask DisposeAsync()
+    {
+        var shutdown = Server.ShutdownAsync();
+        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
+        {
+            Assert.Fail("the server did not shut down within 10 s");
+        }
+        await Server.DisposeAsync();
+    }
+}
+
+/// <summary>Helpers shared by the link tests.</summary>
+public static class Leaf
+{
+    /// <summary>CONNECT with user and password.</summary>
+    public static string Connect(string user, string pass) =>
+        $$"""{"verbose":false,"pedantic":false,"headers":true,"protocol":1,"user":"{{user}}","pass":"{{pass}}"}""";
+
+    /// <summary>Subscribes and makes sure the server processed it.</summary>
+    public static async Task SubAsync(RawClient client, string subject, string sid, string? queue = null)
+    {
+        await client.SendAsync(queue is null ? $"SUB {subject} {sid}\r\n" : $"SUB {subject} {queue} {sid}\r\n");
+        await client.PingAsync();
+    }
+
+    public static async Task PubAsync(RawClient client, string subject, string payload, string? reply = null)
+    {
+        await client.SendAsync(reply is null ? $"PUB {subject} {payload.Length}\r\n{payload}\r\n" : $"PUB {subject} {reply} {payload.Length}\r\n{payload}\r\n");
+        await client.PingAsync();
+    }
+
+    /// <summary>A monitoring endpoint's JSON, as served.</summary>
+    public static Task<string> ToJsonAsync(OurServer server, string path) =>
+        Task.FromResult(Nats.Core.Monitoring.MonitoringServer.Serialize(server.Server.Monitoring.Invoke(path)));
+
+    /// <summary>Polls until <paramref name="condition"/> holds (bounded).</summary>
+    public static Task UntilAsync(Func<bool> condition, string what, int seconds = 10) =>
+        Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(seconds));
+
+    /// <summary>Asserts that <paramref name="client"/> receives nothing (beyond PONGs) for a while.</summary>
+    public static async Task ExpectSilenceAsync(RawClient client, int milliseconds = 300)
+    {
+        var received = await client.DrainAsync(TimeSpan.FromMilliseconds(milliseconds));
+        Assert.That(received.Replace("PONG\r\n", ""), Does.Not.Contain("MSG"), "nothing should have arrived");
+    }
+}
+
+/// <summary>Collects a server's log lines so tests can check what both ends logged.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
+
+    public LogCapture() => Factory = LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Information));
+
+    public ILoggerFactory Factory { get; }
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public bool Contains(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
+
+    public ILogger CreateLogger(string categoryName) => new Sink(_lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Sink(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue($"[{logLevel}] {formatter(state, exception)}");
+    }
+}

@@ -1,0 +1,104 @@
+using Nats.Core;
+using Nats.TestSupport;
+
+namespace Nats.WebSocket.Tests;
+
+/// <summary>
+/// <c>ws_connect_urls</c>: each server's websocket URLs travel in route INFO, and a websocket
+/// client's INFO lists the cluster's websocket ports as <c>connect_urls</c>, so nats.ws in a
+/// browser that knew one server fails over to another.
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+[CancelAfter(120_000)]
+public sealed class ClusterFailoverTests
+{
+    private readonly List<NatsServer> _servers = [];
+
+    [TearDown]
+    public async Task StopServers()
+    {
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+        _servers.Clear();
+    }
+
+    private async Task<(NatsServer Server, WebSocketPlugin Plugin)> StartMemberAsync(string name, NatsServer? seed)
+    {
+        var routes = seed is null ? "" : $"routes: [\"nats-route://127.0.0.1:{seed.Routes!.Port}\"]";
+        var started = await EndToEndTests.StartAsync(
+            $"port: -1\nhost: 127.0.0.1\nno_tls: true\nallowed_origins: [\"{BrowserHarness.Origin}\"]",
+            $"server_name: {name}\ncluster {{ name: wsc, host: 127.0.0.1, port: -1, {routes} }}");
+        _servers.Add(started.Server);
+        return started;
+    }
+
+    private static async Task<string> ReadTextAsync(RawWebSocket ws, TimeSpan? timeout = null)
+    {
+        ws.Timeout = timeout ?? TimeSpan.FromSeconds(5);
+        return System.Text.Encoding.UTF8.GetString((await ws.ReadFrameAsync()).Payload);
+    }
+
+    [Test]
+    public async Task Websocket_clients_get_the_clusters_websocket_urls_and_updates()
+    {
+        var (a, wsA) = await StartMemberAsync("a", null);
+        var (b, wsB) = await StartMemberAsync("b", a);
+        await Eventually.TrueAsync(() => a.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 2, "a knows b's websocket URL", TimeSpan.FromSeconds(15));
+
+        await using var ws = await RawWebSocket.ConnectAsync(wsA.Port);
+        var info = await ReadTextAsync(ws);
+        Assert.That(info, Does.Contain($"\"connect_urls\":[\"127.0.0.1:{wsA.Port}\",\"127.0.0.1:{wsB.Port}\"]"), "websocket ports, not client ports");
+        Assert.That(info, Does.Not.Contain("ws_connect_urls"), "nats-server sends the field to routes only");
+        await ws.SendBinaryAsync("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+        Assert.That(await ReadTextAsync(ws), Is.EqualTo("PONG\r\n"));
+
+        var (_, wsC) = await StartMemberAsync("c", a);
+        var update = await ReadTextAsync(ws, TimeSpan.FromSeconds(15));
+        Assert.That(update, Does.StartWith("INFO ").And.Contain($"127.0.0.1:{wsC.Port}"));
+        Assert.That(update, Does.Not.Contain($"127.0.0.1:{a.Port}"), "no client-port URLs for websocket clients");
+        var varz = Nats.Core.Monitoring.MonitoringServer.Serialize(a.Monitoring.Invoke("/varz"));
+        Assert.That(varz, Does.Contain("\"ws_connect_urls\"").And.Contain($"127.0.0.1:{wsC.Port}"));
+    }
+
+    [Test]
+    public async Task Nats_ws_in_chromium_fails_over_to_a_discovered_server()
+    {
+        var (a, wsA) = await StartMemberAsync("a", null);
+        var (b, wsB) = await StartMemberAsync("b", a);
+        var (c, wsC) = await StartMemberAsync("c", a);
+        await Eventually.TrueAsync(() => a.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 3, "a knows every websocket URL", TimeSpan.FromSeconds(15));
+        await using var browser = await BrowserHarness.StartAsync();
+
+        // The browser is given server a only; it learns b and c from INFO.
+        var known = await browser.Page.EvaluateAsync<string[]>($$"""
+            async () => {
+              const { connect, StringCodec } = window.nats;
+              const sc = StringCodec();
+              const nc = await connect({ servers: "ws://127.0.0.1:{{wsA.Port}}", reconnectTimeWait: 250, maxReconnectAttempts: -1 });
+              window.nc = nc;
+              const sub = nc.subscribe("after.failover", { max: 1 });
+              window.got = null;
+              (async () => { for await (const m of sub) window.got = sc.decode(m.data); })();
+              await nc.flush();
+              return [...new Set(nc.protocol.servers.getServers().map(s => s.hostname + ":" + s.port))].sort();
+            }
+            """);
+        Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsA.Port}", $"127.0.0.1:{wsB.Port}", $"127.0.0.1:{wsC.Port}" }));
+
+        _servers.Remove(a);
+        await a.DisposeAsync();
+
+        await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
+        await Eventually.TrueAsync(async () =>
+        {
+            await tcpB.SendAsync("PUB after.failover 5\r\nmoved\r\n");
+            return await browser.Page.EvaluateAsync<string?>("() => window.got") == "moved";
+        }, "the browser reconnected to b or c and got a message published on b", TimeSpan.FromSeconds(30));
+        var server = await browser.Page.EvaluateAsync<string>("() => window.nc.getServer()");
+        Assert.That(server, Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"));
+        await browser.Page.EvaluateAsync("() => window.nc.close()");
+    }
+}
