@@ -64,7 +64,7 @@ public sealed class ReferenceServer : IAsyncDisposable
             root = root.Parent;
         }
         var configuration = testDirectory.Parent?.Name ?? "Release";
-        var dll = Path.Combine(root?.FullName ?? "", "host", "bin", configuration, "net10.0", "NatsServer.dll");
+        var dll = Path.Combine(root?.FullName ?? "", "host", "bin", configuration, "net10.0", "nats-server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("The host is not built.", dll);
