@@ -53,7 +53,7 @@ public sealed class CommandLineEndToEndTests
     {
         using var dir = new TempDirectory();
         dir.Write("js.conf", "port: 4222\njetstream { store_dir: /tmp/x }\n");
-        using var host = await HostProcess.RunAsync(dir.Path, "-t", "-c", "js.conf");
+        using var host = await HostProcess.RunBareAsync(dir.Path, "-t", "-c", "js.conf");
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));
         Assert.That(host.StandardError, Does.Contain("js.conf:2:1: field \"jetstream\" needs plugin jetstream, which is not loaded, and is ignored\n"));
         Assert.That(host.StandardError, Does.Contain("nats-server: configuration file js.conf is valid (sha256:"));

@@ -23,7 +23,7 @@ public sealed class ConfigClaimsEndToEndTests
         using var dir = new TempDirectory();
         dir.Write("op.conf", string.Format(OperatorConfig, FreePort.Next()));
 
-        using var host = await HostProcess.RunAsync(dir.Path, "-c", "op.conf");
+        using var host = await HostProcess.RunBareAsync(dir.Path, "-c", "op.conf");
 
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.Contain(
@@ -38,7 +38,7 @@ public sealed class ConfigClaimsEndToEndTests
         using var dir = new TempDirectory();
         dir.Write("op.conf", string.Format(OperatorConfig, FreePort.Next()));
 
-        using var host = await HostProcess.RunAsync(dir.Path, "-t", "-c", "op.conf");
+        using var host = await HostProcess.RunBareAsync(dir.Path, "-t", "-c", "op.conf");
 
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.StartWith("nats-server: op.conf:2:1: \"operator\" is set, but plugin auth-jwt"));
@@ -52,7 +52,7 @@ public sealed class ConfigClaimsEndToEndTests
         using var dir = new TempDirectory();
         dir.Write("auth.conf", $"port: {FreePort.Next()}\n{setting}");
 
-        using var host = await HostProcess.RunAsync(dir.Path, "-c", "auth.conf");
+        using var host = await HostProcess.RunBareAsync(dir.Path, "-c", "auth.conf");
 
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.Contain($"\"{name}\" is set, but plugin auth-jwt, which applies it, is not loaded"));
@@ -65,12 +65,12 @@ public sealed class ConfigClaimsEndToEndTests
         dir.Write("b.conf", $"port: {FreePort.Next()}\nbogus_field: 1\n");
         const string expected = "nats-server: b.conf:2:1: unknown field \"bogus_field\"\n\n";
 
-        using (var host = await HostProcess.RunAsync(dir.Path, "-c", "b.conf"))
+        using (var host = await HostProcess.RunBareAsync(dir.Path, "-c", "b.conf"))
         {
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(host.StandardError, Is.EqualTo(expected));
         }
-        using (var check = await HostProcess.RunAsync(dir.Path, "-t", "-c", "b.conf"))
+        using (var check = await HostProcess.RunBareAsync(dir.Path, "-t", "-c", "b.conf"))
         {
             Assert.That(await check.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(check.StandardError, Is.EqualTo(expected));
@@ -92,7 +92,7 @@ public sealed class ConfigClaimsEndToEndTests
         File.WriteAllText(Path.Combine(PluginAssets.Install(plugins, "PluginB"), "plugin.toml"),
             "name = \"beta\"\nversion = \"0.1.0\"\nkernel_api = \"1.0\"\n[config]\nsections = [\"shared_x\"]\n");
 
-        using var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins");
+        using var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins");
 
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.Contain("nats-server: plugins alpha and beta both claim config section \"shared_x\""));
@@ -106,7 +106,7 @@ public sealed class ConfigClaimsEndToEndTests
         File.WriteAllText(Path.Combine(PluginAssets.Install(plugins, "PluginA"), "plugin.toml"),
             "name = \"alpha\"\nversion = \"0.1.0\"\nkernel_api = \"1.0\"\nneeds = [\"jetstream\"]\n");
 
-        using (var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins"))
+        using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins"))
         {
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(host.StandardError, Does.Contain("nats-server: plugin \"alpha\": needs jetstream, which is not loaded\n"));
@@ -114,7 +114,7 @@ public sealed class ConfigClaimsEndToEndTests
 
         var manifest = Path.Combine(plugins, "PluginA", "plugin.toml");
         File.WriteAllText(manifest, "name = \"alpha\"\nversion = \"0.1.0\"\nkernel_api = \"2.0\"\n");
-        using (var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins"))
+        using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins"))
         {
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(host.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: plugin alpha was built for kernel API 2.0, this server provides 1.0\n"));

@@ -124,6 +124,18 @@ internal sealed class HostProcess : IDisposable
         return host;
     }
 
+    /// <summary>Starts the host without the plugins it ships (<see cref="HostExecutable.BarePath"/>).</summary>
+    public static HostProcess StartBare(string workingDirectory, params string[] args) =>
+        StartDll(HostExecutable.BarePath, workingDirectory, args);
+
+    /// <summary>Runs the host without the plugins it ships to completion and returns it exited.</summary>
+    public static async Task<HostProcess> RunBareAsync(string workingDirectory, params string[] args)
+    {
+        var host = StartBare(workingDirectory, args);
+        await host.WaitForExitAsync();
+        return host;
+    }
+
     /// <summary>Waits until the log (stderr) has a line containing <paramref name="text"/>.</summary>
     public async Task WaitForLogAsync(string text, TimeSpan? timeout = null)
     {

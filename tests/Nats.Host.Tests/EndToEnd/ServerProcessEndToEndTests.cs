@@ -34,9 +34,13 @@ public sealed class ServerProcessEndToEndTests
     private string UsersConfig(string password) =>
         $"listen: 127.0.0.1:{_port}\nauthorization {{\n  users [ {{user: alice, password: \"{password}\"}} ]\n}}\n";
 
-    private async Task<HostProcess> StartAsync(params string[] args)
+    private Task<HostProcess> StartAsync(params string[] args) => StartAsync(HostProcess.Start(_dir.Path, args));
+
+    /// <summary>The host without the plugins it ships: what the kernel says of what it does not run.</summary>
+    private Task<HostProcess> StartBareAsync(params string[] args) => StartAsync(HostProcess.StartBare(_dir.Path, args));
+
+    private static async Task<HostProcess> StartAsync(HostProcess host)
     {
-        var host = HostProcess.Start(_dir.Path, args);
         await host.WaitForLogAsync("Server is ready");
         return host;
     }
@@ -277,7 +281,7 @@ public sealed class ServerProcessEndToEndTests
     public async Task Config_warnings_and_ignored_sections_are_logged_at_start()
     {
         _dir.Write("warn.conf", $"listen: 127.0.0.1:{_port}\nping_interval: 60\nleafnodes {{ port: 7422 }}\n");
-        using var host = await StartAsync("-c", "warn.conf");
+        using var host = await StartBareAsync("-c", "warn.conf");
         Assert.That(host.StandardError, Does.Contain("[WRN] warn.conf:2:1: invalid use of field \"ping_interval\": ping_interval should be converted to a duration"));
         Assert.That(host.StandardError, Does.Contain("[WRN] warn.conf:3:1: field \"leafnodes\" needs plugin leafnodes, which is not loaded, and is ignored"));
     }
@@ -285,7 +289,7 @@ public sealed class ServerProcessEndToEndTests
     [Test]
     public async Task Jetstream_flags_without_a_jetstream_plugin_are_reported()
     {
-        using var host = await StartAsync("-a", "127.0.0.1", "-p", _port.ToString(), "-js", "-sd", _dir.Path);
+        using var host = await StartBareAsync("-a", "127.0.0.1", "-p", _port.ToString(), "-js", "-sd", _dir.Path);
         Assert.That(host.StandardError, Does.Contain("[WRN] JetStream was requested on the command line, but no JetStream plugin is loaded"));
     }
 
