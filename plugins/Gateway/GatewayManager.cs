@@ -121,13 +121,37 @@ internal sealed partial class GatewayManager
         _log.LogInformation("Address for gateway \"{Name}\" is {Url}", Name, _url);
         RebuildInfo();
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
+        Server.Accounts.AccountAdded += OnAccountAdded;
+        Server.Accounts.AccountRemoved += OnAccountRemoved;
         _ = SolicitExplicitAsync();
     }
+
+    /// <summary>
+    /// An account registered at runtime: inbound connections switch it to interest-only at once
+    /// (a 2.9+ remote sends nothing for an account it has not heard of), optimistic remotes may
+    /// send it everything until told otherwise.
+    /// </summary>
+    private void OnAccountAdded(Nats.Core.Accounts.AccountEvent added)
+    {
+        var (outbound, inbound) = Connections();
+        foreach (var connection in inbound)
+        {
+            SwitchToInterestOnly(connection, added.Account.Name);
+        }
+        foreach (var connection in outbound.Where(c => !c.InterestOnlyPeer))
+        {
+            connection.Interest?.StartOptimistic([added.Account]);
+        }
+    }
+
+    private void OnAccountRemoved(Nats.Core.Accounts.AccountEvent removed) => Accounts.Forget(removed.Account);
 
     /// <summary>Stops listening and dialling and closes every gateway connection.</summary>
     public void Stop()
     {
         _stopping.Cancel();
+        Server.Accounts.AccountAdded -= OnAccountAdded;
+        Server.Accounts.AccountRemoved -= OnAccountRemoved;
         _listener?.Stop();
         _sweep?.Dispose();
         List<GatewayConnection> connections;

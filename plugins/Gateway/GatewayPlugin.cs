@@ -126,5 +126,7 @@ public sealed class GatewayPlugin : IServerPlugin, IReloadHook<GatewayOptions>
     }
 
     private static string Describe(GatewayOptions options) =>
-        $"{{Name:{options.Name} Host:{options.Host} Port:{options.Port} Gateways:{options.Gateways.Count}}}";
+        $"{{Name:{options.Name} Host:{options.Host} Port:{options.Port} Username:{options.Username} AuthTimeout:{options.AuthTimeout?.TotalSeconds ?? 0} " +
+        $"Advertise:{options.Advertise} ConnectRetries:{options.ConnectRetries} RejectUnknown:{options.RejectUnknown} " +
+        $"Gateways:[{string.Join(" ", options.Gateways.Select(g => $"{g.Name}:{string.Join(",", g.Urls.Select(u => $"{u.Host}:{u.Port}"))}"))}]}}";
 }

@@ -9,13 +9,22 @@ namespace Nats.Gateway.Tests;
 /// <summary>One of our servers with the gateway plugin, started from a config text.</summary>
 internal sealed class OurServer : IAsyncDisposable
 {
-    private OurServer(NatsServer server, GatewayPlugin plugin)
+    private readonly string _serverName;
+    private readonly string _rest;
+
+    private OurServer(NatsServer server, GatewayPlugin plugin, string serverName, string rest, ListLoggerProvider logs)
     {
+        Logs = logs;
         Server = server;
         Plugin = plugin;
+        _serverName = serverName;
+        _rest = rest;
     }
 
     public NatsServer Server { get; }
+
+    /// <summary>What the server logged (Debug and up).</summary>
+    public ListLoggerProvider Logs { get; }
 
     public GatewayPlugin Plugin { get; }
 
@@ -26,16 +35,28 @@ internal sealed class OurServer : IAsyncDisposable
     /// <summary>Starts a server whose config has <paramref name="gateway"/> as the gateway block's body.</summary>
     public static async Task<OurServer> StartAsync(string serverName, string gateway, string rest = "")
     {
-        var conf = $"server_name: {serverName}\n{rest}\ngateway {{\n{gateway}\n}}\n";
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(conf, "gw.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        var server = new NatsServer(options);
+        var logs = new ListLoggerProvider();
+        var server = new NatsServer(Options(serverName, gateway, rest), logs.CreateFactory());
         var plugin = new GatewayPlugin { DialDelay = TimeSpan.FromMilliseconds(100) };
         server.AddPlugin(plugin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await server.StartAsync(cts.Token);
-        return new OurServer(server, plugin);
+        return new OurServer(server, plugin, serverName, rest, logs);
+    }
+
+    /// <summary>Reloads with a new gateway block body (same server name and other settings).</summary>
+    public Nats.Core.Plugins.ReloadResult Reload(string gateway)
+    {
+        return Server.Reload(Options(_serverName, gateway, _rest));
+    }
+
+    private static ServerOptions Options(string serverName, string gateway, string rest)
+    {
+        var conf = $"server_name: {serverName}\n{rest}\ngateway {{\n{gateway}\n}}\n";
+        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(conf, "gw.conf")).Options;
+        options.Host = "127.0.0.1";
+        options.Port = -1;
+        return options;
     }
 
     /// <summary>Waits until this server has an outbound and an inbound connection with <paramref name="remote"/>.</summary>

@@ -54,4 +54,65 @@ public sealed class TlsTests
         await Gateways.WaitForInterestAsync(onOurs, subTheirs, "tls.go");
         await Gateways.WaitForInterestAsync(onTheirs, subOurs, "tls.ours");
     }
+
+    [Test]
+    public async Task A_TLS_reload_reaches_explicit_and_implicit_remotes_while_old_connections_keep_working()
+    {
+        using var first = new SelfSignedCertificate();
+        using var second = new SelfSignedCertificate("CN=localhost rotated");
+        var bundle = Path.Combine(first.Dir, "ca-bundle.pem");
+        await File.WriteAllTextAsync(bundle, await File.ReadAllTextAsync(first.CertPath) + "\n" + await File.ReadAllTextAsync(second.CertPath));
+        string Tls(SelfSignedCertificate certificate) =>
+            $"tls {{ cert_file: \"{certificate.CertPath}\", key_file: \"{certificate.KeyPath}\", ca_file: \"{bundle}\", timeout: 5 }}";
+
+        // A lists B (explicit); B lists nobody and dials A back as an implicit remote.
+        var ports = FreePorts.Take(2);
+        var blockA = Gateways.Block("A", ports[0], ("B", ports[1]));
+        var blockB = Gateways.Block("B", ports[1]);
+        await using var a = await OurServer.StartAsync("a1", blockA + "\n" + Tls(first));
+        await using var b = await OurServer.StartAsync("b1", blockB + "\n" + Tls(first));
+        await a.WaitForGatewayAsync("B");
+        await b.WaitForGatewayAsync("A");
+        Assert.That(b.Manager.Remotes().Single().IsImplicit, Is.True);
+        var oldOutboundA = a.Manager.Connections().Outbound.Single();
+        var oldOutboundB = b.Manager.Connections().Outbound.Single();
+        Assert.That(oldOutboundA.Tls!.PeerCertificate!.Thumbprint, Is.EqualTo(first.Thumbprint));
+
+        Assert.That(a.Reload(blockA + "\n" + Tls(second)).Success, Is.True);
+        Assert.That(b.Reload(blockB + "\n" + Tls(second)).Success, Is.True);
+
+        // The old connections still carry messages.
+        await using var onA = await Gateways.ConnectAsync(a.ClientUrl);
+        await using var onB = await Gateways.ConnectAsync(b.ClientUrl);
+        await using var subB = await onB.SubscribeCoreAsync<string>("rotated");
+        await Gateways.WaitForInterestAsync(onA, subB, "rotated");
+        Assert.That(a.Manager.Connections().Outbound.Single(), Is.SameAs(oldOutboundA));
+
+        // New handshakes, explicit (A to B) and implicit (B to A), see the new certificate.
+        oldOutboundA.Close(Nats.Core.Connections.ClosedReason.ReadError);
+        oldOutboundB.Close(Nats.Core.Connections.ClosedReason.ReadError);
+        await Eventually.TrueAsync(() => a.Manager.Connections().Outbound.Any(c => !ReferenceEquals(c, oldOutboundA) && c.Tls is not null)
+            && b.Manager.Connections().Outbound.Any(c => !ReferenceEquals(c, oldOutboundB) && c.Tls is not null), "both reconnected", TimeSpan.FromSeconds(20))
+            .ContinueWith(t =>
+            {
+                if (t.IsFaulted)
+                {
+                    TestContext.Out.WriteLine("A:\n" + string.Join("\n", a.Logs.Lines.Select(l => l.Message)) + "\nB:\n" + string.Join("\n", b.Logs.Lines.Select(l => l.Message)));
+                }
+                return t;
+            }).Unwrap();
+        Assert.That(a.Manager.Connections().Outbound.Single().Tls!.PeerCertificate!.Thumbprint, Is.EqualTo(second.Thumbprint), "explicit remote");
+        Assert.That(b.Manager.Connections().Outbound.Single().Tls!.PeerCertificate!.Thumbprint, Is.EqualTo(second.Thumbprint), "implicit remote");
+    }
+
+    [Test]
+    public async Task A_reload_that_changes_more_than_TLS_is_refused()
+    {
+        var ports = FreePorts.Take(2);
+        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])));
+        var result = a.Reload(Gateways.Block("A", ports[0], ("B", ports[1])) + "\nconnect_retries: 5");
+        Assert.That(result.Success, Is.False);
+        Assert.That(result.Errors, Has.Count.EqualTo(1), string.Join(" | ", result.Errors));
+        Assert.That(result.Errors.Single(), Does.StartWith("config reload not supported for Gateway: old="));
+    }
 }
