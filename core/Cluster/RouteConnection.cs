@@ -49,6 +49,9 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
     /// <summary>Client URLs the peer advertised (for connect_urls).</summary>
     internal IReadOnlyList<string> ConnectUrls { get; set; } = [];
 
+    /// <summary>The route manager's INFO version when our first INFO to the peer was built (set on the handshake, read on registration).</summary>
+    internal int InfoVersionSent { get; private set; }
+
     /// <summary>True once registered as the route to <see cref="RemoteId"/>.</summary>
     internal bool IsRegistered { get; set; }
 
@@ -77,6 +80,7 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
             Out.Append(_manager.BuildConnect(Url!));
         }
         _nonce = Security.Nonce.Generate();
+        InfoVersionSent = _manager.InfoVersion;
         Out.Append(_manager.BuildInfo(_nonce).ToProtocolLine());
         return true;
     }

@@ -49,6 +49,14 @@ public sealed partial class RouteManager
         }
         route.IsRegistered = true;
         Log.LogDebug("{Route} registering remote route \"{Id}\"", route, info.ServerId);
+        // Our INFO changed (a plugin advertised its listener's URLs, lame duck) after this
+        // route's first INFO was built but before it was registered, so AnnounceInfo missed
+        // it: send the current INFO now. (Register, then read; AnnounceInfo bumps, then reads.)
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _infoVersion) != route.InfoVersionSent)
+        {
+            route.Send(BuildInfo(null).ToProtocolLine());
+        }
 
         SendAllInterest(route);
         if (_routesById.Count > 1)
@@ -162,12 +170,16 @@ public sealed partial class RouteManager
         return _server.Options.Cluster.Routes.Any(r => string.Equals(HostPort.Join(r.Host, r.Port), target, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>The version of this server's route INFO (see <see cref="AnnounceInfo"/>), read before a first INFO is built.</summary>
+    internal int InfoVersion => Volatile.Read(ref _infoVersion);
+
     /// <summary>Lame duck: tell peers, so they withdraw our clients' URLs from their connect_urls.</summary>
     internal void AnnounceLameDuck() => AnnounceInfo();
 
     /// <summary>Sends this server's route INFO again to every peer (lame duck, a plugin's newly advertised URLs).</summary>
     internal void AnnounceInfo()
     {
+        Interlocked.Increment(ref _infoVersion);
         var line = BuildInfo(null).ToProtocolLine();
         foreach (var route in _routesById.Values)
         {

@@ -23,6 +23,10 @@ public sealed partial class RouteManager
     private readonly ConcurrentDictionary<string, RouteConnection> _routesById = new(StringComparer.Ordinal);
     private ConnectionListener? _listener;
     private string _clusterName;
+    // Bumped (Interlocked) by AnnounceInfo before it re-sends INFO to registered routes; a
+    // route registering later compares it with the version its first INFO was built at
+    // (any route thread, any plugin thread).
+    private int _infoVersion;
 
     internal RouteManager(NatsServer server, ClusterOptions options)
     {

@@ -57,7 +57,7 @@ public sealed class ClusterFailoverTests
 
         var (_, wsC) = await StartMemberAsync("c", a);
         var update = await ReadTextAsync(ws, TimeSpan.FromSeconds(15));
-        Assert.That(update, Does.StartWith("INFO ").And.Contain($"127.0.0.1:{wsC.Port}"));
+        Assert.That(update, Does.StartWith("INFO ").And.Contain($"127.0.0.1:{wsC.Port}"), update);
         Assert.That(update, Does.Not.Contain($"127.0.0.1:{a.Port}"), "no client-port URLs for websocket clients");
         var varz = Nats.Core.Monitoring.MonitoringServer.Serialize(a.Monitoring.Invoke("/varz"));
         Assert.That(varz, Does.Contain("\"ws_connect_urls\"").And.Contain($"127.0.0.1:{wsC.Port}"));
@@ -70,6 +70,8 @@ public sealed class ClusterFailoverTests
         var (b, wsB) = await StartMemberAsync("b", a);
         var (c, wsC) = await StartMemberAsync("c", a);
         await Eventually.TrueAsync(() => a.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 3, "a knows every websocket URL", TimeSpan.FromSeconds(15));
+        // b and c must reach each other once a is gone.
+        await Eventually.TrueAsync(() => b.Routes!.Routes.Count == 2 && c.Routes!.Routes.Count == 2, "a full mesh", TimeSpan.FromSeconds(15));
         await using var browser = await BrowserHarness.StartAsync();
 
         // The browser is given server a only; it learns b and c from INFO.
