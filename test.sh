@@ -13,6 +13,8 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
 # Debian's chromium for the WebSocket plugin's browser tests (driven by Playwright, no browser download).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Debian's mosquitto clients (mosquitto_pub/mosquitto_sub): a second real MQTT peer for the MQTT plugin's tests.
+command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 # Debian's Prometheus (prometheus and promtool) for the /metrics tests.
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then

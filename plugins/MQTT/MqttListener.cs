@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
+using Nats.Core.Plugins;
+using Nats.Mqtt.Config;
+using Nats.Mqtt.Sessions;
+
+namespace Nats.Mqtt;
+
+/// <summary>
+/// The MQTT port: the server's accept loop (<see cref="ConnectionListener"/>) hands each socket
+/// here; TLS (the <c>mqtt</c> set, taken fresh per connection so reloads apply) runs first, then
+/// the connection is an <see cref="MqttConnection"/>.
+/// </summary>
+internal sealed class MqttListener
+{
+    private static readonly TimeSpan TlsTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly MqttRuntime _runtime;
+    private readonly ITlsStore _tls;
+    private readonly ILogger _logger;
+    private ConnectionListener? _listener;
+
+    public MqttListener(MqttRuntime runtime, ITlsStore tls, ILogger logger)
+    {
+        _runtime = runtime;
+        _tls = tls;
+        _logger = logger;
+    }
+
+    public int Port => _listener?.Port ?? 0;
+
+    public void Start(MqttOptions options)
+    {
+        _listener = ConnectionListener.Start("mqtt", new HostPort(options.EffectiveHost, options.Port), _logger, ServeAsync, _runtime.Server.ShutdownToken);
+        _logger.LogInformation("Listening for MQTT clients on {Scheme}://{Address}", options.Tls is { IsEnabled: true } ? "tls" : "mqtt", HostPort.Join(options.EffectiveHost, Port));
+    }
+
+    public void Stop() => _listener?.Stop();
+
+    private async Task ServeAsync(Socket socket)
+    {
+        socket.NoDelay = true;
+        var remote = socket.RemoteEndPoint as IPEndPoint;
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        TlsConnectionInfo? tlsInfo = null;
+        if (_tls.GetServerOptions(MqttPlugin.TlsName) is { } tlsOptions)
+        {
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_runtime.Server.ShutdownToken);
+            deadline.CancelAfter(TlsTimeout);
+            try
+            {
+                await ssl.AuthenticateAsServerAsync(tlsOptions, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+            {
+                _logger.LogDebug("{Remote} - mqtt TLS handshake error: {Reason}", remote, e.Message);
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            tlsInfo = new TlsConnectionInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(),
+                ssl.RemoteCertificate is { } peer ? peer as X509Certificate2 ?? new X509Certificate2(peer) : null);
+            stream = ssl;
+        }
+        var connection = new MqttConnection(_runtime, stream, remote);
+        if (tlsInfo is not null)
+        {
+            connection.UseKernelOptions(_runtime.KernelOptions with { TransportTls = tlsInfo });
+        }
+        await connection.RunAsync().ConfigureAwait(false);
+    }
+}

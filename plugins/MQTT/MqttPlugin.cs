@@ -1,0 +1,129 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Config;
+using Nats.Core.Connections;
+using Nats.Core.Plugins;
+using Nats.Mqtt.Config;
+using Nats.Mqtt.Sessions;
+
+namespace Nats.Mqtt;
+
+/// <summary>
+/// MQTT 3.1.1 and 5 on the NATS subject space, as nats-server's <c>mqtt {}</c> listener. Binds
+/// and validates the section (reloadable per nats-server's rules), installs its TLS set under
+/// <see cref="TlsName"/>, fills <c>/varz</c>'s <c>mqtt</c> block and, with a port, runs the
+/// listener: each MQTT client is a kernel client of kind <c>mqtt</c> (the server's users,
+/// accounts and permissions apply), its sessions kept in JetStream over <c>$JS.API</c>.
+/// </summary>
+/// <remarks>Fields: set in Configure and StartAsync; the options are read through the bound section (reloads swap it).</remarks>
+[ServerPlugin("mqtt", Order = 250)]
+public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
+{
+    /// <summary>The name of the MQTT TLS set in <see cref="IServerContext.Tls"/>.</summary>
+    public const string TlsName = "mqtt";
+
+    private IServerContext _context = null!;
+    private ILogger _logger = null!;
+    private IConfigSection<MqttOptions> _section = null!;
+    private MqttListener? _listener;
+    private MqttRuntime? _runtime;
+
+    /// <summary>The options in force.</summary>
+    public MqttOptions Options => _section.Current;
+
+    /// <summary>The port the listener bound (0 when not listening).</summary>
+    public int Port => _listener?.Port ?? 0;
+
+    /// <summary>MQTT connections open now.</summary>
+    public int ConnectionCount => _runtime?.ConnectionCount ?? 0;
+
+    /// <inheritdoc />
+    public void Configure(IServerContext context)
+    {
+        _context = context;
+        _logger = context.Logging.CreateLogger("mqtt");
+        _section = context.Config.Bind("mqtt", section => MqttOptionsParser.Parse(section, context.Server.Options), this);
+        var options = _section.Current;
+        if (options.Enabled && options.Tls is { IsEnabled: true } tls)
+        {
+            context.Tls.Set(TlsName, tls);
+        }
+        context.Monitoring.AddVarzContributor(varz =>
+        {
+            if (_section.Current.Enabled)
+            {
+                varz.Mqtt = MqttVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null);
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var options = _section.Current;
+        if (!options.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+        var server = _context.Server;
+        var kernelOptions = new ClientListenerOptions
+        {
+            // TLS runs below the MQTT framing, in the listener: none for the kernel client.
+            TlsSet = null,
+            NoAuthUser = options.NoAuthUser.Length > 0 ? options.NoAuthUser : null,
+            Auth = options.Username.Length > 0 || options.Token.Length > 0
+                ? server.CreateAuthService(new AuthOptions
+                {
+                    Username = options.Username.Length > 0 ? options.Username : null,
+                    Password = options.Password.Length > 0 ? options.Password : null,
+                    Token = options.Token.Length > 0 ? options.Token : null,
+                    Timeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : server.Options.Auth.Timeout,
+                })
+                : null,
+            AuthTimeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : null,
+            LogPrefix = "mqtt",
+        };
+        _runtime = new MqttRuntime(server, () => _section.Current, kernelOptions, _logger, _context);
+        _listener = new MqttListener(_runtime, _context.Tls, _logger);
+        _listener.Start(options);
+        _context.AddListenerAddress(new ListenerAddress("mqtt", options.Tls is { IsEnabled: true } ? "tls" : "mqtt", options.EffectiveHost, _listener.Port));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _listener?.Stop();
+        if (_runtime is not null)
+        {
+            await _runtime.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Validate(MqttOptions current, MqttOptions proposed, ReloadValidation validation)
+    {
+        var tlsChanges = MqttReloadRules.Check(current, proposed, validation);
+        if (tlsChanges && proposed.Enabled && proposed.Tls is { IsEnabled: true } tls)
+        {
+            try
+            {
+                _context.Tls.Validate(tls);
+                validation.Changed("mqtt.tls");
+            }
+            catch (ConfigException e)
+            {
+                validation.Reject("mqtt.tls", e.Message);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Apply(MqttOptions current, MqttOptions proposed)
+    {
+        if (proposed.Enabled && proposed.Tls is { IsEnabled: true } tls && !Equals(current.Tls, tls))
+        {
+            _context.Tls.Set(TlsName, tls);
+            _logger.LogInformation("mqtt: TLS certificates reloaded");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+
+namespace Nats.Mqtt.Protocol;
+
+/// <summary>
+/// Builds the NATS header block of an MQTT 5 PUBLISH: <c>Nmqtt-Pub</c>, each user property as a
+/// header of its own (so NATS clients read them as headers), and the properties NATS has no field
+/// for under <c>Nmqtt-</c> names: content type, correlation data (base64), payload format. The
+/// message expiry interval becomes <c>Nats-TTL</c>, the per-message TTL JetStream honours.
+/// One per connection (reused); used by the read loop only.
+/// </summary>
+internal sealed class HeaderBuilder
+{
+    public const string ContentType = "Nmqtt-Content-Type";
+    public const string CorrelationData = "Nmqtt-Correlation-Data";
+    public const string PayloadFormat = "Nmqtt-Payload-Format";
+    public const string Ttl = "Nats-TTL";
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+
+    public byte[] Build(int qos, MqttPublishPacket properties)
+    {
+        _buffer.ResetWrittenCount();
+        Append("NATS/1.0\r\nNmqtt-Pub:");
+        Append(((char)('0' + qos)).ToString());
+        Append("\r\n");
+        if (properties.UserProperties is { } users)
+        {
+            foreach (var property in users)
+            {
+                // A header name cannot hold ':' or whitespace and no line may break: such properties cannot travel as headers.
+                var value = property.ReadValueAsString();
+                if (ValidName(property.Name) && ValidValue(value))
+                {
+                    Line(property.Name, value);
+                }
+            }
+        }
+        if (properties.ContentType is { } contentType && ValidValue(contentType))
+        {
+            Line(ContentType, contentType);
+        }
+        if (properties.CorrelationData is { } correlation)
+        {
+            Line(CorrelationData, Convert.ToBase64String(correlation));
+        }
+        if (properties.PayloadFormatIndicator == MqttPayloadFormatIndicator.CharacterData)
+        {
+            Line(PayloadFormat, "1");
+        }
+        if (properties.MessageExpiryInterval > 0)
+        {
+            Line(Ttl, properties.MessageExpiryInterval.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s");
+        }
+        Append("\r\n");
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    private void Line(string name, string value)
+    {
+        Append(name);
+        Append(":");
+        Append(value);
+        Append("\r\n");
+    }
+
+    private void Append(string text)
+    {
+        var count = Encoding.UTF8.GetByteCount(text);
+        Encoding.UTF8.GetBytes(text, _buffer.GetSpan(count));
+        _buffer.Advance(count);
+    }
+
+    private static bool ValidName(string name) => name.Length > 0 && name.AsSpan().IndexOfAny(": \t\r\n") < 0;
+
+    private static bool ValidValue(string value) => value.AsSpan().IndexOfAny('\r', '\n') < 0;
+}

@@ -1,0 +1,392 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Adapter;
+using MQTTnet.Exceptions;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+using Nats.Core.Plugins;
+using Nats.Mqtt.Kernel;
+using Nats.Mqtt.Protocol;
+using Nats.Mqtt.Topics;
+
+namespace Nats.Mqtt.Sessions;
+
+internal sealed partial class MqttConnection
+{
+    private readonly ConcurrentQueue<TaskCompletionSource<string?>> _pongs = new();
+    private readonly object _errorsLock = new();
+    private StringBuilder? _errors;
+    private TimeSpan _keepAlive;
+    private volatile bool _established;
+    private uint _sessionExpiry;
+    private bool _cleanSession;
+    private MqttConnectPacket _connect = null!;
+
+    /// <summary>Reads and answers CONNECT; true when the session is open.</summary>
+    private async Task<bool> ConnectAsync(PipeReader input)
+    {
+        var timeout = _runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout;
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            ReadResult result;
+            try
+            {
+                result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                _runtime.Logger.LogDebug("{Remote} - mqtt client did not send CONNECT within {Timeout}", RemoteText, timeout);
+                return false;
+            }
+            var buffer = result.Buffer;
+            if (buffer.Length >= 4 && buffer.Slice(0, 4).ToArray().AsSpan().SequenceEqual("GET "u8))
+            {
+                _runtime.Logger.LogError("{Remote} - mqtt: MQTT clients over websocket must connect to the Websocket port, not the MQTT port", RemoteText);
+                return false;
+            }
+            // Before CONNECT, nats-server bounds a packet by max_payload.
+            var status = PacketFraming.TryRead(buffer, _runtime.Server.Options.MaxPayload, out var header, out var body, out var size);
+            if (status == FrameStatus.NeedMore && !result.IsCompleted)
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            if (status != FrameStatus.Packet)
+            {
+                return false;
+            }
+            if (header >> 4 != 1)
+            {
+                _runtime.Logger.LogDebug("{Remote} - mqtt: the first packet should be a CONNECT (1), got {Type}", RemoteText, header >> 4);
+                return false;
+            }
+            var open = await HandleConnectAsync(header, body).ConfigureAwait(false);
+            input.AdvanceTo(buffer.Slice(size).Start);
+            return open;
+        }
+    }
+
+    private async Task<bool> HandleConnectAsync(byte header, ReadOnlySequence<byte> body)
+    {
+        var level = ConnectPreview.ReadLevel(body, out var mqisdp);
+        if (mqisdp || level < 0 || header != 0x10)
+        {
+            // MQTT 3.1 gets no CONNACK at all (nats-server), a packet that is not MQTT neither.
+            return false;
+        }
+        if (level is not (4 or 5))
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt: unacceptable protocol version of {Level}", RemoteText, level);
+            await SendRawAsync([0x20, 0x02, 0x00, (byte)MqttConnectReturnCode.ConnectionRefusedUnacceptableProtocolVersion]).ConfigureAwait(false);
+            return false;
+        }
+        IsV5 = level == 5;
+        var version = IsV5 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
+        _encoder = new MqttPacketFormatterAdapter(version, new MqttBufferWriter(256, 64 * 1024));
+        var decoder = new MqttPacketFormatterAdapter(version, new MqttBufferWriter(256, 64 * 1024));
+        var scratch = new byte[body.Length];
+        body.CopyTo(scratch);
+        // [MQTT-3.1.2-3]: the reserved connect flag is 0.
+        var flagsAt = 2 + 4 + 1;
+        if (scratch.Length <= flagsAt || (scratch[flagsAt] & 0x01) != 0)
+        {
+            return false;
+        }
+        MqttConnectPacket connect;
+        try
+        {
+            connect = (MqttConnectPacket)decoder.Decode(new ReceivedMqttPacket(header, new ArraySegment<byte>(scratch), scratch.Length + 2));
+        }
+        catch (Exception e) when (e is MqttProtocolViolationException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt: malformed CONNECT: {Reason}", RemoteText, e.Message);
+            if (e.Message.Contains("[MQTT-3.1.3-7]", StringComparison.Ordinal))
+            {
+                // "when client ID is empty, clean session flag must be set to 1": CONNACK 0x02 (nats-server).
+                return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedIdentifierRejected, MqttConnectReasonCode.ClientIdentifierNotValid).ConfigureAwait(false);
+            }
+            return false;
+        }
+        _decoder = decoder;
+        _connect = connect;
+        return await AcceptConnectAsync(connect).ConfigureAwait(false);
+    }
+
+    private async Task<bool> AcceptConnectAsync(MqttConnectPacket connect)
+    {
+        _cleanSession = connect.CleanSession;
+        _keepAlive = TimeSpan.FromSeconds(connect.KeepAlivePeriod);
+        _sessionExpiry = IsV5 ? connect.SessionExpiryInterval : (connect.CleanSession ? 0u : uint.MaxValue);
+        var clientId = connect.ClientId ?? "";
+        string? assigned = null;
+        if (clientId.Length == 0)
+        {
+            if (!IsV5 && !connect.CleanSession)
+            {
+                // [MQTT-3.1.3-8]
+                return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedIdentifierRejected, MqttConnectReasonCode.ClientIdentifierNotValid).ConfigureAwait(false);
+            }
+            clientId = assigned = Core.Security.Nonce.Generate();
+        }
+        if (connect.Username is { Length: 0 })
+        {
+            return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedBadUsernameOrPassword, MqttConnectReasonCode.BadUserNameOrPassword).ConfigureAwait(false);
+        }
+        if (connect.WillFlag && !PrepareWill(connect, out var willReason))
+        {
+            return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedNotAuthorized, willReason).ConfigureAwait(false);
+        }
+        ClientId = clientId;
+        var login = await KernelLoginAsync(connect).ConfigureAwait(false);
+        if (login is not null)
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: {Error}", RemoteText, clientId, login);
+            var withCredentials = connect.Username is not null || connect.Password is not null;
+            return await RefuseAsync(
+                withCredentials ? MqttConnectReturnCode.ConnectionRefusedBadUsernameOrPassword : MqttConnectReturnCode.ConnectionRefusedNotAuthorized,
+                withCredentials ? MqttConnectReasonCode.BadUserNameOrPassword : MqttConnectReasonCode.NotAuthorized).ConfigureAwait(false);
+        }
+        // Session takeover: the older connection with this ID is closed, without its will.
+        RegistryKey = AccountName + "\u0000" + clientId;
+        while (true)
+        {
+            if (_runtime.Clients.TryAdd(RegistryKey, this))
+            {
+                break;
+            }
+            if (_runtime.Clients.TryGetValue(RegistryKey, out var old))
+            {
+                _runtime.Logger.LogWarning("Replacing old client \"{Old}\" since both have the same client ID \"{Id}\"", old.RemoteText, clientId);
+                await old.TakeOverAsync().ConfigureAwait(false);
+                _runtime.Clients.TryRemove(new KeyValuePair<string, MqttConnection>(RegistryKey, old));
+            }
+        }
+        bool sessionPresent;
+        try
+        {
+            sessionPresent = await OpenSessionAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
+        {
+            _runtime.Logger.LogError("{Remote} - mqtt client {Id}: session could not be opened: {Reason}", RemoteText, clientId, e.Message);
+            return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedServerUnavailable, MqttConnectReasonCode.ServerUnavailable).ConfigureAwait(false);
+        }
+        var connAck = new MqttConnAckPacket
+        {
+            ReturnCode = MqttConnectReturnCode.ConnectionAccepted,
+            ReasonCode = MqttConnectReasonCode.Success,
+            IsSessionPresent = sessionPresent,
+        };
+        if (IsV5)
+        {
+            connAck.AssignedClientIdentifier = assigned;
+            connAck.MaximumPacketSize = (uint)MaxPacketSize;
+            connAck.RetainAvailable = true;
+            connAck.MaximumQoS = _runtime.Options.RejectQos2Publish ? MqttQualityOfServiceLevel.AtLeastOnce : MqttQualityOfServiceLevel.ExactlyOnce;
+            connAck.WildcardSubscriptionAvailable = true;
+            connAck.SharedSubscriptionAvailable = true;
+            connAck.SubscriptionIdentifiersAvailable = true;
+            connAck.TopicAliasMaximum = TopicAliasMaximum;
+            connAck.ReceiveMaximum = (ushort)Math.Min(ushort.MaxValue, _runtime.Options.EffectiveMaxAckPending);
+        }
+        Send(connAck);
+        _established = true;
+        await OnSessionOpenedAsync().ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> RefuseAsync(MqttConnectReturnCode code, MqttConnectReasonCode reason)
+    {
+        Send(new MqttConnAckPacket { ReturnCode = code, ReasonCode = reason });
+        _normalDisconnect = true;
+        await Task.WhenAny(FlushOutputAsync(), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        return false;
+    }
+
+    private async Task SendRawAsync(byte[] bytes)
+    {
+        var output = _output.Begin();
+        if (output is not null)
+        {
+            output.Write(bytes);
+            _output.End();
+        }
+        await Task.WhenAny(FlushOutputAsync(), Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+    }
+
+    /// <summary>Lets the writer send what is queued (the connection closes right after).</summary>
+    private Task FlushOutputAsync()
+    {
+        _output.Close();
+        return _writer;
+    }
+
+    /// <summary>The account the kernel client logged into (known after login; <c>$G</c> until then).</summary>
+    private string AccountName { get; set; } = "$G";
+
+    /// <summary>
+    /// Starts the kernel client and logs it in with the MQTT credentials (password also standing
+    /// for a token, as nats-server does). Returns null on success, else the kernel's error.
+    /// </summary>
+    private async Task<string?> KernelLoginAsync(MqttConnectPacket connect)
+    {
+        _pipe = new KernelPipe();
+        _link = new KernelLink(_pipe);
+        // A copy of its own: it identifies this connection's kernel client among the server's.
+        _kernelListener = (_kernelOptions ?? _runtime.KernelOptions) with { };
+        _kernelServe = _runtime.Server.ServeClientAsync(_pipe.KernelSide, _remote, ConnectionKind.Mqtt, _kernelListener);
+        _kernelReader = RunKernelReaderAsync();
+        var pong = ExpectPong();
+        await _link.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _link.WriteText("CONNECT " + ConnectJson(connect) + "\r\nPING\r\n");
+            await _link.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _link.Gate.Release();
+        }
+        var timeout = (_runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout) + TimeSpan.FromSeconds(1);
+        try
+        {
+            var error = await pong.WaitAsync(timeout).ConfigureAwait(false);
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+        catch (TimeoutException)
+        {
+            return "kernel login timed out";
+        }
+        KernelClient = FindKernelClient();
+        if (KernelClient is null)
+        {
+            return "connection closed";
+        }
+        AccountName = KernelClient.Account.Name;
+        return null;
+    }
+
+    private Core.Connections.ClientListenerOptions? _kernelOptions;
+
+    /// <summary>Sets the kernel listener options for this connection (its TLS, for /connz).</summary>
+    public void UseKernelOptions(Core.Connections.ClientListenerOptions options) => _kernelOptions = options;
+
+    private Core.Connections.ClientListenerOptions? _kernelListener;
+
+    /// <summary>This connection's kernel client (its account, user and permissions), once logged in.</summary>
+    public Core.Connections.ClientConnection? KernelClient { get; private set; }
+
+    /// <summary>This connection's kernel client, found among the server's clients by its listener options.</summary>
+    private Core.Connections.ClientConnection? FindKernelClient()
+    {
+        foreach (var client in _runtime.Server.Clients)
+        {
+            if (ReferenceEquals(client.Listener, _kernelListener))
+            {
+                return client;
+            }
+        }
+        return null;
+    }
+
+    private string ConnectJson(MqttConnectPacket connect)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("verbose", false);
+            json.WriteBoolean("pedantic", false);
+            json.WriteBoolean("headers", true);
+            json.WriteBoolean("no_responders", false);
+            json.WriteNumber("protocol", 1);
+            json.WriteString("lang", "mqtt");
+            json.WriteString("version", IsV5 ? "5" : "3.1.1");
+            json.WriteString("name", ClientId);
+            if (connect.Username is { } user)
+            {
+                json.WriteString("user", user);
+            }
+            if (connect.Password is { Length: > 0 } password)
+            {
+                var text = Encoding.UTF8.GetString(password);
+                json.WriteString("pass", text);
+                json.WriteString("auth_token", text);
+            }
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Runs the kernel link's reader; once it ends, every waiter gets the last error.</summary>
+    private async Task RunKernelReaderAsync()
+    {
+        await Task.Yield();
+        await _link!.RunReaderAsync(this, _closing.Token).ConfigureAwait(false);
+        string error;
+        lock (_errorsLock)
+        {
+            error = _errors?.ToString() is { Length: > 0 } text ? text : "connection closed";
+            _errors = null;
+        }
+        while (_pongs.TryDequeue(out var waiter))
+        {
+            waiter.TrySetResult(error);
+        }
+        if (_closed == 0 && !_takenOver && _established)
+        {
+            // The kernel closed the client (slow consumer, revoked, server shutting down): so does MQTT.
+            SendDisconnect(MqttDisconnectReasonCode.AdministrativeAction);
+            _output.Close();
+            await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            try
+            {
+                await _stream.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    /// <summary>A waiter for the PONG answering the next PING written (in order): its result is the kernel's errors in between, or null.</summary>
+    private Task<string?> ExpectPong()
+    {
+        var waiter = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pongs.Enqueue(waiter);
+        return waiter.Task;
+    }
+
+    /// <inheritdoc />
+    void IKernelEvents.OnPong()
+    {
+        string? errors;
+        lock (_errorsLock)
+        {
+            errors = _errors?.ToString();
+            _errors = null;
+        }
+        if (_pongs.TryDequeue(out var waiter))
+        {
+            waiter.TrySetResult(errors);
+        }
+    }
+
+    /// <inheritdoc />
+    void IKernelEvents.OnError(string text)
+    {
+        lock (_errorsLock)
+        {
+            (_errors ??= new StringBuilder()).Append(text).Append('\n');
+        }
+    }
+}

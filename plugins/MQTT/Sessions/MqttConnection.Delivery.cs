@@ -1,0 +1,117 @@
+using System.Buffers;
+using Nats.Mqtt.Kernel;
+using Nats.Mqtt.Protocol;
+using Nats.Mqtt.Topics;
+
+namespace Nats.Mqtt.Sessions;
+
+internal sealed partial class MqttConnection
+{
+    // Used on the kernel link's reader task only.
+    private readonly PropertyWriter _deliveryProperties = new();
+
+    /// <inheritdoc />
+    void IKernelEvents.OnMessage(ReadOnlySpan<byte> subject, long sid, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        if (!_bySid.TryGetValue(sid, out var subscription))
+        {
+            return;
+        }
+        // [MQTT-4.7.2-1]: filters starting with a wildcard do not match topics starting with '$'.
+        if (subscription.WildcardStart && subject.Length > 0 && subject[0] == (byte)'$')
+        {
+            return;
+        }
+        // A QoS 1/2 message reaches a QoS 1/2 subscription through its JetStream consumer instead.
+        if (subscription.Qos > 0 && _store is not null && NatsHeaders.PublishedQos(headers) > 0)
+        {
+            return;
+        }
+        DeliverQos0(subscription, subject, reply, headers, payload);
+    }
+
+    /// <summary>Encodes a PUBLISH (QoS 0, no packet ID) into the outbound buffer; flushed at the end of the batch.</summary>
+    private void DeliverQos0(MqttSubscription subscription, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        Span<byte> topicBuffer = subject.Length <= 1024 ? stackalloc byte[subject.Length] : new byte[subject.Length];
+        var topic = topicBuffer[..MqttTopics.ToTopic(subject, topicBuffer)];
+        ReadOnlySpan<byte> properties = default;
+        if (IsV5)
+        {
+            properties = DeliveryProperties(_deliveryProperties, subscription, reply, headers);
+        }
+        var output = _output.Begin();
+        if (output is null)
+        {
+            return;
+        }
+        try
+        {
+            PublishEncoder.Write(output, IsV5, topic, qos: 0, retain: false, dup: false, packetId: 0, properties, payload);
+        }
+        finally
+        {
+            _output.End(flush: false);
+        }
+    }
+
+    /// <summary>The MQTT 5 properties of a delivery: subscription identifier, and the headers as user properties and MQTT fields.</summary>
+    private static ReadOnlySpan<byte> DeliveryProperties(PropertyWriter writer, MqttSubscription subscription, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers)
+    {
+        writer.Reset();
+        if (subscription.Identifier > 0)
+        {
+            writer.VariableInt(0x0B, (int)subscription.Identifier);
+        }
+        if (!reply.IsEmpty)
+        {
+            // A NATS reply subject is the MQTT 5 response topic, so MQTT clients answer NATS requests.
+            Span<byte> topic = reply.Length <= 512 ? stackalloc byte[reply.Length] : new byte[reply.Length];
+            writer.Binary(0x08, topic[..MqttTopics.ToTopic(reply, topic)]);
+        }
+        if (!headers.IsEmpty)
+        {
+            NatsHeaders.ForEach(headers, ref writer, static (ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, ref PropertyWriter w) => HeaderToProperty(w, name, value));
+        }
+        return writer.Written;
+    }
+
+    private static void HeaderToProperty(PropertyWriter writer, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        if (System.Text.Ascii.EqualsIgnoreCase(name, "Nmqtt-Pub"u8))
+        {
+            return;
+        }
+        if (System.Text.Ascii.EqualsIgnoreCase(name, HeaderBuilder.ContentType))
+        {
+            writer.Binary(0x03, value);
+        }
+        else if (System.Text.Ascii.EqualsIgnoreCase(name, HeaderBuilder.CorrelationData))
+        {
+            var decoded = new byte[value.Length];
+            if (Convert.TryFromBase64Chars(System.Text.Encoding.ASCII.GetString(value), decoded, out var written))
+            {
+                writer.Binary(0x09, decoded.AsSpan(0, written));
+            }
+        }
+        else if (System.Text.Ascii.EqualsIgnoreCase(name, HeaderBuilder.PayloadFormat))
+        {
+            writer.Byte(0x01, 1);
+        }
+        else if (System.Text.Ascii.EqualsIgnoreCase(name, "Nats-TTL"u8) || name.StartsWith("Nmqtt-"u8))
+        {
+            // The expiry is JetStream's to enforce; the other Nmqtt- headers are this plugin's own bookkeeping.
+        }
+        else
+        {
+            writer.Pair(0x26, name, value);
+        }
+    }
+
+    /// <inheritdoc />
+    ValueTask IKernelEvents.OnBatchEndAsync()
+    {
+        _output.Flush();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,246 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+using Nats.Mqtt.Topics;
+
+namespace Nats.Mqtt.Sessions;
+
+internal sealed partial class MqttConnection
+{
+    private readonly Dictionary<string, MqttSubscription> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, MqttSubscription> _bySid = new();
+    private long _nextSid;
+
+    /// <summary>SUBSCRIBE: kernel subscriptions per filter, checked by the kernel's permissions (a PING round trip), then SUBACK.</summary>
+    private async Task SubscribeAsync(MqttSubscribePacket packet)
+    {
+        if (packet.PacketIdentifier == 0 || packet.TopicFilters.Count == 0)
+        {
+            // [MQTT-3.8.3-3]: a SUBSCRIBE without filters is a protocol violation.
+            SendDisconnect(MqttDisconnectReasonCode.ProtocolError);
+            throw new InvalidOperationException("SUBSCRIBE without topic filters");
+        }
+        var codes = new MqttSubscribeReasonCode[packet.TopicFilters.Count];
+        var added = new MqttSubscription?[packet.TopicFilters.Count];
+        await _link!.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            for (var i = 0; i < packet.TopicFilters.Count; i++)
+            {
+                var filter = packet.TopicFilters[i];
+                var (code, subscription) = Prepare(filter, packet.SubscriptionIdentifier);
+                codes[i] = code;
+                if (subscription is null)
+                {
+                    continue;
+                }
+                if (_subscriptions.Remove(subscription.Key, out var previous))
+                {
+                    RemoveKernelSubscription(previous);
+                }
+                subscription.Sid = ++_nextSid;
+                _bySid[subscription.Sid] = subscription;
+                _link.WriteSub(subscription.Subject, subscription.Queue, subscription.Sid);
+                if (MqttTopics.NeedsLevelUp(subscription.Subject))
+                {
+                    subscription.LevelUpSid = ++_nextSid;
+                    _bySid[subscription.LevelUpSid] = subscription;
+                    _link.WriteSub(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
+                }
+                _subscriptions[subscription.Key] = subscription;
+                added[i] = subscription;
+            }
+        }
+        finally
+        {
+            _link.Gate.Release();
+        }
+        var errors = await PingKernelAsync().ConfigureAwait(false);
+        for (var i = 0; i < added.Length; i++)
+        {
+            if (added[i] is not { } subscription)
+            {
+                continue;
+            }
+            if (errors is not null && (errors.Contains($"Subscription to \"{subscription.Subject}\"", StringComparison.Ordinal) ||
+                                       (subscription.LevelUpSid != 0 && errors.Contains($"Subscription to \"{subscription.Subject[..^2]}\"", StringComparison.Ordinal))))
+            {
+                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: not authorized to subscribe to {Filter}", RemoteText, ClientId, subscription.Filter);
+                codes[i] = IsV5 ? MqttSubscribeReasonCode.NotAuthorized : MqttSubscribeReasonCode.UnspecifiedError;
+                await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                added[i] = null;
+                continue;
+            }
+            if (subscription.Qos > 0 && _store is not null)
+            {
+                try
+                {
+                    await StartConsumerAsync(subscription).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: consumer for {Filter} failed: {Reason}", RemoteText, ClientId, subscription.Filter, e.Message);
+                    codes[i] = MqttSubscribeReasonCode.UnspecifiedError;
+                    await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                    added[i] = null;
+                }
+            }
+        }
+        await PersistSessionAsync().ConfigureAwait(false);
+        Send(new MqttSubAckPacket { PacketIdentifier = packet.PacketIdentifier, ReasonCodes = [.. codes] });
+        // Retained messages follow the SUBACK [MQTT-3.3.1-9].
+        for (var i = 0; i < added.Length; i++)
+        {
+            if (added[i] is { } subscription)
+            {
+                await SendRetainedAsync(subscription, isNew: true).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Checks one filter and builds its subscription, or gives the refusal code.</summary>
+    private (MqttSubscribeReasonCode Code, MqttSubscription? Subscription) Prepare(MqttTopicFilter filter, uint identifier)
+    {
+        var invalid = IsV5 ? MqttSubscribeReasonCode.TopicFilterInvalid : MqttSubscribeReasonCode.UnspecifiedError;
+        var topic = filter.Topic ?? "";
+        string? queue = null;
+        if (IsV5 && topic.StartsWith("$share/", StringComparison.Ordinal))
+        {
+            // $share/<group>/<filter> [MQTT-4.8.2]: the group is a NATS queue group.
+            var slash = topic.IndexOf('/', 7);
+            if (slash <= 7 || slash == topic.Length - 1)
+            {
+                return (invalid, null);
+            }
+            queue = topic[7..slash];
+            if (queue.AsSpan().IndexOfAny("+#. \t") >= 0 || filter.NoLocal)
+            {
+                // [MQTT-3.8.3-4]: No Local on a shared subscription is a protocol error; a group with wildcards is invalid.
+                return (invalid, null);
+            }
+            topic = topic[(slash + 1)..];
+        }
+        if (topic.Length == 0 || !ValidFilter(topic))
+        {
+            return (invalid, null);
+        }
+        var subject = MqttTopics.ToSubject(topic, wildcardsAllowed: true, out var error);
+        if (subject is null)
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: invalid filter {Filter}: {Error}", RemoteText, ClientId, topic, error);
+            return (invalid, null);
+        }
+        if (MqttTopics.IsReserved(subject))
+        {
+            return (MqttSubscribeReasonCode.UnspecifiedError, null);
+        }
+        var qos = (int)filter.QualityOfServiceLevel;
+        if (qos == 2 && _runtime.Options.DowngradeQos2Subscribe)
+        {
+            qos = 1;
+        }
+        return ((MqttSubscribeReasonCode)qos, new MqttSubscription
+        {
+            Filter = topic,
+            Subject = subject,
+            Queue = queue,
+            Qos = qos,
+            WildcardStart = MqttTopics.StartsWithWildcard(topic),
+            NoLocal = filter.NoLocal,
+            RetainAsPublished = filter.RetainAsPublished,
+            RetainHandling = (int)filter.RetainHandling,
+            Identifier = identifier,
+        });
+    }
+
+    /// <summary>[MQTT-4.7.1]: <c>#</c> only last and alone in its level, <c>+</c> alone in its level.</summary>
+    private static bool ValidFilter(string filter)
+    {
+        for (var i = 0; i < filter.Length; i++)
+        {
+            var c = filter[i];
+            if (c is '#' or '+')
+            {
+                var alone = (i == 0 || filter[i - 1] == '/') && (i == filter.Length - 1 || filter[i + 1] == '/');
+                if (!alone || (c == '#' && i != filter.Length - 1))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>UNSUBSCRIBE: removes the filters' kernel subscriptions (and consumers), then UNSUBACK.</summary>
+    private async Task UnsubscribeAsync(MqttUnsubscribePacket packet)
+    {
+        if (packet.PacketIdentifier == 0 || packet.TopicFilters.Count == 0)
+        {
+            SendDisconnect(MqttDisconnectReasonCode.ProtocolError);
+            throw new InvalidOperationException("UNSUBSCRIBE without topic filters");
+        }
+        var codes = new List<MqttUnsubscribeReasonCode>(packet.TopicFilters.Count);
+        foreach (var filter in packet.TopicFilters)
+        {
+            if (_subscriptions.TryGetValue(filter, out var subscription))
+            {
+                await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                await DeleteConsumerAsync(subscription).ConfigureAwait(false);
+                codes.Add(MqttUnsubscribeReasonCode.Success);
+            }
+            else
+            {
+                codes.Add(MqttUnsubscribeReasonCode.NoSubscriptionExisted);
+            }
+        }
+        await PersistSessionAsync().ConfigureAwait(false);
+        Send(new MqttUnsubAckPacket { PacketIdentifier = packet.PacketIdentifier, ReasonCodes = codes });
+    }
+
+    private async Task RemoveSubscriptionAsync(MqttSubscription subscription)
+    {
+        _subscriptions.Remove(subscription.Key);
+        await _link!.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            RemoveKernelSubscription(subscription);
+            await _link.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _link.Gate.Release();
+        }
+    }
+
+    /// <summary>Writes the UNSUBs (the gate is held).</summary>
+    private void RemoveKernelSubscription(MqttSubscription subscription)
+    {
+        _bySid.TryRemove(subscription.Sid, out _);
+        _link!.WriteUnsub(subscription.Sid);
+        if (subscription.LevelUpSid != 0)
+        {
+            _bySid.TryRemove(subscription.LevelUpSid, out _);
+            _link.WriteUnsub(subscription.LevelUpSid);
+        }
+        _kernelDirty = true;
+    }
+
+    /// <summary>PING the kernel and wait for its PONG: everything written before was processed. Returns the errors it sent meanwhile.</summary>
+    private async Task<string?> PingKernelAsync()
+    {
+        var pong = ExpectPong();
+        await _link!.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _link.WritePing();
+            _kernelDirty = false;
+            await _link.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _link.Gate.Release();
+        }
+        return await pong.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+}

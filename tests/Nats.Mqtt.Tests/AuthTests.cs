@@ -1,0 +1,87 @@
+using MQTTnet;
+using MQTTnet.Adapter;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using NATS.Client.Core;
+
+namespace Nats.Mqtt.Tests;
+
+/// <summary>An MQTT user is a server user: credentials, accounts and permissions are the kernel's.</summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class AuthTests
+{
+    private const string Users = """
+        authorization {
+          users: [
+            { user: alice, password: secret }
+            { user: bob, password: pw, permissions: { publish: "allowed.>", subscribe: ["allowed.>", "$MQTT.sub.>"] } }
+          ]
+        }
+        """;
+
+    /// <summary>The CONNACK code of a refused connect (MQTTnet 5 returns it, or throws carrying it in the message).</summary>
+    internal static async Task<MqttClientConnectResultCode> RefusalAsync(IMqttClient client, MqttClientOptions options)
+    {
+        try
+        {
+            var result = await client.ConnectAsync(options);
+            return result.ResultCode;
+        }
+        catch (MqttConnectingFailedException e)
+        {
+            foreach (var code in Enum.GetValues<MqttClientConnectResultCode>())
+            {
+                if (e.Message.Contains(code.ToString(), StringComparison.Ordinal))
+                {
+                    return code;
+                }
+            }
+            throw;
+        }
+    }
+
+    [TestCase(MqttProtocolVersion.V311, MqttClientConnectResultCode.BadUserNameOrPassword)]
+    [TestCase(MqttProtocolVersion.V500, MqttClientConnectResultCode.BadUserNameOrPassword)]
+    public async Task Wrong_credentials_get_a_refusing_CONNACK(MqttProtocolVersion version, MqttClientConnectResultCode expected)
+    {
+        await using var server = await MqttServer.StartAsync(Users);
+        var client = new MqttClientFactory().CreateMqttClient();
+        var options = server.Options("c1", version).WithCredentials("alice", "wrong").Build();
+        Assert.That(await RefusalAsync(client, options), Is.EqualTo(expected));
+        // No kernel client is left behind.
+        await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Server.Clients.Count == 0, "no client left");
+    }
+
+    [Test]
+    public async Task No_credentials_when_users_are_required_is_not_authorized()
+    {
+        await using var server = await MqttServer.StartAsync(Users);
+        var client = new MqttClientFactory().CreateMqttClient();
+        Assert.That(await RefusalAsync(client, server.Options("c1").Build()), Is.EqualTo(MqttClientConnectResultCode.NotAuthorized));
+    }
+
+    [Test]
+    public async Task Right_credentials_connect_and_permissions_refuse_a_subscription()
+    {
+        await using var server = await MqttServer.StartAsync(Users);
+        using var bob = await server.ConnectAsync("bob1", MqttProtocolVersion.V500, o => o.WithCredentials("bob", "pw"));
+        var result = await bob.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("allowed/x").WithTopicFilter("denied/x").Build());
+        Assert.That(result.Items.Select(i => i.ResultCode), Is.EqualTo(new[] { MqttClientSubscribeResultCode.GrantedQoS0, MqttClientSubscribeResultCode.NotAuthorized }));
+        var received = new Received(bob);
+        await using var nats = server.Nats("alice", "secret");
+        await nats.PublishAsync("denied.x", "no");
+        await nats.PublishAsync("allowed.x", "yes");
+        Assert.That((await received.NextAsync()).ConvertPayloadToString(), Is.EqualTo("yes"));
+    }
+
+    [Test]
+    public async Task The_mqtt_block_authorization_overrides_the_server_users()
+    {
+        await using var server = await MqttServer.StartAsync(mqttBlock: "authorization { user: m, password: p }");
+        using var ok = await server.ConnectAsync("c1", configure: o => o.WithCredentials("m", "p"));
+        Assert.That(ok.IsConnected, Is.True);
+        var client = new MqttClientFactory().CreateMqttClient();
+        Assert.That(await RefusalAsync(client, server.Options("c2").WithCredentials("m", "x").Build()), Is.EqualTo(MqttClientConnectResultCode.BadUserNameOrPassword));
+    }
+}

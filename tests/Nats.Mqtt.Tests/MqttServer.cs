@@ -1,0 +1,114 @@
+using MQTTnet;
+using MQTTnet.Formatter;
+using Nats.Core;
+using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.JetStream.Server;
+using NATS.Client.Core;
+using NATS.Net;
+
+namespace Nats.Mqtt.Tests;
+
+/// <summary>
+/// A real server (kernel + JetStream + MQTT plugins) on random ports over a temporary store
+/// directory, restartable on the same directory; deleted when disposed.
+/// </summary>
+internal sealed class MqttServer : IAsyncDisposable
+{
+    private readonly string _config;
+
+    private MqttServer(string storeDir, string config)
+    {
+        StoreDir = storeDir;
+        _config = config;
+    }
+
+    public string StoreDir { get; }
+
+    public NatsServer Server { get; private set; } = null!;
+
+    public MqttPlugin Plugin { get; private set; } = null!;
+
+    public int MqttPort { get; private set; }
+
+    public string NatsUrl => $"nats://127.0.0.1:{Server.Port}";
+
+    /// <summary>Starts a server with JetStream and <c>mqtt { <paramref name="mqttBlock"/> }</c> plus <paramref name="extraConfig"/>.</summary>
+    public static async Task<MqttServer> StartAsync(string extraConfig = "", string mqttBlock = "")
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mqtt-test-" + Guid.NewGuid().ToString("N"));
+        var config = $"server_name: mqtt_test\njetstream {{ store_dir: \"{dir}\" }}\n{extraConfig}\nmqtt {{\n host: 127.0.0.1\n port: -1\n {mqttBlock}\n}}\n";
+        var server = new MqttServer(dir, config);
+        await server.BootAsync();
+        return server;
+    }
+
+    private async Task BootAsync()
+    {
+        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(_config, "mqtt.conf")).Options;
+        options.Host = "127.0.0.1";
+        options.Port = -1;
+        Server = new NatsServer(options);
+        Server.AddPlugin(new JetStreamPlugin());
+        Plugin = new MqttPlugin();
+        Server.AddPlugin(Plugin);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await Server.StartAsync(cts.Token);
+        MqttPort = Plugin.Port;
+    }
+
+    /// <summary>Shuts the server down and starts a new one on the same store directory (new ports).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await BootAsync();
+    }
+
+    public NatsClient Nats(string? user = null, string? password = null) => new(new NatsOpts
+    {
+        Url = NatsUrl,
+        AuthOpts = user is null ? NatsAuthOpts.Default : new NatsAuthOpts { Username = user, Password = password },
+        RequestTimeout = TimeSpan.FromSeconds(10),
+        CommandTimeout = TimeSpan.FromSeconds(10),
+    });
+
+    public MqttClientOptionsBuilder Options(string clientId, MqttProtocolVersion version = MqttProtocolVersion.V311) =>
+        new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", MqttPort)
+            .WithClientId(clientId)
+            .WithProtocolVersion(version)
+            .WithTimeout(TimeSpan.FromSeconds(10));
+
+    /// <summary>Connects an MQTTnet client (clean session unless the builder says otherwise).</summary>
+    public async Task<IMqttClient> ConnectAsync(string clientId, MqttProtocolVersion version = MqttProtocolVersion.V311, Action<MqttClientOptionsBuilder>? configure = null)
+    {
+        var builder = Options(clientId, version).WithCleanSession();
+        configure?.Invoke(builder);
+        var client = new MqttClientFactory().CreateMqttClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await client.ConnectAsync(builder.Build(), cts.Token);
+        return client;
+    }
+
+    private async Task StopAsync()
+    {
+        var shutdown = Server.ShutdownAsync();
+        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(20))) != shutdown)
+        {
+            Assert.Fail("the server did not shut down within 20 s");
+        }
+        await Server.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(StoreDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
