@@ -143,7 +143,7 @@ public sealed partial class JsAccount
         {
             Advisories.ConsumerAction(_output, _options.Domain, entry.Stream.Name, name, "create");
         }
-        var info = consumer.Info();
+        var info = consumer.CreationInfo();
         info.Type = TypeOf("consumer_create_response");
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.ConsumerInfo);
     }
