@@ -49,6 +49,8 @@ public sealed class GatewayPlugin : IServerPlugin, IReloadHook<GatewayOptions>, 
         InstallTls(options);
         context.Server.ReserveReplyPrefix("_GR_.");
         context.Server.ReserveReplyPrefix("$GR.");
+        // As nats-server's hasGWRoutedReplyPrefix: clients cannot publish into routed replies.
+        context.Server.ReservePublishPrefix("_GR_.");
         _manager = new GatewayManager(context.Server, options, _logger)
         {
             SolicitDelay = DialDelay ?? TimeSpan.FromSeconds(1),
