@@ -35,7 +35,7 @@ public readonly record struct HostPort(string Host, int Port)
     }
 
     /// <summary>Parses a config value: an integer is a port alone (the host is left empty), a string is <c>host:port</c>.</summary>
-    internal static bool TryParse(ConfValue value, out HostPort result, out string? error)
+    public static bool TryParse(ConfValue value, out HostPort result, out string? error)
     {
         switch (value)
         {

@@ -7,7 +7,7 @@ namespace Nats.Core.Config.Binding;
 /// Go's spellings of things nats-server puts in its messages: <c>%T</c> type names of config
 /// values and <c>time.Duration.String()</c>, so our errors read like nats-server's.
 /// </summary>
-internal static class GoText
+public static class GoText
 {
     /// <summary>What Go's <c>%T</c> prints for the value nats-server's parser would have produced.</summary>
     public static string TypeName(ConfValue value) => value.Kind switch

@@ -1,5 +1,6 @@
-using System.Globalization;
 using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.Core.Connections;
 
 namespace Nats.Gateway.Config;
 
@@ -22,7 +23,7 @@ public static class GatewayOptionsParser
         }
         if (section is not ConfMap map)
         {
-            throw new ConfigException(section.Position, $"Expected gateway to be a map, got {GoTypeName(section)}");
+            throw new ConfigException(section.Position, $"Expected gateway to be a map, got {GoText.TypeName(section)}");
         }
         var options = GatewayOptions.None;
         foreach (var entry in map)
@@ -72,29 +73,10 @@ public static class GatewayOptionsParser
     }
 
     // nats-server's parseListen: a port alone, or host:port.
-    private static GatewayOptions Listen(GatewayOptions options, ConfEntry entry)
-    {
-        switch (entry.Value)
-        {
-            case ConfInteger:
-                return options with { Host = "", Port = entry.Value.AsInt() };
-            case ConfString text:
-                var colon = text.Value.LastIndexOf(':');
-                if (colon < 0)
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse address string \"{text.Value}\"");
-                }
-                var host = text.Value[..colon].Trim('[', ']');
-                var portText = text.Value[(colon + 1)..];
-                if (!int.TryParse(portText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var port))
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse port \"{portText}\"");
-                }
-                return options with { Host = host, Port = port };
-            default:
-                throw new ConfigException(entry.KeyPosition, $"expected port or host:port, got {GoTypeName(entry.Value)}");
-        }
-    }
+    private static GatewayOptions Listen(GatewayOptions options, ConfEntry entry) =>
+        HostPort.TryParse(entry.Value, out var listen, out var error)
+            ? options with { Host = listen.Host, Port = listen.Port }
+            : throw new ConfigException(entry.KeyPosition, error!);
 
     // parseAuthorization, then the gateway's limits: one user, no token.
     private static GatewayOptions Authorization(GatewayOptions options, ConfEntry entry)
@@ -137,7 +119,7 @@ public static class GatewayOptionsParser
     {
         if (value is not ConfList list)
         {
-            throw new ConfigException(value.Position, $"Expected gateways field to be an array, got {GoTypeName(value)}");
+            throw new ConfigException(value.Position, $"Expected gateways field to be an array, got {GoText.TypeName(value)}");
         }
         var remotes = new List<RemoteGatewayOptions>();
         foreach (var item in list)
@@ -204,14 +186,4 @@ public static class GatewayOptionsParser
         }
     }
 
-    internal static string GoTypeName(ConfValue value) => value.Kind switch
-    {
-        ConfValueKind.String => "string",
-        ConfValueKind.Integer => "int64",
-        ConfValueKind.Float => "float64",
-        ConfValueKind.Bool => "bool",
-        ConfValueKind.Map => "map[string]interface {}",
-        ConfValueKind.List => "[]interface {}",
-        _ => value.Kind.ToString(),
-    };
 }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.Core.Connections;
 using Nats.Core.Security;
 
 namespace Nats.Leafnode.Config;
@@ -23,7 +25,7 @@ public static class LeafnodeOptionsParser
         }
         if (section is not ConfMap map)
         {
-            throw new ConfigException(section.Position, $"Expected map to define a leafnode, got {GoTypeName(section)}");
+            throw new ConfigException(section.Position, $"Expected map to define a leafnode, got {GoText.TypeName(section)}");
         }
         var options = LeafnodeOptions.None;
         ConfPosition? authPosition = null;
@@ -81,29 +83,10 @@ public static class LeafnodeOptionsParser
     }
 
     // nats-server's parseListen: a port alone, or host:port.
-    private static LeafnodeOptions Listen(LeafnodeOptions options, ConfEntry entry)
-    {
-        switch (entry.Value)
-        {
-            case ConfInteger:
-                return options with { Host = "", Port = entry.Value.AsInt() };
-            case ConfString text:
-                var colon = text.Value.LastIndexOf(':');
-                if (colon < 0)
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse address string \"{text.Value}\"");
-                }
-                var host = text.Value[..colon].Trim('[', ']');
-                var portText = text.Value[(colon + 1)..];
-                if (!int.TryParse(portText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var port))
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse port \"{portText}\"");
-                }
-                return options with { Host = host, Port = port };
-            default:
-                throw new ConfigException(entry.KeyPosition, $"expected port or host:port, got {GoTypeName(entry.Value)}");
-        }
-    }
+    private static LeafnodeOptions Listen(LeafnodeOptions options, ConfEntry entry) =>
+        HostPort.TryParse(entry.Value, out var listen, out var error)
+            ? options with { Host = listen.Host, Port = listen.Port }
+            : throw new ConfigException(entry.KeyPosition, error!);
 
     private static LeafnodeOptions Authorization(LeafnodeOptions options, ConfEntry entry)
     {
@@ -175,7 +158,7 @@ public static class LeafnodeOptionsParser
     {
         if (value is not ConfList list)
         {
-            throw new ConfigException(value.Position, $"Expected remotes field to be an array, got {GoTypeName(value)}");
+            throw new ConfigException(value.Position, $"Expected remotes field to be an array, got {GoText.TypeName(value)}");
         }
         var remotes = new List<RemoteLeafOptions>();
         foreach (var item in list)
@@ -398,19 +381,8 @@ public static class LeafnodeOptionsParser
     {
         ConfString s => s.Value,
         ConfInteger or ConfFloat or ConfBool => value.Describe(),
-        _ => GoTypeName(value),
+        _ => GoText.TypeName(value),
     };
 
     /// <summary>What Go's <c>%T</c> prints for the value nats-server's parser would hold.</summary>
-    internal static string GoTypeName(ConfValue value) => value.Kind switch
-    {
-        ConfValueKind.String => "string",
-        ConfValueKind.Integer => "int64",
-        ConfValueKind.Float => "float64",
-        ConfValueKind.Bool => "bool",
-        ConfValueKind.DateTime => "time.Time",
-        ConfValueKind.Map => "map[string]interface {}",
-        ConfValueKind.List => "[]interface {}",
-        _ => "interface {}",
-    };
 }

@@ -1,5 +1,6 @@
-using Nats.Core.Connections;
 using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.Core.Connections;
 
 namespace Nats.WebSocket.Config;
 
@@ -25,7 +26,7 @@ public static class WebSocketOptionsParser
         }
         if (section is not ConfMap map)
         {
-            throw new ConfigException(section.Position, $"Expected websocket to be a map, got {GoTypeName(section)}");
+            throw new ConfigException(section.Position, $"Expected websocket to be a map, got {GoText.TypeName(section)}");
         }
         var options = WebSocketOptions.None;
         foreach (var entry in map)
@@ -90,33 +91,16 @@ public static class WebSocketOptionsParser
     }
 
     // nats-server's parseListen: a port alone, or host:port.
-    private static WebSocketOptions Listen(WebSocketOptions options, ConfEntry entry)
-    {
-        switch (entry.Value)
-        {
-            case ConfInteger:
-                return options with { Host = "", Port = entry.Value.AsInt() };
-            case ConfString text:
-                // Go's net.SplitHostPort and strconv.Atoi, with parseListen's texts.
-                if (!AllowedOrigin.TrySplitHostPort(text.Value, tls: false, out var host, out var portText) || !text.Value.Contains(':'))
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse address string \"{text.Value}\"");
-                }
-                if (!int.TryParse(portText, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var port))
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse port \"{portText}\"");
-                }
-                return options with { Host = host, Port = port };
-            default:
-                throw new ConfigException(entry.KeyPosition, $"expected port or host:port, got {GoTypeName(entry.Value)}");
-        }
-    }
+    private static WebSocketOptions Listen(WebSocketOptions options, ConfEntry entry) =>
+        HostPort.TryParse(entry.Value, out var listen, out var error)
+            ? options with { Host = listen.Host, Port = listen.Port }
+            : throw new ConfigException(entry.KeyPosition, error!);
 
     // nats-server: an integer is seconds, a string a Go duration; anything else is refused.
     private static TimeSpan HandshakeTimeout(ConfEntry entry) => entry.Value switch
     {
         ConfInteger or ConfString => entry.Value.AsDuration(),
-        _ => throw new ConfigException(entry.KeyPosition, $"error parsing handshake timeout: unsupported type {GoTypeName(entry.Value)}"),
+        _ => throw new ConfigException(entry.KeyPosition, $"error parsing handshake timeout: unsupported type {GoText.TypeName(entry.Value)}"),
     };
 
     // nats-server's parseSimpleAuth: user, password, token, timeout; nothing else (no users list).
@@ -145,14 +129,14 @@ public static class WebSocketOptionsParser
     {
         if (entry.Value is not ConfMap map)
         {
-            throw new ConfigException(entry.KeyPosition, $"error parsing headers: unsupported type {GoTypeName(entry.Value)}");
+            throw new ConfigException(entry.KeyPosition, $"error parsing headers: unsupported type {GoText.TypeName(entry.Value)}");
         }
         var headers = new List<KeyValuePair<string, string>>();
         foreach (var header in map)
         {
             if (header.Value is not ConfString text)
             {
-                throw new ConfigException(header.KeyPosition, $"error parsing header key {header.Key}: unsupported type {GoTypeName(header.Value)}");
+                throw new ConfigException(header.KeyPosition, $"error parsing header key {header.Key}: unsupported type {GoText.TypeName(header.Value)}");
             }
             headers.Add(new(header.Key, text.Value));
         }
@@ -165,8 +149,8 @@ public static class WebSocketOptionsParser
         ConfString single => [single.Value],
         ConfList list => [.. list.Select(item => item is ConfString s
             ? s.Value
-            : throw new ConfigException(item.Position, $"error parsing {what}: unsupported type in array {GoTypeName(item)}"))],
-        _ => throw new ConfigException(value.Position, $"error parsing {what}: unsupported type {GoTypeName(value)}"),
+            : throw new ConfigException(item.Position, $"error parsing {what}: unsupported type in array {GoText.TypeName(item)}"))],
+        _ => throw new ConfigException(value.Position, $"error parsing {what}: unsupported type {GoText.TypeName(value)}"),
     };
 
     /// <summary>nats-server's <c>validateWebsocketOptions</c>, for an enabled listener.</summary>
@@ -239,15 +223,4 @@ public static class WebSocketOptionsParser
     }
 
     /// <summary>What Go's <c>%T</c> prints for the value nats-server's parser would hold.</summary>
-    internal static string GoTypeName(ConfValue value) => value.Kind switch
-    {
-        ConfValueKind.String => "string",
-        ConfValueKind.Integer => "int64",
-        ConfValueKind.Float => "float64",
-        ConfValueKind.Bool => "bool",
-        ConfValueKind.DateTime => "time.Time",
-        ConfValueKind.Map => "map[string]interface {}",
-        ConfValueKind.List => "[]interface {}",
-        _ => value.Kind.ToString(),
-    };
 }
