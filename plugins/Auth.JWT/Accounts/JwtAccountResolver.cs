@@ -23,8 +23,11 @@ namespace Nats.AuthJwt.Accounts;
 /// <c>_updateLock</c> (registry updates happen on the updater's thread; resolutions run on the
 /// registry's resolution tasks).
 /// </remarks>
-public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
+public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup, IDisposable
 {
+    /// <summary>nats-server's <c>accountAuthExpired</c> error.</summary>
+    public const string AccountAuthenticationExpired = "Account Authentication Expired";
+
     private readonly IAccountJwtSource _source;
     private readonly TrustedOperators _trust;
     private readonly NatsServer _server;
@@ -33,6 +36,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
     // Verified claims and their JWT by account public key; written by lookups and updates.
     private readonly ConcurrentDictionary<string, (AccountClaims Claims, string Jwt)> _accounts = new(StringComparer.Ordinal);
     private readonly Lock _updateLock = new();
+    private readonly AccountExpiryTimers _expiry;
 
     public JwtAccountResolver(IAccountJwtSource source, TrustedOperators trust, NatsServer server, ILogger logger, Func<DateTimeOffset>? clock = null)
     {
@@ -41,7 +45,11 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
         _server = server;
         _logger = logger;
         _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        _expiry = new AccountExpiryTimers(OnExpiryTimer, _clock);
     }
+
+    /// <summary>Accounts whose JWT expiry timer is armed.</summary>
+    public int ExpiryTimers => _expiry.Count;
 
     /// <inheritdoc />
     public string Name => "jwt";
@@ -57,6 +65,13 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
 
     /// <summary>The JWT in force for <paramref name="account"/>, when it was looked up or updated.</summary>
     public string? CurrentJwt(string account) => _accounts.TryGetValue(account, out var entry) ? entry.Jwt : null;
+
+    /// <inheritdoc />
+    public bool TryGetCached(string accountPublicKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AccountClaims? claims)
+    {
+        claims = _accounts.TryGetValue(accountPublicKey, out var known) ? known.Claims : null;
+        return claims is not null;
+    }
 
     /// <inheritdoc />
     public async ValueTask<AccountLookup> LookupAsync(string accountPublicKey, CancellationToken cancellationToken)
@@ -84,6 +99,10 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
             return AccountLookup.Missing(error ?? AccountClaimsVerifier.AccountValidationFailed);
         }
         var entry = _accounts.GetOrAdd(accountPublicKey, (claims, jwt));
+        if (ReferenceEquals(entry.Claims, claims))
+        {
+            _expiry.Schedule(accountPublicKey, claims.Expires);
+        }
         return AccountLookup.Found(entry.Claims);
     }
 
@@ -121,6 +140,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
                 return ClaimsUpdateOutcome.Same;
             }
             _accounts[key] = (claims, jwt);
+            _expiry.Schedule(key, claims.Expires);
             var registered = _server.Accounts.Find(key);
             if (registered is null)
             {
@@ -146,11 +166,44 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup
         lock (_updateLock)
         {
             _accounts.TryRemove(account, out _);
+            _expiry.Cancel(account);
             if (_server.Accounts.Find(account) is { IsSystem: false })
             {
                 _server.Accounts.Remove(account);
             }
         }
+    }
+
+    /// <summary>Stops the expiry timers.</summary>
+    public void Dispose() => _expiry.Dispose();
+
+    /// <summary>
+    /// An account's expiry timer fired. With the claims still expired, its clients are disconnected
+    /// with <c>Account Authentication Expired</c> (nats-server's <c>expiredTimeout</c>; new connects are
+    /// refused by the user check); an update that moved the expiry re-arms the timer instead.
+    /// </summary>
+    private void OnExpiryTimer(string account)
+    {
+        if (!_accounts.TryGetValue(account, out var entry) || entry.Claims.Expires == 0)
+        {
+            return;
+        }
+        if (entry.Claims.Expires > _clock().ToUnixTimeSeconds())
+        {
+            _expiry.Schedule(account, entry.Claims.Expires);
+            return;
+        }
+        var expired = 0;
+        foreach (var client in _server.Clients)
+        {
+            // Users only (they carry a JWT); the plugins' and the kernel's internal connections stay.
+            if (client.Account.Name == account && !string.IsNullOrEmpty(client.Options.Jwt))
+            {
+                client.Close(Nats.Core.Connections.ClosedReason.AuthenticationExpired, AccountAuthenticationExpired);
+                expired++;
+            }
+        }
+        _logger.LogInformation("Account {Account} JWT expired; {Count} client(s) disconnected", account, expired);
     }
 
     /// <summary>nats-server's revocation check on an account update: revoked users get <c>User Authentication Revoked</c>.</summary>

@@ -14,45 +14,72 @@ namespace Nats.AuthJwt.Auth;
 /// signature (skipped for bearer tokens); revocation; source network; connect times.
 /// Pure apart from the account lookup; thread-safe.
 /// </summary>
-public sealed class UserJwtCheck(TrustedOperators trust, IAccountClaimsLookup accounts, IReadOnlySet<string>? pinnedAccounts = null)
+public sealed class UserJwtCheck(TrustedOperators trust, IAccountClaimsLookup accounts, IReadOnlySet<string>? pinnedAccounts = null, JwtVerificationWorker? worker = null)
 {
-    /// <summary>Runs every check; the outcome names the first that failed.</summary>
+    /// <summary>
+    /// Runs every check; the outcome names the first that failed. With a worker, the decoding and
+    /// signature checks run on its threads (one hop when the account's claims are cached, two
+    /// when they must be looked up first, since a lookup may wait on the network).
+    /// </summary>
     public async ValueTask<UserJwtOutcome> CheckAsync(UserJwtRequest request, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Jwt))
         {
             return UserJwtOutcome.Deny("Authentication requires a user JWT");
         }
+        try
+        {
+            var decoded = worker is null ? DecodeAndFinishCached(request) : await worker.RunAsync(() => DecodeAndFinishCached(request), cancellationToken).ConfigureAwait(false);
+            if (decoded.Outcome is { } early)
+            {
+                return early;
+            }
+            var lookup = await accounts.LookupAsync(decoded.AccountKey!, cancellationToken).ConfigureAwait(false);
+            if (lookup.Claims is not { } account)
+            {
+                return UserJwtOutcome.Deny($"Account JWT lookup error: {lookup.Error ?? "account missing"}");
+            }
+            return worker is null ? Finish(request, decoded.User!, account) : await worker.RunAsync(() => Finish(request, decoded.User!, account), cancellationToken).ConfigureAwait(false);
+        }
+        catch (JwtVerificationQueueFullException e)
+        {
+            return UserJwtOutcome.Deny(e.Message);
+        }
+    }
+
+    /// <summary>The decoded user and its account, or the outcome when already decided.</summary>
+    private readonly record struct Decoded(UserJwtOutcome? Outcome, UserClaims? User, string? AccountKey);
+
+    /// <summary>Decodes and validates the user JWT; when its account's claims are at hand, finishes the check too.</summary>
+    private Decoded DecodeAndFinishCached(UserJwtRequest request)
+    {
         UserClaims user;
         try
         {
-            user = JwtCodec.DecodeUserClaims(request.Jwt);
+            user = JwtCodec.DecodeUserClaims(request.Jwt!);
         }
         catch (JwtException e)
         {
-            return UserJwtOutcome.Deny($"User JWT not valid: {e.Message}");
+            return new(UserJwtOutcome.Deny($"User JWT not valid: {e.Message}"), null, null);
         }
         if (user.Nats.ProxyRequired && !request.FromTrustedProxy)
         {
-            return UserJwtOutcome.Deny("User JWT requires a trusted proxy");
+            return new(UserJwtOutcome.Deny("User JWT requires a trusted proxy"), null, null);
         }
         var vr = new ValidationResults();
         user.Validate(vr, request.Now);
         if (vr.IsBlocking(includeTimeChecks: true))
         {
-            return UserJwtOutcome.Deny($"User JWT no longer valid: {vr}");
+            return new(UserJwtOutcome.Deny($"User JWT no longer valid: {vr}"), null, null);
         }
         var accountKey = string.IsNullOrEmpty(user.Nats.IssuerAccount) ? user.Issuer! : user.Nats.IssuerAccount;
         if (pinnedAccounts is not null && !pinnedAccounts.Contains(accountKey))
         {
-            return UserJwtOutcome.Deny($"Account {accountKey} not listed as operator pinned account");
+            return new(UserJwtOutcome.Deny($"Account {accountKey} not listed as operator pinned account"), null, null);
         }
-        var lookup = await accounts.LookupAsync(accountKey, cancellationToken).ConfigureAwait(false);
-        if (lookup.Claims is not { } account)
-        {
-            return UserJwtOutcome.Deny($"Account JWT lookup error: {lookup.Error ?? "account missing"}");
-        }
-        return Finish(request, user, account);
+        return accounts.TryGetCached(accountKey, out var cached)
+            ? new(Finish(request, user, cached), null, null)
+            : new(null, user, accountKey);
     }
 
     private UserJwtOutcome Finish(UserJwtRequest request, UserClaims user, AccountClaims account)

@@ -43,6 +43,16 @@ public readonly record struct AccountLookup(AccountClaims? Claims, string? Error
 public interface IAccountClaimsLookup
 {
     ValueTask<AccountLookup> LookupAsync(string accountPublicKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The account's claims when they are at hand without waiting (cached); false sends the
+    /// caller to <see cref="LookupAsync"/>. Must not block: it runs on the verification threads.
+    /// </summary>
+    bool TryGetCached(string accountPublicKey, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AccountClaims? claims)
+    {
+        claims = null;
+        return false;
+    }
 }
 
 /// <summary>

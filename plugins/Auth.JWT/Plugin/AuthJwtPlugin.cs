@@ -34,9 +34,13 @@ public sealed class AuthJwtPlugin : IServerPlugin
     private ClusterJwtSync? _sync;
     private CalloutAuthenticator? _callout;
     private IDisposable? _ownedSource;
+    private JwtVerificationWorker? _verification;
 
     /// <summary>The accounts of operator mode; null when the plugin is idle.</summary>
     public JwtAccountResolver? Accounts => _accounts;
+
+    /// <summary>The threads user JWTs are verified on, off the I/O threads; null when the plugin is idle.</summary>
+    public JwtVerificationWorker? Verification => _verification;
 
     /// <inheritdoc />
     public void Configure(IServerContext context)
@@ -82,7 +86,8 @@ public sealed class AuthJwtPlugin : IServerPlugin
         _accounts = new JwtAccountResolver(source, trust, server, _logger);
         context.Accounts.AddAccountResolver(_accounts);
         var pinned = _options.PinnedAccounts is { } list ? new HashSet<string>(list, StringComparer.Ordinal) : null;
-        context.AddAuthenticator(new JwtAuthenticator(new UserJwtCheck(trust, _accounts, pinned), _logger));
+        _verification = new JwtVerificationWorker(JwtVerificationWorker.DefaultWorkerThreads);
+        context.AddAuthenticator(new JwtAuthenticator(new UserJwtCheck(trust, _accounts, pinned, _verification), _logger));
         _logger.LogInformation("Trusted Operators: {Operators}", string.Join(", ", trust.Operators.Select(o => $"{o.Name} ({o.Subject})")));
     }
 
@@ -159,6 +164,8 @@ public sealed class AuthJwtPlugin : IServerPlugin
         }
         _callout?.Dispose();
         _ownedSource?.Dispose();
+        _verification?.Dispose();
+        _accounts?.Dispose();
     }
 
     private static IAccountJwtSource CreateSource(OperatorModeOptions options) => options.Resolver switch
