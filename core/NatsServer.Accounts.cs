@@ -19,7 +19,7 @@ public sealed partial class NatsServer
     /// <summary>nats-server closes a removed account's clients as an authorization violation.</summary>
     private void OnAccountRemoved(AccountEvent change)
     {
-        Logger.LogInformation("Account {Account} removed", change.Account.Name);
+        Logging.ServerLog.AccountRemoved(Logger, change.Account.Name);
         foreach (var client in _clients.Values.Where(c => ReferenceEquals(c.Account, change.Account)))
         {
             client.Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);

@@ -34,7 +34,7 @@ public sealed partial class NatsServer
     {
         _clientListener = ConnectionListener.Start("client", new HostPort(options.Host, options.Port), Logger, AcceptClientAsync, _shutdown.Token);
         Port = _clientListener.Port;
-        Logger.LogInformation("Listening for client connections on {Address}", HostPort.Join(options.Host, Port));
+        Logging.ServerLog.ListeningForClients(Logger, HostPort.Join(options.Host, Port));
     }
 
     private void StopClientListener()
@@ -85,10 +85,15 @@ public sealed partial class NatsServer
         var max = _options.MaxConnections;
         if (max < 0 || (max > 0 && _clients.Count >= max))
         {
+            if (LogLimits.MaxConnections.Allow(ClientLogger, LogLevel.Error))
+            {
+                Logging.ConnectionLog.MaxConnectionsExceeded(ClientLogger, connection);
+            }
             await connection.RejectAsync(ProtocolErrors.MaxConnections, ClosedReason.MaxConnectionsExceeded).ConfigureAwait(false);
             return;
         }
         _clients[connection.Id] = connection;
+        Logging.ConnectionLog.ClientCreated(ClientLogger, connection);
         await connection.RunAsync().ConfigureAwait(false);
     }
 

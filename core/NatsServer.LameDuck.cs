@@ -22,7 +22,7 @@ public sealed partial class NatsServer
             return;
         }
         _lameDuck = true;
-        Logger.LogInformation("Entering lame duck mode, stop accepting new clients");
+        Logging.ServerLog.EnteringLameDuck(Logger);
         Services.Events.LameDuckEntered();
         StopClientListener();
         OnLameDuckExtensions();
@@ -49,7 +49,7 @@ public sealed partial class NatsServer
         try
         {
             await Task.Delay(grace, ShutdownToken).ConfigureAwait(false);
-            Logger.LogInformation("Closing existing clients");
+            Logging.ServerLog.ClosingClients(Logger);
             // Close clients evenly over the remaining time (at most one second apart), so
             // they do not all reconnect to the rest of the cluster at the same instant.
             var interval = TimeSpan.FromTicks(Math.Min(spread.Ticks / clients.Length, TimeSpan.TicksPerSecond));

@@ -57,7 +57,7 @@ public sealed partial class NatsServer
             if (validation.Errors.Count > 0)
             {
                 var result = new ReloadResult(false, validation.Errors, []);
-                Logger.LogError("Failed to reload server configuration: {Errors}", string.Join("; ", validation.Errors));
+                Logging.ServerLog.ReloadFailed(Logger, string.Join("; ", validation.Errors));
                 return result;
             }
 
@@ -69,7 +69,7 @@ public sealed partial class NatsServer
             MarkConfigLoaded();
             Reloaded?.Invoke(current, proposed);
             var changes = validation.Changes;
-            Logger.LogInformation("Reloaded server configuration{Changes}", changes.Count == 0 ? "" : ": " + string.Join(", ", changes));
+            Logging.ServerLog.Reloaded(Logger, changes.Count == 0 ? "" : ": " + string.Join(", ", changes));
             return new ReloadResult(true, [], changes);
         }
     }

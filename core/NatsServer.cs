@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Nats.Core.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nats.Core.Accounts;
 using Nats.Core.Config;
@@ -114,8 +115,8 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     internal ILogger ClientLogger { get; }
 
-    /// <summary>Bounds the lines about clients' protocol errors (any thread; see <see cref="Logging.LogRateLimiter"/>).</summary>
-    internal Logging.LogRateLimiter ProtocolErrorLog { get; } = new(linesPerWindow: 10, TimeSpan.FromSeconds(1));
+    /// <summary>Bounds the lines a misbehaving peer can repeat (any thread; see <see cref="Logging.LogLimits"/>).</summary>
+    internal Logging.LogLimits LogLimits { get; } = new();
 
     /// <summary>
     /// Adds an authenticator to the chain (after the built-in schemes). Call before
@@ -168,7 +169,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartHeartbeat();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
         await StartPluginsOrShutdownAsync(beforeClients: false, cancellationToken).ConfigureAwait(false);
-        Logger.LogInformation("Server is ready");
+        ServerLog.Ready(Logger);
     }
 
     private async Task StartPluginsOrShutdownAsync(bool beforeClients, CancellationToken cancellationToken)
@@ -196,7 +197,7 @@ public sealed partial class NatsServer : IAsyncDisposable
             await _stopped.Task.ConfigureAwait(false);
             return;
         }
-        Logger.LogInformation("Initiating Shutdown...");
+        ServerLog.ShuttingDown(Logger);
         await _shutdown.CancelAsync().ConfigureAwait(false);
         StopClientListener();
         // While routes are up, so the rest of the cluster hears it.
@@ -216,10 +217,9 @@ public sealed partial class NatsServer : IAsyncDisposable
         Volatile.Write(ref _state, 3);
         // What the process allocated over its life: divided by the messages it moved, this
         // shows the hot path allocates nothing per message (see the benchmark notes).
-        Logger.LogDebug(
-            "GC: {Allocated} bytes allocated in total, collections gen0 {Gen0} gen1 {Gen1} gen2 {Gen2}",
-            GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-        Logger.LogInformation("Server Exiting..");
+        ServerLog.GcTotals(
+            Logger, GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        ServerLog.Exiting(Logger);
         _stopped.TrySetResult();
     }
 
@@ -299,13 +299,13 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     private void LogStartup(ServerOptions options)
     {
-        Logger.LogInformation("Starting nats-server");
-        Logger.LogInformation("  Version:  {Version} (NATS {Compat} compatible, .NET {Runtime})", ServerVersion.Product, ServerVersion.CompatibleNatsVersion, Environment.Version);
-        Logger.LogInformation("  Name:     {Name}", Name);
-        Logger.LogInformation("  ID:       {Id}", ServerId);
+        ServerLog.Starting(Logger);
+        ServerLog.Version(Logger, ServerVersion.Product, ServerVersion.CompatibleNatsVersion, Environment.Version);
+        ServerLog.Name(Logger, Name);
+        ServerLog.Id(Logger, ServerId);
         if (options.ConfigFile is not null)
         {
-            Logger.LogInformation("Using configuration file: {File}", options.ConfigFile);
+            ServerLog.ConfigFile(Logger, options.ConfigFile);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Subjects;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Cluster;
 
@@ -35,12 +36,12 @@ public sealed partial class RouteConnection
         var account = _manager.FindAccount(accountName);
         if (account is null)
         {
-            Log.LogDebug("{Route} unknown account {Account} for remote subject {Subject}", this, Text(accountName), Text(subject));
+            RouteLog.UnknownAccount(Log, this, Text(accountName), Text(subject));
             return;
         }
         if (!SubjectValidator.IsValidSubject(subject))
         {
-            Log.LogDebug("{Route} invalid remote subject {Subject}", this, Text(subject));
+            RouteLog.InvalidSubject(Log, this, Text(subject));
             return;
         }
         var key = InterestKey(accountName, subject, queue);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nats.Core.Logging;
 using Nats.Core.Connections;
 using Nats.Core.Protocol;
 
@@ -31,7 +32,10 @@ public sealed partial class RouteConnection
                 }
                 if (status != ParseStatus.Complete)
                 {
-                    Log.LogError("{Route} route protocol error ({Status})", this, status);
+                    if (Server.LogLimits.ProtocolErrors.Allow(Log, LogLevel.Error))
+                    {
+                        RouteLog.ProtocolError(Log, this, status.ToString(), ProtocolSnippet.Quote(data[position..]));
+                    }
                     Close(status == ParseStatus.UnknownOperation ? ClosedReason.ProtocolViolation : ClosedReason.ParseError,
                         status == ParseStatus.UnknownOperation ? ProtocolErrors.UnknownOperation : null);
                     break;
@@ -89,7 +93,10 @@ public sealed partial class RouteConnection
                 DeliverInbound(ref command);
                 break;
             case RouteOp.Err:
-                Log.LogError("{Route} received -ERR {Error}", this, Text(command.Argument));
+                if (Server.LogLimits.RouteErrors.Allow(Log, LogLevel.Error))
+                {
+                    RouteLog.RouteError(Log, this, Text(TrimQuotes(command.Argument)));
+                }
                 Close(ClosedReason.ParseError);
                 break;
             case RouteOp.Ok:
@@ -116,7 +123,10 @@ public sealed partial class RouteConnection
         var rejection = _manager.CheckConnect(connect);
         if (rejection is not null)
         {
-            Log.LogError("{Route} {Reason}", this, rejection.Value.Reason);
+            if (Server.LogLimits.RouteErrors.Allow(Log, LogLevel.Error))
+            {
+                RouteLog.Rejecting(Log, this, rejection.Value.Reason);
+            }
             Close(rejection.Value.CloseReason, rejection.Value.Reason);
             return;
         }
@@ -141,5 +151,12 @@ public sealed partial class RouteConnection
         {
             _manager.OnInfoUpdate(this, info);
         }
+    }
+
+    /// <summary>The text of <c>-ERR 'text'</c> without nats-server's quotes.</summary>
+    private static ReadOnlySpan<byte> TrimQuotes(ReadOnlySpan<byte> argument)
+    {
+        var text = argument.Trim(" \t"u8);
+        return text.Length >= 2 && text[0] == (byte)'\'' && text[^1] == (byte)'\'' ? text[1..^1] : text;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
 using Nats.Core.Protocol;
 using Nats.Core.Subjects;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Cluster;
 
@@ -78,6 +79,7 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
         if (DidSolicit)
         {
             Out.Append(_manager.BuildConnect(Url!));
+            RouteLog.ConnectSent(Log, this);
         }
         _nonce = Security.Nonce.Generate();
         InfoVersionSent = _manager.InfoVersion;
@@ -93,7 +95,7 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
         {
             _authDeadline = System.Diagnostics.Stopwatch.GetTimestamp() + ToTicks(Server.Options.Cluster.AuthTimeout);
         }
-        Log.LogInformation("{Route} Route connection created", this);
+        RouteLog.Created(Log, this);
     }
 
     private long _authDeadline;

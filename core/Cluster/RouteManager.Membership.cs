@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Cluster;
 
@@ -13,19 +14,22 @@ public sealed partial class RouteManager
     {
         if (info.ServerId == _server.ServerId)
         {
-            Log.LogDebug("{Route} detected route to self, ignoring", route);
+            RouteLog.RouteToSelf(Log, route);
             route.Close(ClosedReason.DuplicateRoute);
             return;
         }
         if (info.Cluster is { Length: > 0 } && info.Cluster != ClusterName && !TryAdoptClusterName(info.Cluster, info.ClusterDynamic))
         {
-            Log.LogError("{Route} cluster name {Remote} does not match {Local}", route, info.Cluster, ClusterName);
+            if (_server.LogLimits.RouteErrors.Allow(Log, LogLevel.Error))
+            {
+                RouteLog.ClusterNameMismatch(Log, route, info.Cluster, ClusterName);
+            }
             route.Close(ClosedReason.ClusterNameConflict);
             return;
         }
         if (!route.DidSolicit && info.ServerName == _server.Name && _server.Name != _server.ServerId)
         {
-            Log.LogError("{Route} remote server has a duplicate name: \"{Name}\"", route, info.ServerName);
+            RouteLog.DuplicateName(Log, route, info.ServerName);
             route.Close(ClosedReason.DuplicateRoute);
             return;
         }
@@ -43,12 +47,12 @@ public sealed partial class RouteManager
             {
                 existing.Retry = true;
             }
-            Log.LogDebug("{Route} detected duplicate remote route \"{Id}\"", route, info.ServerId);
+            RouteLog.DuplicateRoute(Log, route, info.ServerId);
             route.Close(ClosedReason.DuplicateRoute);
             return;
         }
         route.IsRegistered = true;
-        Log.LogDebug("{Route} registering remote route \"{Id}\"", route, info.ServerId);
+        RouteLog.Registering(Log, route, info.ServerId);
         // Our INFO changed (a plugin advertised its listener's URLs, lame duck) after this
         // route's first INFO was built but before it was registered, so AnnounceInfo missed
         // it: send the current INFO now. (Register, then read; AnnounceInfo bumps, then reads.)
@@ -97,10 +101,14 @@ public sealed partial class RouteManager
     internal void OnRouteClosed(RouteConnection route, ClosedReason reason)
     {
         _connections.TryRemove(route.Id, out _);
+        // Every route whose creation was logged says why it ended (nats-server: "Router connection closed").
+        if (reason is not ClosedReason.ClusterNameConflict || _server.LogLimits.RouteConflictCloses.Allow(Log, LogLevel.Information))
+        {
+            RouteLog.Closed(Log, route, reason.ToDisplayString());
+        }
         if (route.IsRegistered && route.RemoteId is not null)
         {
             _routesById.TryRemove(new KeyValuePair<string, RouteConnection>(route.RemoteId, route));
-            Log.LogInformation("{Route} Route connection closed: {Reason}", route, reason.ToDisplayString());
             if (!_server.Options.Cluster.NoAdvertise)
             {
                 _server.RemoveClusterClientUrls(route.ConnectUrls);
@@ -153,7 +161,7 @@ public sealed partial class RouteManager
         }
         if (!Uri.TryCreate(info.Ip, UriKind.Absolute, out var url))
         {
-            Log.LogError("Error parsing URL from INFO: {Ip}", info.Ip);
+            RouteLog.BadInfoUrl(Log, info.Ip);
             return;
         }
         if (IsConfiguredRoute(info))

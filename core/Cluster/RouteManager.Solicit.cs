@@ -1,6 +1,7 @@
 using Nats.Core.Connections;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Cluster;
 
@@ -51,7 +52,7 @@ public sealed partial class RouteManager
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
                     timeout.CancelAfter(DialTimeout);
-                    Log.LogDebug("Trying to connect to route on {Host}:{Port}", url.Host, url.Port);
+                    RouteLog.Dialling(Log, url.Host, url.Port);
                     await socket.ConnectAsync(url.Host, url.Port, timeout.Token).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is SocketException or OperationCanceledException)
@@ -63,14 +64,8 @@ public sealed partial class RouteManager
                     }
                     attempts++;
                     var message = ex is SocketException se ? se.Message : "dial timeout";
-                    if (attempts == 1 || attempts % 3600 == 0)
-                    {
-                        Log.LogError("Error trying to connect to route (attempt {Attempt}): {Error}", attempts, message);
-                    }
-                    else
-                    {
-                        Log.LogDebug("Error trying to connect to route (attempt {Attempt}): {Error}", attempts, message);
-                    }
+                    // nats-server's reconnect_error_reports: the first failure and every 3600th are errors.
+                    RouteLog.DialFailed(Log, attempts == 1 || attempts % 3600 == 0 ? LogLevel.Error : LogLevel.Debug, attempts, message);
                     if (!isExplicit && attempts > _server.Options.Cluster.ConnectRetries)
                     {
                         return;
@@ -112,14 +107,14 @@ public sealed partial class RouteManager
         var after = proposed.Routes.Select(Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var url in proposed.Routes.Where(u => !before.Contains(Key(u))))
         {
-            Log.LogInformation("Adding route {Url}", url);
+            RouteLog.Adding(Log, url);
             StartDialling(url, isExplicit: true);
         }
         foreach (var route in _connections.Values)
         {
             if (route.DidSolicit && route.IsExplicit && route.Url is not null && before.Contains(Key(route.Url)) && !after.Contains(Key(route.Url)))
             {
-                Log.LogInformation("Removing route {Url}", route.Url);
+                RouteLog.Removing(Log, route.Url);
                 route.Close(Connections.ClosedReason.RouteRemoved);
             }
         }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Config;
 using Nats.Core.Connections;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Cluster;
 
@@ -64,12 +65,12 @@ public sealed partial class RouteManager
         _listener = ConnectionListener.Start("route", new HostPort(options.Host, options.Port), Log, AcceptRouteAsync, _server.ShutdownToken, backlog: 512);
         Port = _listener.Port;
         SeedInterest();
-        Log.LogInformation("Cluster name is {Name}", ClusterName);
+        RouteLog.ClusterName(Log, ClusterName);
         if (IsNameDynamic)
         {
-            Log.LogWarning("Cluster name was dynamically generated, consider setting one");
+            RouteLog.ClusterNameDynamic(Log);
         }
-        Log.LogInformation("Listening for route connections on {Address}", HostPort.Join(options.Host, Port));
+        RouteLog.Listening(Log, HostPort.Join(options.Host, Port));
         foreach (var url in options.Routes)
         {
             StartDialling(url, isExplicit: true);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nats.Core.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Plugins;
 using Nats.Core.Protocol;
@@ -32,7 +33,7 @@ public sealed partial class ClientConnection
             StartAuthentication(ConnectOptions.Default, acknowledge: false);
             return !HasPendingOperation && !IsClosed;
         }
-        AuthenticationViolation(ClosedReason.AuthenticationViolation);
+        AuthenticationViolation(ClosedReason.AuthenticationViolation, "none", "operation before CONNECT");
         return false;
     }
 
@@ -50,7 +51,7 @@ public sealed partial class ClientConnection
         Listener.ConnectDefaults?.ApplyTo(options);
         if (options.Account is not null || options.NewAccount)
         {
-            AuthenticationViolation(ClosedReason.AuthenticationViolation);
+            AuthenticationViolation(ClosedReason.AuthenticationViolation, "connect", "account or new_account in CONNECT");
             return;
         }
         StartAuthentication(options, acknowledge: true);
@@ -60,6 +61,8 @@ public sealed partial class ClientConnection
     {
         Options = options;
         _connectReceived = true;
+        // From now on the log shows the client's version, language and name, as nats-server's does.
+        _logName = null;
         _headersEnabled = options.Headers && !Server.Options.NoHeaderSupport;
         var pending = Auth.AuthenticateAsync(AuthenticationContext(), Server.ShutdownToken, Listener.NoAuthUser);
         if (pending.IsCompletedSuccessfully && !NeedsAccountResolution(pending.Result))
@@ -102,14 +105,13 @@ public sealed partial class ClientConnection
         }
         if (result.Decision != AuthDecision.Accepted)
         {
-            Log.LogError("{Connection} - authentication error{Detail}", this, result.Reason is null ? "" : ": " + result.Reason);
-            AuthenticationViolation(ClosedReason.AuthenticationViolation);
+            AuthenticationViolation(ClosedReason.AuthenticationViolation, result.Scheme ?? "unknown", result.Reason ?? "denied");
             return;
         }
         var account = result.Account is null ? Server.Accounts.Global : Server.Accounts.Find(result.Account);
         if (account is null)
         {
-            AuthenticationViolation(ClosedReason.MissingAccount);
+            AuthenticationViolation(ClosedReason.MissingAccount, result.Scheme ?? "unknown", $"account \"{result.Account}\" not found");
             return;
         }
         var firstConnect = !_accountBound;
@@ -149,8 +151,13 @@ public sealed partial class ClientConnection
     }
 
     /// <summary>nats-server's <c>authViolation</c>: the CLIENT.AUTH.ERR event, then -ERR and close.</summary>
-    private void AuthenticationViolation(ClosedReason reason)
+    /// <summary>Refuses the client, logging (within the rate limit) which scheme refused and why, never the secret.</summary>
+    private void AuthenticationViolation(ClosedReason reason, string scheme, string why)
     {
+        if (Server.LogLimits.AuthFailures.Allow(Log, LogLevel.Error))
+        {
+            ConnectionLog.AuthenticationError(Log, this, scheme, why);
+        }
         Server.OnClientAuthenticationFailed(this, reason);
         Close(reason, ProtocolErrors.AuthorizationViolation);
     }
@@ -227,7 +234,7 @@ public sealed partial class ClientConnection
         }
         if (result.Decision != AuthDecision.Accepted || (result.Account ?? Accounts.AccountRegistry.GlobalAccountName) != Account.Name)
         {
-            Log.LogInformation("{Connection} no longer authorized after reload", this);
+            ConnectionLog.NoLongerAuthorized(Log, this);
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }

@@ -90,16 +90,10 @@ public sealed partial class ClientConnection
     /// <summary>An error about what this client sent, at nats-server's level, within the server's log rate.</summary>
     private void LogProtocolError(string text)
     {
-        if (!Log.IsEnabled(LogLevel.Error) || !Server.ProtocolErrorLog.TryEnter(out var suppressed))
+        if (Server.LogLimits.ProtocolErrors.Allow(Log, LogLevel.Error))
         {
-            return;
+            Logging.ConnectionLog.ProtocolError(Log, this, text);
         }
-        if (suppressed > 0)
-        {
-            Log.LogError("{Connection} - {Error} ({Suppressed} similar lines suppressed)", this, text, suppressed);
-            return;
-        }
-        Log.LogError("{Connection} - {Error}", this, text);
     }
 
     private static string OperationName(ClientOp op) => op switch

@@ -93,6 +93,29 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     protected override string? LogPrefix => Listener.LogPrefix;
 
+    // The connection as the log shows it, built on first use and again after CONNECT (any thread).
+    private string? _logName;
+
+    /// <summary>
+    /// The connection as nats-server's log shows it: <c>127.0.0.1:52345 - cid:5</c>, and once
+    /// CONNECT named them, the client's version, language and name: <c> - "v1.2.3:go:orders"</c>.
+    /// </summary>
+    public override string ToString() => _logName ??= Describe();
+
+    private string Describe()
+    {
+        var text = base.ToString();
+        var options = Options;
+        if (string.IsNullOrEmpty(options.Lang) && string.IsNullOrEmpty(options.Version) && string.IsNullOrEmpty(options.Name))
+        {
+            return text;
+        }
+        var client = string.IsNullOrEmpty(options.Name)
+            ? $"v{options.Version}:{options.Lang}"
+            : $"v{options.Version}:{options.Lang}:{options.Name}";
+        return $"{text} - \"{client}\"";
+    }
+
     private protected override bool WaitsForSlowConsumers => true;
 
     /// <summary>Applies a reloaded max_pending.</summary>
@@ -112,10 +135,7 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         {
             Server.OnClientDisconnected(this);
         }
-        if (reason is not (ClosedReason.ClientClosed or ClosedReason.ServerShutdown))
-        {
-            Log.LogDebug("{Connection} closed: {Reason}", this, reason.ToDisplayString());
-        }
+        Logging.ConnectionLog.ClientClosed(Log, this, reason.ToDisplayString());
         Server.OnConnectionClosed(this);
     }
 }

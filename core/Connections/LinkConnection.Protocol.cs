@@ -53,7 +53,7 @@ public abstract partial class LinkConnection
         var kind = ConnectionKind.Name.ToLowerInvariant();
         if (Server.TlsSets.Find(tlsSet) is not { } tls)
         {
-            Log.LogError("{Connection} - TLS {Kind} handshake error: no TLS configuration {Set}", this, kind, tlsSet);
+            LogTlsHandshakeError(LogLevel.Error, kind, $"no TLS configuration {tlsSet}");
             Close(ClosedReason.TlsHandshakeError);
             return false;
         }

@@ -46,7 +46,7 @@ public abstract partial class NatsConnection
                 ?? (ex is OperationCanceledException && !Server.ShutdownToken.IsCancellationRequested ? "timeout" : Innermost(ex));
             // Clients and probes (load balancer checks) fail handshakes routinely; links should not.
             var level = kind == "client" && ex is OperationCanceledException or IOException && rejection is null ? LogLevel.Debug : LogLevel.Error;
-            Log.Log(level, "{Connection} - TLS {Kind} handshake error: {Reason}", this, kind, reason);
+            LogTlsHandshakeError(level, kind, reason);
             await ssl.DisposeAsync().ConfigureAwait(false);
             Close(ClosedReason.TlsHandshakeError);
             return false;
@@ -56,8 +56,23 @@ public abstract partial class NatsConnection
         Out = new OutboundBuffer(ssl, socket: null, Server.Options.MaxPending);
         plain.Discard();
         Tls = new TlsConnectionInfo(ssl.SslProtocol, ssl.NegotiatedCipherSuite.ToString(), PeerCertificate(ssl.RemoteCertificate));
-        Log.LogDebug("{Connection} - TLS {Kind} handshake complete: {Protocol} {Cipher}", this, kind, Tls.Protocol, Tls.CipherSuite);
+        Logging.ConnectionLog.TlsHandshakeComplete(Log, this, kind, Tls.Protocol, Tls.CipherSuite);
         return true;
+    }
+
+    /// <summary>A failed handshake, as nats-server words it for the kind, within the server's rate limit (probes fail routinely).</summary>
+    private protected void LogTlsHandshakeError(LogLevel level, string kind, string reason)
+    {
+        if (!Server.LogLimits.TlsHandshakes.Allow(Log, level))
+        {
+            return;
+        }
+        if (kind == "client")
+        {
+            Logging.ConnectionLog.TlsHandshakeError(Log, level, this, reason);
+            return;
+        }
+        Logging.ConnectionLog.LinkTlsHandshakeError(Log, level, this, kind, reason);
     }
 
     private static X509Certificate2? PeerCertificate(X509Certificate? certificate) => certificate switch

@@ -102,7 +102,7 @@ public abstract partial class NatsConnection
         }
         catch (Exception ex)
         {
-            Log.LogError(ex, "{Connection} unexpected error", this);
+            Logging.ConnectionLog.UnexpectedError(Log, ex, this);
             Close(ClosedReason.ReadError);
         }
     }
@@ -172,6 +172,7 @@ public abstract partial class NatsConnection
         }
         CloseReason = reason;
         StopTime = DateTime.UtcNow;
+        Logging.ConnectionLog.Closing(Log, Server.LogLimits, this, reason, Out.MaxPending, Server.Options.WriteDeadline);
         // A plugin's transport learns why before it is disposed (a WebSocket's close frame says so).
         (Stream as IConnectionCloseAware)?.OnConnectionClosing(reason);
         var drain = error is not null && reason != ClosedReason.SlowConsumerPendingBytes;

@@ -26,6 +26,13 @@ public sealed class ConnectContext
     /// <summary>The nats-server name of the connection type, as used by <c>allowed_connection_types</c>.</summary>
     public string ConnectionType => Kind.ConnectionType;
 
+    /// <summary>The kind of credential CONNECT carries (for the log when no scheme took it): jwt, nkey, user, token or none.</summary>
+    public string OfferedCredential =>
+        !string.IsNullOrEmpty(Connect.Jwt) ? "jwt" :
+        !string.IsNullOrEmpty(Connect.NKey) ? "nkey" :
+        !string.IsNullOrEmpty(Connect.Username) ? "user" :
+        !string.IsNullOrEmpty(Connect.Token) ? "token" : "none";
+
     /// <summary>True when CONNECT carries no credential of any kind.</summary>
     public bool HasNoCredentials =>
         string.IsNullOrEmpty(Connect.Username) && string.IsNullOrEmpty(Connect.Password) &&
@@ -58,6 +65,9 @@ public sealed class AuthResult
     /// <summary>Why access was denied (logged, never sent to the client).</summary>
     public string? Reason { get; private init; }
 
+    /// <summary>The scheme that decided (the authenticator's <see cref="IAuthenticator.Name"/>), for the log.</summary>
+    public string? Scheme { get; private init; }
+
     /// <summary>Account to bind the connection to; null for the global account.</summary>
     public string? Account { get; private init; }
 
@@ -79,6 +89,13 @@ public sealed class AuthResult
 
     /// <summary>Refuses the connection.</summary>
     public static AuthResult Deny(string reason) => new() { Decision = AuthDecision.Denied, Reason = reason };
+
+    /// <summary>This result, naming <paramref name="scheme"/> as the one that decided.</summary>
+    internal AuthResult WithScheme(string scheme) => new()
+    {
+        Decision = Decision, Reason = Reason, Scheme = scheme, Account = Account, User = User,
+        Permissions = Permissions, Expires = Expires, Limits = Limits,
+    };
 
     /// <summary>Admits the connection.</summary>
     public static AuthResult Accept(string? account, string? user, PermissionsConfig? permissions = null, DateTimeOffset? expires = null, Accounts.UserLimits? limits = null) =>

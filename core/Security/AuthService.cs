@@ -107,23 +107,23 @@ public sealed class AuthService
             var result = await authenticator.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
             if (result.Decision != AuthDecision.NotMine)
             {
-                return result;
+                return result.Scheme is null ? result.WithScheme(authenticator.Name) : result;
             }
         }
-        return AuthResult.Deny("no authenticator accepted the credentials");
+        return AuthResult.Deny($"no authenticator accepted the credentials ({context.OfferedCredential})").WithScheme("none");
     }
 
     private AuthResult NoAuthUser(string name)
     {
         if (_users?.Find(name) is { } user)
         {
-            return AuthResult.Accept(user.Account, user.Username, _userPermissions(user));
+            return AuthResult.Accept(user.Account, user.Username, _userPermissions(user)).WithScheme("no_auth_user");
         }
         if (_nkeys?.Find(name) is { } nkey)
         {
             return AuthResult.Accept(nkey.Account, nkey.PublicKey, _nkeyPermissions(nkey));
         }
-        return AuthResult.Deny($"no_auth_user \"{name}\" is not a configured user");
+        return AuthResult.Deny($"no_auth_user \"{name}\" is not a configured user").WithScheme("no_auth_user");
     }
 }
 

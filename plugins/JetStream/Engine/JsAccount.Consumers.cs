@@ -95,6 +95,7 @@ public sealed partial class JsAccount
         var name = cfg.Name is { Length: > 0 } n ? n : cfg.Durable is { Length: > 0 } d ? d : NewEphemeralName();
         cfg.Name = name;
         JsConsumer consumer;
+        var created = false;
         lock (_gate)
         {
             if (entry.Consumers.TryGetValue(name, out var existing))
@@ -135,9 +136,14 @@ public sealed partial class JsAccount
                 consumer = OpenConsumerLocked(entry, name, cfg, DateTime.UtcNow, null, create: true);
                 entry.Consumers[name] = consumer;
                 entry.ConsumersChanged();
+                created = true;
             }
         }
-        var info = consumer.Info();
+        if (created)
+        {
+            Advisories.ConsumerAction(_output, _options.Domain, entry.Stream.Name, name, "create");
+        }
+        var info = consumer.CreationInfo();
         info.Type = TypeOf("consumer_create_response");
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.ConsumerInfo);
     }
@@ -287,6 +293,7 @@ public sealed partial class JsAccount
         }
         _logger.LogInformationDeleted(consumer.StreamName, consumer.Name);
         consumer.Close(deleted: true);
+        Advisories.ConsumerAction(_output, _options.Domain, consumer.StreamName, consumer.Name, "delete");
     }
 
     private (StreamEntry Entry, JsConsumer Consumer) ConsumerOf(string stream, string name)
@@ -310,6 +317,7 @@ public sealed partial class JsAccount
             entry.ConsumersChanged();
         }
         consumer.Close(deleted: true);
+        Advisories.ConsumerAction(_output, _options.Domain, t[2], consumer.Name, "delete");
         return JsonSerializer.SerializeToUtf8Bytes(new SuccessResponse { Type = TypeOf("consumer_delete_response"), Success = true },
             JsApiJsonContext.Default.SuccessResponse);
     }

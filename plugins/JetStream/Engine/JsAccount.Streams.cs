@@ -80,6 +80,7 @@ public sealed partial class JsAccount
         }
         RefuseUnsupported(cfg);
         StreamEntry entry;
+        var created = false;
         lock (_gate)
         {
             if (_streams.TryGetValue(name, out var existing))
@@ -99,7 +100,12 @@ public sealed partial class JsAccount
                 CheckOverlapLocked(cfg, except: null);
                 entry = OpenStreamLocked(cfg, DateTime.UtcNow, create: true);
                 _streams[name] = entry;
+                created = true;
             }
+        }
+        if (created)
+        {
+            Advisories.StreamAction(_output, _options.Domain, name, "create");
         }
         var info = StreamInfoOf(entry, "stream_create_response", null);
         info.DidCreate = true;
@@ -193,6 +199,7 @@ public sealed partial class JsAccount
                 c.StreamChanged();
             }
         }
+        Advisories.StreamAction(_output, _options.Domain, name, "modify");
         return JsonSerializer.SerializeToUtf8Bytes(StreamInfoOf(entry, "stream_update_response", null), JsApiJsonContext.Default.StreamInfo);
     }
 
@@ -243,7 +250,9 @@ public sealed partial class JsAccount
         foreach (var c in entry.Consumers.Values)
         {
             c.Close(deleted: true);
+            Advisories.ConsumerAction(_output, _options.Domain, t[2], c.Name, "delete");
         }
+        Advisories.StreamAction(_output, _options.Domain, t[2], "delete");
         if (entry.Stream.Store is FileStore file)
         {
             file.Delete();

@@ -176,15 +176,18 @@ public sealed partial class JsAccount : IDisposable
             Interlocked.Decrement(ref _apiTotal);
             return null;
         }
+        byte[] response;
         try
         {
-            return handler(tokens, body.ToArray());
+            response = handler(tokens, body.ToArray());
         }
         catch (JsApiException e)
         {
             Interlocked.Increment(ref _apiErrors);
-            return ErrorResponse(kind, e.Error);
+            response = ErrorResponse(kind, e.Error);
         }
+        Advisories.ApiAudit(_output, _options.Domain, _options.ServerName, _options.AccountName, subject, body, response);
+        return response;
     }
 
     private (string Kind, Func<string[], byte[], byte[]>? Handler) Route(string[] t) => t switch

@@ -10,6 +10,12 @@ public sealed record JsAccountOptions
 
     public string? Domain { get; init; }
 
+    /// <summary>The server's name (API audit advisories carry it).</summary>
+    public string ServerName { get; init; } = "";
+
+    /// <summary>The account's name (the <c>client.acc</c> of API audit advisories).</summary>
+    public string? AccountName { get; init; }
+
     public SyncMode Sync { get; init; } = SyncMode.Always;
 
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMinutes(2);

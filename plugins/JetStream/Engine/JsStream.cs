@@ -30,6 +30,7 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         Store = store;
         _output = output;
         _acks = new PubAckWriter(config.Name, domain);
+        Domain = domain;
         store.SetListener(this);
     }
 
@@ -56,6 +57,9 @@ public sealed partial class JsStream : IStoreListener, IDisposable
 
     /// <summary>Raised (on the sync thread) when messages up to a sequence became visible: consumers deliver.</summary>
     public event Action<ulong>? MessagesAvailable;
+
+    /// <summary>The JetStream domain (pub acks and advisories carry it), or null.</summary>
+    public string? Domain { get; }
 
     /// <summary>Applies a checked config (a stream update).</summary>
     public void Update(StreamConfig config)

@@ -185,6 +185,8 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     {
         StoreDirectory = Path.Combine(_options.EffectiveStoreDir, account.Name),
         Domain = _options.Domain.Length > 0 ? _options.Domain : null,
+        ServerName = _context.Server.Name,
+        AccountName = account.Name,
         Sync = _options.Sync,
         SyncInterval = _options.SyncInterval,
         MaxMemory = settings.MaxMemory >= 0 ? settings.MaxMemory : _options.MaxMemory,

@@ -38,7 +38,7 @@ public sealed partial class JsConsumer
             }
             else if (text.StartsWith("-NAK"u8))
             {
-                NakLocked(ack.StreamSeq, text[4..]);
+                NakLocked(ack.StreamSeq, ack.ConsumerSeq, text[4..]);
             }
             else if (text.SequenceEqual("+WPI"u8))
             {
@@ -56,7 +56,7 @@ public sealed partial class JsConsumer
                 {
                     AckLocked(ack.StreamSeq, ref noLongerNeeded);
                     var reason = Encoding.UTF8.GetString(text[5..].Trim((byte)' '));
-                    SendAdvisoryLocked("terminated", "MSG_TERMINATED", ack.StreamSeq, ack.ConsumerSeq, ack.Delivered, reason);
+                    Advisories.Delivery(_output, _stream.Domain, DeliveryEvent.Terminated, _stream.Name, Name, ack.ConsumerSeq, ack.StreamSeq, ack.Delivered, reason);
                 }
             }
             if (answer)
@@ -168,12 +168,13 @@ public sealed partial class JsConsumer
     }
 
     /// <summary>-NAK: redeliver now, or after the delay given as <c>{"delay":ns}</c> or a Go duration.</summary>
-    private void NakLocked(ulong seq, ReadOnlySpan<byte> arg)
+    private void NakLocked(ulong seq, ulong consumerSeq, ReadOnlySpan<byte> arg)
     {
         if (!_state.Pending.TryGetValue(seq, out var p))
         {
             return;
         }
+        Advisories.Delivery(_output, _stream.Domain, DeliveryEvent.Naked, _stream.Name, Name, consumerSeq, seq, DeliveryCount(seq));
         arg = arg.Trim(" \t"u8);
         long delay = 0;
         if (arg.Length > 0)
@@ -225,30 +226,12 @@ public sealed partial class JsConsumer
             var dc = DeliveryCount(seq);
             if (Config.MaxDeliver > 0 && dc >= (ulong)Config.MaxDeliver)
             {
-                var cseq = _state.Pending[seq].ConsumerSeq;
                 RemovePendingLocked(seq);
                 MarkDirtyLocked();
-                SendAdvisoryLocked("max_deliver", "MAX_DELIVERIES", seq, cseq, dc, null);
+                Advisories.Delivery(_output, _stream.Domain, DeliveryEvent.MaxDeliveries, _stream.Name, Name, 0, seq, dc);
                 continue;
             }
             _redeliver.Add(seq);
         }
-    }
-
-    /// <summary>The consumer advisories on <c>$JS.EVENT.ADVISORY.CONSUMER.&lt;kind&gt;.&lt;stream&gt;.&lt;consumer&gt;</c>.</summary>
-    private void SendAdvisoryLocked(string type, string subjectKind, ulong streamSeq, ulong consumerSeq, ulong deliveries, string? reason)
-    {
-        var json = new StringBuilder();
-        json.Append("{\"type\":\"io.nats.jetstream.advisory.v1.").Append(type).Append("\",\"id\":\"").Append(Guid.NewGuid().ToString("N"))
-            .Append("\",\"timestamp\":\"").Append(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ")).Append("\",\"stream\":")
-            .Append(PubAckWriter.Quote(_stream.Name)).Append(",\"consumer\":").Append(PubAckWriter.Quote(Name))
-            .Append(",\"consumer_seq\":").Append(consumerSeq).Append(",\"stream_seq\":").Append(streamSeq)
-            .Append(",\"deliveries\":").Append(deliveries);
-        if (reason is { Length: > 0 })
-        {
-            json.Append(",\"reason\":").Append(PubAckWriter.Quote(reason));
-        }
-        json.Append('}');
-        _output.Publish($"$JS.EVENT.ADVISORY.CONSUMER.{subjectKind}.{_stream.Name}.{Name}", null, default, Encoding.UTF8.GetBytes(json.ToString()));
     }
 }

@@ -103,9 +103,22 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
                 _stateDirtySince = JsScheduler.Now;
             }
         }
+        if (restored is null && stateStore.Initial is null)
+        {
+            // As nats-server's initialInfo: the create response shows the consumer as created,
+            // before its first pass delivers anything. Clients (NATS.Net's KV keys/watch) read
+            // num_pending from it to know how many messages the initial set has; taken after a
+            // delivery it would say 0 and they would stop at once.
+            _initialInfo = Info();
+        }
         stream.MessagesAvailable += OnMessagesAvailable;
         Kick();
     }
+
+    private ConsumerInfo? _initialInfo;
+
+    /// <summary>The info at creation the first time it is asked for (the create response), then <see cref="Info"/>.</summary>
+    public ConsumerInfo CreationInfo() => Interlocked.Exchange(ref _initialInfo, null) ?? Info();
 
     public string Name { get; }
 

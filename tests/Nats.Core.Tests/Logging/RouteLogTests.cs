@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core.Config;
+using Nats.Core.Logging;
+using Nats.TestSupport;
+
+namespace Nats.Core.Tests.Logging;
+
+/// <summary>
+/// What both sides of a route say when the peer belongs to another cluster (nats-server's
+/// lines, with the <c>rid</c> prefix), and that a peer redialling with the wrong name over and
+/// over cannot flood the log.
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class RouteLogTests
+{
+    private readonly List<(NatsServer Server, ILoggerFactory Factory)> _servers = [];
+
+    [TearDown]
+    public async Task StopServers()
+    {
+        foreach (var (server, factory) in _servers)
+        {
+            await server.DisposeAsync();
+            factory.Dispose();
+        }
+        _servers.Clear();
+    }
+
+    [Test]
+    public async Task A_route_from_another_cluster_is_refused_and_both_sides_say_why()
+    {
+        var (a, aLog) = await StartAsync("A");
+        var (_, bLog) = await StartAsync("B", a);
+
+        var rejected = await LineAsync(aLog, LogLevel.Error, "Rejecting connection");
+        Assert.That(rejected, Does.Match(@"^127\.0\.0\.1:\d+ - rid:\d+ - Rejecting connection, cluster name ""B"" does not match ""A""$"));
+        Assert.That(await LineAsync(aLog, LogLevel.Information, "Router connection closed"), Does.Match(@"^127\.0\.0\.1:\d+ - rid:\d+ - Router connection closed: Cluster Name Conflict$"));
+        // The dialling side reads A's INFO first and closes on it (nats-server closes there
+        // silently, then logs the -ERR it finds behind the INFO; this server says why it closed).
+        var mismatch = await LineAsync(bLog, LogLevel.Error, "does not match");
+        Assert.That(mismatch, Does.Match($@"^127\.0\.0\.1:{a.Routes!.Port} - rid:\d+ - Cluster name ""A"" does not match ""B""$"));
+        Assert.That(await LineAsync(bLog, LogLevel.Debug, "Route connect msg sent"), Does.Contain("rid:"));
+        Assert.That(await LineAsync(bLog, LogLevel.Information, "Router connection closed: Cluster Name Conflict"), Does.Contain("rid:"));
+    }
+
+    [Test]
+    public async Task A_flood_of_routes_with_the_wrong_cluster_writes_a_bounded_number_of_lines()
+    {
+        const int Attempts = 200;
+        var (a, aLog) = await StartAsync("A");
+        var started = DateTime.UtcNow;
+        for (var i = 0; i < Attempts; i++)
+        {
+            await using var route = await RawClient.ConnectAsync(a.Routes!.Port);
+            await route.SendAsync("""CONNECT {"verbose":false,"pedantic":false,"tls_required":false,"name":"intruder","cluster":"B","headers":true}""" + "\r\n");
+            await route.ReadUntilClosedAsync();
+        }
+        var windows = Math.Ceiling((DateTime.UtcNow - started).TotalSeconds) + 1;
+
+        var lines = aLog.Count(LogLevel.Error, "- Rejecting connection, cluster name");
+        Assert.That(lines, Is.GreaterThanOrEqualTo(LogLimits.LinesPerSecond));
+        Assert.That(lines, Is.LessThanOrEqualTo(LogLimits.LinesPerSecond * windows), $"{lines} lines for {Attempts} routes in {windows} windows");
+        Assert.That(aLog.Count(LogLevel.Information, "Router connection closed: Cluster Name Conflict"), Is.LessThanOrEqualTo(LogLimits.LinesPerSecond * windows));
+    }
+
+    private async Task<(NatsServer Server, ListLoggerProvider Log)> StartAsync(string cluster, NatsServer? seed = null)
+    {
+        var log = new ListLoggerProvider();
+        var factory = log.CreateFactory();
+        var server = new NatsServer(
+            new ServerOptions
+            {
+                Host = "127.0.0.1",
+                Port = -1,
+                ServerName = "s" + cluster,
+                Cluster = new ClusterOptions
+                {
+                    Name = cluster,
+                    Host = "127.0.0.1",
+                    Port = -1,
+                    Routes = seed is null ? [] : [new Uri($"nats-route://127.0.0.1:{seed.Routes!.Port}")],
+                },
+            },
+            factory);
+        await server.StartAsync();
+        _servers.Add((server, factory));
+        return (server, log);
+    }
+
+    private static async Task<string> LineAsync(ListLoggerProvider log, LogLevel level, string text)
+    {
+        await Eventually.TrueAsync(() => log.Contains(level, text), $"a {level} line with {text}", TimeSpan.FromSeconds(10));
+        return log.Lines.First(l => l.Level == level && l.Message.Contains(text, StringComparison.Ordinal)).Message;
+    }
+}
