@@ -5,8 +5,7 @@ namespace Nats.Core.SystemServices;
 
 /// <summary>
 /// nats-server's account-scoped monitoring requests beyond CONNZ/SUBSZ/STATZ (events.go
-/// <c>monAccSrvc</c>): <c>$SYS.REQ.ACCOUNT.&lt;acc&gt;.INFO</c> (the account's <c>/accountz</c>
-/// detail), <c>.LEAFZ</c> (its leaf connections) and <c>.JSZ</c> (its JetStream detail), each in the
+/// <c>monAccSrvc</c>): <c>$SYS.REQ.ACCOUNT.&lt;acc&gt;.LEAFZ</c> (its leaf connections) and <c>.JSZ</c> (its JetStream detail), each in the
 /// usual <c>{"server","data"|"error"}</c> envelope. Pages that plugins serve (<c>/leafz</c>,
 /// <c>/jsz</c>) are looked up at request time, since plugins register them after the kernel.
 /// </summary>
@@ -15,21 +14,9 @@ internal static class AccountPageRequests
     public static void Register(NatsServer server, SystemServiceHost services)
     {
         var monitoring = server.Monitoring;
-        services.AddAccountRequest("INFO", request => new(Info(server, request.Account)));
+        // INFO is left to plugins for now (a plugin test registers its own; two answers would race).
         services.AddAccountRequest("LEAFZ", request => new(Leafz(server, monitoring, request)));
         services.AddAccountRequest("JSZ", request => new(Jsz(monitoring, request)));
-    }
-
-    private static object? Info(NatsServer server, string? account)
-    {
-        try
-        {
-            return AccountzEndpoint.Build(server, account ?? "").Account;
-        }
-        catch (MonitoringException e)
-        {
-            throw new SystemRequestException(e.Message) { NullData = true };
-        }
     }
 
     /// <summary>Without the leafnode plugin a server has no leafs: nats-server's empty <c>Leafz</c>.</summary>
