@@ -18,6 +18,8 @@ public sealed partial class NatsServer
     private long _nextClientId;
     // Copy-on-write: read per PUB with a reply on every client's thread, written rarely.
     private volatile byte[][] _reservedReplies = [];
+    // Same discipline as _reservedReplies: swapped whole under _clients, read by every client's publish.
+    private volatile byte[][] _reservedSubjects = [];
 
     /// <summary>The client port actually bound (useful with port -1 / random).</summary>
     public int Port { get; private set; }
@@ -137,6 +139,40 @@ public sealed partial class NatsServer
             }
             _reservedReplies = [.. _reservedReplies, bytes];
         }
+    }
+
+    /// <summary>
+    /// Reserves a subject prefix for the server's own traffic (gateways' <c>_GR_.</c> routed
+    /// replies): a client publishing to a subject that starts with it (and goes on after it) gets
+    /// nats-server's <c>Permissions Violation for Publish to "…"</c>, checked before its
+    /// permissions, and the message goes nowhere. Links (routes, gateways, leafs) are not checked.
+    /// </summary>
+    /// <example><code>context.Server.ReservePublishPrefix("_GR_.");</code></example>
+    public void ReservePublishPrefix(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(prefix);
+        lock (_clients)
+        {
+            if (_reservedSubjects.Any(r => r.AsSpan().SequenceEqual(bytes)))
+            {
+                return;
+            }
+            _reservedSubjects = [.. _reservedSubjects, bytes];
+        }
+    }
+
+    /// <summary>True when <paramref name="subject"/> extends a prefix reserved by <see cref="ReservePublishPrefix"/>.</summary>
+    internal bool IsReservedSubject(ReadOnlySpan<byte> subject)
+    {
+        foreach (var prefix in _reservedSubjects)
+        {
+            if (subject.Length > prefix.Length && subject.StartsWith(prefix))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>True when <paramref name="reply"/> extends a reserved prefix.</summary>

@@ -30,7 +30,6 @@ public sealed class RouteInfo
     [JsonPropertyName("domain")] public string? Domain { get; set; }
     [JsonPropertyName("connect_urls")] public List<string>? ConnectUrls { get; set; }
     [JsonPropertyName("ldm")] public bool LameDuckMode { get; set; }
-    [JsonPropertyName("gateway_url")] public string? GatewayUrl { get; set; }
     [JsonPropertyName("leafnode_urls")] public List<string>? LeafNodeUrls { get; set; }
 
     /// <summary>
@@ -39,6 +38,28 @@ public sealed class RouteInfo
     /// not model, kept so gossip forwards a member's INFO whole.
     /// </summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? AdvertisedFields { get; set; }
+
+    /// <summary>
+    /// A field the kernel does not model (a plugin's, see <see cref="NatsServer.SetRouteInfoField(string, JsonElement?)"/>,
+    /// such as nats-server's <c>gateway_url</c>, <c>gateway</c>, <c>gateway_urls</c>, <c>gateway_cmd</c>).
+    /// </summary>
+    public bool TryGetField(string name, out JsonElement value)
+    {
+        if (AdvertisedFields is { } fields && fields.TryGetValue(name, out value))
+        {
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    /// <summary>A string field the kernel does not model; null when absent or not a string.</summary>
+    public string? GetStringField(string name) =>
+        TryGetField(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Whether the kernel writes <paramref name="name"/> itself (plugins may not set it).</summary>
+    internal static bool IsKernelField(string name) =>
+        RouteJsonContext.Default.RouteInfo.Properties.Any(p => p.Name == name);
 
     /// <summary>Parses route INFO JSON; null when malformed.</summary>
     public static RouteInfo? Parse(ReadOnlySpan<byte> json)
@@ -118,4 +139,5 @@ public sealed class RouteConnect
     PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(RouteInfo))]
 [JsonSerializable(typeof(RouteConnect))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class RouteJsonContext : JsonSerializerContext;

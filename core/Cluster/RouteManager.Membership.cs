@@ -72,6 +72,7 @@ public sealed partial class RouteManager
             _server.AddClusterClientUrls(route.ConnectUrls);
             _server.OnPeerAdvertised(info.ServerId, info.AdvertisedFields);
         }
+        _server.OnRoutePeerInfo(info, first: true);
     }
 
     /// <summary>
@@ -82,9 +83,14 @@ public sealed partial class RouteManager
     {
         if (info.ServerId != route.RemoteId)
         {
-            ConnectToGossipedServer(info);
+            // A plugin's gossip (nats-server's gateway INFO, server_id "GW"+id) is not a server to route to.
+            if (!_server.OnRouteOtherInfo(route.RemoteId!, info))
+            {
+                ConnectToGossipedServer(info);
+            }
             return;
         }
+        _server.OnRoutePeerInfo(info, first: false);
         if (info.LameDuckMode && !_server.Options.Cluster.NoAdvertise)
         {
             _server.RemoveClusterClientUrls(route.ConnectUrls);
@@ -114,6 +120,7 @@ public sealed partial class RouteManager
                 _server.RemoveClusterClientUrls(route.ConnectUrls);
                 _server.WithdrawPeerAdvertised(route.RemoteId);
             }
+            _server.OnRoutePeerGone(route.RemoteId);
         }
         if (reason is ClosedReason.ServerShutdown or ClosedReason.ClusterNameConflict or ClosedReason.RouteRemoved || !_server.IsRunning)
         {

@@ -125,7 +125,7 @@ public sealed partial class RouteManager
             Cluster = ClusterName,
             ClusterDynamic = IsNameDynamic,
             ConnectUrls = options.Cluster.NoAdvertise ? null : [.. _server.OwnClientUrls],
-            AdvertisedFields = options.Cluster.NoAdvertise ? null : _server.OwnAdvertisedFields(),
+            AdvertisedFields = MergeFields(options.Cluster.NoAdvertise ? null : _server.OwnAdvertisedFields(), _server.RouteInfoFields()),
             LameDuckMode = _server.IsLameDuck,
         };
         if (!string.IsNullOrEmpty(options.Cluster.Advertise))
@@ -136,6 +136,21 @@ public sealed partial class RouteManager
             info.Ip = $"nats-route://{HostPort.Join(host, port)}/";
         }
         return info;
+    }
+
+    /// <summary>Advertised URL lists (withheld by no_advertise) plus plugins' fields (always sent, as nats-server's gateway_url).</summary>
+    private static Dictionary<string, System.Text.Json.JsonElement>? MergeFields(
+        Dictionary<string, System.Text.Json.JsonElement>? advertised, Dictionary<string, System.Text.Json.JsonElement>? plugins)
+    {
+        if (advertised is null || plugins is null)
+        {
+            return advertised ?? plugins;
+        }
+        foreach (var (name, value) in plugins)
+        {
+            advertised[name] = value;
+        }
+        return advertised;
     }
 
     /// <summary>The CONNECT for a route this server dials.</summary>

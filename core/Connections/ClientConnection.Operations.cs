@@ -72,7 +72,9 @@ public sealed partial class ClientConnection
         {
             SendError(ProtocolErrors.InvalidPublishSubject);
         }
-        if (_permissions is { } permissions && !IsPublishAllowed(permissions, subject))
+        // Before permissions, as nats-server: no client may publish into the server's own
+        // routed-reply space (gateways' _GR_.), whatever it is allowed.
+        if ((Kind.IsClient && Server.IsReservedSubject(subject)) || (_permissions is { } permissions && !IsPublishAllowed(permissions, subject)))
         {
             SendError(ProtocolErrors.PublishViolation(subject));
             return;

@@ -140,6 +140,8 @@ internal sealed partial class GatewayConnection
             {
                 _outbound!.StartOptimistic(_manager.Server.Accounts.All);
             }
+            // The rest of our cluster dials it too (nats-server floods after every plain outbound INFO).
+            _manager.ForwardToCluster(name, info.GatewayUrls);
             return;
         }
         switch (info.GatewayCmd)
@@ -156,7 +158,11 @@ internal sealed partial class GatewayConnection
                     _outbound!.CompleteInterestOnly(complete);
                 }
                 break;
-            case 0 or GatewayInfo.CommandGossip:
+            case 0:
+                // The remote cluster's URLs changed (a member came or went): our peers learn them.
+                _manager.ForwardToCluster(name, info.GatewayUrls);
+                break;
+            case GatewayInfo.CommandGossip:
                 break;
             default:
                 Logger.LogWarning("Received unknown command {Command} from gateway \"{Name}\"", info.GatewayCmd, name);

@@ -120,6 +120,7 @@ internal sealed partial class GatewayManager
         _url = AdvertisedUrl(options, _listener.Port);
         _log.LogInformation("Address for gateway \"{Name}\" is {Url}", Name, _url);
         RebuildInfo();
+        JoinCluster();
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
         Server.Accounts.AccountAdded += OnAccountAdded;
         Server.Accounts.AccountRemoved += OnAccountRemoved;
@@ -380,7 +381,7 @@ internal sealed partial class GatewayManager
             MaxPayload = Server.Options.MaxPayload,
             Gateway = Name,
             GatewayUrl = _url,
-            GatewayUrls = [_url],
+            GatewayUrls = ClusterUrls(),
             GatewayNrp = true,
             GatewayIom = true,
         };

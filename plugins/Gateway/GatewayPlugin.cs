@@ -11,9 +11,13 @@ namespace Nats.Gateway;
 /// installs the TLS sets (the block's as <c>gateway</c>, a remote's own as <c>gateway.&lt;name&gt;</c>),
 /// reserves the <c>_GR_.</c> reply prefix, and runs the <see cref="GatewayManager"/>.
 /// </summary>
-/// <remarks>Fields: set in Configure and StartAsync (the host's thread); the manager is then shared.</remarks>
+/// <remarks>
+/// Starts before clients and routes (as nats-server starts gateways before routing): our route
+/// INFO must carry <c>gateway_url</c> from the first one, which is the only one nats-server reads.
+/// Fields: set in Configure and StartAsync (the host's thread); the manager is then shared.
+/// </remarks>
 [ServerPlugin("gateway", Order = 150)]
-public sealed class GatewayPlugin : IServerPlugin, IReloadHook<GatewayOptions>
+public sealed class GatewayPlugin : IServerPlugin, IReloadHook<GatewayOptions>, IStartsBeforeClients
 {
     private IServerContext _context = null!;
     private ILogger _logger = null!;
@@ -45,6 +49,8 @@ public sealed class GatewayPlugin : IServerPlugin, IReloadHook<GatewayOptions>
         InstallTls(options);
         context.Server.ReserveReplyPrefix("_GR_.");
         context.Server.ReserveReplyPrefix("$GR.");
+        // As nats-server's hasGWRoutedReplyPrefix: clients cannot publish into routed replies.
+        context.Server.ReservePublishPrefix("_GR_.");
         _manager = new GatewayManager(context.Server, options, _logger)
         {
             SolicitDelay = DialDelay ?? TimeSpan.FromSeconds(1),

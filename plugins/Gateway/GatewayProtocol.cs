@@ -39,6 +39,9 @@ public sealed class GatewayInfo
     /// <summary>The whole protocol line, <c>INFO {…}\r\n</c>.</summary>
     public byte[] ToLine() => GatewayJson.Line("INFO ", this);
 
+    /// <summary>The JSON object alone (for a route INFO gossip).</summary>
+    public byte[] ToJson() => GatewayJson.Json(this);
+
     /// <summary>Parses an INFO argument; null when it is not valid JSON.</summary>
     public static GatewayInfo? Parse(ReadOnlySpan<byte> json) => GatewayJson.Parse<GatewayInfo>(json);
 }
@@ -68,6 +71,8 @@ public sealed class GatewayConnect
 internal static class GatewayJson
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = false };
+
+    public static byte[] Json<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
     public static byte[] Line<T>(string op, T value)
     {
