@@ -55,6 +55,13 @@ public sealed class SystemRequestException : Exception
 
     /// <summary>400 for a bad request, 500 when the service failed (as nats-server uses them).</summary>
     public int Code { get; }
+
+    /// <summary>
+    /// The answer also carries <c>"data":null</c>, as nats-server's does when the failing function
+    /// returned a typed nil (its <c>Connz</c>, <c>JszAccount</c>, <c>accountInfo</c>: <c>omitempty</c>
+    /// keeps a typed nil in an <c>any</c>).
+    /// </summary>
+    public bool NullData { get; init; }
 }
 
 /// <summary>

@@ -93,6 +93,7 @@ internal static class KernelRequests
         services.AddAccountRequest("SUBSZ", request => new(Page(monitoring, "/subsz", request, Subsz, ("acc", request.Account), ("subs", "1"))));
         services.AddAccountRequest("STATZ", request => new(AccountStatz(server, request)));
         services.AddRawRequest([$"$SYS.REQ.ACCOUNT.*.CONNS"], null, request => new(AccountConns(services, request.Subject)));
+        AccountPageRequests.Register(server, services);
     }
 
     private static async ValueTask<object?> ReloadAsync(NatsServer server)

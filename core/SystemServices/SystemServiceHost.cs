@@ -202,6 +202,9 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
     }
 
     /// <summary>Go's <c>json.Marshal</c>: compact, Go's escaping, omitempty as null.</summary>
+    // Written as JSON null where a CLR null would be left out.
+    private static readonly object NullJson = JsonDocument.Parse("null").RootElement.Clone();
+
     internal static byte[] Serialize(object message) =>
         JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MonitoringJson.Compact);
 
@@ -253,6 +256,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         }
         SystemApiError? error = null;
         object? data = null;
+        var nullData = false;
         if (!payload.IsEmpty)
         {
             if (!EventFilter.TryParse(payload.Span, out var filter, out var parseError))
@@ -273,6 +277,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
             catch (SystemRequestException ex)
             {
                 error = new SystemApiError { Code = ex.Code, Description = ex.Message };
+                nullData = ex.NullData;
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
@@ -297,7 +302,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         {
             return;
         }
-        var response = new SystemApiResponse { Server = NextServerInfo(), Data = error is null ? data : null, Error = error };
+        var response = new SystemApiResponse { Server = NextServerInfo(), Data = error is null ? data : nullData ? NullJson : null, Error = error };
         Publish(reply, Serialize(response));
     }
 

@@ -13,8 +13,10 @@ namespace Nats.AuthJwt.Auth;
 /// the JWT's permissions, limits and expiry. Connections without a JWT are not its business: in
 /// operator mode nothing else accepts them, so they are refused with <c>Authorization Violation</c>.
 /// </summary>
-/// <remarks>Needs the INFO nonce (<see cref="INonceRequired"/>). Thread-safe; the check is pure.</remarks>
-public sealed class JwtAuthenticator(UserJwtCheck check, ILogger logger) : IAuthenticator, INonceRequired
+/// <remarks>A user of an account whose claims enable auth callout (<c>authorization.auth_users</c>) and
+/// who is not one of those users is decided by the account's callout service (<see cref="Callout.OperatorCallout"/>).
+/// Needs the INFO nonce (<see cref="INonceRequired"/>). Thread-safe; the check is pure.</remarks>
+public sealed class JwtAuthenticator(UserJwtCheck check, ILogger logger, Callout.OperatorCallout? callout = null) : IAuthenticator, INonceRequired
 {
     /// <inheritdoc />
     public string Name => "jwt";
@@ -40,6 +42,11 @@ public sealed class JwtAuthenticator(UserJwtCheck check, ILogger logger) : IAuth
         {
             logger.LogDebug("User JWT refused: {Reason}", outcome.Reason);
             return AuthResult.Deny(outcome.Reason!);
+        }
+        if (callout is not null && callout.Applies(user.Account, user.User, out var calloutAccount))
+        {
+            // The account's claims delegate its users (other than the service's own) to its callout service.
+            return await callout.AuthenticateAsync(context, calloutAccount, cancellationToken).ConfigureAwait(false);
         }
         return AuthResult.Accept(user.Account, user.User, user.Permissions, user.Expires, new UserLimits
         {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Nats.AuthJwt.Auth;
 using Nats.AuthJwt.Config;
@@ -75,11 +74,11 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
             return AuthResult.Deny($"No valid account \"{_options.Account}\" for auth callout request");
         }
         var now = DateTimeOffset.UtcNow;
-        var request = AuthorizationRequestBuilder.Build(Input(context), _signingKey, _xkey, now);
+        var request = AuthorizationRequestBuilder.Build(CalloutRequestInput.From(context, _server, _options.Issuer, _options.XKey), _signingKey, _xkey, now);
         byte[] reply;
         try
         {
-            reply = await SendAsync(connection, request, cancellationToken).ConfigureAwait(false);
+            reply = await CalloutRequestInput.SendAsync(connection, request, _server.Options.Auth.Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -141,50 +140,6 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
         return AuthResult.Accept(placement, string.IsNullOrEmpty(user.Name) ? user.Subject : user.Name,
             JwtPermissions.Build(limits.Pub, limits.Sub, limits.Resp), expires,
             new UserLimits { MaxSubscriptions = limits.Subs, MaxPayload = limits.Payload, MaxData = limits.Data });
-    }
-
-    private AuthorizationRequestInput Input(ConnectContext context)
-    {
-        var connect = context.Connect;
-        var options = _server.Options;
-        return new AuthorizationRequestInput
-        {
-            Subject = _options.Issuer,
-            Server = new ServerId { Name = _server.Name, Host = options.Host, Id = _server.ServerId, Version = Nats.Core.ServerVersion.CompatibleNatsVersion },
-            Client = new ClientInformation
-            {
-                Host = context.RemoteEndPoint?.Address.ToString(),
-                User = connect.Username,
-                Name = connect.Name,
-                Kind = context.Kind == ConnectionKind.Leaf ? "Leafnode" : "Client",
-                Type = context.Kind.ConnzType,
-            },
-            Connect = new CalloutConnectOptions
-            {
-                Jwt = connect.Jwt, NKey = connect.NKey, SignedNonce = connect.Signature, Token = connect.Token,
-                Username = connect.Username, Password = connect.Password, Name = connect.Name,
-                Lang = connect.Lang, Version = connect.Version, Protocol = connect.Protocol,
-            },
-            Nonce = context.Nonce,
-            Timeout = options.Auth.Timeout,
-            ServiceXKey = _options.XKey,
-        };
-    }
-
-    private async Task<byte[]> SendAsync(IInProcessConnection connection, AuthorizationRequest request, CancellationToken cancellationToken)
-    {
-        var inbox = "_INBOX." + Guid.NewGuid().ToString("N");
-        var answer = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var subscription = connection.Subscribe(inbox, null, message =>
-        {
-            answer.TrySetResult(message.Payload.ToArray());
-            return ValueTask.CompletedTask;
-        });
-        var headers = request.XKeyHeader is { } xkey
-            ? Encoding.ASCII.GetBytes($"NATS/1.0\r\n{AuthorizationRequestBuilder.XKeyHeader}: {xkey}\r\n\r\n")
-            : [];
-        connection.Publish(AuthorizationRequestBuilder.Subject, request.Payload, inbox, headers);
-        return await answer.Task.WaitAsync(_server.Options.Auth.Timeout, cancellationToken).ConfigureAwait(false);
     }
 
     // nats-server's titleCase: the first letter of the reason upper-cased.

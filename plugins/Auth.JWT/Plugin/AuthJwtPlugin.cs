@@ -35,6 +35,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
     private CalloutAuthenticator? _callout;
     private IDisposable? _ownedSource;
     private JwtVerificationWorker? _verification;
+    private OperatorCallout? _operatorCallout;
 
     /// <summary>The accounts of operator mode; null when the plugin is idle.</summary>
     public JwtAccountResolver? Accounts => _accounts;
@@ -87,7 +88,8 @@ public sealed class AuthJwtPlugin : IServerPlugin
         context.Accounts.AddAccountResolver(_accounts);
         var pinned = _options.PinnedAccounts is { } list ? new HashSet<string>(list, StringComparer.Ordinal) : null;
         _verification = new JwtVerificationWorker(JwtVerificationWorker.DefaultWorkerThreads);
-        context.AddAuthenticator(new JwtAuthenticator(new UserJwtCheck(trust, _accounts, pinned, _verification), _logger));
+        _operatorCallout = new OperatorCallout(server, _accounts, account => context.Connect(account), _logger);
+        context.AddAuthenticator(new JwtAuthenticator(new UserJwtCheck(trust, _accounts, pinned, _verification), _logger, _operatorCallout));
         _logger.LogInformation("Trusted Operators: {Operators}", string.Join(", ", trust.Operators.Select(o => $"{o.Name} ({o.Subject})")));
     }
 
@@ -163,6 +165,10 @@ public sealed class AuthJwtPlugin : IServerPlugin
             await connection.DisposeAsync().ConfigureAwait(false);
         }
         _callout?.Dispose();
+        if (_operatorCallout is not null)
+        {
+            await _operatorCallout.DisposeAsync().ConfigureAwait(false);
+        }
         _ownedSource?.Dispose();
         _verification?.Dispose();
         _accounts?.Dispose();
