@@ -97,9 +97,15 @@ public sealed partial class JsAccount
                 {
                     throw new JsApiException(JsErrors.MaximumStreamsLimit);
                 }
+                if (cfg.MaxConsumers > 0 && _options.MaxConsumers > 0 && cfg.MaxConsumers > _options.MaxConsumers)
+                {
+                    throw new JsApiException(JsErrors.MaximumConsumersLimit);
+                }
+                CheckBytesLimitsLocked(cfg.MaxBytes, cfg.Storage);
                 CheckOverlapLocked(cfg, except: null);
                 entry = OpenStreamLocked(cfg, DateTime.UtcNow, create: true);
                 _streams[name] = entry;
+                RefreshReservationsLocked();
                 created = true;
             }
         }
@@ -161,6 +167,7 @@ public sealed partial class JsAccount
         {
             store = new MemoryStore(StreamConfigCheck.ToStoreLimits(cfg), _logger);
         }
+        store.AttachUsage(UsageOf(cfg.Storage));
         var entry = new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
         entry.Stream.InterestIn = entry.AnyConsumerTakes;
         return entry;
@@ -189,11 +196,14 @@ public sealed partial class JsAccount
             CheckUpdate(old, cfg);
             RefuseUnsupported(cfg);
             CheckOverlapLocked(cfg, except: name);
+            // As nats-server's update: only growth of max_bytes is reserved again.
+            CheckBytesLimitsLocked(Math.Max(0, cfg.MaxBytes - old.MaxBytes), cfg.Storage);
             if (entry.Directory is { } dir)
             {
                 WriteStreamMeta(dir, cfg, entry.Created);
             }
             entry.Stream.Update(cfg);
+            RefreshReservationsLocked();
             foreach (var c in entry.Consumers.Values)
             {
                 c.StreamChanged();
@@ -246,6 +256,7 @@ public sealed partial class JsAccount
             {
                 throw new JsApiException(JsErrors.StreamNotFound);
             }
+            RefreshReservationsLocked();
         }
         foreach (var c in entry.Consumers.Values)
         {

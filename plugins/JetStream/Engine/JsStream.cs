@@ -163,6 +163,10 @@ public sealed partial class JsStream : IStoreListener, IDisposable
                 }
             }
         }
+        if (Store.Usage is { } usage && ResourcesExceeded(usage, subject, headers, payload) is { } exceeded)
+        {
+            return exceeded;
+        }
         ulong seq;
         long timestamp;
         StoreError result;
@@ -311,6 +315,26 @@ public sealed partial class JsStream : IStoreListener, IDisposable
                 _msgIds.Remove(id);
             }
         }
+    }
+
+    /// <summary>
+    /// nats-server's resource checks after the message's expectations: the server over its
+    /// <c>max_*_store</c> (10023, nothing stored), then the account over its <c>max_mem</c> /
+    /// <c>max_file</c> with this message (10002). nats-server finds the latter after storing and
+    /// removes the message, so its sequence is used: a skip keeps the same sequences here.
+    /// </summary>
+    private JsError? ResourcesExceeded(StorageUsage usage, string subject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        if (usage.Parent is { Max: >= 0 } server && server.Used > server.Max)
+        {
+            return JsErrors.InsufficientResources;
+        }
+        if (usage.Max >= 0 && usage.Used + (long)Store.AccountedSize(System.Text.Encoding.UTF8.GetByteCount(subject), headers.Length, payload.Length) > usage.Max)
+        {
+            Store.SkipMsg();
+            return JsErrors.AccountResourcesExceeded;
+        }
+        return null;
     }
 
     public void Dispose() => Store.Dispose();
