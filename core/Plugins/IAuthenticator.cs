@@ -18,7 +18,7 @@ public sealed class ConnectContext
     public X509Certificate2? PeerCertificate { get; init; }
 
     /// <summary>The connection kind.</summary>
-    public ConnectionKind Kind { get; init; }
+    public ConnectionKind Kind { get; init; } = ConnectionKind.Client;
 
     /// <summary>The peer's address.</summary>
     public IPEndPoint? RemoteEndPoint { get; init; }
