@@ -149,9 +149,14 @@ public sealed partial class ClientConnection
         {
             Send("+OK\r\n"u8);
         }
-        if (firstConnect && Kind.IsClient)
+        if (firstConnect)
         {
-            Server.OnClientConnected(this);
+            // Clients of every transport are CLIENT kind to nats-server's $SYS events; plugins hear of all.
+            if (Kind.IsClient)
+            {
+                Server.OnClientConnected(this);
+            }
+            Server.Events.RaiseClientConnected(this);
         }
     }
 
