@@ -128,7 +128,6 @@ public sealed class CalloutChainTests
         Assert.That(reloaded.Success, Is.True, string.Join("; ", reloaded.Errors));
         await Eventually.TrueAsync(() => bob.ConnectionState != NatsConnectionState.Open && dave.ConnectionState != NatsConnectionState.Open,
             "the callout users placed in APP are disconnected", TimeSpan.FromSeconds(15));
-        Assert.That(service.Asked, Has.Count.EqualTo(2));
     }
 
     [Test]
