@@ -23,14 +23,6 @@ public sealed partial class JsAccount
         {
             throw No("stream sources are");
         }
-        if (cfg.RePublish is not null)
-        {
-            throw No("republish is");
-        }
-        if (cfg.SubjectTransform is not null)
-        {
-            throw No("subject transforms are");
-        }
         if (cfg.AllowMsgCounter)
         {
             throw No("message counters are");
@@ -117,6 +109,9 @@ public sealed partial class JsAccount
         info.DidCreate = true;
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.StreamInfo);
     }
+
+    private static bool SameRePublish(RePublish? a, RePublish? b) =>
+        a is null ? b is null : b is not null && a.Source == b.Source && a.Destination == b.Destination && a.HeadersOnly == b.HeadersOnly;
 
     private static bool SameConfig(StreamConfig a, StreamConfig b) =>
         JsonSerializer.Serialize(a, JsJsonContext.Default.StreamConfig) == JsonSerializer.Serialize(b, JsJsonContext.Default.StreamConfig);
@@ -220,6 +215,10 @@ public sealed partial class JsAccount
         if (cfg.Replicas > 1)
         {
             throw new JsApiException(JsErrors.StreamReplicasNotSupported);
+        }
+        if (!SameRePublish(cfg.RePublish, old.RePublish))
+        {
+            throw Invalid("stream configuration update can not change RePublish");
         }
         if (cfg.Storage != old.Storage)
         {
