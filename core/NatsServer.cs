@@ -170,7 +170,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTls(options);
         await StartPluginsOrShutdownAsync(beforeClients: true, cancellationToken).ConfigureAwait(false);
         StartClientListener(options);
-        _info = WithClientTlsFlags(BuildInfo(options));
         StartCluster(options);
         StartSystemServices();
         StartHeartbeat();
