@@ -175,10 +175,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTls(options);
         await StartPluginsOrShutdownAsync(beforeClients: true, cancellationToken).ConfigureAwait(false);
         StartClientListener(options);
-        lock (_infoLock)
-        {
-            _info = WithClientTlsFlags(BuildInfo(options));
-        }
         StartCluster(options);
         StartSystemServices();
         StartHeartbeat();
