@@ -179,6 +179,7 @@ internal sealed class MqttAccount : IAsyncDisposable
         var clear = payload.IsEmpty;
         var flags = (qos << 1) | 1;
         var headers = RetainedCodec.EncodeHeaders(topic, flags, clear, Origin, source, publishHeaders.Span);
+        Retained.ApplyProvisional(subject, clear ? null : RetainedCodec.Decode(StreamNames.RetainedPrefix + subject, 0, headers, payload.Span, out _));
         var sequence = await Js.StoreAsync(StreamNames.RetainedPrefix + subject, headers, payload).ConfigureAwait(false);
         Retained.Apply(subject, sequence, clear ? null : RetainedCodec.Decode(StreamNames.RetainedPrefix + subject, sequence, headers, payload.Span, out _));
     }

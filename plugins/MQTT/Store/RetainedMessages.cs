@@ -39,11 +39,28 @@ internal sealed class RetainedMessages
     {
         lock (_gate)
         {
-            if (_bySubject.TryGetValue(subject, out var current) && current.Sequence >= sequence && sequence != 0)
+            if (_bySubject.TryGetValue(subject, out var current) && current.Sequence >= sequence)
             {
                 return;
             }
             _bySubject[subject] = new Entry(sequence, message);
+        }
+    }
+
+    private long _provisional;
+
+    /// <summary>
+    /// Applies a change at once, before its store is acknowledged, so a subscriber right after the
+    /// publisher (mosquitto_pub -r, then mosquitto_sub) sees it. It keeps the sequence known so
+    /// far, so a late copy of an older message cannot replace it, and any newer stored change can.
+    /// </summary>
+    public void ApplyProvisional(string subject, RetainedMessage? message)
+    {
+        lock (_gate)
+        {
+            var known = _bySubject.TryGetValue(subject, out var current) ? current.Sequence : 0;
+            // Sorted after every stored message; unique, as deliveries are tracked by (subscription, sequence).
+            _bySubject[subject] = new Entry(known, message is null ? null : message with { Sequence = (ulong.MaxValue / 2) + (ulong)Interlocked.Increment(ref _provisional) });
         }
     }
 
