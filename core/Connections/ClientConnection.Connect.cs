@@ -9,13 +9,6 @@ namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
-    private volatile bool _connectReceived;
-    private bool _accountBound;
-    private string? _nonce;
-    // The authorization in force: written by CompleteConnect and ReauthorizeAsync, read when the
-    // connection is checked again (any thread; a reference swap).
-    private volatile AuthResult? _authorization;
-
     /// <summary>True once CONNECT was accepted.</summary>
     public bool IsConnected => _connectReceived;
 
@@ -129,10 +122,7 @@ public sealed partial class ClientConnection
         EstimateRtt();
         ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
         User = result.User;
-        _authorization = result;
-        _permissions = ClientPermissions.Create(result.Permissions);
-        _publishPermissionCache = null;
-        _expires = result.Expires;
+        _authorization = new ClientAuthorization(result, ClientPermissions.Create(result.Permissions));
 
         var options = Options;
         if (options.Protocol is < 0 or > 1)
@@ -172,28 +162,38 @@ public sealed partial class ClientConnection
         Close(reason, ProtocolErrors.AuthorizationViolation);
     }
 
-    /// <summary>Binds to <paramref name="account"/>; false when it is at its max_connections.</summary>
+    /// <summary>Binds to <paramref name="account"/>; false when it is at its max_connections or closed meanwhile.</summary>
     private bool BindAccount(Account account)
     {
-        if (ReferenceEquals(account, Account) && _accountBound)
+        // Under the lock the closing thread releases the binding with (OnClosed): a close racing
+        // this CONNECT either sees the account bound and releases it, or comes first and this
+        // binds nothing. Otherwise the account could count a closed connection for ever.
+        lock (_subscriptions)
         {
+            if (IsClosed)
+            {
+                return false;
+            }
+            if (ReferenceEquals(account, Account) && _accountBound)
+            {
+                return true;
+            }
+            if (_accountBound)
+            {
+                // A second CONNECT moving to another account: its subscriptions do not follow.
+                RemoveAllSubscriptions();
+                Account.RemoveConnection();
+                _accountBound = false;
+            }
+            if (!account.TryAddConnection())
+            {
+                return false;
+            }
+            Account = account;
+            _matchCache = new SublistMatchCache(account.Sublist);
+            _accountBound = true;
             return true;
         }
-        if (_accountBound)
-        {
-            // A second CONNECT moving to another account: its subscriptions stay behind.
-            RemoveAllSubscriptions();
-            Account.RemoveConnection();
-            _accountBound = false;
-        }
-        if (!account.TryAddConnection())
-        {
-            return false;
-        }
-        Account = account;
-        _matchCache = new SublistMatchCache(account.Sublist);
-        _accountBound = true;
-        return true;
     }
 
     /// <summary>After its account's limits changed: recomputes this connection's (nats-server re-applies them too).</summary>
@@ -218,7 +218,7 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        _ = ReauthorizeAsync(AuthenticationContext(_authorization));
+        _ = ReauthorizeAsync(AuthenticationContext(_authorization.Grant));
     }
 
     /// <summary>What the authenticators see of this connection, with the CONNECT options in force.</summary>
@@ -250,12 +250,9 @@ public sealed partial class ClientConnection
             return;
         }
         User = result.User;
-        _authorization = result;
-        _expires = result.Expires;
         _limits = ConnectionLimits.For(result.Limits, Account.Limits);
         var permissions = ClientPermissions.Create(result.Permissions);
-        _permissions = permissions;
-        _publishPermissionCache = null;
+        _authorization = new ClientAuthorization(result, permissions);
         if (permissions is null)
         {
             _deliveryFilterEnabled = false;
