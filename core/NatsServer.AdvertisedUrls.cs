@@ -63,6 +63,23 @@ public sealed partial class NatsServer
     public IReadOnlyList<string> GetAdvertisedUrls(string infoField) =>
         _advertisedViews.TryGetValue(infoField, out var urls) ? urls : [];
 
+    /// <summary>
+    /// Every URL known for an advertised field: this server's own first, then its peers'.
+    /// Unlike <see cref="GetAdvertisedUrls"/> (what clients get), never empty while this server
+    /// advertises the field: for INFO sent over links, as nats-server's leaf INFO carries its
+    /// <c>ws_connect_urls</c> so a WebSocket leaf can fail over to another server.
+    /// </summary>
+    /// <param name="infoField">The field (<c>ws_connect_urls</c>).</param>
+    public IReadOnlyList<string> GetAllAdvertisedUrls(string infoField)
+    {
+        lock (_advertisedLock)
+        {
+            var own = _ownAdvertised.GetValueOrDefault(infoField) ?? [];
+            var peers = _peerAdvertised.Values.SelectMany(p => p.GetValueOrDefault(infoField) ?? []).Where(u => !own.Contains(u));
+            return [.. own, .. peers.Distinct(StringComparer.Ordinal)];
+        }
+    }
+
     /// <summary>This server's own advertised fields, for its route INFO.</summary>
     internal Dictionary<string, JsonElement>? OwnAdvertisedFields()
     {
