@@ -5,16 +5,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    // All under _advertisedLock; written by the plugin that advertises and by route threads,
-    // read (through _advertisedViews, swapped whole) by any client's thread building its INFO.
-    private readonly object _advertisedLock = new();
-    // field → this server's own URLs for it.
-    private readonly Dictionary<string, IReadOnlyList<string>> _ownAdvertised = new(StringComparer.Ordinal);
-    // peer server id → field → the URLs that peer advertised in its route INFO.
-    private readonly Dictionary<string, Dictionary<string, IReadOnlyList<string>>> _peerAdvertised = new(StringComparer.Ordinal);
-    // field → the list clients get: empty until a peer contributed, then own URLs first, then the peers'.
-    private volatile Dictionary<string, IReadOnlyList<string>> _advertisedViews = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Advertises this server's URLs for a plugin's listener under a route INFO field (as
     /// nats-server carries <c>ws_connect_urls</c>): the field goes to every route (unless
