@@ -5,10 +5,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private Timer? _heartbeat;
-    private int _heartbeatRunning;
-    private long _lastReplyPrune;
-
     /// <summary>
     /// One timer drives every connection's timeouts (auth, PING/stale, write deadline,
     /// authorization expiry) instead of a timer per connection. Its period follows the
