@@ -91,6 +91,7 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private protected override ILogger Log => Server.ClientLogger;
 
+    /// <inheritdoc />
     protected override string? LogPrefix => Listener.LogPrefix;
 
     // The connection as the log shows it, built on first use and again after CONNECT (any thread).

@@ -17,8 +17,8 @@ public sealed class ConnectContext
     /// <summary>The client certificate from the TLS handshake, when one was presented.</summary>
     public X509Certificate2? PeerCertificate { get; init; }
 
-    /// <summary>The connection kind.</summary>
-    public ConnectionKind Kind { get; init; }
+    /// <summary>The connection kind (a client unless said otherwise).</summary>
+    public ConnectionKind Kind { get; init; } = ConnectionKind.Client;
 
     /// <summary>The peer's address.</summary>
     public IPEndPoint? RemoteEndPoint { get; init; }

@@ -22,7 +22,7 @@ public sealed class AllocationTests
         // Warm up (first reads size the state machine's awaiters), then measure.
         for (var i = 0; i < 1000; i++)
         {
-            await stream.ReadAsync(buffer);
+            _ = await stream.ReadAsync(buffer);
         }
         var before = GC.GetAllocatedBytesForCurrentThread();
         long total = 0;

@@ -7,7 +7,10 @@ namespace Nats.Mqtt.Sessions;
 
 internal sealed partial class MqttConnection
 {
+    // Set by the QoS 1/2 session store that is being written (issue 14); null until then.
+#pragma warning disable CS0649, IDE0044
     private IMqttStore? _store;
+#pragma warning restore CS0649, IDE0044
     private OutgoingMessage? _will;
 
     /// <summary>Checks and keeps the will of a CONNECT; false (with the reason) when it cannot be published.</summary>
