@@ -34,8 +34,12 @@ public sealed partial class NatsServer
 
     private void StartClientListener(ServerOptions options)
     {
-        _clientListener = ConnectionListener.Start("client", new HostPort(options.Host, options.Port), Logger, AcceptClientAsync, _shutdown.Token);
+        // Bound first, accepting only once INFO (which names the bound port) is built: a client
+        // that connects while the server starts waits in the backlog for its INFO.
+        _clientListener = ConnectionListener.Bind("client", new HostPort(options.Host, options.Port), Logger, AcceptClientAsync, _shutdown.Token);
         Port = _clientListener.Port;
+        _info = WithClientTlsFlags(BuildInfo(options));
+        _clientListener.StartAccepting();
         Logging.ServerLog.ListeningForClients(Logger, HostPort.Join(options.Host, Port));
     }
 

@@ -46,8 +46,6 @@ public sealed partial class NatsServer
 
     private void StopCluster() => _routes?.Stop();
 
-    partial void OnLameDuckExtensions() => _routes?.AnnounceLameDuck();
-
     /// <summary>Adds a peer's client URLs to connect_urls and tells clients.</summary>
     internal void AddClusterClientUrls(IReadOnlyList<string> urls) => ChangeClusterClientUrls(urls, +1);
 

@@ -74,6 +74,7 @@ public sealed partial class NatsServer
             {
                 link.OnHeartbeat(now);
             }
+            Events.RaiseHeartbeat(now);
             if (now - _lastReplyPrune > Stopwatch.Frequency * 5)
             {
                 _lastReplyPrune = now;

@@ -25,7 +25,8 @@ public sealed partial class NatsServer
         Logging.ServerLog.EnteringLameDuck(Logger);
         Services.Events.LameDuckEntered();
         StopClientListener();
-        OnLameDuckExtensions();
+        // Routes re-send their INFO (ldm), plugins close their listeners: registered handlers.
+        Events.RaiseLameDuckEntered();
 
         var options = _options;
         var grace = options.LameDuckGracePeriod.Duration();
@@ -69,7 +70,4 @@ public sealed partial class NatsServer
         }
         await ShutdownAsync().ConfigureAwait(false);
     }
-
-    /// <summary>Other parts of the server (routes) react to lame duck mode here.</summary>
-    partial void OnLameDuckExtensions();
 }

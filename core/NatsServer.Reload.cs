@@ -10,8 +10,15 @@ public sealed partial class NatsServer
 {
     private readonly Lock _reloadLock = new();
 
-    /// <summary>Raised after a reload applied: (previous options, new options). The host re-applies logging here.</summary>
-    public event Action<ServerOptions, ServerOptions>? Reloaded;
+    /// <summary>
+    /// Raised after a reload applied: (previous options, new options). The host re-applies
+    /// logging here. The same event as <see cref="ServerEvents.Reloaded"/>.
+    /// </summary>
+    public event Action<ServerOptions, ServerOptions> Reloaded
+    {
+        add => Events.Reloaded += value;
+        remove => Events.Reloaded -= value;
+    }
 
     /// <summary>
     /// Replaces the configuration live. The kernel's options and every bound section are
@@ -67,7 +74,8 @@ public sealed partial class NatsServer
             ApplyKernelChanges(current, proposed, kernelChanges, auth);
             prepared.Apply();
             MarkConfigLoaded();
-            Reloaded?.Invoke(current, proposed);
+            // Routes dial added routes and drop removed ones here, as plugins apply theirs.
+            Events.RaiseReloaded(current, proposed);
             var changes = validation.Changes;
             Logging.ServerLog.Reloaded(Logger, changes.Count == 0 ? "" : ": " + string.Join(", ", changes));
             return new ReloadResult(true, [], changes);
@@ -125,6 +133,5 @@ public sealed partial class NatsServer
                 client.Reauthorize();
             }
         }
-        _routes?.ApplyReload(current.Cluster, proposed.Cluster);
     }
 }

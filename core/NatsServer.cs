@@ -61,6 +61,7 @@ public sealed partial class NatsServer : IAsyncDisposable
         Name = string.IsNullOrEmpty(options.ServerName) ? ServerId : options.ServerName;
         Accounts = AccountRegistry.Build(options.Auth, !options.DisableSublistCache);
         Router = new MessageRouter(this);
+        Events = new ServerEvents(Logger);
         _bus = new ConfigBus(options.Sections, options.Auth.Accounts);
         FollowAccountChanges();
         CreateTlsStore();
@@ -89,6 +90,12 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>Where messages and interest enter routing: publish with an origin, add and remove subscriptions.</summary>
     public MessageRouter Router { get; }
+
+    /// <summary>
+    /// Server-wide events (clients connected and closed, lame duck, reload, the heartbeat tick)
+    /// that plugins and the kernel's routes subscribe to. Fixed at construction.
+    /// </summary>
+    public ServerEvents Events { get; }
 
     /// <summary>Server-wide message counters.</summary>
     public ServerStatistics Statistics { get; } = new();
@@ -163,7 +170,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         StartTls(options);
         await StartPluginsOrShutdownAsync(beforeClients: true, cancellationToken).ConfigureAwait(false);
         StartClientListener(options);
-        _info = WithClientTlsFlags(BuildInfo(options));
         StartCluster(options);
         StartSystemServices();
         StartHeartbeat();

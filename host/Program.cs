@@ -61,8 +61,6 @@ public static class Program
             return ConfigCheck.Run(commandLine.ConfigFile, options => PluginProbe.ClaimsReviewer(options, commandLine));
         }
 
-        // Plugins load once the config is read and the server built; meanwhile, warm their machinery.
-        _ = PluginMachineryWarmUp.Start();
         ConfigLoader.Loaded loaded;
         try
         {

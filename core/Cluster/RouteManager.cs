@@ -65,6 +65,9 @@ public sealed partial class RouteManager
         _listener = ConnectionListener.Start("route", new HostPort(options.Host, options.Port), Log, AcceptRouteAsync, _server.ShutdownToken, backlog: 512);
         Port = _listener.Port;
         SeedInterest();
+        // Routes hear of lame duck mode and reloads as a plugin's links would.
+        _server.Events.LameDuckEntered += AnnounceLameDuck;
+        _server.Events.Reloaded += (previous, current) => ApplyReload(previous.Cluster, current.Cluster);
         RouteLog.ClusterName(Log, ClusterName);
         if (IsNameDynamic)
         {

@@ -24,6 +24,14 @@ public sealed class AuthOptions
     /// <summary><c>authorization { timeout }</c>.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// <c>authorization { chain: [...] }</c> (this server's own key): authenticator names
+    /// (<c>nkey</c>, <c>tls-map</c>, <c>user</c>, <c>token</c>, a plugin's such as <c>jwt</c> or
+    /// <c>auth_callout</c>) asked first, in this order; the others follow in the default order.
+    /// Empty: the default order (built-in schemes, then plugins in plugin order).
+    /// </summary>
+    public List<string> Chain { get; set; } = [];
+
     /// <summary><c>no_auth_user</c>: the user a client without credentials becomes.</summary>
     public string? NoAuthUser { get; set; }
 

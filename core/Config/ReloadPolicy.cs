@@ -36,6 +36,7 @@ public static class ReloadPolicy
         ["Auth.NKeys"] = ("nkeys", true),
         ["Auth.Timeout"] = ("authorization.timeout", true),
         ["Auth.NoAuthUser"] = ("no_auth_user", true),
+        ["Auth.Chain"] = ("authorization.chain", true),
         ["Auth.Accounts"] = ("accounts", true),
         ["Auth.SystemAccount"] = ("system_account", false),
         ["Auth.NoSystemAccount"] = ("no_system_account", false),

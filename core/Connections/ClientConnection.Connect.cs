@@ -12,6 +12,9 @@ public sealed partial class ClientConnection
     private volatile bool _connectReceived;
     private bool _accountBound;
     private string? _nonce;
+    // The authorization in force: written by CompleteConnect and ReauthorizeAsync, read when the
+    // connection is checked again (any thread; a reference swap).
+    private volatile AuthResult? _authorization;
 
     /// <summary>True once CONNECT was accepted.</summary>
     public bool IsConnected => _connectReceived;
@@ -64,7 +67,8 @@ public sealed partial class ClientConnection
         // From now on the log shows the client's version, language and name, as nats-server's does.
         _logName = null;
         _headersEnabled = options.Headers && !Server.Options.NoHeaderSupport;
-        var pending = Auth.AuthenticateAsync(AuthenticationContext(), Server.ShutdownToken, Listener.NoAuthUser);
+        // A (repeated) CONNECT is judged afresh: no authorization in force is offered.
+        var pending = Auth.AuthenticateAsync(AuthenticationContext(current: null), Server.ShutdownToken, Listener.NoAuthUser);
         if (pending.IsCompletedSuccessfully && !NeedsAccountResolution(pending.Result))
         {
             CompleteConnect(pending.Result, acknowledge);
@@ -125,6 +129,7 @@ public sealed partial class ClientConnection
         EstimateRtt();
         ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
         User = result.User;
+        _authorization = result;
         _permissions = ClientPermissions.Create(result.Permissions);
         _publishPermissionCache = null;
         _expires = result.Expires;
@@ -144,9 +149,14 @@ public sealed partial class ClientConnection
         {
             Send("+OK\r\n"u8);
         }
-        if (firstConnect && Kind.IsClient)
+        if (firstConnect)
         {
-            Server.OnClientConnected(this);
+            // Clients of every transport are CLIENT kind to nats-server's $SYS events; plugins hear of all.
+            if (Kind.IsClient)
+            {
+                Server.OnClientConnected(this);
+            }
+            Server.Events.RaiseClientConnected(this);
         }
     }
 
@@ -208,12 +218,13 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        _ = ReauthorizeAsync(AuthenticationContext());
+        _ = ReauthorizeAsync(AuthenticationContext(_authorization));
     }
 
     /// <summary>What the authenticators see of this connection, with the CONNECT options in force.</summary>
-    private ConnectContext AuthenticationContext() => new()
+    private ConnectContext AuthenticationContext(AuthResult? current) => new()
     {
+        Current = current,
         Connect = Options,
         Nonce = _nonce,
         Kind = Kind,
@@ -239,6 +250,7 @@ public sealed partial class ClientConnection
             return;
         }
         User = result.User;
+        _authorization = result;
         _expires = result.Expires;
         _limits = ConnectionLimits.For(result.Limits, Account.Limits);
         var permissions = ClientPermissions.Create(result.Permissions);

@@ -171,8 +171,18 @@ public sealed partial class ClientConnection
 
         var sidKey = Encoding.UTF8.GetString(sid);
         Subscription subscription;
+        // Added to the sublist and announced under the lock a closing connection takes to
+        // collect its subscriptions (RemoveAllSubscriptions), as nats-server inserts under c.mu:
+        // a SUB racing the close either finishes first, and is collected and withdrawn after it
+        // was announced, or sees the connection closed and does nothing. Without this a SUB
+        // could land after the collection (an orphan in the sublist) or announce its RS+ after
+        // the close withdrew it (interest never withdrawn at the routes).
         lock (_subscriptions)
         {
+            if (IsClosed)
+            {
+                return;
+            }
             // nats-server checks the limit before the sid, so a reused sid at the limit is
             // refused too.
             var maxSubscriptions = _limits.Subscriptions(options.MaxSubscriptions);
@@ -192,13 +202,13 @@ public sealed partial class ClientConnection
             }
             subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this, sid.ToArray()) { Owner = this };
             _subscriptions.Add(sidKey, subscription);
+            if (_permissions is { } p && p.NeedsDeliveryFilter(subject, !queue.IsEmpty))
+            {
+                _deliveryFilterEnabled = true;
+            }
+            Account.Sublist.Insert(subscription);
+            Server.OnSubscriptionAdded(Account, subscription);
         }
-        Account.Sublist.Insert(subscription);
-        if (_permissions is { } p && p.NeedsDeliveryFilter(subject, !queue.IsEmpty))
-        {
-            _deliveryFilterEnabled = true;
-        }
-        Server.OnSubscriptionAdded(Account, subscription);
         if (Options.Verbose)
         {
             Send("+OK\r\n"u8);
@@ -265,6 +275,7 @@ public sealed partial class ClientConnection
     private void RemoveAllSubscriptions()
     {
         Subscription[] all;
+        // IsClosed is already true: no SUB adds anything once this lock is taken (see Subscribe).
         lock (_subscriptions)
         {
             all = [.. _subscriptions.Values];

@@ -138,5 +138,6 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         }
         Logging.ConnectionLog.ClientClosed(Log, this, reason.ToDisplayString());
         Server.OnConnectionClosed(this);
+        Server.Events.RaiseClientClosed(this);
     }
 }

@@ -60,6 +60,8 @@ public sealed class ConnectionListener
     public long AcceptErrors => Interlocked.Read(ref _acceptErrors);
 
     private long _acceptErrors;
+    // 0 until StartAccepting (any thread, once).
+    private int _accepting;
 
     /// <summary>
     /// Binds <paramref name="address"/> (port 0 or -1: any free port) and starts accepting.
@@ -75,10 +77,28 @@ public sealed class ConnectionListener
     /// <exception cref="ConfigurationException">The address cannot be bound.</exception>
     public static ConnectionListener Start(string name, HostPort address, ILogger log, Func<Socket, Task> createConnection, CancellationToken shutdown, int backlog = 4096)
     {
-        var socket = Bind(name, address, backlog);
-        var listener = new ConnectionListener(socket, name, log, createConnection, shutdown);
-        _ = listener.AcceptLoopAsync();
+        var listener = Bind(name, address, log, createConnection, shutdown, backlog);
+        listener.StartAccepting();
         return listener;
+    }
+
+    /// <summary>
+    /// Binds like <see cref="Start"/> but does not accept yet: connections wait in the backlog
+    /// until <see cref="StartAccepting"/>. For a server that needs the bound port (port 0 or -1)
+    /// to prepare what it tells every connection first, as the client port's INFO.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The address cannot be bound.</exception>
+    public static ConnectionListener Bind(string name, HostPort address, ILogger log, Func<Socket, Task> createConnection, CancellationToken shutdown, int backlog = 4096) =>
+        new(Bind(name, address, backlog), name, log, createConnection, shutdown);
+
+    /// <summary>Starts the accept loop of a listener made by <see cref="Bind(string, HostPort, ILogger, Func{Socket, Task}, CancellationToken, int)"/>; once only.</summary>
+    public void StartAccepting()
+    {
+        if (Interlocked.Exchange(ref _accepting, 1) != 0)
+        {
+            throw new InvalidOperationException($"The {_name} listener is already accepting.");
+        }
+        _ = AcceptLoopAsync();
     }
 
     /// <summary>Stops accepting; connections already accepted are not touched.</summary>

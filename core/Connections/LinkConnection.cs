@@ -71,6 +71,17 @@ public abstract partial class LinkConnection : NatsConnection
     /// <summary>Payload bytes (headers included) queued for the peer with <see cref="SendMessage"/>.</summary>
     public long OutBytes => Out.PayloadBytesQueued;
 
+    /// <summary>
+    /// Records TLS a transport ran underneath the link's stream (a wss:// WebSocket), so the
+    /// link shows it as its own <see cref="NatsConnection.Tls"/> (monitoring, certificate
+    /// checks). Call from the constructor or <see cref="HandshakeAsync"/>, before the link registers.
+    /// </summary>
+    protected void UseTransportTls(TlsConnectionInfo tls)
+    {
+        ArgumentNullException.ThrowIfNull(tls);
+        Tls = tls;
+    }
+
     /// <summary>Where the link logs (the logger given at construction).</summary>
     protected ILogger Logger => _logger;
 

@@ -17,11 +17,20 @@ public sealed class ConnectContext
     /// <summary>The client certificate from the TLS handshake, when one was presented.</summary>
     public X509Certificate2? PeerCertificate { get; init; }
 
-    /// <summary>The connection kind (a client unless said otherwise).</summary>
+    /// <summary>The connection kind.</summary>
     public ConnectionKind Kind { get; init; } = ConnectionKind.Client;
 
     /// <summary>The peer's address.</summary>
     public IPEndPoint? RemoteEndPoint { get; init; }
+
+    /// <summary>
+    /// When the kernel checks a connected client again (a reload, an account update: <see
+    /// cref="NatsServer.ReauthorizeClients"/>), the authorization the connection holds, with the
+    /// <see cref="AuthResult.Scheme"/> that granted it; null for a CONNECT. An authenticator whose
+    /// grant came from a remote party (auth callout) confirms it instead of asking again, as
+    /// nats-server does not call the service back for connected clients.
+    /// </summary>
+    public AuthResult? Current { get; init; }
 
     /// <summary>The nats-server name of the connection type, as used by <c>allowed_connection_types</c>.</summary>
     public string ConnectionType => Kind.ConnectionType;
@@ -90,8 +99,11 @@ public sealed class AuthResult
     /// <summary>Refuses the connection.</summary>
     public static AuthResult Deny(string reason) => new() { Decision = AuthDecision.Denied, Reason = reason };
 
-    /// <summary>This result, naming <paramref name="scheme"/> as the one that decided.</summary>
-    internal AuthResult WithScheme(string scheme) => new()
+    /// <summary>
+    /// This result, naming <paramref name="scheme"/> as the one that decided (the kernel names the
+    /// authenticator otherwise; one that delegates to another scheme names it here).
+    /// </summary>
+    public AuthResult WithScheme(string scheme) => new()
     {
         Decision = Decision, Reason = Reason, Scheme = scheme, Account = Account, User = User,
         Permissions = Permissions, Expires = Expires, Limits = Limits,

@@ -36,6 +36,12 @@ public interface IServerContext
     /// </summary>
     SystemServices.ISystemServices SystemServices { get; }
 
+    /// <summary>
+    /// Server-wide events: clients connected and closed, lame duck mode, reloads, the heartbeat
+    /// tick (<see cref="ServerEvents"/>). Subscribe from <see cref="IServerPlugin.StartAsync"/>.
+    /// </summary>
+    ServerEvents Events { get; }
+
     /// <summary>Adds an authenticator to the chain, after the built-in schemes.</summary>
     void AddAuthenticator(IAuthenticator authenticator);
 

@@ -42,6 +42,8 @@ internal sealed class PluginContext : IServerContext
 
     public SystemServices.ISystemServices SystemServices => Server.SystemServices;
 
+    public ServerEvents Events => Server.Events;
+
     public void AddAuthenticator(IAuthenticator authenticator)
     {
         ArgumentNullException.ThrowIfNull(authenticator);

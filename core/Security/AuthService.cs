@@ -4,8 +4,10 @@ using Nats.Core.Plugins;
 namespace Nats.Core.Security;
 
 /// <summary>
-/// Runs the authenticator chain for connections: built-in nkey, user/password and token
-/// schemes from configuration, then every plugin authenticator, in that order. The first
+/// Runs the authenticator chain for connections: built-in nkey, certificate-mapped users
+/// (<c>tls-map</c>), user/password and token schemes from configuration, then every plugin
+/// authenticator in plugin order; <c>authorization { chain: [...] }</c>
+/// (<see cref="AuthOptions.Chain"/>) moves the named ones to the front, in its order. The first
 /// authenticator that accepts or denies decides; when none recognises the credentials the
 /// connection is refused. A client with no credentials becomes the <c>no_auth_user</c>.
 /// </summary>
@@ -65,7 +67,7 @@ public sealed class AuthService
             chain.Add(new TokenAuthenticator(options.Token, options.DefaultPermissions, passwords));
         }
         chain.AddRange(pluginAuthenticators);
-        _chain = [.. chain];
+        _chain = [.. Order(chain, options.Chain)];
         _noAuthUser = options.NoAuthUser;
         Timeout = options.Timeout;
         NeedsNonce = options.NKeys.Count > 0 || _chain.OfType<INonceRequired>().Any();
@@ -111,6 +113,29 @@ public sealed class AuthService
             }
         }
         return AuthResult.Deny($"no authenticator accepted the credentials ({context.OfferedCredential})").WithScheme("none");
+    }
+
+    /// <summary>The names of <paramref name="order"/> first, in that order, then the rest as they were.</summary>
+    /// <exception cref="ConfigurationException">A name is not an authenticator of the chain.</exception>
+    private static List<IAuthenticator> Order(List<IAuthenticator> chain, IReadOnlyList<string> order)
+    {
+        if (order.Count == 0)
+        {
+            return chain;
+        }
+        var ordered = new List<IAuthenticator>(chain.Count);
+        foreach (var name in order)
+        {
+            var named = chain.Where(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (named.Count == 0)
+            {
+                throw new ConfigurationException(
+                    $"authorization chain names \"{name}\", which is not an authenticator in force (in force: {string.Join(", ", chain.Select(a => a.Name).Distinct())})");
+            }
+            ordered.AddRange(named.Where(a => !ordered.Contains(a)));
+        }
+        ordered.AddRange(chain.Where(a => !ordered.Contains(a)));
+        return ordered;
     }
 
     private AuthResult NoAuthUser(string name)

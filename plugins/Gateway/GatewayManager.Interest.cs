@@ -322,6 +322,17 @@ internal sealed partial class GatewayManager : IInterestObserver
         }
     }
 
+    /// <summary>For /gatewayz: per account, the mode and RS- count this inbound connection's remote was told (Optimistic for A-).</summary>
+    public List<(string Account, InterestMode Mode, int NoInterest)> InboundAccountsSnapshot(GatewayConnection connection)
+    {
+        lock (_interestLock)
+        {
+            return connection.InboundAccounts
+                .Select(a => (a.Key, a.Value?.Mode ?? InterestMode.Optimistic, a.Value?.NoInterest?.Count ?? 0))
+                .ToList();
+        }
+    }
+
     private static void SendAccountUnsub(GatewayConnection connection, string account)
     {
         if (connection.InboundAccounts.TryGetValue(account, out var entry) && entry is null)

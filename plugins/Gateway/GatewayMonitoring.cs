@@ -1,13 +1,15 @@
 using System.Text.Json.Serialization;
 using Nats.Core.Monitoring;
 using Nats.Core.Plugins;
+using Nats.Core.SystemServices;
 
 namespace Nats.Gateway;
 
 /// <summary>
 /// <c>/gatewayz</c> (nats-server's <c>Gatewayz</c>: outbound and inbound gateways, with
-/// <c>accs=1</c> the interest mode per account, filtered by <c>gw_name</c>) and the
-/// <c>gateway</c> block and <c>gateways</c> count of <c>/varz</c>.
+/// <c>accs=1</c> the interest mode and subscription counts per account, <c>acc_name</c> for one
+/// account, filtered by <c>gw_name</c>), the <c>gateway</c> block and <c>gateways</c> count of
+/// <c>/varz</c>, and the <c>gateways</c> array of <c>$SYS</c> STATSZ.
 /// </summary>
 internal static class GatewayMonitoring
 {
@@ -31,12 +33,42 @@ internal static class GatewayMonitoring
                 RejectUnknown = options.RejectUnknown ? true : null,
             };
         });
+        context.SystemServices.AddStatszContributor(stats => stats.Gateways = Statsz(manager));
+    }
+
+    /// <summary>
+    /// nats-server's <c>GatewayStat</c> list: one per outbound connection, with what was received
+    /// on the inbound connections from the same gateway; omitted when there is none.
+    /// </summary>
+    private static List<object>? Statsz(GatewayManager manager)
+    {
+        var (outbound, inbound) = manager.Connections();
+        var list = new List<object>();
+        foreach (var connection in outbound)
+        {
+            if (connection.RemoteName is not { } name)
+            {
+                continue;
+            }
+            var from = inbound.Where(c => c.RemoteName == name).ToList();
+            list.Add(new GatewayStat
+            {
+                Id = connection.Id,
+                Name = name,
+                Sent = new DataStats { Msgs = connection.OutMessages, Bytes = connection.OutBytes },
+                Received = new DataStats { Msgs = from.Sum(c => c.InMessages), Bytes = from.Sum(c => c.InBytes) },
+                InboundConnections = from.Count,
+            });
+        }
+        return list.Count == 0 ? null : list;
     }
 
     private static GatewayzBody Gatewayz(GatewayManager manager, MonitoringRequest request)
     {
         var filter = request.Get("gw_name");
-        var withAccounts = request.GetBool("accs");
+        // As nats-server: acc_name lists that account only, and implies accs.
+        var accountName = request.Get("acc_name");
+        var withAccounts = request.GetBool("accs") || !string.IsNullOrEmpty(accountName);
         var (outbound, inbound) = manager.Connections();
         var body = new GatewayzBody
         {
@@ -52,11 +84,12 @@ internal static class GatewayMonitoring
             {
                 continue;
             }
+            var accounts = OutboundAccounts(connection);
             body.OutboundGateways[name] = new RemoteGatewayz
             {
                 Configured = connection.Remote is { IsImplicit: false },
-                Connection = Connection(connection),
-                Accounts = withAccounts ? Accounts(connection) : null,
+                Connection = Connection(connection, accounts.Sum(a => a.Subscriptions)),
+                Accounts = withAccounts ? Filter(accounts, accountName) : null,
             };
         }
         foreach (var connection in inbound)
@@ -69,42 +102,88 @@ internal static class GatewayMonitoring
             {
                 body.InboundGateways[name] = list = [];
             }
-            list.Add(new RemoteGatewayz { Configured = manager.IsConfigured(name), Connection = Connection(connection) });
+            list.Add(new RemoteGatewayz
+            {
+                Configured = manager.IsConfigured(name),
+                // Interest lives on outbound connections: an inbound one has no subscriptions.
+                Connection = Connection(connection, 0),
+                Accounts = withAccounts ? Filter(InboundAccounts(manager, connection), accountName) : null,
+            });
         }
         return body;
     }
 
-    private static List<AccountGatewayz>? Accounts(GatewayConnection connection) =>
+    /// <summary>
+    /// The remote's interest per account as this server keeps it (nats-server's <c>outsie</c>):
+    /// <c>num_subs</c> counts every subscription the remote announced (queue ones included, as
+    /// nats-server's sublist count), <c>num_queue_subs</c> the queue ones.
+    /// </summary>
+    private static List<AccountGatewayz> OutboundAccounts(GatewayConnection connection) =>
         connection.Interest?.Snapshot().Select(a => new AccountGatewayz
         {
             Name = a.Account.Name,
-            InterestMode = a.Mode switch
-            {
-                InterestMode.InterestOnly => "Interest-Only",
-                InterestMode.Transitioning => "Transitioning",
-                _ => "Optimistic",
-            },
+            InterestMode = ModeName(a.Mode),
             NoInterestCount = a.NoInterest,
             InterestOnlyThreshold = GatewayManager.MaxNoInterestBeforeSwitch,
             Subscriptions = a.Subscriptions,
+            QueueSubscriptions = a.QueueSubscriptions,
+        }).OrderBy(a => a.Name, StringComparer.Ordinal).ToList() ?? [];
+
+    /// <summary>What this server told the remote per account (nats-server's <c>insim</c>): the mode and the RS- count.</summary>
+    private static List<AccountGatewayz> InboundAccounts(GatewayManager manager, GatewayConnection connection) =>
+        manager.InboundAccountsSnapshot(connection).Select(a => new AccountGatewayz
+        {
+            Name = a.Account,
+            // An account refused whole (A-) has no entry; nats-server prints it as optimistic.
+            InterestMode = ModeName(a.Mode),
+            NoInterestCount = a.NoInterest,
+            InterestOnlyThreshold = GatewayManager.MaxNoInterestBeforeSwitch,
         }).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
 
-    private static GatewayConnInfo Connection(GatewayConnection connection) => new()
+    private static List<AccountGatewayz>? Filter(List<AccountGatewayz> accounts, string? name)
     {
-        Cid = connection.Id,
-        Ip = connection.RemoteEndPoint?.Address.ToString() ?? "",
-        Port = connection.RemoteEndPoint?.Port ?? 0,
-        Start = connection.StartTime,
-        LastActivity = connection.LastActivity,
-        Rtt = GoFormat.Duration(connection.Rtt),
-        Uptime = GoFormat.Duration(DateTime.UtcNow - connection.StartTime),
-        PendingBytes = connection.PendingBytes,
-        InMsgs = connection.InMessages,
-        OutMsgs = connection.OutMessages,
-        InBytes = connection.InBytes,
-        OutBytes = connection.OutBytes,
-        Name = connection.RemoteInfo?.ServerId ?? "",
-        TlsVersion = connection.Tls is { } tls ? tls.Protocol.ToString() : null,
+        var list = string.IsNullOrEmpty(name) ? accounts : accounts.Where(a => a.Name == name).ToList();
+        return list.Count == 0 ? null : list;   // omitempty
+    }
+
+    private static string ModeName(InterestMode mode) => mode switch
+    {
+        InterestMode.InterestOnly => "Interest-Only",
+        InterestMode.Transitioning => "Transitioning",
+        _ => "Optimistic",
+    };
+
+    private static GatewayConnInfo Connection(GatewayConnection connection, int subscriptions)
+    {
+        var now = DateTime.UtcNow;
+        return new()
+        {
+            Cid = connection.Id,
+            Ip = connection.RemoteEndPoint?.Address.ToString() ?? "",
+            Port = connection.RemoteEndPoint?.Port ?? 0,
+            Start = connection.StartTime,
+            LastActivity = connection.LastActivity,
+            Rtt = GoFormat.Duration(connection.Rtt),
+            // nats-server's myUptime for both, as in /connz.
+            Uptime = GoFormat.Uptime(now - connection.StartTime),
+            Idle = GoFormat.Uptime(now - connection.LastActivity),
+            PendingBytes = connection.PendingBytes,
+            InMsgs = connection.InMessages,
+            OutMsgs = connection.OutMessages,
+            InBytes = connection.InBytes,
+            OutBytes = connection.OutBytes,
+            Subscriptions = subscriptions,
+            Name = connection.RemoteInfo?.ServerId ?? "",
+            TlsVersion = connection.Tls is { } tls ? TlsVersionText(tls.Protocol) : null,
+        };
+    }
+
+    // nats-server's tlsVersion: "1.3", as /connz prints it.
+    private static string? TlsVersionText(System.Security.Authentication.SslProtocols protocol) => protocol switch
+    {
+        System.Security.Authentication.SslProtocols.Tls13 => "1.3",
+        System.Security.Authentication.SslProtocols.Tls12 => "1.2",
+        _ => protocol.ToString(),
     };
 
     internal sealed class GatewayVarz
@@ -151,22 +230,36 @@ internal static class GatewayMonitoring
         [JsonPropertyName("no_interest_count"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int NoInterestCount { get; init; }
         [JsonPropertyName("interest_only_threshold"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int InterestOnlyThreshold { get; init; }
         [JsonPropertyName("num_subs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int Subscriptions { get; init; }
+        [JsonPropertyName("num_queue_subs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public int QueueSubscriptions { get; init; }
+    }
+
+    /// <summary>nats-server's <c>GatewayStat</c> in STATSZ.</summary>
+    internal sealed class GatewayStat
+    {
+        [JsonPropertyName("gwid")] public ulong Id { get; init; }
+        [JsonPropertyName("name")] public string Name { get; init; } = "";
+        [JsonPropertyName("sent")] public DataStats Sent { get; init; } = new();
+        [JsonPropertyName("received")] public DataStats Received { get; init; } = new();
+        [JsonPropertyName("inbound_connections")] public int InboundConnections { get; init; }
     }
 
     internal sealed class GatewayConnInfo
     {
         [JsonPropertyName("cid")] public ulong Cid { get; init; }
+        [JsonPropertyName("kind")] public string Kind { get; init; } = "Gateway";
         [JsonPropertyName("ip")] public string Ip { get; init; } = "";
         [JsonPropertyName("port")] public int Port { get; init; }
         [JsonPropertyName("start")] public DateTime Start { get; init; }
         [JsonPropertyName("last_activity")] public DateTime LastActivity { get; init; }
         [JsonPropertyName("rtt")] public string Rtt { get; init; } = "";
         [JsonPropertyName("uptime")] public string Uptime { get; init; } = "";
+        [JsonPropertyName("idle")] public string Idle { get; init; } = "";
         [JsonPropertyName("pending_bytes")] public long PendingBytes { get; init; }
         [JsonPropertyName("in_msgs")] public long InMsgs { get; init; }
         [JsonPropertyName("out_msgs")] public long OutMsgs { get; init; }
         [JsonPropertyName("in_bytes")] public long InBytes { get; init; }
         [JsonPropertyName("out_bytes")] public long OutBytes { get; init; }
+        [JsonPropertyName("subscriptions")] public int Subscriptions { get; init; }
         [JsonPropertyName("name")] public string Name { get; init; } = "";
         [JsonPropertyName("tls_version"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? TlsVersion { get; init; }
     }

@@ -212,13 +212,13 @@ internal sealed class OutboundInterest
     }
 
     /// <summary>The account's mode and counts, for /gatewayz.</summary>
-    public IEnumerable<(Account Account, InterestMode Mode, int NoInterest, int Subscriptions)> Snapshot()
+    public IEnumerable<(Account Account, InterestMode Mode, int NoInterest, int Subscriptions, int QueueSubscriptions)> Snapshot()
     {
         foreach (var (account, entry) in _accounts)
         {
             lock (entry)
             {
-                yield return (account, entry.Mode, entry.NoInterest?.Count ?? 0, entry.Subscriptions.Count);
+                yield return (account, entry.Mode, entry.NoInterest?.Count ?? 0, entry.Subscriptions.Count, entry.Subscriptions.Count - entry.PlainCount);
             }
         }
     }

@@ -14,7 +14,8 @@ namespace Nats.WebSocket;
 /// The websocket port: the server's one accept loop (<see cref="ConnectionListener"/>) hands
 /// each socket to the <see cref="WebSocketAcceptor"/>; an upgraded client is then served by the
 /// kernel (<see cref="NatsServer.ServeClientAsync"/>) over the framed stream, as a
-/// <see cref="ConnectionKind.WebSocket"/> client.
+/// <see cref="ConnectionKind.WebSocket"/> client; a leaf node (or MQTT) upgrade goes to the
+/// plugin that registered that kind's stream acceptor.
 /// </summary>
 /// <remarks>Fields are set at start and read by accept tasks; nothing changes after.</remarks>
 internal sealed class WebSocketListener
@@ -81,9 +82,7 @@ internal sealed class WebSocketListener
         }
         if (session.Upgrade.Kind != UpgradeKind.Client)
         {
-            // nats-server closes leaf node upgrades it is not configured for, and answers /mqtt with 404 before this.
-            _logger.LogError("Not configured to accept leaf node connections");
-            await session.Stream.DisposeAsync().ConfigureAwait(false);
+            await HandOverAsync(session, remote, socket.LocalEndPoint as IPEndPoint).ConfigureAwait(false);
             return;
         }
         // nats-server reports the X-Forwarded-For address as the client's.
@@ -92,6 +91,23 @@ internal sealed class WebSocketListener
             remote = new IPEndPoint(address, remote?.Port ?? 0);
         }
         await _server.ServeClientAsync(session.Stream, remote, ConnectionKind.WebSocket, ClientOptionsFor(session)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A leaf node (path ending in <c>/leafnode</c>) or MQTT upgrade: the framed stream goes to
+    /// the plugin registered for that kind (<see cref="NatsServer.AcceptStreamAsync"/>). Without
+    /// one, nats-server's behaviour: a leaf upgrade on a server without a leafnode port is
+    /// closed with an error logged (/mqtt without MQTT was answered 404 before the upgrade).
+    /// </summary>
+    private async Task HandOverAsync(WebSocketSession session, IPEndPoint? remote, IPEndPoint? local)
+    {
+        var kind = session.Upgrade.Kind == UpgradeKind.LeafNode ? ConnectionKind.Leaf : ConnectionKind.Mqtt;
+        var accepted = new AcceptedStream(session.Stream, remote) { Local = local, Transport = "websocket", Tls = session.Tls };
+        if (!await _server.AcceptStreamAsync(kind, accepted).ConfigureAwait(false))
+        {
+            _logger.LogError("Not configured to accept {What} connections", kind == ConnectionKind.Leaf ? "leaf node" : "MQTT");
+            await session.Stream.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>The listener's options for one connection: its TLS (for /connz), its cookies standing in for empty CONNECT credentials.</summary>

@@ -115,4 +115,63 @@ public sealed class TlsTests
         Assert.That(result.Errors, Has.Count.EqualTo(1), string.Join(" | ", result.Errors));
         Assert.That(result.Errors.Single(), Does.StartWith("config reload not supported for Gateway: old="));
     }
+
+    [Test]
+    public async Task Watch_true_in_the_gateway_block_installs_changed_files_for_new_handshakes_both_ways()
+    {
+        // A's certificate lives in files of its own that are rotated in place; B trusts all three.
+        // verify: both ends present certificates, so B sees A's as a server (B dials) and as a client (A dials).
+        using var aCert = new SelfSignedCertificate("CN=localhost A");
+        using var bCert = new SelfSignedCertificate("CN=localhost B");
+        using var rotated = new SelfSignedCertificate("CN=localhost A rotated");
+        var bundle = Path.Combine(aCert.Dir, "ca-bundle.pem");
+        await File.WriteAllTextAsync(bundle, string.Join("\n", await Task.WhenAll(
+            File.ReadAllTextAsync(aCert.CertPath), File.ReadAllTextAsync(bCert.CertPath), File.ReadAllTextAsync(rotated.CertPath))));
+        string Tls(SelfSignedCertificate certificate, string extra = "") =>
+            $"tls {{ cert_file: \"{certificate.CertPath}\", key_file: \"{certificate.KeyPath}\", ca_file: \"{bundle}\", verify: true, timeout: 5{extra} }}";
+
+        // A lists B (explicit remote); B lists nobody and dials A back (implicit remote).
+        var ports = FreePorts.Take(2);
+        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])) + "\n" + Tls(aCert, ", watch: true"));
+        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1]) + "\n" + Tls(bCert));
+        await a.WaitForGatewayAsync("B");
+        await b.WaitForGatewayAsync("A");
+        Assert.That(b.Manager.Remotes().Single().IsImplicit, Is.True);
+        var oldFromB = b.Manager.Connections().Outbound.Single();
+        var oldIntoB = b.Manager.Connections().Inbound.Single();
+        Assert.That(Serial(oldFromB), Is.EqualTo(SerialOf(aCert)), "A's server certificate, seen by B's outbound");
+        Assert.That(Serial(oldIntoB), Is.EqualTo(SerialOf(aCert)), "A's client certificate, seen by B's inbound");
+
+        // Rotation in place: no reload, the watcher installs the files once they change.
+        File.Copy(rotated.CertPath, aCert.CertPath, overwrite: true);
+        File.Copy(rotated.KeyPath, aCert.KeyPath, overwrite: true);
+        await Eventually.TrueAsync(() => a.Logs.Lines.Any(l => l.Message.Contains("reloaded from changed files", StringComparison.Ordinal)),
+            "A installs the changed files", TimeSpan.FromSeconds(15));
+
+        // The old connections keep carrying messages.
+        await using var onA = await Gateways.ConnectAsync(a.ClientUrl);
+        await using var onB = await Gateways.ConnectAsync(b.ClientUrl);
+        await using var subB = await onB.SubscribeCoreAsync<string>("watched");
+        await Gateways.WaitForInterestAsync(onA, subB, "watched");
+        Assert.That(b.Manager.Connections().Outbound.Single(), Is.SameAs(oldFromB));
+
+        // New handshakes both ways: B dialing A (implicit remote) and A dialing B (explicit remote).
+        oldFromB.Close(Nats.Core.Connections.ClosedReason.ReadError);
+        a.Manager.Connections().Outbound.Single().Close(Nats.Core.Connections.ClosedReason.ReadError);
+        var expected = SerialOf(rotated);
+        await Eventually.TrueAsync(() =>
+        {
+            var (outbound, inbound) = b.Manager.Connections();
+            return outbound.Any(c => !ReferenceEquals(c, oldFromB) && Serial(c) == expected)
+                && inbound.Any(c => !ReferenceEquals(c, oldIntoB) && Serial(c) == expected);
+        }, "B sees A's rotated certificate on new handshakes both ways", TimeSpan.FromSeconds(20));
+
+        await using var subB2 = await onB.SubscribeCoreAsync<string>("watched.after");
+        await Gateways.WaitForInterestAsync(onA, subB2, "watched.after");
+    }
+
+    private static string? Serial(GatewayConnection connection) => connection.Tls?.PeerCertificate?.GetSerialNumberString();
+
+    private static string SerialOf(SelfSignedCertificate certificate) =>
+        System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(certificate.CertPath)).SerialNumber;
 }

@@ -59,4 +59,48 @@ public sealed class MosquittoTests
         Assert.That(line, Is.EqualTo("mosq/a/x from-nats"));
         await sub.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
     }
+
+    private static async Task<string> RunAsync(string tool, string arguments)
+    {
+        using var process = Start(tool, arguments);
+        var output = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        Assert.That(process.ExitCode, Is.Zero, $"{tool} {arguments}: {await process.StandardError.ReadToEndAsync()}");
+        return await output;
+    }
+
+    [TestCase("mqttv311")]
+    [TestCase("mqttv5")]
+    public async Task Mosquitto_sub_with_a_persistent_session_gets_the_QoS1_messages_sent_while_it_was_away(string version)
+    {
+        RequireTools();
+        await using var server = await MqttServer.StartAsync();
+        var session = version == "mqttv5" ? "-x 3600" : "";
+        // Subscribe (QoS 1, persistent session), then leave at once.
+        await RunAsync("mosquitto_sub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -c {session} -i mosq-keeper -q 1 -t offline/# -E");
+        for (var i = 1; i <= 3; i++)
+        {
+            await RunAsync("mosquitto_pub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -q 1 -t offline/q -m m{i}");
+        }
+        await server.RestartAsync();
+        var lines = await RunAsync("mosquitto_sub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -c {session} -i mosq-keeper -q 1 -t offline/# -C 3 -W 20 -v");
+        Assert.That(lines.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "offline/q m1", "offline/q m2", "offline/q m3" }));
+    }
+
+    [TestCase("mqttv311")]
+    [TestCase("mqttv5")]
+    public async Task Mosquitto_retained_messages_are_set_and_cleared(string version)
+    {
+        RequireTools();
+        await using var server = await MqttServer.StartAsync();
+        await RunAsync("mosquitto_pub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -q 1 -r -t status/a -m up");
+        await RunAsync("mosquitto_pub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -q 0 -r -t status/b -m down");
+        var retained = await RunAsync("mosquitto_sub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -t status/# --retained-only -C 2 -W 10 -v");
+        Assert.That(retained.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EquivalentTo(new[] { "status/a up", "status/b down" }));
+        // -n: an empty retained message clears the topic.
+        await RunAsync("mosquitto_pub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -q 1 -r -t status/a -n");
+        // Retained messages come in the order they were stored: status/a first if it were still there.
+        var left = await RunAsync("mosquitto_sub", $"-h 127.0.0.1 -p {server.MqttPort} -V {version} -t status/# --retained-only -C 1 -W 10 -v");
+        Assert.That(left.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "status/b down" }));
+    }
 }

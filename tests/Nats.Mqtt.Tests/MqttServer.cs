@@ -90,6 +90,30 @@ internal sealed class MqttServer : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Connects and returns the CONNACK's result too (session present, reason).</summary>
+    public async Task<(IMqttClient Client, MqttClientConnectResult Result)> ConnectWithResultAsync(string clientId, MqttProtocolVersion version, Action<MqttClientOptionsBuilder> configure)
+    {
+        var builder = Options(clientId, version);
+        configure(builder);
+        var client = new MqttClientFactory().CreateMqttClient();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var result = await client.ConnectAsync(builder.Build(), cts.Token);
+        return (client, result);
+    }
+
+    /// <summary>A persistent session: MQTT 3.1.1 clean session 0, MQTT 5 no clean start and an hour of session expiry.</summary>
+    public static void Persistent(MqttClientOptionsBuilder builder, MqttProtocolVersion version)
+    {
+        if (version == MqttProtocolVersion.V500)
+        {
+            builder.WithCleanStart(false).WithSessionExpiryInterval(3600);
+        }
+        else
+        {
+            builder.WithCleanSession(false);
+        }
+    }
+
     private async Task StopAsync()
     {
         var shutdown = Server.ShutdownAsync();

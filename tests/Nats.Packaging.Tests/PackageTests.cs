@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Nats.TestSupport;
 
 namespace Nats.Packaging.Tests;
@@ -41,6 +42,20 @@ public sealed class PackageTests
         Assert.That(server.Output, Does.Contain($"Loaded plugin myauth 1.0.0 from {Path.Combine(pluginsDir, "MyAuth")}"));
         Assert.That(await LoginAsync(port, "s3cret"), Is.EqualTo("PONG"));
         Assert.That(await LoginAsync(port, "wrong"), Is.EqualTo("-ERR 'Authorization Violation'"));
+    }
+
+    [Test]
+    public async Task Template_TestProject_PassesAgainstThePackedKernel()
+    {
+        // The template's own NUnit project (built with the rest in Packed): it starts a server
+        // in its process with the plugin and connects with NATS.Net, all from packed packages.
+        var output = await Dotnet.RunAsync("dotnet", Path.GetDirectoryName(Packed.PluginTests)!, TimeSpan.FromMinutes(3),
+            "test", Packed.PluginTests, "--no-build", "-c", "Release", "-nologo");
+
+        var summary = Regex.Match(output, @"Failed:\s*(\d+),\s*Passed:\s*(\d+)");
+        Assert.That(summary.Success, Is.True, $"no test summary in:\n{output}");
+        Assert.That(int.Parse(summary.Groups[1].Value), Is.Zero, output);
+        Assert.That(int.Parse(summary.Groups[2].Value), Is.EqualTo(4), output);
     }
 
     [Test]

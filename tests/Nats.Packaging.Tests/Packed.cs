@@ -5,9 +5,9 @@ namespace Nats.Packaging.Tests;
 /// <summary>
 /// Packs once for every test (the packing, the template and the two projects' restore and build
 /// are most of the time): build/pack-check.sh packs this build's outputs (--no-build) into a
-/// feed and checks the installed tool serves a client; then a plugin project is made from the
-/// template and an application referencing the hosting and WebSocket plugin packages is written,
-/// and both are restored and built in one go (one solution, one restore).
+/// feed and checks the installed tool serves a client; then a plugin project and its test project
+/// are made from the template and an application referencing the hosting and WebSocket plugin
+/// packages is written, and all three are restored and built in one go (one solution, one restore).
 /// </summary>
 [SetUpFixture]
 public sealed class Packed
@@ -23,8 +23,11 @@ public sealed class Packed
     /// <summary>The nats-server command of the installed tool.</summary>
     public static string Tool => Path.Combine(Work, "tool", "nats-server");
 
-    /// <summary>The build output of the plugin made from the template (MyAuth).</summary>
-    public static string PluginOutput => Path.Combine(Work, "src", "MyAuth", "bin", "Release", "net10.0");
+    /// <summary>The build output of the plugin made from the template (MyAuth/MyAuth).</summary>
+    public static string PluginOutput => Path.Combine(Work, "src", "MyAuth", "MyAuth", "bin", "Release", "net10.0");
+
+    /// <summary>The NUnit project the template makes beside the plugin (MyAuth/MyAuth.Tests), built.</summary>
+    public static string PluginTests => Path.Combine(Work, "src", "MyAuth", "MyAuth.Tests", "MyAuth.Tests.csproj");
 
     /// <summary>The application that references Nats.Server.Hosting and Nats.Server.Plugins.WebSocket.</summary>
     public static string AppDll => Path.Combine(Work, "src", "App", "bin", "Release", "net10.0", "App.dll");
@@ -56,7 +59,8 @@ public sealed class Packed
             """
             <Solution>
               <Project Path="App/App.csproj" />
-              <Project Path="MyAuth/MyAuth.csproj" />
+              <Project Path="MyAuth/MyAuth/MyAuth.csproj" />
+              <Project Path="MyAuth/MyAuth.Tests/MyAuth.Tests.csproj" />
             </Solution>
             """);
         File.Copy(Path.Combine(Work, "NuGet.config"), Path.Combine(src, "NuGet.config"));

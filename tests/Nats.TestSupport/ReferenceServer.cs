@@ -55,7 +55,52 @@ public sealed class ReferenceServer : IAsyncDisposable
     /// <see cref="Output"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">The host is not built (<c>./test.sh</c> builds it).</exception>
-    public static Task<ReferenceServer> StartHostAsync(string config, int waitForPort)
+    public static Task<ReferenceServer> StartHostAsync(string config, int waitForPort) =>
+        StartAsync(HostStartInfo(), config, waitForPort);
+
+    /// <summary>
+    /// Starts the built host like <see cref="StartHostAsync(string, int)"/> with a config whose
+    /// client <c>port</c> is <c>-1</c>, and learns the port the host bound from its
+    /// <c>Listening for client connections on</c> line (<see cref="Port"/>): no port is picked
+    /// beforehand, so none can be taken by another process in between. Waits at most
+    /// <paramref name="timeout"/> (60 s by default: a cold start on a loaded machine is slow).
+    /// </summary>
+    public static async Task<ReferenceServer> StartHostAsync(string config, TimeSpan? timeout = null)
+    {
+        var bound = timeout ?? TimeSpan.FromSeconds(60);
+        var server = await StartAsync(HostStartInfo(), config, waitForPort: null, bound).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + bound;
+        while (server.ListeningPort() is not { } port)
+        {
+            if (server._process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var output = server.Output;
+                await server.DisposeAsync().ConfigureAwait(false);
+                throw new TimeoutException($"the host logged no client port within {bound}: {output}");
+            }
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+        return server;
+    }
+
+    /// <summary>The client port the host logged it listens on, once it did (<see cref="StartHostAsync(string, TimeSpan?)"/>).</summary>
+    public int Port => ListeningPort() ?? throw new InvalidOperationException("the server has not logged its client port");
+
+    private int? ListeningPort()
+    {
+        const string marker = "Listening for client connections on ";
+        var output = Output;
+        var at = output.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+        var end = output.IndexOfAny(['\r', '\n'], at);
+        var address = output[(at + marker.Length)..(end < 0 ? output.Length : end)].Trim();
+        return end > 0 && int.TryParse(address[(address.LastIndexOf(':') + 1)..], out var port) ? port : null;
+    }
+
+    private static ProcessStartInfo HostStartInfo()
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
         var root = testDirectory;
@@ -69,7 +114,7 @@ public sealed class ReferenceServer : IAsyncDisposable
         {
             throw new FileNotFoundException("The host is not built.", dll);
         }
-        return StartAsync(new ProcessStartInfo("dotnet") { ArgumentList = { dll } }, config, waitForPort);
+        return new ProcessStartInfo("dotnet") { ArgumentList = { dll } };
     }
 
     /// <summary>Everything the server wrote to stdout and stderr so far.</summary>
@@ -84,7 +129,8 @@ public sealed class ReferenceServer : IAsyncDisposable
         }
     }
 
-    private static async Task<ReferenceServer> StartAsync(ProcessStartInfo psi, string config, int waitForPort)
+    // Waits until waitForPort accepts connections, or (null) only until the process runs.
+    private static async Task<ReferenceServer> StartAsync(ProcessStartInfo psi, string config, int? waitForPort, TimeSpan? timeout = null)
     {
         var directory = Directory.CreateTempSubdirectory("refsrv").FullName;
         var configPath = Path.Combine(directory, "server.conf");
@@ -111,7 +157,8 @@ public sealed class ReferenceServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ReferenceServer(process, directory, output);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var bound = timeout ?? TimeSpan.FromSeconds(20);
+        var deadline = DateTime.UtcNow + bound;
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited)
@@ -119,10 +166,14 @@ public sealed class ReferenceServer : IAsyncDisposable
                 await server.DisposeAsync();
                 throw new InvalidOperationException($"{psi.FileName} exited with {process.ExitCode}: {server.Output}");
             }
+            if (waitForPort is null)
+            {
+                return server;
+            }
             try
             {
                 using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, waitForPort));
+                await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, waitForPort.Value));
                 return server;
             }
             catch (SocketException)
@@ -131,7 +182,7 @@ public sealed class ReferenceServer : IAsyncDisposable
             }
         }
         await server.DisposeAsync();
-        throw new TimeoutException($"{psi.FileName} did not listen on {waitForPort} within 20 s: {server.Output}");
+        throw new TimeoutException($"{psi.FileName} did not listen on {waitForPort} within {bound}: {server.Output}");
     }
 
     /// <inheritdoc />

@@ -27,6 +27,9 @@ internal static class AuthorizationBinder
         public PermissionsConfig? DefaultPermissions { get; set; }
 
         public ConfEntry? Callout { get; set; }
+
+        /// <summary><c>chain</c>: authenticator names asked first, in order; empty when not given.</summary>
+        public List<string> Chain { get; set; } = [];
     }
 
     public static Block? Bind(ConfEntry entry, BindContext ctx)
@@ -65,6 +68,9 @@ internal static class AuthorizationBinder
                     block.Callout = item;
                     ctx.NotSupported(item);
                     break;
+                case "chain":
+                    block.Chain = BindChain(item, ctx);
+                    break;
                 case "proxy_required":
                     ctx.NotSupported(item);
                     break;
@@ -88,6 +94,7 @@ internal static class AuthorizationBinder
         auth.Password = NullIfEmpty(block.Password);
         auth.Token = NullIfEmpty(block.Token);
         auth.DefaultPermissions = block.DefaultPermissions;
+        auth.Chain = block.Chain;
         if (block.TimeoutSeconds > 0)
         {
             auth.Timeout = TimeSpan.FromSeconds(block.TimeoutSeconds);
@@ -130,6 +137,33 @@ internal static class AuthorizationBinder
             }
         }
         auth.NKeys.AddRange(block.NKeys);
+    }
+
+    // A list of authenticator names, each once. Whether each names an authenticator in force is
+    // known only when the chain is built (plugins add theirs): AuthService checks that.
+    private static List<string> BindChain(ConfEntry item, BindContext ctx)
+    {
+        var names = new List<string>();
+        if (item.Value is not ConfList array)
+        {
+            ctx.Error(item, "error parsing authorization config, 'chain' must be a list of authenticator names");
+            return names;
+        }
+        foreach (var element in array)
+        {
+            if (element is not ConfString { Value: { Length: > 0 } name })
+            {
+                ctx.Error(item, "error parsing authorization config, 'chain' must be a list of authenticator names");
+                return [];
+            }
+            if (names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                ctx.Error(item, $"error parsing authorization config, 'chain' names \"{name}\" twice");
+                return [];
+            }
+            names.Add(name);
+        }
+        return names;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -1,6 +1,4 @@
 using System.Reflection;
-using McMaster.NETCore.Plugins;
-using AssemblyContextLoader = McMaster.NETCore.Plugins.PluginLoader;
 
 namespace Nats.Server.Hosting.Plugins;
 
@@ -10,23 +8,30 @@ namespace Nats.Server.Hosting.Plugins;
 /// <param name="Assembly">The entry assembly.</param>
 internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest, Assembly Assembly)
 {
+    // Read once, by the thread loading the plugins.
+    private PluginTypes? _types;
+
     /// <summary>
     /// The names of the plugins the assembly exports with <see cref="Nats.Core.Plugins.ServerPluginAttribute"/>,
     /// read before any is created, so that <c>load</c> and <c>optional</c> can name the folder instead.
     /// </summary>
-    public IReadOnlySet<string> PluginNames { get; } = new HashSet<string>(
-        Assembly.GetTypes()
-            .Select(t => t.GetCustomAttribute<Nats.Core.Plugins.ServerPluginAttribute>()?.Name)
-            .OfType<string>(),
-        StringComparer.OrdinalIgnoreCase);
+    public IReadOnlySet<string> PluginNames => Types.Names;
+
+    /// <summary>
+    /// The plugin classes when the assembly can be used without System.Composition (see
+    /// <see cref="PluginTypes"/>), else null: then it is composed as before.
+    /// </summary>
+    public IReadOnlyList<(Type Type, Nats.Core.Plugins.ServerPluginAttribute Export)>? PlainPlugins => Types.Plain;
+
+    private PluginTypes Types => _types ??= PluginTypes.Of(Assembly);
 
     /// <summary>The plugin's version for the log: its informational version (what <c>&lt;Version&gt;</c> set), else the manifest's.</summary>
     public string Version =>
         Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? Manifest.Version;
 
     /// <summary>
-    /// Loads <paramref name="folder"/>'s entry assembly into a context of its own with McMaster's
-    /// <see cref="AssemblyContextLoader"/>: private dependencies (and their native and RID-specific
+    /// Loads <paramref name="folder"/>'s entry assembly into a context of its own
+    /// (<see cref="PluginLoadContext"/>): private dependencies (and their native and RID-specific
     /// assets) resolve from the folder through its <c>.deps.json</c>, so two plugins can carry
     /// different versions of one library; the contract (<see cref="SharedAssemblies"/>) always
     /// comes from the host, so types unify. Shared assemblies are named lazily: nothing is loaded
@@ -48,17 +53,7 @@ internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest
         Assembly assembly;
         try
         {
-            var config = new PluginConfig(folder.EntryAssemblyPath)
-            {
-                PreferSharedTypes = false,
-                IsLazyLoaded = true,
-                IsUnloadable = false,
-            };
-            foreach (var name in SharedAssemblies.ContractNames)
-            {
-                config.SharedAssemblies.Add(name);
-            }
-            assembly = new AssemblyContextLoader(config).LoadDefaultAssembly();
+            assembly = new PluginLoadContext(folder.EntryAssemblyPath).LoadFromAssemblyPath(Path.GetFullPath(folder.EntryAssemblyPath));
         }
         catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or InvalidOperationException or InvalidDataException)
         {

@@ -1,4 +1,3 @@
-using System.Composition;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Nats.Core;
@@ -52,7 +51,7 @@ internal sealed class PluginLoader : IDisposable
             LoadedFolder? folder;
             try
             {
-                plugin = export.CreateExport().Value;
+                plugin = export.Create();
                 folder = byAssembly.GetValueOrDefault(plugin.GetType().Assembly) ?? declaredIn;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -196,10 +195,9 @@ internal sealed class PluginLoader : IDisposable
     }
 
     /// <summary>The exports <c>load</c> selects, each name once, in configure order (<c>Order</c>, then name).</summary>
-    private List<ExportFactory<IServerPlugin, ServerPluginMetadata>> Select(
-        IReadOnlyList<ExportFactory<IServerPlugin, ServerPluginMetadata>> exports, IReadOnlyList<LoadedFolder> folders)
+    private List<PluginExport> Select(IReadOnlyList<PluginExport> exports, IReadOnlyList<LoadedFolder> folders)
     {
-        var byName = new Dictionary<string, ExportFactory<IServerPlugin, ServerPluginMetadata>>(StringComparer.OrdinalIgnoreCase);
+        var byName = new Dictionary<string, PluginExport>(StringComparer.OrdinalIgnoreCase);
         var duplicates = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var export in exports)
         {

@@ -27,9 +27,6 @@ internal static class SharedAssemblies
         "Microsoft.Extensions.Logging.Abstractions",
     ];
 
-    /// <summary>The contract as assembly names, for McMaster's <c>PluginConfig.SharedAssemblies</c>.</summary>
-    public static IEnumerable<AssemblyName> ContractNames => Contract.Select(name => new AssemblyName(name));
-
     /// <summary>True when <paramref name="name"/> is part of the contract.</summary>
     public static bool IsShared(AssemblyName name) =>
         name.Name is { } simple && Contract.Contains(simple, StringComparer.OrdinalIgnoreCase);

@@ -47,7 +47,10 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
     }
 
     /// <inheritdoc />
-    public string Name => "auth_callout";
+    public string Name => SchemeName;
+
+    /// <summary>The scheme name of the callout's grants (<see cref="AuthResult.Scheme"/>).</summary>
+    public const string SchemeName = "auth_callout";
 
     /// <summary>The callout account (<c>account</c>, <c>$G</c> by default).</summary>
     public string Account => _options.Account;
@@ -68,6 +71,10 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
         {
             // The service's own users authenticate as configured, never through the callout.
             return AuthResult.NotMine;
+        }
+        if (context.Current is { Scheme: SchemeName } granted)
+        {
+            return Confirm(granted);
         }
         if (_connection is not { } connection || _server.Accounts.Find(_options.Account) is not { } account)
         {
@@ -94,6 +101,19 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
             return AuthResult.Deny(TitleCase(e.Message));
         }
         return Admit(response.User, request.UserNKey, account.Name, context.ConnectionType, now);
+    }
+
+    /// <summary>
+    /// A connected client checked again (a reload): the service is not asked again (nats-server
+    /// never calls it back for a connected client, and a one-time credential would fail the second
+    /// time); its grant stands while the account it placed the client in is still allowed.
+    /// </summary>
+    private AuthResult Confirm(AuthResult granted)
+    {
+        var placement = granted.Account ?? AccountRegistry.GlobalAccountName;
+        return _server.Accounts.Find(placement) is null || (_options.AllowedAccounts.Count > 0 && !_options.AllowedAccounts.Contains(placement))
+            ? AuthResult.Deny($"No valid account \"{placement}\" for auth callout grant")
+            : granted;
     }
 
     private AuthResult Admit(UserClaims user, string expectedUser, string account, string connectionType, DateTimeOffset now)

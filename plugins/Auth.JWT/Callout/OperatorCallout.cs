@@ -63,8 +63,33 @@ public sealed class OperatorCallout : IAsyncDisposable
         return false;
     }
 
-    /// <summary>Asks the account's callout service about the client and admits it as the answer says.</summary>
+    /// <summary>
+    /// Asks the account's callout service about the client and admits it as the answer says; the
+    /// result names the <c>auth_callout</c> scheme. A connected client checked again (an account
+    /// update, <see cref="ConnectContext.Current"/> granted by the callout) is not sent to the service
+    /// again: the grant stands while the account it placed the client in is still the callout
+    /// account or one the callout account's claims allow.
+    /// </summary>
     public async ValueTask<AuthResult> AuthenticateAsync(ConnectContext context, AccountClaims calloutAccount, CancellationToken cancellationToken)
+    {
+        if (context.Current is { Scheme: CalloutAuthenticator.SchemeName } granted)
+        {
+            return Confirm(granted, calloutAccount);
+        }
+        return (await AskAsync(context, calloutAccount, cancellationToken).ConfigureAwait(false)).WithScheme(CalloutAuthenticator.SchemeName);
+    }
+
+    private static AuthResult Confirm(AuthResult granted, AccountClaims calloutAccount)
+    {
+        var placement = granted.Account ?? "";
+        var allowedAccounts = calloutAccount.Nats.Authorization.AllowedAccounts ?? [];
+        return placement == calloutAccount.Subject || allowedAccounts is ["*"] || allowedAccounts.Contains(placement)
+            ? granted
+            : AuthResult.Deny($"Account \"{placement}\" no longer permitted as valid account option for auth callout for account \"{calloutAccount.Subject}\"")
+                .WithScheme(CalloutAuthenticator.SchemeName);
+    }
+
+    private async ValueTask<AuthResult> AskAsync(ConnectContext context, AccountClaims calloutAccount, CancellationToken cancellationToken)
     {
         var accountKey = calloutAccount.Subject!;
         var account = await _server.Accounts.FindOrResolveAsync(accountKey, cancellationToken).ConfigureAwait(false);

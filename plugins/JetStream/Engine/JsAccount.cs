@@ -125,6 +125,33 @@ public sealed partial class JsAccount : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// A subscription on <paramref name="subject"/> appeared: push consumers delivering to a subject
+    /// it matches deliver what waited for interest (nats-server's deliver-interest update), instead
+    /// of waiting for the next message or ack deadline.
+    /// </summary>
+    public void OnInterest(string subject)
+    {
+        List<JsConsumer>? kick = null;
+        lock (_gate)
+        {
+            foreach (var entry in _streams.Values)
+            {
+                foreach (var consumer in entry.Consumers.Values)
+                {
+                    if (consumer.Config.DeliverSubject is { Length: > 0 } deliver && SubjectMatch.Matches(deliver, subject))
+                    {
+                        (kick ??= []).Add(consumer);
+                    }
+                }
+            }
+        }
+        foreach (var consumer in kick ?? [])
+        {
+            consumer.Kick();
+        }
+    }
+
     /// <summary>An ack on <c>$JS.ACK.…</c>; false when the subject names no consumer here.</summary>
     public bool HandleAck(string subject, string? reply, ReadOnlySpan<byte> body)
     {

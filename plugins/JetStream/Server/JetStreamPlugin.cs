@@ -129,6 +129,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         }
         accounts.AccountAdded += e => Consider(e.Account);
         accounts.AccountRemoved += e => _ = DisableAsync(e.Account.Name);
+        _context.AddInterestObserver(new DeliverInterest(this));
         server.SetJetStreamInfo(true, _options.Domain);
         _context.SystemServices.SetJetStream(true, _options.Domain.Length > 0 ? _options.Domain : null);
         _started = true;
@@ -330,6 +331,35 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
                 }
                 plugin._logger.LogInformation("JetStream {State} for account {Account}", after is { Enabled: true } ? "enabled" : "disabled", name);
             }
+        }
+    }
+
+    /// <summary>
+    /// Kicks push consumers when a subscription on their deliver subject appears, so what waited
+    /// for interest (a durable whose subscriber reconnected: an MQTT session, say) goes at once.
+    /// Called on the subscriber's thread: only looks the consumers up and queues their work.
+    /// </summary>
+    private sealed class DeliverInterest(JetStreamPlugin plugin) : IInterestObserver
+    {
+        public void OnSubscriptionAdded(Account account, Subscription subscription)
+        {
+            if (subscription.Sink is ILocalOnlySink)
+            {
+                return;
+            }
+            AccountHost? host;
+            lock (plugin._gate)
+            {
+                plugin._hosts.TryGetValue(account.Name, out host);
+            }
+            if (host is not null)
+            {
+                host.Js.OnInterest(Encoding.UTF8.GetString(subscription.Subject));
+            }
+        }
+
+        public void OnSubscriptionRemoved(Account account, Subscription subscription)
+        {
         }
     }
 

@@ -103,6 +103,12 @@ public sealed record RemoteLeafOptions
     /// <summary><c>no_randomize</c>: try the URLs in order.</summary>
     public bool NoRandomize { get; init; }
 
+    /// <summary><c>ws_compression</c>: offer permessage-deflate on a ws:// or wss:// remote.</summary>
+    public bool WebSocketCompression { get; init; }
+
+    /// <summary><c>ws_no_masking</c>: accepted as nats-server does; our WebSocket client masks its frames regardless.</summary>
+    public bool WebSocketNoMasking { get; init; }
+
     /// <summary><c>disabled</c>: configured but not connected.</summary>
     public bool Disabled { get; init; }
 

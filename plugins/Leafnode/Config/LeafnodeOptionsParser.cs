@@ -185,6 +185,12 @@ public static class LeafnodeOptionsParser
                     break;
                 case "url" or "urls":
                     remote = remote with { Urls = Urls(field) };
+                    if (remote.Urls.Select(Links.LeafWebSocketDialer.IsWebSocket).Distinct().Count() > 1)
+                    {
+                        // nats-server's validateLeafNode.
+                        var list = string.Join(" ", remote.Urls.Select(u => $"\"{RemoteLeafOptions.Redact(u)}\""));
+                        throw new ConfigException(field.KeyPosition, $"remote leaf node configuration cannot have a mix of websocket and non-websocket urls: [{list}]");
+                    }
                     break;
                 case "account" or "local":
                     remote = remote with { LocalAccount = v.AsString() };
@@ -214,9 +220,14 @@ public static class LeafnodeOptionsParser
                 case "disabled":
                     remote = remote with { Disabled = v.AsBool() };
                     break;
-                case "ws_compress" or "ws_compression" or "websocket_compress" or "websocket_compression"
-                    or "ws_no_masking" or "websocket_no_masking" or "jetstream_cluster_migrate" or "js_cluster_migrate":
-                    // Accepted as nats-server does; ws:// remotes and JetStream migration are not carried here.
+                case "ws_compress" or "ws_compression" or "websocket_compress" or "websocket_compression":
+                    remote = remote with { WebSocketCompression = v.AsBool() };
+                    break;
+                case "ws_no_masking" or "websocket_no_masking":
+                    remote = remote with { WebSocketNoMasking = v.AsBool() };
+                    break;
+                case "jetstream_cluster_migrate" or "js_cluster_migrate":
+                    // Accepted as nats-server does; JetStream migration is not carried here.
                     break;
                 default:
                     if (!v.IsUsedAsVariable)

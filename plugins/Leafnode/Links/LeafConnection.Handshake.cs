@@ -49,13 +49,14 @@ public sealed partial class LeafConnection
     /// Accepted: the INFO was already written on the socket; a TLS listener now does the
     /// server handshake (nats-server sends INFO in the clear first). Solicited: the hub's INFO
     /// was read before this link started; TLS when the hub requires it or the remote has a
-    /// <c>tls</c> block, then our CONNECT.
+    /// <c>tls</c> block, then our CONNECT. Over a WebSocket neither side does TLS here.
     /// </summary>
     protected override async ValueTask<bool> HandshakeAsync()
     {
         if (!DidSolicit)
         {
-            if (_manager.ListenerTls && !await UpgradeToTlsAsync(LeafManager.ListenerTlsSet).ConfigureAwait(false))
+            // Over a WebSocket, TLS (wss) was the WebSocket listener's business.
+            if (_manager.ListenerTls && !IsWebSocket && !await UpgradeToTlsAsync(LeafManager.ListenerTlsSet).ConfigureAwait(false))
             {
                 return false;
             }
@@ -63,7 +64,7 @@ public sealed partial class LeafConnection
             return true;
         }
         var remote = Remote!;
-        if (_tlsRequiredByHub || remote.Tls is not null)
+        if (!IsWebSocket && (_tlsRequiredByHub || remote.Tls is not null))
         {
             var set = _manager.RemoteTlsSet(remote);
             if (set is null)
@@ -166,7 +167,7 @@ public sealed partial class LeafConnection
             User = user,
             Password = password,
             Token = token,
-            TlsRequired = Tls is not null,
+            TlsRequired = Tls is not null && !IsWebSocket,   // nats-server sends false over a WebSocket
             ServerId = Server.ServerId,
             Name = Server.Name,
             IsHub = remote.Hub,
@@ -271,10 +272,7 @@ public sealed partial class LeafConnection
         {
             AcceptFirstInfo(info);
         }
-        if (info.LeafnodeUrls is { Length: > 0 } urls)
-        {
-            _manager.LearnUrls(Remote!, urls);
-        }
+        _manager.LearnUrls(Remote!, info);
         if (info.Import is not null || info.Export is not null)
         {
             // The hub's rules for us, with our own deny lists merged in (nats-server's processLeafnodeInfo).

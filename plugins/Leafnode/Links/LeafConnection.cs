@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Nats.Core;
@@ -47,7 +48,34 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
         Remote = remote;
         Url = url;
         _nonce = nonce;
-        if (remote is not null)
+        InitSolicited(firstInfo);
+    }
+
+    /// <summary>
+    /// A link over a WebSocket (accepted by the WebSocket plugin's listener, or dialled to a
+    /// <c>ws://</c>/<c>wss://</c> remote): TLS, if any, ran under the WebSocket, so the leaf
+    /// protocol does none of its own (nats-server skips it for websocket connections).
+    /// </summary>
+    internal LeafConnection(NatsServer server, Stream webSocket, IPEndPoint? remoteEndPoint, IPEndPoint? localEndPoint, TlsConnectionInfo? transportTls,
+        LeafManager manager, LeafnodeOptions options, RemoteLeafOptions? remote, Uri? url, LeafInfo? firstInfo, string? nonce, ILogger logger)
+        : base(server, webSocket, remoteEndPoint, localEndPoint, ConnectionKind.Leaf, solicited: remote is not null, logger)
+    {
+        _manager = manager;
+        _options = options;
+        Remote = remote;
+        Url = url;
+        _nonce = nonce;
+        IsWebSocket = true;
+        if (transportTls is not null)
+        {
+            UseTransportTls(transportTls);
+        }
+        InitSolicited(firstInfo);
+    }
+
+    private void InitSolicited(LeafInfo? firstInfo)
+    {
+        if (Remote is { } remote)
         {
             _isSpoke = !remote.Hub;
             _permissions = LeafPermissions.ForSpoke(null, null, remote.DenyImports, remote.DenyExports);
@@ -60,6 +88,9 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
 
     /// <summary>Hub side: the router policy for everything; spoke side: local and hubbed-leaf traffic only.</summary>
     public LinkKind Kind => _isSpoke ? LeafKinds.Spoke : LinkKind.Leaf;
+
+    /// <summary>True when the link runs over a WebSocket (ws:// or wss://) rather than a plain socket.</summary>
+    public bool IsWebSocket { get; }
 
     /// <summary>The remote this link solicits, or null for an accepted leaf.</summary>
     public RemoteLeafOptions? Remote { get; }

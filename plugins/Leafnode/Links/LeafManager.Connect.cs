@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
+using Nats.Core.Plugins;
 using Nats.Leafnode.Config;
 using Nats.Leafnode.Protocol;
 
@@ -79,6 +80,9 @@ public sealed partial class LeafManager
             _logger.LogInformation("Listening for leafnode connections on {Address}", HostPort.Join(_options.Host, _listener.Port));
             // Listed in the ports file with the kernel's listeners.
             _context.AddListenerAddress(new ListenerAddress("leafnode", _options.Tls is null ? "nats" : "tls", _options.Host, _listener.Port));
+            // Leafs may also come over the websocket port (path /leafnode), as nats-server
+            // accepts them there only when it has a leafnode port.
+            _webSocketLeafs = _server.RegisterStreamAcceptor(ConnectionKind.Leaf, AcceptWebSocketAsync);
         }
         foreach (var remote in _options.Remotes)
         {
@@ -131,6 +135,7 @@ public sealed partial class LeafManager
     public async Task StopAsync()
     {
         _listener?.Stop();
+        _webSocketLeafs?.Dispose();
         _stopping?.Cancel();
         foreach (var connection in _connections.Values)
         {
@@ -235,15 +240,21 @@ public sealed partial class LeafManager
         }
     }
 
-    /// <summary>The configured URLs and those the hub gossiped, configured ones last (nats-server's doUpdateLNURLs).</summary>
+    /// <summary>
+    /// The configured URLs and those the hub gossiped, configured ones last (nats-server's
+    /// doUpdateLNURLs). A WebSocket remote's gossiped URLs are the hub's websocket ports,
+    /// dialled with wss:// when the remote uses TLS.
+    /// </summary>
     private List<Uri> CandidateUrls(RemoteLeafOptions remote)
     {
         var urls = new List<Uri>();
+        var scheme = !LeafWebSocketDialer.IsWebSocket(remote) ? "nats-leaf"
+            : remote.Tls is not null || LeafWebSocketDialer.IsSecure(remote.Urls[0]) ? "wss" : "ws";
         if (_learnedUrls.TryGetValue(remote, out var learned))
         {
             foreach (var hostPort in learned)
             {
-                if (Uri.TryCreate("nats-leaf://" + hostPort, UriKind.Absolute, out var url)
+                if (Uri.TryCreate(scheme + "://" + hostPort, UriKind.Absolute, out var url)
                     && !remote.Urls.Any(u => u.Host == url.Host && u.Port == url.Port))
                 {
                     urls.Add(url);
@@ -254,8 +265,18 @@ public sealed partial class LeafManager
         return urls;
     }
 
-    /// <summary>Remembers the leafnode URLs a hub advertised, for the next reconnect.</summary>
-    internal void LearnUrls(RemoteLeafOptions remote, string[] urls) => _learnedUrls[remote] = urls;
+    /// <summary>
+    /// Remembers the URLs a hub advertised, for the next reconnect: its leafnode URLs, or for a
+    /// WebSocket remote its <c>ws_connect_urls</c> (nats-server's updateLeafNodeURLs).
+    /// </summary>
+    internal void LearnUrls(RemoteLeafOptions remote, LeafInfo info)
+    {
+        var urls = LeafWebSocketDialer.IsWebSocket(remote) ? info.WsConnectUrls : info.LeafnodeUrls;
+        if (urls is { Length: > 0 })
+        {
+            _learnedUrls[remote] = urls;
+        }
+    }
 
     /// <summary>
     /// Connects to <paramref name="url"/> and reads the hub's first INFO there, in the clear and
@@ -265,6 +286,10 @@ public sealed partial class LeafManager
     /// </summary>
     private async Task<LeafConnection?> DialAsync(RemoteLeafOptions remote, Uri url, CancellationToken stopping)
     {
+        if (LeafWebSocketDialer.IsWebSocket(url))
+        {
+            return await DialWebSocketAsync(remote, url, stopping).ConfigureAwait(false);
+        }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
@@ -286,10 +311,7 @@ public sealed partial class LeafManager
                 socket.Dispose();
                 return null;
             }
-            if (info.LeafnodeUrls.Length > 0)
-            {
-                LearnUrls(remote, info.LeafnodeUrls);
-            }
+            LearnUrls(remote, info);
             return new LeafConnection(_server, socket, this, _options, remote, url, info, info.Nonce, _logger);
         }
         catch

@@ -34,6 +34,7 @@ public sealed record LeafInfo
     [JsonPropertyName("connect_info"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool ConnectInfo { get; init; }
     [JsonPropertyName("leafnode_urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string[]? LeafnodeUrls { get; init; }
     [JsonPropertyName("remote_account"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? RemoteAccount { get; init; }
+    [JsonPropertyName("ws_connect_urls"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string[]? WsConnectUrls { get; init; }
     [JsonPropertyName("acc_is_sys"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool AccountIsSystem { get; init; }
 
     /// <summary>The <c>INFO {…}\r\n</c> line.</summary>

@@ -138,7 +138,9 @@ public static class MqttOptionsParser
             return null;
         }
         var clustered = server.Cluster.Port != 0 || server.Sections.ContainsKey("gateway");
-        if (string.IsNullOrEmpty(server.ServerName) && clustered)
+        // nats-server 2.9 (the reference here) requires the name whenever MQTT runs (2.10+ only when
+        // clustered); this plugin needs it too: it names the origin of session and retained records.
+        if (string.IsNullOrEmpty(server.ServerName))
         {
             return "mqtt requires server name to be explicitly set";
         }

@@ -121,6 +121,7 @@ internal sealed partial class MqttConnection
     private async Task<bool> AcceptConnectAsync(MqttConnectPacket connect)
     {
         _cleanSession = connect.CleanSession;
+        _maxInFlight = Math.Min(_runtime.Options.EffectiveMaxAckPending, IsV5 && connect.ReceiveMaximum > 0 ? connect.ReceiveMaximum : ushort.MaxValue);
         _keepAlive = TimeSpan.FromSeconds(connect.KeepAlivePeriod);
         _sessionExpiry = IsV5 ? connect.SessionExpiryInterval : (connect.CleanSession ? 0u : uint.MaxValue);
         var clientId = connect.ClientId ?? "";
@@ -171,6 +172,11 @@ internal sealed partial class MqttConnection
         try
         {
             sessionPresent = await OpenSessionAsync().ConfigureAwait(false);
+        }
+        catch (SessionCollisionException e)
+        {
+            _runtime.Logger.LogError("{Remote} - mqtt client {Id}: {Reason}", RemoteText, clientId, e.Message);
+            return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedIdentifierRejected, MqttConnectReasonCode.ClientIdentifierNotValid).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
         {

@@ -23,7 +23,7 @@ internal sealed partial class MqttConnection
             return;
         }
         // A QoS 1/2 message reaches a QoS 1/2 subscription through its JetStream consumer instead.
-        if (subscription.Qos > 0 && _store is not null && NatsHeaders.PublishedQos(headers) > 0)
+        if (subscription.Consumer is not null && NatsHeaders.PublishedQos(headers) > 0)
         {
             return;
         }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Nats.Mqtt.Store;
 using MQTTnet.Exceptions;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -122,17 +123,16 @@ internal sealed partial class MqttConnection
     /// <summary>A message an MQTT client publishes (or its will), on its way to NATS.</summary>
     private readonly record struct OutgoingMessage(string Topic, byte[] Subject, int Qos, bool Retain, MqttPublishPacket? Properties, ReadOnlySequence<byte> Payload);
 
-    /// <summary>Sends the message on (kernel, then JetStream for QoS 1/2 and retained), then acknowledges it.</summary>
+    /// <summary>
+    /// Sends the message on: to NATS subscribers through the kernel client (its permissions
+    /// apply), then, for QoS 1/2, into <c>$MQTT_msgs</c> for the QoS 1/2 subscriptions, and for
+    /// RETAIN into <c>$MQTT_rmsgs</c>. The PUBACK follows the JetStream acks, in order, without
+    /// holding up the next PUBLISH (<see cref="AcknowledgeAsync"/>), so stores pipeline into the
+    /// stream's group commits.
+    /// </summary>
     private async ValueTask<bool> PublishAsync(OutgoingMessage message, ushort packetId, bool acknowledge = true)
     {
         var headers = BuildHeaders(message);
-        if (message.Qos == 2 && _store is not null)
-        {
-            // [MQTT-4.3.3-2] method A: stored once (a duplicate packet ID is ignored), released on PUBREL.
-            await _store.StoreQos2Async(this, packetId, message.Subject, headers, message.Payload).ConfigureAwait(false);
-            Send(new MqttPubRecPacket { PacketIdentifier = packetId }, flush: false);
-            return true;
-        }
         await _link!.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -143,28 +143,88 @@ internal sealed partial class MqttConnection
         {
             _link.Gate.Release();
         }
-        if (message.Qos > 0 && _store is not null)
+        Task? stored = null;
+        var allowed = true;
+        if ((message.Qos > 0 || message.Retain) && _account is not null)
         {
-            await FlushKernelAsync().ConfigureAwait(false);
-            await _store.StoreMessageAsync(this, message.Subject, headers, message.Payload).ConfigureAwait(false);
-        }
-        if (message.Retain && _store is not null)
-        {
-            await _store.RetainAsync(this, message.Topic, message.Subject, message.Qos, headers, message.Payload).ConfigureAwait(false);
+            allowed = await PublishAllowedAsync(message.Topic, message.Subject).ConfigureAwait(false);
+            if (allowed)
+            {
+                stored = StoreAsync(message, headers);
+            }
         }
         if (!acknowledge)
         {
+            if (stored is not null)
+            {
+                await stored.ConfigureAwait(false);
+            }
             return true;
         }
-        if (message.Qos == 1)
+        if (message.Qos > 0)
         {
-            Send(new MqttPubAckPacket { PacketIdentifier = packetId }, flush: false);
+            await AcknowledgeAsync(packetId, message.Qos, stored, allowed).ConfigureAwait(false);
         }
-        else if (message.Qos == 2)
+        else if (stored is not null)
         {
-            Send(new MqttPubRecPacket { PacketIdentifier = packetId }, flush: false);
+            _ = LogStoreFailureAsync(stored, message.Topic);
         }
         return true;
+    }
+
+    /// <summary>Stores a QoS 1/2 or retained message (the payload is copied before the first await).</summary>
+    private Task StoreAsync(in OutgoingMessage message, byte[] headers)
+    {
+        var account = _account!;
+        var payload = message.Payload.ToArray();
+        var subject = Encoding.UTF8.GetString(message.Subject);
+        var tasks = new List<Task>(2);
+        if (message.Qos > 0)
+        {
+            tasks.Add(account.Js.StoreAsync(Store.StreamNames.MessagesPrefix + subject, headers, payload));
+        }
+        if (message.Retain)
+        {
+            tasks.Add(account.StoreRetainedAsync(subject, message.Topic, message.Qos, headers, payload, _connect.Username));
+        }
+        return tasks.Count == 1 ? tasks[0] : Task.WhenAll(tasks);
+    }
+
+    private async Task LogStoreFailureAsync(Task stored, string topic)
+    {
+        try
+        {
+            await stored.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or ObjectDisposedException)
+        {
+            _runtime.Logger.LogError("{Remote} - mqtt client {Id}: unable to store message for topic {Topic}: {Reason}", RemoteText, ClientId, topic, e.Message);
+        }
+    }
+
+    // Per topic: whether the kernel let this client publish there, and when that was checked (read loop only).
+    private readonly Dictionary<string, (bool Allowed, long CheckedAt)> _publishAllowed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether the client may publish on the subject (checked again at most once a second per
+    /// topic): what the kernel refuses must not reach QoS 1/2 subscribers through the stream
+    /// either. The kernel tells by an -ERR before the PONG that follows the HPUB.
+    /// </summary>
+    private async Task<bool> PublishAllowedAsync(string topic, byte[] subject)
+    {
+        var now = Environment.TickCount64;
+        if (_publishAllowed.TryGetValue(topic, out var known) && now - known.CheckedAt < 1000)
+        {
+            return known.Allowed;
+        }
+        var errors = await PingKernelAsync().ConfigureAwait(false);
+        var allowed = errors is null || !errors.Contains("Permissions Violation for Publish to \"" + Encoding.UTF8.GetString(subject) + "\"", StringComparison.Ordinal);
+        if (_publishAllowed.Count >= 256)
+        {
+            _publishAllowed.Clear();
+        }
+        _publishAllowed[topic] = (allowed, now);
+        return allowed;
     }
 
     /// <summary>The NATS header block: <c>Nmqtt-Pub</c>, and MQTT 5's properties as headers.</summary>

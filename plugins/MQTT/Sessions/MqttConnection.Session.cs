@@ -1,17 +1,24 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Mqtt.Protocol;
+using Nats.Mqtt.Store;
 
 namespace Nats.Mqtt.Sessions;
 
+/// <summary>The client ID is stored for another client ID with the same hash (nats-server: CONNACK 0x02).</summary>
+internal sealed class SessionCollisionException() : InvalidOperationException("stored session does not match client ID");
+
 internal sealed partial class MqttConnection
 {
-    // Set by the QoS 1/2 session store that is being written (issue 14); null until then.
-#pragma warning disable CS0649, IDE0044
-    private IMqttStore? _store;
-#pragma warning restore CS0649, IDE0044
+    // Set at CONNECT, then owned by the read loop (the close path runs after it).
+    private MqttAccount? _account;
+    private SessionRecord? _session;
     private OutgoingMessage? _will;
+
+    /// <summary>Whether the session outlives the connection: MQTT 3.1.1 clean session 0, MQTT 5 a session expiry interval.</summary>
+    private bool KeepAfterClose => IsV5 ? _sessionExpiry > 0 : !_cleanSession;
 
     /// <summary>Checks and keeps the will of a CONNECT; false (with the reason) when it cannot be published.</summary>
     private bool PrepareWill(MqttConnectPacket connect, out MqttConnectReasonCode reason)
@@ -48,7 +55,7 @@ internal sealed partial class MqttConnection
         return true;
     }
 
-    /// <summary>Publishes the will (any close but a normal DISCONNECT), as the client would have.</summary>
+    /// <summary>Publishes the will (any close but a normal DISCONNECT), as the client would have: QoS and retain included.</summary>
     private async Task PublishWillAsync()
     {
         if (_will is not { } will || KernelClient is null)
@@ -61,24 +68,223 @@ internal sealed partial class MqttConnection
         await PingKernelAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Restores the stored session (when not clean); true when one was present.</summary>
-    private Task<bool> OpenSessionAsync() => Task.FromResult(false);
+    /// <summary>
+    /// Opens the account's MQTT state and the stored session of the client ID (nats-server's
+    /// <c>createOrRestoreSession</c>): a clean start, a clean stored session or an expired one is
+    /// discarded (its consumers and record deleted). True when a session is resumed.
+    /// </summary>
+    private async Task<bool> OpenSessionAsync()
+    {
+        _account = await _runtime.AccountAsync(KernelClient!.Account).ConfigureAwait(false);
+        var record = await _account.LoadSessionAsync(ClientId).ConfigureAwait(false);
+        if (record is not null && record.Id != ClientId)
+        {
+            throw new SessionCollisionException();
+        }
+        if (record is not null && (_connect.CleanSession || record.Clean || Expired(record)))
+        {
+            await DiscardSessionAsync(record).ConfigureAwait(false);
+            record = null;
+        }
+        var present = record is not null;
+        _session = record ?? new SessionRecord { Id = ClientId };
+        _session.Clean = !KeepAfterClose;
+        _session.Expiry = IsV5 ? _sessionExpiry : 0;
+        _session.Disconnected = 0;
+        if (KeepAfterClose || present)
+        {
+            // A kept session is stored at once, so the next CONNECT finds it even without subscriptions.
+            await _account.SaveSessionAsync(_session, _runtime.Options).ConfigureAwait(false);
+        }
+        return present;
+    }
 
-    /// <summary>After CONNACK: resumes the stored subscriptions' deliveries.</summary>
-    private Task OnSessionOpenedAsync() => Task.CompletedTask;
+    /// <summary>MQTT 5: the session expiry interval ran out while the client was away.</summary>
+    private static bool Expired(SessionRecord record) =>
+        record.Disconnected > 0 && record.Expiry != uint.MaxValue &&
+        DateTimeOffset.UtcNow.ToUnixTimeSeconds() - record.Disconnected >= record.Expiry;
 
-    /// <summary>Before the kernel client goes: forgets a clean session.</summary>
-    private Task OnSessionClosingAsync() => Task.CompletedTask;
+    private async Task DiscardSessionAsync(SessionRecord record)
+    {
+        foreach (var stored in record.Filters)
+        {
+            if (stored.Durable is not null && stored.Queue is null)
+            {
+                await _account!.DeleteConsumerAsync(StreamNames.Messages, stored.Durable).ConfigureAwait(false);
+            }
+        }
+        await _account!.DeleteSessionAsync(record).ConfigureAwait(false);
+    }
 
-    private Task PersistSessionAsync() => Task.CompletedTask;
+    /// <summary>After CONNACK: the stored subscriptions come back (kernel subscriptions, and the consumers' deliveries, which resume with what was queued).</summary>
+    private async Task OnSessionOpenedAsync()
+    {
+        if (_session is not { Filters.Count: > 0 } session)
+        {
+            return;
+        }
+        var restored = new List<MqttSubscription>(session.Filters.Count);
+        await _link!.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            foreach (var stored in session.Filters)
+            {
+                var subscription = new MqttSubscription
+                {
+                    Filter = stored.Filter,
+                    Subject = stored.Subject,
+                    Queue = stored.Queue,
+                    Qos = stored.Qos,
+                    WildcardStart = Topics.MqttTopics.StartsWithWildcard(stored.Filter),
+                    NoLocal = stored.NoLocal,
+                    RetainAsPublished = stored.RetainAsPublished,
+                    RetainHandling = stored.RetainHandling,
+                    Identifier = stored.Identifier,
+                };
+                if (stored.Durable is not null && stored.DeliverSubject is not null)
+                {
+                    subscription.Consumer = new SubscriptionConsumer(stored.Durable, stored.DeliverSubject,
+                        stored.FilterSubjects ?? ConsumerFilters(stored.Subject), shared: stored.Queue is not null);
+                }
+                AddKernelSubscription(subscription);
+                restored.Add(subscription);
+            }
+            await _link.FlushAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _link.Gate.Release();
+        }
+        foreach (var subscription in restored)
+        {
+            if (subscription.Consumer is not null)
+            {
+                try
+                {
+                    await StartConsumerAsync(subscription).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+                {
+                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: consumer for {Filter} could not be resumed: {Reason}", RemoteText, ClientId, subscription.Filter, e.Message);
+                }
+            }
+        }
+    }
 
-    private Task StartConsumerAsync(MqttSubscription subscription) => Task.CompletedTask;
+    /// <summary>
+    /// Before the kernel client goes: deliveries stop; a kept session gives its unacknowledged
+    /// messages back (NAK: redelivered with DUP at once when the client returns), a clean one
+    /// deletes its consumers and record.
+    /// </summary>
+    private async Task OnSessionClosingAsync()
+    {
+        StopDeliveries();
+        if (_account is null || _session is null)
+        {
+            return;
+        }
+        if (KeepAfterClose)
+        {
+            ReleaseUnacknowledged();
+            if (IsV5)
+            {
+                // The expiry interval runs from now (the DISCONNECT may have changed it).
+                _session.Expiry = _sessionExpiry;
+                _session.Disconnected = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+                _session.Clean = false;
+                await _account.SaveSessionAsync(_session, _runtime.Options).ConfigureAwait(false);
+            }
+            return;
+        }
+        foreach (var subscription in _subscriptions.Values)
+        {
+            await DeleteConsumerAsync(subscription).ConfigureAwait(false);
+        }
+        await _account.DeleteSessionAsync(_session).ConfigureAwait(false);
+    }
 
-    private Task DeleteConsumerAsync(MqttSubscription subscription) => Task.CompletedTask;
+    /// <summary>Ends the in-process subscriptions on the deliver subjects.</summary>
+    private void StopDeliveries()
+    {
+        foreach (var subscription in _subscriptions.Values)
+        {
+            if (subscription.Consumer is { } consumer)
+            {
+                consumer.Delivery?.Dispose();
+                consumer.Delivery = null;
+            }
+        }
+    }
 
-    private Task SendRetainedAsync(MqttSubscription subscription, bool isNew) => Task.CompletedTask;
+    /// <summary>Writes the session record from the subscriptions in force (after SUBSCRIBE/UNSUBSCRIBE).</summary>
+    private async Task PersistSessionAsync()
+    {
+        if (_account is null || _session is null)
+        {
+            return;
+        }
+        _session.Filters.Clear();
+        foreach (var s in _subscriptions.Values)
+        {
+            _session.Filters.Add(new StoredSubscription(s.Filter, s.Subject, s.Queue, s.Qos, s.NoLocal, s.RetainAsPublished, s.RetainHandling,
+                s.Identifier, s.Consumer?.Durable, s.Consumer?.DeliverSubject, s.Consumer?.Filters));
+        }
+        // A clean session is stored only while it has consumers, so a crash leaves them findable.
+        if (KeepAfterClose || _session.Sequence != 0 || _session.Filters.Any(f => f.Durable is not null))
+        {
+            await _account.SaveSessionAsync(_session, _runtime.Options).ConfigureAwait(false);
+        }
+    }
 
-    private Task OnPubAckAsync(ushort packetId) => Task.CompletedTask;
+    /// <summary>The stream subjects a QoS 1/2 subscription's consumer takes.</summary>
+    private static string[] ConsumerFilters(string subject) =>
+        Topics.MqttTopics.NeedsLevelUp(subject)
+            ? [StreamNames.MessagesPrefix + subject, StreamNames.MessagesPrefix + subject[..^2]]
+            : [StreamNames.MessagesPrefix + subject];
+
+    /// <summary>
+    /// Creates (or resumes) the subscription's consumer and listens on its deliver subject. A
+    /// shared subscription's consumer belongs to its group (one per group and filter, delivered
+    /// to one member at a time through a queue subscription).
+    /// </summary>
+    private async Task StartConsumerAsync(MqttSubscription subscription)
+    {
+        if (subscription.Consumer is null)
+        {
+            if (subscription.Queue is { } group)
+            {
+                var key = Nuid.Hash8(group + "\n" + subscription.Subject) + Nuid.Hash8(subscription.Subject + "\n" + group);
+                subscription.Consumer = new SubscriptionConsumer("share_" + key, StreamNames.DeliverPrefix + "share." + key, ConsumerFilters(subscription.Subject), shared: true);
+            }
+            else
+            {
+                subscription.Consumer = new SubscriptionConsumer(Nuid.Hash8(ClientId) + "_" + Nuid.Next(), StreamNames.DeliverPrefix + Nuid.Next(),
+                    ConsumerFilters(subscription.Subject), shared: false);
+            }
+        }
+        var consumer = subscription.Consumer;
+        consumer.Subscription = subscription;
+        consumer.Delivery ??= _account!.Js.Connection.Subscribe(consumer.DeliverSubject, subscription.Queue, message => OnStoredMessage(consumer, message));
+        await _account!.CreateConsumerAsync(StreamNames.Messages, consumer.Durable, consumer.DeliverSubject, consumer.Filters, _runtime.Options,
+            deliverGroup: subscription.Queue).ConfigureAwait(false);
+    }
+
+    /// <summary>Ends a subscription's consumer: its deliveries, its messages in flight, and (not a group's) the consumer itself.</summary>
+    private async Task DeleteConsumerAsync(MqttSubscription subscription)
+    {
+        if (subscription.Consumer is not { } consumer)
+        {
+            return;
+        }
+        subscription.Consumer = null;
+        consumer.Delivery?.Dispose();
+        consumer.Delivery = null;
+        ForgetInFlight(consumer.Durable);
+        if (!consumer.Shared && _account is not null)
+        {
+            await _account.DeleteConsumerAsync(StreamNames.Messages, consumer.Durable).ConfigureAwait(false);
+        }
+    }
 
     private Task OnPubRecAsync(ushort packetId) => Task.CompletedTask;
 

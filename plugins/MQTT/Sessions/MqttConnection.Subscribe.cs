@@ -23,6 +23,7 @@ internal sealed partial class MqttConnection
         }
         var codes = new MqttSubscribeReasonCode[packet.TopicFilters.Count];
         var added = new MqttSubscription?[packet.TopicFilters.Count];
+        var replaced = new MqttSubscription?[packet.TopicFilters.Count];
         await _link!.Gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -38,17 +39,9 @@ internal sealed partial class MqttConnection
                 if (_subscriptions.Remove(subscription.Key, out var previous))
                 {
                     RemoveKernelSubscription(previous);
+                    replaced[i] = previous;
                 }
-                subscription.Sid = ++_nextSid;
-                _bySid[subscription.Sid] = subscription;
-                _link.WriteSub(subscription.Subject, subscription.Queue, subscription.Sid);
-                if (MqttTopics.NeedsLevelUp(subscription.Subject))
-                {
-                    subscription.LevelUpSid = ++_nextSid;
-                    _bySid[subscription.LevelUpSid] = subscription;
-                    _link.WriteSub(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
-                }
-                _subscriptions[subscription.Key] = subscription;
+                AddKernelSubscription(subscription);
                 added[i] = subscription;
             }
         }
@@ -63,16 +56,31 @@ internal sealed partial class MqttConnection
             {
                 continue;
             }
+            // A re-SUBSCRIBE keeps the consumer (nothing queued is lost) unless it is now QoS 0.
+            if (replaced[i]?.Consumer is { } kept)
+            {
+                replaced[i]!.Consumer = null;
+                if (subscription.Qos > 0)
+                {
+                    subscription.Consumer = kept;
+                    kept.Subscription = subscription;
+                }
+                else
+                {
+                    await DeleteConsumerAsync(new MqttSubscription { Filter = "", Subject = "", Consumer = kept }).ConfigureAwait(false);
+                }
+            }
             if (errors is not null && (errors.Contains($"Subscription to \"{subscription.Subject}\"", StringComparison.Ordinal) ||
                                        (subscription.LevelUpSid != 0 && errors.Contains($"Subscription to \"{subscription.Subject[..^2]}\"", StringComparison.Ordinal))))
             {
                 _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: not authorized to subscribe to {Filter}", RemoteText, ClientId, subscription.Filter);
                 codes[i] = IsV5 ? MqttSubscribeReasonCode.NotAuthorized : MqttSubscribeReasonCode.UnspecifiedError;
                 await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                await DeleteConsumerAsync(subscription).ConfigureAwait(false);
                 added[i] = null;
                 continue;
             }
-            if (subscription.Qos > 0 && _store is not null)
+            if (subscription.Qos > 0 && _account is not null)
             {
                 try
                 {
@@ -80,9 +88,10 @@ internal sealed partial class MqttConnection
                 }
                 catch (Exception e) when (e is TimeoutException or InvalidOperationException)
                 {
-                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: consumer for {Filter} failed: {Reason}", RemoteText, ClientId, subscription.Filter, e.Message);
+                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: unable to add JetStream consumer for subscription on {Filter}: {Reason}", RemoteText, ClientId, subscription.Filter, e.Message);
                     codes[i] = MqttSubscribeReasonCode.UnspecifiedError;
                     await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                    await DeleteConsumerAsync(subscription).ConfigureAwait(false);
                     added[i] = null;
                 }
             }
@@ -94,9 +103,25 @@ internal sealed partial class MqttConnection
         {
             if (added[i] is { } subscription)
             {
-                await SendRetainedAsync(subscription, isNew: true).ConfigureAwait(false);
+                await SendRetainedAsync(subscription, isNew: replaced[i] is null).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Writes the kernel SUB(s) of a subscription and registers it (the gate is held): <c>x/#</c> also subscribes to <c>x</c>.</summary>
+    private void AddKernelSubscription(MqttSubscription subscription)
+    {
+        subscription.Sid = ++_nextSid;
+        _bySid[subscription.Sid] = subscription;
+        _link!.WriteSub(subscription.Subject, subscription.Queue, subscription.Sid);
+        if (MqttTopics.NeedsLevelUp(subscription.Subject))
+        {
+            subscription.LevelUpSid = ++_nextSid;
+            _bySid[subscription.LevelUpSid] = subscription;
+            _link.WriteSub(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
+        }
+        _subscriptions[subscription.Key] = subscription;
+        _kernelDirty = true;
     }
 
     /// <summary>Checks one filter and builds its subscription, or gives the refusal code.</summary>

@@ -290,6 +290,7 @@ internal sealed partial class MqttConnection : IKernelEvents
         }
         try
         {
+            await StopAcksAsync().ConfigureAwait(false);
             if (_link is not null && !_normalDisconnect && !_takenOver)
             {
                 await PublishWillAsync().ConfigureAwait(false);

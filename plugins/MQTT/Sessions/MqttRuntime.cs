@@ -47,6 +47,37 @@ internal sealed class MqttRuntime : IAsyncDisposable
 
     public void OnClosed() => Interlocked.Decrement(ref _connections);
 
+    // Per account name: its MQTT state in JetStream, opened by the account's first MQTT client.
+    private readonly ConcurrentDictionary<string, Lazy<Task<Store.MqttAccount>>> _accounts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The account's MQTT state (streams created, retained messages loaded), opened once; a failed
+    /// open is forgotten so the next client tries again (JetStream enabled later, say).
+    /// </summary>
+    public async Task<Store.MqttAccount> AccountAsync(Nats.Core.Accounts.Account account)
+    {
+        var lazy = _accounts.GetOrAdd(account.Name, _ => new Lazy<Task<Store.MqttAccount>>(() => Store.MqttAccount.OpenAsync(Context, account, Options, Logger)));
+        try
+        {
+            return await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            _accounts.TryRemove(new KeyValuePair<string, Lazy<Task<Store.MqttAccount>>>(account.Name, lazy));
+            throw;
+        }
+    }
+
     /// <summary>Closes what the plugin opened for its sessions.</summary>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lazy in _accounts.Values)
+        {
+            if (lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully)
+            {
+                await lazy.Value.Result.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        _accounts.Clear();
+    }
 }

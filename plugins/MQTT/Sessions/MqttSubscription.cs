@@ -35,12 +35,33 @@ internal sealed class MqttSubscription
     /// <summary>MQTT 5 subscription identifier, 0 when none.</summary>
     public uint Identifier { get; init; }
 
-    /// <summary>The JetStream consumer that delivers its QoS 1/2 messages (durable name), or null.</summary>
-    public string? Consumer { get; set; }
-
-    /// <summary>The subject that consumer delivers to.</summary>
-    public string? DeliverSubject { get; set; }
+    /// <summary>The JetStream consumer that delivers its QoS 1/2 messages, or null (QoS 0).</summary>
+    public SubscriptionConsumer? Consumer { get; set; }
 
     /// <summary>The key in the subscription table: the filter, with its share group.</summary>
     public string Key => Queue is null ? Filter : "$share/" + Queue + "/" + Filter;
+}
+
+/// <summary>
+/// The durable consumer of a QoS 1/2 subscription on <c>$MQTT_msgs</c> and the in-process
+/// subscription on its deliver subject. A re-SUBSCRIBE with QoS 1/2 hands it to the new
+/// <see cref="MqttSubscription"/> (no message is lost in between).
+/// </summary>
+internal sealed class SubscriptionConsumer(string durable, string deliverSubject, string[] filters, bool shared)
+{
+    public string Durable { get; } = durable;
+
+    public string DeliverSubject { get; } = deliverSubject;
+
+    /// <summary>The stream subjects it takes (<c>$MQTT.msgs.x.&gt;</c> and <c>$MQTT.msgs.x</c> for <c>x/#</c>).</summary>
+    public string[] Filters { get; } = filters;
+
+    /// <summary>A shared subscription's consumer: one per group and filter, kept when a member leaves.</summary>
+    public bool Shared { get; } = shared;
+
+    /// <summary>The subscription its messages are for (read by the delivery task, set by the read loop).</summary>
+    public volatile MqttSubscription? Subscription;
+
+    /// <summary>The in-process subscription on <see cref="DeliverSubject"/>, while the client is connected.</summary>
+    public IDisposable? Delivery { get; set; }
 }

@@ -75,9 +75,9 @@ public sealed class MemoryResolverTests
     }
 
     /// <summary>Subscribes a responder on <paramref name="sub"/> and asks it through <paramref name="pub"/>.</summary>
-    internal static async Task<string> RequestViaSubscriberAsync(NatsConnection sub, NatsConnection pub, string what)
+    internal static async Task<string> RequestViaSubscriberAsync(NatsConnection sub, NatsConnection pub, string what, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
         var subscription = await sub.SubscribeCoreAsync<string>("greet.>", cancellationToken: cts.Token);
         var responder = Task.Run(async () =>
         {

@@ -99,6 +99,34 @@ public sealed class OperatorCalloutTests
         Assert.That(await SentinelLoginAsync(server, sentinel, "carol", "c", "PUB $SYS.REQ.USER.AUTH 2\r\nhi\r\nPING"),
             Is.EqualTo("-ERR 'Permissions Violation for Publish to \"$SYS.REQ.USER.AUTH\"'"));
         Assert.That(Volatile.Read(ref requests), Is.EqualTo(4));
+
+        // An update of APP, where bob was placed, re-authorizes its clients: bob's sentinel JWT is
+        // checked again, the service's grant stands without asking it again.
+        await using var system = Creds(server.Url, setup.NewUser(setup.SystemAccount, "admin").CredsPath);
+        await system.ConnectAsync();
+        Assert.That(await UpdateAsync(system, app.Key.PublicKey, setup.AccountJwt(app, a => a.Nats.Limits.Subs = 50), cts.Token), Is.EqualTo("jwt updated"));
+        Assert.That(await SentinelLoginAsync(server, sentinel, "bob", "builder", "PING"), Is.EqualTo("PONG"), "a new connection is asked");
+        Assert.That(Volatile.Read(ref requests), Is.EqualTo(5), "only the new connection went to the service");
+        await bob.PingAsync(cts.Token);
+        Assert.That(server.Server.Accounts.Find(app.Key.PublicKey)!.Limits.MaxSubscriptions, Is.EqualTo(50));
+
+        // Revoking the sentinel in the callout account ends bob's grant on the next check.
+        var revoking = setup.AccountJwt(auth, a =>
+        {
+            a.Nats.Authorization = new ExternalAuthorization { AuthUsers = [service.Key.PublicKey], AllowedAccounts = [app.Key.PublicKey] };
+            a.Nats.Revocations = new RevocationList();
+            a.Nats.Revocations.Revoke(sentinel.Key.PublicKey, DateTimeOffset.UtcNow.AddSeconds(1));
+        });
+        Assert.That(await UpdateAsync(system, auth.Key.PublicKey, revoking, cts.Token), Is.EqualTo("jwt updated"));
+        await Eventually.TrueAsync(() => bob.ConnectionState != NatsConnectionState.Open, "bob, admitted with the revoked sentinel, is disconnected", TimeSpan.FromSeconds(15));
+        Assert.That(Volatile.Read(ref requests), Is.EqualTo(5));
+        await alice.PingAsync(cts.Token);
+    }
+
+    private static async Task<string?> UpdateAsync(NatsConnection system, string account, string jwt, CancellationToken cancellationToken)
+    {
+        var reply = await system.RequestAsync<string, string>($"$SYS.REQ.ACCOUNT.{account}.CLAIMS.UPDATE", jwt, cancellationToken: cancellationToken);
+        return System.Text.Json.JsonDocument.Parse(reply.Data!).RootElement.GetProperty("data").GetProperty("message").GetString();
     }
 
     private static NatsConnection Creds(string url, string creds) => new(NatsOpts.Default with

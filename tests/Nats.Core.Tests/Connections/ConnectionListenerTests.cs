@@ -58,6 +58,32 @@ public sealed class ConnectionListenerTests
     }
 
     [Test]
+    public async Task ABoundListenerHoldsClientsInTheBacklogUntilItStartsAccepting()
+    {
+        var accepted = 0;
+        var listener = ConnectionListener.Bind("test", new HostPort("127.0.0.1", 0), NullLogger.Instance, socket =>
+        {
+            Interlocked.Increment(ref accepted);
+            socket.Dispose();
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+        try
+        {
+            using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            // The kernel completes the handshake from the backlog; nothing is handed over yet.
+            await client.ConnectAsync(IPAddress.Loopback, listener.Port);
+            Assert.That(Volatile.Read(ref accepted), Is.Zero, "no accept loop before StartAccepting");
+            listener.StartAccepting();
+            await Eventually.TrueAsync(() => Volatile.Read(ref accepted) == 1, "the waiting client handed over");
+            Assert.Throws<InvalidOperationException>(listener.StartAccepting);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    [Test]
     public void ABusyPortIsAConfigurationErrorNamingTheListener()
     {
         var first = ConnectionListener.Start("first", new HostPort("127.0.0.1", 0), NullLogger.Instance, _ => Task.CompletedTask, CancellationToken.None);

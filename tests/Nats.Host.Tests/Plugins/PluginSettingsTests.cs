@@ -79,7 +79,7 @@ public sealed class PluginSettingsTests
     [TestCase("VersionedDep", false)]
     public void The_contract_is_shared_everything_else_a_plugin_carries_is_private(string name, bool shared)
     {
-        // The framework is not listed: plugins never carry it, so McMaster's context falls back
+        // The framework is not listed: plugins never carry it, so the plugin's context falls back
         // to the host's. Newtonsoft.Json and NSec are private: a plugin may bring another version.
         Assert.That(SharedAssemblies.IsShared(new AssemblyName(name)), Is.EqualTo(shared));
     }

@@ -76,4 +76,13 @@ public sealed class OptionsParserTests
     {
         Assert.That(Error(config), Is.EqualTo(expected));
     }
+
+    [Test]
+    public void Websocket_remotes_take_their_options_and_may_not_mix_schemes()
+    {
+        var remote = Parse("""leafnodes { remotes: [ { url: "wss://hub:443", ws_compression: true, ws_no_masking: true } ] }""").Remotes.Single();
+        Assert.That((remote.WebSocketCompression, remote.WebSocketNoMasking), Is.EqualTo((true, true)));
+        Assert.That(Error("""leafnodes { remotes: [ { urls: ["ws://127.0.0.1:1", "nats-leaf://127.0.0.1:2"] } ] }"""),
+            Does.Contain("remote leaf node configuration cannot have a mix of websocket and non-websocket urls: [\"ws://127.0.0.1:1\" \"nats-leaf://127.0.0.1:2\"]"));
+    }
 }

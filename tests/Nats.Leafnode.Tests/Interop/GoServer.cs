@@ -9,13 +9,17 @@ public sealed class GoServer : IAsyncDisposable
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly ReferenceServer _process;
 
-    private GoServer(ReferenceServer process, int port, int httpPort, int leafPort)
+    private GoServer(ReferenceServer process, int port, int httpPort, int leafPort, int webSocketPort)
     {
         _process = process;
         Port = port;
         HttpPort = httpPort;
         LeafPort = leafPort;
+        WebSocketPort = webSocketPort;
     }
+
+    /// <summary>The port {WS_PORT} stood for in the config.</summary>
+    public int WebSocketPort { get; }
 
     public int Port { get; }
 
@@ -23,21 +27,21 @@ public sealed class GoServer : IAsyncDisposable
 
     public int LeafPort { get; }
 
-    /// <summary>Starts nats-server with <paramref name="body"/>; {LEAF_PORT} in it is replaced by a free port.</summary>
+    /// <summary>Starts nats-server with <paramref name="body"/>; {LEAF_PORT} and {WS_PORT} in it are replaced by free ports.</summary>
     public static async Task<GoServer> StartAsync(string body)
     {
         if (ReferenceServer.FindBinary() is null)
         {
             Assert.Ignore("nats-server is not installed (./test.sh installs it)");
         }
-        var ports = FreePorts.Take(3);
+        var ports = FreePorts.Take(4);
         var config = $"""
             listen: "127.0.0.1:{ports[0]}"
             http: "127.0.0.1:{ports[1]}"
-            {body.Replace("{LEAF_PORT}", ports[2].ToString())}
+            {body.Replace("{LEAF_PORT}", ports[2].ToString()).Replace("{WS_PORT}", ports[3].ToString())}
             """;
         var process = await ReferenceServer.StartAsync(config, ports[0]);
-        return new GoServer(process, ports[0], ports[1], ports[2]);
+        return new GoServer(process, ports[0], ports[1], ports[2], ports[3]);
     }
 
     public Task<RawClient> ClientAsync(string connect = RawClient.QuietConnect) => RawClient.ConnectAndHandshakeAsync(Port, connect);

@@ -12,11 +12,18 @@ namespace Nats.Leafnode.Tests.Links;
 /// <summary>An in-process server with the leafnode plugin, from a config text.</summary>
 public sealed class OurServer : IAsyncDisposable
 {
-    private OurServer(NatsServer server, LeafnodePlugin plugin)
+    private OurServer(NatsServer server, LeafnodePlugin plugin, Nats.WebSocket.WebSocketPlugin? webSocket)
     {
         Server = server;
         Plugin = plugin;
+        WebSocket = webSocket;
     }
+
+    /// <summary>The websocket plugin, when the server was started with it.</summary>
+    public Nats.WebSocket.WebSocketPlugin? WebSocket { get; }
+
+    /// <summary>The websocket port (0 without the websocket plugin).</summary>
+    public int WebSocketPort => WebSocket?.Port ?? 0;
 
     public NatsServer Server { get; }
 
@@ -30,7 +37,8 @@ public sealed class OurServer : IAsyncDisposable
 
     public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
 
-    public static async Task<OurServer> StartAsync(string config, LogCapture? logs = null)
+    /// <summary>Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config).</summary>
+    public static async Task<OurServer> StartAsync(string config, LogCapture? logs = null, bool webSocket = false)
     {
         var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
         options.Host = "127.0.0.1";
@@ -38,9 +46,14 @@ public sealed class OurServer : IAsyncDisposable
         var server = new NatsServer(options, logs?.Factory);
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
+        var ws = webSocket ? new Nats.WebSocket.WebSocketPlugin() : null;
+        if (ws is not null)
+        {
+            server.AddPlugin(ws);
+        }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await server.StartAsync(cts.Token);
-        return new OurServer(server, plugin);
+        return new OurServer(server, plugin, ws);
     }
 
     public Account Account(string? name) => name is null ? Server.Accounts.Global : Server.Accounts.Find(name)!;

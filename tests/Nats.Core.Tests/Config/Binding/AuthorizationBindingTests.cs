@@ -47,6 +47,21 @@ public sealed class AuthorizationBindingTests
     }
 
     [Test]
+    public void The_chain_lists_authenticator_names_each_once()
+    {
+        Assert.That(Options("authorization { user: a, password: b, chain: [ auth_callout, user ] }").Auth.Chain, Is.EqualTo(new[] { "auth_callout", "user" }));
+        Assert.That(Options("authorization { user: a, password: b }").Auth.Chain, Is.Empty);
+        Assert.That(Errors("authorization { chain: user }"), Is.EqualTo(new[]
+        {
+            "test.conf:1:17: error parsing authorization config, 'chain' must be a list of authenticator names",
+        }));
+        Assert.That(Errors("authorization { chain: [ user, USER ] }"), Is.EqualTo(new[]
+        {
+            "test.conf:1:17: error parsing authorization config, 'chain' names \"USER\" twice",
+        }));
+    }
+
+    [Test]
     public void A_bad_auth_timeout_is_an_error()
     {
         Assert.That(Errors("authorization { timeout: \"x\" }"), Is.EqualTo(new[]
