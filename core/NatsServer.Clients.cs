@@ -38,7 +38,10 @@ public sealed partial class NatsServer
         // that connects while the server starts waits in the backlog for its INFO.
         _clientListener = ConnectionListener.Bind("client", new HostPort(options.Host, options.Port), Logger, AcceptClientAsync, _shutdown.Token);
         Port = _clientListener.Port;
-        _info = WithClientTlsFlags(BuildInfo(options));
+        lock (_infoLock)
+        {
+            _info = WithClientTlsFlags(BuildInfo(options));
+        }
         _clientListener.StartAccepting();
         Logging.ServerLog.ListeningForClients(Logger, HostPort.Join(options.Host, Port));
     }

@@ -39,9 +39,14 @@ public sealed partial class NatsServer : IAsyncDisposable
     private BcryptWorker? _bcrypt;
     private volatile ServerOptions _options;
     private readonly ConfigBus _bus;
+    // Replaced whole under _infoLock by whoever changes it (start, cluster gossip, reload, lame
+    // duck, plugins); read lock-free by every connection that sends INFO.
     private volatile ServerInfo _info = null!;
+    private readonly Lock _infoLock = new();
+    // Plugins' client INFO fields (SetClientInfoField), under _infoLock; kept for INFO built at start.
+    private SortedDictionary<string, System.Text.Json.JsonElement> _clientInfoFields = new(StringComparer.Ordinal);
 
-    // Set by the JetStream plugin (possibly before the first INFO is built); read when INFO is built.
+    // Set by the JetStream plugin (possibly before the first INFO is built), under _infoLock; read when INFO is built.
     private (bool Enabled, string? Domain) _jetStreamInfo;
     private volatile AuthService _auth = null!;
     private int _state; // 0 new, 1 running, 2 stopping, 3 stopped
@@ -279,7 +284,44 @@ public sealed partial class NatsServer : IAsyncDisposable
         Cluster = options.Cluster.Name,
         JetStream = _jetStreamInfo.Enabled,
         Domain = _jetStreamInfo.Domain,
+        PluginFields = _clientInfoFields,
     };
+
+    /// <summary>
+    /// Adds a field to the INFO clients receive (a plugin's <c>ws_connect_urls</c>, a feature
+    /// flag), or removes it (<paramref name="value"/> null). Clients connecting afterwards see
+    /// it, and so does every later INFO sent to connected clients (cluster changes, lame duck).
+    /// Callable before and after start, from any thread.
+    /// </summary>
+    /// <param name="name">The JSON field name; not one the kernel writes itself (<c>server_id</c>, <c>jetstream</c>, …).</param>
+    /// <param name="value">Its value, or null to stop sending it.</param>
+    /// <exception cref="ArgumentException">The kernel owns <paramref name="name"/>.</exception>
+    /// <example><code>server.SetClientInfoField("seams", JsonSerializer.SerializeToElement(new { version = 1 }));</code></example>
+    public void SetClientInfoField(string name, System.Text.Json.JsonElement? value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (ServerInfo.IsKernelField(name))
+        {
+            throw new ArgumentException($"client INFO field \"{name}\" belongs to the kernel", nameof(name));
+        }
+        lock (_infoLock)
+        {
+            var fields = new SortedDictionary<string, System.Text.Json.JsonElement>(_clientInfoFields, StringComparer.Ordinal);
+            if (value is { } set)
+            {
+                fields[name] = set.Clone();
+            }
+            else if (!fields.Remove(name))
+            {
+                return;
+            }
+            _clientInfoFields = fields;
+            if (_info is not null)
+            {
+                _info = _info with { PluginFields = fields };
+            }
+        }
+    }
 
     /// <summary>
     /// Sets what INFO tells clients about JetStream (<c>jetstream</c>, <c>domain</c>), as
@@ -290,17 +332,25 @@ public sealed partial class NatsServer : IAsyncDisposable
     /// <param name="domain">The JetStream domain, or null.</param>
     public void SetJetStreamInfo(bool enabled, string? domain = null)
     {
-        _jetStreamInfo = (enabled, enabled && !string.IsNullOrEmpty(domain) ? domain : null);
-        if (_info is not null)
+        lock (_infoLock)
         {
-            UpdateInfo(info => info with { JetStream = _jetStreamInfo.Enabled, Domain = _jetStreamInfo.Domain });
+            _jetStreamInfo = (enabled, enabled && !string.IsNullOrEmpty(domain) ? domain : null);
+            if (_info is not null)
+            {
+                _info = _info with { JetStream = _jetStreamInfo.Enabled, Domain = _jetStreamInfo.Domain };
+            }
         }
     }
 
     /// <summary>Replaces the INFO snapshot (cluster membership, lame duck…).</summary>
     internal void UpdateInfo(Func<ServerInfo, ServerInfo> change)
     {
-        _info = change(_info);
+        // Serialized: two threads changing different fields (gossip and a reload, say) must not
+        // each start from the same snapshot and lose the other's change.
+        lock (_infoLock)
+        {
+            _info = change(_info);
+        }
     }
 
     private void LogStartup(ServerOptions options)

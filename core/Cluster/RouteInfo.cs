@@ -66,9 +66,9 @@ public sealed class RouteInfo
     {
         try
         {
-            return JsonSerializer.Deserialize(json, RouteJsonContext.Default.RouteInfo);
+            return RouteJson.ReadInfo(json);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
@@ -84,7 +84,7 @@ public sealed class RouteInfo
         buffer.Write("INFO "u8);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            JsonSerializer.Serialize(writer, this, RouteJsonContext.Default.RouteInfo);
+            RouteJson.Write(writer, this);
         }
         buffer.Write(" \r\n"u8);
         return buffer.WrittenSpan.ToArray();
@@ -112,9 +112,9 @@ public sealed class RouteConnect
     {
         try
         {
-            return JsonSerializer.Deserialize(json, RouteJsonContext.Default.RouteConnect);
+            return RouteJson.ReadConnect(json);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             return null;
         }
@@ -127,7 +127,7 @@ public sealed class RouteConnect
         buffer.Write("CONNECT "u8);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            JsonSerializer.Serialize(writer, this, RouteJsonContext.Default.RouteConnect);
+            RouteJson.Write(writer, this);
         }
         buffer.Write("\r\n"u8);
         return buffer.WrittenSpan.ToArray();

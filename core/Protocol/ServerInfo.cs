@@ -47,6 +47,24 @@ public sealed record ServerInfo
     public bool LameDuckMode { get; init; }
     /// <summary>The JetStream domain.</summary>
     public string? Domain { get; init; }
+    /// <summary>
+    /// Fields plugins add (<see cref="NatsServer.SetClientInfoField"/>), written after the
+    /// kernel's own, in name order. Replaced whole.
+    /// </summary>
+    public IReadOnlyDictionary<string, JsonElement> PluginFields { get; init; } = EmptyFields;
+
+    private static readonly IReadOnlyDictionary<string, JsonElement> EmptyFields = new SortedDictionary<string, JsonElement>(StringComparer.Ordinal);
+
+    // What ToClientInfoLine writes itself: a plugin field must not shadow one.
+    private static readonly HashSet<string> KernelFields = new(StringComparer.Ordinal)
+    {
+        "server_id", "server_name", "version", "proto", "git_commit", "go", "host", "port", "headers",
+        "auth_required", "tls_required", "tls_verify", "tls_available", "max_payload", "jetstream",
+        "client_id", "client_ip", "nonce", "cluster", "domain", "connect_urls", "ldm",
+    };
+
+    /// <summary>True when the kernel writes <paramref name="name"/> into client INFO itself.</summary>
+    public static bool IsKernelField(string name) => KernelFields.Contains(name);
 
     /// <summary>Writes <c>INFO {json} \r\n</c> for one client, as nats-server formats it.</summary>
     public byte[] ToClientInfoLine(ulong clientId, string? clientIp, string? nonce)
@@ -96,6 +114,11 @@ public sealed record ServerInfo
             }
             WriteList(json, "connect_urls", ConnectUrls);
             WriteIfTrue(json, "ldm", LameDuckMode);
+            foreach (var (name, value) in PluginFields)
+            {
+                json.WritePropertyName(name);
+                value.WriteTo(json);
+            }
             json.WriteEndObject();
         }
         buffer.Write(" \r\n"u8);

@@ -7,8 +7,8 @@ Commands are templates run with bash -c "exec CMD" (so the pid is the server's);
 generated config file. Two numbers per server, medians over --runs starts:
   start-up: process started -> the client port answers with INFO (and the CPU time the
             process used until then, which other load on the machine hardly changes);
-  join:     a new member's client port accepts -> a client of an existing member reads the
-            async INFO whose connect_urls lists the new member (routes up, URLs gossiped).
+  join:     a new member's client port greets with INFO -> a client of an existing member reads
+            the async INFO whose connect_urls lists the new member (routes up, URLs gossiped).
 """
 import argparse, os, socket, statistics, subprocess, sys, tempfile, time
 
@@ -34,15 +34,17 @@ def start(template, conf_text, work):
 
 
 def wait_info(port, deadline):
-    """Connects (retrying) until the server greets with INFO; returns the time the port accepted."""
+    """Connects (retrying) until the server greets with INFO; returns the time the INFO arrived.
+    That, not the TCP connect, is when the client port is open: a listening socket completes
+    handshakes from its backlog before the server accepts them, so a connect can succeed before
+    the server serves anything."""
     while True:
         s = socket.socket()
         try:
             s.connect(("127.0.0.1", port))
-            accepted = time.perf_counter()
             s.settimeout(10)
             if s.recv(4096).startswith(b"INFO"):
-                return accepted
+                return time.perf_counter()
         except OSError:
             pass
         finally:

@@ -34,6 +34,8 @@ public sealed class AuthJwtPlugin : IServerPlugin
     private ClusterJwtSync? _sync;
     private CalloutAuthenticator? _callout;
     private IDisposable? _ownedSource;
+    // The directory store's expiry timer (full and cache resolvers); set by StartAsync.
+    private StoreExpiry? _expiry;
     private JwtVerificationWorker? _verification;
     private OperatorCallout? _operatorCallout;
 
@@ -135,6 +137,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
                 directory.Store.SaveIfNewer(key, jwt);
             }
             _logger.LogInformation("Managing all jwt in exclusive directory {Directory}", directory.Store.DirectoryPath);
+            _expiry = new StoreExpiry(directory.Store, _logger);
         }
         if (_context.SystemServices.Account is { } system)
         {
@@ -169,6 +172,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
         {
             await _operatorCallout.DisposeAsync().ConfigureAwait(false);
         }
+        _expiry?.Dispose();
         _ownedSource?.Dispose();
         _verification?.Dispose();
         _accounts?.Dispose();

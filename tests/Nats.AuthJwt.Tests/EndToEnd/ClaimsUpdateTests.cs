@@ -67,6 +67,56 @@ public sealed class ClaimsUpdateTests
         Assert.That((msg.Subject, msg.Data), Is.EqualTo(("events.after", "exported")));
     }
 
+    /// <summary>
+    /// An account update re-authorizes the account's live users against the new claims (nats-server's
+    /// <c>updateAccountClaimsWithRefresh</c>): a user without permissions of its own takes the new
+    /// default permissions at once, and a user issued by a signing key the update removed is disconnected.
+    /// </summary>
+    [Test]
+    public async Task An_update_pushed_over_SYS_changes_a_live_users_permissions_and_drops_removed_signing_keys()
+    {
+        using var setup = new OperatorSetup();
+        var account = setup.NewAccount("A");
+        using var signer = Nats.Core.Security.NKeyPair.Create(Nats.Core.Security.NKeyPrefix.Account);
+        var before = setup.AccountJwt(account, a => a.Nats.SigningKeys!.Add(signer.PublicKey), issuedAt: DateTimeOffset.UtcNow.AddSeconds(-5));
+        await using var server = await JwtServer.StartAsync(setup.MemoryConfig(FreePorts.Take(), before));
+
+        var plain = setup.NewUser(account, "plain");
+        await using var live = await RawClient.ConnectAsync(server.Port);
+        live.AnswerPings = true;
+        await live.SendAsync(plain.Connect(live.Info.GetProperty("nonce").GetString()!) + "\r\nSUB secret.> 1\r\nPUB secret.x 2\r\nhi\r\nPING\r\n");
+        await live.ExpectMsgAsync("secret.x", "1", "hi");
+        await live.ExpectLineAsync("PONG");
+
+        using var signedKey = Nats.Core.Security.NKeyPair.Create(Nats.Core.Security.NKeyPrefix.User);
+        var signedClaims = UserClaims.Create(signedKey.PublicKey);
+        signedClaims.Name = "signed";
+        signedClaims.Nats.IssuerAccount = account.Key.PublicKey;
+        var signed = new TestUser(signedKey, JwtCodec.Encode(signedClaims, signer), "");
+        await using var bySigner = await RawClient.ConnectAsync(server.Port);
+        bySigner.AnswerPings = true;
+        await bySigner.SendAsync(signed.Connect(bySigner.Info.GetProperty("nonce").GetString()!) + "\r\nPING\r\n");
+        await bySigner.ExpectLineAsync("PONG");
+
+        await using var system = Client(server.Url, setup.NewUser(setup.SystemAccount, "admin").CredsPath);
+        await system.ConnectAsync();
+        var after = setup.AccountJwt(account, a =>
+        {
+            a.Nats.DefaultPermissions.Pub = new Permission { Deny = ["secret.>"] };
+            a.Nats.DefaultPermissions.Sub = new Permission { Deny = ["secret.>"] };
+        });
+        var answer = await RequestAsync(system, $"$SYS.REQ.ACCOUNT.{account.Key.PublicKey}.CLAIMS.UPDATE", after);
+        Assert.That(answer.GetProperty("data").GetProperty("message").GetString(), Is.EqualTo("jwt updated"));
+
+        // The subscription the new defaults forbid is removed, publishing is denied.
+        Assert.That(await live.ReadLineAsync(), Is.EqualTo("-ERR 'Permissions Violation for Subscription to \"secret.>\"'"));
+        await live.SendAsync("PUB secret.x 2\r\nhi\r\nPING\r\n");
+        Assert.That(await live.ReadLineAsync(), Is.EqualTo("-ERR 'Permissions Violation for Publish to \"secret.x\"'"));
+        await live.ExpectLineAsync("PONG");
+        // The signing key is gone from the account: its user no longer authenticates.
+        Assert.That(await bySigner.ReadUntilClosedAsync(), Does.Contain("-ERR 'Authorization Violation'"));
+    }
+
     [Test]
     public async Task Without_system_account_in_the_config_the_operators_system_account_serves_SYS()
     {

@@ -194,4 +194,32 @@ public sealed class ClusterResolverTests
             return JsonDocument.Parse(reply.Data!).RootElement.GetProperty("data").GetProperty("message").GetString() == "jwt updated"
                 && dirs.All(d => File.Exists(Path.Combine(d, path)) && File.ReadAllText(Path.Combine(d, path)) == jwt);
         }, $"every store holding the JWT pushed on {subject}", TimeSpan.FromSeconds(20));
+
+    /// <summary>
+    /// The cache resolver's <c>ttl</c>: a JWT is removed from the directory once the TTL passed since
+    /// it was last used (nats-server's expiry timer, checking every half TTL); as in nats-server the
+    /// account already in use stays, so its users still connect.
+    /// </summary>
+    [Test]
+    public async Task The_cache_resolver_removes_jwts_after_their_ttl()
+    {
+        using var setup = new OperatorSetup();
+        var dir = Path.Combine(setup.Directory, "cache");
+        var account = setup.NewAccount("CACHED");
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, account.Key.PublicKey + ".jwt");
+        File.WriteAllText(path, setup.AccountJwt(account));
+        var config = setup.FullResolverConfig(FreePorts.Take(), dir).Replace("type: full, dir: \"" + dir + "\", allow_delete: true", "type: cache, dir: \"" + dir + "\", ttl: \"1s\"");
+        Assert.That(config, Does.Contain("type: cache"));
+        await using var server = await JwtServer.StartAsync(config);
+
+        await using (var first = Client(server.Port, setup.NewUser(account, "first").CredsPath))
+        {
+            await first.ConnectAsync();
+        }
+        await Eventually.TrueAsync(() => !File.Exists(path), "the cached JWT's file is removed after the ttl", TimeSpan.FromSeconds(15));
+        await using var second = Client(server.Port, setup.NewUser(account, "second").CredsPath);
+        await second.ConnectAsync();
+        Assert.That(server.Server.Clients.Count(c => c.Account.Name == account.Key.PublicKey), Is.EqualTo(1));
+    }
 }

@@ -6,6 +6,7 @@ using Nats.AuthJwt.Jwt;
 using Nats.AuthJwt.Jwt.Claims;
 using Nats.AuthJwt.Resolvers;
 using Nats.Core.Security;
+using Nats.TestSupport;
 
 namespace Nats.AuthJwt.Tests.Resolvers;
 
@@ -165,6 +166,27 @@ public sealed class ResolverTests
         Assert.That(store.RemoveExpired(), Is.EqualTo(new[] { _f.Account.PublicKey }));
         Assert.That(store.Count, Is.Zero);
     }
+
+    [Test]
+    public async Task TheExpiryTimerRemovesAnExpiredJwtFromAFullStore()
+    {
+        var store = new DirectoryJwtStore(_dir.FullName, DeleteMode.NoDelete, 0, false, TimeSpan.Zero);
+        var path = Path.Combine(_dir.FullName, _f.Account.PublicKey + ".jwt");
+        store.Save(_f.Account.PublicKey, _f.AccountJwt(a => a.Expires = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeSeconds()));
+        using var a2 = NKeyPair.Create(NKeyPrefix.Account);
+        store.Save(a2.PublicKey, JwtCodec.Encode(AccountClaims.Create(a2.PublicKey), _f.Operator));
+        using var expiry = new StoreExpiry(store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromMilliseconds(50));
+
+        await Eventually.TrueAsync(() => !File.Exists(path), "the expired JWT's file is removed", TimeSpan.FromSeconds(10));
+        Assert.That(store.Count, Is.EqualTo(1), "the JWT without expiry stays");
+        Assert.That(store.Load(a2.PublicKey), Is.Not.Null);
+    }
+
+    [TestCase(0, 60_000)]
+    [TestCase(1_000, 500)]
+    [TestCase(3_600_000, 60_000)]
+    public void TheExpiryCheckIsHalfTheTtlAtMostAMinute(int ttlMs, int expectedMs) =>
+        Assert.That(StoreExpiry.IntervalFor(TimeSpan.FromMilliseconds(ttlMs)), Is.EqualTo(TimeSpan.FromMilliseconds(expectedMs)));
 
     [Test]
     public void PackAndMergeBringTwoStoresToTheSameHash()

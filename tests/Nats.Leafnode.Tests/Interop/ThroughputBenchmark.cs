@@ -29,6 +29,7 @@ public sealed class ThroughputBenchmark
         await using (var leaf = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{leafPort}}" } ] }"""))
         {
             await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "link up");
+            await MeasureAsync(hub.Port, leaf.Port, () => Task.FromResult(leaf.HasLeafInterest("bench")));   // warm-up (JIT), not counted
             ours = await MeasureAsync(hub.Port, leaf.Port, () => Task.FromResult(leaf.HasLeafInterest("bench")));
         }
         double theirs;
@@ -36,9 +37,40 @@ public sealed class ThroughputBenchmark
         await using (var goLeaf = await GoServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{goHub.LeafPort}}" } ] }"""))
         {
             await GoServer.UntilAsync(async () => await goHub.LeafCountAsync() == 1, "link up");
+            await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
             theirs = await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
         }
         TestContext.Out.WriteLine($"leaf link, {Messages} x {PayloadSize} B: ours {ours:N0} msg/s, nats-server 2.9.10 {theirs:N0} msg/s");
+    }
+
+    /// <summary>The same across a leaf link over ws:// (the hub's websocket port), without and with compression.</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task Over_websocket_ours_and_nats_server_side_by_side(bool compression)
+    {
+        var hubWs = compression ? "no_tls: true, compression: true" : "no_tls: true";
+        var remoteWs = compression ? ", ws_compression: true" : "";
+        double ours;
+        await using (var hub = await WebSocketLeafTests.StartHubAsync(hubWs, leafnodes: ""))
+        await using (var leaf = await WebSocketLeafTests.StartLeafAsync($"ws://127.0.0.1:{hub.WebSocketPort}", remoteWs))
+        {
+            await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "link up");
+            // A first run warms ours up (JIT) and is not counted; nats-server gets the same.
+            await MeasureAsync(hub.Port, leaf.Port, () => Task.FromResult(leaf.HasLeafInterest("bench")));
+            ours = await MeasureAsync(hub.Port, leaf.Port, () => Task.FromResult(leaf.HasLeafInterest("bench")));
+        }
+        double theirs;
+        await using (var goHub = await GoServer.StartAsync($$"""
+            websocket { listen: "127.0.0.1:{WS_PORT}", {{hubWs}} }
+            leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
+            """))
+        await using (var goLeaf = await GoServer.StartAsync($$"""leafnodes { remotes: [ { url: "ws://127.0.0.1:{{goHub.WebSocketPort}}" {{remoteWs}} } ] }"""))
+        {
+            await GoServer.UntilAsync(async () => await goHub.LeafCountAsync() == 1, "link up");
+            await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
+            theirs = await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
+        }
+        TestContext.Out.WriteLine($"ws leaf link (compression {compression}), {Messages} x {PayloadSize} B: ours {ours:N0} msg/s, nats-server 2.9.10 {theirs:N0} msg/s");
     }
 
     private static async Task<double> MeasureAsync(int hubPort, int leafPort, Func<Task<bool>> leafHasInterest)

@@ -20,7 +20,7 @@ public sealed class WebSocketLeafTests
     internal static Task<OurServer> StartHubAsync(string webSocket = "no_tls: true", string leafnodes = HubAuth, LogCapture? logs = null) =>
         OurServer.StartAsync($$"""
             websocket { host: 127.0.0.1, port: -1, {{webSocket}} }
-            leafnodes { host: 127.0.0.1, port: -1, {{leafnodes}} }
+            leafnodes { host: 127.0.0.1, port: -1 {{(leafnodes.Length > 0 ? ", " + leafnodes : "")}} }
             """, logs, webSocket: true);
 
     internal static Task<OurServer> StartLeafAsync(string url, string remoteExtra = "", LogCapture? logs = null) =>
