@@ -9,7 +9,8 @@ namespace Nats.Gateway;
 /// <c>/gatewayz</c> (nats-server's <c>Gatewayz</c>: outbound and inbound gateways, with
 /// <c>accs=1</c> the interest mode and subscription counts per account, <c>acc_name</c> for one
 /// account, filtered by <c>gw_name</c>), the <c>gateway</c> block and <c>gateways</c> count of
-/// <c>/varz</c>, and the <c>gateways</c> array of <c>$SYS</c> STATSZ.
+/// <c>/varz</c>, the <c>gateways</c> array of <c>$SYS</c> STATSZ, and (<see cref="GatewayMetrics"/>)
+/// the <c>gnatsd_gatewayz_*</c> series of <c>/metrics</c>.
 /// </summary>
 internal static class GatewayMonitoring
 {
@@ -34,6 +35,7 @@ internal static class GatewayMonitoring
             };
         });
         context.SystemServices.AddStatszContributor(stats => stats.Gateways = Statsz(manager));
+        GatewayMetrics.Register(context, manager);
     }
 
     /// <summary>

@@ -51,6 +51,8 @@ public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
         {
             _manager = new LeafManager(context, options, _logger);
             context.AddInterestObserver(_manager);
+            // gnatsd_leafz_* on /metrics (prometheus-nats-exporter's leafz collector).
+            LeafMetrics.Register(context.Server.Metrics, () => _manager);
         }
         context.Monitoring.Register("/leafz", request => Leafz.Build(_context.Server, _manager, request), "Leaf nodes");
         context.Monitoring.AddVarzContributor(varz =>

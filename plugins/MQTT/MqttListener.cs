@@ -41,6 +41,17 @@ internal sealed class MqttListener
 
     public void Stop() => _listener?.Stop();
 
+    /// <summary>MQTT over WebSocket: the websocket listener's <c>/mqtt</c> upgrade, its TLS (wss) already done.</summary>
+    public Task ServeStreamAsync(AcceptedStream accepted)
+    {
+        var connection = new MqttConnection(_runtime, accepted.Stream, accepted.Remote);
+        if (accepted.Tls is not null)
+        {
+            connection.UseKernelOptions(_runtime.KernelOptions with { TransportTls = accepted.Tls });
+        }
+        return connection.RunAsync();
+    }
+
     private async Task ServeAsync(Socket socket)
     {
         socket.NoDelay = true;

@@ -25,6 +25,7 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
     private ILogger _logger = null!;
     private IConfigSection<MqttOptions> _section = null!;
     private MqttListener? _listener;
+    private IDisposable? _webSocket;
     private MqttRuntime? _runtime;
 
     /// <summary>The options in force.</summary>
@@ -86,6 +87,9 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
         _listener = new MqttListener(_runtime, _context.Tls, _logger);
         _listener.Start(options);
         _context.AddListenerAddress(new ListenerAddress("mqtt", options.Tls is { IsEnabled: true } ? "tls" : "mqtt", options.EffectiveHost, _listener.Port));
+        // MQTT over WebSocket: the websocket listener hands /mqtt upgrades here.
+        var listener = _listener;
+        _webSocket = server.RegisterStreamAcceptor(ConnectionKind.Mqtt, listener.ServeStreamAsync);
         return Task.CompletedTask;
     }
 
@@ -93,6 +97,7 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _listener?.Stop();
+        _webSocket?.Dispose();
         if (_runtime is not null)
         {
             await _runtime.DisposeAsync().ConfigureAwait(false);

@@ -44,7 +44,7 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         _logger = context.Logging.CreateLogger("websocket");
         _section = context.Config.Bind("websocket", section => WebSocketOptionsParser.Parse(section, context.Server.Options), this);
         var options = _section.Current;
-        _policy = new HandshakePolicy(options);
+        _policy = new HandshakePolicy(options, MqttServed);
         if (options.Enabled && options.Tls is { IsEnabled: true } tls)
         {
             context.Tls.Set(TlsName, tls);   // loads and checks the certificate now
@@ -86,6 +86,9 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         return Task.CompletedTask;
     }
 
+    /// <summary>Whether <c>/mqtt</c> upgrades have a taker: the MQTT plugin registers its stream acceptor when <c>mqtt {}</c> runs (nats-server answers 404 otherwise).</summary>
+    private bool MqttServed() => _context.Server.HasStreamAcceptor(ConnectionKind.Mqtt);
+
     /// <summary>The port the listener bound (0 when not listening).</summary>
     public int Port => _listener?.Port ?? 0;
 
@@ -115,6 +118,6 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
             _context.Tls.Set(TlsName, tls);
             _logger.LogInformation("websocket: TLS certificates reloaded");
         }
-        _policy = new HandshakePolicy(proposed);
+        _policy = new HandshakePolicy(proposed, MqttServed);
     }
 }

@@ -158,6 +158,88 @@ public sealed class MonitoringTests
         Assert.That(theirGateway.GetProperty("received").GetProperty("msgs").GetInt64(), Is.GreaterThanOrEqualTo(10));
     }
 
+    [Test]
+    public async Task Metrics_serves_the_exporters_gatewayz_series_with_the_numbers_of_gatewayz()
+    {
+        await using var pair = await StartPairAsync();
+        await using var onOurs = await Gateways.ConnectAsync(pair.OurUrl("app"));
+        await using var onTheirs = await Gateways.ConnectAsync(pair.TheirUrl("app"));
+        await using var sub = await onTheirs.SubscribeCoreAsync<string>("to.go");
+        await Gateways.WaitForInterestAsync(onOurs, sub, "to.go");
+        for (var i = 0; i < 25; i++)
+        {
+            await onOurs.PublishAsync("to.go", "x");
+        }
+        await Gateways.ReadAsync(sub, 25);
+
+        var text = await Http.GetStringAsync($"http://127.0.0.1:{pair.OurHttp}/metrics");
+        var gatewayz = GetJson(pair.OurHttp, "/gatewayz");
+        var id = pair.Ours.Server.ServerId;
+        var outbound = gatewayz.GetProperty("outbound_gateways").GetProperty("GO").GetProperty("connection");
+        var inbound = gatewayz.GetProperty("inbound_gateways").GetProperty("GO")[0].GetProperty("connection");
+
+        foreach (var (kind, connection) in new[] { ("outbound_gateway", outbound), ("inbound_gateway", inbound) })
+        {
+            var cid = connection.GetProperty("cid").GetUInt64().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            double Value(string name, bool withCid = true)
+            {
+                var samples = Samples(text, $"gnatsd_gatewayz_{kind}_{name}");
+                var match = samples.Where(s => s.Labels["server_id"] == id && s.Labels["gateway_name"] == "OURS" && s.Labels["remote_gateway_name"] == "GO"
+                    && (!withCid || s.Labels["cid"] == cid)).ToList();
+                Assert.That(match, Has.Count.EqualTo(1), $"{kind}_{name} in:\n{string.Join("\n", samples.Select(s => s.Line))}");
+                return match[0].Value;
+            }
+            Assert.That(Value("configured", withCid: false), Is.EqualTo(1), kind);
+            Assert.That(Value("info", withCid: false), Is.Zero, kind);
+            // Counters only grow between the two reads (PINGs, interest): /metrics was read first.
+            Assert.That(Value("conn_out_msgs"), Is.InRange(0, connection.GetProperty("out_msgs").GetInt64()), kind);
+            Assert.That(Value("conn_in_msgs"), Is.InRange(0, connection.GetProperty("in_msgs").GetInt64()), kind);
+            Assert.That(Value("conn_out_bytes"), Is.InRange(0, connection.GetProperty("out_bytes").GetInt64()), kind);
+            Assert.That(Value("conn_in_bytes"), Is.InRange(0, connection.GetProperty("in_bytes").GetInt64()), kind);
+            Assert.That(Value("conn_pending_bytes"), Is.GreaterThanOrEqualTo(0), kind);
+            Assert.That(Value("conn_rtt"), Is.GreaterThanOrEqualTo(0).And.LessThan(1), kind);   // seconds; 0 until the first PONG
+            Assert.That(Value("conn_subscriptions"), Is.EqualTo(connection.GetProperty("subscriptions").GetInt32()), kind);
+        }
+        Assert.That(Samples(text, "gnatsd_gatewayz_outbound_gateway_conn_out_msgs").Single().Value, Is.GreaterThanOrEqualTo(25));
+        var info = Samples(text, "gnatsd_gatewayz_outbound_gateway_info").Single();
+        Assert.That(info.Labels.Keys, Is.SupersetOf(new[] { "start", "last_activity", "uptime", "idle" }));
+        Assert.That(info.Labels["start"], Does.EndWith(" +0000 UTC"));
+
+        // promtool (Debian's prometheus package) finds nothing wrong with the whole page.
+        if (File.Exists("/usr/bin/promtool"))
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("promtool", "check metrics")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var promtool = System.Diagnostics.Process.Start(psi)!;
+            var output = promtool.StandardOutput.ReadToEndAsync();
+            var errors = promtool.StandardError.ReadToEndAsync();
+            await promtool.StandardInput.WriteAsync(text);
+            promtool.StandardInput.Close();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await promtool.WaitForExitAsync(cts.Token);
+            Assert.That(promtool.ExitCode, Is.Zero, await output + await errors);
+            Assert.That((await output + await errors).Trim(), Is.Empty, "no lint findings");
+        }
+    }
+
+    private sealed record Sample(string Line, Dictionary<string, string> Labels, double Value);
+
+    /// <summary>The samples of one family in Prometheus text: <c>name{a="x",b="y"} value</c>.</summary>
+    private static List<Sample> Samples(string text, string name) =>
+        text.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal))
+            .Select(line =>
+            {
+                var close = line.LastIndexOf('}');
+                var labels = System.Text.RegularExpressions.Regex.Matches(line[(name.Length + 1)..close], "(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"")
+                    .ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+                return new Sample(line, labels, double.Parse(line[(close + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture));
+            }).ToList();
+
     private static async Task<JsonElement> StatszAsync(string url, string serverId)
     {
         await using var sys = await Gateways.ConnectAsync(url);

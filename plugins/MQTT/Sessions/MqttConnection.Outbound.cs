@@ -25,7 +25,11 @@ internal sealed partial class MqttConnection
     private int _maxInFlight = MqttConfigDefaults.MaxInFlight;
 
     /// <summary>A QoS 1/2 PUBLISH waiting for its PUBACK: the consumer and stream sequence it came from and where to ack it (null for a retained message).</summary>
-    private sealed record InFlight(string Consumer, ulong Sequence, string? AckReply);
+    private sealed record InFlight(string Consumer, ulong Sequence, string? AckReply)
+    {
+        /// <summary>QoS 2, PUBREC received: waiting for the PUBCOMP of the PUBREL (AckReply: the PUBREL record's).</summary>
+        public bool PubRel { get; init; }
+    }
 
     /// <summary>A message from a subscription's consumer (on that subscription's delivery task).</summary>
     private ValueTask OnStoredMessage(SubscriptionConsumer consumer, InProcessMessage message)
@@ -44,7 +48,7 @@ internal sealed partial class MqttConnection
             account.Js.Publish(message.Reply!);
             return ValueTask.CompletedTask;
         }
-        var qos = Math.Min(Math.Max(NatsHeaders.PublishedQos(message.Headers.Span), 1), Math.Min(subscription.Qos, 1));
+        var qos = Math.Min(Math.Max(NatsHeaders.PublishedQos(message.Headers.Span), 1), subscription.Qos);
         Span<byte> topicBuffer = subject.Length <= 1024 ? stackalloc byte[subject.Length] : new byte[subject.Length];
         var topic = topicBuffer[..MqttTopics.ToTopic(subject, topicBuffer)];
         lock (_outboundLock)
@@ -119,10 +123,11 @@ internal sealed partial class MqttConnection
         string? ackReply;
         lock (_outboundLock)
         {
-            if (!_inFlight.Remove(packetId, out var entry))
+            if (!_inFlight.TryGetValue(packetId, out var entry) || entry.PubRel)
             {
                 return Task.CompletedTask;
             }
+            _inFlight.Remove(packetId);
             _inFlightBySequence.Remove((entry.Consumer, entry.Sequence));
             ackReply = entry.AckReply;
         }
@@ -181,7 +186,7 @@ internal sealed partial class MqttConnection
             {
                 continue;
             }
-            var qos = Math.Min(Math.Min(message.Qos, subscription.Qos), 1);
+            var qos = Math.Min(message.Qos, subscription.Qos);
             var topic = System.Text.Encoding.UTF8.GetBytes(message.Topic);
             lock (_outboundLock)
             {

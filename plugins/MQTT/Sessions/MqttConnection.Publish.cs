@@ -121,7 +121,11 @@ internal sealed partial class MqttConnection
     }
 
     /// <summary>A message an MQTT client publishes (or its will), on its way to NATS.</summary>
-    private readonly record struct OutgoingMessage(string Topic, byte[] Subject, int Qos, bool Retain, MqttPublishPacket? Properties, ReadOnlySequence<byte> Payload);
+    private readonly record struct OutgoingMessage(string Topic, byte[] Subject, int Qos, bool Retain, MqttPublishPacket? Properties, ReadOnlySequence<byte> Payload)
+    {
+        /// <summary>A header block already built (a QoS 2 message released from <c>$MQTT_qos2in</c>).</summary>
+        public byte[]? Headers { get; init; }
+    }
 
     /// <summary>
     /// Sends the message on: to NATS subscribers through the kernel client (its permissions
@@ -132,7 +136,13 @@ internal sealed partial class MqttConnection
     /// </summary>
     private async ValueTask<bool> PublishAsync(OutgoingMessage message, ushort packetId, bool acknowledge = true)
     {
-        var headers = BuildHeaders(message);
+        if (message.Qos == 2 && acknowledge && _account is not null)
+        {
+            // [MQTT-4.3.3-2] method A: stored once, PUBREC; delivered on PUBREL.
+            await AcknowledgeAsync(packetId, 2, StoreQos2Async(message, packetId), allowed: true).ConfigureAwait(false);
+            return true;
+        }
+        var headers = message.Headers ?? BuildHeaders(message);
         await _link!.Gate.WaitAsync().ConfigureAwait(false);
         try
         {

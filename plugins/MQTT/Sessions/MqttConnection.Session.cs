@@ -113,12 +113,28 @@ internal sealed partial class MqttConnection
                 await _account!.DeleteConsumerAsync(StreamNames.Messages, stored.Durable).ConfigureAwait(false);
             }
         }
+        if (record.PubRel)
+        {
+            await _account!.DeleteConsumerAsync(StreamNames.Out, StreamNames.PubRelDurablePrefix + Nuid.Hash8(record.Id)).ConfigureAwait(false);
+        }
         await _account!.DeleteSessionAsync(record).ConfigureAwait(false);
     }
 
     /// <summary>After CONNACK: the stored subscriptions come back (kernel subscriptions, and the consumers' deliveries, which resume with what was queued).</summary>
     private async Task OnSessionOpenedAsync()
     {
+        if (_session is { PubRel: true })
+        {
+            try
+            {
+                // PUBRELs not completed before are sent again.
+                await EnsurePubRelConsumerAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            {
+                _runtime.Logger.LogError("{Remote} - mqtt client {Id}: PUBREL consumer could not be resumed: {Reason}", RemoteText, ClientId, e.Message);
+            }
+        }
         if (_session is not { Filters.Count: > 0 } session)
         {
             return;
@@ -200,12 +216,15 @@ internal sealed partial class MqttConnection
         {
             await DeleteConsumerAsync(subscription).ConfigureAwait(false);
         }
+        await DeletePubRelConsumerAsync().ConfigureAwait(false);
         await _account.DeleteSessionAsync(_session).ConfigureAwait(false);
     }
 
     /// <summary>Ends the in-process subscriptions on the deliver subjects.</summary>
     private void StopDeliveries()
     {
+        _pubRelDelivery?.Dispose();
+        _pubRelDelivery = null;
         foreach (var subscription in _subscriptions.Values)
         {
             if (subscription.Consumer is { } consumer)
@@ -224,6 +243,7 @@ internal sealed partial class MqttConnection
             return;
         }
         _session.Filters.Clear();
+        _session.PubRel = _pubRelConsumer;
         foreach (var s in _subscriptions.Values)
         {
             _session.Filters.Add(new StoredSubscription(s.Filter, s.Subject, s.Queue, s.Qos, s.NoLocal, s.RetainAsPublished, s.RetainHandling,
@@ -286,13 +306,4 @@ internal sealed partial class MqttConnection
         }
     }
 
-    private Task OnPubRecAsync(ushort packetId) => Task.CompletedTask;
-
-    private Task OnPubRelAsync(ushort packetId)
-    {
-        Send(new MqttPubCompPacket { PacketIdentifier = packetId, ReasonCode = MqttPubCompReasonCode.Success });
-        return Task.CompletedTask;
-    }
-
-    private Task OnPubCompAsync(ushort packetId) => Task.CompletedTask;
 }

@@ -84,6 +84,10 @@ internal sealed partial class MqttConnection
             {
                 try
                 {
+                    if (subscription.Qos == 2)
+                    {
+                        await EnsurePubRelConsumerAsync().ConfigureAwait(false);
+                    }
                     await StartConsumerAsync(subscription).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is TimeoutException or InvalidOperationException)

@@ -257,7 +257,7 @@ internal sealed class MqttAccount : IAsyncDisposable
     /// <c>$MQTT_msgs</c> (nats-server's <c>processJSConsumer</c>: deliver new, explicit ack,
     /// ack_wait, max_ack_pending; one consumer with two filters for <c>x/#</c>, which also takes <c>x</c>).
     /// </summary>
-    public Task CreateConsumerAsync(string stream, string durable, string deliverSubject, IReadOnlyList<string> filters, MqttOptions options, string? deliverGroup = null)
+    public Task CreateConsumerAsync(string stream, string durable, string deliverSubject, IReadOnlyList<string> filters, MqttOptions options, string? deliverGroup = null, string deliverPolicy = "new")
     {
         var body = Json(json =>
         {
@@ -269,7 +269,7 @@ internal sealed class MqttAccount : IAsyncDisposable
             {
                 json.WriteString("deliver_group", deliverGroup);
             }
-            json.WriteString("deliver_policy", "new");
+            json.WriteString("deliver_policy", deliverPolicy);
             json.WriteString("ack_policy", "explicit");
             if (filters.Count == 1)
             {

@@ -29,6 +29,9 @@ internal sealed class SessionRecord
     /// <summary>When the client went away (unix seconds), 0 while connected.</summary>
     public long Disconnected { get; set; }
 
+    /// <summary>The session has its PUBREL consumer on <c>$MQTT_out</c> (a QoS 2 subscription was made).</summary>
+    public bool PubRel { get; set; }
+
     /// <summary>The record's stream sequence (not stored; 0 when not stored yet).</summary>
     public ulong Sequence { get; set; }
 
@@ -105,6 +108,14 @@ internal sealed class SessionRecord
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            if (PubRel)
+            {
+                // nats-server keeps the PUBREL consumer's config here.
+                json.WriteStartObject("pubrel");
+                json.WriteString("durable_name", StreamNames.PubRelDurablePrefix + Nuid.Hash8(Id));
+                json.WriteString("deliver_subject", StreamNames.PubRelDeliverPrefix + Nuid.Hash8(Id));
+                json.WriteEndObject();
+            }
             if (Expiry != 0)
             {
                 json.WriteNumber("expiry", Expiry);
@@ -135,6 +146,7 @@ internal sealed class SessionRecord
                 Expiry = root.TryGetProperty("expiry", out var expiry) ? expiry.GetUInt32() : 0,
                 Disconnected = root.TryGetProperty("disconnected", out var gone) ? gone.GetInt64() : 0,
                 Sequence = sequence,
+                PubRel = root.TryGetProperty("pubrel", out var pubrel) && pubrel.ValueKind == JsonValueKind.Object,
             };
             if (root.TryGetProperty("filters", out var filters) && filters.ValueKind == JsonValueKind.Array)
             {

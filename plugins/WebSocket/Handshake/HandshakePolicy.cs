@@ -12,11 +12,20 @@ public sealed class HandshakePolicy
     /// <summary>nats-server accepts Go's default of 1 MiB of request head; browsers send a few KiB. We hold at most this much.</summary>
     public const int DefaultMaxHeadBytes = 64 * 1024;
 
+    // Asked per upgrade: whether some plugin serves MQTT over a stream (it registers at its start).
+    private readonly Func<bool> _mqttEnabled;
+
     /// <summary>Creates the policy for <paramref name="options"/>.</summary>
     public HandshakePolicy(WebSocketOptions options, bool mqttEnabled = false)
+        : this(options, mqttEnabled ? static () => true : static () => false)
+    {
+    }
+
+    /// <summary>Creates the policy for <paramref name="options"/>, asking <paramref name="mqttEnabled"/> at each <c>/mqtt</c> upgrade.</summary>
+    public HandshakePolicy(WebSocketOptions options, Func<bool> mqttEnabled)
     {
         Options = options;
-        MqttEnabled = mqttEnabled;
+        _mqttEnabled = mqttEnabled;
         var origins = new List<AllowedOrigin>();
         foreach (var text in options.AllowedOrigins)
         {
@@ -39,7 +48,7 @@ public sealed class HandshakePolicy
     public WebSocketOptions Options { get; }
 
     /// <summary>Whether <c>/mqtt</c> upgrades are served (404 otherwise).</summary>
-    public bool MqttEnabled { get; }
+    public bool MqttEnabled => _mqttEnabled();
 
     /// <summary>The parsed <c>allowed_origins</c>.</summary>
     public IReadOnlyList<AllowedOrigin> AllowedOrigins { get; }

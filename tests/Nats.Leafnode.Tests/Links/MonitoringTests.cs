@@ -48,4 +48,65 @@ public sealed class MonitoringTests
         Assert.That(remote.GetProperty("urls")[0].GetString(), Is.EqualTo($"127.0.0.1:{port}"));
         Assert.That(remote.GetProperty("deny").GetProperty("exports")[0].GetString(), Is.EqualTo("x.>"));
     }
+
+    [Test]
+    public async Task Metrics_has_the_exporters_leafz_series_with_the_numbers_of_leafz()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""
+            server_name: HUB
+            accounts { A { users: [ {user: a, password: a} ] } }
+            leafnodes { listen: "127.0.0.1:{{port}}", authorization { user: l, password: p, account: A } }
+            """);
+        await using var leaf = await OurServer.StartAsync($$"""
+            server_name: LEAF
+            leafnodes { remotes: [ { url: "nats-leaf://l:p@127.0.0.1:{{port}}" } ] }
+            """);
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var client = await leaf.ClientAsync();
+        await Leaf.SubAsync(client, "watched", "1");
+        await Leaf.UntilAsync(() => hub.HasLeafInterest("watched", "A"), "interest arrives");
+
+        var writer = new StringWriter();
+        hub.Server.Metrics.WritePrometheusText(writer);
+        var text = writer.ToString();
+        var entry = Get(hub, "/leafz").GetProperty("leafs")[0];
+        var labels = $"server_id=\"{hub.Server.ServerId}\",account=\"A\",account_id=\"A\",ip=\"127.0.0.1\",port=\"{entry.GetProperty("port").GetInt32()}\",name=\"LEAF\"";
+        double Value(string name)
+        {
+            var line = text.Split('\n').SingleOrDefault(l => l.StartsWith($"gnatsd_leafz_{name}{{", StringComparison.Ordinal));
+            Assert.That(line, Is.Not.Null, $"gnatsd_leafz_{name} in:\n{text}");
+            Assert.That(line, Does.StartWith($"gnatsd_leafz_{name}{{{labels}}} "));
+            return double.Parse(line![(line!.LastIndexOf('}') + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        Assert.That(Value("info"), Is.EqualTo(1));
+        // /leafz was read after /metrics: its counters can only be the same or higher.
+        Assert.That(Value("conn_in_msgs"), Is.InRange(0, entry.GetProperty("in_msgs").GetInt64()));
+        Assert.That(Value("conn_out_msgs"), Is.InRange(0, entry.GetProperty("out_msgs").GetInt64()));
+        Assert.That(Value("conn_in_bytes"), Is.InRange(0, entry.GetProperty("in_bytes").GetInt64()));
+        Assert.That(Value("conn_out_bytes"), Is.InRange(0, entry.GetProperty("out_bytes").GetInt64()));
+        Assert.That(Value("conn_rtt"), Is.GreaterThanOrEqualTo(0).And.LessThan(1));
+        Assert.That(text, Does.Contain("# TYPE gnatsd_leafz_info gauge"));
+
+        // promtool (Debian's prometheus package) finds nothing wrong with the whole page.
+        if (File.Exists("/usr/bin/promtool"))
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("promtool", "check metrics")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using var promtool = System.Diagnostics.Process.Start(psi)!;
+            var output = promtool.StandardOutput.ReadToEndAsync();
+            var errors = promtool.StandardError.ReadToEndAsync();
+            await promtool.StandardInput.WriteAsync(text);
+            promtool.StandardInput.Close();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await promtool.WaitForExitAsync(cts.Token);
+            Assert.That(promtool.ExitCode, Is.Zero, await output + await errors);
+            Assert.That((await output + await errors).Trim(), Is.Empty, "no lint findings");
+        }
+    }
 }
