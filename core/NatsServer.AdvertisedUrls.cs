@@ -5,16 +5,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    // All under _advertisedLock; written by the plugin that advertises and by route threads,
-    // read (through _advertisedViews, swapped whole) by any client's thread building its INFO.
-    private readonly object _advertisedLock = new();
-    // field → this server's own URLs for it.
-    private readonly Dictionary<string, IReadOnlyList<string>> _ownAdvertised = new(StringComparer.Ordinal);
-    // peer server id → field → the URLs that peer advertised in its route INFO.
-    private readonly Dictionary<string, Dictionary<string, IReadOnlyList<string>>> _peerAdvertised = new(StringComparer.Ordinal);
-    // field → the list clients get: empty until a peer contributed, then own URLs first, then the peers'.
-    private volatile Dictionary<string, IReadOnlyList<string>> _advertisedViews = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Advertises this server's URLs for a plugin's listener under a route INFO field (as
     /// nats-server carries <c>ws_connect_urls</c>): the field goes to every route (unless
@@ -62,6 +52,23 @@ public sealed partial class NatsServer
     /// </summary>
     public IReadOnlyList<string> GetAdvertisedUrls(string infoField) =>
         _advertisedViews.TryGetValue(infoField, out var urls) ? urls : [];
+
+    /// <summary>
+    /// Every URL known for an advertised field: this server's own first, then its peers'.
+    /// Unlike <see cref="GetAdvertisedUrls"/> (what clients get), never empty while this server
+    /// advertises the field: for INFO sent over links, as nats-server's leaf INFO carries its
+    /// <c>ws_connect_urls</c> so a WebSocket leaf can fail over to another server.
+    /// </summary>
+    /// <param name="infoField">The field (<c>ws_connect_urls</c>).</param>
+    public IReadOnlyList<string> GetAllAdvertisedUrls(string infoField)
+    {
+        lock (_advertisedLock)
+        {
+            var own = _ownAdvertised.GetValueOrDefault(infoField) ?? [];
+            var peers = _peerAdvertised.Values.SelectMany(p => p.GetValueOrDefault(infoField) ?? []).Where(u => !own.Contains(u));
+            return [.. own, .. peers.Distinct(StringComparer.Ordinal)];
+        }
+    }
 
     /// <summary>This server's own advertised fields, for its route INFO.</summary>
     internal Dictionary<string, JsonElement>? OwnAdvertisedFields()

@@ -11,19 +11,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private const int MaxClosedConnections = 10_000;
-
-    private readonly ClosedConnectionLog _closed = new(MaxClosedConnections);
-    private ConnectionListener? _clientListener;
-    private long _nextClientId;
-    // Copy-on-write: read per PUB with a reply on every client's thread, written rarely.
-    private volatile byte[][] _reservedReplies = [];
-    // Same discipline as _reservedReplies: swapped whole under _clients, read by every client's publish.
-    private volatile byte[][] _reservedSubjects = [];
-
-    /// <summary>The client port actually bound (useful with port -1 / random).</summary>
-    public int Port { get; private set; }
-
     /// <summary>A URL clients on this machine can use.</summary>
     public string ClientUrl => $"nats://{(IsAnyAddress(_options.Host) ? "127.0.0.1" : _options.Host)}:{Port}";
 

@@ -9,11 +9,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private readonly Dictionary<string, int> _clusterClientUrls = new(StringComparer.Ordinal);
-    private RouteManager? _routes;
-    private IReadOnlyList<string>? _ownClientUrls;
-    private long _connectUrlsUpdated;
-
     /// <summary>Clustering, when a cluster port is configured.</summary>
     public RouteManager? Routes => _routes;
 

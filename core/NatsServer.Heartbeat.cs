@@ -7,13 +7,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    // The heartbeat's state; touched only by the timer callback (one at a time, guarded by
-    // _heartbeatRunning), except _heartbeatSkipped which a skipped callback increments.
-    private Timer? _heartbeat;
-    private int _heartbeatRunning;
-    private long _heartbeatSkipped;
-    private long _lastReplyPrune;
-
     /// <summary>
     /// Extra work run inside every tick, after the connections' timers. Tests use it to make a
     /// tick overrun its period (as an overloaded machine would) and read the log line.

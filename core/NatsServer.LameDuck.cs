@@ -5,8 +5,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private volatile bool _lameDuck;
-
     /// <summary>True once lame duck mode began.</summary>
     public bool IsLameDuck => _lameDuck;
 

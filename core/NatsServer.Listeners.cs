@@ -4,10 +4,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    // Listeners plugins reported (AddListenerAddress), in the order they came; guarded by itself.
-    // Written by plugins (from their StartAsync, usually), read by the host writing the ports file.
-    private readonly List<ListenerAddress> _pluginListenerAddresses = [];
-
     /// <summary>
     /// Every listener this server runs, as nats-server lists them in its ports file: <c>nats</c>
     /// (<c>tls</c> scheme when TLS is required), <c>monitoring</c>, <c>cluster</c>, then those

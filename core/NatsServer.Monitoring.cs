@@ -7,16 +7,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private MonitoringServer? _monitoring;
-    private NatsMetrics? _metrics;
-    private long _configLoadTicks;
-
-    /// <summary>
-    /// Held while a closing connection's delivery counts move from the live connection to
-    /// the closed totals, and while monitoring adds the two up.
-    /// </summary>
-    internal Lock ConnectionTotalsLock { get; } = new();
-
     /// <summary>
     /// The monitoring endpoints (<c>/varz</c>, <c>/connz</c>…). They always exist, so plugins
     /// can register theirs before start and endpoints can be called in-process; the HTTP

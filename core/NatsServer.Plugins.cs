@@ -10,9 +10,6 @@ public sealed partial class NatsServer
     /// <summary>How long one plugin gets to stop before shutdown goes on without it.</summary>
     private static readonly TimeSpan PluginStopTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly List<AddedPlugin> _plugins = [];
-    private readonly List<AddedPlugin> _startedPlugins = [];
-
     /// <summary>
     /// Adds a plugin to this server: <see cref="IServerPlugin.Configure"/> runs now, then the
     /// plugin starts with the server (after the kernel listens, in the order plugins were

@@ -8,8 +8,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private readonly Lock _reloadLock = new();
-
     /// <summary>
     /// Raised after a reload applied: (previous options, new options). The host re-applies
     /// logging here. The same event as <see cref="ServerEvents.Reloaded"/>.

@@ -5,11 +5,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    // Copy-on-write: written by plugins (Configure/Start), read on every route's read loop.
-    private volatile IRouteInfoHandler[] _routeInfoHandlers = [];
-    // Under itself: plugin fields of our route INFO (nats-server's gateway_url), read when an INFO is built.
-    private readonly Dictionary<string, JsonElement> _routeInfoFields = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Adds a field to the INFO this server sends on its routes (nats-server's
     /// <c>gateway_url</c>), or removes it (<paramref name="value"/> null). Connected peers get a

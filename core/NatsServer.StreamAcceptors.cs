@@ -7,9 +7,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    // Written by plugins (Configure, StartAsync, StopAsync), read by transports' accept tasks.
-    private readonly ConcurrentDictionary<ConnectionKind, Func<AcceptedStream, Task>> _streamAcceptors = new();
-
     /// <summary>
     /// Registers the plugin that serves connections of <paramref name="kind"/> arriving over
     /// another plugin's transport: the WebSocket plugin accepts an upgrade whose path names a

@@ -11,13 +11,6 @@ public sealed partial class NatsServer
     private const string InsecureClusterWarning =
         "Cluster TLS is configured with 'insecure': the certificates of other servers are not verified";
 
-    private TlsStore _tlsStore = null!;
-    private volatile bool _allowNonTls;
-
-    // The options a reload is parsing sections for, so the tls section sees the proposed
-    // command-line flags (the bus's parse functions only receive their section).
-    private ServerOptions? _optionsBeingReloaded;
-
     /// <summary>
     /// Named TLS sets: <c>client</c> (the client port), <c>cluster</c> (routes), and whatever
     /// plugins install for their listeners and links. A reload or a watched file swaps them live.

@@ -10,6 +10,9 @@ using Nats.Core.Plugins;
 using Nats.Core.Protocol;
 using Nats.Core.Security;
 using Nats.Core.Subjects;
+using Nats.Core.Cluster;
+using Nats.Core.Metrics;
+using Nats.Core.Security.Tls;
 
 namespace Nats.Core;
 
@@ -25,33 +28,114 @@ namespace Nats.Core;
 /// // clients connect to server.ClientUrl
 /// </code>
 /// </example>
+/// <remarks>
+/// All its state is declared in this file, each field with the thread that writes it; the
+/// code is split by concern: clients and reserved prefixes (.Clients.cs), accounts
+/// (.Accounts.cs), clustering and connect_urls (.Cluster.cs), route INFO fields
+/// (.RouteInfo.cs), advertised URL fields (.AdvertisedUrls.cs), plugins (.Plugins.cs),
+/// listeners of plugins (.Listeners.cs), stream acceptors (.StreamAcceptors.cs), the heartbeat
+/// (.Heartbeat.cs), lame duck (.LameDuck.cs), reload (.Reload.cs), TLS (.Tls.cs), monitoring
+/// (.Monitoring.cs) and $SYS services (.SystemServices.cs).
+/// </remarks>
 public sealed partial class NatsServer : IAsyncDisposable
 {
+    // The server's state, all of it, with the thread that writes each. "Start" and "stop" are
+    // the threads running StartAsync and ShutdownAsync; "reload" runs Reload under _reloadLock;
+    // "accept" threads run new connections; "route" threads are routes' read loops; "plugins"
+    // write from their Configure or StartAsync; "heartbeat" is the timer thread.
+
+    // Lifecycle: 0 new, 1 running, 2 stopping, 3 stopped (Interlocked, any thread).
+    private int _state;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _lameDuck; // set once by the lame duck thread; read by accept threads
+
+    // Connections: clients added by accept threads and plugins' ServeClientAsync, removed by
+    // their closing thread; links (routes and plugin links) added and removed by their read
+    // loops; both read by the heartbeat, monitoring, reload and lame duck.
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
-    // Running links (routes and plugin links): added and removed by their read loops, read by the heartbeat.
     private readonly ConcurrentDictionary<ulong, LinkConnection> _links = new();
-    private readonly List<IAuthenticator> _pluginAuthenticators = [];
-    private readonly List<IInterestObserver> _interestObservers = [];
+    private long _nextClientId; // Interlocked by accept threads and plugins
+    private const int MaxClosedConnections = 10_000;
+    private readonly ClosedConnectionLog _closed = new(MaxClosedConnections); // closing threads, under its own lock
+    private ConnectionListener? _clientListener; // start; stopped by lame duck or stop
+
+    // Options and authorization: replaced whole by reload, read lock-free by every thread.
+    private volatile ServerOptions _options;
+    private readonly ConfigBus _bus;
+    private volatile AuthService _auth = null!;
+    private readonly Lock _reloadLock = new();
+    // The options a reload is parsing sections for, so the tls section sees the proposed
+    // command-line flags (the bus's parse functions only receive their section): reload only.
+    private ServerOptions? _optionsBeingReloaded;
+    private TlsStore _tlsStore = null!; // constructor
+    private volatile bool _allowNonTls; // start and reload (the allow_non_tls section's hook)
     // Created at start, not construction: it owns a dedicated thread, which a server whose
     // configuration fails in the constructor (or that never starts) must not leak.
     private BcryptWorker? _bcrypt;
-    private volatile ServerOptions _options;
-    private readonly ConfigBus _bus;
-    // Replaced whole under _infoLock by whoever changes it (start, cluster gossip, reload, lame
-    // duck, plugins); read lock-free by every connection that sends INFO.
+
+    // Client INFO: replaced whole under _infoLock by whoever changes it (start, route gossip,
+    // reload, lame duck, plugins); read lock-free by every connection that sends INFO.
     private volatile ServerInfo _info = null!;
     private readonly Lock _infoLock = new();
     // Plugins' client INFO fields (SetClientInfoField), under _infoLock; kept for INFO built at start.
     private SortedDictionary<string, System.Text.Json.JsonElement> _clientInfoFields = new(StringComparer.Ordinal);
-
     // Set by the JetStream plugin (possibly before the first INFO is built), under _infoLock; read when INFO is built.
     private (bool Enabled, string? Domain) _jetStreamInfo;
-    private volatile AuthService _auth = null!;
-    private int _state; // 0 new, 1 running, 2 stopping, 3 stopped
-    // Created on first use by any thread (CompareExchange), then fixed.
+
+    // Reserved prefixes, copy-on-write: swapped whole under _clients by their owners (plugins),
+    // read on every client's publish (with a reply, or to a reserved subject).
+    private volatile byte[][] _reservedReplies = [];
+    private volatile byte[][] _reservedSubjects = [];
+
+    // Plugins and what they registered: written before start by the configuring thread
+    // (AddPlugin and its Configure), then read by start and stop.
+    private readonly List<AddedPlugin> _plugins = [];
+    private readonly List<AddedPlugin> _startedPlugins = []; // start, then stop
+    private readonly List<IAuthenticator> _pluginAuthenticators = []; // before start only
+    private readonly List<IInterestObserver> _interestObservers = []; // under itself: plugins add, any thread snapshots
+    // Copy-on-write: written by plugins (Configure/Start), read on every route's read loop.
+    private volatile IRouteInfoHandler[] _routeInfoHandlers = [];
+    // Under itself: plugin fields of our route INFO (nats-server's gateway_url), written by
+    // plugins, read by route threads when an INFO is built.
+    private readonly Dictionary<string, System.Text.Json.JsonElement> _routeInfoFields = new(StringComparer.Ordinal);
+    // Who serves connections of a kind arriving over another plugin's transport (a leaf over a
+    // WebSocket): written by plugins (Configure, StartAsync, StopAsync), read by transports' accept tasks.
+    private readonly ConcurrentDictionary<ConnectionKind, Func<AcceptedStream, Task>> _streamAcceptors = new();
+    // Listeners plugins reported (AddListenerAddress), in the order they came; under itself.
+    // Written by plugins (from their StartAsync, usually), read by the host writing the ports file.
+    private readonly List<ListenerAddress> _pluginListenerAddresses = [];
+
+    // Clustering: _routes set once at start, then read-only.
+    private RouteManager? _routes;
+    // Peers' client URLs for connect_urls, counted per URL, under itself: route threads.
+    private readonly Dictionary<string, int> _clusterClientUrls = new(StringComparer.Ordinal);
+    // This server's own client URLs: worked out on first use by any thread (idempotent).
+    private IReadOnlyList<string>? _ownClientUrls;
+    private long _connectUrlsUpdated; // Interlocked: route threads write, clients' first PING reads
+
+    // Advertised URL fields (ws_connect_urls…), all under _advertisedLock: written by the plugin
+    // that advertises and by route threads, read (through _advertisedViews, swapped whole) by
+    // any client's thread building its INFO.
+    private readonly object _advertisedLock = new();
+    // field → this server's own URLs for it.
+    private readonly Dictionary<string, IReadOnlyList<string>> _ownAdvertised = new(StringComparer.Ordinal);
+    // peer server id → field → the URLs that peer advertised in its route INFO.
+    private readonly Dictionary<string, Dictionary<string, IReadOnlyList<string>>> _peerAdvertised = new(StringComparer.Ordinal);
+    // field → the list clients get: empty until a peer contributed, then own URLs first, then the peers'.
+    private volatile Dictionary<string, IReadOnlyList<string>> _advertisedViews = new(StringComparer.Ordinal);
+
+    // The heartbeat timer: created by start, re-timed by reload, disposed by stop.
+    private Timer? _heartbeat;
+    private int _heartbeatRunning; // Interlocked by timer callbacks: one tick at a time
+    private long _heartbeatSkipped; // Interlocked: ticks skipped while one ran, reported by the slow-tick line
+    private long _lastReplyPrune; // heartbeat only
+
+    // Monitoring and $SYS services: created on first use by any thread (CompareExchange), then fixed.
+    private MonitoringServer? _monitoring;
+    private NatsMetrics? _metrics;
     private SystemServices.SystemServiceHost? _systemServices;
+    private long _configLoadTicks; // Interlocked: start and reload write, /varz reads
     // Set by the host before start; read by the RELOAD request's thread.
     private volatile Func<Task<ReloadResult>>? _configurationReloader;
 
@@ -83,6 +167,15 @@ public sealed partial class NatsServer : IAsyncDisposable
 
     /// <summary>When the server started.</summary>
     public DateTime StartTime { get; private set; }
+
+    /// <summary>The client port actually bound (useful with port -1 / random); set by start.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>
+    /// Held while a closing connection's delivery counts move from the live connection to
+    /// the closed totals, and while monitoring adds the two up.
+    /// </summary>
+    internal Lock ConnectionTotalsLock { get; } = new();
 
     /// <summary>The options in force (replaced as a whole by a reload).</summary>
     public ServerOptions Options => _options;

@@ -9,13 +9,6 @@ namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
-    private volatile bool _connectReceived;
-    private bool _accountBound;
-    private string? _nonce;
-    // The authorization in force: written by CompleteConnect and ReauthorizeAsync, read when the
-    // connection is checked again (any thread; a reference swap).
-    private volatile AuthResult? _authorization;
-
     /// <summary>True once CONNECT was accepted.</summary>
     public bool IsConnected => _connectReceived;
 
@@ -129,10 +122,7 @@ public sealed partial class ClientConnection
         EstimateRtt();
         ScheduleFirstPing(System.Diagnostics.Stopwatch.GetTimestamp());
         User = result.User;
-        _authorization = result;
-        _permissions = ClientPermissions.Create(result.Permissions);
-        _publishPermissionCache = null;
-        _expires = result.Expires;
+        _authorization = new ClientAuthorization(result, ClientPermissions.Create(result.Permissions));
 
         var options = Options;
         if (options.Protocol is < 0 or > 1)
@@ -218,7 +208,7 @@ public sealed partial class ClientConnection
         {
             return;
         }
-        _ = ReauthorizeAsync(AuthenticationContext(_authorization));
+        _ = ReauthorizeAsync(AuthenticationContext(_authorization.Grant));
     }
 
     /// <summary>What the authenticators see of this connection, with the CONNECT options in force.</summary>
@@ -250,12 +240,9 @@ public sealed partial class ClientConnection
             return;
         }
         User = result.User;
-        _authorization = result;
-        _expires = result.Expires;
         _limits = ConnectionLimits.For(result.Limits, Account.Limits);
         var permissions = ClientPermissions.Create(result.Permissions);
-        _permissions = permissions;
-        _publishPermissionCache = null;
+        _authorization = new ClientAuthorization(result, permissions);
         if (permissions is null)
         {
             _deliveryFilterEnabled = false;

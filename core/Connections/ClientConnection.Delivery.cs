@@ -8,7 +8,6 @@ public sealed partial class ClientConnection
 {
     private const int StackHeaderLimit = 512;
 
-    private bool _deliveryFilterEnabled;
     /// <summary>Messages delivered to the client.</summary>
     public long OutMessages => Out.MessagesQueued;
 
@@ -25,7 +24,7 @@ public sealed partial class ClientConnection
         {
             return false;
         }
-        if (_deliveryFilterEnabled && _permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject, subscription.Queue))
+        if (_deliveryFilterEnabled && _authorization.Permissions is { } permissions && permissions.IsDeliveryDenied(message.Subject, subscription.Queue))
         {
             return false;
         }
@@ -36,9 +35,9 @@ public sealed partial class ClientConnection
         {
             return false;
         }
-        if (!message.Reply.IsEmpty && _permissions?.Responses is not null)
+        if (!message.Reply.IsEmpty && _authorization.Permissions?.Responses is { } responses)
         {
-            TrackResponsePermission(message.Reply);
+            TrackResponsePermission(responses, message.Reply);
         }
 
         var withHeaders = _headersEnabled && !message.Headers.IsEmpty;

@@ -8,11 +8,6 @@ namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
-    private SublistMatchCache _matchCache;
-    private PermissionCache? _publishPermissionCache;
-    private ClientPermissions? _permissions;
-    private bool _headersEnabled;
-
     private void Execute(ref ClientCommand command)
     {
         if (command.Op != ClientOp.Connect && !_connectReceived && !AllowedBeforeConnect())
@@ -74,7 +69,8 @@ public sealed partial class ClientConnection
         }
         // Before permissions, as nats-server: no client may publish into the server's own
         // routed-reply space (gateways' _GR_.), whatever it is allowed.
-        if ((Kind.IsClient && Server.IsReservedSubject(subject)) || (_permissions is { } permissions && !IsPublishAllowed(permissions, subject)))
+        var authorization = _authorization;
+        if ((Kind.IsClient && Server.IsReservedSubject(subject)) || (authorization.Permissions is { } permissions && !IsPublishAllowed(authorization, permissions, subject)))
         {
             SendError(ProtocolErrors.PublishViolation(subject));
             return;
@@ -108,13 +104,14 @@ public sealed partial class ClientConnection
     private bool IsReservedReply(ReadOnlySpan<byte> reply) =>
         Kind.IsClient && !reply.IsEmpty && (reply.StartsWith("_R_."u8) || Server.IsReservedReply(reply));
 
-    private bool IsPublishAllowed(ClientPermissions permissions, ReadOnlySpan<byte> subject)
+    private bool IsPublishAllowed(ClientAuthorization authorization, ClientPermissions permissions, ReadOnlySpan<byte> subject)
     {
         if (permissions.Publish is null)
         {
             return true;
         }
-        var cache = _publishPermissionCache ??= new PermissionCache();
+        // The cache belongs to these permissions: a reload installing others starts afresh.
+        var cache = authorization.PublishCache;
         if (!cache.TryGet(subject, out var allowed))
         {
             allowed = permissions.CanPublish(subject);
@@ -157,7 +154,7 @@ public sealed partial class ClientConnection
             SendError(ProtocolErrors.InvalidSubject);
             return;
         }
-        if (_permissions is { } permissions && !permissions.CanSubscribe(subject, queue))
+        if (_authorization.Permissions is { } permissions && !permissions.CanSubscribe(subject, queue))
         {
             SendError(ProtocolErrors.SubscribeViolation(Encoding.UTF8.GetString(subject), queue.IsEmpty ? null : Encoding.UTF8.GetString(queue)));
             return;
@@ -202,7 +199,7 @@ public sealed partial class ClientConnection
             }
             subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this, sid.ToArray()) { Owner = this };
             _subscriptions.Add(sidKey, subscription);
-            if (_permissions is { } p && p.NeedsDeliveryFilter(subject, !queue.IsEmpty))
+            if (_authorization.Permissions is { } p && p.NeedsDeliveryFilter(subject, !queue.IsEmpty))
             {
                 _deliveryFilterEnabled = true;
             }
@@ -268,9 +265,6 @@ public sealed partial class ClientConnection
         Account.Sublist.Remove(subscription);
         Server.OnSubscriptionRemoved(Account, subscription);
     }
-
-    /// <summary>The subscriptions held when the connection closed (for closed-connection monitoring).</summary>
-    internal Subscription[] ClosedSubscriptions { get; private set; } = [];
 
     private void RemoveAllSubscriptions()
     {

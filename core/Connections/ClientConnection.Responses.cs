@@ -4,13 +4,8 @@ namespace Nats.Core.Connections;
 
 public sealed partial class ClientConnection
 {
-    // allow_responses: reply subjects of requests this client received, with how many
-    // responses remain and until when. Only users with that permission pay for this.
-    private readonly Dictionary<string, (int Remaining, DateTime Expires)> _replies = new(StringComparer.Ordinal);
-
-    private void TrackResponsePermission(ReadOnlySpan<byte> reply)
+    private void TrackResponsePermission(Config.ResponsePermissionConfig responses, ReadOnlySpan<byte> reply)
     {
-        var responses = _permissions!.Responses!;
         var key = Encoding.UTF8.GetString(reply);
         lock (_replies)
         {
@@ -24,7 +19,7 @@ public sealed partial class ClientConnection
 
     private bool IsResponseAllowed(ReadOnlySpan<byte> subject)
     {
-        if (_permissions?.Responses is null)
+        if (_authorization.Permissions?.Responses is null)
         {
             return false;
         }

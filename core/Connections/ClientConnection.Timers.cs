@@ -7,9 +7,6 @@ public sealed partial class ClientConnection
 {
     private static readonly TimeSpan FirstClientPingInterval = TimeSpan.FromSeconds(2);
 
-    private long _authDeadline;
-    private DateTimeOffset? _expires;
-
     private void ArmTimers()
     {
         var now = Stopwatch.GetTimestamp();
@@ -48,7 +45,7 @@ public sealed partial class ClientConnection
             Close(ClosedReason.AuthenticationTimeout, ProtocolErrors.AuthenticationTimeout);
             return;
         }
-        if (_expires is { } expires && DateTimeOffset.UtcNow >= expires)
+        if (_authorization.Expires is { } expires && DateTimeOffset.UtcNow >= expires)
         {
             Close(ClosedReason.AuthenticationExpired, ProtocolErrors.AuthenticationExpired);
             return;

@@ -12,19 +12,73 @@ namespace Nats.Core.Connections;
 /// match its subscriptions. Deliveries from publishers on other connections land in its
 /// outbound buffer on their threads.
 /// </summary>
-/// <remarks>Split by concern: parsing (.Reading.cs), operations (.Operations.cs),
+/// <remarks>All its state is declared in this file, each field with the thread that writes
+/// it; the code is split by concern: parsing (.Reading.cs), operations (.Operations.cs),
 /// CONNECT and auth (.Connect.cs), delivery (.Delivery.cs), timers (.Timers.cs),
-/// INFO (.Transport.cs), the TLS sequence (.Tls.cs), allow_responses (.Responses.cs),
-/// RTT for /connz (.Monitoring.cs).</remarks>
+/// INFO, PING and the first PONG (.Info.cs), the TLS sequence (.Tls.cs), allow_responses
+/// (.Responses.cs), RTT for /connz (.Monitoring.cs).</remarks>
 public sealed partial class ClientConnection : NatsConnection, IMessageSink
 {
     private static ReadOnlySpan<byte> Crlf => "\r\n"u8;
 
+    // The connection's state, all of it, with the thread that writes each. "Read loop" is the
+    // task running RunAsync (negotiation, then every command the client sends); "publishers"
+    // are the threads of other connections delivering to this one; "heartbeat" is the server's
+    // timer thread; "reload" is the thread applying a configuration reload.
+
+    // sid → subscription, under its own lock: added by the read loop (SUB, with the sublist
+    // insert and the announcement, so a racing close collects it), removed by the read loop
+    // (UNSUB), publishers (an auto-unsubscribe limit reached), reload (permissions revoked)
+    // and the closing thread (all at once).
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
 
     // The user's and account's limits: written at CONNECT (read loop) and when the account is
     // updated (the updating thread); read by the read loop. Replaced whole.
     private volatile ConnectionLimits _limits = ConnectionLimits.None;
+
+    // The grant in force, its permissions, expiry and publish cache (see ClientAuthorization):
+    // replaced whole by the read loop (CONNECT) and reload (reauthorization); read by the read
+    // loop, publishers (delivery filter, allow_responses), the heartbeat (expiry) and
+    // reauthorization (the grant, as ConnectContext.Current).
+    private volatile ClientAuthorization _authorization = ClientAuthorization.None;
+
+    // Whether deliveries must be checked against subscribe permissions (a deny narrower than a
+    // wildcard subscription): set by the read loop (SUB) and reload; read by publishers.
+    private volatile bool _deliveryFilterEnabled;
+
+    // allow_responses: reply subjects of requests this client received, with how many
+    // responses remain and until when, under its own lock: added by publishers, consumed by
+    // the read loop, pruned by the heartbeat. Only users with that permission pay for this.
+    private readonly Dictionary<string, (int Remaining, DateTime Expires)> _replies = new(StringComparer.Ordinal);
+
+    // The account's sublist match cache: the read loop's only (created here and again when
+    // CONNECT binds another account).
+    private SublistMatchCache _matchCache;
+
+    // Set once by the read loop when CONNECT is accepted; read by the heartbeat (auth timeout,
+    // first PING), reload (reauthorization) and INFO updates from any thread.
+    private volatile bool _connectReceived;
+
+    // Whether the connection counts against its account: read loop (CONNECT binding an
+    // account); read by the closing thread to release it.
+    private bool _accountBound;
+
+    // Headers negotiated in CONNECT: written by the read loop; read by publishers (HMSG or MSG).
+    private bool _headersEnabled;
+
+    // The nonce sent in INFO: written once by the read loop before INFO goes out, then read-only.
+    private string? _nonce;
+
+    // When an unauthenticated connection is closed (Stopwatch ticks; 0 for never): written by
+    // the read loop when it starts, read by the heartbeat.
+    private long _authDeadline;
+
+    // 1 once the PONG answering the first PING after CONNECT went out (Interlocked): the read
+    // loop sets it, INFO updates from any thread wait for it.
+    private int _firstPongSent;
+
+    // The connection as the log shows it, built on first use and again after CONNECT (any thread).
+    private string? _logName;
 
     internal ClientConnection(NatsServer server, Socket socket, Stream stream, ulong id, ConnectionKind kind, ClientListenerOptions listener)
         : base(server, socket, stream, id)
@@ -68,6 +122,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     /// <summary>The authenticated user's label, if any.</summary>
     public string? User { get; private set; }
 
+    /// <summary>The subscriptions held when the connection closed (for closed-connection monitoring); set by the closing thread.</summary>
+    internal Subscription[] ClosedSubscriptions { get; private set; } = [];
+
     /// <summary>Number of subscriptions.</summary>
     public int SubscriptionCount
     {
@@ -93,9 +150,6 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     /// <inheritdoc />
     protected override string? LogPrefix => Listener.LogPrefix;
-
-    // The connection as the log shows it, built on first use and again after CONNECT (any thread).
-    private string? _logName;
 
     /// <summary>
     /// The connection as nats-server's log shows it: <c>127.0.0.1:52345 - cid:5</c>, and once

@@ -123,9 +123,13 @@ public sealed partial class JsAccount
                 {
                     throw new JsApiException(JsErrors.ConsumerDoesNotExist);
                 }
-                var streamMax = entry.Stream.Config.MaxConsumers;
-                if ((streamMax > 0 && entry.Consumers.Count >= streamMax)
-                    || (_options.MaxConsumers > 0 && _streams.Values.Sum(e => e.Consumers.Count) >= _options.MaxConsumers))
+                // As nats-server: the account's max_consumers is a limit per stream, the lower one wins.
+                var max = entry.Stream.Config.MaxConsumers;
+                if (max <= 0 || (_options.MaxConsumers > 0 && _options.MaxConsumers < max))
+                {
+                    max = _options.MaxConsumers;
+                }
+                if (max > 0 && entry.Consumers.Count >= max)
                 {
                     throw new JsApiException(JsErrors.MaximumConsumersLimit);
                 }

@@ -23,14 +23,6 @@ public sealed partial class JsAccount
         {
             throw No("stream sources are");
         }
-        if (cfg.RePublish is not null)
-        {
-            throw No("republish is");
-        }
-        if (cfg.SubjectTransform is not null)
-        {
-            throw No("subject transforms are");
-        }
         if (cfg.AllowMsgCounter)
         {
             throw No("message counters are");
@@ -97,9 +89,15 @@ public sealed partial class JsAccount
                 {
                     throw new JsApiException(JsErrors.MaximumStreamsLimit);
                 }
+                if (cfg.MaxConsumers > 0 && _options.MaxConsumers > 0 && cfg.MaxConsumers > _options.MaxConsumers)
+                {
+                    throw new JsApiException(JsErrors.MaximumConsumersLimit);
+                }
+                CheckBytesLimitsLocked(cfg.MaxBytes, cfg.Storage);
                 CheckOverlapLocked(cfg, except: null);
                 entry = OpenStreamLocked(cfg, DateTime.UtcNow, create: true);
                 _streams[name] = entry;
+                RefreshReservationsLocked();
                 created = true;
             }
         }
@@ -111,6 +109,9 @@ public sealed partial class JsAccount
         info.DidCreate = true;
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.StreamInfo);
     }
+
+    private static bool SameRePublish(RePublish? a, RePublish? b) =>
+        a is null ? b is null : b is not null && a.Source == b.Source && a.Destination == b.Destination && a.HeadersOnly == b.HeadersOnly;
 
     private static bool SameConfig(StreamConfig a, StreamConfig b) =>
         JsonSerializer.Serialize(a, JsJsonContext.Default.StreamConfig) == JsonSerializer.Serialize(b, JsJsonContext.Default.StreamConfig);
@@ -161,6 +162,7 @@ public sealed partial class JsAccount
         {
             store = new MemoryStore(StreamConfigCheck.ToStoreLimits(cfg), _logger);
         }
+        store.AttachUsage(UsageOf(cfg.Storage));
         var entry = new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
         entry.Stream.InterestIn = entry.AnyConsumerTakes;
         return entry;
@@ -189,11 +191,14 @@ public sealed partial class JsAccount
             CheckUpdate(old, cfg);
             RefuseUnsupported(cfg);
             CheckOverlapLocked(cfg, except: name);
+            // As nats-server's update: only growth of max_bytes is reserved again.
+            CheckBytesLimitsLocked(Math.Max(0, cfg.MaxBytes - old.MaxBytes), cfg.Storage);
             if (entry.Directory is { } dir)
             {
                 WriteStreamMeta(dir, cfg, entry.Created);
             }
             entry.Stream.Update(cfg);
+            RefreshReservationsLocked();
             foreach (var c in entry.Consumers.Values)
             {
                 c.StreamChanged();
@@ -210,6 +215,10 @@ public sealed partial class JsAccount
         if (cfg.Replicas > 1)
         {
             throw new JsApiException(JsErrors.StreamReplicasNotSupported);
+        }
+        if (!SameRePublish(cfg.RePublish, old.RePublish))
+        {
+            throw Invalid("stream configuration update can not change RePublish");
         }
         if (cfg.Storage != old.Storage)
         {
@@ -246,6 +255,7 @@ public sealed partial class JsAccount
             {
                 throw new JsApiException(JsErrors.StreamNotFound);
             }
+            RefreshReservationsLocked();
         }
         foreach (var c in entry.Consumers.Values)
         {

@@ -38,6 +38,10 @@ public sealed partial class JsAccount : IDisposable
             Directory.CreateDirectory(Path.Combine(dir, "streams"));
             Recover(Path.Combine(dir, "streams"));
         }
+        lock (_gate)
+        {
+            RefreshReservationsLocked();
+        }
     }
 
     /// <summary>A stream with its consumers (the map is guarded by the account's lock).</summary>
@@ -325,6 +329,7 @@ public sealed partial class JsAccount : IDisposable
                 return;
             }
             _closed = true;
+            RefreshReservationsLocked();
             entries = [.. _streams.Values];
             _streams.Clear();
         }

@@ -28,6 +28,9 @@ public sealed record JsAccountOptions
 
     public long MaxStore { get; init; } = -1;
 
+    /// <summary>The server's limits and usage shared by all accounts; null: no server-wide limit (tests).</summary>
+    public JsServerResources? Server { get; init; }
+
     /// <summary>How often consumer state is written in the background (acks with a reply write at once).</summary>
     public TimeSpan ConsumerStateFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -21,12 +21,22 @@ public sealed partial class JsStream : IStoreListener, IDisposable
     /// <summary>Publishes waiting for their message to be durable, in sequence order (owned by _ackGate).</summary>
     private readonly Queue<(ulong Seq, string Reply)> _pendingAcks = new();
     private readonly Lock _ackGate = new();
+    /// <summary>Republished copies waiting for their message to be durable, in sequence order (owned by _ackGate).</summary>
+    private readonly Queue<(ulong Seq, string Subject, byte[] Headers, byte[] Payload)> _pendingRepublish = new();
     private string? _lastMsgId;
     private StreamConfig _config;
+
+    /// <summary>The config's republish transform, or null (owned by _gate).</summary>
+    private StreamSubjectTransform? _republish;
+
+    /// <summary>The config's subject transform applied to incoming subjects, or null (owned by _gate).</summary>
+    private StreamSubjectTransform? _transform;
 
     public JsStream(StreamConfig config, MessageStore store, IJetStreamOutput output, string? domain = null)
     {
         _config = config;
+        _republish = RePublishTransform(config);
+        _transform = SubjectTransform(config);
         Store = store;
         _output = output;
         _acks = new PubAckWriter(config.Name, domain);
@@ -67,6 +77,8 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         lock (_gate)
         {
             _config = config;
+            _republish = RePublishTransform(config);
+            _transform = SubjectTransform(config);
         }
         Store.UpdateLimits(StreamConfigCheck.ToStoreLimits(config));
     }
@@ -80,6 +92,12 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         JsError? error;
         lock (_gate)
         {
+            // As nats-server: the stream's subject transform applies before anything else, so the
+            // message is checked and stored under its new subject.
+            if (_transform?.Apply(subject) is { } transformed)
+            {
+                subject = transformed;
+            }
             error = StoreLocked(subject, reply, headers, payload);
         }
         if (error is not null && reply is not null)
@@ -163,6 +181,10 @@ public sealed partial class JsStream : IStoreListener, IDisposable
                 }
             }
         }
+        if (Store.Usage is { } usage && ResourcesExceeded(usage, subject, headers, payload) is { } exceeded)
+        {
+            return exceeded;
+        }
         ulong seq;
         long timestamp;
         StoreError result;
@@ -176,8 +198,14 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         }
         else
         {
+            var republishTo = _republish?.Apply(subject);
+            var lastOfSubject = republishTo is null ? 0 : Store.LoadLast(SubjectFilter.Of(subject), new StoredMessage());
             var subjectBytes = System.Text.Encoding.UTF8.GetBytes(subject);
             result = Store.Append(subjectBytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
+            if (result == StoreError.None && republishTo is not null)
+            {
+                QueueRepublish(republishTo, subject, seq, lastOfSubject, headers, payload, cfg.RePublish!.HeadersOnly);
+            }
         }
         switch (result)
         {
@@ -284,6 +312,11 @@ public sealed partial class JsStream : IStoreListener, IDisposable
     {
         lock (_ackGate)
         {
+            while (_pendingRepublish.TryPeek(out var copy) && copy.Seq <= lastSeq)
+            {
+                _pendingRepublish.Dequeue();
+                _output.Publish(copy.Subject, null, copy.Headers, copy.Payload);
+            }
             while (_pendingAcks.TryPeek(out var pending) && pending.Seq <= lastSeq)
             {
                 _pendingAcks.Dequeue();
@@ -298,6 +331,13 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         var failed = PubAckWriter.Error(_config.Name, JsErrors.StreamStoreFailedF.With("err", error.Message));
         lock (_ackGate)
         {
+            while (_pendingRepublish.TryDequeue(out var copy))
+            {
+                if (copy.Seq <= lastDurableSeq)
+                {
+                    _output.Publish(copy.Subject, null, copy.Headers, copy.Payload);
+                }
+            }
             while (_pendingAcks.TryDequeue(out var pending))
             {
                 _output.Publish(pending.Reply, null, default, pending.Seq <= lastDurableSeq ? _acks.Ack(pending.Seq, false) : failed);
@@ -310,6 +350,72 @@ public sealed partial class JsStream : IStoreListener, IDisposable
             {
                 _msgIds.Remove(id);
             }
+        }
+    }
+
+    /// <summary>
+    /// nats-server's resource checks after the message's expectations: the server over its
+    /// <c>max_*_store</c> (10023, nothing stored), then the account over its <c>max_mem</c> /
+    /// <c>max_file</c> with this message (10002). nats-server finds the latter after storing and
+    /// removes the message, so its sequence is used: a skip keeps the same sequences here.
+    /// </summary>
+    private JsError? ResourcesExceeded(StorageUsage usage, string subject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
+        if (usage.Parent is { Max: >= 0 } server && server.Used > server.Max)
+        {
+            return JsErrors.InsufficientResources;
+        }
+        if (usage.Max >= 0 && usage.Used + (long)Store.AccountedSize(System.Text.Encoding.UTF8.GetByteCount(subject), headers.Length, payload.Length) > usage.Max)
+        {
+            Store.SkipMsg();
+            return JsErrors.AccountResourcesExceeded;
+        }
+        return null;
+    }
+
+    private static StreamSubjectTransform? SubjectTransform(StreamConfig config) =>
+        config.SubjectTransform is { Destination.Length: > 0 } t
+            ? StreamSubjectTransform.TryCreate(StreamConfigCheck.SourceOf(t), t.Destination, useEveryWildcard: false, out _)
+            : null;
+
+    private static StreamSubjectTransform? RePublishTransform(StreamConfig config) =>
+        config.RePublish is { } r ? StreamSubjectTransform.TryCreate(string.IsNullOrEmpty(r.Source) ? ">" : r.Source, r.Destination, useEveryWildcard: true, out _) : null;
+
+    /// <summary>
+    /// The republished copy of message <paramref name="seq"/> as nats-server 2.9 builds it: the
+    /// message's headers plus <c>Nats-Stream</c>, <c>Nats-Subject</c>, <c>Nats-Sequence</c>,
+    /// <c>Nats-Last-Sequence</c> (the subject's previous message) and, headers only, <c>Nats-Msg-Size</c>
+    /// without the payload. It goes out with the pub acks, once the message is durable.
+    /// </summary>
+    private void QueueRepublish(string to, string subject, ulong seq, ulong lastOfSubject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, bool headersOnly)
+    {
+        var text = new System.Text.StringBuilder(128);
+        if (headers.Length > 4)
+        {
+            // Everything but the blank line that ends the block.
+            text.Append(System.Text.Encoding.UTF8.GetString(headers[..^2]));
+        }
+        else
+        {
+            text.Append("NATS/1.0\r\n");
+        }
+        text.Append("Nats-Stream: ").Append(_config.Name).Append("\r\n")
+            .Append("Nats-Subject: ").Append(subject).Append("\r\n")
+            .Append("Nats-Sequence: ").Append(seq).Append("\r\n")
+            .Append("Nats-Last-Sequence: ").Append(lastOfSubject).Append("\r\n");
+        if (headersOnly)
+        {
+            text.Append("Nats-Msg-Size: ").Append(payload.Length).Append("\r\n");
+        }
+        text.Append("\r\n");
+        var copy = (seq, to, System.Text.Encoding.UTF8.GetBytes(text.ToString()), headersOnly ? [] : payload.ToArray());
+        lock (_ackGate)
+        {
+            _pendingRepublish.Enqueue(copy);
+        }
+        if (Store.DurableSeq >= seq)
+        {
+            SendDurableAcks(Store.DurableSeq);
         }
     }
 

@@ -203,6 +203,61 @@ public static class StreamConfigCheck
                 }
             }
         }
+        CheckRePublish(cfg);
+        CheckSubjectTransform(cfg);
+    }
+
+    /// <summary>nats-server 2.10's stream <c>subject_transform</c> checks (an empty source is <c>&gt;</c>, an empty destination no transform).</summary>
+    private static void CheckSubjectTransform(StreamConfig cfg)
+    {
+        if (cfg.SubjectTransform is not { } transform)
+        {
+            return;
+        }
+        if (!string.IsNullOrEmpty(transform.Source) && !SubjectMatch.IsValid(transform.Source, allowWildcards: true))
+        {
+            throw new JsApiException(JsErrors.StreamTransformInvalidSource.With("err", "invalid subject " + transform.Source));
+        }
+        if (string.IsNullOrEmpty(transform.Destination))
+        {
+            return;
+        }
+        if (StreamSubjectTransform.TryCreate(SourceOf(transform), transform.Destination, useEveryWildcard: false, out var unsupported) is null)
+        {
+            throw unsupported is null
+                ? new JsApiException(JsErrors.StreamTransformInvalidDestination.With("err", "invalid mapping destination"))
+                : Invalid($"stream subject transform: mapping function {unsupported} not supported by this server");
+        }
+    }
+
+    /// <summary>A transform's source, <c>&gt;</c> when empty.</summary>
+    public static string SourceOf(SubjectTransformConfig transform) => string.IsNullOrEmpty(transform.Source) ? ">" : transform.Source;
+
+    /// <summary>nats-server 2.9's republish checks and texts (an empty source is <c>&gt;</c>).</summary>
+    private static void CheckRePublish(StreamConfig cfg)
+    {
+        if (cfg.RePublish is not { } republish)
+        {
+            return;
+        }
+        if (string.IsNullOrEmpty(republish.Source))
+        {
+            republish.Source = ">";
+        }
+        var subjects = cfg.Subjects ?? [];
+        if (!subjects.Any(s => SubjectMatch.Overlaps(republish.Source, s)))
+        {
+            throw Invalid("stream configuration for republish source is not valid subset of subjects");
+        }
+        if (subjects.Any(s => SubjectMatch.Overlaps(republish.Destination, s)))
+        {
+            throw Invalid("stream configuration for republish destination forms a cycle");
+        }
+        if (StreamSubjectTransform.TryCreate(republish.Source, republish.Destination, useEveryWildcard: true, out var unsupported) is null)
+        {
+            throw Invalid(unsupported is null ? "stream configuration for republish not valid"
+                : $"stream configuration for republish: mapping function {unsupported} not supported by this server");
+        }
     }
 
     /// <summary>A deep copy through the JSON model (configs are small and copied rarely).</summary>

@@ -39,6 +39,9 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     private IConfigSection<AccountSettings<AccountJetStream>> _accounts = null!;
     private JetStreamOptions _options = JetStreamOptions.Disabled;
     private (long Memory, long Store) _limits;
+
+    /// <summary>The server's usage and reservations against <see cref="_limits"/>, shared by the accounts (set at start).</summary>
+    private JsServerResources? _resources;
     private bool _globalOnly;
     private bool _started;
     private volatile bool _stopping;
@@ -119,6 +122,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         _limits = (
             _options.MaxMemory >= 0 ? _options.MaxMemory : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 3 / 4,
             _options.MaxStore >= 0 ? _options.MaxStore : Math.Min(AvailableDisk(dir), 1L << 40));
+        _resources = new JsServerResources(_limits.Memory, _limits.Store);
         var server = _context.Server;
         server.ReserveReplyPrefix("$JS.ACK.");
         var accounts = _context.Accounts;
@@ -190,8 +194,9 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         AccountName = account.Name,
         Sync = _options.Sync,
         SyncInterval = _options.SyncInterval,
-        MaxMemory = settings.MaxMemory >= 0 ? settings.MaxMemory : _options.MaxMemory,
-        MaxStore = settings.MaxStore >= 0 ? settings.MaxStore : _options.MaxStore,
+        MaxMemory = settings.MaxMemory,
+        MaxStore = settings.MaxStore,
+        Server = _resources,
         MaxStreams = settings.MaxStreams,
         MaxConsumers = settings.MaxConsumers,
     };

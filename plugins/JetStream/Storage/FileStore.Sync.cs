@@ -236,6 +236,7 @@ public sealed partial class FileStore
             {
                 Logger.LogError(e, "JetStream store {Dir}: recovery after a failed write failed", _options.Directory);
                 Closed = true;
+                DetachUsageLocked();
             }
             _syncScheduled = false;
         }

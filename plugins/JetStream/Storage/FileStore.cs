@@ -387,6 +387,7 @@ public sealed partial class FileStore : MessageStore
         lock (Gate)
         {
             Closed = true;
+            DetachUsageLocked();
             WriteIndexLocked();
             foreach (var handle in _handles.Values)
             {

@@ -119,6 +119,7 @@ public sealed class MemoryStore : MessageStore
         lock (Gate)
         {
             Closed = true;
+            DetachUsageLocked();
         }
         StopMaintenance();
     }

@@ -30,7 +30,20 @@ public abstract partial class MessageStore : IDisposable
     private protected ulong LastSeqField;
     private protected long LastTsField;
     private protected ulong MsgsField;
-    private protected ulong BytesField;
+    private ulong _bytes;
+    private StorageUsage? _usage;
+
+    /// <summary>Bytes stored (nats-server's accounting); every change is reported to the attached <see cref="StorageUsage"/>.</summary>
+    private protected ulong BytesField
+    {
+        get => _bytes;
+        set
+        {
+            var delta = (long)value - (long)_bytes;
+            _bytes = value;
+            _usage?.Add(delta);
+        }
+    }
 
     /// <summary>The highest sequence readers may see (durable); appends above it are in flight.</summary>
     private protected ulong VisibleSeq;
@@ -71,6 +84,30 @@ public abstract partial class MessageStore : IDisposable
 
     /// <summary>The bytes nats-server accounts for a message (file: record size; memory: payload + 16).</summary>
     public abstract ulong AccountedSize(int subjectLength, int headerLength, int payloadLength);
+
+    /// <summary>Where this store's bytes are counted (an account's usage), or null.</summary>
+    public StorageUsage? Usage => Volatile.Read(ref _usage);
+
+    /// <summary>Counts this store's bytes in <paramref name="usage"/> (an account's) from now until it closes.</summary>
+    public void AttachUsage(StorageUsage usage)
+    {
+        lock (Gate)
+        {
+            if (Closed || _usage is not null)
+            {
+                return;
+            }
+            _usage = usage;
+            usage.Add((long)_bytes);
+        }
+    }
+
+    /// <summary>Called where the store closes: its bytes leave the account's and server's totals.</summary>
+    private protected void DetachUsageLocked()
+    {
+        _usage?.Add(-(long)_bytes);
+        _usage = null;
+    }
 
     /// <summary>Changes the limits (a stream update); applies them at once.</summary>
     public void UpdateLimits(StoreLimits limits)

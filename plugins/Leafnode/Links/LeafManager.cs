@@ -26,6 +26,9 @@ public sealed partial class LeafManager : IInterestObserver
     /// <summary>The TLS set of the leaf listener in the server's store.</summary>
     public const string ListenerTlsSet = "leafnode";
 
+    /// <summary>The route INFO field under which websocket listeners advertise their URLs (nats-server's name).</summary>
+    public const string WebSocketConnectUrlsField = "ws_connect_urls";
+
     /// <summary>nats-server's loop-detection subject prefix.</summary>
     public const string LoopDetectionPrefix = "$LDS.";
 
@@ -108,6 +111,8 @@ public sealed partial class LeafManager : IInterestObserver
             InfoOnConnect = !connectInfo,
             ConnectInfo = connectInfo,
             LeafnodeUrls = [HostPort.Join(AdvertisedHost, AdvertisedPort)],
+            // The cluster's websocket URLs (the WebSocket plugin advertises them), for leafs over ws.
+            WsConnectUrls = _server.GetAllAdvertisedUrls(WebSocketConnectUrlsField) is { Count: > 0 } ws ? [.. ws] : null,
             RemoteAccount = account,
             AccountIsSystem = isSystem,
             Import = import,

@@ -40,6 +40,10 @@ public sealed class ClusterResolverTests
         await using var a = await JwtServer.StartAsync(setup.FullResolverConfig(ports[0], dirA, Cluster(ports[2], ports[3]), ", interval: \"1s\""));
         await using var b = await JwtServer.StartAsync(setup.FullResolverConfig(ports[1], dirB, Cluster(ports[3], ports[2]), ", interval: \"1s\""));
         await WaitForRouteAsync(a, b);
+        // A's lookup goes out on the system account; it reaches B once B's interest crossed the route
+        // (A's own responder is one match, B's the other): before that, A would wait in vain.
+        var lookup = $"$SYS.REQ.ACCOUNT.{old.Key.PublicKey}.CLAIMS.LOOKUP";
+        await Eventually.TrueAsync(() => a.Server.Accounts.System!.Sublist.Match(lookup).Fanout >= 2, "B's lookup responder is known at A", TimeSpan.FromSeconds(15));
 
         // A user of OLD connects to A: A asks the cluster and B answers.
         await using (var oldUser = Client(a.Port, setup.NewUser(old, "old").CredsPath))

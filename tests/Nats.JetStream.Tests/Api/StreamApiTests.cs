@@ -57,8 +57,7 @@ public sealed class StreamApiTests(StorageType type)
 
     [TestCase("{\"name\":\"M\",\"mirror\":{\"name\":\"A\"}}", "stream mirrors are not supported by this server")]
     [TestCase("{\"name\":\"M\",\"sources\":[{\"name\":\"A\"}]}", "stream sources are not supported by this server")]
-    [TestCase("{\"name\":\"M\",\"subjects\":[\"m\"],\"republish\":{\"src\":\">\",\"dest\":\"r.>\"}}", "republish is not supported by this server")]
-    [TestCase("{\"name\":\"M\",\"subjects\":[\"m.*\"],\"subject_transform\":{\"src\":\"m.*\",\"dest\":\"n.{{wildcard(1)}}\"}}", "subject transforms are not supported by this server")]
+    [TestCase("{\"name\":\"M\",\"subjects\":[\"m\"],\"allow_msg_counter\":true}", "message counters are not supported by this server")]
     public void UnbuiltFeaturesAreRefusedClearly(string json, string text)
     {
         var r = _h.Api("STREAM.CREATE.M", json);

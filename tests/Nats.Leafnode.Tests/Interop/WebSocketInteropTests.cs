@@ -1,4 +1,5 @@
 using Nats.Leafnode.Tests.Links;
+using Nats.TestSupport;
 
 namespace Nats.Leafnode.Tests.Interop;
 
@@ -49,5 +50,37 @@ public sealed class WebSocketInteropTests
             hubClient: () => hub.ClientAsync(),
             hubHasLeafInterest: s => Leaf.UntilAsync(() => hub.HasLeafInterest(s), $"our hub learns {s}"),
             leafHasHubInterest: s => GoServer.UntilAsync(() => leaf.LeafHasSubAsync(s), $"nats-server learns {s}"));
+    }
+
+    [Test]
+    public async Task Our_leaf_over_wss_to_a_nats_server_hub_with_a_test_ca()
+    {
+        using var cert = new SelfSignedCertificate();
+        await using var hub = await GoServer.StartAsync($$"""
+            websocket { listen: "127.0.0.1:{WS_PORT}", tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" } }
+            leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { user: leaf, password: pw } }
+            """);
+        await using var leaf = await WebSocketLeafTests.StartLeafAsync($"wss://leaf:pw@localhost:{hub.WebSocketPort}", $$""", tls { ca_file: "{{cert.CertPath}}" }""");
+        await Leaf.UntilAsync(() => leaf.LeafCount == 1, "our leaf links to nats-server over wss");
+        await WebSocketTraffic.ExchangeAsync(
+            () => leaf.ClientAsync(), () => hub.ClientAsync(),
+            s => GoServer.UntilAsync(() => hub.LeafHasSubAsync(s), $"nats-server learns {s}"),
+            s => Leaf.UntilAsync(() => leaf.HasLeafInterest(s), $"our leaf learns {s}"));
+    }
+
+    [Test]
+    public async Task A_nats_server_leaf_over_wss_to_our_hub_with_a_test_ca()
+    {
+        using var cert = new SelfSignedCertificate();
+        await using var hub = await WebSocketLeafTests.StartHubAsync($$"""tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" }""");
+        await using var leaf = await GoServer.StartAsync($$"""
+            leafnodes { reconnect: 1, remotes: [ { url: "wss://leaf:pw@localhost:{{hub.WebSocketPort}}", tls { ca_file: "{{cert.CertPath}}" } } ] }
+            """);
+        await Leaf.UntilAsync(() => hub.LeafCount == 1, "nats-server's leaf links to our hub over wss");
+        Assert.That(hub.Manager.Connections.Single().Tls, Is.Not.Null);
+        await WebSocketTraffic.ExchangeAsync(
+            () => leaf.ClientAsync(), () => hub.ClientAsync(),
+            s => Leaf.UntilAsync(() => hub.HasLeafInterest(s), $"our hub learns {s}"),
+            s => GoServer.UntilAsync(() => leaf.LeafHasSubAsync(s), $"nats-server learns {s}"));
     }
 }

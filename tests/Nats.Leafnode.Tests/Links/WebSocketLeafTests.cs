@@ -111,6 +111,37 @@ public sealed class WebSocketLeafTests
     }
 
     [Test]
+    public async Task A_ws_leaf_fails_over_to_the_websocket_port_of_another_hub_of_the_cluster()
+    {
+        var ports = FreePorts.Take(2);
+        async Task<OurServer> StartClusterMemberAsync(int own, int other) => await OurServer.StartAsync($$"""
+            cluster { name: C, listen: "127.0.0.1:{{own}}", routes: ["nats-route://127.0.0.1:{{other}}"] }
+            websocket { host: 127.0.0.1, port: -1, no_tls: true }
+            leafnodes { host: 127.0.0.1, port: -1 }
+            """, webSocket: true);
+        var first = await StartClusterMemberAsync(ports[0], ports[1]);
+        var firstStopped = false;
+        await using var second = await StartClusterMemberAsync(ports[1], ports[0]);
+        try
+        {
+            await Leaf.UntilAsync(() => first.Server.GetAllAdvertisedUrls("ws_connect_urls").Count == 2, "the first hub knows both websocket URLs");
+            await using var leaf = await StartLeafAsync($"ws://127.0.0.1:{first.WebSocketPort}");
+            await Leaf.UntilAsync(() => first.LeafCount == 1, "the leaf links to the first hub");
+            firstStopped = true;
+            await first.DisposeAsync();
+            await Leaf.UntilAsync(() => second.LeafCount == 1 && leaf.LeafCount == 1, "the leaf moves to the second hub's websocket port, learned from ws_connect_urls");
+            Assert.That(second.Manager.Connections.Single().IsWebSocket, Is.True);
+        }
+        finally
+        {
+            if (!firstStopped)
+            {
+                await first.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
     public async Task Our_leaf_sends_nats_servers_upgrade_request_and_refuses_a_bad_answer()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -83,7 +83,6 @@ public sealed partial class ClientConnection
     // client that sent CONNECT and PING must read PONG first (the C and Go clients fail the
     // connect on "Expected 'PONG', got 'INFO'"); one whose connect_urls changed before then
     // gets INFO right after that PONG. 0 until the first PONG is queued, then 1.
-    private int _firstPongSent;
 
     private void OnPing()
     {
