@@ -162,28 +162,38 @@ public sealed partial class ClientConnection
         Close(reason, ProtocolErrors.AuthorizationViolation);
     }
 
-    /// <summary>Binds to <paramref name="account"/>; false when it is at its max_connections.</summary>
+    /// <summary>Binds to <paramref name="account"/>; false when it is at its max_connections or closed meanwhile.</summary>
     private bool BindAccount(Account account)
     {
-        if (ReferenceEquals(account, Account) && _accountBound)
+        // Under the lock the closing thread releases the binding with (OnClosed): a close racing
+        // this CONNECT either sees the account bound and releases it, or comes first and this
+        // binds nothing. Otherwise the account could count a closed connection for ever.
+        lock (_subscriptions)
         {
+            if (IsClosed)
+            {
+                return false;
+            }
+            if (ReferenceEquals(account, Account) && _accountBound)
+            {
+                return true;
+            }
+            if (_accountBound)
+            {
+                // A second CONNECT moving to another account: its subscriptions do not follow.
+                RemoveAllSubscriptions();
+                Account.RemoveConnection();
+                _accountBound = false;
+            }
+            if (!account.TryAddConnection())
+            {
+                return false;
+            }
+            Account = account;
+            _matchCache = new SublistMatchCache(account.Sublist);
+            _accountBound = true;
             return true;
         }
-        if (_accountBound)
-        {
-            // A second CONNECT moving to another account: its subscriptions stay behind.
-            RemoveAllSubscriptions();
-            Account.RemoveConnection();
-            _accountBound = false;
-        }
-        if (!account.TryAddConnection())
-        {
-            return false;
-        }
-        Account = account;
-        _matchCache = new SublistMatchCache(account.Sublist);
-        _accountBound = true;
-        return true;
     }
 
     /// <summary>After its account's limits changed: recomputes this connection's (nats-server re-applies them too).</summary>

@@ -59,8 +59,8 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     // first PING), reload (reauthorization) and INFO updates from any thread.
     private volatile bool _connectReceived;
 
-    // Whether the connection counts against its account: read loop (CONNECT binding an
-    // account); read by the closing thread to release it.
+    // Whether the connection counts against its account: written by the read loop (CONNECT
+    // binding an account) under _subscriptions' lock, read under it by the closing thread.
     private bool _accountBound;
 
     // Headers negotiated in CONNECT: written by the read loop; read by publishers (HMSG or MSG).
@@ -181,12 +181,18 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     private protected override void OnClosed(ClosedReason reason)
     {
         RemoveAllSubscriptions();
-        if (_accountBound)
+        bool bound;
+        // See BindAccount: the binding is released exactly once, whatever CONNECT is doing.
+        lock (_subscriptions)
+        {
+            bound = _accountBound;
+        }
+        if (bound)
         {
             Account.RemoveConnection();
         }
         // Clients of every transport (plain, WebSocket, MQTT) are CLIENT kind to nats-server's events.
-        if (_accountBound && Kind.IsClient)
+        if (bound && Kind.IsClient)
         {
             Server.OnClientDisconnected(this);
         }

@@ -60,6 +60,8 @@ public class ConsumerInfo : ApiResponse
     [JsonPropertyName("num_waiting")] public int NumWaiting { get; set; }
     [JsonPropertyName("num_pending")] public ulong NumPending { get; set; }
     [JsonPropertyName("push_bound")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool PushBound { get; set; }
+    [JsonPropertyName("paused")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Paused { get; set; }
+    [JsonPropertyName("pause_remaining")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PauseRemaining { get; set; }
     [JsonPropertyName("ts")] public DateTime TimeStamp { get; set; }
 }
 
@@ -202,4 +204,17 @@ public sealed class StreamMeta
 public sealed class NakOptions
 {
     [JsonPropertyName("delay")] public long Delay { get; set; }
+}
+
+/// <summary><c>$JS.API.CONSUMER.PAUSE.&lt;stream&gt;.&lt;consumer&gt;</c> request (nats-server 2.11); no time: resume.</summary>
+public sealed class ConsumerPauseRequest
+{
+    [JsonPropertyName("pause_until")] public DateTime? PauseUntil { get; set; }
+}
+
+public sealed class ConsumerPauseResponse : ApiResponse
+{
+    [JsonPropertyName("paused")] public bool Paused { get; set; }
+    [JsonPropertyName("pause_until")] public DateTime PauseUntil { get; set; }
+    [JsonPropertyName("pause_remaining")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PauseRemaining { get; set; }
 }

@@ -38,6 +38,8 @@ public sealed partial class JsJsonContext : JsonSerializerContext
 [JsonSerializable(typeof(MsgDeleteRequest))]
 [JsonSerializable(typeof(MsgGetRequest))]
 [JsonSerializable(typeof(NakOptions))]
+[JsonSerializable(typeof(ConsumerPauseRequest))]
+[JsonSerializable(typeof(ConsumerPauseResponse))]
 [JsonSerializable(typeof(Dictionary<string, System.Text.Json.JsonElement>))]
 [JsonSerializable(typeof(List<System.Text.Json.JsonElement>))]
 public sealed partial class JsApiJsonContext : JsonSerializerContext

@@ -239,6 +239,7 @@ public sealed partial class JsAccount : IDisposable
         ["CONSUMER", "INFO", _, _] => ("consumer_info_response", ConsumerInfoRequest),
         ["CONSUMER", "NAMES", _] => ("consumer_names_response", ConsumerNamesRequest),
         ["CONSUMER", "LIST", _] => ("consumer_list_response", ConsumerListRequest),
+        ["CONSUMER", "PAUSE", _, _] => ("consumer_pause_response", ConsumerPause),
         _ => ("", null),
     };
 

@@ -142,6 +142,27 @@ public sealed class WebSocketLeafTests
     }
 
     [Test]
+    public async Task A_ws_remote_is_added_and_removed_by_a_reload()
+    {
+        await using var hub = await StartHubAsync();
+        // A disabled remote keeps leafnodes on (adding the whole block needs a restart).
+        const string parked = """{ url: "nats-leaf://127.0.0.1:1", disabled: true }""";
+        await using var leaf = await OurServer.StartAsync($"leafnodes {{ reconnect: 1, remotes: [ {parked} ] }}");
+        Nats.Core.Config.ServerOptions Options(string remotes)
+        {
+            var options = Nats.Core.Config.Binding.ServerOptionsBinder.Bind(Nats.Core.Config.ConfParser.ParseString($"leafnodes {{ reconnect: 1, remotes: [ {remotes} ] }}", "leaf.conf")).Options;
+            options.Host = "127.0.0.1";
+            options.Port = -1;
+            return options;
+        }
+        var added = leaf.Server.Reload(Options($$"""{{parked}}, { url: "ws://leaf:pw@127.0.0.1:{{hub.WebSocketPort}}" }"""));
+        Assert.That(added.Success, Is.True, string.Join("; ", added.Errors));
+        await LinkUpAsync(hub, leaf);
+        Assert.That(leaf.Server.Reload(Options(parked)).Success, Is.True);
+        await Leaf.UntilAsync(() => hub.LeafCount == 0 && leaf.LeafCount == 0, "the removed ws remote disconnects");
+    }
+
+    [Test]
     public async Task Our_leaf_sends_nats_servers_upgrade_request_and_refuses_a_bad_answer()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -230,8 +251,8 @@ internal static class WebSocketTraffic
         await leafSub.SendAsync("PUB _INBOX.ws2 3\r\nrep\r\n");
         await hubPub.ExpectMsgAsync("_INBOX.ws2", "8", "rep");
 
-        // 300 KB each way: several websocket frames (and, compressed, a real inflate).
-        var big = string.Concat(Enumerable.Range(0, 30_000).Select(i => (i % 9973).ToString("D10")));
+        // Nearly max_payload (1 MB) each way: many websocket messages (and, compressed, each inflated within the limit).
+        var big = string.Concat(Enumerable.Range(0, 100_000).Select(i => (i % 9973).ToString("D10")));
         await Leaf.PubAsync(leafPub, "ws.to.hub", big);
         await hubSub.ExpectMsgAsync("ws.to.hub", "1", big);
         await Leaf.PubAsync(hubPub, "ws.to.leaf", big);
