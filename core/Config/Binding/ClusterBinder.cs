@@ -116,6 +116,12 @@ internal static class ClusterBinder
             ctx.Error(item, "Cluster authorization does not support callouts");
             return;
         }
+        if (auth.Chain.Count > 0)
+        {
+            // Routes authenticate with the one user the block names: there is no chain to order.
+            ctx.Error(item, "Cluster authorization does not support an authenticator chain");
+            return;
+        }
         cluster.Username = string.IsNullOrEmpty(auth.User) ? null : auth.User;
         cluster.Password = string.IsNullOrEmpty(auth.Password) ? null : auth.Password;
         if (auth.TimeoutSeconds > 0)

@@ -35,6 +35,7 @@ public class StreamInfo : ApiResponse
     [JsonPropertyName("created")] public DateTime Created { get; set; }
     [JsonPropertyName("state")] public StreamStateInfo State { get; set; } = new();
     [JsonPropertyName("domain")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Domain { get; set; }
+    [JsonPropertyName("mirror")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public StreamSourceInfo? Mirror { get; set; }
     [JsonPropertyName("ts")] public DateTime TimeStamp { get; set; }
     [JsonPropertyName("did_create")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool DidCreate { get; set; }
 }
@@ -60,6 +61,8 @@ public class ConsumerInfo : ApiResponse
     [JsonPropertyName("num_waiting")] public int NumWaiting { get; set; }
     [JsonPropertyName("num_pending")] public ulong NumPending { get; set; }
     [JsonPropertyName("push_bound")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool PushBound { get; set; }
+    [JsonPropertyName("paused")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool Paused { get; set; }
+    [JsonPropertyName("pause_remaining")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PauseRemaining { get; set; }
     [JsonPropertyName("ts")] public DateTime TimeStamp { get; set; }
 }
 
@@ -202,4 +205,26 @@ public sealed class StreamMeta
 public sealed class NakOptions
 {
     [JsonPropertyName("delay")] public long Delay { get; set; }
+}
+
+/// <summary><c>$JS.API.CONSUMER.PAUSE.&lt;stream&gt;.&lt;consumer&gt;</c> request (nats-server 2.11); no time: resume.</summary>
+public sealed class ConsumerPauseRequest
+{
+    [JsonPropertyName("pause_until")] public DateTime? PauseUntil { get; set; }
+}
+
+public sealed class ConsumerPauseResponse : ApiResponse
+{
+    [JsonPropertyName("paused")] public bool Paused { get; set; }
+    [JsonPropertyName("pause_until")] public DateTime PauseUntil { get; set; }
+    [JsonPropertyName("pause_remaining")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PauseRemaining { get; set; }
+}
+
+/// <summary>nats-server's StreamSourceInfo (stream info <c>mirror</c>): lag in messages, <c>active</c> ns since the last copy (-1: never).</summary>
+public sealed class StreamSourceInfo
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("lag")] public ulong Lag { get; set; }
+    [JsonPropertyName("active")] public long Active { get; set; }
+    [JsonPropertyName("filter_subject")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FilterSubject { get; set; }
 }

@@ -10,6 +10,7 @@ namespace Nats.JetStream.Api;
 [JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, Converters = [typeof(GoTimeConverter)])]
 [JsonSerializable(typeof(StreamConfig))]
 [JsonSerializable(typeof(ConsumerConfig))]
+[JsonSerializable(typeof(StreamSource))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(ConsumerCreateRequest))]
 [JsonSerializable(typeof(ConsumerMeta))]
@@ -38,6 +39,8 @@ public sealed partial class JsJsonContext : JsonSerializerContext
 [JsonSerializable(typeof(MsgDeleteRequest))]
 [JsonSerializable(typeof(MsgGetRequest))]
 [JsonSerializable(typeof(NakOptions))]
+[JsonSerializable(typeof(ConsumerPauseRequest))]
+[JsonSerializable(typeof(ConsumerPauseResponse))]
 [JsonSerializable(typeof(Dictionary<string, System.Text.Json.JsonElement>))]
 [JsonSerializable(typeof(List<System.Text.Json.JsonElement>))]
 public sealed partial class JsApiJsonContext : JsonSerializerContext

@@ -54,6 +54,27 @@ public static class Advisories
         });
     }
 
+    /// <summary><c>CONSUMER.PAUSE.&lt;stream&gt;.&lt;consumer&gt;</c> (type <c>consumer_pause</c>, nats-server 2.11).</summary>
+    public static void ConsumerPause(IJetStreamOutput output, string? domain, string stream, string consumer, bool paused, DateTime? until)
+    {
+        var subject = $"{Prefix}CONSUMER.PAUSE.{stream}.{consumer}";
+        if (!output.HasInterest(subject))
+        {
+            return;
+        }
+        Send(output, subject, "consumer_pause", w =>
+        {
+            w.WriteString("stream", stream);
+            w.WriteString("consumer", consumer);
+            w.WriteBoolean("paused", paused);
+            if (until is { } u)
+            {
+                w.WriteString("pause_until", GoTimeConverter.Format(u));
+            }
+            Domain(w, domain);
+        });
+    }
+
     /// <summary>
     /// <c>CONSUMER.MAX_DELIVERIES.&lt;stream&gt;.&lt;consumer&gt;</c> (type <c>max_deliver</c>, no
     /// consumer sequence), <c>CONSUMER.MSG_NAKED…</c> (<c>nak</c>, nats-server 2.11+) and

@@ -326,6 +326,37 @@ public sealed partial class JsAccount
             JsApiJsonContext.Default.SuccessResponse);
     }
 
+    /// <summary>
+    /// <c>CONSUMER.PAUSE.&lt;stream&gt;.&lt;consumer&gt;</c> (nats-server 2.11): the consumer's
+    /// <c>pause_until</c> is set (persisted with its config) or cleared, with a <c>CONSUMER.PAUSE</c>
+    /// advisory; the answer says whether it is paused and for how long.
+    /// </summary>
+    private byte[] ConsumerPause(string[] t, byte[] body)
+    {
+        var req = Lenient(body, JsApiJsonContext.Default.ConsumerPauseRequest);
+        var (entry, consumer) = ConsumerOf(t[2], t[3]);
+        DateTime? until = req.PauseUntil is { } u && u > DateTime.MinValue ? u.ToUniversalTime() : null;
+        var config = consumer.Pause(until);
+        if (entry.Directory is { } dir && !config.MemoryStorage)
+        {
+            var obs = Path.Combine(dir, "obs", consumer.Name);
+            if (Directory.Exists(obs))
+            {
+                WriteAtomic(Path.Combine(obs, "meta.json"),
+                    JsonSerializer.SerializeToUtf8Bytes(new ConsumerMeta { Created = consumer.Created, Config = config }, JsJsonContext.Default.ConsumerMeta));
+            }
+        }
+        var (paused, remaining) = consumer.PauseState();
+        Advisories.ConsumerPause(_output, _options.Domain, t[2], consumer.Name, paused, until);
+        return JsonSerializer.SerializeToUtf8Bytes(new ConsumerPauseResponse
+        {
+            Type = TypeOf("consumer_pause_response"),
+            Paused = paused,
+            PauseUntil = until ?? default,
+            PauseRemaining = remaining,
+        }, JsApiJsonContext.Default.ConsumerPauseResponse);
+    }
+
     private byte[] ConsumerInfoRequest(string[] t, byte[] body)
     {
         var (_, consumer) = ConsumerOf(t[2], t[3]);

@@ -21,6 +21,7 @@ void scenario_cluster(void);
 void scenario_auth(void);
 void scenario_tls(void);
 void scenario_client_info(void);
+void scenario_client_info_urls(void);
 
 static const struct
 {
@@ -38,6 +39,7 @@ static const struct
     {"auth", scenario_auth},
     {"tls", scenario_tls},
     {"client-info", scenario_client_info},
+    {"client-info-urls", scenario_client_info_urls},
 };
 
 int main(int argc, char **argv)

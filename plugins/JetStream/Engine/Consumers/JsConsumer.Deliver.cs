@@ -11,7 +11,7 @@ public sealed partial class JsConsumer
     /// <summary>Delivers while there is a message, a taker (push interest or a waiting pull request) and room.</summary>
     private void DeliverLocked(long now, ref List<ulong>? noLongerNeeded)
     {
-        if (_waitUntil > now)
+        if (_waitUntil > now || _pauseUntilMs > now)
         {
             return;
         }

@@ -88,6 +88,7 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
         _rateAt = JsScheduler.Now;
         lock (_gate)
         {
+            ApplyPauseLocked(config.PauseUntil);
             if ((restored ?? stateStore.Initial) is { } initial)
             {
                 _state = initial;
@@ -124,7 +125,8 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
 
     public string StreamName => _stream.Name;
 
-    public ConsumerConfig Config { get; }
+    /// <summary>The config; replaced whole (never changed in place) by <see cref="Pause"/>.</summary>
+    public ConsumerConfig Config { get; private set; }
 
     public DateTime Created { get; }
 
@@ -403,6 +405,10 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
         {
             next = Math.Min(next, _waitUntil);
         }
+        if (_pauseUntilMs > now)
+        {
+            next = Math.Min(next, _pauseUntilMs);
+        }
         if (next == long.MaxValue || next >= _scheduledAt)
         {
             return;
@@ -471,6 +477,8 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
                 NumWaiting = _waiting.Count,
                 NumPending = _numPending,
                 PushBound = !IsPull && _output.HasInterest(Config.DeliverSubject!),
+                Paused = PauseStateLocked(JsScheduler.Now).Paused,
+                PauseRemaining = PauseStateLocked(JsScheduler.Now).RemainingNs,
                 TimeStamp = DateTime.UtcNow,
             };
         }

@@ -58,6 +58,7 @@ public sealed class ClusterBindingTests
     [TestCase("cluster { listen: \"0.0.0.0:XXXX\" }", "could not parse port \"XXXX\"")]
     [TestCase("cluster { authorization { users: [{user: a}] } }", "Cluster authorization does not allow multiple users")]
     [TestCase("cluster { authorization { token: t } }", "Cluster authorization does not support tokens")]
+    [TestCase("cluster { authorization { user: a, password: b, chain: [ user ] } }", "Cluster authorization does not support an authenticator chain")]
     [TestCase("cluster { routes: [\"0.0.0.0:XXXX\"] }", "error parsing route url [\"0.0.0.0:XXXX\"]")]
     [TestCase("cluster { peers: [] }", "unknown field \"peers\"")]
     [TestCase("cluster: 5", "Expected map to define cluster, got int64")]
