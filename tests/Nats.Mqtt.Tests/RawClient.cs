@@ -19,19 +19,25 @@ internal sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>Connects and reads the CONNACK; returns the client and the session present flag.</summary>
-    public static async Task<(RawClient Client, bool SessionPresent)> ConnectAsync(MqttServer server, string clientId, bool clean)
+    public static async Task<(RawClient Client, bool SessionPresent)> ConnectAsync(MqttServer server, string clientId, bool clean, byte[]? v5Properties = null)
     {
         var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", server.MqttPort);
-        var client = new RawClient(tcp);
+        var client = new RawClient(tcp) { IsV5 = v5Properties is not null };
         var body = new List<byte>();
         body.AddRange(Str("MQTT"));
-        body.Add(4);
+        body.Add(v5Properties is null ? (byte)4 : (byte)5);
         body.Add(clean ? (byte)0x02 : (byte)0x00);
         body.AddRange(new byte[] { 0, 60 });
+        if (v5Properties is not null)
+        {
+            body.Add((byte)v5Properties.Length);
+            body.AddRange(v5Properties);
+        }
         body.AddRange(Str(clientId));
         await client.SendAsync(0x10, [.. body]);
         var (type, _, connack) = await client.ReadAsync();
+        // MQTT 5's CONNACK has its properties after the reason code.
         Assert.That((type, connack[1]), Is.EqualTo((2, 0)), "CONNACK accepted");
         return (client, (connack[0] & 1) == 1);
     }
@@ -44,7 +50,11 @@ internal sealed class RawClient : IAsyncDisposable
 
     private static byte[] Id(ushort packetId) => [(byte)(packetId >> 8), (byte)packetId];
 
-    public Task SubscribeAsync(string filter, byte qos, ushort packetId = 1) => SendAsync(0x82, [.. Id(packetId), .. Str(filter), qos]);
+    /// <summary>MQTT 5 (a property length follows packet IDs and topics).</summary>
+    public bool IsV5 { get; private init; }
+
+    public Task SubscribeAsync(string filter, byte qos, ushort packetId = 1) =>
+        SendAsync(0x82, IsV5 ? [.. Id(packetId), 0, .. Str(filter), qos] : [.. Id(packetId), .. Str(filter), qos]);
 
     public Task PublishAsync(string topic, string payload, int qos, ushort packetId, bool dup = false) =>
         SendAsync((byte)(0x30 | (dup ? 0x08 : 0) | (qos << 1)), [.. Str(topic), .. (qos > 0 ? Id(packetId) : []), .. Encoding.UTF8.GetBytes(payload)]);

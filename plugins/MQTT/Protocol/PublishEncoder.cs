@@ -20,12 +20,20 @@ internal static class PublishEncoder
     /// <param name="packetId">The packet identifier (QoS 1 and 2).</param>
     /// <param name="properties">The encoded MQTT 5 properties (without their length).</param>
     /// <param name="payload">The application message.</param>
-    public static void Write(IBufferWriter<byte> output, bool v5, ReadOnlySpan<byte> topic, int qos, bool retain, bool dup, ushort packetId, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> payload)
+    /// <param name="topicAlias">MQTT 5 topic alias to add to the properties (0: none).</param>
+    /// <param name="aliasOnly">The client knows the alias: the topic is sent empty.</param>
+    public static void Write(IBufferWriter<byte> output, bool v5, ReadOnlySpan<byte> topic, int qos, bool retain, bool dup, ushort packetId, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> payload,
+        ushort topicAlias = 0, bool aliasOnly = false)
     {
+        if (aliasOnly)
+        {
+            topic = default;
+        }
+        var propertiesLength = properties.Length + (topicAlias > 0 ? 3 : 0);
         var remaining = 2 + topic.Length + (qos > 0 ? 2 : 0) + payload.Length;
         if (v5)
         {
-            remaining += PacketFraming.VariableIntSize(properties.Length) + properties.Length;
+            remaining += PacketFraming.VariableIntSize(propertiesLength) + propertiesLength;
         }
         var headerSize = 1 + PacketFraming.VariableIntSize(remaining);
         var total = headerSize + remaining;
@@ -43,9 +51,15 @@ internal static class PublishEncoder
         }
         if (v5)
         {
-            at += PacketFraming.WriteVariableInt(span[at..], properties.Length);
+            at += PacketFraming.WriteVariableInt(span[at..], propertiesLength);
             properties.CopyTo(span[at..]);
             at += properties.Length;
+            if (topicAlias > 0)
+            {
+                span[at] = 0x23;
+                BinaryPrimitives.WriteUInt16BigEndian(span[(at + 1)..], topicAlias);
+                at += 3;
+            }
         }
         payload.CopyTo(span[at..]);
         output.Advance(total);

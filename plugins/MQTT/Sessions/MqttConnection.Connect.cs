@@ -121,6 +121,7 @@ internal sealed partial class MqttConnection
     private async Task<bool> AcceptConnectAsync(MqttConnectPacket connect)
     {
         _cleanSession = connect.CleanSession;
+        _clientTopicAliasMaximum = IsV5 ? connect.TopicAliasMaximum : (ushort)0;
         _maxInFlight = Math.Min(_runtime.Options.EffectiveMaxAckPending, IsV5 && connect.ReceiveMaximum > 0 ? connect.ReceiveMaximum : ushort.MaxValue);
         _keepAlive = TimeSpan.FromSeconds(connect.KeepAlivePeriod);
         _sessionExpiry = IsV5 ? connect.SessionExpiryInterval : (connect.CleanSession ? 0u : uint.MaxValue);

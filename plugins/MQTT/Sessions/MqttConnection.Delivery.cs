@@ -47,7 +47,8 @@ internal sealed partial class MqttConnection
         }
         try
         {
-            PublishEncoder.Write(output, IsV5, topic, qos: 0, retain: false, dup: false, packetId: 0, properties, payload);
+            var alias = OutboundAlias(topic, out var known);
+            PublishEncoder.Write(output, IsV5, topic, qos: 0, retain: false, dup: false, packetId: 0, properties, payload, alias, known);
         }
         finally
         {
@@ -106,6 +107,37 @@ internal sealed partial class MqttConnection
         {
             writer.Pair(0x26, name, value);
         }
+    }
+
+    // Topic -> alias the client was told (MQTT 5, up to its Topic Alias Maximum); guarded by the output lock, as the packets carrying them are written in that order.
+    private readonly Dictionary<string, ushort> _outboundAliases = new(StringComparer.Ordinal);
+    private ushort _clientTopicAliasMaximum;
+
+    /// <summary>
+    /// The topic alias of a PUBLISH to the client (the output lock is held): an alias it knows
+    /// (<paramref name="known"/>: the topic is left out), a new one while the client's maximum
+    /// allows, else 0 (the topic goes in full).
+    /// </summary>
+    private ushort OutboundAlias(ReadOnlySpan<byte> topic, out bool known)
+    {
+        known = false;
+        if (_clientTopicAliasMaximum == 0)
+        {
+            return 0;
+        }
+        var key = System.Text.Encoding.UTF8.GetString(topic);
+        if (_outboundAliases.TryGetValue(key, out var alias))
+        {
+            known = true;
+            return alias;
+        }
+        if (_outboundAliases.Count >= _clientTopicAliasMaximum)
+        {
+            return 0;
+        }
+        alias = (ushort)(_outboundAliases.Count + 1);
+        _outboundAliases[key] = alias;
+        return alias;
     }
 
     /// <inheritdoc />

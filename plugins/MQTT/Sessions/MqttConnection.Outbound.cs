@@ -35,7 +35,7 @@ internal sealed partial class MqttConnection
     private ValueTask OnStoredMessage(SubscriptionConsumer consumer, InProcessMessage message)
     {
         if (_closed != 0 || consumer.Subscription is not { } subscription || _account is not { } account ||
-            !AckReply.TryParse(message.Reply, out var delivered, out var sequence) ||
+            !AckReply.TryParse(message.Reply, out var delivered, out var sequence, out _, out var storedAt) ||
             !message.Subject.StartsWith(StreamNames.MessagesPrefix, StringComparison.Ordinal))
         {
             // Idle heartbeats and flow control are not asked for; anything else without an ack subject is not a delivery.
@@ -49,6 +49,13 @@ internal sealed partial class MqttConnection
             return ValueTask.CompletedTask;
         }
         var qos = Math.Min(Math.Max(NatsHeaders.PublishedQos(message.Headers.Span), 1), subscription.Qos);
+        var remaining = RemainingExpiry(message.Headers.Span, storedAt);
+        if (remaining == 0)
+        {
+            // Its message expiry interval ran out while it waited: acked and dropped [MQTT-3.3.2-5].
+            account.Js.Publish(message.Reply!);
+            return ValueTask.CompletedTask;
+        }
         Span<byte> topicBuffer = subject.Length <= 1024 ? stackalloc byte[subject.Length] : new byte[subject.Length];
         var topic = topicBuffer[..MqttTopics.ToTopic(subject, topicBuffer)];
         lock (_outboundLock)
@@ -58,10 +65,35 @@ internal sealed partial class MqttConnection
             {
                 return ValueTask.CompletedTask;
             }
-            var properties = IsV5 ? DeliveryProperties(_outboundProperties, subscription, default, message.Headers.Span) : default;
+            var properties = default(ReadOnlySpan<byte>);
+            if (IsV5)
+            {
+                DeliveryProperties(_outboundProperties, subscription, default, message.Headers.Span);
+                if (remaining > 0)
+                {
+                    // [MQTT-3.3.2-6]: the interval forwarded is what is left of it.
+                    _outboundProperties.UInt32(0x02, (uint)remaining);
+                }
+                properties = _outboundProperties.Written;
+            }
             WritePublish(topic, qos, retain: false, dup: tracked || delivered > 1, packetId, properties, message.Payload.Span);
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// What is left of a stored message's expiry interval (its <c>Nats-TTL</c>, from the MQTT 5
+    /// message expiry interval) in seconds: -1 without one, 0 when it ran out.
+    /// </summary>
+    private static long RemainingExpiry(ReadOnlySpan<byte> headers, long storedAtUnixNanoseconds)
+    {
+        if (!NatsHeaders.TryGet(headers, "Nats-TTL"u8, out var ttl) || ttl.Length < 2 || ttl[^1] != (byte)'s' ||
+            !long.TryParse(ttl[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return -1;
+        }
+        var age = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000 - storedAtUnixNanoseconds) / 1_000_000_000;
+        return Math.Max(0, seconds - Math.Max(0, age));
     }
 
     /// <summary>Encodes a PUBLISH into the outbound buffer and wakes the writer.</summary>
@@ -74,7 +106,8 @@ internal sealed partial class MqttConnection
         }
         try
         {
-            PublishEncoder.Write(output, IsV5, topic, qos, retain, dup, packetId, properties, payload);
+            var alias = OutboundAlias(topic, out var known);
+            PublishEncoder.Write(output, IsV5, topic, qos, retain, dup, packetId, properties, payload, alias, known);
         }
         finally
         {

@@ -104,21 +104,7 @@ internal sealed partial class MqttConnection
         record.Disconnected > 0 && record.Expiry != uint.MaxValue &&
         DateTimeOffset.UtcNow.ToUnixTimeSeconds() - record.Disconnected >= record.Expiry;
 
-    private async Task DiscardSessionAsync(SessionRecord record)
-    {
-        foreach (var stored in record.Filters)
-        {
-            if (stored.Durable is not null && stored.Queue is null)
-            {
-                await _account!.DeleteConsumerAsync(StreamNames.Messages, stored.Durable).ConfigureAwait(false);
-            }
-        }
-        if (record.PubRel)
-        {
-            await _account!.DeleteConsumerAsync(StreamNames.Out, StreamNames.PubRelDurablePrefix + Nuid.Hash8(record.Id)).ConfigureAwait(false);
-        }
-        await _account!.DeleteSessionAsync(record).ConfigureAwait(false);
-    }
+    private Task DiscardSessionAsync(SessionRecord record) => _account!.DiscardSessionAsync(record);
 
     /// <summary>After CONNACK: the stored subscriptions come back (kernel subscriptions, and the consumers' deliveries, which resume with what was queued).</summary>
     private async Task OnSessionOpenedAsync()
@@ -209,6 +195,7 @@ internal sealed partial class MqttConnection
                 _session.Disconnected = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
                 _session.Clean = false;
                 await _account.SaveSessionAsync(_session, _runtime.Options).ConfigureAwait(false);
+                _runtime.ExpireLater(_account, RegistryKey, _session.Id, _session.Disconnected, _session.Expiry);
             }
             return;
         }

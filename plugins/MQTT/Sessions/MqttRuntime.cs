@@ -68,6 +68,42 @@ internal sealed class MqttRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// MQTT 5 session expiry: once <paramref name="expiry"/> seconds have passed since the client
+    /// went, the session is discarded unless the client came back (its record then shows another
+    /// disconnection time, or it is connected). A session whose interval ends while the server is
+    /// down is discarded at its next CONNECT instead. Intervals beyond Task.Delay's range (~49
+    /// days, and 0xFFFFFFFF: never) are only checked at CONNECT.
+    /// </summary>
+    public void ExpireLater(Store.MqttAccount account, string registryKey, string clientId, long disconnected, uint expiry)
+    {
+        if (expiry == uint.MaxValue || expiry >= (uint)(int.MaxValue / 1000))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(expiry), Server.ShutdownToken).ConfigureAwait(false);
+                if (Clients.ContainsKey(registryKey))
+                {
+                    return;
+                }
+                var record = await account.LoadSessionAsync(clientId).ConfigureAwait(false);
+                if (record is not null && record.Id == clientId && record.Disconnected == disconnected && !Clients.ContainsKey(registryKey))
+                {
+                    await account.DiscardSessionAsync(record).ConfigureAwait(false);
+                    Logger.LogDebug("mqtt: session of {Id} expired after {Expiry}s", clientId, expiry);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException or ObjectDisposedException)
+            {
+                // Shutting down, or JetStream gone: the next CONNECT checks the expiry again.
+            }
+        });
+    }
+
     /// <summary>Closes what the plugin opened for its sessions.</summary>
     public async ValueTask DisposeAsync()
     {

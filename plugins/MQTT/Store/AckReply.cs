@@ -11,11 +11,16 @@ internal static class AckReply
     public static bool TryParse(string? reply, out ulong delivered, out ulong streamSequence) => TryParse(reply, out delivered, out streamSequence, out _);
 
     /// <summary>Also gives the consumer's pending count after this delivery (the last numeric token).</summary>
-    public static bool TryParse(string? reply, out ulong delivered, out ulong streamSequence, out ulong pending)
+    public static bool TryParse(string? reply, out ulong delivered, out ulong streamSequence, out ulong pending) =>
+        TryParse(reply, out delivered, out streamSequence, out pending, out _);
+
+    /// <summary>Also gives the message's store time (unix nanoseconds).</summary>
+    public static bool TryParse(string? reply, out ulong delivered, out ulong streamSequence, out ulong pending, out long timestamp)
     {
         delivered = 0;
         streamSequence = 0;
         pending = 0;
+        timestamp = 0;
         if (reply is null || !reply.StartsWith("$JS.ACK.", StringComparison.Ordinal))
         {
             return false;
@@ -30,6 +35,7 @@ internal static class AckReply
         return at > 0 &&
                ulong.TryParse(tokens[at], NumberStyles.None, CultureInfo.InvariantCulture, out delivered) &&
                ulong.TryParse(tokens[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out streamSequence) &&
-               ulong.TryParse(tokens[at + 4], NumberStyles.None, CultureInfo.InvariantCulture, out pending);
+               ulong.TryParse(tokens[at + 4], NumberStyles.None, CultureInfo.InvariantCulture, out pending) &&
+               long.TryParse(tokens[at + 3], NumberStyles.None, CultureInfo.InvariantCulture, out timestamp);
     }
 }

@@ -234,6 +234,23 @@ internal sealed class MqttAccount : IAsyncDisposable
         record.Sequence = await Js.StoreAsync(SessionSubject(record.Id), default, body).ConfigureAwait(false);
     }
 
+    /// <summary>Ends a stored session: its consumers (not a shared group's), its PUBREL consumer and its record.</summary>
+    public async Task DiscardSessionAsync(SessionRecord record)
+    {
+        foreach (var stored in record.Filters)
+        {
+            if (stored.Durable is not null && stored.Queue is null)
+            {
+                await DeleteConsumerAsync(StreamNames.Messages, stored.Durable).ConfigureAwait(false);
+            }
+        }
+        if (record.PubRel)
+        {
+            await DeleteConsumerAsync(StreamNames.Out, StreamNames.PubRelDurablePrefix + Nuid.Hash8(record.Id)).ConfigureAwait(false);
+        }
+        await DeleteSessionAsync(record).ConfigureAwait(false);
+    }
+
     /// <summary>Removes a session record (a clean session ends, or a new clean one starts).</summary>
     public async Task DeleteSessionAsync(SessionRecord record)
     {
