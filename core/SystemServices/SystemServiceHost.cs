@@ -67,6 +67,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
             {
                 registration.Subscribe(_client);
             }
+            new SystemImports(_server, _client, Account).Start();
         }
         Statsz.Start();
     }

@@ -23,9 +23,14 @@ internal sealed class MonitoringFixture : IAsyncDisposable
 
     /// <summary>
     /// Subscriptions the server holds itself: the $SYS services' internal client in the system
-    /// account, counted in /varz and /subsz as nats-server counts its own.
+    /// account, and the 3 system imports in every other account (core/SystemServices/SystemImports.cs),
+    /// counted in /varz and /subsz as nats-server counts its own.
     /// </summary>
-    public uint InternalSubscriptions => (uint)(Server.Accounts.System?.Sublist.Count ?? 0);
+    public uint InternalSubscriptions => (uint)(Server.Accounts.System?.Sublist.Count ?? 0)
+        + ((uint)Server.Accounts.All.Count(a => !a.IsSystem) * SystemImportsPerAccount);
+
+    /// <summary>The system imports each non-system account gets: ACCOUNT.PING.CONNZ, SERVER.PING.CONNZ, ACCOUNT.PING.STATZ.</summary>
+    public const uint SystemImportsPerAccount = 3;
 
     public static async Task<MonitoringFixture> StartAsync(CancellationToken cancellationToken, Action<ServerOptions>? configure = null)
     {

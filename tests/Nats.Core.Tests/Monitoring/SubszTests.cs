@@ -96,7 +96,7 @@ public class SubszTests
         var g = await fixture.ConnectAsync("SUB three 1\r\n", cancellationToken, """{"verbose":false,"user":"g","pass":"g"}""");
 
         var inA = await fixture.GetJsonAsync("/subsz?acc=A&subs=1", cancellationToken);
-        Assert.That((uint?)inA["num_subscriptions"], Is.EqualTo(2));
+        Assert.That((uint?)inA["num_subscriptions"], Is.EqualTo(2 + MonitoringFixture.SystemImportsPerAccount));
         Assert.That(inA["subscriptions_list"]!.AsArray().Select(s => (string?)s!["account"]).Distinct(), Is.EqualTo(new[] { "A" }));
         var total = await fixture.GetJsonAsync("/subsz", cancellationToken);
         Assert.That((uint?)total["num_subscriptions"], Is.EqualTo(3 + fixture.InternalSubscriptions));

@@ -111,6 +111,25 @@ public sealed class ClusterSystemServicesTests
     }
 
     [Test]
+    public async Task An_accounts_PING_through_the_system_imports_is_answered_by_every_server()
+    {
+        var (a, b, c) = await StartClusterAsync();
+        var app = await ConnectAsync(a, "app");
+        await ConnectAsync(b, "app");
+        await ConnectAsync(c, "app");
+        await ConnectAsync(b, "sys");
+        foreach (var subject in new[] { "$SYS.REQ.ACCOUNT.PING.CONNZ", "$SYS.REQ.SERVER.PING.CONNZ" })
+        {
+            var answers = await GatherFromAllAsync(app, subject, 3);
+            Assert.That(answers.Select(x => x.GetProperty("server").GetProperty("name").GetString()).Order(), Is.EqualTo(new[] { "a", "b", "c" }), subject);
+            Assert.That(answers.Select(x => x.GetProperty("data").GetProperty("num_connections").GetInt32()), Is.All.EqualTo(1), subject + ": APP's connection only");
+        }
+        var statz = await GatherFromAllAsync(app, "$SYS.REQ.ACCOUNT.PING.STATZ", 3);
+        Assert.That(statz.Select(x => x.GetProperty("server").GetProperty("name").GetString()).Order(), Is.EqualTo(new[] { "a", "b", "c" }));
+        Assert.That(statz.Select(x => x.GetProperty("data").GetProperty("account_statz")[0].GetProperty("acc").GetString()), Is.All.EqualTo("APP"));
+    }
+
+    [Test]
     public async Task APingIsAnsweredByEveryServer()
     {
         var (a, _, _) = await StartClusterAsync();

@@ -285,7 +285,8 @@ public sealed class SystemRequestTests
         await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.CONNS reply 0\r\n\r\n");
         var conns = Json(await sys.ReadMessageAsync());
         Assert.That(conns.GetProperty("type").GetString(), Is.EqualTo("io.nats.server.advisory.v1.account_connections"));
-        Assert.That(conns.GetProperty("num_subscriptions").GetInt32(), Is.EqualTo(1));
+        // The client's one subscription and the 3 system imports (nats-server counts the account's sublist too).
+        Assert.That(conns.GetProperty("num_subscriptions").GetInt32(), Is.EqualTo(1 + 3));
 
         // An account with no clients here, and an unknown one: no answer.
         await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.$G.STATZ reply 0\r\n\r\nPUB $SYS.REQ.ACCOUNT.NOPE.CONNS reply 0\r\n\r\n");
