@@ -18,9 +18,23 @@ public sealed class PackageTests
         await using var client = await RawClient.ConnectAndHandshakeAsync(port);
         // INFO's version is the nats-server version it is compatible with; the banner has the package's.
         Assert.That(server.Output, Does.Contain($"Version:  {Packed.Version} "));
-        foreach (var plugin in new[] { "jetstream", "websocket", "leafnodes", "gateway", "auth-jwt" })
+        foreach (var plugin in new[] { "jetstream", "websocket", "leafnodes", "gateway", "mqtt", "auth-jwt" })
         {
             Assert.That(server.Output, Does.Contain($"Loaded plugin {plugin} "), plugin);
+        }
+    }
+
+    [Test]
+    public void EveryPluginOfTheRepository_IsPacked()
+    {
+        // A plugin is a plugins/<Name>/ folder with a manifest; each is the package Nats.Server.Plugins.<Name>.
+        var plugins = Directory.GetDirectories(Path.Combine(Packed.Root, "plugins"))
+            .Where(d => File.Exists(Path.Combine(d, "plugin.toml")))
+            .Select(Path.GetFileName).ToList();
+        Assert.That(plugins, Is.Not.Empty);
+        foreach (var name in plugins)
+        {
+            Assert.That(File.Exists(Path.Combine(Packed.Work, "feed", $"Nats.Server.Plugins.{name}.{Packed.Version}.nupkg")), Is.True, name);
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class Packed
     /// <summary>The temporary folder everything is made in, outside the repository.</summary>
     public static string Work => _work ?? throw new InvalidOperationException("not packed");
 
+    /// <summary>The repository (where Plugins.sln is).</summary>
+    public static string Root { get; private set; } = "";
+
     /// <summary>The one version of every package (Directory.Build.props).</summary>
     public static string Version { get; private set; } = "";
 
@@ -39,6 +42,7 @@ public sealed class Packed
     public async Task PackAsync()
     {
         var root = RepositoryRoot();
+        Root = root;
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
         Version = Regex.Match(File.ReadAllText(Path.Combine(root, "Directory.Build.props")), "<Version>([^<]+)</Version>").Groups[1].Value;
         _work = Directory.CreateTempSubdirectory("nats-packaging-").FullName;

@@ -35,6 +35,7 @@ public class StreamInfo : ApiResponse
     [JsonPropertyName("created")] public DateTime Created { get; set; }
     [JsonPropertyName("state")] public StreamStateInfo State { get; set; } = new();
     [JsonPropertyName("domain")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Domain { get; set; }
+    [JsonPropertyName("mirror")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public StreamSourceInfo? Mirror { get; set; }
     [JsonPropertyName("ts")] public DateTime TimeStamp { get; set; }
     [JsonPropertyName("did_create")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool DidCreate { get; set; }
 }
@@ -217,4 +218,13 @@ public sealed class ConsumerPauseResponse : ApiResponse
     [JsonPropertyName("paused")] public bool Paused { get; set; }
     [JsonPropertyName("pause_until")] public DateTime PauseUntil { get; set; }
     [JsonPropertyName("pause_remaining")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long PauseRemaining { get; set; }
+}
+
+/// <summary>nats-server's StreamSourceInfo (stream info <c>mirror</c>): lag in messages, <c>active</c> ns since the last copy (-1: never).</summary>
+public sealed class StreamSourceInfo
+{
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+    [JsonPropertyName("lag")] public ulong Lag { get; set; }
+    [JsonPropertyName("active")] public long Active { get; set; }
+    [JsonPropertyName("filter_subject")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FilterSubject { get; set; }
 }

@@ -10,6 +10,7 @@ namespace Nats.JetStream.Api;
 [JsonSourceGenerationOptions(UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, Converters = [typeof(GoTimeConverter)])]
 [JsonSerializable(typeof(StreamConfig))]
 [JsonSerializable(typeof(ConsumerConfig))]
+[JsonSerializable(typeof(StreamSource))]
 [JsonSerializable(typeof(ApiError))]
 [JsonSerializable(typeof(ConsumerCreateRequest))]
 [JsonSerializable(typeof(ConsumerMeta))]

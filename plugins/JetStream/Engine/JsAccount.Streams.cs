@@ -15,9 +15,9 @@ public sealed partial class JsAccount
     private static void RefuseUnsupported(StreamConfig cfg)
     {
         static JsApiException No(string what) => new(JsErrors.StreamInvalidConfigF.With("err", what + " not supported by this server"));
-        if (cfg.Mirror is not null)
+        if (cfg.Mirror is { } mirror && (mirror.External is not null || mirror.SubjectTransforms is { Count: > 0 } || mirror.Consumer is not null))
         {
-            throw No("stream mirrors are");
+            throw No("mirrors of other accounts or domains, with subject transforms or consumer settings, are");
         }
         if (cfg.Sources is { Count: > 0 })
         {
@@ -98,6 +98,7 @@ public sealed partial class JsAccount
                 entry = OpenStreamLocked(cfg, DateTime.UtcNow, create: true);
                 _streams[name] = entry;
                 RefreshReservationsLocked();
+                LinkMirrorsLocked();
                 created = true;
             }
         }
@@ -108,6 +109,21 @@ public sealed partial class JsAccount
         var info = StreamInfoOf(entry, "stream_create_response", null);
         info.DidCreate = true;
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.StreamInfo);
+    }
+
+    private static bool SameMirror(StreamSource? a, StreamSource? b) =>
+        a is null ? b is null : b is not null && JsonSerializer.Serialize(a, JsJsonContext.Default.StreamSource) == JsonSerializer.Serialize(b, JsJsonContext.Default.StreamSource);
+
+    /// <summary>Points every mirror at its origin as the streams are now (call after any stream create or delete).</summary>
+    private void LinkMirrorsLocked()
+    {
+        foreach (var e in _streams.Values)
+        {
+            if (e.Mirror is { } link)
+            {
+                link.Attach(_streams.TryGetValue(link.OriginName, out var origin) ? origin.Stream : null);
+            }
+        }
     }
 
     private static bool SameRePublish(RePublish? a, RePublish? b) =>
@@ -164,6 +180,10 @@ public sealed partial class JsAccount
         }
         store.AttachUsage(UsageOf(cfg.Storage));
         var entry = new StreamEntry(new JsStream(cfg, store, _output, _options.Domain), created, dir);
+        if (cfg.Mirror is { } source)
+        {
+            entry.Mirror = new MirrorLink(entry.Stream, source);
+        }
         entry.Stream.InterestIn = entry.AnyConsumerTakes;
         return entry;
     }
@@ -216,6 +236,10 @@ public sealed partial class JsAccount
         {
             throw new JsApiException(JsErrors.StreamReplicasNotSupported);
         }
+        if (!SameMirror(cfg.Mirror, old.Mirror))
+        {
+            throw new JsApiException(JsErrors.StreamMirrorNotUpdatable);
+        }
         if (!SameRePublish(cfg.RePublish, old.RePublish))
         {
             throw Invalid("stream configuration update can not change RePublish");
@@ -256,6 +280,8 @@ public sealed partial class JsAccount
                 throw new JsApiException(JsErrors.StreamNotFound);
             }
             RefreshReservationsLocked();
+            entry.Mirror?.Dispose();
+            LinkMirrorsLocked();
         }
         foreach (var c in entry.Consumers.Values)
         {
@@ -322,6 +348,7 @@ public sealed partial class JsAccount
             Created = entry.Created,
             State = state,
             Domain = _options.Domain,
+            Mirror = entry.Mirror?.Info(),
             TimeStamp = DateTime.UtcNow,
         };
         if (req is not null)

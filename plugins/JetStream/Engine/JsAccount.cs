@@ -41,6 +41,7 @@ public sealed partial class JsAccount : IDisposable
         lock (_gate)
         {
             RefreshReservationsLocked();
+            LinkMirrorsLocked();
         }
     }
 
@@ -51,6 +52,9 @@ public sealed partial class JsAccount : IDisposable
         public DateTime Created { get; } = created;
         public string? Directory { get; } = directory;
         public Dictionary<string, JsConsumer> Consumers { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The copy from the origin when this stream is a mirror.</summary>
+        public MirrorLink? Mirror { get; set; }
 
         /// <summary>The consumers' filters (empty filter: everything), replaced whole under the account's lock and read without it.</summary>
         private volatile SubjectFilter[] _filters = [];
@@ -336,6 +340,7 @@ public sealed partial class JsAccount : IDisposable
         }
         foreach (var e in entries)
         {
+            e.Mirror?.Dispose();
             foreach (var c in e.Consumers.Values)
             {
                 c.Close(deleted: false);

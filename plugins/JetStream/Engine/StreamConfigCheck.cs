@@ -169,11 +169,27 @@ public static class StreamConfigCheck
 
     private static void CheckSubjects(StreamConfig cfg)
     {
-        if (cfg.Mirror is not null)
+        if (cfg.Mirror is { } mirror)
         {
             if (cfg.Subjects is { Count: > 0 })
             {
                 throw new JsApiException(JsErrors.MirrorWithSubjects);
+            }
+            if (cfg.Sources is { Count: > 0 })
+            {
+                throw new JsApiException(JsErrors.MirrorWithSources);
+            }
+            if (mirror.OptStartSeq > 0 && mirror.OptStartTime is not null)
+            {
+                throw new JsApiException(JsErrors.MirrorWithStartSeqAndTime);
+            }
+            if (cfg.FirstSeq > 0)
+            {
+                throw new JsApiException(JsErrors.MirrorWithFirstSeq);
+            }
+            if (string.IsNullOrEmpty(mirror.Name) || mirror.Name.AsSpan().IndexOfAny(". *>") >= 0)
+            {
+                throw new JsApiException(JsErrors.MirrorInvalidStreamName);
             }
             return;
         }
