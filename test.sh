@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository on a fresh Debian machine: installs the test peers
-# (the reference nats-server, the C client, Node.js for nats.js, chromium, Prometheus) when missing, builds,
-# runs all test projects, and prints the totals as one line: "N passed, N failed".
+# (the reference nats-server, the C client, Node.js for nats.js, chromium, Prometheus) when missing, builds
+# (warnings are errors), checks the formatting (dotnet format), runs all test projects, and prints the
+# totals as one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -24,7 +25,10 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# Warnings are errors (Directory.Build.props), code style included (.editorconfig).
 dotnet build Plugins.sln -c Release -nologo -v q || { echo "0 passed, 1 failed"; exit 1; }
+# The formatting and style the .editorconfig sets; `dotnet format Plugins.sln` fixes a violation.
+dotnet format Plugins.sln --verify-no-changes --no-restore -v q || { echo "dotnet format found violations (fix: dotnet format Plugins.sln)"; echo "0 passed, 1 failed"; exit 1; }
 # The host is started by end-to-end and interop tests from its Release build.
 log=$(mktemp)
 dotnet test Plugins.sln -c Release --no-build -nologo 2>&1 | tee "$log"

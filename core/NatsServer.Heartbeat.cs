@@ -1,10 +1,18 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
+using Nats.Core.Logging;
 
 namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
+    /// <summary>
+    /// Extra work run inside every tick, after the connections' timers. Tests use it to make a
+    /// tick overrun its period (as an overloaded machine would) and read the log line.
+    /// </summary>
+    internal Action? HeartbeatTestWork { get; set; }
+
     /// <summary>
     /// One timer drives every connection's timeouts (auth, PING/stale, write deadline,
     /// authorization expiry) instead of a timer per connection. Its period follows the
@@ -41,14 +49,16 @@ public sealed partial class NatsServer
 
     private void OnHeartbeat()
     {
-        // Skip a tick rather than pile up if a previous one is still running.
+        // Skip a tick rather than pile up if a previous one is still running; the one running
+        // reports the overrun (with the skipped ticks) when it ends.
         if (Interlocked.Exchange(ref _heartbeatRunning, 1) == 1)
         {
+            Interlocked.Increment(ref _heartbeatSkipped);
             return;
         }
+        var now = Stopwatch.GetTimestamp();
         try
         {
-            var now = Stopwatch.GetTimestamp();
             foreach (var client in _clients.Values)
             {
                 client.OnHeartbeat(now);
@@ -63,10 +73,32 @@ public sealed partial class NatsServer
                 _lastReplyPrune = now;
                 Accounts.PruneExpiredReplies(DateTime.UtcNow);
             }
+            HeartbeatTestWork?.Invoke();
         }
         finally
         {
+            ReportSlowTick(now);
             Volatile.Write(ref _heartbeatRunning, 0);
+        }
+    }
+
+    /// <summary>
+    /// A tick that took longer than the period means every connection's timers (auth, PING,
+    /// write deadline) ran late: the machine or the thread pool is overloaded. Said at warning
+    /// level (as Kestrel's "Heartbeat took longer than…"), at most once a second.
+    /// </summary>
+    private void ReportSlowTick(long started)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var period = HeartbeatPeriod();
+        if (elapsed <= period)
+        {
+            return;
+        }
+        var skipped = Interlocked.Exchange(ref _heartbeatSkipped, 0);
+        if (LogLimits.SlowHeartbeats.Allow(Logger, LogLevel.Warning))
+        {
+            ServerLog.SlowHeartbeat(Logger, (long)elapsed.TotalMilliseconds, (long)period.TotalMilliseconds, _clients.Count + _links.Count, skipped);
         }
     }
 

@@ -128,6 +128,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     // The heartbeat timer: created by start, re-timed by reload, disposed by stop.
     private Timer? _heartbeat;
     private int _heartbeatRunning; // Interlocked by timer callbacks: one tick at a time
+    private long _heartbeatSkipped; // Interlocked: ticks skipped while one ran, reported by the slow-tick line
     private long _lastReplyPrune; // heartbeat only
 
     // Monitoring and $SYS services: created on first use by any thread (CompareExchange), then fixed.

@@ -10,6 +10,7 @@ public sealed partial class RouteConnection
     private bool _connectReceived;
     private bool _infoReceived;
 
+    /// <inheritdoc />
     protected override int Parse(Span<byte> data, out int needed)
     {
         needed = 0;

@@ -87,8 +87,10 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
         return true;
     }
 
+    /// <inheritdoc />
     protected override TimeSpan PingInterval => _manager.PingInterval;
 
+    /// <inheritdoc />
     protected override void OnLinkStarted()
     {
         if (!DidSolicit && _manager.AuthRequired)
@@ -109,6 +111,7 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
         }
     }
 
+    /// <inheritdoc />
     protected override void OnLinkClosed(ClosedReason reason)
     {
         RemoveAllRemoteInterest();
@@ -123,8 +126,10 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
         ConnectUrls = info.ConnectUrls ?? [];
     }
 
+    /// <inheritdoc />
     protected override string IdPrefix => "rid";
 
+    /// <inheritdoc />
     protected override string? PeerName => RemoteName;
 
     private static string Text(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);

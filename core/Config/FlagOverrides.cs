@@ -32,9 +32,6 @@ public sealed class FlagOverrides
     /// <summary><c>-ms</c> / <c>--https_port</c>: HTTPS monitoring port.</summary>
     public int? HttpsPort { get; set; }
 
-    /// <summary><c>--max_traced_msg_len</c>: how much of a message payload a trace line shows.</summary>
-    public int? MaxTracedMessageLength { get; set; }
-
     /// <summary><c>-r</c> / <c>--remote_syslog</c>: remote syslog address.</summary>
     public string? RemoteSyslog { get; set; }
 

@@ -45,6 +45,9 @@ public static class ReloadPolicy
         ["Monitoring.BasePath"] = ("http_base_path", false),
         ["Logging.Debug"] = ("debug", true),
         ["Logging.Trace"] = ("trace", true),
+        ["Logging.TraceVerbose"] = ("trace_verbose", true),
+        ["Logging.MaxTracedMessageLength"] = ("max_traced_msg_len", true),
+        ["Logging.LogMaxFiles"] = ("logfile_max_num", true),
         ["Logging.LogTime"] = ("logtime", true),
         ["Logging.LogTimeUtc"] = ("logtime_utc", true),
         ["Logging.LogFile"] = ("log_file", true),
@@ -76,7 +79,6 @@ public static class ReloadPolicy
         ["Flags.TlsKey"] = ("--tlskey", false),
         ["Flags.TlsCaCert"] = ("--tlscacert", false),
         ["Flags.HttpsPort"] = ("--https_port", false),
-        ["Flags.MaxTracedMessageLength"] = ("--max_traced_msg_len", false),
         ["Flags.RemoteSyslog"] = ("--remote_syslog", false),
     };
 

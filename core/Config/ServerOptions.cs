@@ -116,8 +116,18 @@ public sealed class LoggingOptions
     /// <summary><c>debug</c> / <c>-D</c>.</summary>
     public bool Debug { get; set; }
 
-    /// <summary><c>trace</c> / <c>-V</c>.</summary>
+    /// <summary><c>trace</c> / <c>-V</c>: every protocol line of every connection, at trace level.</summary>
     public bool Trace { get; set; }
+
+    /// <summary>
+    /// <c>trace_verbose</c> / <c>-VV</c>: trace, and in nats-server the system account's own
+    /// traffic as well; here the system services are in-process and have no protocol lines,
+    /// so it traces what <see cref="Trace"/> does.
+    /// </summary>
+    public bool TraceVerbose { get; set; }
+
+    /// <summary><c>max_traced_msg_len</c> / <c>--max_traced_msg_len</c>: payload bytes a trace line shows; 0 = all.</summary>
+    public int MaxTracedMessageLength { get; set; }
 
     /// <summary><c>logtime</c>; timestamps on log lines.</summary>
     public bool LogTime { get; set; } = true;
@@ -128,8 +138,11 @@ public sealed class LoggingOptions
     /// <summary><c>log_file</c> / <c>-l</c>.</summary>
     public string? LogFile { get; set; }
 
-    /// <summary><c>logfile_size_limit</c> in bytes; 0 = no rotation.</summary>
+    /// <summary><c>logfile_size_limit</c> in bytes: the log file is rotated when it reaches it; 0 = never.</summary>
     public long LogSizeLimit { get; set; }
+
+    /// <summary><c>logfile_max_num</c>: rotated files kept besides the live one (the oldest are deleted); 0 = all.</summary>
+    public int LogMaxFiles { get; set; }
 
     /// <summary><c>syslog</c> is accepted for compatibility; lines go to the log file or stderr.</summary>
     public bool Syslog { get; set; }

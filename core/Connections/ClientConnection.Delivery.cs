@@ -49,6 +49,10 @@ public sealed partial class ClientConnection
             ? stackalloc byte[StackHeaderLimit]
             : (rented = ArrayPool<byte>.Shared.Rent(maxLength));
         var length = FormatMessageLine(line, message.Subject, subscription.Sid, message.Reply, withHeaders ? headers.Length : -1, totalSize);
+        if (Server.TraceProtocol)
+        {
+            TraceDelivered(line[..length]);
+        }
         var result = Out.AppendMessage(line[..length], headers, message.Payload, Crlf);
         if (rented is not null)
         {

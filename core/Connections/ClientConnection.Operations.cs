@@ -219,6 +219,7 @@ public sealed partial class ClientConnection
         {
             _subscriptions.TryGetValue(Encoding.UTF8.GetString(sid), out subscription);
         }
+        var remove = false;
         if (subscription is not null)
         {
             if (max > 0 && subscription.Delivered < max)
@@ -226,19 +227,21 @@ public sealed partial class ClientConnection
                 subscription.MaxMessages = max;
                 // A delivery from another publisher may have reached the max between the
                 // check and the assignment, while no limit was set yet to remove it.
-                if (subscription.Delivered >= max)
-                {
-                    RemoveSubscription(subscription);
-                }
+                remove = subscription.Delivered >= max;
             }
             else
             {
-                RemoveSubscription(subscription);
+                remove = true;
             }
         }
+        // +OK before the removal, as nats-server's processUnsub (its trace shows OK, then DELSUB).
         if (Options.Verbose)
         {
             Send("+OK\r\n"u8);
+        }
+        if (remove)
+        {
+            RemoveSubscription(subscription!);
         }
     }
 
@@ -253,6 +256,10 @@ public sealed partial class ClientConnection
                 return;
             }
             _subscriptions.Remove(key);
+        }
+        if (Server.TraceProtocol)
+        {
+            TraceRemoved(subscription);
         }
         subscription.MarkClosed();
         Account.Sublist.Remove(subscription);
@@ -271,6 +278,14 @@ public sealed partial class ClientConnection
         if (all.Length > 0)
         {
             ClosedSubscriptions = all;
+            if (Server.TraceProtocol)
+            {
+                // Newest first, as nats-server lists them.
+                for (var i = all.Length - 1; i >= 0; i--)
+                {
+                    TraceRemoved(all[i]);
+                }
+            }
         }
         // One pass over the sublist for all of them, not one lock round-trip each.
         Server.Router.RemoveSubscriptions(Account, all);

@@ -15,6 +15,7 @@ public sealed partial class ClientConnection
         var options = Server.Options;
         var maxPayload = _limits.Payload(options.MaxPayload);
         var position = 0;
+        var trace = Server.TraceProtocol;
         long messages = 0;
         long bytes = 0;
         Batch.Begin();
@@ -32,6 +33,10 @@ public sealed partial class ClientConnection
                 {
                     OnParseError(status, command.Op, data[position..]);
                     break;
+                }
+                if (trace)
+                {
+                    TraceReceived(command.Op, data.Slice(position, consumed));
                 }
                 position += consumed;
                 if (command.Op is ClientOp.Pub or ClientOp.HPub)

@@ -148,6 +148,7 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     private protected override ILogger Log => Server.ClientLogger;
 
+    /// <inheritdoc />
     protected override string? LogPrefix => Listener.LogPrefix;
 
     /// <summary>

@@ -178,7 +178,12 @@ public abstract partial class NatsConnection
         var drain = error is not null && reason != ClosedReason.SlowConsumerPendingBytes;
         if (drain)
         {
-            Out.Append("-ERR '"u8, System.Text.Encoding.UTF8.GetBytes(error!), "'\r\n"u8);
+            var text = System.Text.Encoding.UTF8.GetBytes(error!);
+            if (Server.TraceProtocol)
+            {
+                TraceSent([.. "-ERR '"u8, .. text, .. "'\r\n"u8]);
+            }
+            Out.Append("-ERR '"u8, text, "'\r\n"u8);
         }
         Out.Close(drain);
         Out.Flush();
@@ -203,10 +208,22 @@ public abstract partial class NatsConnection
     /// </summary>
     protected internal void Send(ReadOnlySpan<byte> line)
     {
+        if (Server.TraceProtocol)
+        {
+            TraceSent(line);
+        }
         if (Out.Append(line) == AppendResult.SlowConsumer)
         {
             Close(ClosedReason.SlowConsumerPendingBytes);
         }
+    }
+
+    /// <summary>
+    /// Traces a protocol line queued for the peer (<c>-V</c>); the kinds that trace what they
+    /// send override it. Called only while <see cref="NatsServer.TraceProtocol"/> is on.
+    /// </summary>
+    private protected virtual void TraceSent(ReadOnlySpan<byte> data)
+    {
     }
 
     /// <summary>Sends <c>-ERR 'text'</c> and keeps the connection open.</summary>

@@ -34,6 +34,9 @@ internal sealed class LogLimits
     /// <summary>Routes refused for their cluster name or credentials, and -ERR received from routes.</summary>
     public LogRateLimiter RouteErrors { get; } = new("route error", LinesPerSecond, Window);
 
+    /// <summary>Heartbeat ticks that overran their period (an overloaded server would say so every tick).</summary>
+    public LogRateLimiter SlowHeartbeats { get; } = new("slow heartbeat", 1, Window);
+
     /// <summary>The "Router connection closed" lines of routes refused for their cluster name.</summary>
     public LogRateLimiter RouteConflictCloses { get; } = new("route closed for its cluster name", LinesPerSecond, Window);
 }

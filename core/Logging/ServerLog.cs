@@ -56,8 +56,8 @@ internal static partial class ServerLog
     public static partial void LinesSuppressed(ILogger logger, LogLevel level, string what, long count);
 
     /// <summary>A heartbeat tick (every connection's timers) took longer than its period: the server is overloaded.</summary>
-    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Heartbeat took {Elapsed} ms, longer than its {Period} ms period; timers of {Connections} connections ran late")]
-    public static partial void SlowHeartbeat(ILogger logger, long elapsed, long period, int connections);
+    [LoggerMessage(EventId = 16, Level = LogLevel.Warning, Message = "Heartbeat took {Elapsed} ms, longer than its {Period} ms period; timers of {Connections} connections ran late, {Skipped} ticks skipped")]
+    public static partial void SlowHeartbeat(ILogger logger, long elapsed, long period, int connections, long skipped);
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Account {Account} removed")]
     public static partial void AccountRemoved(ILogger logger, string account);

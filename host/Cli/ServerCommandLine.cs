@@ -139,18 +139,27 @@ internal sealed partial class ServerCommandLine
                 case "debug":
                     options.Logging.Debug = setting.BoolValue;
                     break;
-                case "trace" or "VV":
+                case "trace":
                     options.Logging.Trace = setting.BoolValue;
                     break;
-                case "DV" or "DVV":
+                case "VV":
+                    options.Logging.Trace = setting.BoolValue;
+                    options.Logging.TraceVerbose = setting.BoolValue;
+                    break;
+                case "DV":
                     options.Logging.Debug = setting.BoolValue;
                     options.Logging.Trace = setting.BoolValue;
+                    break;
+                case "DVV":
+                    options.Logging.Debug = setting.BoolValue;
+                    options.Logging.Trace = setting.BoolValue;
+                    options.Logging.TraceVerbose = setting.BoolValue;
                     break;
                 case "log_size_limit":
                     options.Logging.LogSizeLimit = setting.IntValue;
                     break;
                 case "max_traced_msg_len":
-                    options.Flags.MaxTracedMessageLength = ToInt(setting);
+                    options.Logging.MaxTracedMessageLength = Math.Max(0, ToInt(setting));
                     break;
                 case "jetstream":
                     options.Flags.JetStream = setting.BoolValue;

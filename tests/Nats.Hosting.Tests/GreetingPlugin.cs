@@ -13,7 +13,7 @@ public sealed class GreetingSink
 public sealed class GreetingPlugin(GreetingSink sink) : IServerPlugin
 {
     public void Configure(IServerContext context) =>
-        sink.Greeting = context.Config.Bind("greeting", value => value is ConfString s ? s.Value : null).Current;
+        sink.Greeting = context.Config.Bind("greeting", value => value is ConfString s ? s.Value : "").Current;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -10,7 +10,8 @@ public sealed class ListLoggerProvider : ILoggerProvider
 
     public IReadOnlyList<(LogLevel Level, string Message)> Lines => [.. _lines];
 
-    public ILoggerFactory CreateFactory() => LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Debug));
+    /// <summary>A factory writing here, from <paramref name="minimum"/> up (Trace for protocol traces).</summary>
+    public ILoggerFactory CreateFactory(LogLevel minimum = LogLevel.Debug) => LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(minimum));
 
     /// <summary>Lines at <paramref name="level"/> containing <paramref name="text"/>.</summary>
     public int Count(LogLevel level, string text) =>

@@ -253,11 +253,30 @@ public static class ServerOptionsBinder
                     o.Logging.Debug = debug;
                 }
                 return true;
-            case "trace" or "trace_verbose" or "trace_headers":
-                // The verbose variants imply trace in nats-server; this server has one trace level.
+            case "trace" or "trace_headers":
                 if (ctx.TryBool(entry, out var trace))
                 {
                     o.Logging.Trace = trace;
+                }
+                return true;
+            case "trace_verbose":
+                // Implies trace, as in nats-server.
+                if (ctx.TryBool(entry, out var traceVerbose))
+                {
+                    o.Logging.TraceVerbose = traceVerbose;
+                    o.Logging.Trace |= traceVerbose;
+                }
+                return true;
+            case "max_traced_msg_len":
+                if (ctx.TryLong(entry, out var maxTraced))
+                {
+                    o.Logging.MaxTracedMessageLength = (int)Math.Clamp(maxTraced, 0, int.MaxValue);
+                }
+                return true;
+            case "logfile_max_num" or "log_max_num":
+                if (ctx.TryLong(entry, out var maxFiles))
+                {
+                    o.Logging.LogMaxFiles = (int)Math.Clamp(maxFiles, 0, int.MaxValue);
                 }
                 return true;
             case "logtime":

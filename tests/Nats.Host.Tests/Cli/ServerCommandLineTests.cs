@@ -69,7 +69,7 @@ public sealed class ServerCommandLineTests
             Assert.That((o.Flags.Tls, o.Flags.TlsVerify), Is.EqualTo(((bool?)true, (bool?)true)));
             Assert.That((o.Flags.TlsCert, o.Flags.TlsKey, o.Flags.TlsCaCert), Is.EqualTo(("c.pem", "k.pem", "ca.pem")));
             Assert.That(o.Flags.HttpsPort, Is.EqualTo(8443));
-            Assert.That(o.Flags.MaxTracedMessageLength, Is.EqualTo(64));
+            Assert.That(o.Logging.MaxTracedMessageLength, Is.EqualTo(64));
             Assert.That(o.Flags.RemoteSyslog, Is.EqualTo("udp://x:514"));
         });
         Assert.That(Apply("--jetstream=false").Flags.JetStream, Is.False);

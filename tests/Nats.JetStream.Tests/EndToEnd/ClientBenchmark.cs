@@ -29,12 +29,12 @@ public sealed class ClientBenchmark
         var theirs = await RunAsync($"nats://127.0.0.1:{port}", ct);
         Directory.Delete(dir, recursive: true);
         // Ours second, so that the client's JIT warm-up is not counted against it.
-        var ours = await using_((await JetStreamServer.StartAsync()), s => s.Url, ct);
+        var ours = await MeasureAsync((await JetStreamServer.StartAsync()), s => s.Url, ct);
         TestContext.Out.WriteLine($"ours:        publish {ours.Publish:N0} msgs/s, pull+ack {ours.Consume:N0} msgs/s");
         TestContext.Out.WriteLine($"nats-server: publish {theirs.Publish:N0} msgs/s, pull+ack {theirs.Consume:N0} msgs/s");
     }
 
-    private static async Task<(double Publish, double Consume)> using_(JetStreamServer server, Func<JetStreamServer, string> url, CancellationToken ct)
+    private static async Task<(double Publish, double Consume)> MeasureAsync(JetStreamServer server, Func<JetStreamServer, string> url, CancellationToken ct)
     {
         await using (server)
         {

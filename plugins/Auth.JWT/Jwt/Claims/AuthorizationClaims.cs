@@ -93,7 +93,8 @@ public sealed class GenericClaims : JwtClaims
     [JsonPropertyName("nats"), JsonPropertyOrder(9), Json.OmitEmpty] public GenericData? Data { get; set; }
 
     /// <summary>jwt <c>ClaimType</c>: <c>nats.type</c> (or a top-level <c>type</c>), <c>generic</c> for unknown kinds.</summary>
-    [JsonIgnore] public override string ClaimType
+    [JsonIgnore]
+    public override string ClaimType
     {
         get
         {
