@@ -19,9 +19,9 @@ public sealed partial class JsAccount
         {
             throw No("mirrors of other accounts or domains, with subject transforms or consumer settings, are");
         }
-        if (cfg.Sources is { Count: > 0 })
+        if (cfg.Sources?.FirstOrDefault(s => s.External is not null || s.SubjectTransforms is { Count: > 0 } || s.Consumer is not null) is not null)
         {
-            throw No("stream sources are");
+            throw No("sources from other accounts or domains, with subject transforms or consumer settings, are");
         }
         if (cfg.AllowMsgCounter)
         {
@@ -111,6 +111,9 @@ public sealed partial class JsAccount
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.StreamInfo);
     }
 
+    private static bool SameSources(List<StreamSource>? a, List<StreamSource>? b) =>
+        (a ?? []).Count == (b ?? []).Count && (a ?? []).Zip(b ?? []).All(p => SameMirror(p.First, p.Second));
+
     private static bool SameMirror(StreamSource? a, StreamSource? b) =>
         a is null ? b is null : b is not null && JsonSerializer.Serialize(a, JsJsonContext.Default.StreamSource) == JsonSerializer.Serialize(b, JsJsonContext.Default.StreamSource);
 
@@ -122,6 +125,10 @@ public sealed partial class JsAccount
             if (e.Mirror is { } link)
             {
                 link.Attach(_streams.TryGetValue(link.OriginName, out var origin) ? origin.Stream : null);
+            }
+            foreach (var source in e.Sources)
+            {
+                source.Attach(_streams.TryGetValue(source.OriginName, out var origin) ? origin.Stream : null);
             }
         }
     }
@@ -184,6 +191,7 @@ public sealed partial class JsAccount
         {
             entry.Mirror = new MirrorLink(entry.Stream, source);
         }
+        entry.Sources = [.. (cfg.Sources ?? []).Select(s => new SourceLink(entry.Stream, s))];
         entry.Stream.InterestIn = entry.AnyConsumerTakes;
         return entry;
     }
@@ -219,6 +227,13 @@ public sealed partial class JsAccount
             }
             entry.Stream.Update(cfg);
             RefreshReservationsLocked();
+            if (!SameSources(old.Sources, cfg.Sources))
+            {
+                // Each new link finds where it stopped from the stream's own messages.
+                entry.Sources.ForEach(s => s.Dispose());
+                entry.Sources = [.. (cfg.Sources ?? []).Select(s => new SourceLink(entry.Stream, s))];
+                LinkMirrorsLocked();
+            }
             foreach (var c in entry.Consumers.Values)
             {
                 c.StreamChanged();
@@ -281,6 +296,7 @@ public sealed partial class JsAccount
             }
             RefreshReservationsLocked();
             entry.Mirror?.Dispose();
+            entry.Sources.ForEach(s => s.Dispose());
             LinkMirrorsLocked();
         }
         foreach (var c in entry.Consumers.Values)
@@ -349,6 +365,7 @@ public sealed partial class JsAccount
             State = state,
             Domain = _options.Domain,
             Mirror = entry.Mirror?.Info(),
+            Sources = entry.Sources.Count > 0 ? [.. entry.Sources.Select(s => s.Info())] : null,
             TimeStamp = DateTime.UtcNow,
         };
         if (req is not null)

@@ -56,6 +56,9 @@ public sealed partial class JsAccount : IDisposable
         /// <summary>The copy from the origin when this stream is a mirror.</summary>
         public MirrorLink? Mirror { get; set; }
 
+        /// <summary>The copies from each of the stream's sources.</summary>
+        public List<SourceLink> Sources { get; set; } = [];
+
         /// <summary>The consumers' filters (empty filter: everything), replaced whole under the account's lock and read without it.</summary>
         private volatile SubjectFilter[] _filters = [];
 
@@ -341,6 +344,7 @@ public sealed partial class JsAccount : IDisposable
         foreach (var e in entries)
         {
             e.Mirror?.Dispose();
+            e.Sources.ForEach(s => s.Dispose());
             foreach (var c in e.Consumers.Values)
             {
                 c.Close(deleted: false);

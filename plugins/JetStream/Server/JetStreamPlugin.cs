@@ -98,6 +98,12 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         context.Monitoring.AddHealthCheck(new JetStreamHealth(() => _options, Hosts));
         context.Monitoring.Register("/jsz", request =>
             MonitoringResponse.Json(JetStreamMonitoring.Jsz(context.Server.ServerId, _options, _limits, Hosts(), request)), "JetStream");
+        if (_options.Enabled)
+        {
+            // jetstream_* on /metrics (prometheus-nats-exporter's jsz collector), from the same /jsz answer.
+            JetStreamMetrics.Register(context.Server.Metrics, context.Server.Name, () => JetStreamMonitoring.Jsz(context.Server.ServerId, _options, _limits, Hosts(),
+                new MonitoringRequest([new("consumers", "true"), new("config", "true")])));
+        }
     }
 
     private static string Describe(ConfValue v) => v.Describe();

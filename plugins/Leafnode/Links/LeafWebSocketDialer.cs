@@ -84,7 +84,7 @@ internal static class LeafWebSocketDialer
             KeepAliveInterval = TimeSpan.Zero,
             DangerousDeflateOptions = compressed ? new WebSocketDeflateOptions { ClientContextTakeover = false, ServerContextTakeover = false } : null,
         });
-        return (WebSocketStream.Create(webSocket, WebSocketMessageType.Binary, ownsWebSocket: true), compressed);
+        return (new WebSocketErrorStream(WebSocketStream.Create(webSocket, WebSocketMessageType.Binary, ownsWebSocket: true)), compressed);
     }
 
     /// <summary>

@@ -63,6 +63,58 @@ public sealed class MirrorTests
         Assert.That(subjects.Error.ErrCode, Is.EqualTo(10034));
     }
 
+    /// <summary>Until the stream's last sequence is <paramref name="last"/> and that message is readable (durable).</summary>
     private static Task WaitLastAsync(INatsJSContext js, string stream, ulong last) =>
-        Eventually.TrueAsync(async () => (await js.GetStreamAsync(stream)).Info.State.LastSeq >= last, $"{stream} to reach {last}", TimeSpan.FromSeconds(10));
+        Eventually.TrueAsync(async () =>
+        {
+            var s = await js.GetStreamAsync(stream);
+            if (s.Info.State.LastSeq < last)
+            {
+                return false;
+            }
+            try
+            {
+                await s.GetAsync(new StreamMsgGetRequest { Seq = last });
+                return true;
+            }
+            catch (NatsJSApiException)
+            {
+                return false;
+            }
+        }, $"{stream} to reach {last}", TimeSpan.FromSeconds(10));
+
+    [Test]
+    public async Task Sources_copy_from_several_streams_and_resume_after_a_restart_and_an_update(CancellationToken ct)
+    {
+        await using var server = await JetStreamServer.StartAsync();
+        var js = server.Client().CreateJetStreamContext();
+        await js.CreateStreamAsync(new StreamConfig("A", ["a.>"]), ct);
+        await js.CreateStreamAsync(new StreamConfig("B", ["b.>"]), ct);
+        for (var i = 1; i <= 3; i++)
+        {
+            (await js.PublishAsync($"a.{i}", $"a{i}", cancellationToken: ct)).EnsureSuccess();
+            (await js.PublishAsync($"b.{i}", $"b{i}", cancellationToken: ct)).EnsureSuccess();
+        }
+        await js.CreateStreamAsync(new StreamConfig { Name = "ALL", Subjects = ["all"], Sources = [new StreamSource { Name = "A" }] }, ct);
+        await WaitLastAsync(js, "ALL", 3);
+
+        await server.RestartAsync();
+        js = server.Client().CreateJetStreamContext();
+        (await js.PublishAsync("a.4", "a4", cancellationToken: ct)).EnsureSuccess();
+        await WaitLastAsync(js, "ALL", 4);
+        // An update adding a source keeps A's position (read back from Nats-Stream-Source) and starts B.
+        await js.UpdateStreamAsync(new StreamConfig { Name = "ALL", Subjects = ["all"], Sources = [new StreamSource { Name = "A" }, new StreamSource { Name = "B", FilterSubject = "b.2" }] }, ct);
+        (await js.PublishAsync("all", "own", cancellationToken: ct)).EnsureSuccess();
+        await WaitLastAsync(js, "ALL", 6);
+
+        var stream = await js.GetStreamAsync("ALL", cancellationToken: ct);
+        var payloads = new List<string>();
+        for (var seq = 1UL; seq <= stream.Info.State.LastSeq; seq++)
+        {
+            var m = await stream.GetAsync(new StreamMsgGetRequest { Seq = seq }, ct);
+            payloads.Add(System.Text.Encoding.UTF8.GetString(m.Message.Data.Span));
+        }
+        Assert.That(payloads.Order(), Is.EqualTo(new[] { "a1", "a2", "a3", "a4", "b2", "own" }), "each once: nothing lost or repeated");
+        Assert.That(stream.Info.Sources?.Select(s => s.Name).Order(), Is.EqualTo(new[] { "A", "B" }));
+    }
 }

@@ -63,7 +63,8 @@ public sealed class MirrorReferenceTests
         log.Add("with subjects: " + Outcome(await Api("STREAM.CREATE.MX", """{"name":"MX","subjects":["x"],"mirror":{"name":"MO"}}""")));
         foreach (var name in new[] { "MM", "ME" })
         {
-            await Eventually.TrueAsync(async () => (await Api("STREAM.INFO." + name)).GetProperty("state").GetProperty("last_seq").GetUInt64() == 10,
+            await Eventually.TrueAsync(async () => (await Api("STREAM.INFO." + name)).GetProperty("state").GetProperty("last_seq").GetUInt64() == 10
+                && (await Api("STREAM.MSG.GET." + name, """{"seq":10}""")).TryGetProperty("message", out _),
                 name + " to catch up", TimeSpan.FromSeconds(10));
             var info = await Api("STREAM.INFO." + name);
             var state = info.GetProperty("state");

@@ -37,8 +37,9 @@ public sealed class WebSocketLeafTests
     [Test]
     public async Task Our_leaf_and_our_hub_carry_pub_sub_and_request_reply_over_ws_with_user_and_password()
     {
-        await using var hub = await StartHubAsync();
-        await using var leaf = await StartLeafAsync($"ws://leaf:pw@127.0.0.1:{hub.WebSocketPort}");
+        var hubLogs = new LogCapture();
+        await using var hub = await StartHubAsync(logs: hubLogs);
+        var leaf = await StartLeafAsync($"ws://leaf:pw@127.0.0.1:{hub.WebSocketPort}");
         await LinkUpAsync(hub, leaf);
         Assert.That(hub.Manager.Connections.Single().RemoteAccountOrUser, Is.EqualTo("leaf"), "authenticated as the leaf user through the websocket");
         await WebSocketTraffic.ExchangeAsync(
@@ -46,6 +47,10 @@ public sealed class WebSocketLeafTests
             hubClient: () => hub.ClientAsync(),
             hubHasLeafInterest: s => Leaf.UntilAsync(() => hub.HasLeafInterest(s), $"hub learns {s}"),
             leafHasHubInterest: s => Leaf.UntilAsync(() => leaf.HasLeafInterest(s), $"leaf learns {s}"));
+
+        await leaf.DisposeAsync();
+        await Leaf.UntilAsync(() => hub.LeafCount == 0, "the hub drops the link when the leaf shuts down");
+        Assert.That(hubLogs.Lines.Where(l => l.Contains("unexpected", StringComparison.Ordinal)), Is.Empty, "the websocket link ends cleanly");
     }
 
     [Test]
@@ -125,12 +130,15 @@ public sealed class WebSocketLeafTests
         try
         {
             await Leaf.UntilAsync(() => first.Server.GetAllAdvertisedUrls("ws_connect_urls").Count == 2, "the first hub knows both websocket URLs");
-            await using var leaf = await StartLeafAsync($"ws://127.0.0.1:{first.WebSocketPort}");
+            var leafLogs = new LogCapture();
+            await using var leaf = await StartLeafAsync($"ws://127.0.0.1:{first.WebSocketPort}", logs: leafLogs);
             await Leaf.UntilAsync(() => first.LeafCount == 1, "the leaf links to the first hub");
             firstStopped = true;
             await first.DisposeAsync();
             await Leaf.UntilAsync(() => second.LeafCount == 1 && leaf.LeafCount == 1, "the leaf moves to the second hub's websocket port, learned from ws_connect_urls");
             Assert.That(second.Manager.Connections.Single().IsWebSocket, Is.True);
+            Assert.That(leafLogs.Lines.Where(l => l.Contains("[Error]", StringComparison.Ordinal) && !l.Contains("Error trying to connect", StringComparison.Ordinal)), Is.Empty,
+                "a hub going away ends the websocket link as a plain read error, nothing unexpected");
         }
         finally
         {
