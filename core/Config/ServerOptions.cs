@@ -141,7 +141,7 @@ public sealed class LoggingOptions
     /// <summary><c>logfile_size_limit</c> in bytes: the log file is rotated when it reaches it; 0 = never.</summary>
     public long LogSizeLimit { get; set; }
 
-    /// <summary><c>logfile_max_num</c>: rotated files kept besides the live one (the oldest are deleted); 0 = all.</summary>
+    /// <summary><c>logfile_max_num</c>: log files kept, the live one and its backups together (the oldest backups are deleted); 0 = all.</summary>
     public int LogMaxFiles { get; set; }
 
     /// <summary><c>syslog</c> is accepted for compatibility; lines go to the log file or stderr.</summary>

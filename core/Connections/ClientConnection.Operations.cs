@@ -43,7 +43,7 @@ public sealed partial class ClientConnection
             case ClientOp.Info:
                 // nats-server decodes a client's INFO as JSON (and then ignores it): one that is
                 // not an INFO object is a protocol violation that closes the connection.
-                if (InfoDecodeError(command.Argument) is { } error)
+                if (ClientInfoCheck.Error(command.Argument) is { } error)
                 {
                     LogProtocolError(error);
                     Close(ClosedReason.ProtocolViolation);
@@ -289,31 +289,5 @@ public sealed partial class ClientConnection
         }
         // One pass over the sublist for all of them, not one lock round-trip each.
         Server.Router.RemoveSubscriptions(Account, all);
-    }
-
-    /// <summary>
-    /// Why <paramref name="json"/> would not decode as nats-server's <c>Info</c> (Go's
-    /// <c>json.Unmarshal</c>: any valid JSON object or <c>null</c>), or null when it would.
-    /// </summary>
-    private static string? InfoDecodeError(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new System.Text.Json.Utf8JsonReader(json, new System.Text.Json.JsonReaderOptions { MaxDepth = 64 });
-            if (!reader.Read())
-            {
-                return "unexpected end of JSON input";
-            }
-            if (reader.TokenType is not (System.Text.Json.JsonTokenType.StartObject or System.Text.Json.JsonTokenType.Null))
-            {
-                return $"json: cannot unmarshal {reader.TokenType} into Go value of type server.Info";
-            }
-            reader.Skip();
-            return reader.Read() ? "invalid character after top-level value" : null;
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            return e.Message;
-        }
     }
 }

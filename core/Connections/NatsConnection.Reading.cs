@@ -11,15 +11,6 @@ public abstract partial class NatsConnection
     // Reads in a row that complete without waiting before the loop yields its thread.
     private const int MaxSynchronousReads = 16;
 
-    private long _inMessages;
-    private long _inBytes;
-    private long _lastActivityTimestamp;
-
-    // Set while an operation completes asynchronously (CONNECT authenticating on the bcrypt
-    // worker, say); the read loop awaits it before parsing anything else from this peer.
-    private ValueTask _pending;
-    private bool _hasPending;
-
     /// <summary>Messages received from the peer.</summary>
     public long InMessages => Interlocked.Read(ref _inMessages);
 

@@ -7,14 +7,6 @@ public abstract partial class NatsConnection
     // nats-server's DEFAULT_RTT_MEASUREMENT_INTERVAL: even a busy peer is PINGed this often.
     private static readonly TimeSpan RttMeasurementInterval = TimeSpan.FromHours(1);
 
-    // Never due until armed once the first protocol line is queued: the heartbeat sees a
-    // connection as soon as it is registered, and a PING must not go out ahead of INFO.
-    private long _nextPingTimestamp = long.MaxValue;
-    private long _pingSentTimestamp;
-    private long _lastPingTimestamp;
-    // Counted up by the heartbeat thread, reset by the read loop on PONG (Interlocked both).
-    private int _pingsOut;
-
     /// <summary>Round-trip time measured with the last PING/PONG (estimated at CONNECT before that).</summary>
     public TimeSpan Rtt { get; private set; }
 

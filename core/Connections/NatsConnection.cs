@@ -10,12 +10,39 @@ namespace Nats.Core.Connections;
 /// or a plugin's link): the read loop over pooled buffers, the coalescing outbound buffer,
 /// closing, activity tracking, keep-alive PINGs and the upgrade to TLS.
 /// </summary>
-/// <remarks>Split by concern: reading (.Reading.cs), keep-alive and deadlines (.Timers.cs),
-/// the TLS handshake (.Tls.cs).</remarks>
+/// <remarks>All its state is declared in this file, each field with the thread that writes
+/// it; the code is split by concern: reading (.Reading.cs), keep-alive and deadlines
+/// (.Timers.cs), the TLS handshake (.Tls.cs).</remarks>
 public abstract partial class NatsConnection
 {
-    private int _closed;
-    private Task? _writer;
+    // The connection's state, all of it, with the thread that writes each ("read loop": the
+    // task running RunAsync; "heartbeat": the server's timer thread).
+
+    private int _closed; // 0 → 1 once, Interlocked, by whichever thread closes first
+    private Task? _writer; // the read loop, once negotiation is done
+
+    // Counted by the read loop per buffer (Volatile.Write), read by monitoring.
+    private long _inMessages;
+    private long _inBytes;
+    // When the peer last sent anything (Stopwatch ticks): read loop writes, heartbeat reads.
+    private long _lastActivityTimestamp;
+
+    // Set while an operation completes asynchronously (CONNECT authenticating on the bcrypt
+    // worker, say); the read loop awaits it before parsing anything else from this peer.
+    // Read loop only.
+    private ValueTask _pending;
+    private bool _hasPending;
+
+    // Keep-alive. Never due until armed once the first protocol line is queued: the heartbeat
+    // sees a connection as soon as it is registered, and a PING must not go out ahead of INFO.
+    // Armed by the read loop, advanced by the heartbeat (Volatile).
+    private long _nextPingTimestamp = long.MaxValue;
+    // When the PING being timed went out (0: none): set by the heartbeat or an RTT request
+    // (CompareExchange), taken by the read loop on PONG (Exchange).
+    private long _pingSentTimestamp;
+    private long _lastPingTimestamp; // heartbeat only
+    // Counted up by the heartbeat thread, reset by the read loop on PONG (Interlocked both).
+    private int _pingsOut;
 
     /// <summary>Sets up a connection on an accepted or dialled socket.</summary>
     private protected NatsConnection(NatsServer server, Socket socket, Stream stream, ulong id)

@@ -148,4 +148,26 @@ public sealed class QosTests
         Assert.That(rest, Is.EqualTo(new[] { "m2", "m3", "m4" }));
         sub.Dispose();
     }
+
+    [Test]
+    public async Task Messages_beyond_an_MQTT5_receive_maximum_come_soon_after_not_after_ack_wait()
+    {
+        await using var server = await MqttServer.StartAsync();
+        var (sub, _) = await server.ConnectWithResultAsync("small-window", MqttProtocolVersion.V500, b => b.WithCleanStart().WithReceiveMaximum(1));
+        var received = new Received(sub);
+        await sub.SubscribeAsync("window/x", MqttQualityOfServiceLevel.AtLeastOnce);
+        using var pub = await server.ConnectAsync("window-pub", MqttProtocolVersion.V500);
+        for (var i = 0; i < 3; i++)
+        {
+            await pub.PublishAsync(Message("window/x", "w" + i));
+        }
+        // ack_wait is 30 s: all three within 10 s means the ones over the window were offered again promptly.
+        var payloads = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            payloads.Add((await received.NextAsync(TimeSpan.FromSeconds(10))).ConvertPayloadToString());
+        }
+        Assert.That(payloads, Is.EquivalentTo(new[] { "w0", "w1", "w2" }));
+        sub.Dispose();
+    }
 }

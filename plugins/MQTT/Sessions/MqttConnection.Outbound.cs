@@ -31,14 +31,22 @@ internal sealed partial class MqttConnection
         public bool PubRel { get; init; }
     }
 
+    private static readonly byte[] RetryLater = "-NAK {\"delay\": 1000000000}"u8.ToArray();
+
     /// <summary>A message from a subscription's consumer (on that subscription's delivery task).</summary>
     private ValueTask OnStoredMessage(SubscriptionConsumer consumer, InProcessMessage message)
     {
-        if (_closed != 0 || consumer.Subscription is not { } subscription || _account is not { } account ||
+        if (_account is not { } account ||
             !AckReply.TryParse(message.Reply, out var delivered, out var sequence, out _, out var storedAt) ||
             !message.Subject.StartsWith(StreamNames.MessagesPrefix, StringComparison.Ordinal))
         {
             // Idle heartbeats and flow control are not asked for; anything else without an ack subject is not a delivery.
+            return ValueTask.CompletedTask;
+        }
+        if (_closed != 0 || consumer.Subscription is not { } subscription)
+        {
+            // Delivered while the connection closes: given back at once rather than after ack_wait.
+            account.Js.Publish(message.Reply!, "-NAK"u8);
             return ValueTask.CompletedTask;
         }
         var subject = System.Text.Encoding.UTF8.GetBytes(message.Subject)[StreamNames.MessagesPrefix.Length..];
@@ -63,6 +71,9 @@ internal sealed partial class MqttConnection
             var packetId = Track(consumer.Durable, sequence, message.Reply, out var tracked);
             if (packetId == 0)
             {
+                // Too many in flight (several subscriptions, or a small MQTT 5 Receive Maximum): offered
+                // again in a second instead of after the whole ack_wait, as nats-server would.
+                account.Js.Publish(message.Reply!, RetryLater);
                 return ValueTask.CompletedTask;
             }
             var properties = default(ReadOnlySpan<byte>);

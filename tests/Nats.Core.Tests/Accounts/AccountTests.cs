@@ -10,10 +10,8 @@ namespace Nats.Core.Tests.Accounts;
 /// </summary>
 [TestFixture]
 [CancelAfter(20_000)]
-public sealed class AccountTests
+public sealed class AccountTests : ServerFixture
 {
-    private TestServer _server = null!;
-
     /// <summary>
     /// A exports news.> (public), private.* (to B only), service req.> (public) and time (to B).
     /// B imports news.> with prefix "a", private.* to from_a.*, req.> as ask.>, and time.
@@ -62,14 +60,10 @@ public sealed class AccountTests
         ],
     };
 
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync(o => o.Auth = Configuration());
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
+    protected override void Configure(ServerOptions options) => options.Auth = Configuration();
 
     private Task<RawClient> LoginAsync(string user) =>
-        _server.ConnectAsync(Connect(new { user, pass = user, headers = true }));
+        Server.ConnectAsync(Connect(new { user, pass = user, headers = true }));
 
     [Test]
     public async Task AccountsAreIsolated()

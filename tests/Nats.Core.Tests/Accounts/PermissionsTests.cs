@@ -10,12 +10,9 @@ namespace Nats.Core.Tests.Accounts;
 /// </summary>
 [TestFixture]
 [CancelAfter(20_000)]
-public sealed class PermissionsTests
+public sealed class PermissionsTests : ServerFixture
 {
-    private TestServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync(o => o.Auth = new AuthOptions
+    protected override void Configure(ServerOptions options) => options.Auth = new AuthOptions
     {
         Users =
         [
@@ -52,12 +49,9 @@ public sealed class PermissionsTests
             },
             new UserConfig { Username = "any", Password = "any" },
         ],
-    });
+    };
 
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
-
-    private Task<RawClient> LoginAsync(string user) => _server.ConnectAsync(Connect(new { user, pass = user }));
+    private Task<RawClient> LoginAsync(string user) => Server.ConnectAsync(Connect(new { user, pass = user }));
 
     [Test]
     public async Task PublishAllowAndDenyWithWildcards()
@@ -81,7 +75,7 @@ public sealed class PermissionsTests
     [Test]
     public async Task DeniedPublishIsNotAcknowledgedByVerbose()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync($"CONNECT {{\"verbose\":true,\"user\":\"p\",\"pass\":\"p\"}}\r\n{Wire.Pub("baz", "x")}{Wire.Pub("foo.x", "y")}PING\r\n");
         await client.ExpectLineAsync("+OK");
         await client.ExpectErrAsync("Permissions Violation for Publish to \"baz\"");
@@ -102,7 +96,7 @@ public sealed class PermissionsTests
         await client.ExpectErrAsync("Permissions Violation for Subscription to \"all.x\" using queue \"q9\"");
         await client.ExpectErrAsync("Permissions Violation for Subscription to \"other\"");
         await client.ExpectLineAsync("PONG");
-        Assert.That(_server.Server.Clients.Single(c => c.User == "p").GetSubscriptions().Select(s => s.ToString()),
+        Assert.That(Server.Server.Clients.Single(c => c.User == "p").GetSubscriptions().Select(s => s.ToString()),
             Is.EquivalentTo(new[] { "foo.>", "q.x [q1]", "all.x", "all.x [q1]" }));
     }
 
@@ -205,8 +199,8 @@ public sealed class PermissionsTests
         // nats-server refuses replies it uses internally (service imports, JetStream acks,
         // gateway routed replies): a client must not forge them. The kernel owns _R_.; the
         // others are reserved by their plugins, as here.
-        _server.Server.ReserveReplyPrefix("$JS.ACK.");
-        _server.Server.ReserveReplyPrefix("_GR_.");
+        Server.Server.ReserveReplyPrefix("$JS.ACK.");
+        Server.Server.ReserveReplyPrefix("_GR_.");
         await using var client = await LoginAsync("any");
         await client.SendAsync("SUB foo 1\r\n" + Wire.Pub("foo", "x", reply: reply) + "PING\r\n");
         await client.ExpectErrAsync($"Permissions Violation for Publish with Reply of \"{reply}\"");
@@ -220,7 +214,7 @@ public sealed class PermissionsTests
         await client.SendAsync("SUB foo 1\r\n" + Wire.Pub("foo", "x", reply: "$JS.ACK.x") + "PING\r\n");
         await client.ExpectMsgAsync("foo", "1", "x", reply: "$JS.ACK.x");
         await client.ExpectLineAsync("PONG");
-        _server.Server.ReserveReplyPrefix("$JS.ACK.");
+        Server.Server.ReserveReplyPrefix("$JS.ACK.");
         await client.SendAsync(Wire.Pub("foo", "y", reply: "$JS.ACK.") + "PING\r\n");
         await client.ExpectMsgAsync("foo", "1", "y", reply: "$JS.ACK.");
         await client.ExpectLineAsync("PONG");

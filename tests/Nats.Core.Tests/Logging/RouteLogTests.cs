@@ -64,6 +64,18 @@ public sealed class RouteLogTests
         Assert.That(aLog.Count(LogLevel.Information, "Router connection closed: Cluster Name Conflict"), Is.LessThanOrEqualTo(LogLimits.LinesPerSecond * windows));
     }
 
+    [Test]
+    public async Task Garbage_from_a_route_is_logged_with_the_route_and_a_quoted_snippet()
+    {
+        var (a, aLog) = await StartAsync("A");
+        await using var route = await RawClient.ConnectAsync(a.Routes!.Port);
+        await route.SendAsync("""CONNECT {"verbose":false,"pedantic":false,"tls_required":false,"name":"peer","cluster":"A","headers":true}""" + "\r\n\u0001GARBAGE from a route\r\n");
+        await route.ReadUntilClosedAsync();
+
+        var line = await LineAsync(aLog, LogLevel.Error, "Route parser ERROR");
+        Assert.That(line, Does.Match(@"^127\.0\.0\.1:\d+ - rid:\d+ - Route parser ERROR: UnknownOperation: proto='""\\x01GARBAGE from a route\\r\\n""\.\.\.'$"));
+    }
+
     private async Task<(NatsServer Server, ListLoggerProvider Log)> StartAsync(string cluster, NatsServer? seed = null)
     {
         var log = new ListLoggerProvider();

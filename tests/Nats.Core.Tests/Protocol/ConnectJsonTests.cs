@@ -10,20 +10,12 @@ namespace Nats.Core.Tests.Protocol;
 /// </summary>
 [TestFixture]
 [CancelAfter(20_000)]
-public sealed class ConnectJsonTests
+public sealed class ConnectJsonTests : ServerFixture
 {
-    private TestServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync();
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
-
     [Test]
     public async Task ASecondConnectKeepsWhatItOmits()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT {\"verbose\":false,\"echo\":false,\"headers\":true}\r\nCONNECT {\"pedantic\":false}\r\n" +
             "SUB foo 1\r\nPUB foo 1\r\nx\r\nSUB bar 2\r\nHPUB bar 12 12\r\nNATS/1.0\r\n\r\n\r\nPING\r\n");
         // Still quiet (no +OK), still no echo, still headers (HPUB accepted, not a violation).
@@ -33,7 +25,7 @@ public sealed class ConnectJsonTests
     [Test]
     public async Task NullFieldsKeepTheirValues()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT {\"verbose\":null}\r\nPING\r\n");
         await client.ExpectLineAsync("+OK");
         await client.ExpectLineAsync("PONG");
@@ -42,7 +34,7 @@ public sealed class ConnectJsonTests
     [Test]
     public async Task NullConnectKeepsTheDefaults()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT null\r\nPING\r\n");
         await client.ExpectLineAsync("+OK");
         await client.ExpectLineAsync("PONG");
@@ -51,7 +43,7 @@ public sealed class ConnectJsonTests
     [Test]
     public async Task FieldNamesAreCaseInsensitiveAndUnknownFieldsIgnored()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT {\"VERBOSE\":false,\"Echo\":false,\"unknown_field\":[1,2,{\"a\":null}]}\r\nSUB foo 1\r\nPUB foo 1\r\nx\r\nPING\r\n");
         await client.ExpectLineAsync("PONG");
     }
@@ -59,7 +51,7 @@ public sealed class ConnectJsonTests
     [Test]
     public async Task TheLastOfDuplicateFieldsWins()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT {\"verbose\":false,\"verbose\":true}\r\nPING\r\n");
         await client.ExpectLineAsync("+OK");
         await client.ExpectLineAsync("PONG");
@@ -73,7 +65,7 @@ public sealed class ConnectJsonTests
     [TestCase("42")]
     public async Task WrongTypesAndTrailingDataCloseWithoutAnError(string json)
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync($"CONNECT {json}\r\nPING\r\n");
         await client.ExpectCloseWithoutErrorAsync();
     }

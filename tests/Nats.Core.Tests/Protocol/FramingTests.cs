@@ -11,7 +11,7 @@ namespace Nats.Core.Tests.Protocol;
 /// </summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class FramingTests
+public sealed class FramingTests : ServerFixture
 {
     // Every kind of operation, including a payload and a header block that contain CRLF.
     // Repeatable: it ends with every subscription removed.
@@ -33,18 +33,10 @@ public sealed class FramingTests
         "MSG foo 1 0\r\n\r\n" +
         "PONG\r\n";
 
-    private TestServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync();
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
-
     [Test]
     public async Task ScriptInOneWriteProducesTheExpectedBytes()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Script);
         await ExpectBytesAsync(client, Expected);
     }
@@ -52,7 +44,7 @@ public sealed class FramingTests
     [Test]
     public async Task SplitAtEveryBytePosition()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         var connection = ServerSide(client);
         var script = Encoding.ASCII.GetBytes(Script);
         for (var split = 1; split < script.Length; split++)
@@ -68,7 +60,7 @@ public sealed class FramingTests
     [Test]
     public async Task OneByteAtATime()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         var connection = ServerSide(client);
         var script = Encoding.ASCII.GetBytes(Script);
         for (var i = 0; i < script.Length; i++)
@@ -84,7 +76,7 @@ public sealed class FramingTests
     public async Task RandomChunkings(int seed)
     {
         var random = new Random(seed);
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         const int Repeats = 40;
         var script = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(Script, Repeats)));
         var position = 0;
@@ -105,10 +97,10 @@ public sealed class FramingTests
     public async Task ThousandsOfFramesInOneWrite()
     {
         const int Count = 5000;
-        await using var sub = await _server.ConnectAsync();
+        await using var sub = await Server.ConnectAsync();
         await sub.SendAsync("SUB load.* 1\r\n");
         await sub.PingAsync();
-        await using var pub = await _server.ConnectAsync();
+        await using var pub = await Server.ConnectAsync();
         var batch = new StringBuilder();
         for (var i = 0; i < Count; i++)
         {
@@ -128,7 +120,7 @@ public sealed class FramingTests
     public async Task ThousandsOfSelfDeliveredFramesKeepTheirOrder()
     {
         const int Count = 3000;
-        await using var client = await _server.ConnectAsync();
+        await using var client = await Server.ConnectAsync();
         var batch = new StringBuilder("SUB self 1\r\n");
         for (var i = 0; i < Count; i++)
         {
@@ -147,10 +139,10 @@ public sealed class FramingTests
     {
         var payload = new byte[1024 * 1024];
         new Random(7).NextBytes(payload);
-        await using var sub = await _server.ConnectAsync();
+        await using var sub = await Server.ConnectAsync();
         await sub.SendAsync("SUB big 1\r\n");
         await sub.PingAsync();
-        await using var pub = await _server.ConnectAsync();
+        await using var pub = await Server.ConnectAsync();
         byte[] frame = [.. Encoding.ASCII.GetBytes($"PUB big {payload.Length}\r\n"), .. payload, .. "\r\n"u8];
         for (var offset = 0; offset < frame.Length; offset += 150_001)
         {
@@ -165,7 +157,7 @@ public sealed class FramingTests
     [Test]
     public async Task ControlLineSplitRightBeforeItsLineFeed()
     {
-        await using var client = await _server.ConnectAsync();
+        await using var client = await Server.ConnectAsync();
         var connection = ServerSide(client);
         await SendAndWaitForReadAsync(client, connection, "SUB foo 1\r"u8.ToArray());
         await SendAndWaitForReadAsync(client, connection, "\nPUB foo 2\r"u8.ToArray());
@@ -177,7 +169,7 @@ public sealed class FramingTests
     private ClientConnection ServerSide(RawClient client)
     {
         var id = client.Info.GetProperty("client_id").GetUInt64();
-        return _server.Server.Clients.Single(c => c.Id == id);
+        return Server.Server.Clients.Single(c => c.Id == id);
     }
 
     /// <summary>Sends bytes and waits until the server's read loop has received them.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Nats.Core.Config;
 using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Protocol;
@@ -11,21 +12,18 @@ namespace Nats.Core.Tests.Protocol;
 /// </summary>
 [TestFixture]
 [CancelAfter(30_000)]
-public sealed class HostileInputTests
+public sealed class HostileInputTests : ServerFixture
 {
     private const string Connect = "CONNECT {\"verbose\":false}\r\n";
 
-    private TestServer _server = null!;
+    protected override void Configure(ServerOptions options) => options.MaxPayload = 1024;
 
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync(o => o.MaxPayload = 1024);
-
+    /// <summary>Runs before the base fixture stops the server.</summary>
     [TearDown]
-    public async Task StopServer()
+    public async Task AssertStillHealthy()
     {
         // Whatever the attack was, the server still works for a well-behaved client.
-        await _server.AssertHealthyAsync();
-        await _server.DisposeAsync();
+        await Server.AssertHealthyAsync();
     }
 
     [TestCase("FOO bar\r\n")]
@@ -38,7 +36,7 @@ public sealed class HostileInputTests
     [TestCase("\u0000\u0001\u0002")]
     public async Task UnknownOperationIsAnErrorAndCloses(string input)
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + input);
         await client.ExpectErrAndCloseAsync("Unknown Protocol Operation");
     }
@@ -46,7 +44,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task OperationsBeforeTheBadOneAreExecuted()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + "SUB foo 1\r\nPUB foo 2\r\nhi\r\nBOGUS\r\n");
         Assert.That(await client.ReadUntilClosedAsync(), Is.EqualTo("MSG foo 1 2\r\nhi\r\n-ERR 'Unknown Protocol Operation'\r\n"));
     }
@@ -57,7 +55,7 @@ public sealed class HostileInputTests
     [TestCase("PUB foo 2\nhi\nPING\n")]
     public async Task BadPayloadTerminatorIsAnUnknownOperation(string input)
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + input);
         await client.ExpectErrAndCloseAsync("Unknown Protocol Operation");
     }
@@ -65,7 +63,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task OversizedPayloadIsRefusedBeforeItArrives()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         Assert.That(client.Info.GetProperty("max_payload").GetInt32(), Is.EqualTo(1024));
         await client.SendAsync(Connect + "PUB foo 1025\r\n");
         await client.ExpectErrAndCloseAsync("Maximum Payload Violation");
@@ -74,7 +72,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task OversizedHeaderPublishIsRefused()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT {\"verbose\":false,\"headers\":true}\r\nHPUB foo 12 2000\r\n");
         await client.ExpectErrAndCloseAsync("Maximum Payload Violation");
     }
@@ -82,7 +80,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task PayloadOfExactlyMaxPayloadIsAccepted()
     {
-        await using var client = await _server.ConnectAsync();
+        await using var client = await Server.ConnectAsync();
         await client.SendAsync("SUB foo 1\r\n" + Wire.Pub("foo", new string('x', 1024)));
         var frame = await client.ReadMessageAsync();
         Assert.That(frame.Payload, Has.Length.EqualTo(1024));
@@ -91,7 +89,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task ControlLineOverTheLimitWithNewline()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + "SUB " + new string('a', 5000) + " 1\r\n");
         await client.ExpectErrAndCloseAsync("maximum control line exceeded");
     }
@@ -99,7 +97,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task ControlLineOverTheLimitWithoutNewline()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + "PUB " + new string('a', 5000));
         await client.ExpectErrAndCloseAsync("maximum control line exceeded");
     }
@@ -107,7 +105,7 @@ public sealed class HostileInputTests
     [Test]
     public async Task ControlLineOverTheLimitArrivingSlowly()
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + "SUB ");
         var chunk = new string('a', 100);
         var sent = 0;
@@ -149,7 +147,7 @@ public sealed class HostileInputTests
     [TestCase("HPUB foo 12 14\r\nNATS/1.0\r\n\r\nhi\r\n")]
     public async Task MalformedArgumentsCloseWithoutAnError(string input)
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync(Connect + input);
         await client.ExpectCloseWithoutErrorAsync();
     }
@@ -159,7 +157,7 @@ public sealed class HostileInputTests
     [TestCase("HPUB foo 2\r\nhi\r\n")]
     public async Task MalformedHeaderPublishClosesWithoutAnError(string input)
     {
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         await client.SendAsync("CONNECT {\"verbose\":false,\"headers\":true}\r\n" + input);
         await client.ExpectCloseWithoutErrorAsync();
     }
@@ -179,7 +177,7 @@ public sealed class HostileInputTests
     {
         var garbage = new byte[4 * 1024 * 1024];
         new Random(seed).NextBytes(garbage);
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         var stopwatch = Stopwatch.StartNew();
         var sending = SendIgnoringCloseAsync(client, garbage);
         var rest = await client.ReadUntilClosedAsync();
@@ -194,7 +192,7 @@ public sealed class HostileInputTests
     public async Task EndlessControlLineIsCutOffAtTheLimit()
     {
         var garbage = Encoding.ASCII.GetBytes("PUB " + new string('x', 2 * 1024 * 1024));
-        await using var client = await _server.ConnectRawAsync();
+        await using var client = await Server.ConnectRawAsync();
         var sending = SendIgnoringCloseAsync(client, garbage);
         var rest = await client.ReadUntilClosedAsync();
         await sending;
@@ -204,12 +202,12 @@ public sealed class HostileInputTests
     [Test]
     public async Task ManyAttackersAtOnceDoNotDisturbAHealthyClient()
     {
-        await using var healthy = await _server.ConnectAsync();
+        await using var healthy = await Server.ConnectAsync();
         await healthy.SendAsync("SUB steady 1\r\n");
         await healthy.PingAsync();
         var attacks = Enumerable.Range(0, 20).Select(async i =>
         {
-            await using var attacker = await _server.ConnectRawAsync();
+            await using var attacker = await Server.ConnectRawAsync();
             var input = (i % 4) switch
             {
                 0 => "BOGUS\r\n",
@@ -231,9 +229,9 @@ public sealed class HostileInputTests
     [Test]
     public async Task AStalledPartialFrameDoesNotBlockOthers()
     {
-        await using var stalled = await _server.ConnectAsync();
+        await using var stalled = await Server.ConnectAsync();
         await stalled.SendAsync("PUB foo 100\r\nonly part of the payload");
-        await _server.AssertHealthyAsync();
+        await Server.AssertHealthyAsync();
         // Completing the frame later still works.
         await stalled.SendAsync(new string('.', 100 - "only part of the payload".Length) + "\r\n");
         await stalled.PingAsync();

@@ -6,25 +6,17 @@ namespace Nats.Core.Tests.Protocol;
 /// <summary>Request/reply and no-responders, end to end between separate connections.</summary>
 [TestFixture]
 [CancelAfter(20_000)]
-public sealed class RequestReplyTests
+public sealed class RequestReplyTests : ServerFixture
 {
     private const string Requester = "{\"verbose\":false,\"headers\":true,\"no_responders\":true}";
-
-    private TestServer _server = null!;
-
-    [SetUp]
-    public async Task StartServer() => _server = await TestServer.StartAsync();
-
-    [TearDown]
-    public async Task StopServer() => await _server.DisposeAsync();
 
     [Test]
     public async Task RequestReachesTheResponderAndTheReplyComesBack()
     {
-        await using var responder = await _server.ConnectAsync();
+        await using var responder = await Server.ConnectAsync();
         await responder.SendAsync("SUB svc.echo 1\r\n");
         await responder.PingAsync();
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         await requester.SendAsync("SUB _INBOX.abc.* 9\r\n" + Wire.Pub("svc.echo", "ping?", reply: "_INBOX.abc.1"));
 
         var request = await responder.ExpectMsgAsync("svc.echo", "1", "ping?", reply: "_INBOX.abc.1");
@@ -38,12 +30,12 @@ public sealed class RequestReplyTests
         var responders = new List<RawClient>();
         for (var i = 0; i < 3; i++)
         {
-            var responder = await _server.ConnectAsync();
+            var responder = await Server.ConnectAsync();
             await responder.SendAsync("SUB svc workers 1\r\n");
             await responder.PingAsync();
             responders.Add(responder);
         }
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         await requester.SendAsync("SUB _INBOX.q 1\r\n" + Wire.Pub("svc", "job", reply: "_INBOX.q"));
         await requester.PingAsync();
 
@@ -75,10 +67,10 @@ public sealed class RequestReplyTests
     [Test]
     public async Task NoRespondersAfterTheOnlyResponderLeft()
     {
-        await using var responder = await _server.ConnectAsync();
+        await using var responder = await Server.ConnectAsync();
         await responder.SendAsync("SUB svc 1\r\nUNSUB 1\r\n");
         await responder.PingAsync();
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         await requester.SendAsync("SUB _INBOX.n 3\r\n" + Wire.Pub("svc", "anyone?", reply: "_INBOX.n"));
         await ExpectNoRespondersAsync(requester, "_INBOX.n", "3", "svc");
     }
@@ -86,7 +78,7 @@ public sealed class RequestReplyTests
     [Test]
     public async Task NoRespondersWhenTheOnlySubscriberIsTheRequesterWithEchoOff()
     {
-        await using var requester = await _server.ConnectAsync("{\"verbose\":false,\"headers\":true,\"no_responders\":true,\"echo\":false}");
+        await using var requester = await Server.ConnectAsync("{\"verbose\":false,\"headers\":true,\"no_responders\":true,\"echo\":false}");
         await requester.SendAsync("SUB svc 1\r\nSUB _INBOX.e 2\r\n" + Wire.Pub("svc", "self?", reply: "_INBOX.e"));
         await ExpectNoRespondersAsync(requester, "_INBOX.e", "2", "svc");
     }
@@ -94,7 +86,7 @@ public sealed class RequestReplyTests
     [Test]
     public async Task NoRespondersForAHeaderRequest()
     {
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         await requester.SendAsync("SUB _INBOX.h 5\r\n" + Wire.Hpub("svc.h", "X: y\r\n", "body", reply: "_INBOX.h"));
         await ExpectNoRespondersAsync(requester, "_INBOX.h", "5", "svc.h");
     }
@@ -104,10 +96,10 @@ public sealed class RequestReplyTests
     {
         // nats-server sends the status on the requester's own subscription for the reply; a
         // reply subject somebody else listens on gets nothing.
-        await using var other = await _server.ConnectAsync();
+        await using var other = await Server.ConnectAsync();
         await other.SendAsync("SUB _INBOX.x 1\r\n");
         await other.PingAsync();
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         await requester.SendAsync(Wire.Pub("svc", "q", reply: "_INBOX.x"));
         await requester.PingAsync();
         await other.PingAsync();
@@ -116,7 +108,7 @@ public sealed class RequestReplyTests
     [Test]
     public async Task PublishWithoutReplyNeverTriggersNoResponders()
     {
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         await requester.SendAsync("SUB _INBOX.z 1\r\n" + Wire.Pub("svc", "fire and forget"));
         await requester.PingAsync();
     }
@@ -124,10 +116,10 @@ public sealed class RequestReplyTests
     [Test]
     public async Task ManyRequestsInFlightAreAnsweredIndependently()
     {
-        await using var responder = await _server.ConnectAsync();
+        await using var responder = await Server.ConnectAsync();
         await responder.SendAsync("SUB svc 1\r\n");
         await responder.PingAsync();
-        await using var requester = await _server.ConnectAsync(Requester);
+        await using var requester = await Server.ConnectAsync(Requester);
         var requests = new StringBuilder("SUB _INBOX.m.* 1\r\n");
         for (var i = 0; i < 100; i++)
         {

@@ -34,4 +34,26 @@ public sealed class JetStreamTests : InteropTest
             Assert.That(kv.GetProperty("keys").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "color" }));
         });
     }
+
+    /// <summary>libnats's JetStream publish: acks, duplicates, the expected-last-sequence refusal, 200 async publishes in flight.</summary>
+    [Test]
+    public async Task StreamsAndPublishAcksWorkFromLibnats()
+    {
+        var store = Path.Combine(Scope.Dir, "js-store-c");
+        var server = await Scope.StartServerAsync($"jetstream {{ store_dir: \"{store}\" }}");
+
+        var result = await Scope.RunClientAsync(ClientKind.C, "jetstream", Args(("servers", server.Url)));
+
+        result.AssertOk();
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.String("stream"), Is.EqualTo("CJS"), result.RawLine);
+            Assert.That(result.Get("seqs").EnumerateArray().Select(e => e.GetInt64()), Is.EqualTo(new long[] { 1, 2, 3, 4, 5 }), result.RawLine);
+            Assert.That((result.Long("dup_first_seq"), result.Long("dup_second_seq")), Is.EqualTo((6L, 6L)), result.RawLine);
+            Assert.That(result.Get("dup_second_flag").GetBoolean(), Is.True, result.RawLine);
+            Assert.That(result.Get("wrong_last_refused").GetBoolean(), Is.True, result.RawLine);
+            Assert.That(result.Long("wrong_last_err_code"), Is.EqualTo(10071), result.RawLine);
+            Assert.That((result.Long("msgs"), result.Long("last_seq")), Is.EqualTo((206L, 206L)), result.RawLine);
+        });
+    }
 }

@@ -22,6 +22,7 @@ void scenario_auth(void);
 void scenario_tls(void);
 void scenario_client_info(void);
 void scenario_client_info_urls(void);
+void scenario_jetstream(void);
 
 static const struct
 {
@@ -40,6 +41,7 @@ static const struct
     {"tls", scenario_tls},
     {"client-info", scenario_client_info},
     {"client-info-urls", scenario_client_info_urls},
+    {"jetstream", scenario_jetstream},
 };
 
 int main(int argc, char **argv)
