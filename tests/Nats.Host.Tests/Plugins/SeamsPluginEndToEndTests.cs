@@ -77,6 +77,8 @@ public sealed class SeamsPluginEndToEndTests
         await a.PublishAsync("link.out", "to the link");
         await a.PingAsync();
         await Eventually.TrueAsync(async () => (await Json(a, "seams.stats", "")).GetProperty("forwarded").GetInt64() == 1, "forwarded to the link", Wait);
+        // The heartbeat ticks on its own period: wait for one rather than assume it came already.
+        await Eventually.TrueAsync(async () => (await Json(a, "seams.stats", "")).GetProperty("heartbeats").GetInt64() > 0, "a heartbeat tick reached the plugin", Wait);
         var stats = await Json(a, "seams.stats", "");
         Assert.Multiple(() =>
         {
