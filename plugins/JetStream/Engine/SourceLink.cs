@@ -12,94 +12,29 @@ namespace Nats.JetStream.Engine;
 /// next sequence and its checks (limits, <c>Nats-Msg-Id</c>). Where to resume is read back from
 /// that header in the stream's own messages, newest first, as nats-server does, so a restart or a
 /// config update neither loses nor repeats what is durable. Copies run on the thread pool, one
-/// pass at a time. Thread safety: <c>_gate</c> owns the origin and the position.
+/// pass at a time (<see cref="OriginLink"/>).
 /// </summary>
-internal sealed class SourceLink : IThreadPoolWorkItem, IDisposable
+internal sealed class SourceLink : OriginLink
 {
     public const string Header = "Nats-Stream-Source";
-    private const int PassLimit = 10_000;
 
-    private readonly Lock _gate = new();
-    private readonly JsStream _stream;
-    private readonly StreamSource _source;
-    private readonly SubjectFilter _filter;
-    private readonly StoredMessage _msg = new();
-    private readonly Action<ulong> _onAvailable;
-    private JsStream? _origin;
-    private ulong _next;
-    private int _kicked;
-    private bool _closed;
-    private long _lastActiveTicks;
+    private readonly JsStream _stream; // immutable
+    private ulong _next;               // under Gate: the origin's next sequence to copy (0: not resumed yet)
 
     public SourceLink(JsStream stream, StreamSource source)
+        : base(source) => _stream = stream;
+
+    protected override ulong LagLocked(MessageStore origin)
     {
-        _stream = stream;
-        _source = source;
-        _filter = SubjectFilter.Of(string.IsNullOrEmpty(source.FilterSubject) ? null : source.FilterSubject);
-        _onAvailable = _ => Kick();
+        if (_next == 0)
+        {
+            return 0;
+        }
+        var last = origin.State().LastSeq;
+        return last >= _next ? last - _next + 1 : 0;
     }
 
-    public string OriginName => _source.Name;
-
-    public void Attach(JsStream? origin)
-    {
-        lock (_gate)
-        {
-            if (_closed || ReferenceEquals(origin, _origin))
-            {
-                return;
-            }
-            if (_origin is { } old)
-            {
-                old.MessagesAvailable -= _onAvailable;
-            }
-            _origin = origin;
-            if (origin is not null)
-            {
-                origin.MessagesAvailable += _onAvailable;
-            }
-        }
-        Kick();
-    }
-
-    public StreamSourceInfo Info()
-    {
-        lock (_gate)
-        {
-            var lag = 0UL;
-            if (_origin is { } origin && _next > 0)
-            {
-                var last = origin.Store.State().LastSeq;
-                lag = last >= _next ? last - _next + 1 : 0;
-            }
-            var active = _origin is null || _lastActiveTicks == 0 ? -1 : (DateTime.UtcNow.Ticks - _lastActiveTicks) * 100;
-            return new StreamSourceInfo { Name = _source.Name, Lag = lag, Active = active, FilterSubject = _source.FilterSubject };
-        }
-    }
-
-    public void Kick()
-    {
-        if (Interlocked.Exchange(ref _kicked, 1) == 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-    }
-
-    void IThreadPoolWorkItem.Execute()
-    {
-        Volatile.Write(ref _kicked, 0);
-        bool more;
-        lock (_gate)
-        {
-            more = !_closed && _origin is not null && CopyLocked(_origin.Store);
-        }
-        if (more)
-        {
-            Kick();
-        }
-    }
-
-    private bool CopyLocked(MessageStore origin)
+    protected override bool CopyLocked(MessageStore origin)
     {
         if (_next == 0)
         {
@@ -107,13 +42,13 @@ internal sealed class SourceLink : IThreadPoolWorkItem, IDisposable
         }
         for (var copied = 0; copied < PassLimit; copied++)
         {
-            var seq = origin.LoadNext(_filter, _next, _msg);
+            var seq = origin.LoadNext(Filter, _next, Msg);
             if (seq == 0)
             {
                 return false;
             }
-            _stream.ProcessMessage(_msg.Subject, null, WithSourceHeader(_msg.Headers.Span, seq), _msg.Payload.Span);
-            _lastActiveTicks = DateTime.UtcNow.Ticks;
+            _stream.ProcessMessage(Msg.Subject, null, WithSourceHeader(Msg.Headers.Span, seq), Msg.Payload.Span);
+            LastActiveTicks = DateTime.UtcNow.Ticks;
             _next = seq + 1;
         }
         return true;
@@ -123,7 +58,7 @@ internal sealed class SourceLink : IThreadPoolWorkItem, IDisposable
     private ulong ResumeLocked(MessageStore origin)
     {
         var store = _stream.Store;
-        var prefix = _source.Name + " ";
+        var prefix = Source.Name + " ";
         var all = SubjectFilter.Of(null);
         var msg = new StoredMessage();
         for (var seq = store.State().LastSeq; seq > 0;)
@@ -140,11 +75,11 @@ internal sealed class SourceLink : IThreadPoolWorkItem, IDisposable
             }
             seq = found - 1;
         }
-        if (_source.OptStartSeq > 0)
+        if (Source.OptStartSeq > 0)
         {
-            return _source.OptStartSeq;
+            return Source.OptStartSeq;
         }
-        if (_source.OptStartTime is { } time)
+        if (Source.OptStartTime is { } time)
         {
             return Math.Max(1, origin.SeqFromTime((time.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) * 100));
         }
@@ -155,20 +90,7 @@ internal sealed class SourceLink : IThreadPoolWorkItem, IDisposable
     {
         var text = new StringBuilder(64);
         text.Append(headers.Length > 4 ? Encoding.UTF8.GetString(headers[..^2]) : "NATS/1.0\r\n");
-        text.Append(Header).Append(": ").Append(_source.Name).Append(' ').Append(seq).Append("\r\n\r\n");
+        text.Append(Header).Append(": ").Append(Source.Name).Append(' ').Append(seq).Append("\r\n\r\n");
         return Encoding.UTF8.GetBytes(text.ToString());
-    }
-
-    public void Dispose()
-    {
-        lock (_gate)
-        {
-            _closed = true;
-            if (_origin is { } old)
-            {
-                old.MessagesAvailable -= _onAvailable;
-            }
-            _origin = null;
-        }
     }
 }
