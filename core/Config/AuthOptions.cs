@@ -46,6 +46,28 @@ public sealed class AuthOptions
 
     /// <summary>True when any scheme requires clients to authenticate.</summary>
     public bool IsAuthRequired => Token is not null || Username is not null || Users.Count > 0 || NKeys.Count > 0;
+
+    /// <summary>
+    /// nats-server's <c>validateNoAuthUser</c>: why <paramref name="noAuthUser"/> (the server's or a
+    /// listener's <c>no_auth_user</c>) cannot stand for these users and nkeys, or null when it can
+    /// (or is not set). The texts are nats-server's.
+    /// </summary>
+    public string? NoAuthUserProblem(string? noAuthUser)
+    {
+        if (string.IsNullOrEmpty(noAuthUser))
+        {
+            return null;
+        }
+        if (Users.Count == 0 && NKeys.Count == 0)
+        {
+            return $"no_auth_user: \"{noAuthUser}\" present, but users/nkeys are not defined";
+        }
+        if (Users.Exists(u => u.Username == noAuthUser) || NKeys.Exists(n => n.PublicKey == noAuthUser))
+        {
+            return null;
+        }
+        return $"no_auth_user: \"{noAuthUser}\" not present as user or nkey in authorization block or account configuration";
+    }
 }
 
 /// <summary>A user with a password.</summary>

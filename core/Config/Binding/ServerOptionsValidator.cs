@@ -41,24 +41,6 @@ public static class ServerOptionsValidator
         {
             return "cluster name cannot contain spaces";
         }
-        return NoAuthUserProblem(options.Auth);
-    }
-
-    // nats-server's validateNoAuthUser.
-    private static string? NoAuthUserProblem(AuthOptions auth)
-    {
-        if (auth.NoAuthUser is not { } user)
-        {
-            return null;
-        }
-        if (auth.Users.Count == 0 && auth.NKeys.Count == 0)
-        {
-            return $"no_auth_user: \"{user}\" present, but users/nkeys are not defined";
-        }
-        if (auth.Users.Exists(u => u.Username == user) || auth.NKeys.Exists(n => n.PublicKey == user))
-        {
-            return null;
-        }
-        return $"no_auth_user: \"{user}\" not present as user or nkey in authorization block or account configuration";
+        return options.Auth.NoAuthUserProblem(options.Auth.NoAuthUser);
     }
 }

@@ -181,16 +181,9 @@ public static class WebSocketOptionsParser
             }
         }
         var auth = server.Auth;
-        if (options.NoAuthUser.Length > 0)
+        if (auth.NoAuthUserProblem(options.NoAuthUser) is { } noAuthUserProblem)
         {
-            if (auth.Users.Count == 0 && auth.NKeys.Count == 0)
-            {
-                return $"no_auth_user: \"{options.NoAuthUser}\" present, but users/nkeys are not defined";
-            }
-            if (!auth.Users.Exists(u => u.Username == options.NoAuthUser) && !auth.NKeys.Exists(n => n.PublicKey == options.NoAuthUser))
-            {
-                return $"no_auth_user: \"{options.NoAuthUser}\" not present as user or nkey in authorization block or account configuration";
-            }
+            return noAuthUserProblem;
         }
         if (auth.Users.Count > 0 || auth.NKeys.Count > 0)
         {
