@@ -26,7 +26,7 @@ public sealed class Mqtt5SessionTests
     public async Task A_session_is_discarded_when_its_expiry_interval_ends()
     {
         await using var server = await MqttServer.StartAsync();
-        var (client, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(1));
+        var (client, _, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(1));
         await client.SubscribeAsync("exp/x", MqttQualityOfServiceLevel.AtLeastOnce);
         await client.DisconnectAsync();
         client.Dispose();
@@ -37,7 +37,7 @@ public sealed class Mqtt5SessionTests
             await Task.Delay(200);
         }
         Assert.That(await ConsumerCountAsync(server), Is.Zero, "the expired session's consumer is gone");
-        var (again, result) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(1));
+        var (again, result, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(1));
         Assert.That(result.IsSessionPresent, Is.False);
         again.Dispose();
     }
@@ -46,12 +46,12 @@ public sealed class Mqtt5SessionTests
     public async Task Without_a_session_expiry_interval_nothing_is_kept()
     {
         await using var server = await MqttServer.StartAsync();
-        var (client, _) = await server.ConnectWithResultAsync("brief", MqttProtocolVersion.V500, b => b.WithCleanStart(false));
+        var (client, _, _) = await server.ConnectWithResultAsync("brief", MqttProtocolVersion.V500, b => b.WithCleanStart(false));
         await client.SubscribeAsync("brief/x", MqttQualityOfServiceLevel.AtLeastOnce);
         await client.DisconnectAsync();
         client.Dispose();
         await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "closed", TimeSpan.FromSeconds(10));
-        var (again, result) = await server.ConnectWithResultAsync("brief", MqttProtocolVersion.V500, b => b.WithCleanStart(false));
+        var (again, result, _) = await server.ConnectWithResultAsync("brief", MqttProtocolVersion.V500, b => b.WithCleanStart(false));
         Assert.That(result.IsSessionPresent, Is.False);
         Assert.That(await ConsumerCountAsync(server), Is.Zero);
         again.Dispose();
@@ -61,7 +61,7 @@ public sealed class Mqtt5SessionTests
     public async Task A_message_whose_expiry_interval_ran_out_is_not_delivered_and_the_rest_carry_what_is_left()
     {
         await using var server = await MqttServer.StartAsync();
-        var (client, _) = await server.ConnectWithResultAsync("patient", MqttProtocolVersion.V500, b => MqttServer.Persistent(b, MqttProtocolVersion.V500));
+        var (client, _, _) = await server.ConnectWithResultAsync("patient", MqttProtocolVersion.V500, b => MqttServer.Persistent(b, MqttProtocolVersion.V500));
         await client.SubscribeAsync("ttl/x", MqttQualityOfServiceLevel.AtLeastOnce);
         await client.DisconnectAsync();
         client.Dispose();
@@ -71,8 +71,7 @@ public sealed class Mqtt5SessionTests
             await pub.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("ttl/x").WithPayload("long").WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithMessageExpiryInterval(120).Build());
         }
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var (again, result) = await server.ConnectWithResultAsync("patient", MqttProtocolVersion.V500, b => MqttServer.Persistent(b, MqttProtocolVersion.V500));
-        var received = new Received(again);
+        var (again, result, received) = await server.ConnectWithResultAsync("patient", MqttProtocolVersion.V500, b => MqttServer.Persistent(b, MqttProtocolVersion.V500));
         Assert.That(result.IsSessionPresent, Is.True);
         var message = await received.NextAsync();
         Assert.That(message.ConvertPayloadToString(), Is.EqualTo("long"));

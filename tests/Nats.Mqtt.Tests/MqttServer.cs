@@ -91,14 +91,20 @@ internal sealed class MqttServer : IAsyncDisposable
     }
 
     /// <summary>Connects and returns the CONNACK's result too (session present, reason).</summary>
-    public async Task<(IMqttClient Client, MqttClientConnectResult Result)> ConnectWithResultAsync(string clientId, MqttProtocolVersion version, Action<MqttClientOptionsBuilder> configure)
+    /// <summary>
+    /// Connects with the CONNACK's result and a <see cref="Received"/> attached before CONNECT goes
+    /// out: a resumed session's queued messages may arrive right behind the CONNACK, before a
+    /// handler attached afterwards would see them.
+    /// </summary>
+    public async Task<(IMqttClient Client, MqttClientConnectResult Result, Received Received)> ConnectWithResultAsync(string clientId, MqttProtocolVersion version, Action<MqttClientOptionsBuilder> configure)
     {
         var builder = Options(clientId, version);
         configure(builder);
         var client = new MqttClientFactory().CreateMqttClient();
+        var received = new Received(client);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var result = await client.ConnectAsync(builder.Build(), cts.Token);
-        return (client, result);
+        return (client, result, received);
     }
 
     /// <summary>A persistent session: MQTT 3.1.1 clean session 0, MQTT 5 no clean start and an hour of session expiry.</summary>

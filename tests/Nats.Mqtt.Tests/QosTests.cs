@@ -153,8 +153,7 @@ public sealed class QosTests
     public async Task Messages_beyond_an_MQTT5_receive_maximum_come_soon_after_not_after_ack_wait()
     {
         await using var server = await MqttServer.StartAsync();
-        var (sub, _) = await server.ConnectWithResultAsync("small-window", MqttProtocolVersion.V500, b => b.WithCleanStart().WithReceiveMaximum(1));
-        var received = new Received(sub);
+        var (sub, _, received) = await server.ConnectWithResultAsync("small-window", MqttProtocolVersion.V500, b => b.WithCleanStart().WithReceiveMaximum(1));
         await sub.SubscribeAsync("window/x", MqttQualityOfServiceLevel.AtLeastOnce);
         using var pub = await server.ConnectAsync("window-pub", MqttProtocolVersion.V500);
         for (var i = 0; i < 3; i++)

@@ -30,7 +30,7 @@ public sealed class SessionTests
     public async Task A_persistent_session_gets_the_QoS1_messages_published_while_it_was_away(MqttProtocolVersion version)
     {
         await using var server = await MqttServer.StartAsync();
-        var (first, result) = await server.ConnectWithResultAsync("keeper", version, b => MqttServer.Persistent(b, version));
+        var (first, result, _) = await server.ConnectWithResultAsync("keeper", version, b => MqttServer.Persistent(b, version));
         Assert.That(result.IsSessionPresent, Is.False, "a new session");
         await first.SubscribeAsync("away/#", MqttQualityOfServiceLevel.AtLeastOnce);
         await first.DisconnectAsync();
@@ -38,8 +38,7 @@ public sealed class SessionTests
 
         await PublishAsync(server, "away/1", "a", "b", "c");
 
-        var (again, resumed) = await server.ConnectWithResultAsync("keeper", version, b => MqttServer.Persistent(b, version));
-        var received = new Received(again);
+        var (again, resumed, received) = await server.ConnectWithResultAsync("keeper", version, b => MqttServer.Persistent(b, version));
         Assert.That(resumed.IsSessionPresent, Is.True, "CONNACK session present");
         var payloads = new List<string>();
         for (var i = 0; i < 3; i++)
@@ -61,7 +60,7 @@ public sealed class SessionTests
     public async Task A_session_and_its_queued_QoS1_messages_survive_a_server_restart(MqttProtocolVersion version)
     {
         await using var server = await MqttServer.StartAsync();
-        var (first, _) = await server.ConnectWithResultAsync("durable", version, b => MqttServer.Persistent(b, version));
+        var (first, _, _) = await server.ConnectWithResultAsync("durable", version, b => MqttServer.Persistent(b, version));
         await first.SubscribeAsync("restart/+", MqttQualityOfServiceLevel.AtLeastOnce);
         await first.DisconnectAsync();
         first.Dispose();
@@ -69,8 +68,7 @@ public sealed class SessionTests
 
         await server.RestartAsync();
 
-        var (again, resumed) = await server.ConnectWithResultAsync("durable", version, b => MqttServer.Persistent(b, version));
-        var received = new Received(again);
+        var (again, resumed, received) = await server.ConnectWithResultAsync("durable", version, b => MqttServer.Persistent(b, version));
         Assert.That(resumed.IsSessionPresent, Is.True);
         Assert.That((await received.NextAsync()).ConvertPayloadToString(), Is.EqualTo("before-1"));
         Assert.That((await received.NextAsync()).ConvertPayloadToString(), Is.EqualTo("before-2"));
@@ -102,8 +100,7 @@ public sealed class SessionTests
         first.Dispose(); // gone without PUBACK (and without DISCONNECT)
 
         await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "the first connection closed", TimeSpan.FromSeconds(10));
-        var (again, resumed) = await server.ConnectWithResultAsync("inflight", version, b => MqttServer.Persistent(b, version));
-        var received = new Received(again);
+        var (again, resumed, received) = await server.ConnectWithResultAsync("inflight", version, b => MqttServer.Persistent(b, version));
         Assert.That(resumed.IsSessionPresent, Is.True);
         var resent = await received.NextAsync();
         Assert.That((resent.ConvertPayloadToString(), resent.Dup), Is.EqualTo(("unacked", true)));
@@ -114,7 +111,7 @@ public sealed class SessionTests
     public async Task A_clean_session_discards_the_stored_one_and_leaves_no_consumer_behind()
     {
         await using var server = await MqttServer.StartAsync();
-        var (first, _) = await server.ConnectWithResultAsync("cleaner", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
+        var (first, _, _) = await server.ConnectWithResultAsync("cleaner", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
         await first.SubscribeAsync("clean/x", MqttQualityOfServiceLevel.AtLeastOnce);
         await first.DisconnectAsync();
         first.Dispose();
@@ -122,7 +119,7 @@ public sealed class SessionTests
         var js = nats.CreateJetStreamContext();
         Assert.That(await ConsumerCountAsync(js), Is.EqualTo(1), "the kept session's consumer");
 
-        var (clean, result) = await server.ConnectWithResultAsync("cleaner", MqttProtocolVersion.V311, b => b.WithCleanSession(true));
+        var (clean, result, _) = await server.ConnectWithResultAsync("cleaner", MqttProtocolVersion.V311, b => b.WithCleanSession(true));
         Assert.That(result.IsSessionPresent, Is.False);
         Assert.That(await ConsumerCountAsync(js), Is.EqualTo(0), "discarded with the session");
         await clean.SubscribeAsync("clean/y", MqttQualityOfServiceLevel.AtLeastOnce);
@@ -132,7 +129,7 @@ public sealed class SessionTests
         await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "closed", TimeSpan.FromSeconds(10));
         Assert.That(await ConsumerCountAsync(js), Is.EqualTo(0), "a clean session's consumers go with it");
 
-        var (next, nextResult) = await server.ConnectWithResultAsync("cleaner", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
+        var (next, nextResult, _) = await server.ConnectWithResultAsync("cleaner", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
         Assert.That(nextResult.IsSessionPresent, Is.False);
         next.Dispose();
     }
@@ -151,7 +148,7 @@ public sealed class SessionTests
     public async Task A_second_connection_with_the_same_client_ID_takes_the_session_over()
     {
         await using var server = await MqttServer.StartAsync();
-        var (first, _) = await server.ConnectWithResultAsync("twin", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
+        var (first, _, _) = await server.ConnectWithResultAsync("twin", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
         var firstGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         first.DisconnectedAsync += _ =>
         {
@@ -159,7 +156,7 @@ public sealed class SessionTests
             return Task.CompletedTask;
         };
         await first.SubscribeAsync("twin/x", MqttQualityOfServiceLevel.AtLeastOnce);
-        var (second, result) = await server.ConnectWithResultAsync("twin", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
+        var (second, result, _) = await server.ConnectWithResultAsync("twin", MqttProtocolVersion.V311, b => b.WithCleanSession(false));
         await firstGone.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.That(result.IsSessionPresent, Is.True);
         var received = new Received(second);
