@@ -1,3 +1,4 @@
+using Nats.Core.Subjects;
 using Nats.JetStream.Api;
 using Nats.JetStream.Storage;
 
@@ -11,13 +12,13 @@ namespace Nats.JetStream.Engine;
 /// </summary>
 internal sealed class OriginTransforms
 {
-    private readonly (SubjectFilter Source, StreamSubjectTransform? Transform)[] _transforms;
+    private readonly (SubjectFilter Source, SubjectTransform? Transform)[] _transforms;
 
     public OriginTransforms(StreamSource source)
     {
         var transforms = source.SubjectTransforms ?? [];
         _transforms = [.. transforms.Select(t => (SubjectFilter.Of(StreamConfigCheck.SourceOf(t)),
-            string.IsNullOrEmpty(t.Destination) ? null : StreamSubjectTransform.TryCreate(StreamConfigCheck.SourceOf(t), t.Destination, useEveryWildcard: false, out _)))];
+            string.IsNullOrEmpty(t.Destination) ? null : SubjectTransform.TryCreate(StreamConfigCheck.SourceOf(t), t.Destination, SubjectTransformRules.Mapping, out _)))];
         Filter = transforms.Count > 0
             ? (transforms.Any(t => StreamConfigCheck.SourceOf(t) == ">") ? SubjectFilter.All : new SubjectFilter([.. transforms.Select(StreamConfigCheck.SourceOf)]))
             : SubjectFilter.Of(string.IsNullOrEmpty(source.FilterSubject) ? null : source.FilterSubject);
@@ -33,7 +34,7 @@ internal sealed class OriginTransforms
         {
             if (source.Matches(subject))
             {
-                return transform?.Apply(subject) ?? subject;
+                return transform?.Match(subject) ?? subject;
             }
         }
         return subject;
@@ -67,11 +68,9 @@ internal sealed class OriginTransforms
                 throw new JsApiException(mirror ? JsErrors.MirrorOverlappingSubjectFilters : JsErrors.SourceOverlappingSubjectFilters);
             }
             sources.Add(src);
-            if (!string.IsNullOrEmpty(t.Destination) && StreamSubjectTransform.TryCreate(src, t.Destination, useEveryWildcard: false, out var unsupported) is null)
+            if (!string.IsNullOrEmpty(t.Destination) && SubjectTransform.TryCreate(src, t.Destination, SubjectTransformRules.Mapping, out var error) is null)
             {
-                throw unsupported is null
-                    ? new JsApiException((mirror ? JsErrors.MirrorInvalidTransformDestination : JsErrors.SourceInvalidTransformDestination).With("err", "invalid mapping destination"))
-                    : new JsApiException(JsErrors.StreamInvalidConfigF.With("err", $"subject transform mapping function {unsupported} not supported by this server"));
+                throw new JsApiException((mirror ? JsErrors.MirrorInvalidTransformDestination : JsErrors.SourceInvalidTransformDestination).With("err", error!));
             }
         }
     }
