@@ -27,6 +27,9 @@ fi
 "$@" > "$dir/server.log" 2>&1 &
 srv=$!
 for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+# Warm-up: one QoS 1 publish until accepted (the first MQTT client creates the account's streams; on a
+# loaded machine that may outlast the JetStream API timeout, and the CONNACK then says "server unavailable").
+for _ in $(seq 20); do mosquitto_pub -h 127.0.0.1 -p "$PORT" -q 1 -i bench-warm -t warm/up -m x 2>/dev/null && break; sleep 1; done
 payload=$(head -c "$SIZE" /dev/zero | tr '\0' 'x')
 for _ in $(seq "$N"); do echo "$payload"; done > "$dir/lines"
 # At QoS 0 a server may drop messages: the subscriber stops after N, or after WAIT (60) seconds with fewer; the count received is reported.
