@@ -258,10 +258,12 @@ internal sealed class OutboundBuffer : IFlushable
                 // its read batch, which flushes at the batch's end. Taking it early (this task
                 // runs on the other core) split each batch into several small writes: fanout5-128
                 // made 3.4 sendmsg per subscriber per read this way, against about 1 waiting.
+                // It stays asked for until a batch has room for it: a flush of more than
+                // MaxChunksPerWrite full chunks (one large message) takes several writes, and the
+                // tail of that message sits in the chunk being filled.
                 var takeCurrent = true;
-                while ((step = TakeBatch(ref writing, takeCurrent)) == WriterStep.Write)
+                while ((step = TakeBatch(ref writing, ref takeCurrent)) == WriterStep.Write)
                 {
-                    takeCurrent = false;
                     long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
                     if (_sender is not null)
@@ -313,9 +315,10 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
     /// <paramref name="writing"/>, which the writer has emptied; the chunk being filled too
-    /// when <paramref name="takeCurrent"/> (after a flush) or when draining a closed buffer.
+    /// when <paramref name="takeCurrent"/> (after a flush; cleared once it is taken or there is
+    /// none) or when draining a closed buffer.
     /// </summary>
-    private WriterStep TakeBatch(ref List<Chunk> writing, bool takeCurrent)
+    private WriterStep TakeBatch(ref List<Chunk> writing, ref bool takeCurrent)
     {
         lock (_lock)
         {
@@ -323,11 +326,16 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 return WriterStep.Stop;
             }
-            if ((takeCurrent || _closed) && _current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
+            if (_current is null || _currentLength == 0)
+            {
+                takeCurrent = false;
+            }
+            else if ((takeCurrent || _closed) && _sealed.Count < MaxChunksPerWrite)
             {
                 _sealed.Add(new Chunk(_current, _currentLength));
                 _current = null;
                 _currentLength = 0;
+                takeCurrent = false;
             }
             if (_sealed.Count == 0)
             {
