@@ -38,6 +38,7 @@ internal sealed class OutboundBuffer : IFlushable
     private readonly AsyncSignal _signal = new();
     private readonly Stream _stream;
     private readonly SocketSender? _sender;
+    private readonly IGatheredWriteStream? _gathered;
     private List<Chunk> _sealed = [];
     private byte[]? _current;
     private int _currentLength;
@@ -58,12 +59,14 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>Creates the outbound side of a connection.</summary>
     /// <param name="stream">Where to write (a TLS stream, say).</param>
     /// <param name="socket">The plain socket when <paramref name="stream"/> is not encrypted:
-    /// chunks then go out in one gathered write per flush.</param>
+    /// chunks then go out in one gathered write per flush (as they do to a stream that is an
+    /// <see cref="IGatheredWriteStream"/>).</param>
     /// <param name="maxPending">max_pending in bytes.</param>
     public OutboundBuffer(Stream stream, System.Net.Sockets.Socket? socket, long maxPending)
     {
         _stream = stream;
         _sender = socket is null ? null : new SocketSender(socket);
+        _gathered = _sender is null ? stream as IGatheredWriteStream : null;
         _maxPending = maxPending;
     }
 
@@ -257,7 +260,7 @@ internal sealed class OutboundBuffer : IFlushable
                 {
                     long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
-                    if (_sender is not null)
+                    if (_sender is not null || _gathered is not null)
                     {
                         segments.Clear();
                         foreach (var chunk in writing)
@@ -265,7 +268,14 @@ internal sealed class OutboundBuffer : IFlushable
                             segments.Add(new ArraySegment<byte>(chunk.Buffer, 0, chunk.Length));
                             written += chunk.Length;
                         }
-                        await _sender.SendAsync(segments);
+                        if (_sender is not null)
+                        {
+                            await _sender.SendAsync(segments);
+                        }
+                        else
+                        {
+                            await _gathered!.WriteAsync(segments);
+                        }
                     }
                     else
                     {
