@@ -12,6 +12,7 @@ public sealed partial class NatsServer
     private void FollowAccountChanges()
     {
         Accounts.Logger = LoggerFactory.CreateLogger("Nats.Accounts");
+        Accounts.ClusterName = () => _routes?.ClusterName;
         Accounts.AccountRemoved += OnAccountRemoved;
         Accounts.AccountUpdated += OnAccountUpdated;
     }

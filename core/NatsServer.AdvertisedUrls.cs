@@ -141,6 +141,7 @@ public sealed partial class NatsServer
                 client.SendInfoUpdate();
             }
         }
+        AdvertisedUrlsChanged?.Invoke(changedFields);
     }
 
     private static JsonElement ToJsonArray(IReadOnlyList<string> urls)

@@ -125,6 +125,16 @@ public sealed partial class NatsServer : IAsyncDisposable
     // field → the list clients get: empty until a peer contributed, then own URLs first, then the peers'.
     private volatile Dictionary<string, IReadOnlyList<string>> _advertisedViews = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Raised after the cluster's list for one or more advertised fields changed (a peer
+    /// advertised, changed or withdrew URLs; see <see cref="GetAdvertisedUrls"/>), with the
+    /// names of those fields, after clients got their asynchronous INFO. Links that carry such
+    /// URLs in their own INFO subscribe here: the Leafnode plugin re-sends its leaf INFO when
+    /// <c>ws_connect_urls</c> changes, so a WebSocket leaf learns of new servers to fail over to.
+    /// </summary>
+    /// <remarks>Raised on the thread that changed the list (a route's read loop): handlers only queue.</remarks>
+    public event Action<IReadOnlyCollection<string>>? AdvertisedUrlsChanged;
+
     // The heartbeat timer: created by start, re-timed by reload, disposed by stop.
     private Timer? _heartbeat;
     private int _heartbeatRunning; // Interlocked by timer callbacks: one tick at a time

@@ -15,6 +15,8 @@ public sealed class Account
     private int _connections;
     private volatile AccountLimits _limits = AccountLimits.None;
     private volatile bool _isRemoved;
+    // Swapped whole by the registry (under its lock); read lock-free by publishers.
+    private volatile SubjectMappings? _mappings;
 
     /// <summary>Creates an empty account.</summary>
     public Account(string name, bool enableSublistCache = true)
@@ -64,6 +66,23 @@ public sealed class Account
 
     /// <summary>Stream imports this account takes from others.</summary>
     internal IReadOnlyList<StreamImport> StreamImports { get; set; } = [];
+
+    /// <summary>The account's subject mappings; null when it has none (the common case: one null check per publish).</summary>
+    public SubjectMappings? Mappings
+    {
+        get => _mappings;
+        internal set => _mappings = value;
+    }
+
+    /// <summary>The cluster this server is in, for cluster-scoped mapping destinations (set by the registry).</summary>
+    internal Func<string?> ClusterName { get; set; } = static () => null;
+
+    /// <summary>
+    /// Applies the account's subject mappings to a subject a client (or a leaf) published on, as
+    /// nats-server does before routing: the subject to deliver on, or null when no mapping
+    /// applies. An empty result means the mapping drops the message.
+    /// </summary>
+    public byte[]? MapSubject(ReadOnlySpan<byte> subject) => _mappings?.Map(subject, ClusterName());
 
     /// <summary>Client connections bound to the account.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);

@@ -88,6 +88,10 @@ public sealed partial class AccountRegistry
         var local = import.Kind == ExportKind.Stream && import.Prefix is not null
             ? import.Prefix.TrimEnd('.') + "." + import.Subject
             : import.To ?? import.Subject;
+        if (TransformProblem(import, local) is { } bad)
+        {
+            return $"account \"{importer.Name}\": error adding {import.Kind.ToString().ToLowerInvariant()} import \"{import.Subject}\": {bad}";
+        }
         if (FormsCycle(importer, exporter, import, local))
         {
             return $"account \"{importer.Name}\": error adding {import.Kind.ToString().ToLowerInvariant()} import \"{import.Subject}\": import forms a cycle";
@@ -101,12 +105,31 @@ public sealed partial class AccountRegistry
         return null;
     }
 
+    /// <summary>Why the import's subject transform cannot be built (nats-server's text), or null.</summary>
+    private static string? TransformProblem(ImportConfig import, string local)
+    {
+        if (local == import.Subject)
+        {
+            return null;
+        }
+        var (from, to) = import.Kind == ExportKind.Stream ? (import.Subject, local) : (local, import.Subject);
+        try
+        {
+            SubjectTransform.ForImport(from, to);
+            return null;
+        }
+        catch (TransformException e)
+        {
+            return e.Message;
+        }
+    }
+
     private static object Wire(ImportKey key, ImportConfig import)
     {
         if (key.Kind == ExportKind.Stream)
         {
             var transform = import.Prefix is not null ? SubjectTransform.Prefix(import.Subject, import.Prefix)
-                : import.To is not null && import.To != import.Subject ? SubjectTransform.Create(import.Subject, import.To)
+                : import.To is not null && import.To != import.Subject ? SubjectTransform.ForImport(import.Subject, import.To)
                 : null;
             var stream = new StreamImport(key.Importer, key.Exporter, import.Subject, transform);
             key.Exporter.Sublist.Insert(stream.Subscription);

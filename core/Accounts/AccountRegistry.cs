@@ -77,6 +77,9 @@ public sealed partial class AccountRegistry
     /// <summary>Where problems with runtime imports are logged (set by the server).</summary>
     internal ILogger Logger { get; set; } = NullLogger.Instance;
 
+    /// <summary>This server's cluster name, for cluster-scoped mappings (set by the server).</summary>
+    internal Func<string?> ClusterName { get; set; } = static () => null;
+
     /// <summary>Finds an account by name (no resolver is asked).</summary>
     public Account? Find(string name) => _accounts.GetValueOrDefault(name);
 
@@ -211,7 +214,7 @@ public sealed partial class AccountRegistry
             {
                 if (config.Name == global.Name)
                 {
-                    registry.Adopt(global, config);
+                    registry.Adopt(global, WithGlobalMappings(config, auth));
                 }
                 else if (config.Name == system?.Name)
                 {
@@ -224,7 +227,7 @@ public sealed partial class AccountRegistry
             }
             if (!definitions.ContainsKey(global.Name))
             {
-                registry.Adopt(global, new AccountConfig { Name = global.Name });
+                registry.Adopt(global, WithGlobalMappings(new AccountConfig { Name = global.Name }, auth));
             }
             if (system is not null && !definitions.ContainsKey(system.Name))
             {
@@ -282,6 +285,14 @@ public sealed partial class AccountRegistry
                     added.Add(Add(config));
                 }
             }
+            // Top-level mappings belong to the global account, which the accounts block never names.
+            if (!names.Contains(Global.Name) && Global.Definition is { } globalDefinition &&
+                !SameMappings(globalDefinition.Mappings, auth.Mappings))
+            {
+                var replaced = WithGlobalMappings(Copy(globalDefinition), auth, replace: true);
+                Define(Global, replaced);
+                updated.Add(new AccountEvent(Global, globalDefinition));
+            }
             // Wire in file order first, as at start, then what was added at runtime.
             var byName = auth.Accounts.Select(a => Find(a.Name)!).ToList();
             var rest = _order.Where(a => !names.Contains(a.Name)).ToList();
@@ -321,14 +332,62 @@ public sealed partial class AccountRegistry
         _accounts = new Dictionary<string, Account>(_accounts, StringComparer.Ordinal) { [account.Name] = account };
     }
 
-    private static void Define(Account account, AccountConfig definition)
+    private void Define(Account account, AccountConfig definition)
     {
         account.Definition = definition;
         account.Limits = definition.Limits;
+        account.ClusterName = () => ClusterName();
+        account.Mappings = BuildMappings(account.Name, definition.Mappings);
         account.Exports = definition.Exports
             .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))
             .ToArray();
     }
+
+    /// <summary>
+    /// The account's mappings; one that cannot be built (a JWT's: configuration files are
+    /// checked when bound) is logged and left out, as nats-server ignores it.
+    /// </summary>
+    private SubjectMappings? BuildMappings(string account, List<MappingConfig> mappings)
+    {
+        var usable = new List<MappingConfig>(mappings.Count);
+        foreach (var mapping in mappings)
+        {
+            if (SubjectMappings.Problem(mapping) is { } problem)
+            {
+                Logger.LogWarning("account \"{Account}\": error adding mapping for \"{Source}\": {Problem}", account, mapping.Source, problem);
+                continue;
+            }
+            usable.Add(mapping);
+        }
+        return SubjectMappings.Create(usable);
+    }
+
+    private static AccountConfig WithGlobalMappings(AccountConfig definition, AuthOptions auth, bool replace = false)
+    {
+        if (replace)
+        {
+            definition.Mappings = [.. auth.Mappings];
+        }
+        else if (auth.Mappings.Count > 0)
+        {
+            definition.Mappings = [.. definition.Mappings, .. auth.Mappings];
+        }
+        return definition;
+    }
+
+    private static AccountConfig Copy(AccountConfig definition) => new()
+    {
+        Name = definition.Name,
+        Exports = definition.Exports,
+        Imports = definition.Imports,
+        DefaultPermissions = definition.DefaultPermissions,
+        Limits = definition.Limits,
+        Mappings = definition.Mappings,
+        PluginKeys = definition.PluginKeys,
+    };
+
+    private static bool SameMappings(List<MappingConfig> a, List<MappingConfig> b) =>
+        global::System.Text.Json.JsonSerializer.Serialize(a) == global::System.Text.Json.JsonSerializer.Serialize(b);
 
     private void RemoveLocked(Account account)
     {

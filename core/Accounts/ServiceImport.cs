@@ -24,7 +24,7 @@ internal sealed class ServiceImport : ILocalOnlySink
         ExportSubject = exportSubject;
         ResponseType = responseType;
         ResponseThreshold = responseThreshold;
-        Transform = localSubject == exportSubject ? null : SubjectTransform.Create(localSubject, exportSubject);
+        Transform = localSubject == exportSubject ? null : SubjectTransform.ForImport(localSubject, exportSubject);
         _replyPrefix = "_R_." + Security.Nonce.Generate() + ".";
         RequestSubscription = new Subscription(Encoding.UTF8.GetBytes(localSubject), null, this);
         ResponseSubscription = new Subscription(Encoding.UTF8.GetBytes(_replyPrefix + ">"), null, new ResponseSink(this));
@@ -51,6 +51,15 @@ internal sealed class ServiceImport : ILocalOnlySink
             return false;
         }
         var subject = Transform is null ? message.Subject : Transform.Apply(message.Subject);
+        // The exporter's own mappings apply to what its service receives, as in nats-server.
+        if (Exporter.Mappings is not null && Exporter.MapSubject(subject) is { } mapped)
+        {
+            if (mapped.Length == 0)
+            {
+                return false;
+            }
+            subject = mapped;
+        }
         ReadOnlySpan<byte> reply = default;
         if (!message.Reply.IsEmpty)
         {

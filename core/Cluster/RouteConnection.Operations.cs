@@ -41,6 +41,7 @@ public sealed partial class RouteConnection
                         status == ParseStatus.UnknownOperation ? ProtocolErrors.UnknownOperation : null);
                     break;
                 }
+                TraceReceived(data.Slice(position, consumed), command.Op == RouteOp.Message);
                 position += consumed;
                 if (command.Op == RouteOp.Message)
                 {

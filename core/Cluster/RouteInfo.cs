@@ -30,11 +30,11 @@ public sealed class RouteInfo
     [JsonPropertyName("domain")] public string? Domain { get; set; }
     [JsonPropertyName("connect_urls")] public List<string>? ConnectUrls { get; set; }
     [JsonPropertyName("ldm")] public bool LameDuckMode { get; set; }
-    [JsonPropertyName("leafnode_urls")] public List<string>? LeafNodeUrls { get; set; }
 
     /// <summary>
     /// Every other field: the URL lists plugins advertise (<c>ws_connect_urls</c>, see
-    /// <see cref="NatsServer.AdvertiseUrls"/>) and whatever a peer sends that this server does
+    /// <see cref="NatsServer.AdvertiseUrls"/>), plugin fields such as the Leafnode plugin's
+    /// <c>leafnode_urls</c> (see <see cref="NatsServer.SetRouteInfoField(string, JsonElement?)"/>) and whatever a peer sends that this server does
     /// not model, kept so gossip forwards a member's INFO whole.
     /// </summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? AdvertisedFields { get; set; }

@@ -36,7 +36,6 @@ internal static class RouteJson
         String(json, "domain", info.Domain);
         List(json, "connect_urls", info.ConnectUrls);
         True(json, "ldm", info.LameDuckMode);
-        List(json, "leafnode_urls", info.LeafNodeUrls);
         if (info.AdvertisedFields is { } fields)
         {
             foreach (var (name, value) in fields)
@@ -98,7 +97,6 @@ internal static class RouteJson
                 case "domain": info.Domain = json.GetString(); break;
                 case "connect_urls": info.ConnectUrls = ReadList(ref json); break;
                 case "ldm": info.LameDuckMode = json.GetBoolean(); break;
-                case "leafnode_urls": info.LeafNodeUrls = ReadList(ref json); break;
                 default:
                     (info.AdvertisedFields ??= [])[name] = JsonElement.ParseValue(ref json);
                     break;

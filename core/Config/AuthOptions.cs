@@ -38,6 +38,9 @@ public sealed class AuthOptions
     /// <summary>Accounts declared in <c>accounts {}</c>.</summary>
     public List<AccountConfig> Accounts { get; set; } = [];
 
+    /// <summary>Top-level <c>mappings {}</c>: the global account's subject mappings.</summary>
+    public List<MappingConfig> Mappings { get; set; } = [];
+
     /// <summary><c>system_account</c>; nats-server's default is <c>$SYS</c>.</summary>
     public string SystemAccount { get; set; } = "$SYS";
 
@@ -155,6 +158,9 @@ public sealed class AccountConfig
 
     /// <summary>The account's <c>limits {}</c> (max_connections, max_subscriptions, max_payload, max_leafnodes).</summary>
     public Accounts.AccountLimits Limits { get; set; } = Accounts.AccountLimits.None;
+
+    /// <summary>The account's subject mappings (<c>mappings {}</c>, or a JWT's <c>mappings</c>).</summary>
+    public List<MappingConfig> Mappings { get; set; } = [];
 
     /// <summary>
     /// The keys of the account block the kernel does not read itself (<c>jetstream</c>, say), with

@@ -38,6 +38,7 @@ public static class ReloadPolicy
         ["Auth.NoAuthUser"] = ("no_auth_user", true),
         ["Auth.Chain"] = ("authorization.chain", true),
         ["Auth.Accounts"] = ("accounts", true),
+        ["Auth.Mappings"] = ("mappings", true),
         ["Auth.SystemAccount"] = ("system_account", false),
         ["Auth.NoSystemAccount"] = ("no_system_account", false),
         ["Monitoring.Host"] = ("http_host", false),

@@ -67,6 +67,16 @@ public sealed partial class ClientConnection
         {
             SendError(ProtocolErrors.InvalidPublishSubject);
         }
+        // The account's subject mappings apply before permissions and routing, as nats-server
+        // maps in the parser: permissions and subscribers see the mapped subject.
+        if (Kind.IsClient && Account.Mappings is not null && Account.MapSubject(subject) is { } mapped)
+        {
+            if (mapped.Length == 0)
+            {
+                return;
+            }
+            subject = mapped;
+        }
         // Before permissions, as nats-server: no client may publish into the server's own
         // routed-reply space (gateways' _GR_.), whatever it is allowed.
         var authorization = _authorization;

@@ -122,6 +122,13 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     /// <summary>The authenticated user's label, if any.</summary>
     public string? User { get; private set; }
 
+    /// <summary>
+    /// The permissions in force (null: everything allowed). For plugins that deliver to the
+    /// client by another path than its subscriptions (MQTT's JetStream deliveries), so they apply
+    /// the same deny rules as the kernel's delivery does.
+    /// </summary>
+    public Accounts.ClientPermissions? Permissions => _authorization.Permissions;
+
     /// <summary>The subscriptions held when the connection closed (for closed-connection monitoring); set by the closing thread.</summary>
     internal Subscription[] ClosedSubscriptions { get; private set; } = [];
 

@@ -22,6 +22,10 @@ public abstract partial class LinkConnection
         {
             return false;
         }
+        if (Server.TraceProtocol)
+        {
+            TraceMessageSent(line);
+        }
         if (Out.AppendMessage(line, headers, payload, "\r\n"u8) == AppendResult.SlowConsumer)
         {
             Close(ClosedReason.SlowConsumerPendingBytes);

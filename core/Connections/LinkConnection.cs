@@ -22,7 +22,7 @@ namespace Nats.Core.Connections;
 /// <para>Threads: <see cref="Parse"/> and <see cref="HandshakeAsync"/> run on the read loop,
 /// <see cref="OnLinkHeartbeat"/> on the heartbeat timer, <see cref="SendMessage"/> on any
 /// thread that routes a message; <see cref="OnLinkClosed"/> on whichever thread closed.</para>
-/// Split by concern: sending and keep-alive (.Protocol.cs).
+/// Split by concern: sending and keep-alive (.Protocol.cs), the protocol trace (.Trace.cs).
 /// </remarks>
 public abstract partial class LinkConnection : NatsConnection
 {

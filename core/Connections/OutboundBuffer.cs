@@ -256,8 +256,15 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 await _signal.WaitAsync();
                 WriterStep step;
-                while ((step = TakeBatch(ref writing)) == WriterStep.Write)
+                // A flush sends everything queued, the chunk being filled included. After that
+                // write only chunks already full go on: the rest belongs to a producer still in
+                // its read batch, which flushes at the batch's end. Taking it early (this task
+                // runs on the other core) split each batch into several small writes: fanout5-128
+                // made 3.4 sendmsg per subscriber per read this way, against about 1 waiting.
+                var takeCurrent = true;
+                while ((step = TakeBatch(ref writing, takeCurrent)) == WriterStep.Write)
                 {
+                    takeCurrent = false;
                     long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
                     if (_sender is not null || _gathered is not null)
@@ -315,9 +322,10 @@ internal sealed class OutboundBuffer : IFlushable
 
     /// <summary>
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
-    /// <paramref name="writing"/>, which the writer has emptied.
+    /// <paramref name="writing"/>, which the writer has emptied; the chunk being filled too
+    /// when <paramref name="takeCurrent"/> (after a flush) or when draining a closed buffer.
     /// </summary>
-    private WriterStep TakeBatch(ref List<Chunk> writing)
+    private WriterStep TakeBatch(ref List<Chunk> writing, bool takeCurrent)
     {
         lock (_lock)
         {
@@ -325,7 +333,7 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 return WriterStep.Stop;
             }
-            if (_current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
+            if ((takeCurrent || _closed) && _current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
             {
                 _sealed.Add(new Chunk(_current, _currentLength));
                 _current = null;

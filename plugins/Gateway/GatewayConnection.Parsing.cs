@@ -56,6 +56,7 @@ internal sealed partial class GatewayConnection
                     position += consumed;
                     continue;
                 }
+                TraceReceived(rest[..(newline + 1)], hasPayload: false);
                 position += newline + 1;
                 ExecuteControl(op, arguments);
             }
@@ -198,6 +199,7 @@ internal sealed partial class GatewayConnection
                 queues = arguments[tokens[firstQueue].Start.Value..tokens[count - sizes - 1].End.Value];
             }
         }
+        TraceReceived(rest[..frame], hasPayload: true);
         var body = rest.Slice(headerEnd, total);
         bytes += total;
         DeliverInbound(account, subject, reply, queues, body[..headerSize], body[headerSize..]);

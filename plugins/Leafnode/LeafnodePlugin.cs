@@ -17,10 +17,13 @@ namespace Nats.Leafnode;
 /// Reload (nats-server 2.14): remotes added, removed, disabled or changed; the listener's and
 /// remotes' TLS; the hub's leaf authorization (connected leafs are checked again). The listener
 /// address and the other settings need a restart.
+/// Starts before clients and routes (<see cref="IStartsBeforeClients"/>) as nats-server starts its
+/// leafnode accept loop and remotes before routing: the route INFO then already carries our
+/// <c>leafnode_urls</c>, which nats-server reads only from a route's first INFO.
 /// Fields: set in Configure and StartAsync on the plugin lifecycle thread.
 /// </remarks>
 [ServerPlugin("leafnodes", Order = 300)]
-public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
+public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>, IStartsBeforeClients
 {
     private IServerContext _context = null!;
     private ILogger _logger = null!;

@@ -34,6 +34,9 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
     /// <summary>The port the listener bound (0 when not listening).</summary>
     public int Port => _listener?.Port ?? 0;
 
+    /// <summary>What the connections share (for tests: the accounts' MQTT state).</summary>
+    internal MqttRuntime? Runtime => _runtime;
+
     /// <summary>MQTT connections open now.</summary>
     public int ConnectionCount => _runtime?.ConnectionCount ?? 0;
 
@@ -90,6 +93,9 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
         // MQTT over WebSocket: the websocket listener hands /mqtt upgrades here.
         var listener = _listener;
         _webSocket = server.RegisterStreamAcceptor(ConnectionKind.Mqtt, listener.ServeStreamAsync);
+        // Sessions that ended or expired while the server was down go now (in the background).
+        var runtime = _runtime;
+        _ = Task.Run(runtime.OpenExistingAccountsAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using Nats.Core;
 using Nats.Core.Config;
@@ -23,7 +24,7 @@ internal sealed class OurServer : IAsyncDisposable
 
     public NatsServer Server { get; }
 
-    /// <summary>What the server logged (Debug and up).</summary>
+    /// <summary>What the server logged (Debug and up, or as given at the start).</summary>
     public ListLoggerProvider Logs { get; }
 
     public GatewayPlugin Plugin { get; }
@@ -32,11 +33,14 @@ internal sealed class OurServer : IAsyncDisposable
 
     public string ClientUrl => $"nats://127.0.0.1:{Server.Port}";
 
-    /// <summary>Starts a server whose config has <paramref name="gateway"/> as the gateway block's body.</summary>
-    public static async Task<OurServer> StartAsync(string serverName, string gateway, string rest = "")
+    /// <summary>
+    /// Starts a server whose config has <paramref name="gateway"/> as the gateway block's body;
+    /// its log is kept from <paramref name="logLevel"/> up (Trace for a protocol trace).
+    /// </summary>
+    public static async Task<OurServer> StartAsync(string serverName, string gateway, string rest = "", LogLevel logLevel = LogLevel.Debug)
     {
         var logs = new ListLoggerProvider();
-        var server = new NatsServer(Options(serverName, gateway, rest), logs.CreateFactory());
+        var server = new NatsServer(Options(serverName, gateway, rest), logs.CreateFactory(logLevel));
         var plugin = new GatewayPlugin { DialDelay = TimeSpan.FromMilliseconds(100) };
         server.AddPlugin(plugin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -26,7 +26,8 @@ public sealed class Mqtt5SessionTests
     public async Task A_session_is_discarded_when_its_expiry_interval_ends()
     {
         await using var server = await MqttServer.StartAsync();
-        var (client, _, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(1));
+        // 3 s: long enough for the first count on a loaded machine (1 s made "kept while the interval runs" race the timer).
+        var (client, _, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(3));
         await client.SubscribeAsync("exp/x", MqttQualityOfServiceLevel.AtLeastOnce);
         await client.DisconnectAsync();
         client.Dispose();

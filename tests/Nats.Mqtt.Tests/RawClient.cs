@@ -37,6 +37,7 @@ internal sealed class RawClient : IAsyncDisposable
         body.AddRange(Str(clientId));
         await client.SendAsync(0x10, [.. body]);
         var (type, _, connack) = await client.ReadAsync();
+        client.ConnAck = connack;
         // MQTT 5's CONNACK has its properties after the reason code.
         Assert.That((type, connack[1]), Is.EqualTo((2, 0)), "CONNACK accepted");
         return (client, (connack[0] & 1) == 1);
@@ -50,6 +51,69 @@ internal sealed class RawClient : IAsyncDisposable
 
     private static byte[] Id(ushort packetId) => [(byte)(packetId >> 8), (byte)packetId];
 
+    /// <summary>The CONNACK's body (flags, reason code, MQTT 5 properties).</summary>
+    public byte[] ConnAck { get; private set; } = [];
+
+    /// <summary>An MQTT 5 CONNACK property (<paramref name="id"/>: 0x21 Receive Maximum, 0x27 Maximum Packet Size, …) as a number, or null.</summary>
+    public long? ConnAckProperty(byte id)
+    {
+        var (length, at) = VariableInt(ConnAck, 2);
+        var end = at + length;
+        while (at < end)
+        {
+            var property = ConnAck[at++];
+            switch (property)
+            {
+                case 0x01 or 0x17 or 0x19 or 0x24 or 0x25 or 0x28 or 0x29 or 0x2A:
+                    if (property == id)
+                    {
+                        return ConnAck[at];
+                    }
+                    at += 1;
+                    break;
+                case 0x13 or 0x21 or 0x22:
+                    if (property == id)
+                    {
+                        return (ConnAck[at] << 8) | ConnAck[at + 1];
+                    }
+                    at += 2;
+                    break;
+                case 0x02 or 0x11 or 0x27:
+                    if (property == id)
+                    {
+                        return ((long)ConnAck[at] << 24) | ((long)ConnAck[at + 1] << 16) | ((long)ConnAck[at + 2] << 8) | ConnAck[at + 3];
+                    }
+                    at += 4;
+                    break;
+                case 0x26:
+                    at += 2 + ((ConnAck[at] << 8) | ConnAck[at + 1]);
+                    at += 2 + ((ConnAck[at] << 8) | ConnAck[at + 1]);
+                    break;
+                default:
+                    // Strings and binary data (assigned client ID, reason string, …).
+                    at += 2 + ((ConnAck[at] << 8) | ConnAck[at + 1]);
+                    break;
+            }
+        }
+        return null;
+    }
+
+    private static (int Value, int Next) VariableInt(byte[] bytes, int at)
+    {
+        var value = 0;
+        var multiplier = 1;
+        while (true)
+        {
+            var digit = bytes[at++];
+            value += (digit & 0x7f) * multiplier;
+            multiplier *= 128;
+            if ((digit & 0x80) == 0)
+            {
+                return (value, at);
+            }
+        }
+    }
+
     /// <summary>MQTT 5 (a property length follows packet IDs and topics).</summary>
     public bool IsV5 { get; private init; }
 
@@ -57,7 +121,7 @@ internal sealed class RawClient : IAsyncDisposable
         SendAsync(0x82, IsV5 ? [.. Id(packetId), 0, .. Str(filter), qos] : [.. Id(packetId), .. Str(filter), qos]);
 
     public Task PublishAsync(string topic, string payload, int qos, ushort packetId, bool dup = false) =>
-        SendAsync((byte)(0x30 | (dup ? 0x08 : 0) | (qos << 1)), [.. Str(topic), .. (qos > 0 ? Id(packetId) : []), .. Encoding.UTF8.GetBytes(payload)]);
+        SendAsync((byte)(0x30 | (dup ? 0x08 : 0) | (qos << 1)), [.. Str(topic), .. (qos > 0 ? Id(packetId) : []), .. (IsV5 ? new byte[] { 0 } : []), .. Encoding.UTF8.GetBytes(payload)]);
 
     public Task PubRecAsync(ushort packetId) => SendAsync(0x50, Id(packetId));
 

@@ -3,7 +3,7 @@ using Nats.Core.Security;
 namespace Nats.Core.Config.Binding;
 
 /// <summary>
-/// <c>accounts { NAME { users, nkey, imports, exports, default_permissions } }</c> (or a plain
+/// <c>accounts { NAME { users, nkey, imports, exports, default_permissions, limits, mappings } }</c> (or a plain
 /// list of names) as nats-server's <c>parseAccounts</c> reads it. Users land in
 /// <see cref="AuthOptions.Users"/>/<see cref="AuthOptions.NKeys"/> with their account set.
 /// </summary>
@@ -115,7 +115,10 @@ internal static class AccountsBinder
                     case "limits":
                         account.Limits = AccountLimitsBinder.Bind(item, ctx);
                         break;
-                    case "mappings" or "maps" or "msg_trace" or "trace_dest":
+                    case "mappings" or "maps":
+                        account.Mappings.AddRange(MappingsBinder.Bind(item, ctx));
+                        break;
+                    case "msg_trace" or "trace_dest":
                         ctx.NotSupported(item, $"accounts.{account.Name}");
                         break;
                     // Keys the kernel does not read go to plugins (IConfigBus.BindAccountKey);

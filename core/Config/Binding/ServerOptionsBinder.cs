@@ -327,6 +327,9 @@ public static class ServerOptionsBinder
             case "accounts":
                 AccountsBinder.Bind(entry, o.Auth, ctx);
                 return true;
+            case "mappings" or "maps":
+                o.Auth.Mappings.AddRange(MappingsBinder.Bind(entry, ctx));
+                return true;
             case "no_auth_user":
                 if (ctx.TryString(entry, out var noAuthUser))
                 {

@@ -1,3 +1,4 @@
+using Nats.Core.Subjects;
 using Nats.JetStream.Api;
 using Nats.JetStream.Storage;
 
@@ -27,10 +28,10 @@ public sealed partial class JsStream : IStoreListener, IDisposable
     private StreamConfig _config;
 
     /// <summary>The config's republish transform, or null (owned by _gate).</summary>
-    private StreamSubjectTransform? _republish;
+    private Nats.Core.Subjects.SubjectTransform? _republish;
 
     /// <summary>The config's subject transform applied to incoming subjects, or null (owned by _gate).</summary>
-    private StreamSubjectTransform? _transform;
+    private Nats.Core.Subjects.SubjectTransform? _transform;
 
     public JsStream(StreamConfig config, MessageStore store, IJetStreamOutput output, string? domain = null)
     {
@@ -94,7 +95,7 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         {
             // As nats-server: the stream's subject transform applies before anything else, so the
             // message is checked and stored under its new subject.
-            if (_transform?.Apply(subject) is { } transformed)
+            if (_transform?.Match(subject) is { } transformed)
             {
                 subject = transformed;
             }
@@ -198,7 +199,7 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         }
         else
         {
-            var republishTo = _republish?.Apply(subject);
+            var republishTo = _republish?.Match(subject);
             var lastOfSubject = republishTo is null ? 0 : Store.LoadLast(SubjectFilter.Of(subject), new StoredMessage());
             var subjectBytes = System.Text.Encoding.UTF8.GetBytes(subject);
             result = Store.Append(subjectBytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
@@ -373,13 +374,13 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         return null;
     }
 
-    private static StreamSubjectTransform? SubjectTransform(StreamConfig config) =>
+    private static Nats.Core.Subjects.SubjectTransform? SubjectTransform(StreamConfig config) =>
         config.SubjectTransform is { Destination.Length: > 0 } t
-            ? StreamSubjectTransform.TryCreate(StreamConfigCheck.SourceOf(t), t.Destination, useEveryWildcard: false, out _)
+            ? Nats.Core.Subjects.SubjectTransform.TryCreate(StreamConfigCheck.SourceOf(t), t.Destination, SubjectTransformRules.Mapping, out _)
             : null;
 
-    private static StreamSubjectTransform? RePublishTransform(StreamConfig config) =>
-        config.RePublish is { } r ? StreamSubjectTransform.TryCreate(string.IsNullOrEmpty(r.Source) ? ">" : r.Source, r.Destination, useEveryWildcard: true, out _) : null;
+    private static Nats.Core.Subjects.SubjectTransform? RePublishTransform(StreamConfig config) =>
+        config.RePublish is { } r ? Nats.Core.Subjects.SubjectTransform.TryCreate(r.Source, r.Destination, SubjectTransformRules.EveryWildcard, out _) : null;
 
     /// <summary>
     /// The republished copy of message <paramref name="seq"/> as nats-server 2.9 builds it: the

@@ -1,3 +1,4 @@
+using Nats.Core.Subjects;
 using Nats.JetStream.Api;
 using Nats.JetStream.Storage;
 
@@ -238,11 +239,10 @@ public static class StreamConfigCheck
         {
             return;
         }
-        if (StreamSubjectTransform.TryCreate(SourceOf(transform), transform.Destination, useEveryWildcard: false, out var unsupported) is null)
+        // The kernel's transform (the one subject mappings use), with nats-server's error text.
+        if (SubjectTransform.TryCreate(SourceOf(transform), transform.Destination, SubjectTransformRules.Mapping, out var error) is null)
         {
-            throw unsupported is null
-                ? new JsApiException(JsErrors.StreamTransformInvalidDestination.With("err", "invalid mapping destination"))
-                : Invalid($"stream subject transform: mapping function {unsupported} not supported by this server");
+            throw new JsApiException(JsErrors.StreamTransformInvalidDestination.With("err", error!));
         }
     }
 
@@ -269,10 +269,10 @@ public static class StreamConfigCheck
         {
             throw Invalid("stream configuration for republish destination forms a cycle");
         }
-        if (StreamSubjectTransform.TryCreate(republish.Source, republish.Destination, useEveryWildcard: true, out var unsupported) is null)
+        // nats-server 2.9 built republish transforms with every source wildcard used.
+        if (SubjectTransform.TryCreate(republish.Source, republish.Destination, SubjectTransformRules.EveryWildcard, out _) is null)
         {
-            throw Invalid(unsupported is null ? "stream configuration for republish not valid"
-                : $"stream configuration for republish: mapping function {unsupported} not supported by this server");
+            throw Invalid("stream configuration for republish not valid");
         }
     }
 

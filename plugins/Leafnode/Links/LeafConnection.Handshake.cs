@@ -47,9 +47,11 @@ public sealed partial class LeafConnection
 
     /// <summary>
     /// Accepted: the INFO was already written on the socket; a TLS listener now does the
-    /// server handshake (nats-server sends INFO in the clear first). Solicited: the hub's INFO
-    /// was read before this link started; TLS when the hub requires it or the remote has a
-    /// <c>tls</c> block, then our CONNECT. Over a WebSocket neither side does TLS here.
+    /// server handshake (nats-server sends INFO in the clear first), or with
+    /// <c>handshake_first</c> the handshake and then the INFO. Solicited: the hub's INFO was read
+    /// before this link started; TLS when the hub requires it or the remote has a <c>tls</c>
+    /// block, then our CONNECT (with <c>handshake_first</c>: TLS, then the INFO is awaited). Over a
+    /// WebSocket neither side does TLS here.
     /// </summary>
     protected override async ValueTask<bool> HandshakeAsync()
     {
@@ -60,24 +62,51 @@ public sealed partial class LeafConnection
             {
                 return false;
             }
+            if (TlsFirst)
+            {
+                Send(BuildFirstInfo());   // handshake_first: the INFO withheld until now goes over TLS
+            }
             _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(_options.AuthTimeout.TotalSeconds * Stopwatch.Frequency);
             return true;
         }
         var remote = Remote!;
-        if (!IsWebSocket && (_tlsRequiredByHub || remote.Tls is not null))
+        if (TlsFirst)
         {
-            var set = _manager.RemoteTlsSet(remote);
-            if (set is null)
-            {
-                Logger.LogError("{Leaf} TLS required by the hub but remote {Remote} has no tls configuration", this, remote.SafeName);
-                Close(ClosedReason.TlsHandshakeError);
-                return false;
-            }
-            if (!await UpgradeToTlsAsync(set, Url!.IdnHost).ConfigureAwait(false))
+            // handshake_first: TLS before anything; the hub's INFO then arrives on the read loop
+            // (ProcessInfo sends CONNECT), within the time CONNECT's answer gets.
+            if (!await UpgradeRemoteToTlsAsync(remote).ConfigureAwait(false))
             {
                 return false;
             }
+            _handshakeDeadline = Stopwatch.GetTimestamp() + (long)(ConnectProcessTimeout.TotalSeconds * Stopwatch.Frequency);
+            return true;
         }
+        if (!IsWebSocket && (_tlsRequiredByHub || remote.Tls is not null) && !await UpgradeRemoteToTlsAsync(remote).ConfigureAwait(false))
+        {
+            return false;
+        }
+        return SendConnect(remote);
+    }
+
+    /// <summary>The TLS client handshake of a solicited link, with the remote's TLS set.</summary>
+    private async ValueTask<bool> UpgradeRemoteToTlsAsync(Config.RemoteLeafOptions remote)
+    {
+        var set = _manager.RemoteTlsSet(remote);
+        if (set is null)
+        {
+            Logger.LogError("{Leaf} TLS required by the hub but remote {Remote} has no tls configuration", this, remote.SafeName);
+            Close(ClosedReason.TlsHandshakeError);
+            return false;
+        }
+        return await UpgradeToTlsAsync(set, Url!.IdnHost).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Our CONNECT to the hub (the hub's first INFO is known): then we wait for its answer, or
+    /// with a hub that does not answer CONNECT the link is up at once.
+    /// </summary>
+    private bool SendConnect(Config.RemoteLeafOptions remote)
+    {
         try
         {
             Send(BuildConnect(remote));
@@ -268,8 +297,15 @@ public sealed partial class LeafConnection
             Close(ClosedReason.ParseError);
             return;
         }
-        if (!_infoReceived)
+        var first = !_infoReceived;
+        if (first)
         {
+            if (TlsFirst && (info.ClientId == 0 || info.LeafnodeUrls is null))
+            {
+                Logger.LogError("{Leaf} attempted to connect to wrong port", this);
+                Close(ClosedReason.WrongPort);
+                return;
+            }
             AcceptFirstInfo(info);
         }
         _manager.LearnUrls(Remote!, info);
@@ -277,6 +313,10 @@ public sealed partial class LeafConnection
         {
             // The hub's rules for us, with our own deny lists merged in (nats-server's processLeafnodeInfo).
             _permissions = LeafPermissions.ForSpoke(info.Import, info.Export, Remote!.DenyImports, Remote.DenyExports);
+        }
+        if (first && TlsFirst && !SendConnect(Remote!))
+        {
+            return;
         }
         if (info.ConnectInfo && !_registered)
         {

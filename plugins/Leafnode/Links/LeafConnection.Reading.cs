@@ -34,6 +34,7 @@ public sealed partial class LeafConnection
                         status == LeafParseStatus.UnknownOperation ? ProtocolErrors.UnknownOperation : null);
                     break;
                 }
+                TraceReceived(data.Slice(position, consumed), command.Op == LeafOp.Message);
                 position += consumed;
                 if (command.Op == LeafOp.Message)
                 {

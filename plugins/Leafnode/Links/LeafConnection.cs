@@ -89,6 +89,12 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
     /// <summary>Hub side: the router policy for everything; spoke side: local and hubbed-leaf traffic only.</summary>
     public LinkKind Kind => _isSpoke ? LeafKinds.Spoke : LinkKind.Leaf;
 
+    /// <summary>
+    /// TLS before INFO (<c>tls { handshake_first }</c>, nats-server 2.10+): an accepted leaf gets
+    /// its INFO over TLS; a solicited link does TLS at once and reads the hub's INFO from its read loop.
+    /// </summary>
+    internal bool TlsFirst { get; init; }
+
     /// <summary>True when the link runs over a WebSocket (ws:// or wss://) rather than a plain socket.</summary>
     public bool IsWebSocket { get; }
 
@@ -124,6 +130,9 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
 
     /// <inheritdoc />
     protected override string? PeerName => RemoteServerName;
+
+    /// <summary>Queues an INFO line (the hub's asynchronous INFO with updated URLs); any thread.</summary>
+    internal void SendInfo(byte[] line) => Send(line);
 
     /// <summary>Tells the peer it loops, closes, and (when soliciting) delays the next attempt.</summary>
     internal void CloseForLoop(bool sendError)

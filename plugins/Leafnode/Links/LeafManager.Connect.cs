@@ -83,6 +83,7 @@ public sealed partial class LeafManager
             // Leafs may also come over the websocket port (path /leafnode), as nats-server
             // accepts them there only when it has a leafnode port.
             _webSocketLeafs = _server.RegisterStreamAcceptor(ConnectionKind.Leaf, AcceptWebSocketAsync);
+            StartUrlGossip();
         }
         foreach (var remote in _options.Remotes)
         {
@@ -136,6 +137,7 @@ public sealed partial class LeafManager
     {
         _listener?.Stop();
         _webSocketLeafs?.Dispose();
+        StopUrlGossip();
         _stopping?.Cancel();
         foreach (var connection in _connections.Values)
         {
@@ -156,17 +158,26 @@ public sealed partial class LeafManager
         }
     }
 
-    /// <summary>Hub side: INFO goes out in the clear before anything (TLS follows), then the link runs.</summary>
+    /// <summary>
+    /// Hub side: INFO goes out in the clear before anything (TLS follows), then the link runs;
+    /// with <c>tls { handshake_first }</c> TLS comes first and INFO follows over it.
+    /// </summary>
     private async Task AcceptAsync(Socket socket)
     {
         LeafConnection connection;
         try
         {
-            connection = new LeafConnection(_server, socket, this, _options, remote: null, url: null, firstInfo: null, nonce: Core.Security.Nonce.Generate(), _logger);
+            var tlsFirst = await ExpectsTlsFirstAsync(socket).ConfigureAwait(false);
+            connection = new LeafConnection(_server, socket, this, _options, remote: null, url: null, firstInfo: null, nonce: Core.Security.Nonce.Generate(), _logger) { TlsFirst = tlsFirst };
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             socket.Dispose();
+            return;
+        }
+        if (connection.TlsFirst)
+        {
+            await connection.RunAsync().ConfigureAwait(false);   // TLS, then INFO (see HandshakeAsync)
             return;
         }
         try
@@ -181,6 +192,33 @@ public sealed partial class LeafManager
             return;
         }
         await connection.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether an accepted leaf does TLS first (nats-server 2.10's leaf <c>handshake_first</c>):
+    /// always with <c>handshake_first: true</c>; with a fallback delay (<c>handshake_first: "300ms"</c>
+    /// or <c>auto</c>) only when the leaf speaks before it got an INFO, which only a TLS-first leaf does.
+    /// </summary>
+    private async Task<bool> ExpectsTlsFirstAsync(Socket socket)
+    {
+        if (_options.Tls is not { HandshakeFirst: true } tls)
+        {
+            return false;
+        }
+        if (tls.HandshakeFirstFallback is not { } delay || delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_server.ShutdownToken);
+        wait.CancelAfter(delay);
+        try
+        {
+            return await socket.ReceiveAsync(new byte[1], SocketFlags.Peek, wait.Token).ConfigureAwait(false) > 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -298,6 +336,11 @@ public sealed partial class LeafManager
                 dial.CancelAfter(DialTimeout);
                 var port = url.Port > 0 ? url.Port : 7422;
                 await socket.ConnectAsync(url.IdnHost, port, dial.Token).ConfigureAwait(false);
+            }
+            if (remote.Tls is { HandshakeFirst: true })
+            {
+                // handshake_first: the hub's INFO comes over TLS, read by the link itself.
+                return new LeafConnection(_server, socket, this, _options, remote, url, firstInfo: null, nonce: null, _logger) { TlsFirst = true };
             }
             LeafInfo? info;
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping))

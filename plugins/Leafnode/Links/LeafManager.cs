@@ -18,7 +18,7 @@ namespace Nats.Leafnode.Links;
 /// tells each of them what changes in its account.
 /// </summary>
 /// <remarks>
-/// Split by concern: the listener and solicit loops (.Connect.cs). Threads: the registry is
+/// Split by concern: the listener and solicit loops (.Connect.cs), leaf URL gossip (.Urls.cs). Threads: the registry is
 /// concurrent; observer calls come from any thread; each remote's loop owns its task.
 /// </remarks>
 public sealed partial class LeafManager : IInterestObserver
@@ -47,6 +47,9 @@ public sealed partial class LeafManager : IInterestObserver
     // Concurrent: the read loops add and remove; observers and monitoring read.
     private readonly ConcurrentDictionary<ulong, LeafConnection> _connections = new();
     private readonly ConcurrentDictionary<string, string> _loopSubjects = new(StringComparer.Ordinal);
+
+    // Cluster members' leaf URLs by server id (.Urls.cs): route read loops write, INFO builders read.
+    private readonly ConcurrentDictionary<string, string> _peerLeafUrls = new(StringComparer.Ordinal);
 
     internal LeafManager(IServerContext context, LeafnodeOptions options, ILogger logger)
     {
@@ -110,7 +113,7 @@ public sealed partial class LeafManager : IInterestObserver
             Cluster = string.IsNullOrEmpty(_server.Options.Cluster.Name) ? null : _server.Options.Cluster.Name,
             InfoOnConnect = !connectInfo,
             ConnectInfo = connectInfo,
-            LeafnodeUrls = [HostPort.Join(AdvertisedHost, AdvertisedPort)],
+            LeafnodeUrls = LeafUrls(),
             // The cluster's websocket URLs (the WebSocket plugin advertises them), for leafs over ws.
             WsConnectUrls = _server.GetAllAdvertisedUrls(WebSocketConnectUrlsField) is { Count: > 0 } ws ? [.. ws] : null,
             RemoteAccount = account,

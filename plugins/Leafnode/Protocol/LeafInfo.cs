@@ -125,4 +125,5 @@ public sealed record LeafConnectInfo
 
 [JsonSerializable(typeof(LeafInfo))]
 [JsonSerializable(typeof(LeafConnectInfo))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class LeafJsonContext : JsonSerializerContext;

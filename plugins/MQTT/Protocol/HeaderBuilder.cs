@@ -22,12 +22,31 @@ internal sealed class HeaderBuilder
 
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
 
-    public byte[] Build(int qos, MqttPublishPacket properties)
+    /// <summary>The header block: QoS, RETAIN (<c>Nmqtt-Retain</c>), the publisher when No Local needs it (<c>Nmqtt-Src</c>), the MQTT 5 properties.</summary>
+    public byte[] Build(int qos, bool retain, string? source, MqttPublishPacket? properties)
     {
         _buffer.ResetWrittenCount();
         Append("NATS/1.0\r\nNmqtt-Pub:");
         Append(((char)('0' + qos)).ToString());
         Append("\r\n");
+        if (retain)
+        {
+            Line(NatsHeaders.RetainName, "1");
+        }
+        if (source is not null)
+        {
+            Line(NatsHeaders.SourceName, source);
+        }
+        if (properties is not null)
+        {
+            AppendProperties(properties);
+        }
+        Append("\r\n");
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    private void AppendProperties(MqttPublishPacket properties)
+    {
         if (properties.UserProperties is { } users)
         {
             foreach (var property in users)
@@ -56,8 +75,6 @@ internal sealed class HeaderBuilder
         {
             Line(Ttl, properties.MessageExpiryInterval.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s");
         }
-        Append("\r\n");
-        return _buffer.WrittenSpan.ToArray();
     }
 
     private void Line(string name, string value)

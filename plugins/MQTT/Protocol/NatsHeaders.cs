@@ -12,6 +12,15 @@ internal static class NatsHeaders
     public static ReadOnlySpan<byte> Version => "NATS/1.0\r\n"u8;
     public static ReadOnlySpan<byte> PubName => "Nmqtt-Pub"u8;
 
+    /// <summary>Set (<c>1</c>) on a message its MQTT publisher sent with RETAIN, for MQTT 5 Retain As Published.</summary>
+    public const string RetainName = "Nmqtt-Retain";
+
+    /// <summary>
+    /// The publishing client (hash of its client ID), set only while that client has a No Local
+    /// subscription, so its own messages are not sent back to it.
+    /// </summary>
+    public const string SourceName = "Nmqtt-Src";
+
     /// <summary>The header blocks of a plain MQTT publish, per QoS (no properties to carry).</summary>
     public static readonly byte[][] PlainPublish =
     [
@@ -60,6 +69,14 @@ internal static class NatsHeaders
     /// <summary>The QoS an MQTT publisher gave the message (<c>Nmqtt-Pub</c>), or 0.</summary>
     public static int PublishedQos(ReadOnlySpan<byte> headers) =>
         TryGet(headers, PubName, out var value) && value.Length > 0 && value[0] is >= (byte)'0' and <= (byte)'2' ? value[0] - '0' : 0;
+
+    /// <summary>Whether the MQTT publisher set RETAIN (<c>Nmqtt-Retain</c>).</summary>
+    public static bool PublishedRetain(ReadOnlySpan<byte> headers) =>
+        TryGet(headers, "Nmqtt-Retain"u8, out var value) && value.Length == 1 && value[0] == (byte)'1';
+
+    /// <summary>Whether the message came from the client whose <c>Nmqtt-Src</c> is <paramref name="source"/>.</summary>
+    public static bool PublishedBy(ReadOnlySpan<byte> headers, ReadOnlySpan<byte> source) =>
+        TryGet(headers, "Nmqtt-Src"u8, out var value) && value.SequenceEqual(source);
 
     /// <summary>Enumerates the header lines as (name, value) pairs, skipping the version line.</summary>
     public static void ForEach<TState>(ReadOnlySpan<byte> headers, ref TState state, HeaderVisitor<TState> visit)

@@ -10,6 +10,18 @@ namespace Nats.Mqtt.Protocol;
 /// </summary>
 internal static class PublishEncoder
 {
+    /// <summary>The size of the PUBLISH <see cref="Write"/> would write (fixed header included).</summary>
+    public static long Size(bool v5, int topicLength, int qos, int propertiesLength, int payloadLength, ushort topicAlias)
+    {
+        propertiesLength += topicAlias > 0 ? 3 : 0;
+        var remaining = 2 + topicLength + (qos > 0 ? 2 : 0) + payloadLength;
+        if (v5)
+        {
+            remaining += PacketFraming.VariableIntSize(propertiesLength) + propertiesLength;
+        }
+        return 1 + PacketFraming.VariableIntSize(remaining) + (long)remaining;
+    }
+
     /// <summary>Writes a PUBLISH.</summary>
     /// <param name="output">The connection's outbound buffer.</param>
     /// <param name="v5">MQTT 5 (a property block follows the packet identifier).</param>

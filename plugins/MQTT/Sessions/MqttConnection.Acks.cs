@@ -75,6 +75,7 @@ internal sealed partial class MqttConnection
         var reason = IsV5 && failure is { } code ? code : MqttPubAckReasonCode.Success;
         if (qos == 1)
         {
+            InboundQos1Acked();
             Send(new MqttPubAckPacket { PacketIdentifier = packetId, ReasonCode = reason });
         }
         else

@@ -136,6 +136,11 @@ internal sealed partial class MqttConnection
             }
             clientId = assigned = Core.Security.Nonce.Generate();
         }
+        if (IsV5 && AsksEnhancedAuthentication(connect))
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt: authentication method {Method} is not supported", RemoteText, connect.AuthenticationMethod);
+            return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedNotAuthorized, MqttConnectReasonCode.BadAuthenticationMethod).ConfigureAwait(false);
+        }
         if (connect.Username is { Length: 0 })
         {
             return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedBadUsernameOrPassword, MqttConnectReasonCode.BadUserNameOrPassword).ConfigureAwait(false);
@@ -145,6 +150,7 @@ internal sealed partial class MqttConnection
             return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedNotAuthorized, willReason).ConfigureAwait(false);
         }
         ClientId = clientId;
+        ApplyClientLimits(connect, clientId);
         var login = await KernelLoginAsync(connect).ConfigureAwait(false);
         if (login is not null)
         {
@@ -200,7 +206,7 @@ internal sealed partial class MqttConnection
             connAck.SharedSubscriptionAvailable = true;
             connAck.SubscriptionIdentifiersAvailable = true;
             connAck.TopicAliasMaximum = TopicAliasMaximum;
-            connAck.ReceiveMaximum = (ushort)Math.Min(ushort.MaxValue, _runtime.Options.EffectiveMaxAckPending);
+            connAck.ReceiveMaximum = ServerReceiveMaximum;
         }
         Send(connAck);
         _established = true;

@@ -27,6 +27,11 @@ internal sealed partial class MqttConnection
         {
             return;
         }
+        // MQTT 5 No Local [MQTT-3.8.3-3]: not sent back to the client that published it.
+        if (subscription.NoLocal && NatsHeaders.PublishedBy(headers, _sourceIdBytes))
+        {
+            return;
+        }
         DeliverQos0(subscription, subject, reply, headers, payload);
     }
 
@@ -40,6 +45,8 @@ internal sealed partial class MqttConnection
         {
             properties = DeliveryProperties(_deliveryProperties, subscription, reply, headers);
         }
+        // MQTT 5 Retain As Published: the RETAIN flag as the publisher set it (else 0 on live deliveries).
+        var retain = subscription.RetainAsPublished && NatsHeaders.PublishedRetain(headers);
         var output = _output.Begin();
         if (output is null)
         {
@@ -47,8 +54,11 @@ internal sealed partial class MqttConnection
         }
         try
         {
-            var alias = OutboundAlias(topic, out var known);
-            PublishEncoder.Write(output, IsV5, topic, qos: 0, retain: false, dup: false, packetId: 0, properties, payload, alias, known);
+            if (!FitsClient(topic, qos: 0, properties.Length, payload.Length, out var alias, out var known))
+            {
+                return;
+            }
+            PublishEncoder.Write(output, IsV5, topic, qos: 0, retain, dup: false, packetId: 0, properties, payload, alias, known);
         }
         finally
         {
@@ -118,7 +128,7 @@ internal sealed partial class MqttConnection
     /// (<paramref name="known"/>: the topic is left out), a new one while the client's maximum
     /// allows, else 0 (the topic goes in full).
     /// </summary>
-    private ushort OutboundAlias(ReadOnlySpan<byte> topic, out bool known)
+    private ushort OutboundAlias(ReadOnlySpan<byte> topic, out bool known, bool commit = true)
     {
         known = false;
         if (_clientTopicAliasMaximum == 0)
@@ -136,8 +146,35 @@ internal sealed partial class MqttConnection
             return 0;
         }
         alias = (ushort)(_outboundAliases.Count + 1);
-        _outboundAliases[key] = alias;
+        if (commit)
+        {
+            _outboundAliases[key] = alias;
+        }
         return alias;
+    }
+
+    /// <summary>
+    /// The topic alias of a PUBLISH (as <see cref="OutboundAlias"/>), or false when the packet
+    /// would exceed the MQTT 5 client's Maximum Packet Size: such a packet is not sent
+    /// [MQTT-3.1.2-24], and no alias is given for it. The output lock is held.
+    /// </summary>
+    private bool FitsClient(ReadOnlySpan<byte> topic, int qos, int propertiesLength, int payloadLength, out ushort alias, out bool known)
+    {
+        if (_clientMaxPacketSize == uint.MaxValue)
+        {
+            alias = OutboundAlias(topic, out known);
+            return true;
+        }
+        alias = OutboundAlias(topic, out known, commit: false);
+        if (PublishEncoder.Size(IsV5, known ? 0 : topic.Length, qos, propertiesLength, payloadLength, alias) > _clientMaxPacketSize)
+        {
+            return false;
+        }
+        if (alias > 0 && !known)
+        {
+            OutboundAlias(topic, out _);
+        }
+        return true;
     }
 
     /// <inheritdoc />

@@ -56,7 +56,15 @@ internal sealed partial class MqttConnection
             account.Js.Publish(message.Reply!);
             return ValueTask.CompletedTask;
         }
+        if (DeliveryDenied(subject, subscription) || (subscription.NoLocal && NatsHeaders.PublishedBy(message.Headers.Span, _sourceIdBytes)))
+        {
+            // A wildcard overlapping a deny clause (the kernel filters its own deliveries the same
+            // way, as nats-server's checkDenySub), or MQTT 5 No Local: acked and dropped.
+            account.Js.Publish(message.Reply!);
+            return ValueTask.CompletedTask;
+        }
         var qos = Math.Min(Math.Max(NatsHeaders.PublishedQos(message.Headers.Span), 1), subscription.Qos);
+        var retain = subscription.RetainAsPublished && NatsHeaders.PublishedRetain(message.Headers.Span);
         var remaining = RemainingExpiry(message.Headers.Span, storedAt);
         if (remaining == 0)
         {
@@ -87,10 +95,21 @@ internal sealed partial class MqttConnection
                 }
                 properties = _outboundProperties.Written;
             }
-            WritePublish(topic, qos, retain: false, dup: tracked || delivered > 1, packetId, properties, message.Payload.Span);
+            if (!WritePublish(topic, qos, retain, dup: tracked || delivered > 1, packetId, properties, message.Payload.Span))
+            {
+                // Larger than the client's Maximum Packet Size: dropped as if delivered [MQTT-3.1.2-25].
+                _inFlight.Remove(packetId);
+                _inFlightBySequence.Remove((consumer.Durable, sequence));
+                account.Js.Publish(message.Reply!);
+            }
         }
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Whether the kernel client's subscribe permissions deny this subject to the subscription (a wildcard overlapping a deny clause).</summary>
+    private bool DeliveryDenied(ReadOnlySpan<byte> subject, MqttSubscription subscription) =>
+        KernelClient?.Permissions is { } permissions &&
+        permissions.IsDeliveryDenied(subject, subscription.Queue is { } queue ? System.Text.Encoding.UTF8.GetBytes(queue) : default);
 
     /// <summary>
     /// What is left of a stored message's expiry interval (its <c>Nats-TTL</c>, from the MQTT 5
@@ -107,18 +126,22 @@ internal sealed partial class MqttConnection
         return Math.Max(0, seconds - Math.Max(0, age));
     }
 
-    /// <summary>Encodes a PUBLISH into the outbound buffer and wakes the writer.</summary>
-    private void WritePublish(ReadOnlySpan<byte> topic, int qos, bool retain, bool dup, ushort packetId, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> payload)
+    /// <summary>Encodes a PUBLISH into the outbound buffer and wakes the writer; false when it exceeds the client's Maximum Packet Size (not sent).</summary>
+    private bool WritePublish(ReadOnlySpan<byte> topic, int qos, bool retain, bool dup, ushort packetId, ReadOnlySpan<byte> properties, ReadOnlySpan<byte> payload)
     {
         var output = _output.Begin();
         if (output is null)
         {
-            return;
+            return true;
         }
         try
         {
-            var alias = OutboundAlias(topic, out var known);
+            if (!FitsClient(topic, qos, properties.Length, payload.Length, out var alias, out var known))
+            {
+                return false;
+            }
             PublishEncoder.Write(output, IsV5, topic, qos, retain, dup, packetId, properties, payload, alias, known);
+            return true;
         }
         finally
         {
@@ -217,16 +240,16 @@ internal sealed partial class MqttConnection
     /// flight like any QoS 1 delivery (without a stream ack). MQTT 5 retain handling 1 sends
     /// them only to a new subscription, 2 never.
     /// </summary>
-    private Task SendRetainedAsync(MqttSubscription subscription, bool isNew)
+    private async Task SendRetainedAsync(MqttSubscription subscription, bool isNew)
     {
         if (_account is null || subscription.RetainHandling == 2 || (subscription.RetainHandling == 1 && !isNew))
         {
-            return Task.CompletedTask;
+            return;
         }
-        var messages = _account.Retained.Match(subscription.Subject, MqttTopics.NeedsLevelUp(subscription.Subject));
+        var messages = await _account.RetainedForAsync(subscription.Subject, MqttTopics.NeedsLevelUp(subscription.Subject)).ConfigureAwait(false);
         foreach (var message in messages)
         {
-            if (subscription.WildcardStart && message.Subject.StartsWith('$'))
+            if ((subscription.WildcardStart && message.Subject.StartsWith('$')) || DeliveryDenied(System.Text.Encoding.UTF8.GetBytes(message.Subject), subscription))
             {
                 continue;
             }
@@ -241,11 +264,14 @@ internal sealed partial class MqttConnection
                     qos = 0;
                 }
                 var properties = IsV5 ? DeliveryProperties(_outboundProperties, subscription, default, message.Headers) : default;
-                WritePublish(topic, qos, retain: true, dup: false, packetId, properties, message.Payload);
+                if (!WritePublish(topic, qos, retain: true, dup: false, packetId, properties, message.Payload) && packetId != 0)
+                {
+                    _inFlight.Remove(packetId);
+                    _inFlightBySequence.Remove(("$retained/" + subscription.Key, message.Sequence));
+                }
             }
         }
         _runtime.Logger.LogTrace("{Remote} - mqtt client {Id}: {Count} retained messages for {Filter}", RemoteText, ClientId, messages.Count, subscription.Filter);
-        return Task.CompletedTask;
     }
 }
 

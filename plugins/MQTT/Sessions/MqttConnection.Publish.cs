@@ -53,6 +53,10 @@ internal sealed partial class MqttConnection
                 SendDisconnect(MqttDisconnectReasonCode.ProtocolError);
                 return false;
             }
+            if (!AdmitInbound(qos, publish.PacketIdentifier))
+            {
+                return false;
+            }
             var topic = publish.Topic ?? "";
             if (IsV5 && publish.TopicAlias > 0)
             {
@@ -237,15 +241,19 @@ internal sealed partial class MqttConnection
         return allowed;
     }
 
-    /// <summary>The NATS header block: <c>Nmqtt-Pub</c>, and MQTT 5's properties as headers.</summary>
+    /// <summary>
+    /// The NATS header block: <c>Nmqtt-Pub</c>, <c>Nmqtt-Retain</c> (Retain As Published),
+    /// <c>Nmqtt-Src</c> while this client has a No Local subscription, and MQTT 5's properties as headers.
+    /// </summary>
     private byte[] BuildHeaders(in OutgoingMessage message)
     {
-        var properties = message.Properties;
-        if (!IsV5 || properties is null || !HasHeaderProperties(properties))
+        var properties = IsV5 && message.Properties is { } p && HasHeaderProperties(p) ? p : null;
+        var source = _hasNoLocal ? SourceId : null;
+        if (properties is null && source is null && !message.Retain)
         {
             return NatsHeaders.PlainPublish[message.Qos];
         }
-        return _headers.Build(message.Qos, properties);
+        return _headers.Build(message.Qos, message.Retain, source, properties);
     }
 
     private static bool HasHeaderProperties(MqttPublishPacket p) =>

@@ -57,6 +57,7 @@ internal sealed partial class MqttConnection
     /// <summary>PUBREL: the stored QoS 2 message goes on (once), then PUBCOMP.</summary>
     private async Task OnPubRelAsync(ushort packetId)
     {
+        InboundQos2Released(packetId);
         if (_account is { } account)
         {
             try

@@ -52,6 +52,7 @@ internal sealed partial class MqttConnection
         };
         _will = new OutgoingMessage(topic, System.Text.Encoding.UTF8.GetBytes(subject), (int)connect.WillQoS, connect.WillRetain, properties,
             new ReadOnlySequence<byte>(connect.WillMessage ?? []));
+        _willDelay = IsV5 ? connect.WillDelayInterval : 0;
         return true;
     }
 
@@ -81,7 +82,7 @@ internal sealed partial class MqttConnection
         {
             throw new SessionCollisionException();
         }
-        if (record is not null && (_connect.CleanSession || record.Clean || Expired(record)))
+        if (record is not null && (_connect.CleanSession || record.Clean || record.ExpiredAt(DateTimeOffset.UtcNow.ToUnixTimeSeconds())))
         {
             await DiscardSessionAsync(record).ConfigureAwait(false);
             record = null;
@@ -98,11 +99,6 @@ internal sealed partial class MqttConnection
         }
         return present;
     }
-
-    /// <summary>MQTT 5: the session expiry interval ran out while the client was away.</summary>
-    private static bool Expired(SessionRecord record) =>
-        record.Disconnected > 0 && record.Expiry != uint.MaxValue &&
-        DateTimeOffset.UtcNow.ToUnixTimeSeconds() - record.Disconnected >= record.Expiry;
 
     private Task DiscardSessionAsync(SessionRecord record) => _account!.DiscardSessionAsync(record);
 
@@ -256,12 +252,15 @@ internal sealed partial class MqttConnection
     /// </summary>
     private async Task StartConsumerAsync(MqttSubscription subscription)
     {
+        var joins = false;
         if (subscription.Consumer is null)
         {
             if (subscription.Queue is { } group)
             {
                 var key = Nuid.Hash8(group + "\n" + subscription.Subject) + Nuid.Hash8(subscription.Subject + "\n" + group);
-                subscription.Consumer = new SubscriptionConsumer("share_" + key, StreamNames.DeliverPrefix + "share." + key, ConsumerFilters(subscription.Subject), shared: true);
+                subscription.Consumer = new SubscriptionConsumer(StreamNames.SharedDurablePrefix + key, StreamNames.DeliverPrefix + "share." + key, ConsumerFilters(subscription.Subject), shared: true);
+                // A new member of the group (a restored session or a re-SUBSCRIBE is counted already).
+                joins = true;
             }
             else
             {
@@ -272,11 +271,21 @@ internal sealed partial class MqttConnection
         var consumer = subscription.Consumer;
         consumer.Subscription = subscription;
         consumer.Delivery ??= _account!.Js.Connection.Subscribe(consumer.DeliverSubject, subscription.Queue, message => OnStoredMessage(consumer, message));
-        await _account!.CreateConsumerAsync(StreamNames.Messages, consumer.Durable, consumer.DeliverSubject, consumer.Filters, _runtime.Options,
-            deliverGroup: subscription.Queue).ConfigureAwait(false);
+        var account = _account!;
+        var options = _runtime.Options;
+        Task Create() => account.CreateConsumerAsync(StreamNames.Messages, consumer.Durable, consumer.DeliverSubject, consumer.Filters, options,
+            deliverGroup: subscription.Queue);
+        if (joins)
+        {
+            await account.JoinShareAsync(consumer.Durable, Create).ConfigureAwait(false);
+        }
+        else
+        {
+            await Create().ConfigureAwait(false);
+        }
     }
 
-    /// <summary>Ends a subscription's consumer: its deliveries, its messages in flight, and (not a group's) the consumer itself.</summary>
+    /// <summary>Ends a subscription's consumer: its deliveries, its messages in flight, and the consumer itself (a group's when its last session leaves).</summary>
     private async Task DeleteConsumerAsync(MqttSubscription subscription)
     {
         if (subscription.Consumer is not { } consumer)
@@ -287,7 +296,15 @@ internal sealed partial class MqttConnection
         consumer.Delivery?.Dispose();
         consumer.Delivery = null;
         ForgetInFlight(consumer.Durable);
-        if (!consumer.Shared && _account is not null)
+        if (_account is null)
+        {
+            return;
+        }
+        if (consumer.Shared)
+        {
+            await _account.LeaveShareAsync(consumer.Durable).ConfigureAwait(false);
+        }
+        else
         {
             await _account.DeleteConsumerAsync(StreamNames.Messages, consumer.Durable).ConfigureAwait(false);
         }

@@ -125,6 +125,7 @@ internal sealed partial class MqttConnection
             _link.WriteSub(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
         }
         _subscriptions[subscription.Key] = subscription;
+        UpdateNoLocal();
         _kernelDirty = true;
     }
 
@@ -252,6 +253,7 @@ internal sealed partial class MqttConnection
             _bySid.TryRemove(subscription.LevelUpSid, out _);
             _link.WriteUnsub(subscription.LevelUpSid);
         }
+        UpdateNoLocal();
         _kernelDirty = true;
     }
 

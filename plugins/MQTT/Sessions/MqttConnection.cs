@@ -56,6 +56,9 @@ internal sealed partial class MqttConnection : IKernelEvents
     /// <summary>The account-qualified key this client is registered under.</summary>
     private string RegistryKey { get; set; } = "";
 
+    /// <summary>The connection is closing (a delayed will may keep it registered meanwhile).</summary>
+    public bool IsClosing => Volatile.Read(ref _closed) != 0;
+
     /// <summary>MQTT 5.</summary>
     public bool IsV5 { get; private set; }
 
@@ -291,11 +294,17 @@ internal sealed partial class MqttConnection : IKernelEvents
         try
         {
             await StopAcksAsync().ConfigureAwait(false);
-            if (_link is not null && !_normalDisconnect && !_takenOver)
+            var will = _link is not null && !_normalDisconnect && !_takenOver && _will is not null;
+            var delay = will ? WillDelay() : TimeSpan.Zero;
+            if (will && delay == TimeSpan.Zero)
             {
                 await PublishWillAsync().ConfigureAwait(false);
             }
             await OnSessionClosingAsync().ConfigureAwait(false);
+            if (will && delay > TimeSpan.Zero)
+            {
+                await PublishWillLaterAsync(delay).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or TimeoutException or ObjectDisposedException)
         {
@@ -316,6 +325,8 @@ internal sealed partial class MqttConnection : IKernelEvents
     public async Task TakeOverAsync()
     {
         _takenOver = true;
+        // A delayed will is not sent once the client is back [MQTT-3.1.3-9].
+        _willWait.Cancel();
         SendDisconnect(MqttDisconnectReasonCode.SessionTakenOver);
         _output.Close();
         await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);

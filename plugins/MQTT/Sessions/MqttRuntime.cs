@@ -56,7 +56,7 @@ internal sealed class MqttRuntime : IAsyncDisposable
     /// </summary>
     public async Task<Store.MqttAccount> AccountAsync(Nats.Core.Accounts.Account account)
     {
-        var lazy = _accounts.GetOrAdd(account.Name, _ => new Lazy<Task<Store.MqttAccount>>(() => Store.MqttAccount.OpenAsync(Context, account, Options, Logger)));
+        var lazy = _accounts.GetOrAdd(account.Name, _ => new Lazy<Task<Store.MqttAccount>>(() => OpenAccountAsync(account)));
         try
         {
             return await lazy.Value.ConfigureAwait(false);
@@ -65,6 +65,54 @@ internal sealed class MqttRuntime : IAsyncDisposable
         {
             _accounts.TryRemove(new KeyValuePair<string, Lazy<Task<Store.MqttAccount>>>(account.Name, lazy));
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an account's MQTT state (its sessions swept: ended and expired ones removed) and
+    /// times the expiry of the MQTT 5 sessions it kept, counted from their disconnection (from
+    /// now for one whose client was connected when the previous run ended).
+    /// </summary>
+    private async Task<Store.MqttAccount> OpenAccountAsync(Nats.Core.Accounts.Account account)
+    {
+        var mqtt = await Store.MqttAccount.OpenAsync(Context, account, Options, Logger).ConfigureAwait(false);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        foreach (var record in mqtt.KeptAtOpen)
+        {
+            if (record.Expiry is 0 or uint.MaxValue)
+            {
+                // MQTT 3.1.1 (kept until a clean session) or never expiring.
+                continue;
+            }
+            var left = record.Disconnected > 0 ? record.Disconnected + record.Expiry - now : record.Expiry;
+            ExpireLater(mqtt, account.Name + "\u0000" + record.Id, record.Id, record.Disconnected, (uint)Math.Clamp(left, 0, uint.MaxValue - 1));
+        }
+        return mqtt;
+    }
+
+    /// <summary>
+    /// At start, in the background: opens the MQTT state of every account that has some (its
+    /// <c>$MQTT_sess</c> stream exists), so sessions that ended or expired while the server was
+    /// down are removed, and the others' expiry timed, without waiting for a client of the account.
+    /// </summary>
+    public async Task OpenExistingAccountsAsync()
+    {
+        foreach (var account in Server.Accounts.All.ToList())
+        {
+            try
+            {
+                var probe = new Store.JsApi(Context, account, Options.JsDomain.Length > 0 ? Options.JsDomain : null, Options.EffectiveJsApiTimeout);
+                await using (probe.ConfigureAwait(false))
+                {
+                    await probe.RequestAsync("STREAM.INFO." + Store.StreamNames.Sessions, default).ConfigureAwait(false);
+                }
+                await AccountAsync(account).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
+            {
+                // No MQTT state there (or no JetStream): opened by its first MQTT client, if any.
+                Logger.LogTrace("mqtt: account {Account} not opened at start: {Reason}", account.Name, e.Message);
+            }
         }
     }
 
@@ -86,12 +134,12 @@ internal sealed class MqttRuntime : IAsyncDisposable
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(expiry), Server.ShutdownToken).ConfigureAwait(false);
-                if (Clients.ContainsKey(registryKey))
+                if (Connected(registryKey))
                 {
                     return;
                 }
                 var record = await account.LoadSessionAsync(clientId).ConfigureAwait(false);
-                if (record is not null && record.Id == clientId && record.Disconnected == disconnected && !Clients.ContainsKey(registryKey))
+                if (record is not null && record.Id == clientId && record.Disconnected == disconnected && !Connected(registryKey))
                 {
                     await account.DiscardSessionAsync(record).ConfigureAwait(false);
                     Logger.LogDebug("mqtt: session of {Id} expired after {Expiry}s", clientId, expiry);
@@ -103,6 +151,9 @@ internal sealed class MqttRuntime : IAsyncDisposable
             }
         });
     }
+
+    /// <summary>Whether a client is connected under the key (one closing, waiting to send a delayed will, is not).</summary>
+    private bool Connected(string registryKey) => Clients.TryGetValue(registryKey, out var client) && !client.IsClosing;
 
     /// <summary>Closes what the plugin opened for its sessions.</summary>
     public async ValueTask DisposeAsync()

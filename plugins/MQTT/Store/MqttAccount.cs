@@ -11,11 +11,11 @@ namespace Nats.Mqtt.Store;
 /// <summary>
 /// One account's MQTT state in JetStream (nats-server's <c>mqttAccountSessionManager</c>): the
 /// five streams (created when missing, at the first MQTT client of the account), the session
-/// records, the QoS 1/2 consumers and the retained messages (read whole at start, then followed
-/// through a consumer of <c>$MQTT_rmsgs</c>).
+/// records, the QoS 1/2 consumers and the retained messages (indexed at start, then followed
+/// through a consumer of <c>$MQTT_rmsgs</c>; their bodies in a bounded cache, read on demand).
 /// </summary>
 /// <remarks>Thread safety: every member may be called from any connection's task.</remarks>
-internal sealed class MqttAccount : IAsyncDisposable
+internal sealed partial class MqttAccount : IAsyncDisposable
 {
     private static readonly TimeSpan RetainedLoadTimeout = TimeSpan.FromSeconds(10);
 
@@ -50,6 +50,7 @@ internal sealed class MqttAccount : IAsyncDisposable
         try
         {
             await mqtt.EnsureStreamsAsync(options).ConfigureAwait(false);
+            await mqtt.SweepSessionsAsync().ConfigureAwait(false);
             await mqtt.LoadRetainedAsync().ConfigureAwait(false);
             return mqtt;
         }
@@ -184,6 +185,48 @@ internal sealed class MqttAccount : IAsyncDisposable
         Retained.Apply(subject, sequence, clear ? null : RetainedCodec.Decode(StreamNames.RetainedPrefix + subject, sequence, headers, payload.Span, out _));
     }
 
+    /// <summary>
+    /// The retained messages a subscription subject matches (and, for <c>x.&gt;</c>, <c>x</c>), by
+    /// sequence: from the cache, else read from <c>$MQTT_rmsgs</c> (and cached).
+    /// </summary>
+    public async Task<List<RetainedMessage>> RetainedForAsync(string filter, bool levelUp)
+    {
+        var found = Retained.Find(filter, levelUp);
+        var messages = new List<RetainedMessage>(found.Count);
+        foreach (var match in found)
+        {
+            if (match.Message is { } cached)
+            {
+                messages.Add(cached);
+            }
+            else if (await ReadRetainedAsync(match.Sequence).ConfigureAwait(false) is { } read)
+            {
+                Retained.Cache(read);
+                messages.Add(read);
+            }
+        }
+        return messages;
+    }
+
+    /// <summary>One retained message by sequence (<c>STREAM.MSG.GET</c>), or null when it is gone (replaced or cleared meanwhile).</summary>
+    private async Task<RetainedMessage?> ReadRetainedAsync(ulong sequence)
+    {
+        JsonElement root;
+        try
+        {
+            root = await Js.RequestAsync("STREAM.MSG.GET." + StreamNames.Retained, Json(json => json.WriteNumber("seq", sequence))).ConfigureAwait(false);
+        }
+        catch (JsApiException e) when (e.ErrCode == 10037 || e.Code == 404)
+        {
+            return null;
+        }
+        var message = root.GetProperty("message");
+        var subject = message.GetProperty("subject").GetString() ?? "";
+        var headers = message.TryGetProperty("hdrs", out var h) && h.ValueKind == JsonValueKind.String ? h.GetBytesFromBase64() : [];
+        var data = message.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.String ? d.GetBytesFromBase64() : [];
+        return RetainedCodec.Decode(subject, sequence, headers, data, out _);
+    }
+
     private async Task DeleteMessageQuietlyAsync(string stream, ulong sequence)
     {
         try
@@ -234,14 +277,25 @@ internal sealed class MqttAccount : IAsyncDisposable
         record.Sequence = await Js.StoreAsync(SessionSubject(record.Id), default, body).ConfigureAwait(false);
     }
 
-    /// <summary>Ends a stored session: its consumers (not a shared group's), its PUBREL consumer and its record.</summary>
-    public async Task DiscardSessionAsync(SessionRecord record)
+    /// <summary>
+    /// Ends a stored session: its consumers (a shared group's only when it was the group's last
+    /// session; <paramref name="leaveShares"/> false while the sweep counts), its PUBREL consumer and its record.
+    /// </summary>
+    public async Task DiscardSessionAsync(SessionRecord record, bool leaveShares = true)
     {
         foreach (var stored in record.Filters)
         {
-            if (stored.Durable is not null && stored.Queue is null)
+            if (stored.Durable is null)
+            {
+                continue;
+            }
+            if (stored.Queue is null)
             {
                 await DeleteConsumerAsync(StreamNames.Messages, stored.Durable).ConfigureAwait(false);
+            }
+            else if (leaveShares)
+            {
+                await LeaveShareAsync(stored.Durable).ConfigureAwait(false);
             }
         }
         if (record.PubRel)

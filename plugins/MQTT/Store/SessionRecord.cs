@@ -32,6 +32,10 @@ internal sealed class SessionRecord
     /// <summary>The session has its PUBREL consumer on <c>$MQTT_out</c> (a QoS 2 subscription was made).</summary>
     public bool PubRel { get; set; }
 
+    /// <summary>MQTT 5: the session expiry interval ran out while the client was away (at <paramref name="nowUnixSeconds"/>).</summary>
+    public bool ExpiredAt(long nowUnixSeconds) =>
+        Disconnected > 0 && Expiry != uint.MaxValue && nowUnixSeconds - Disconnected >= Expiry;
+
     /// <summary>The record's stream sequence (not stored; 0 when not stored yet).</summary>
     public ulong Sequence { get; set; }
 

@@ -26,6 +26,9 @@ internal static class StreamNames
     public const string PubRelDeliverPrefix = "$MQTT.deliver.pubrel.";
     public const string PubRelDurablePrefix = "$MQTT_PUBREL_";
 
+    /// <summary>The durable name prefix of a shared subscription's consumer (one per group and filter).</summary>
+    public const string SharedDurablePrefix = "share_";
+
     /// <summary>Deliver subjects of the QoS 1/2 consumers (<c>$MQTT.sub.&lt;nuid&gt;</c>).</summary>
     public const string DeliverPrefix = "$MQTT.sub.";
 }

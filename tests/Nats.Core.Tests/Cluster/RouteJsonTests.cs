@@ -34,11 +34,11 @@ public sealed class RouteJsonTests
         Domain = "d",
         ConnectUrls = ["127.0.0.1:4222", "[::1]:4222"],
         LameDuckMode = true,
-        LeafNodeUrls = [],
         AdvertisedFields = new Dictionary<string, JsonElement>
         {
             ["ws_connect_urls"] = JsonDocument.Parse("""["127.0.0.1:8080"]""").RootElement.Clone(),
             ["gateway"] = JsonDocument.Parse("\"g1\"").RootElement.Clone(),
+            ["leafnode_urls"] = JsonDocument.Parse("""["127.0.0.1:7422"]""").RootElement.Clone(),
         },
     };
 
@@ -79,7 +79,7 @@ public sealed class RouteJsonTests
         var mine = RouteInfo.Parse(Encoding.UTF8.GetBytes(json))!;
         var theirs = JsonSerializer.Deserialize(json, RouteJsonContext.Default.RouteInfo)!;
         Assert.That(Serializer(mine), Is.EqualTo(Serializer(theirs)));
-        Assert.That(mine.AdvertisedFields!.Keys, Is.EquivalentTo(new[] { "ws_connect_urls", "gateway" }));
+        Assert.That(mine.AdvertisedFields!.Keys, Is.EquivalentTo(new[] { "ws_connect_urls", "gateway", "leafnode_urls" }));
     }
 
     [TestCase("""{"SERVER_ID":"X","Port":7,"CONNECT_URLS":null,"unknown":{"a":[1,2]},"ldm":true}""")]

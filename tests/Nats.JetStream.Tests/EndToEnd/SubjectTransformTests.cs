@@ -47,10 +47,26 @@ public sealed class SubjectTransformTests
         Assert.That(received, Is.EqualTo(new[] { ("u.b.a", (string?)"one"), ("u.b.a", "three") }));
     }
 
+    [Test]
+    public async Task Transform_functions_are_the_kernels_the_ones_subject_mappings_use(CancellationToken ct)
+    {
+        await using var server = await JetStreamServer.StartAsync();
+        await using var nats = server.Client();
+        var js = nats.CreateJetStreamContext();
+        await js.CreateStreamAsync(new StreamConfig("P", ["p.*"])
+        {
+            SubjectTransform = new SubjectTransform { Src = "p.*", Dest = "q.{{partition(10,1)}}.{{splitfromleft(1,2)}}" },
+        }, ct);
+        (await js.PublishAsync("p.foo", "x", cancellationToken: ct)).EnsureSuccess();
+        var stream = await js.GetStreamAsync("P", new StreamInfoRequest { SubjectsFilter = ">" }, ct);
+        // nats-server's own vector: "foo" is partition 3 of 10.
+        Assert.That(stream.Info.State.Subjects!.Keys, Is.EquivalentTo(new[] { "q.3.fo.o" }));
+    }
+
     [TestCase("t..x", "u.$1", 10155, "stream transform source: invalid subject t..x")]
-    [TestCase("t.*", "u.$2", 10156, "stream transform: invalid mapping destination")]
-    [TestCase("t.*", "u.*", 10156, "stream transform: invalid mapping destination")]
-    [TestCase("t.*", "u.{{partition(3,1)}}", 10052, "stream subject transform: mapping function partition not supported by this server")]
+    [TestCase("t.*", "u.$2", 10156, "stream transform: invalid mapping destination: wildcard index out of range in $2: [2]")]
+    [TestCase("t.*", "u.*", 10156, "stream transform: invalid subject")]
+    [TestCase("t.*", "u.{{nope(1)}}", 10156, "stream transform: invalid mapping destination: unknown function in {{nope(1)}}")]
     public async Task Bad_transforms_are_refused(string src, string dest, int code, string text)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));

@@ -139,7 +139,8 @@ public sealed class LogCapture : ILoggerProvider
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
 
-    public LogCapture() => Factory = LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(LogLevel.Information));
+    /// <summary>Keeps lines from <paramref name="minimum"/> up (Trace for a protocol trace).</summary>
+    public LogCapture(LogLevel minimum = LogLevel.Information) => Factory = LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(minimum));
 
     public ILoggerFactory Factory { get; }
 

@@ -125,8 +125,8 @@ public sealed class AccountsBindingTests
     [Test]
     public void Account_features_this_server_lacks_are_reported_as_ignored()
     {
-        var result = Bind("accounts { A { jetstream: enabled, mappings: { a: b } } }");
-        Assert.That(result.Ignored.Select(i => i.Field), Is.EqualTo(new[] { "accounts.A.jetstream", "accounts.A.mappings" }));
+        var result = Bind("accounts { A { jetstream: enabled, msg_trace: { dest: t }, mappings: { a: b } } }");
+        Assert.That(result.Ignored.Select(i => i.Field), Is.EqualTo(new[] { "accounts.A.jetstream", "accounts.A.msg_trace" }), "mappings are bound");
     }
 }
 
