@@ -262,9 +262,8 @@ internal sealed class OutboundBuffer : IFlushable
                 // runs on the other core) split each batch into several small writes: fanout5-128
                 // made 3.4 sendmsg per subscriber per read this way, against about 1 waiting.
                 var takeCurrent = true;
-                while ((step = TakeBatch(ref writing, takeCurrent)) == WriterStep.Write)
+                while ((step = TakeBatch(ref writing, ref takeCurrent)) == WriterStep.Write)
                 {
-                    takeCurrent = false;
                     long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
                     if (_sender is not null || _gathered is not null)
@@ -324,8 +323,11 @@ internal sealed class OutboundBuffer : IFlushable
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
     /// <paramref name="writing"/>, which the writer has emptied; the chunk being filled too
     /// when <paramref name="takeCurrent"/> (after a flush) or when draining a closed buffer.
+    /// <paramref name="takeCurrent"/> stays set until the chunk being filled is taken: a flush of
+    /// more than a write's worth (a 1 MB message is 16 full chunks and a tail) must not leave
+    /// its tail waiting for the next flush, which may never come.
     /// </summary>
-    private WriterStep TakeBatch(ref List<Chunk> writing, bool takeCurrent)
+    private WriterStep TakeBatch(ref List<Chunk> writing, ref bool takeCurrent)
     {
         lock (_lock)
         {
@@ -338,6 +340,10 @@ internal sealed class OutboundBuffer : IFlushable
                 _sealed.Add(new Chunk(_current, _currentLength));
                 _current = null;
                 _currentLength = 0;
+            }
+            if (_current is null || _currentLength == 0)
+            {
+                takeCurrent = false;
             }
             if (_sealed.Count == 0)
             {
