@@ -174,7 +174,10 @@ public sealed class MessageRouter
             {
                 continue;
             }
-            delivered |= sub.Sink.Deliver(sub, message);
+            // A stream import of a JetStream delivery routes on the deliver subject, not the shown one.
+            delivered |= !linkSubject.IsEmpty && sub.Sink is StreamImport import
+                ? import.DeliverRouted(message, linkSubject)
+                : sub.Sink.Deliver(sub, message);
         }
 
         foreach (var group in result.QueueGroups)

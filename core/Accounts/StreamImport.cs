@@ -46,4 +46,25 @@ internal sealed class StreamImport : ILocalOnlySink
         var mapped = new MessageView(subject, message.Reply, message.Headers, message.Payload);
         return MessageRouter.Deliver(Importer, result, mapped, MessageOrigin.Internal);
     }
+
+    /// <summary>
+    /// A message routed on <paramref name="routedOn"/> while subscribers see its own subject
+    /// (<see cref="MessageRouter.PublishTo"/>: a JetStream delivery to a push consumer's deliver
+    /// subject): matched in the importer on the mapped <paramref name="routedOn"/>, delivered there
+    /// the same way, so a consumer of another account can deliver through a stream export.
+    /// </summary>
+    public bool DeliverRouted(in MessageView message, ReadOnlySpan<byte> routedOn)
+    {
+        if (MessageRouter.Depth > MessageRouter.MaxImportDepth)
+        {
+            return false;
+        }
+        var subject = Transform is null ? routedOn : Transform.Apply(routedOn);
+        SublistResult result;
+        lock (_cache)
+        {
+            result = _cache.Match(subject);
+        }
+        return !result.IsEmpty && MessageRouter.Deliver(Importer, result, message, MessageOrigin.Internal, subject);
+    }
 }

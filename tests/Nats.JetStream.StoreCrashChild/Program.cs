@@ -7,8 +7,14 @@ using Nats.JetStream.StoreCrashChild;
 //                                            durable, "R <seq>" before removing it, "D <seq>" once that is durable
 // bench <dir> <writers> <seconds> [interval] print 128-byte appends/s with <writers> appends in flight
 // fsync <dir>                                print the mean time of a 164-byte append + fdatasync
+// server <dir>                               run a whole server (JetStream on <dir>) on a free port: print "PORT <n>", serve until killed
 var mode = args[0];
 var dir = args[1];
+if (mode == "server")
+{
+    await ServerMode.RunAsync(dir);
+    return;
+}
 if (mode == "fsync")
 {
     Console.WriteLine(FsyncProbe.Measure(dir));

@@ -17,7 +17,8 @@ namespace Nats.AuthJwt.Accounts;
 /// A token-required (private) export admits the accounts that import it with a valid activation
 /// token among <paramref name="known"/> accounts: the kernel checks importers against the export's
 /// account list, so the activations, which live in the importers' JWTs, are turned into that list.
-/// Subject mappings and JetStream limits are not applied by the kernel and are left out.
+/// Subject mappings go to the kernel's mappings (nats-server's <c>AddWeightedMappings</c> with
+/// jwt's <c>GetWeight</c>: 0 means 100); JetStream limits are left to the JetStream plugin.
 /// </remarks>
 public static class AccountConfigMapper
 {
@@ -47,8 +48,20 @@ public static class AccountConfigMapper
                 MaxData = nats.Limits.Data,
             },
             DefaultPermissions = JwtPermissions.Build(defaults.Pub, defaults.Sub, defaults.Resp),
+            Mappings = [.. (nats.Mappings ?? []).Select(Mapping)],
         };
     }
+
+    private static MappingConfig Mapping(KeyValuePair<string, List<WeightedMapping>> mapping) => new()
+    {
+        Source = mapping.Key,
+        Destinations = [.. mapping.Value.Select(d => new MappingDestinationConfig
+        {
+            Subject = d.Subject,
+            Weight = d.EffectiveWeight,
+            Cluster = string.IsNullOrEmpty(d.Cluster) ? null : d.Cluster,
+        })],
+    };
 
     /// <summary>True when <paramref name="account"/> has a private export, whose importers change with other accounts.</summary>
     public static bool HasPrivateExports(AccountClaims account) => account.Nats.Exports?.Any(e => e.TokenRequired) == true;

@@ -228,4 +228,7 @@ public sealed class StreamSourceInfo
     [JsonPropertyName("lag")] public ulong Lag { get; set; }
     [JsonPropertyName("active")] public long Active { get; set; }
     [JsonPropertyName("filter_subject")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? FilterSubject { get; set; }
+    [JsonPropertyName("subject_transforms")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<SubjectTransformConfig>? SubjectTransforms { get; set; }
+    [JsonPropertyName("external")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ExternalStream? External { get; set; }
+    [JsonPropertyName("error")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public ApiError? Error { get; set; }
 }

@@ -37,6 +37,26 @@ public static class Advisories
         });
     }
 
+    /// <summary>
+    /// <c>API.LIMIT_REACHED</c>, type <c>api_limit_reached</c>: the API queue passed its limit and
+    /// <paramref name="dropped"/> waiting requests were dropped (nats-server sends it in the system
+    /// account; here in the account whose queue it was, where its users can see it).
+    /// </summary>
+    public static void ApiLimitReached(IJetStreamOutput output, string? domain, string? server, long dropped)
+    {
+        const string subject = Prefix + "API.LIMIT_REACHED";
+        if (!output.HasInterest(subject))
+        {
+            return;
+        }
+        Send(output, subject, "api_limit_reached", w =>
+        {
+            w.WriteString("server", server ?? "");
+            Domain(w, domain);
+            w.WriteNumber("dropped", dropped);
+        });
+    }
+
     /// <summary><c>CONSUMER.CREATED|DELETED.&lt;stream&gt;.&lt;consumer&gt;</c>, type <c>consumer_action</c>.</summary>
     public static void ConsumerAction(IJetStreamOutput output, string? domain, string stream, string consumer, string action)
     {

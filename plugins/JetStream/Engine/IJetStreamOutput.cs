@@ -30,8 +30,20 @@ public interface IJetStreamOutput
     {
     }
 
+    /// <summary>
+    /// Subscribes in the account to <paramref name="subject"/> (a mirror or source following a
+    /// stream of another account: API replies and deliveries reach it through the account's
+    /// imports). <paramref name="handler"/> runs on the publisher's thread, possibly inside another
+    /// output call: it must queue and return. Dispose the result to unsubscribe; null when this
+    /// output cannot subscribe.
+    /// </summary>
+    IDisposable? Subscribe(string subject, InboundMessageHandler handler) => null;
+
     /// <summary>Ends the burst started by <see cref="BeginBatch"/>: sends what was held.</summary>
     void EndBatch()
     {
     }
 }
+
+/// <summary>A message reaching a subscription made with <see cref="IJetStreamOutput.Subscribe"/>.</summary>
+public delegate void InboundMessageHandler(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload);

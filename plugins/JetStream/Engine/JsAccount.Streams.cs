@@ -15,13 +15,21 @@ public sealed partial class JsAccount
     private static void RefuseUnsupported(StreamConfig cfg)
     {
         static JsApiException No(string what) => new(JsErrors.StreamInvalidConfigF.With("err", what + " not supported by this server"));
-        if (cfg.Mirror is { } mirror && (mirror.External is not null || mirror.SubjectTransforms is { Count: > 0 } || mirror.Consumer is not null))
+        if (cfg.Mirror is { } mirror)
         {
-            throw No("mirrors of other accounts or domains, with subject transforms or consumer settings, are");
+            if (mirror.Consumer is not null)
+            {
+                throw No("mirrors with consumer settings are");
+            }
+            OriginTransforms.Check(mirror, mirror: true);
         }
-        if (cfg.Sources?.FirstOrDefault(s => s.External is not null || s.SubjectTransforms is { Count: > 0 } || s.Consumer is not null) is not null)
+        foreach (var source in cfg.Sources ?? [])
         {
-            throw No("sources from other accounts or domains, with subject transforms or consumer settings, are");
+            if (source.Consumer is not null)
+            {
+                throw No("sources with consumer settings are");
+            }
+            OriginTransforms.Check(source, mirror: false);
         }
         if (cfg.AllowMsgCounter)
         {
@@ -117,18 +125,29 @@ public sealed partial class JsAccount
     private static bool SameMirror(StreamSource? a, StreamSource? b) =>
         a is null ? b is null : b is not null && JsonSerializer.Serialize(a, JsJsonContext.Default.StreamSource) == JsonSerializer.Serialize(b, JsJsonContext.Default.StreamSource);
 
-    /// <summary>Points every mirror at its origin as the streams are now (call after any stream create or delete).</summary>
+    /// <summary>
+    /// Points every mirror and source at its origin as the streams are now (call after any stream
+    /// create or delete); one of another account (<c>external</c>) is followed over subjects.
+    /// </summary>
     private void LinkMirrorsLocked()
     {
         foreach (var e in _streams.Values)
         {
-            if (e.Mirror is { } link)
+            OriginLink?[] links = [e.Mirror, .. e.Sources];
+            foreach (var link in links)
             {
-                link.Attach(_streams.TryGetValue(link.OriginName, out var origin) ? origin.Stream : null);
-            }
-            foreach (var source in e.Sources)
-            {
-                source.Attach(_streams.TryGetValue(source.OriginName, out var origin) ? origin.Stream : null);
+                if (link is null)
+                {
+                    continue;
+                }
+                if (link.IsExternal)
+                {
+                    link.AttachExternal(_output);
+                }
+                else
+                {
+                    link.Attach(_streams.TryGetValue(link.OriginName, out var origin) ? origin.Stream : null);
+                }
             }
         }
     }

@@ -33,4 +33,12 @@ public sealed record JsAccountOptions
 
     /// <summary>How often consumer state is written in the background (acks with a reply write at once).</summary>
     public TimeSpan ConsumerStateFlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// API requests (<c>$JS.API.&gt;</c> other than pull requests) that may wait for the account's
+    /// worker: past it every waiting request is dropped unanswered and an
+    /// <c>API.LIMIT_REACHED</c> advisory says how many, as nats-server's
+    /// <c>jetstream { request_queue_limit }</c> (default 10,000).
+    /// </summary>
+    public int ApiQueueLimit { get; init; } = 10_000;
 }

@@ -31,6 +31,10 @@ internal sealed class AccountHost : IAsyncDisposable
     private readonly Lock _subsGate = new();
     private readonly Dictionary<(JsStream Stream, string Subject), Subscription> _captures = [];
     private readonly string? _domainApiPrefix;
+    private readonly JsAccountOptions _options;
+    private int _apiPending;       // Interlocked: API requests queued, not yet taken by the worker nor dropped
+    private long _apiNumber;       // Interlocked: numbers the API requests queued
+    private long _apiDropThrough;  // Interlocked: API requests numbered up to this are dropped unanswered
     private int _disposed;
 
     public AccountHost(NatsServer server, Account account, JsAccountOptions options, ILogger logger)
@@ -38,6 +42,7 @@ internal sealed class AccountHost : IAsyncDisposable
         _server = server;
         Account = account;
         _logger = logger;
+        _options = options;
         _output = new RouterOutput(server.Router, account);
         Js = new JsAccount(options, _output, logger);
         _domainApiPrefix = string.IsNullOrEmpty(options.Domain) ? null : $"$JS.{options.Domain}.API.";
@@ -114,7 +119,11 @@ internal sealed class AccountHost : IAsyncDisposable
         Ack,
     }
 
-    private sealed record Work(WorkKind Kind, string Subject, string? Reply, byte[] Headers, byte[] Payload, JsStream? Stream = null);
+    private sealed record Work(WorkKind Kind, string Subject, string? Reply, byte[] Headers, byte[] Payload, JsStream? Stream = null)
+    {
+        /// <summary>For API requests: the order they were queued in (see <see cref="EnqueueApi"/>).</summary>
+        public long Number { get; init; }
+    }
 
     private static Work Copy(WorkKind kind, in MessageView message, JsStream? stream = null) => new(
         kind,
@@ -126,6 +135,33 @@ internal sealed class AccountHost : IAsyncDisposable
 
     private void Enqueue(Work work) => _work.Writer.TryWrite(work);
 
+    /// <summary>
+    /// Queues an API request for the worker. As nats-server's <c>apiDispatch</c>: when the queue
+    /// reaches <see cref="JsAccountOptions.ApiQueueLimit"/>, every request waiting in it is dropped
+    /// (their clients time out, nothing is half done) and an <c>API.LIMIT_REACHED</c> advisory says
+    /// how many. Publishes, acks and pull requests never wait here, so a client flooding the API
+    /// does not hold up anyone's messages.
+    /// </summary>
+    private void EnqueueApi(in MessageView message)
+    {
+        var number = Interlocked.Increment(ref _apiNumber);
+        var pending = Interlocked.Increment(ref _apiPending);
+        Enqueue(Copy(WorkKind.Api, message) with { Number = number });
+        if (pending < _options.ApiQueueLimit)
+        {
+            return;
+        }
+        long previous;
+        do
+        {
+            previous = Interlocked.Read(ref _apiDropThrough);
+        }
+        while (previous < number && Interlocked.CompareExchange(ref _apiDropThrough, number, previous) != previous);
+        var dropped = Math.Max(0, Interlocked.Exchange(ref _apiPending, 0));
+        _logger.LogWarning("JetStream API queue limit reached in account {Account}, dropping {Dropped} requests", Account.Name, dropped);
+        Advisories.ApiLimitReached(_output, _options.Domain, _options.ServerName, dropped);
+    }
+
     private async Task RunWorkerAsync()
     {
         await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
@@ -135,6 +171,11 @@ internal sealed class AccountHost : IAsyncDisposable
                 switch (work.Kind)
                 {
                     case WorkKind.Api:
+                        if (work.Number <= Interlocked.Read(ref _apiDropThrough))
+                        {
+                            break; // dropped when the queue passed its limit
+                        }
+                        Interlocked.Decrement(ref _apiPending);
                         HandleApi(work.Subject, work.Reply, work.Headers, work.Payload);
                         break;
                     case WorkKind.Capture:
@@ -210,7 +251,7 @@ internal sealed class AccountHost : IAsyncDisposable
                     message.Reply.IsEmpty ? null : Encoding.UTF8.GetString(message.Reply), message.Headers, message.Payload);
                 return true;
             }
-            host.Enqueue(Copy(WorkKind.Api, message));
+            host.EnqueueApi(message);
             return true;
         }
     }

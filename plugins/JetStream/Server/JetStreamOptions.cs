@@ -33,6 +33,12 @@ public sealed record JetStreamOptions
     /// </summary>
     public SyncMode Sync { get; init; } = SyncMode.Always;
 
+    /// <summary>
+    /// <c>request_queue_limit</c>: API requests an account's worker may have waiting before all
+    /// waiting ones are dropped (nats-server's <c>JSDefaultRequestQueueLimit</c>, 10,000).
+    /// </summary>
+    public int RequestQueueLimit { get; init; } = 10_000;
+
     /// <summary>With <see cref="SyncMode.Interval"/>: how often.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMinutes(2);
 
@@ -108,10 +114,13 @@ public sealed record JetStreamOptions
                         case "sync" or "sync_interval":
                             options = ParseSync(v, options);
                             break;
+                        case "request_queue_limit":
+                            options = options with { RequestQueueLimit = RequestQueueLimitOf(v) };
+                            break;
                         case "key" or "ek" or "encryption_key" or "cipher":
                             throw new ConfigException(v.Position, "JetStream encryption at rest is not supported by this server");
                         case "extension_hint" or "limits" or "unique_tag" or "max_outstanding_catchup" or "strict"
-                            or "max_buffered_msgs" or "max_buffered_size" or "request_queue_limit" or "tpm":
+                            or "max_buffered_msgs" or "max_buffered_size" or "tpm":
                             // Accepted as nats-server accepts them; they tune clustering and queues this server does not have.
                             break;
                         default:
@@ -127,6 +136,11 @@ public sealed record JetStreamOptions
                 throw new ConfigException(value.Position, $"Expected map, bool or string to define JetStream, got {value.Kind}");
         }
     }
+
+    private static int RequestQueueLimitOf(ConfValue v) =>
+        v is ConfInteger { Value: > 0 and <= int.MaxValue } n
+            ? (int)n.Value
+            : throw new ConfigException(v.Position, "request_queue_limit must be a positive integer");
 
     private static JetStreamOptions ParseSync(ConfValue v, JetStreamOptions options)
     {

@@ -200,6 +200,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         AccountName = account.Name,
         Sync = _options.Sync,
         SyncInterval = _options.SyncInterval,
+        ApiQueueLimit = _options.RequestQueueLimit,
         MaxMemory = settings.MaxMemory,
         MaxStore = settings.MaxStore,
         Server = _resources,

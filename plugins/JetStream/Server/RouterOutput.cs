@@ -66,6 +66,32 @@ internal sealed class RouterOutput(MessageRouter router, Account account) : IJet
 
     public bool HasInterest(string subject) => account.Sublist.HasInterest(subject);
 
+    public IDisposable? Subscribe(string subject, InboundMessageHandler handler)
+    {
+        var subscription = new Subscription(Encoding.UTF8.GetBytes(subject), null, new InboundSink(handler)) { Owner = account };
+        router.AddSubscription(account, subscription);
+        return new Unsubscriber(router, account, subscription);
+    }
+
+    /// <summary>A subscription of the engine's own (<see cref="Subscribe"/>): hands each message to its handler, on the publisher's thread.</summary>
+    private sealed class InboundSink(InboundMessageHandler handler) : ILocalOnlySink
+    {
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            if (subscription.IsClosed)
+            {
+                return false;
+            }
+            handler(Encoding.UTF8.GetString(message.Subject), message.Reply.IsEmpty ? null : Encoding.UTF8.GetString(message.Reply), message.Headers, message.Payload);
+            return true;
+        }
+    }
+
+    private sealed class Unsubscriber(MessageRouter router, Account account, Subscription subscription) : IDisposable
+    {
+        public void Dispose() => router.RemoveSubscription(account, subscription);
+    }
+
     public void BeginBatch()
     {
         if (t_batchDepth++ == 0)

@@ -127,8 +127,10 @@ public sealed partial class FileStore
         // the last sequence, durable before any older block may be deleted.
         var active = CreateBlockLocked((ids.Count > 0 ? ids[^1] : 0) + 1);
         Blocks.Add(active);
-        WriteNowLocked(active);
-        DropDeadBlocksLocked(scanned);
+        if (TryWriteNewBlockLocked(active))
+        {
+            DropDeadBlocksLocked(scanned);
+        }
         VisibleSeq = LastSeqField;
         var indexPath = Path.Combine(_msgDir, "index.db");
         if (File.Exists(indexPath))
@@ -424,6 +426,29 @@ public sealed partial class FileStore
     }
 
     /// <summary>Writes and syncs a block's pending bytes at once (recovery only, before deleting anything).</summary>
+    /// <summary>
+    /// Writes the new active block's start at open. On a full disk (or another write error) the
+    /// store still opens, so that what is stored can be read and purged: the start stays unwritten,
+    /// goes out with the next group commit, and until there is room every publish is answered with
+    /// the write error (the commit fails and the store recovers again). No older block is dropped
+    /// meanwhile, since the floor they would leave to this block is not durable.
+    /// </summary>
+    private bool TryWriteNewBlockLocked(Block block)
+    {
+        try
+        {
+            WriteNowLocked(block);
+            return true;
+        }
+        catch (IOException e)
+        {
+            Logger.LogWarning("JetStream store {Dir}: could not write a new block ({Error}); opened, publishes fail until there is room", _options.Directory, e.Message);
+            block.Written = block.Durable = 0;
+            _directoryDirty = true;
+            return false;
+        }
+    }
+
     private void WriteNowLocked(Block block)
     {
         var handle = _handles[block];

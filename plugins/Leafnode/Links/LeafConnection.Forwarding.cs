@@ -54,7 +54,17 @@ public sealed partial class LeafConnection
         {
             return;
         }
-        var message = new MessageView(command.Subject, command.Reply, command.Headers, command.Payload);
+        // nats-server maps what a leaf sends as it maps a client's publish (CLIENT and LEAF kinds).
+        ReadOnlySpan<byte> subject = command.Subject;
+        if (account.Mappings is not null && account.MapSubject(subject) is { } mapped)
+        {
+            if (mapped.Length == 0)
+            {
+                return;
+            }
+            subject = mapped;
+        }
+        var message = new MessageView(subject, command.Reply, command.Headers, command.Payload);
         Server.Router.Publish(account, message, MessageOrigin.FromLink(this, command.Queues));
     }
 }

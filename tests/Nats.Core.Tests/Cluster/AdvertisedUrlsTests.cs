@@ -13,41 +13,12 @@ namespace Nats.Core.Tests.Cluster;
 /// </summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class AdvertisedUrlsTests
+public sealed class AdvertisedUrlsTests : ServersFixture
 {
     private const string Field = "test_connect_urls";
     private static readonly ClientListenerOptions Listener = new() { ConnectUrlsField = Field, LogPrefix = "pipe" };
-    private readonly List<NatsServer> _servers = [];
 
-    [TearDown]
-    public async Task StopServers()
-    {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
-    }
-
-    private async Task<NatsServer> StartAsync(string name, params NatsServer[] seeds)
-    {
-        var server = new NatsServer(new ServerOptions
-        {
-            Host = "127.0.0.1",
-            Port = -1,
-            ServerName = name,
-            Cluster = new ClusterOptions
-            {
-                Name = "test",
-                Host = "127.0.0.1",
-                Port = -1,
-                Routes = [.. seeds.Select(s => new Uri($"nats-route://127.0.0.1:{s.Routes!.Port}"))],
-            },
-        });
-        await server.StartAsync();
-        _servers.Add(server);
-        return server;
-    }
+    private Task<NatsServer> StartAsync(string name, params NatsServer[] seeds) => StartAsync(TestCluster.Member(name, "test", seeds));
 
     private static string[] ConnectUrls(string infoLine)
     {
@@ -84,7 +55,6 @@ public sealed class AdvertisedUrlsTests
 
         // b leaves: the listener's clients are told, the port's clients hear about their own list.
         await b.DisposeAsync();
-        _servers.Remove(b);
         var update = await streamClient.ExpectAsync("\r\n", TimeSpan.FromSeconds(15));
         Assert.That(ConnectUrls(update.Trim()), Is.EqualTo(new[] { "a.example:1001" }));
         var portUpdate = await portClient.ExpectAsync("\r\n", TimeSpan.FromSeconds(15));
@@ -95,14 +65,12 @@ public sealed class AdvertisedUrlsTests
     [Test]
     public async Task No_advertise_keeps_the_field_off_routes()
     {
-        var server = new NatsServer(new ServerOptions
+        var server = await StartAsync(new ServerOptions
         {
             Host = "127.0.0.1",
             Port = -1,
             Cluster = new ClusterOptions { Name = "test", Host = "127.0.0.1", Port = -1, NoAdvertise = true },
         });
-        await server.StartAsync();
-        _servers.Add(server);
         server.AdvertiseUrls(Field, ["a.example:1001"]);
         await using var route = await RawClient.ConnectAsync(server.Routes!.Port);
         Assert.That(route.Info.TryGetProperty(Field, out _), Is.False);

@@ -6,40 +6,9 @@ namespace Nats.Core.Tests.Cluster;
 
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class ClusterTests
+public sealed class ClusterTests : ServersFixture
 {
-    private readonly List<NatsServer> _servers = [];
-
-    [TearDown]
-    public async Task StopServers()
-    {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
-    }
-
-    private async Task<NatsServer> StartAsync(string name, params NatsServer[] seeds)
-    {
-        var options = new ServerOptions
-        {
-            Host = "127.0.0.1",
-            Port = -1,
-            ServerName = name,
-            Cluster = new ClusterOptions
-            {
-                Name = "test",
-                Host = "127.0.0.1",
-                Port = -1,
-                Routes = [.. seeds.Select(s => new Uri($"nats-route://127.0.0.1:{s.Routes!.Port}"))],
-            },
-        };
-        var server = new NatsServer(options);
-        await server.StartAsync();
-        _servers.Add(server);
-        return server;
-    }
+    private Task<NatsServer> StartAsync(string name, params NatsServer[] seeds) => StartAsync(TestCluster.Member(name, "test", seeds));
 
     private static async Task WaitForRoutesAsync(NatsServer server, int count)
     {
@@ -242,19 +211,16 @@ public sealed class ClusterTests
         await WaitForRoutesAsync(b, 1);
 
         await a.ShutdownAsync();
-        _servers.Remove(a);
         await WaitForRoutesAsync(b, 0);
 
         // Same route port: b keeps dialling its explicit route until a is back.
-        var restarted = new NatsServer(new ServerOptions
+        var restarted = await StartAsync(new ServerOptions
         {
             Host = "127.0.0.1",
             Port = -1,
             ServerName = "a",
             Cluster = new ClusterOptions { Name = "test", Host = "127.0.0.1", Port = routePort },
         });
-        await restarted.StartAsync();
-        _servers.Add(restarted);
         await WaitForRoutesAsync(b, 1);
         await WaitForRoutesAsync(restarted, 1);
 
@@ -281,14 +247,12 @@ public sealed class ClusterTests
     public async Task MismatchedClusterNamesDoNotJoin()
     {
         var a = await StartAsync("a");
-        var other = new NatsServer(new ServerOptions
+        var other = await StartAsync(new ServerOptions
         {
             Host = "127.0.0.1",
             Port = -1,
             Cluster = new ClusterOptions { Name = "other", Host = "127.0.0.1", Port = -1, Routes = [new Uri($"nats-route://127.0.0.1:{a.Routes!.Port}")] },
         });
-        await other.StartAsync();
-        _servers.Add(other);
         await Task.Delay(500);
         Assert.That(a.Routes.Routes, Is.Empty);
         Assert.That(other.Routes!.Routes, Is.Empty);

@@ -11,41 +11,14 @@ namespace Nats.Core.Tests.Cluster;
 /// </summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class RouteAccountResolutionTests
+public sealed class RouteAccountResolutionTests : ServersFixture
 {
-    private readonly List<NatsServer> _servers = [];
-
-    [TearDown]
-    public async Task StopServers()
-    {
-        foreach (var server in _servers)
+    private Task<NatsServer> StartAsync(string name, Action<NatsServer> configure, NatsServer? seed = null) =>
+        StartAsync(TestCluster.Member(name, "test", seed is null ? [] : [seed]), beforeStart: server =>
         {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
-    }
-
-    private async Task<NatsServer> StartAsync(string name, Action<NatsServer> configure, NatsServer? seed = null)
-    {
-        var server = new NatsServer(new ServerOptions
-        {
-            Host = "127.0.0.1",
-            Port = -1,
-            ServerName = name,
-            Cluster = new ClusterOptions
-            {
-                Name = "test",
-                Host = "127.0.0.1",
-                Port = -1,
-                Routes = seed is null ? [] : [new Uri($"nats-route://127.0.0.1:{seed.Routes!.Port}")],
-            },
+            server.AddAuthenticator(new AccountFromUserAuthenticator());
+            configure(server);
         });
-        server.AddAuthenticator(new AccountFromUserAuthenticator());
-        configure(server);
-        await server.StartAsync();
-        _servers.Add(server);
-        return server;
-    }
 
     [Test]
     public async Task Interest_in_an_unknown_account_is_resolved_and_messages_flow()

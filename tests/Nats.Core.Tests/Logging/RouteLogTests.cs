@@ -12,21 +12,8 @@ namespace Nats.Core.Tests.Logging;
 /// </summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class RouteLogTests
+public sealed class RouteLogTests : ServersFixture
 {
-    private readonly List<(NatsServer Server, ILoggerFactory Factory)> _servers = [];
-
-    [TearDown]
-    public async Task StopServers()
-    {
-        foreach (var (server, factory) in _servers)
-        {
-            await server.DisposeAsync();
-            factory.Dispose();
-        }
-        _servers.Clear();
-    }
-
     [Test]
     public async Task A_route_from_another_cluster_is_refused_and_both_sides_say_why()
     {
@@ -76,29 +63,8 @@ public sealed class RouteLogTests
         Assert.That(line, Does.Match(@"^127\.0\.0\.1:\d+ - rid:\d+ - Route parser ERROR: UnknownOperation: proto='""\\x01GARBAGE from a route\\r\\n""\.\.\.'$"));
     }
 
-    private async Task<(NatsServer Server, ListLoggerProvider Log)> StartAsync(string cluster, NatsServer? seed = null)
-    {
-        var log = new ListLoggerProvider();
-        var factory = log.CreateFactory();
-        var server = new NatsServer(
-            new ServerOptions
-            {
-                Host = "127.0.0.1",
-                Port = -1,
-                ServerName = "s" + cluster,
-                Cluster = new ClusterOptions
-                {
-                    Name = cluster,
-                    Host = "127.0.0.1",
-                    Port = -1,
-                    Routes = seed is null ? [] : [new Uri($"nats-route://127.0.0.1:{seed.Routes!.Port}")],
-                },
-            },
-            factory);
-        await server.StartAsync();
-        _servers.Add((server, factory));
-        return (server, log);
-    }
+    private Task<(NatsServer Server, ListLoggerProvider Log)> StartAsync(string cluster, NatsServer? seed = null) =>
+        StartLoggedAsync(TestCluster.Member("s" + cluster, cluster, seed is null ? [] : [seed]));
 
     private static async Task<string> LineAsync(ListLoggerProvider log, LogLevel level, string text)
     {

@@ -82,13 +82,7 @@ public sealed class RouteTraceTests
         options.ServerName = name;
         options.Logging.Trace = trace;
         options.PingInterval = TimeSpan.FromMilliseconds(200);
-        options.Cluster = new ClusterOptions
-        {
-            Name = "c1",
-            Host = "127.0.0.1",
-            Port = -1,
-            Routes = seed is null ? [] : [new Uri($"nats-route://127.0.0.1:{seed.Server.Routes!.Port}")],
-        };
+        options.Cluster = TestCluster.Options("c1", seed is null ? [] : [seed.Server]);
     }
 
     /// <summary>A client that answers the server's PINGs (ping_interval is short here) and gets no asynchronous INFO.</summary>

@@ -12,52 +12,32 @@ namespace Nats.Core.Tests.SystemServices;
 /// </summary>
 [TestFixture]
 [CancelAfter(90_000)]
-public sealed class ClusterSystemServicesTests
+public sealed class ClusterSystemServicesTests : ServersFixture
 {
-    private readonly List<NatsServer> _servers = [];
     private readonly List<NatsConnection> _clients = [];
 
+    /// <summary>The clients go first; the base then stops the servers.</summary>
     [TearDown]
-    public async Task StopAll()
+    public async Task StopClients()
     {
         foreach (var client in _clients)
         {
             await client.DisposeAsync();
         }
         _clients.Clear();
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
     }
 
     private async Task<NatsServer> StartAsync(string name, NatsServer? seed = null)
     {
-        var options = new ServerOptions
-        {
-            Host = "127.0.0.1",
-            Port = -1,
-            ServerName = name,
-            Tags = [$"name:{name}"],
-            Cluster = new ClusterOptions
-            {
-                Name = "sys-test",
-                Host = "127.0.0.1",
-                Port = -1,
-                Routes = seed is null ? [] : [new Uri($"nats-route://127.0.0.1:{seed.Routes!.Port}")],
-            },
-        };
+        var options = TestCluster.Member(name, "sys-test", seed is null ? [] : [seed]);
+        options.Tags = [$"name:{name}"];
         options.Auth.Accounts = [new AccountConfig { Name = "APP" }];
         options.Auth.Users =
         [
             new UserConfig { Username = "sys", Password = "pw", Account = "$SYS" },
             new UserConfig { Username = "app", Password = "pw", Account = "APP" },
         ];
-        var server = new NatsServer(options);
-        await server.StartAsync();
-        _servers.Add(server);
-        return server;
+        return await StartAsync(options);
     }
 
     private async Task<(NatsServer A, NatsServer B, NatsServer C)> StartClusterAsync()
@@ -65,7 +45,7 @@ public sealed class ClusterSystemServicesTests
         var a = await StartAsync("a");
         var b = await StartAsync("b", a);
         var c = await StartAsync("c", a);
-        foreach (var server in _servers)
+        foreach (var server in new[] { a, b, c })
         {
             await TestServer.WaitUntilAsync(() => server.Routes!.Routes.Count == 2, $"{server.Name} routed to both others", TimeSpan.FromSeconds(20));
         }

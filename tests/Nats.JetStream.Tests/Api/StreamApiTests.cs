@@ -55,8 +55,8 @@ public sealed class StreamApiTests(StorageType type)
         Assert.That(ErrCode(_h.Api("STREAM.UPDATE.X", "{\"name\":\"X\"}")), Is.EqualTo(10059));
     }
 
-    [TestCase("{\"name\":\"M\",\"mirror\":{\"name\":\"A\",\"external\":{\"api\":\"$JS.hub.API\"}}}", "mirrors of other accounts or domains, with subject transforms or consumer settings, are not supported by this server")]
-    [TestCase("{\"name\":\"M\",\"sources\":[{\"name\":\"A\",\"subject_transforms\":[{\"src\":\">\",\"dest\":\"x.>\"}]}]}", "sources from other accounts or domains, with subject transforms or consumer settings, are not supported by this server")]
+    [TestCase("{\"name\":\"M\",\"mirror\":{\"name\":\"A\",\"consumer\":{\"name\":\"C\"}}}", "mirrors with consumer settings are not supported by this server")]
+    [TestCase("{\"name\":\"M\",\"sources\":[{\"name\":\"A\",\"consumer\":{\"name\":\"C\"}}]}", "sources with consumer settings are not supported by this server")]
     [TestCase("{\"name\":\"M\",\"subjects\":[\"m\"],\"allow_msg_counter\":true}", "message counters are not supported by this server")]
     public void UnbuiltFeaturesAreRefusedClearly(string json, string text)
     {

@@ -49,6 +49,24 @@ public sealed class OursToOursTests
         await leafPub.ExpectMsgAsync("_INBOX.r1", "9", "pong");
     }
 
+    /// <summary>nats-server maps what a leaf sends with the hub account's mappings (LEAF kind), as a client's publish.</summary>
+    [Test]
+    public async Task The_hubs_subject_mappings_apply_to_messages_from_the_leaf()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port, extra: "mappings { \"in.*\": \"mapped.$1\" }"));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var hubSub = await hub.ClientAsync();
+        await Leaf.SubAsync(hubSub, "in.>", "1");
+        await Leaf.SubAsync(hubSub, "mapped.>", "2");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("in.x"), "interest crosses");
+        await using var leafPub = await leaf.ClientAsync();
+        await Leaf.PubAsync(leafPub, "in.x", "up");
+        await hubSub.ExpectMsgAsync("mapped.x", "2", "up");
+        await Leaf.ExpectSilenceAsync(hubSub);
+    }
+
     [Test]
     public async Task The_leaf_reconnects_when_the_hub_comes_back_and_announces_its_interest_again()
     {

@@ -5,14 +5,14 @@ using Nats.JetStream.Storage;
 namespace Nats.JetStream.Engine;
 
 /// <summary>
-/// One of a stream's <c>sources</c>, a stream of the same account on this server: every message
-/// the origin makes durable (matching <c>filter_subject</c>, from <c>opt_start_seq</c> /
-/// <c>opt_start_time</c>) is published into the sourcing stream with its own headers plus
-/// <c>Nats-Stream-Source: &lt;origin&gt; &lt;seq&gt;</c> (nats-server 2.9's form), taking the stream's
-/// next sequence and its checks (limits, <c>Nats-Msg-Id</c>). Where to resume is read back from
-/// that header in the stream's own messages, newest first, as nats-server does, so a restart or a
-/// config update neither loses nor repeats what is durable. Copies run on the thread pool, one
-/// pass at a time (<see cref="OriginLink"/>).
+/// One of a stream's <c>sources</c>: every message the origin makes durable (matching
+/// <c>filter_subject</c> or the <c>subject_transforms</c>' sources, from <c>opt_start_seq</c> /
+/// <c>opt_start_time</c>) is published into the sourcing stream under its transformed subject
+/// with its own headers plus <c>Nats-Stream-Source: &lt;origin&gt; &lt;seq&gt;</c> (nats-server
+/// 2.9's form), taking the stream's next sequence and its checks (limits, <c>Nats-Msg-Id</c>).
+/// Where to resume is read back from that header in the stream's own messages, newest first, as
+/// nats-server does, so a restart or a config update neither loses nor repeats what is durable.
+/// Copies run on the thread pool, one pass at a time (<see cref="OriginLink"/>).
 /// </summary>
 internal sealed class SourceLink : OriginLink
 {
@@ -24,21 +24,34 @@ internal sealed class SourceLink : OriginLink
     public SourceLink(JsStream stream, StreamSource source)
         : base(source) => _stream = stream;
 
-    protected override ulong LagLocked(MessageStore origin)
+    protected override ulong ResumeAtLocked(IOrigin origin)
+    {
+        if (_next == 0)
+        {
+            _next = ResumeFromHeaders();
+        }
+        return _next;
+    }
+
+    protected override ulong LagLocked(IOrigin origin)
     {
         if (_next == 0)
         {
             return 0;
         }
-        var last = origin.State().LastSeq;
+        var last = origin.LastSeq;
         return last >= _next ? last - _next + 1 : 0;
     }
 
-    protected override bool CopyLocked(MessageStore origin)
+    protected override bool CopyLocked(IOrigin origin)
     {
         if (_next == 0)
         {
-            _next = ResumeLocked(origin);
+            _next = ResumeFromHeaders();
+            if (_next == 0)
+            {
+                _next = origin.StartOf(Source);
+            }
         }
         for (var copied = 0; copied < PassLimit; copied++)
         {
@@ -47,15 +60,15 @@ internal sealed class SourceLink : OriginLink
             {
                 return false;
             }
-            _stream.ProcessMessage(Msg.Subject, null, WithSourceHeader(Msg.Headers.Span, seq), Msg.Payload.Span);
+            _stream.ProcessMessage(Transforms.Map(Msg.Subject), null, WithSourceHeader(Msg.Headers.Span, seq), Msg.Payload.Span);
             LastActiveTicks = DateTime.UtcNow.Ticks;
             _next = seq + 1;
         }
         return true;
     }
 
-    /// <summary>After the newest message of the stream that came from this source, else the configured start.</summary>
-    private ulong ResumeLocked(MessageStore origin)
+    /// <summary>After the newest message of the stream that came from this source; 0 when none did.</summary>
+    private ulong ResumeFromHeaders()
     {
         var store = _stream.Store;
         var prefix = Source.Name + " ";
@@ -75,15 +88,7 @@ internal sealed class SourceLink : OriginLink
             }
             seq = found - 1;
         }
-        if (Source.OptStartSeq > 0)
-        {
-            return Source.OptStartSeq;
-        }
-        if (Source.OptStartTime is { } time)
-        {
-            return Math.Max(1, origin.SeqFromTime((time.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) * 100));
-        }
-        return 1;
+        return 0;
     }
 
     private byte[] WithSourceHeader(ReadOnlySpan<byte> headers, ulong seq)

@@ -1,16 +1,17 @@
+using System.Text;
 using Nats.JetStream.Api;
 using Nats.JetStream.Storage;
 
 namespace Nats.JetStream.Engine;
 
 /// <summary>
-/// A mirror of a stream of the same account on this server: every message the origin makes
-/// durable is stored in the mirror under the origin's own sequence and time (gaps, filtered-out
-/// and removed messages become skipped sequences), as nats-server's mirror consumer does. It
+/// A mirror: every message the origin makes durable is stored in the mirror under the origin's
+/// own sequence and time (gaps, filtered-out and removed messages become skipped sequences), as
+/// nats-server's mirror consumer does, under the subject its <c>subject_transforms</c> give. It
 /// starts at <c>opt_start_seq</c> / <c>opt_start_time</c> or the origin's first message, resumes
 /// after the mirror's own last sequence (so a restart neither loses nor repeats), and follows
-/// the origin being created, deleted or recreated. Following the origin and the passes on the thread
-/// pool are <see cref="OriginLink"/>'s.
+/// the origin being created, deleted or recreated. Following the origin and the passes on the
+/// thread pool are <see cref="OriginLink"/>'s.
 /// </summary>
 internal sealed class MirrorLink : OriginLink
 {
@@ -19,27 +20,33 @@ internal sealed class MirrorLink : OriginLink
     public MirrorLink(JsStream mirror, StreamSource source)
         : base(source) => _mirror = mirror;
 
-    protected override ulong LagLocked(MessageStore origin)
+    protected override ulong ResumeAtLocked(IOrigin origin)
     {
-        var last = origin.State().LastSeq;
+        var last = _mirror.Store.State().LastSeq;
+        return last == 0 ? 0 : last + 1;
+    }
+
+    protected override ulong LagLocked(IOrigin origin)
+    {
+        var last = origin.LastSeq;
         var ours = _mirror.Store.State().LastSeq;
         return last > ours ? last - ours : 0;
     }
 
-    protected override bool CopyLocked(MessageStore origin)
+    protected override bool CopyLocked(IOrigin origin)
     {
         var mirror = _mirror.Store;
         var next = mirror.State().LastSeq + 1;
         if (next == 1)
         {
-            next = StartLocked(origin);
+            next = origin.StartOf(Source);
+            SkipTo(mirror, next);
         }
-        var originState = origin.State();
-        if (originState.Msgs > 0 && originState.FirstSeq > next)
+        if (origin.FirstSeq > next)
         {
             // Removed from the origin before we got them: those sequences are skipped.
-            SkipTo(mirror, originState.FirstSeq);
-            next = originState.FirstSeq;
+            SkipTo(mirror, origin.FirstSeq);
+            next = origin.FirstSeq;
         }
         for (var copied = 0; copied < PassLimit; copied++)
         {
@@ -49,7 +56,8 @@ internal sealed class MirrorLink : OriginLink
                 return false;
             }
             SkipTo(mirror, seq);
-            if (mirror.AppendRaw(seq, Msg.Timestamp, System.Text.Encoding.UTF8.GetBytes(Msg.Subject), Msg.Headers.Span, Msg.Payload.Span, Msg.Ttl) != StoreError.None)
+            var subject = Transforms.Map(Msg.Subject);
+            if (mirror.AppendRaw(seq, Msg.Timestamp, Encoding.UTF8.GetBytes(subject), Msg.Headers.Span, Msg.Payload.Span, Msg.Ttl) != StoreError.None)
             {
                 // The mirror refused (closed, write failure): try again on the next wake-up.
                 return false;
@@ -58,20 +66,6 @@ internal sealed class MirrorLink : OriginLink
             next = seq + 1;
         }
         return true;
-    }
-
-    /// <summary>Where an empty mirror starts in the origin: opt_start_seq, opt_start_time, or its first message.</summary>
-    private ulong StartLocked(MessageStore origin)
-    {
-        var start = Source.OptStartSeq > 0 ? Source.OptStartSeq
-            : Source.OptStartTime is { } time ? origin.SeqFromTime((time.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) * 100)
-            : 0;
-        if (start > 1)
-        {
-            SkipTo(_mirror.Store, start);
-            return start;
-        }
-        return 1;
     }
 
     /// <summary>Uses the mirror's sequences below <paramref name="seq"/> without messages.</summary>

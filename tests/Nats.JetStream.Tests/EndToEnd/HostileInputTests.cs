@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Net;
+
+namespace Nats.JetStream.Tests.EndToEnd;
+
+/// <summary>
+/// Hostile input through a real server: a client flooding the API while another publishes, and a
+/// stream filling a real (small tmpfs) disk.
+/// </summary>
+[TestFixture]
+[CancelAfter(120_000)]
+public sealed class HostileInputTests
+{
+    [Test]
+    public async Task A_client_flooding_the_api_is_dropped_past_the_queue_limit_while_publish_acks_keep_coming(CancellationToken ct)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "js-flood-" + Guid.NewGuid().ToString("N"));
+        await using var server = await JetStreamServer.StartAsync(jetstreamBlock: $"jetstream {{ store_dir: \"{dir}\", request_queue_limit: 100 }}");
+        await using var healthy = server.Client();
+        var js = healthy.CreateJetStreamContext();
+        await js.CreateStreamAsync(new StreamConfig("S", ["s.>"]), ct);
+        await using var watcher = server.Client();
+        var advisories = new List<JsonElement>();
+        var advisorySeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var m in watcher.SubscribeAsync<byte[]>("$JS.EVENT.ADVISORY.API.LIMIT_REACHED", cancellationToken: ct))
+            {
+                lock (advisories)
+                {
+                    advisories.Add(JsonDocument.Parse(m.Data!).RootElement.Clone());
+                }
+                advisorySeen.TrySetResult();
+            }
+        }, ct);
+        await watcher.PingAsync(ct);
+
+        // The flooder: API requests as fast as its connection takes them, never waiting for answers.
+        await using var flooder = server.Client();
+        await flooder.ConnectAsync();
+        using var stopFlood = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var flood = Task.Run(async () =>
+        {
+            var sent = 0;
+            while (!stopFlood.IsCancellationRequested && sent < 400_000)
+            {
+                await flooder.PublishAsync("$JS.API.STREAM.INFO.S", Array.Empty<byte>(), replyTo: "_INBOX.flood", cancellationToken: stopFlood.Token);
+                sent++;
+            }
+            return sent;
+        }, ct);
+
+        // Meanwhile the healthy client's publishes are acknowledged, each within a bound.
+        var slowest = TimeSpan.Zero;
+        for (var i = 0; i < 200; i++)
+        {
+            var watchOne = Stopwatch.StartNew();
+            var ack = await js.PublishAsync($"s.{i}", i, cancellationToken: ct);
+            ack.EnsureSuccess();
+            slowest = watchOne.Elapsed > slowest ? watchOne.Elapsed : slowest;
+        }
+        await advisorySeen.Task.WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await stopFlood.CancelAsync();
+        try
+        {
+            await flood;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.That(slowest, Is.LessThan(TimeSpan.FromSeconds(5)), "no publish ack waited behind the flood");
+        JsonElement first;
+        lock (advisories)
+        {
+            first = advisories[0];
+        }
+        Assert.That(first.GetProperty("type").GetString(), Is.EqualTo("io.nats.jetstream.advisory.v1.api_limit_reached"));
+        Assert.That(first.GetProperty("dropped").GetInt64(), Is.GreaterThanOrEqualTo(100));
+        // The API still answers once the flood stops.
+        var info = await js.GetStreamAsync("S", cancellationToken: ct);
+        Assert.That(info.Info.State.Messages, Is.EqualTo(200L));
+    }
+
+    [Test]
+    public async Task A_full_disk_is_answered_with_the_store_error_and_nothing_acknowledged_is_lost(CancellationToken ct)
+    {
+        using var disk = SmallDisk.TryMount(16);
+        if (disk is null)
+        {
+            Assert.Ignore("mounting a tmpfs needs root (mount -t tmpfs); not available here");
+            return;
+        }
+        var acked = new List<ulong>();
+        string? error = null;
+        int? errCode = null;
+        var payload = new byte[32 * 1024];
+        Random.Shared.NextBytes(payload);
+        await using (var server = await JetStreamServer.StartAsync(jetstreamBlock: $"jetstream {{ store_dir: \"{disk.Path}\", max_file_store: 1G }}", storeDir: disk.Path))
+        {
+            await using var client = server.Client();
+            var js = client.CreateJetStreamContext();
+            await js.CreateStreamAsync(new StreamConfig("BIG", ["big"]), ct);
+            for (var i = 0; i < 2000 && error is null; i++)
+            {
+                try
+                {
+                    var ack = await js.PublishAsync("big", payload, cancellationToken: ct);
+                    ack.EnsureSuccess();
+                    acked.Add(ack.Seq);
+                }
+                catch (NatsJSApiException e)
+                {
+                    error = e.Error.Description;
+                    errCode = e.Error.ErrCode;
+                }
+            }
+            Assert.That(errCode, Is.EqualTo(10077), "a 16 MiB disk fills before 2000 × 32 KiB");
+            Assert.That(error, Does.Contain("space").IgnoreCase);
+            // Still full: refused again, the server keeps answering.
+            var again = Assert.ThrowsAsync<NatsJSApiException>(async () => (await js.PublishAsync("big", payload, cancellationToken: ct)).EnsureSuccess())!;
+            Assert.That(again.Error.ErrCode, Is.EqualTo(10077));
+            Assert.That((await js.GetStreamAsync("BIG", cancellationToken: ct)).Info.State.Messages, Is.EqualTo((long)acked.Count));
+        }
+
+        // After a restart on the same full disk every acknowledged message is there, intact.
+        await using (var server = await JetStreamServer.StartAsync(jetstreamBlock: $"jetstream {{ store_dir: \"{disk.Path}\", max_file_store: 1G }}", storeDir: disk.Path))
+        {
+            await using var client = server.Client();
+            var js = client.CreateJetStreamContext();
+            var stream = await js.GetStreamAsync("BIG", cancellationToken: ct);
+            Assert.That(stream.Info.State.Messages, Is.EqualTo((long)acked.Count));
+            foreach (var seq in new[] { acked[0], acked[acked.Count / 2], acked[^1] })
+            {
+                var m = await stream.GetAsync(new StreamMsgGetRequest { Seq = seq }, ct);
+                Assert.That(m.Message.Data.ToArray(), Is.EqualTo(payload), $"message {seq}");
+            }
+            // Room made by deleting the stream: a new one takes publishes again.
+            await js.DeleteStreamAsync("BIG", ct);
+            await js.CreateStreamAsync(new StreamConfig("SMALL", ["small"]), ct);
+            (await js.PublishAsync("small", Encoding.UTF8.GetBytes("after"), cancellationToken: ct)).EnsureSuccess();
+        }
+    }
+
+    /// <summary>A tmpfs of a few MiB mounted for one test (root only); unmounted when disposed.</summary>
+    private sealed class SmallDisk : IDisposable
+    {
+        private SmallDisk(string path) => Path = path;
+
+        public string Path { get; }
+
+        public static SmallDisk? TryMount(int megabytes)
+        {
+            if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
+            {
+                return null;
+            }
+            var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "js-fulldisk-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(path);
+            return Run("mount", $"-t tmpfs -o size={megabytes}m tmpfs {path}") ? new SmallDisk(path) : null;
+        }
+
+        private static bool Run(string file, string args)
+        {
+            using var p = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            return p.WaitForExit(10_000) && p.ExitCode == 0;
+        }
+
+        public void Dispose()
+        {
+            // A lazy unmount when something still holds a file open (it goes once closed).
+            if (!Run("umount", Path))
+            {
+                Run("umount", "-l " + Path);
+            }
+            try
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

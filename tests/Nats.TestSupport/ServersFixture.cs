@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using Nats.Core;
+using Nats.Core.Config;
+
+namespace Nats.TestSupport;
+
+/// <summary>
+/// The base of a fixture whose tests start several in-process servers (cluster members, a
+/// server and its peers): every server a test starts, and the log factory it was given, is
+/// stopped after the test, bounded in time, last started first.
+/// </summary>
+public abstract class ServersFixture
+{
+    // The test's thread only: filled by StartAsync, emptied by the tear-down.
+    private readonly List<NatsServer> _servers = [];
+    private readonly List<ILoggerFactory> _logs = [];
+
+    /// <summary>
+    /// Starts a server with <paramref name="options"/>; <paramref name="beforeStart"/> adds
+    /// plugins or authenticators first; <paramref name="logs"/> receives its log and is
+    /// disposed with it.
+    /// </summary>
+    protected async Task<NatsServer> StartAsync(ServerOptions options, ILoggerFactory? logs = null, Action<NatsServer>? beforeStart = null)
+    {
+        var server = new NatsServer(options, logs);
+        _servers.Add(server);
+        if (logs is not null)
+        {
+            _logs.Add(logs);
+        }
+        beforeStart?.Invoke(server);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await server.StartAsync(cts.Token);
+        return server;
+    }
+
+    /// <summary>Starts a server whose log (from <paramref name="minimum"/> up) the test reads.</summary>
+    protected async Task<(NatsServer Server, ListLoggerProvider Log)> StartLoggedAsync(ServerOptions options, LogLevel minimum = LogLevel.Debug)
+    {
+        var log = new ListLoggerProvider();
+        return (await StartAsync(options, log.CreateFactory(minimum)), log);
+    }
+
+    /// <summary>Stops every server the test started (10 s each at most), then their log factories.</summary>
+    [TearDown]
+    public async Task StopServersAsync()
+    {
+        for (var i = _servers.Count - 1; i >= 0; i--)
+        {
+            var shutdown = _servers[i].ShutdownAsync();
+            if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
+            {
+                Assert.Fail("a server did not shut down within 10 s");
+            }
+            await _servers[i].DisposeAsync();
+        }
+        _servers.Clear();
+        foreach (var logs in _logs)
+        {
+            logs.Dispose();
+        }
+        _logs.Clear();
+    }
+}
