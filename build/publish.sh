@@ -3,23 +3,28 @@
 # <out>/ and <out>/plugins/<Name>/. See docs/custom-builds.md.
 #
 #   build/publish.sh --out dir [--plugins a,b,path/to/C.csproj | --plugins none] [-c Release]
+#   build/publish.sh --aot --out dir [--plugins a,b | --plugins none]
 #
-# Without --plugins, every plugin project under the repository's plugins/ is included.
+# Without --plugins, every plugin project under the repository's plugins/ is included. --aot
+# builds one native executable (NativeAOT) with the chosen plugins of plugins/ linked in: it
+# cannot load plugin folders (docs/custom-builds.md).
 set -euo pipefail
 
 usage() {
-  sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 out=""
 plugins=""
 configuration="Release"
+aot=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out|-o) out="${2:?--out needs a directory}"; shift 2 ;;
     --plugins) plugins="${2?--plugins needs a list}"; shift 2 ;;
     -c|--configuration) configuration="${2:?-c needs a configuration}"; shift 2 ;;
+    --aot) aot=1; shift ;;
     -h|--help) usage ;;
     *) echo "publish.sh: unknown argument: $1" >&2; usage ;;
   esac
@@ -28,7 +33,15 @@ done
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 args=("$root/host/Nats.Host.csproj" -c "$configuration" -o "$out" -nologo)
-if [ -n "$plugins" ]; then
+if [ -n "$aot" ]; then
+  case "$plugins" in
+    *.csproj*) echo "publish.sh: --aot links in plugins of the repository's plugins/ by name, not project paths" >&2; exit 2 ;;
+  esac
+  args+=(-p:NativeAot=true)
+  if [ -n "$plugins" ]; then
+    args+=("-p:LinkedPlugins=${plugins//,/ }")
+  fi
+elif [ -n "$plugins" ]; then
   # Quoted for MSBuild, which would otherwise take the commas as separators of its own switch.
   args+=("-p:Plugins=\"$plugins\"")
 fi

@@ -216,7 +216,18 @@ public sealed class MonitoringServer : IAsyncDisposable
         context.Response.StatusCode = response.Status;
         // nats-server allows cross-origin reads of its monitoring data.
         context.Response.Headers.AccessControlAllowOrigin = "*";
-        var body = Serialize(response);
+        string body;
+        try
+        {
+            body = Serialize(response);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Said here, not by Kestrel (its logging is off): an answer that cannot be written is a bug.
+            _logger.LogError(ex, "Error writing monitoring response {Path}", endpoint.Path);
+            context.Response.StatusCode = 500;
+            return context.Response.WriteAsync(ex.Message);
+        }
         var callback = context.Request.Query["callback"].ToString();
         if (response.IsJson && callback.Length > 0)
         {

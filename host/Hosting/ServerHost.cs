@@ -7,7 +7,6 @@ using Nats.Core.Plugins;
 using Nats.Host.Files;
 using Nats.Host.Plugins;
 using Nats.Host.Signals;
-using Nats.Server.Hosting.Plugins;
 
 namespace Nats.Host.Hosting;
 
@@ -30,7 +29,7 @@ internal sealed class ServerHost
     private NatsServer? _server;
     private PidFile? _pidFile;
     private PortsFile? _portsFile;
-    private PluginLoader? _plugins;
+    private IHostPlugins? _plugins;
 
     public ServerHost(ServerCommandLine commandLine, ConfigLoader.Loaded loaded, NatsLoggerProvider logs, ILoggerFactory loggerFactory)
     {
@@ -61,10 +60,10 @@ internal sealed class ServerHost
                 }
             }
             await using var server = new NatsServer(_options, _loggerFactory);
-            PluginLoader plugins;
+            IHostPlugins plugins;
             try
             {
-                plugins = PluginHosting.Prepare(server, _commandLine.PluginsDir, _logger);
+                plugins = HostPluginSource.Prepare(server, _commandLine.PluginsDir, _logger);
             }
             catch (Exception e) when (e is PluginException or ConfigException)
             {
@@ -185,9 +184,9 @@ internal sealed class ServerHost
     /// and returns the errors (unknown keys, security settings no loaded plugin applies) as one
     /// text, or null when the server may run with this config.
     /// </summary>
-    private string? ReviewClaims(ConfigLoader.Loaded loaded, NatsServer server, PluginLoader plugins)
+    private string? ReviewClaims(ConfigLoader.Loaded loaded, NatsServer server, IHostPlugins plugins)
     {
-        var review = PluginHosting.Review(server, plugins, loaded.Unclaimed, loaded.Config);
+        var review = plugins.Review(server, loaded.Unclaimed, loaded.Config);
         if (review.Errors.Count > 0)
         {
             return string.Join('\n', review.Errors.Select(e => e.Message));
@@ -198,7 +197,7 @@ internal sealed class ServerHost
         }
         // -js / -sd are kept for the JetStream plugin; without one they must not pass silently.
         var flags = loaded.Options.Flags;
-        if ((flags.JetStream == true || flags.StoreDir is not null) && !PluginHosting.IsApplied(server, plugins, "jetstream"))
+        if ((flags.JetStream == true || flags.StoreDir is not null) && !plugins.IsApplied(server, "jetstream"))
         {
             _logger.LogWarning("JetStream was requested on the command line, but no JetStream plugin is loaded: clients will get no JetStream API");
         }

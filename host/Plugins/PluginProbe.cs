@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nats.Core;
 using Nats.Core.Config;
 using Nats.Host.Cli;
-using Nats.Server.Hosting.Plugins;
 
 namespace Nats.Host.Plugins;
 
@@ -22,7 +21,8 @@ internal static class PluginProbe
     {
         // Never started, so it opens nothing; it lives until -t exits.
         var server = new NatsServer(options);
-        using var loader = PluginHosting.Load(server, commandLine.PluginsDir, NullLogger.Instance);
-        return (unclaimed, config) => PluginHosting.Review(server, loader, unclaimed, config);
+        using var plugins = HostPluginSource.Prepare(server, commandLine.PluginsDir, NullLogger.Instance);
+        plugins.LoadInto(server);
+        return (unclaimed, config) => plugins.Review(server, unclaimed, config);
     }
 }

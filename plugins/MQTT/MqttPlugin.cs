@@ -69,23 +69,8 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
             return Task.CompletedTask;
         }
         var server = _context.Server;
-        var kernelOptions = new ClientListenerOptions
-        {
-            // TLS runs below the MQTT framing, in the listener: none for the kernel client.
-            TlsSet = null,
-            NoAuthUser = options.NoAuthUser.Length > 0 ? options.NoAuthUser : null,
-            Auth = options.Username.Length > 0 || options.Token.Length > 0
-                ? server.CreateAuthService(new AuthOptions
-                {
-                    Username = options.Username.Length > 0 ? options.Username : null,
-                    Password = options.Password.Length > 0 ? options.Password : null,
-                    Token = options.Token.Length > 0 ? options.Token : null,
-                    Timeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : server.Options.Auth.Timeout,
-                })
-                : null,
-            AuthTimeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : null,
-            LogPrefix = "mqtt",
-        };
+        // TLS runs below the MQTT framing, in the listener: none for the kernel client.
+        var kernelOptions = options.Auth.ToClientListenerOptions(server, logPrefix: "mqtt");
         _runtime = new MqttRuntime(server, () => _section.Current, kernelOptions, _logger, _context);
         _listener = new MqttListener(_runtime, _context.Tls, _logger);
         _listener.Start(options);

@@ -31,24 +31,8 @@ internal sealed class WebSocketListener
         _server = server;
         _acceptor = acceptor;
         _logger = logger;
-        _clientOptions = new ClientListenerOptions
-        {
-            // TLS runs below the HTTP upgrade (wss://), in the acceptor: none here.
-            TlsSet = null,
-            NoAuthUser = options.NoAuthUser.Length > 0 ? options.NoAuthUser : null,
-            Auth = options.Username.Length > 0 || options.Token.Length > 0
-                ? server.CreateAuthService(new AuthOptions
-                {
-                    Username = options.Username.Length > 0 ? options.Username : null,
-                    Password = options.Password.Length > 0 ? options.Password : null,
-                    Token = options.Token.Length > 0 ? options.Token : null,
-                    Timeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : server.Options.Auth.Timeout,
-                })
-                : null,
-            AuthTimeout = options.AuthTimeoutSeconds > 0 ? TimeSpan.FromSeconds(options.AuthTimeoutSeconds) : null,
-            LogPrefix = "ws",
-            ConnectUrlsField = ConnectUrlsField,
-        };
+        // TLS runs below the HTTP upgrade (wss://), in the acceptor: none for the kernel client.
+        _clientOptions = options.Auth.ToClientListenerOptions(server, logPrefix: "ws") with { ConnectUrlsField = ConnectUrlsField };
     }
 
     /// <summary>The route INFO field carrying each server's websocket URLs, as nats-server names it.</summary>

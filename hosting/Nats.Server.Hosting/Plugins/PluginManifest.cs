@@ -44,19 +44,31 @@ internal sealed record PluginManifest(
         {
             throw new PluginLoadFailure($"no {FileName} in {folder.Path} (every plugin folder carries a manifest: see docs/plugins.md)");
         }
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (IOException e)
+        {
+            throw new PluginLoadFailure($"cannot read {path}: {e.Message}", e);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Reads and checks a manifest's text (a native build's linked-in plugins carry theirs as resources).</summary>
+    /// <exception cref="PluginLoadFailure">Malformed or incomplete, or built for another kernel API; the message names <paramref name="path"/>.</exception>
+    public static PluginManifest Parse(string text, string path)
+    {
         TomlTable table;
         try
         {
-            table = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(path), new TomlSerializerOptions { SourceName = path })
+            table = TomlSerializer.Deserialize<TomlTable>(text, new TomlSerializerOptions { SourceName = path })
                 ?? throw new PluginLoadFailure($"{path}: empty manifest");
         }
         catch (TomlException e)
         {
             throw new PluginLoadFailure($"{path}: {e.Message}", e);
-        }
-        catch (IOException e)
-        {
-            throw new PluginLoadFailure($"cannot read {path}: {e.Message}", e);
         }
         return Parse(table, path);
     }

@@ -26,20 +26,23 @@ public sealed record MqttOptions
     /// <summary><c>tls {}</c>, or null.</summary>
     public TlsOptions? Tls { get; init; }
 
+    /// <summary>The <c>authorization</c> block and <c>no_auth_user</c>, read, checked and applied as every client listener's.</summary>
+    public ListenerAuth Auth { get; init; } = ListenerAuth.None;
+
     /// <summary><c>authorization { user }</c>: the one user of MQTT clients, instead of the server's.</summary>
-    public string Username { get; init; } = "";
+    public string Username { get => Auth.Username; init => Auth = Auth with { Username = value }; }
 
     /// <summary><c>authorization { password }</c>.</summary>
-    public string Password { get; init; } = "";
+    public string Password { get => Auth.Password; init => Auth = Auth with { Password = value }; }
 
     /// <summary><c>authorization { token }</c>.</summary>
-    public string Token { get; init; } = "";
+    public string Token { get => Auth.Token; init => Auth = Auth with { Token = value }; }
 
     /// <summary><c>authorization { timeout }</c> in seconds; 0 means the server's.</summary>
-    public double AuthTimeoutSeconds { get; init; }
+    public double AuthTimeoutSeconds { get => Auth.TimeoutSeconds; init => Auth = Auth with { TimeoutSeconds = value }; }
 
     /// <summary><c>no_auth_user</c> for MQTT clients.</summary>
-    public string NoAuthUser { get; init; } = "";
+    public string NoAuthUser { get => Auth.NoAuthUser; init => Auth = Auth with { NoAuthUser = value }; }
 
     /// <summary><c>ack_wait</c>: how long a QoS 1/2 message waits for its PUBACK before redelivery; zero means 30s.</summary>
     public TimeSpan AckWait { get; init; }

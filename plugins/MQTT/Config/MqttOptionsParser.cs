@@ -1,5 +1,6 @@
-using System.Globalization;
 using Nats.Core.Config;
+using Nats.Core.Config.Binding;
+using Nats.Core.Connections;
 
 namespace Nats.Mqtt.Config;
 
@@ -21,7 +22,7 @@ public static class MqttOptionsParser
         }
         if (section is not ConfMap map)
         {
-            throw new ConfigException(section.Position, $"Expected mqtt to be a map, got {GoTypeName(section)}");
+            throw new ConfigException(section.Position, $"Expected mqtt to be a map, got {GoText.TypeName(section)}");
         }
         var options = MqttOptions.None;
         foreach (var entry in map)
@@ -49,7 +50,7 @@ public static class MqttOptionsParser
             case "tls":
                 return options with { Tls = TlsOptionsParser.Parse(value, isClientContext: true) };
             case "authorization" or "authentication":
-                return SimpleAuth(options, value);
+                return options with { Auth = options.Auth.WithBlock(value) };
             case "no_auth_user":
                 return options with { NoAuthUser = value.AsString() };
             case "ack_wait" or "ackwait":
@@ -88,47 +89,10 @@ public static class MqttOptionsParser
     }
 
     // nats-server's parseListen: a port alone, or host:port.
-    private static MqttOptions Listen(MqttOptions options, ConfEntry entry)
-    {
-        switch (entry.Value)
-        {
-            case ConfInteger:
-                return options with { Host = "", Port = entry.Value.AsInt() };
-            case ConfString text:
-                var colon = text.Value.LastIndexOf(':');
-                if (colon < 0)
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse address string \"{text.Value}\"");
-                }
-                var host = text.Value[..colon].Trim('[', ']');
-                var portText = text.Value[(colon + 1)..];
-                if (!int.TryParse(portText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var port))
-                {
-                    throw new ConfigException(entry.KeyPosition, $"could not parse port \"{portText}\"");
-                }
-                return options with { Host = host, Port = port };
-            default:
-                throw new ConfigException(entry.KeyPosition, $"expected port or host:port, got {GoTypeName(entry.Value)}");
-        }
-    }
-
-    // nats-server's parseSimpleAuth: user, password, token, timeout.
-    private static MqttOptions SimpleAuth(MqttOptions options, ConfValue value)
-    {
-        foreach (var item in value.AsMap())
-        {
-            options = item.Key.ToLowerInvariant() switch
-            {
-                "user" or "username" => options with { Username = item.Value.AsString() },
-                "pass" or "password" => options with { Password = item.Value.AsString() },
-                "token" => options with { Token = item.Value.AsString() },
-                "timeout" => options with { AuthTimeoutSeconds = item.Value is ConfInteger or ConfFloat ? item.Value.AsDouble() : 1 },
-                _ when item.Value.IsUsedAsVariable => options,
-                _ => throw new ConfigException(item.KeyPosition, $"unknown field \"{item.Key}\""),
-            };
-        }
-        return options;
-    }
+    private static MqttOptions Listen(MqttOptions options, ConfEntry entry) =>
+        HostPort.TryParse(entry.Value, out var listen, out var error)
+            ? options with { Host = listen.Host, Port = listen.Port }
+            : throw new ConfigException(entry.KeyPosition, error!);
 
     /// <summary>nats-server's <c>validateMQTTOptions</c>: the first reason the block cannot run with the server's options, or null.</summary>
     public static string? FindProblem(MqttOptions options, ServerOptions server)
@@ -144,21 +108,9 @@ public static class MqttOptionsParser
         {
             return "mqtt requires server name to be explicitly set";
         }
-        var auth = server.Auth;
-        if (auth.NoAuthUserProblem(options.NoAuthUser) is { } noAuthUserProblem)
+        if (options.Auth.FindProblem(server.Auth, "mqtt") is { } authProblem)
         {
-            return noAuthUserProblem;
-        }
-        if (auth.Users.Count > 0 || auth.NKeys.Count > 0)
-        {
-            if (options.Username.Length > 0)
-            {
-                return "mqtt authentication username not compatible with presence of users/nkeys";
-            }
-            if (options.Token.Length > 0)
-            {
-                return "mqtt authentication token not compatible with presence of users/nkeys";
-            }
+            return authProblem;
         }
         if (options.AckWait < TimeSpan.Zero)
         {
@@ -194,16 +146,4 @@ public static class MqttOptionsParser
             _ => true,
         };
     }
-
-    /// <summary>What Go's <c>%T</c> prints for the value nats-server's parser would hold.</summary>
-    internal static string GoTypeName(ConfValue value) => value.Kind switch
-    {
-        ConfValueKind.String => "string",
-        ConfValueKind.Integer => "int64",
-        ConfValueKind.Float => "float64",
-        ConfValueKind.Bool => "bool",
-        ConfValueKind.Map => "map[string]interface {}",
-        ConfValueKind.List => "[]interface {}",
-        _ => value.Kind.ToString(),
-    };
 }

@@ -50,20 +50,23 @@ public sealed record WebSocketOptions
     /// <summary><c>token_cookie</c>: a cookie whose value stands for CONNECT's <c>auth_token</c>.</summary>
     public string TokenCookie { get; init; } = "";
 
-    /// <summary><c>no_auth_user</c> for websocket clients.</summary>
-    public string NoAuthUser { get; init; } = "";
+    /// <summary>The <c>authorization</c> block and <c>no_auth_user</c>, read, checked and applied as every client listener's.</summary>
+    public ListenerAuth Auth { get; init; } = ListenerAuth.None;
 
     /// <summary><c>authorization { user }</c>: overrides the server's auth for websocket clients.</summary>
-    public string Username { get; init; } = "";
+    public string Username { get => Auth.Username; init => Auth = Auth with { Username = value }; }
 
     /// <summary><c>authorization { password }</c>.</summary>
-    public string Password { get; init; } = "";
+    public string Password { get => Auth.Password; init => Auth = Auth with { Password = value }; }
 
     /// <summary><c>authorization { token }</c>.</summary>
-    public string Token { get; init; } = "";
+    public string Token { get => Auth.Token; init => Auth = Auth with { Token = value }; }
 
     /// <summary><c>authorization { timeout }</c> in seconds; 0 uses the server's <c>auth_timeout</c>.</summary>
-    public double AuthTimeoutSeconds { get; init; }
+    public double AuthTimeoutSeconds { get => Auth.TimeoutSeconds; init => Auth = Auth with { TimeoutSeconds = value }; }
+
+    /// <summary><c>no_auth_user</c> for websocket clients.</summary>
+    public string NoAuthUser { get => Auth.NoAuthUser; init => Auth = Auth with { NoAuthUser = value }; }
 
     /// <summary><c>headers {}</c>: extra headers on the 101 response (Strict-Transport-Security, say).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
@@ -89,8 +92,7 @@ public sealed record WebSocketOptions
         && Compression == other.Compression && HandshakeTimeout == other.HandshakeTimeout
         && JwtCookie == other.JwtCookie && UsernameCookie == other.UsernameCookie
         && PasswordCookie == other.PasswordCookie && TokenCookie == other.TokenCookie
-        && NoAuthUser == other.NoAuthUser && Username == other.Username && Password == other.Password
-        && Token == other.Token && AuthTimeoutSeconds.Equals(other.AuthTimeoutSeconds)
+        && Auth == other.Auth
         && Headers.SequenceEqual(other.Headers) && PingInterval == other.PingInterval;
 
     /// <inheritdoc />

@@ -66,7 +66,7 @@ public static class WebSocketOptionsParser
             case "compress" or "compression":
                 return options with { Compression = value.AsBool() };
             case "authorization" or "authentication":
-                return SimpleAuth(options, value);
+                return options with { Auth = options.Auth.WithBlock(value) };
             case "jwt_cookie":
                 return options with { JwtCookie = value.AsString() };
             case "user_cookie":
@@ -102,28 +102,6 @@ public static class WebSocketOptionsParser
         ConfInteger or ConfString => entry.Value.AsDuration(),
         _ => throw new ConfigException(entry.KeyPosition, $"error parsing handshake timeout: unsupported type {GoText.TypeName(entry.Value)}"),
     };
-
-    // nats-server's parseSimpleAuth: user, password, token, timeout; nothing else (no users list).
-    private static WebSocketOptions SimpleAuth(WebSocketOptions options, ConfValue value)
-    {
-        foreach (var item in value.AsMap())
-        {
-            options = item.Key.ToLowerInvariant() switch
-            {
-                "user" or "username" => options with { Username = item.Value.AsString() },
-                "pass" or "password" => options with { Password = item.Value.AsString() },
-                "token" => options with { Token = item.Value.AsString() },
-                // Go takes an integer or a float; any other type leaves 1 second.
-                "timeout" => options with
-                {
-                    AuthTimeoutSeconds = item.Value is ConfInteger or ConfFloat ? item.Value.AsDouble() : 1,
-                },
-                _ when item.Value.IsUsedAsVariable => options,
-                _ => throw new ConfigException(item.KeyPosition, $"unknown field \"{item.Key}\""),
-            };
-        }
-        return options;
-    }
 
     private static IReadOnlyList<KeyValuePair<string, string>> Headers(ConfEntry entry)
     {
@@ -180,21 +158,9 @@ public static class WebSocketOptionsParser
                 return problem;
             }
         }
-        var auth = server.Auth;
-        if (auth.NoAuthUserProblem(options.NoAuthUser) is { } noAuthUserProblem)
+        if (options.Auth.FindProblem(server.Auth, "websocket") is { } authProblem)
         {
-            return noAuthUserProblem;
-        }
-        if (auth.Users.Count > 0 || auth.NKeys.Count > 0)
-        {
-            if (options.Username.Length > 0)
-            {
-                return "websocket authentication username not compatible with presence of users/nkeys";
-            }
-            if (options.Token.Length > 0)
-            {
-                return "websocket authentication token not compatible with presence of users/nkeys";
-            }
+            return authProblem;
         }
         if (options.JwtCookie.Length > 0 && !TrustKeys.Any(server.Sections.ContainsKey))
         {
@@ -214,6 +180,4 @@ public static class WebSocketOptionsParser
         }
         return null;
     }
-
-    /// <summary>What Go's <c>%T</c> prints for the value nats-server's parser would hold.</summary>
 }

@@ -56,6 +56,10 @@ internal sealed class HostProcess : IDisposable
     public static HostProcess StartDll(string dll, string workingDirectory, params string[] args) =>
         Launch(new ProcessStartInfo("dotnet"), dll, workingDirectory, args);
 
+    /// <summary>Starts a native executable (the NativeAOT build) with <paramref name="args"/>.</summary>
+    public static HostProcess StartExecutable(string executable, string workingDirectory, params string[] args) =>
+        Launch(new ProcessStartInfo(executable), null, workingDirectory, args);
+
     /// <summary>
     /// Starts the stock host as a shell starts a background job: with <paramref name="ignored"/>
     /// (shell names such as <c>INT QUIT</c>) inherited as ignored. The shell execs the server, so

@@ -206,7 +206,7 @@ public sealed class CrossAccountMirrorTests
     }
 }
 
-/// <summary>Waits for a stream to reach a last sequence whose message is readable.</summary>
+/// <summary>Waits for a stream (a mirror or a sourcing stream) to reach a last sequence whose message is readable (durable).</summary>
 internal static class MirrorTestsWait
 {
     public static Task LastAsync(INatsJSContext js, string stream, ulong last) =>

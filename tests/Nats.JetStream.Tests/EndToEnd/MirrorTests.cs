@@ -1,7 +1,6 @@
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Net;
-using Nats.TestSupport;
 
 namespace Nats.JetStream.Tests.EndToEnd;
 
@@ -25,9 +24,9 @@ public sealed class MirrorTests
 
         await js.CreateStreamAsync(new StreamConfig { Name = "M", Mirror = new StreamSource { Name = "ORIGIN" } }, ct);
         await js.CreateStreamAsync(new StreamConfig { Name = "EVEN", Mirror = new StreamSource { Name = "ORIGIN", FilterSubject = "o.even", OptStartSeq = 3 } }, ct);
-        await WaitLastAsync(js, "M", 10);
+        await MirrorTestsWait.LastAsync(js, "M", 10);
         (await js.PublishAsync("o.odd", "m11", cancellationToken: ct)).EnsureSuccess();
-        await WaitLastAsync(js, "M", 11);
+        await MirrorTestsWait.LastAsync(js, "M", 11);
 
         var mirror = await js.GetStreamAsync("M", cancellationToken: ct);
         Assert.That((mirror.Info.State.Messages, mirror.Info.State.FirstSeq, mirror.Info.State.LastSeq), Is.EqualTo((10L, 1UL, 11UL)));
@@ -37,7 +36,7 @@ public sealed class MirrorTests
         Assert.That((copied.Message.Subject, System.Text.Encoding.UTF8.GetString(copied.Message.Data.Span)), Is.EqualTo(("o.odd", "m7")));
         Assert.ThrowsAsync<NatsJSApiException>(async () => await mirror.GetAsync(new StreamMsgGetRequest { Seq = 4 }, ct), "a hole in the origin is a hole in the mirror");
 
-        await WaitLastAsync(js, "EVEN", 10);
+        await MirrorTestsWait.LastAsync(js, "EVEN", 10);
         var even = await js.GetStreamAsync("EVEN", cancellationToken: ct);
         Assert.That((even.Info.State.Messages, even.Info.State.FirstSeq), Is.EqualTo((3L, 6UL)), "o.even from sequence 3 on: 6, 8, 10 (4 was deleted)");
 
@@ -53,7 +52,7 @@ public sealed class MirrorTests
         await server.RestartAsync();
         js = server.Client().CreateJetStreamContext();
         (await js.PublishAsync("o.even", "m12", cancellationToken: ct)).EnsureSuccess();
-        await WaitLastAsync(js, "M", 12);
+        await MirrorTestsWait.LastAsync(js, "M", 12);
         mirror = await js.GetStreamAsync("M", cancellationToken: ct);
         Assert.That((mirror.Info.State.Messages, mirror.Info.State.LastSeq), Is.EqualTo((11L, 12UL)), "resumed after its own last sequence: nothing lost or repeated");
 
@@ -62,26 +61,6 @@ public sealed class MirrorTests
         var subjects = Assert.ThrowsAsync<NatsJSApiException>(async () => await js.CreateStreamAsync(new StreamConfig { Name = "X", Subjects = ["x"], Mirror = new StreamSource { Name = "ORIGIN" } }, ct))!;
         Assert.That(subjects.Error.ErrCode, Is.EqualTo(10034));
     }
-
-    /// <summary>Until the stream's last sequence is <paramref name="last"/> and that message is readable (durable).</summary>
-    private static Task WaitLastAsync(INatsJSContext js, string stream, ulong last) =>
-        Eventually.TrueAsync(async () =>
-        {
-            var s = await js.GetStreamAsync(stream);
-            if (s.Info.State.LastSeq < last)
-            {
-                return false;
-            }
-            try
-            {
-                await s.GetAsync(new StreamMsgGetRequest { Seq = last });
-                return true;
-            }
-            catch (NatsJSApiException)
-            {
-                return false;
-            }
-        }, $"{stream} to reach {last}", TimeSpan.FromSeconds(10));
 
     [Test]
     public async Task Sources_copy_from_several_streams_and_resume_after_a_restart_and_an_update(CancellationToken ct)
@@ -96,16 +75,16 @@ public sealed class MirrorTests
             (await js.PublishAsync($"b.{i}", $"b{i}", cancellationToken: ct)).EnsureSuccess();
         }
         await js.CreateStreamAsync(new StreamConfig { Name = "ALL", Subjects = ["all"], Sources = [new StreamSource { Name = "A" }] }, ct);
-        await WaitLastAsync(js, "ALL", 3);
+        await MirrorTestsWait.LastAsync(js, "ALL", 3);
 
         await server.RestartAsync();
         js = server.Client().CreateJetStreamContext();
         (await js.PublishAsync("a.4", "a4", cancellationToken: ct)).EnsureSuccess();
-        await WaitLastAsync(js, "ALL", 4);
+        await MirrorTestsWait.LastAsync(js, "ALL", 4);
         // An update adding a source keeps A's position (read back from Nats-Stream-Source) and starts B.
         await js.UpdateStreamAsync(new StreamConfig { Name = "ALL", Subjects = ["all"], Sources = [new StreamSource { Name = "A" }, new StreamSource { Name = "B", FilterSubject = "b.2" }] }, ct);
         (await js.PublishAsync("all", "own", cancellationToken: ct)).EnsureSuccess();
-        await WaitLastAsync(js, "ALL", 6);
+        await MirrorTestsWait.LastAsync(js, "ALL", 6);
 
         var stream = await js.GetStreamAsync("ALL", cancellationToken: ct);
         var payloads = new List<string>();
