@@ -364,6 +364,14 @@ public sealed partial class NatsServer : IAsyncDisposable
         }
     }
 
+    internal void OnQueueWeightChanged(Account account, Subscription subscription, int oldWeight)
+    {
+        foreach (var observer in InterestObservers())
+        {
+            observer.OnQueueWeightChanged(account, subscription, oldWeight);
+        }
+    }
+
     private IInterestObserver[] InterestObservers()
     {
         lock (_interestObservers)

@@ -77,11 +77,22 @@ public sealed class MessageRouter
         _server.OnSubscriptionAdded(account, subscription);
     }
 
-    /// <summary>Changes the weight of a link's queue subscription (its number of remote members).</summary>
+    /// <summary>
+    /// Changes the weight of a link's queue subscription (its number of remote members); interest
+    /// observers hear of a change (<see cref="IInterestObserver.OnQueueWeightChanged"/>).
+    /// </summary>
     public void UpdateQueueWeight(Account account, Subscription subscription, int weight)
     {
         ArgumentNullException.ThrowIfNull(account);
-        account.Sublist.UpdateQueueWeight(subscription, Math.Max(1, weight));
+        ArgumentNullException.ThrowIfNull(subscription);
+        weight = Math.Max(1, weight);
+        var old = subscription.QueueWeight;
+        if (old == weight)
+        {
+            return;
+        }
+        account.Sublist.UpdateQueueWeight(subscription, weight);
+        _server.OnQueueWeightChanged(account, subscription, old);
     }
 
     /// <summary>Removes interest: closed for in-flight deliveries, out of the sublist, observers told.</summary>

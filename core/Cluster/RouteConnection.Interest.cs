@@ -31,7 +31,7 @@ public sealed partial class RouteConnection
         }
     }
 
-    private void AddRemoteInterest(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight)
+    private void AddRemoteInterest(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight, ReadOnlySpan<byte> origin)
     {
         var account = _manager.FindAccount(accountName);
         if (account is null)
@@ -64,6 +64,7 @@ public sealed partial class RouteConnection
             {
                 QueueWeight = Math.Max(1, weight),
                 Owner = account,
+                OriginCluster = origin.IsEmpty ? null : Text(origin),
             };
             _remoteInterest.Add(key, (account, subscription));
             Server.Router.AddSubscription(account, subscription);

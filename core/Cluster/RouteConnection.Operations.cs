@@ -85,7 +85,7 @@ public sealed partial class RouteConnection
                 break;
             case RouteOp.RemoteSub:
             case RouteOp.LeafSub:
-                AddRemoteInterest(command.Account, command.Subject, command.Queue, command.QueueWeight);
+                AddRemoteInterest(command.Account, command.Subject, command.Queue, command.QueueWeight, command.Origin);
                 break;
             case RouteOp.RemoteUnsub:
             case RouteOp.LeafUnsub:

@@ -118,6 +118,9 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
         _manager.OnRouteClosed(this, reason);
     }
 
+    /// <summary>True when the peer takes leaf interest with its origin cluster (its INFO has <c>lnoc</c>).</summary>
+    internal bool AcceptsLeafOrigin => RemoteInfo?.LeafNodeOriginCluster == true;
+
     /// <summary>Records the peer's INFO the first time it arrives.</summary>
     internal void SetRemote(RouteInfo info)
     {

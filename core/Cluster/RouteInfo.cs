@@ -31,6 +31,9 @@ public sealed class RouteInfo
     [JsonPropertyName("connect_urls")] public List<string>? ConnectUrls { get; set; }
     [JsonPropertyName("ldm")] public bool LameDuckMode { get; set; }
 
+    /// <summary>nats-server's <c>lnoc</c>: the peer takes leaf interest with its origin cluster (<c>LS+ origin account subject</c>).</summary>
+    [JsonPropertyName("lnoc")] public bool LeafNodeOriginCluster { get; set; }
+
     /// <summary>
     /// Every other field: the URL lists plugins advertise (<c>ws_connect_urls</c>, see
     /// <see cref="NatsServer.AdvertiseUrls"/>), plugin fields such as the Leafnode plugin's

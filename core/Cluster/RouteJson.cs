@@ -36,6 +36,7 @@ internal static class RouteJson
         String(json, "domain", info.Domain);
         List(json, "connect_urls", info.ConnectUrls);
         True(json, "ldm", info.LameDuckMode);
+        True(json, "lnoc", info.LeafNodeOriginCluster);
         if (info.AdvertisedFields is { } fields)
         {
             foreach (var (name, value) in fields)
@@ -97,6 +98,7 @@ internal static class RouteJson
                 case "domain": info.Domain = json.GetString(); break;
                 case "connect_urls": info.ConnectUrls = ReadList(ref json); break;
                 case "ldm": info.LameDuckMode = json.GetBoolean(); break;
+                case "lnoc": info.LeafNodeOriginCluster = json.GetBoolean(); break;
                 default:
                     (info.AdvertisedFields ??= [])[name] = JsonElement.ParseValue(ref json);
                     break;

@@ -45,9 +45,31 @@ public sealed partial class RouteManager : IInterestObserver
         _ => true,
     };
 
+    /// <inheritdoc />
+    public void OnQueueWeightChanged(Account account, Subscription subscription, int oldWeight)
+    {
+        if (subscription.Queue is not null && Propagates(subscription))
+        {
+            Apply(account, subscription, subscription.QueueWeight - oldWeight);
+        }
+    }
+
+    /// <summary>
+    /// One subscription in or out. A queue subscription counts its weight: a leaf's group
+    /// stands for that many members, and the group's RS+ carries the sum (nats-server's route
+    /// map counts leaf queue weights the same way).
+    /// </summary>
     private void Change(Account account, Subscription subscription, int delta)
     {
-        if (!Propagates(subscription))
+        if (Propagates(subscription))
+        {
+            Apply(account, subscription, subscription.Queue is null ? delta : delta * Math.Max(1, subscription.QueueWeight));
+        }
+    }
+
+    private void Apply(Account account, Subscription subscription, int amount)
+    {
+        if (amount == 0)
         {
             return;
         }
@@ -61,31 +83,35 @@ public sealed partial class RouteManager : IInterestObserver
             }
             if (!table.TryGetValue(key, out var entry))
             {
-                if (delta < 0)
+                if (amount < 0)
                 {
                     return;
                 }
-                entry = new InterestEntry(subscription.Subject, subscription.Queue);
+                entry = new InterestEntry(subscription.Subject, subscription.Queue, subscription.OriginCluster);
                 table[key] = entry;
             }
-            entry.Count += delta;
-            byte[]? line = null;
+            entry.Count += amount;
+            bool subscribe;
             if (entry.Count <= 0)
             {
                 table.Remove(key);
-                line = InterestLine(account, entry, subscribe: false);
+                subscribe = false;
             }
-            else if (entry.Queue is not null || (delta > 0 && entry.Count == 1))
+            else if (entry.Queue is not null || (amount > 0 && entry.Count == amount))
             {
-                line = InterestLine(account, entry, subscribe: true);
+                subscribe = true;
             }
-            if (line is not null)
+            else
             {
-                // Under the lock, so two changes to one subject reach every route in order.
-                foreach (var route in _routesById.Values)
-                {
-                    route.Send(line);
-                }
+                return;
+            }
+            // Under the lock, so two changes to one subject reach every route in order.
+            byte[]? plain = null, withOrigin = null;
+            foreach (var route in _routesById.Values)
+            {
+                route.Send(entry.Origin is not null && route.AcceptsLeafOrigin
+                    ? withOrigin ??= InterestLine(account, entry, subscribe, withOrigin: true)
+                    : plain ??= InterestLine(account, entry, subscribe, withOrigin: false));
             }
         }
     }
@@ -100,7 +126,7 @@ public sealed partial class RouteManager : IInterestObserver
             {
                 foreach (var entry in table.Values)
                 {
-                    buffer.Write(InterestLine(account, entry, subscribe: true));
+                    buffer.Write(InterestLine(account, entry, subscribe: true, withOrigin: route.AcceptsLeafOrigin));
                 }
             }
             if (buffer.Length > 0)
@@ -110,11 +136,27 @@ public sealed partial class RouteManager : IInterestObserver
         }
     }
 
-    /// <summary><c>RS+ account subject [queue weight]</c> or <c>RS- account subject [queue]</c>.</summary>
-    private static byte[] InterestLine(Account account, InterestEntry entry, bool subscribe)
+    /// <summary>
+    /// <c>RS+ account subject [queue weight]</c> or <c>RS- account subject [queue]</c>; interest
+    /// from a leaf of another cluster, to a peer that takes it (<paramref name="withOrigin"/>), as
+    /// nats-server's <c>LS+ origin account subject [queue weight]</c> / <c>LS- account subject [queue]</c>.
+    /// </summary>
+    private static byte[] InterestLine(Account account, InterestEntry entry, bool subscribe, bool withOrigin)
     {
         var text = new StringBuilder(64);
-        text.Append(subscribe ? "RS+ " : "RS- ").Append(account.Name).Append(' ').Append(Encoding.UTF8.GetString(entry.Subject));
+        if (withOrigin && entry.Origin is not null)
+        {
+            text.Append(subscribe ? "LS+ " : "LS- ");
+            if (subscribe)
+            {
+                text.Append(entry.Origin).Append(' ');
+            }
+        }
+        else
+        {
+            text.Append(subscribe ? "RS+ " : "RS- ");
+        }
+        text.Append(account.Name).Append(' ').Append(Encoding.UTF8.GetString(entry.Subject));
         if (entry.Queue is not null)
         {
             text.Append(' ').Append(Encoding.UTF8.GetString(entry.Queue));
@@ -127,10 +169,13 @@ public sealed partial class RouteManager : IInterestObserver
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    private sealed class InterestEntry(byte[] subject, byte[]? queue)
+    private sealed class InterestEntry(byte[] subject, byte[]? queue, string? origin)
     {
         public byte[] Subject { get; } = subject;
         public byte[]? Queue { get; } = queue;
+
+        /// <summary>The leaf cluster of the subscription that created the entry (nats-server's route map keeps the first one's).</summary>
+        public string? Origin { get; } = origin;
         public int Count { get; set; }
     }
 }

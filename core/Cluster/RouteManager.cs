@@ -130,6 +130,7 @@ public sealed partial class RouteManager
             ConnectUrls = options.Cluster.NoAdvertise ? null : [.. _server.OwnClientUrls],
             AdvertisedFields = MergeFields(options.Cluster.NoAdvertise ? null : _server.OwnAdvertisedFields(), _server.RouteInfoFields()),
             LameDuckMode = _server.IsLameDuck,
+            LeafNodeOriginCluster = true,   // as nats-server 2.9: we read LS+ with an origin
         };
         if (!string.IsNullOrEmpty(options.Cluster.Advertise))
         {

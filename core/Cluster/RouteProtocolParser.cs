@@ -34,6 +34,7 @@ internal ref struct RouteCommand
     public ReadOnlySpan<byte> Headers;
     public ReadOnlySpan<byte> Payload;
     public int QueueWeight;
+    public ReadOnlySpan<byte> Origin;
 }
 
 /// <summary>
@@ -231,6 +232,10 @@ internal static class RouteProtocolParser
         if (count is < 2 or > 4 || count + offset == parts.Length)
         {
             return ParseStatus.BadArguments;
+        }
+        if (hasOrigin)
+        {
+            command.Origin = args[parts[0]];
         }
         command.Account = args[parts[offset]];
         command.Subject = args[parts[offset + 1]];

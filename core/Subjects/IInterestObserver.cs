@@ -14,4 +14,16 @@ public interface IInterestObserver
 
     /// <summary>A local subscription was removed from <paramref name="account"/>.</summary>
     void OnSubscriptionRemoved(Account account, Subscription subscription);
+
+    /// <summary>
+    /// A queue subscription learned over a link (a route's or leaf's group, standing for several
+    /// remote members) changed weight: <see cref="Subscription.QueueWeight"/> is the new weight,
+    /// <paramref name="oldWeight"/> what it counted before. Observers that announce weights
+    /// re-announce the group (routes' <c>RS+ subject queue weight</c>, leaf nodes'
+    /// <c>LS+ subject queue weight</c>, as nats-server resends on every change). The default
+    /// ignores it.
+    /// </summary>
+    void OnQueueWeightChanged(Account account, Subscription subscription, int oldWeight)
+    {
+    }
 }

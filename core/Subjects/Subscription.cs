@@ -45,6 +45,15 @@ public sealed class Subscription
     /// </summary>
     public int QueueWeight { get; set; } = 1;
 
+    /// <summary>
+    /// The cluster of the leaf node this interest came from (nats-server's <c>sub.origin</c>):
+    /// set by the leaf link that learned it when the peer has a cluster name, and carried to
+    /// routes that accept it as <c>LS+ origin account subject</c> (route INFO <c>lnoc</c>). A leaf
+    /// link is never told of interest whose origin is its peer's own cluster: that cluster
+    /// already has it, and a second path to it would deliver messages twice.
+    /// </summary>
+    public string? OriginCluster { get; init; }
+
     /// <summary>Auto-unsubscribe limit (UNSUB with max): 0 means unlimited.</summary>
     public long MaxMessages { get; set; }
 

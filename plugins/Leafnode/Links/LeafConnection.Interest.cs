@@ -54,23 +54,39 @@ public sealed partial class LeafConnection
         _interest.Update(subscription, delta, line => Send(line));
     }
 
+    /// <summary>A queue group learned over a route or another leaf changed weight: the peer gets <c>LS+ subject queue weight</c> again.</summary>
+    internal void OnLocalWeightChanged(Subscription subscription, int oldWeight)
+    {
+        if (!_registered || IsClosed || subscription.Queue is null || !ShouldAnnounce(subscription))
+        {
+            return;
+        }
+        _interest.Reweigh(subscription, oldWeight, line => Send(line));
+    }
+
     /// <summary>
     /// Whether the peer hears of <paramref name="subscription"/>: never its own interest nor
-    /// a local-only one; a spoke tells its hub only of local interest and of leafs it hubs
-    /// (nats-server's <c>updateSmap</c>); a hub tells everything.
+    /// a local-only one, nor interest that came from a leaf of the peer's own cluster
+    /// (nats-server's origin check; loop detection subjects excepted); a spoke tells its hub only
+    /// of local interest and of leafs it hubs (nats-server's <c>updateSmap</c>); a hub tells everything.
     /// </summary>
     private bool ShouldAnnounce(Subscription subscription)
     {
         var sink = subscription.Sink;
-        if (ReferenceEquals(sink, this) || sink is ILocalOnlySink || !_permissions.MayAnnounce(subscription.Subject, subscription.Queue))
+        if (ReferenceEquals(sink, this) || sink is ILocalOnlySink)
+        {
+            return false;
+        }
+        // Loop detection subjects pass the permission and origin checks (nats-server's
+        // updateLeafNodes), never the spoke's rule below: a hub's $LDS that a spoke learned and
+        // routed to another member of its cluster must not go back to that hub (it would call
+        // it a loop).
+        if (!subscription.SubjectString.StartsWith(LeafManager.LoopDetectionPrefix, StringComparison.Ordinal)
+            && (!_permissions.MayAnnounce(subscription.Subject, subscription.Queue) || (subscription.OriginCluster is { } origin && origin == RemoteCluster)))
         {
             return false;
         }
         if (!_isSpoke)
-        {
-            return true;
-        }
-        if (subscription.SubjectString.StartsWith(LeafManager.LoopDetectionPrefix, StringComparison.Ordinal))
         {
             return true;
         }
@@ -111,12 +127,10 @@ public sealed partial class LeafConnection
         }
         if (existing is not null)
         {
-            if (existing.Queue is not null && existing.QueueWeight != command.QueueWeight)
+            if (existing.Queue is not null)
             {
-                // Other leafs counted the old weight: withdraw it, change it, count the new one.
-                _manager.OnWeightChanging(account, existing);
+                // The group's new member count: routes and other leafs hear of it from the kernel.
                 Server.Router.UpdateQueueWeight(account, existing, command.QueueWeight);
-                _manager.OnWeightChanged(account, existing);
             }
             return;
         }
@@ -124,6 +138,9 @@ public sealed partial class LeafConnection
         {
             QueueWeight = Math.Max(1, command.QueueWeight),
             Owner = account,
+            // nats-server's sub.origin: routes carry it (LS+ with origin), and no leaf of that
+            // cluster hears of it again (it would be a second path into the same cluster).
+            OriginCluster = string.IsNullOrEmpty(RemoteCluster) ? null : RemoteCluster,
         };
         lock (_remoteSubs)
         {

@@ -125,6 +125,30 @@ internal sealed class LeafInterestMap
         }
     }
 
+    /// <summary>
+    /// A counted queue subscription now stands for <see cref="Subscription.QueueWeight"/> members
+    /// instead of <paramref name="oldWeight"/>: the key's count moves by the difference and
+    /// <c>LS+ subject queue weight</c> goes out again. Nothing when the key was never announced.
+    /// </summary>
+    public void Reweigh(Subscription subscription, int oldWeight, Action<byte[]> send)
+    {
+        if (subscription.Queue is null)
+        {
+            return;
+        }
+        var key = KeyOf(subscription);
+        lock (_lock)
+        {
+            if (!_initialized || !_counts.TryGetValue(key, out var n))
+            {
+                return;
+            }
+            n = Math.Max(1, n + Weight(subscription) - Math.Max(1, oldWeight));
+            _counts[key] = n;
+            send(LeafProtocolWriter.SubLine(key, n));
+        }
+    }
+
     /// <summary>Adds a key that is not a subscription (a loop-detection subject) if absent.</summary>
     public void ForceAdd(string key, Action<byte[]> send)
     {

@@ -168,11 +168,17 @@ public sealed partial class LeafManager : IInterestObserver
     /// <inheritdoc />
     public void OnSubscriptionRemoved(Account account, Subscription subscription) => Notify(account, subscription, -1);
 
-    /// <summary>A leaf-learned queue subscription is about to change weight: other links withdraw the old one.</summary>
-    internal void OnWeightChanging(Account account, Subscription subscription) => Notify(account, subscription, -1);
-
-    /// <summary>…and count the new one.</summary>
-    internal void OnWeightChanged(Account account, Subscription subscription) => Notify(account, subscription, +1);
+    /// <inheritdoc />
+    public void OnQueueWeightChanged(Account account, Subscription subscription, int oldWeight)
+    {
+        foreach (var connection in _connections.Values)
+        {
+            if (ReferenceEquals(connection.Account, account))
+            {
+                connection.OnLocalWeightChanged(subscription, oldWeight);
+            }
+        }
+    }
 
     private void Notify(Account account, Subscription subscription, int delta)
     {

@@ -34,6 +34,7 @@ public sealed class RouteJsonTests
         Domain = "d",
         ConnectUrls = ["127.0.0.1:4222", "[::1]:4222"],
         LameDuckMode = true,
+        LeafNodeOriginCluster = true,
         AdvertisedFields = new Dictionary<string, JsonElement>
         {
             ["ws_connect_urls"] = JsonDocument.Parse("""["127.0.0.1:8080"]""").RootElement.Clone(),

@@ -69,6 +69,20 @@ public sealed class ClusterUrlTests
     }
 
     [Test]
+    public async Task The_advertised_address_is_what_leafs_and_routes_are_told()
+    {
+        var ports = FreePorts.Take(2);
+        await using var h1 = await OurServer.StartAsync(Member("H1", ports[0], [ports[1]], leafExtra: ", advertise: \"leaf.example.test:7000\""));
+        await using var h2 = await OurServer.StartAsync(Member("H2", ports[1], [ports[0]]));
+        await using var toH1 = await RawClient.ConnectAsync(h1.LeafPort);
+        Assert.That(toH1.Info.GetProperty("leafnode_urls")[0].GetString(), Is.EqualTo("leaf.example.test:7000"));
+        Assert.That((toH1.Info.GetProperty("host").GetString(), toH1.Info.GetProperty("port").GetInt32()), Is.EqualTo(("leaf.example.test", 7000)));
+        await Leaf.UntilAsync(() => h2.Server.Routes?.Routes.Count == 1, "the route is up");
+        await using var toH2 = await RawClient.ConnectAsync(h2.LeafPort);
+        Assert.That(toH2.Info.GetProperty("leafnode_urls").EnumerateArray().Select(u => u.GetString()), Does.Contain("leaf.example.test:7000"), "H2 heard H1's advertised URL over the route");
+    }
+
+    [Test]
     public async Task With_no_advertise_a_member_keeps_its_leaf_url_to_itself()
     {
         var ports = FreePorts.Take(2);

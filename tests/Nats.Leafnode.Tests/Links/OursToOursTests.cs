@@ -214,6 +214,18 @@ public sealed class OursToOursTests
     }
 
     [Test]
+    public async Task A_remote_with_hub_true_makes_the_soliciting_server_the_hub()
+    {
+        var port = FreePorts.Take();
+        await using var accepting = await OurServer.StartAsync(HubConfig(port));
+        await using var soliciting = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}", remoteExtra: ", hub: true"));
+        await Leaf.UntilAsync(() => accepting.LeafCount == 1 && soliciting.LeafCount == 1, "the link is up");
+        Assert.That(soliciting.Manager.Connections.Single().IsSpoke, Is.False, "the solicitor is the hub");
+        Assert.That(accepting.Manager.Connections.Single().IsSpoke, Is.True, "the accepting side took the spoke role");
+        Assert.That(await Leaf.ToJsonAsync(accepting, "/leafz"), Does.Contain("\"is_spoke\": true"));
+    }
+
+    [Test]
     public async Task A_remote_binds_its_local_account()
     {
         var port = FreePorts.Take();

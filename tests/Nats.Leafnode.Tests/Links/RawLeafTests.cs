@@ -91,6 +91,18 @@ public sealed class RawLeafTests
     }
 
     [Test]
+    public async Task A_leaf_that_sends_no_connect_in_time_gets_authentication_timeout()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync($$"""leafnodes { listen: "127.0.0.1:{{port}}", authorization { user: leaf, password: pw, timeout: 1 } }""");
+        await using var silent = await RawClient.ConnectAsync(port);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await silent.ExpectErrAndCloseAsync("Authentication Timeout");
+        Assert.That(started.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(800)), "not before the configured second");
+        Assert.That(hub.LeafCount, Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task A_client_on_the_leaf_port_is_refused()
     {
         var (hub, leaf) = await ConnectAsync(connect: """{"lang":"go","version":"1.0"}""");
