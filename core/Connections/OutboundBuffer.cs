@@ -38,6 +38,7 @@ internal sealed class OutboundBuffer : IFlushable
     private readonly AsyncSignal _signal = new();
     private readonly Stream _stream;
     private readonly SocketSender? _sender;
+    private readonly IGatheredWriteStream? _gathered;
     private List<Chunk> _sealed = [];
     private byte[]? _current;
     private int _currentLength;
@@ -58,12 +59,14 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>Creates the outbound side of a connection.</summary>
     /// <param name="stream">Where to write (a TLS stream, say).</param>
     /// <param name="socket">The plain socket when <paramref name="stream"/> is not encrypted:
-    /// chunks then go out in one gathered write per flush.</param>
+    /// chunks then go out in one gathered write per flush (as they do to a stream that is an
+    /// <see cref="IGatheredWriteStream"/>).</param>
     /// <param name="maxPending">max_pending in bytes.</param>
     public OutboundBuffer(Stream stream, System.Net.Sockets.Socket? socket, long maxPending)
     {
         _stream = stream;
         _sender = socket is null ? null : new SocketSender(socket);
+        _gathered = _sender is null ? stream as IGatheredWriteStream : null;
         _maxPending = maxPending;
     }
 
@@ -258,15 +261,12 @@ internal sealed class OutboundBuffer : IFlushable
                 // its read batch, which flushes at the batch's end. Taking it early (this task
                 // runs on the other core) split each batch into several small writes: fanout5-128
                 // made 3.4 sendmsg per subscriber per read this way, against about 1 waiting.
-                // It stays asked for until a batch has room for it: a flush of more than
-                // MaxChunksPerWrite full chunks (one large message) takes several writes, and the
-                // tail of that message sits in the chunk being filled.
                 var takeCurrent = true;
                 while ((step = TakeBatch(ref writing, ref takeCurrent)) == WriterStep.Write)
                 {
                     long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
-                    if (_sender is not null)
+                    if (_sender is not null || _gathered is not null)
                     {
                         segments.Clear();
                         foreach (var chunk in writing)
@@ -274,7 +274,14 @@ internal sealed class OutboundBuffer : IFlushable
                             segments.Add(new ArraySegment<byte>(chunk.Buffer, 0, chunk.Length));
                             written += chunk.Length;
                         }
-                        await _sender.SendAsync(segments);
+                        if (_sender is not null)
+                        {
+                            await _sender.SendAsync(segments);
+                        }
+                        else
+                        {
+                            await _gathered!.WriteAsync(segments);
+                        }
                     }
                     else
                     {
@@ -315,8 +322,10 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
     /// <paramref name="writing"/>, which the writer has emptied; the chunk being filled too
-    /// when <paramref name="takeCurrent"/> (after a flush; cleared once it is taken or there is
-    /// none) or when draining a closed buffer.
+    /// when <paramref name="takeCurrent"/> (after a flush) or when draining a closed buffer.
+    /// <paramref name="takeCurrent"/> stays set until the chunk being filled is taken: a flush of
+    /// more than a write's worth (a 1 MB message is 16 full chunks and a tail) must not leave
+    /// its tail waiting for the next flush, which may never come.
     /// </summary>
     private WriterStep TakeBatch(ref List<Chunk> writing, ref bool takeCurrent)
     {
@@ -326,15 +335,14 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 return WriterStep.Stop;
             }
-            if (_current is null || _currentLength == 0)
-            {
-                takeCurrent = false;
-            }
-            else if ((takeCurrent || _closed) && _sealed.Count < MaxChunksPerWrite)
+            if ((takeCurrent || _closed) && _current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
             {
                 _sealed.Add(new Chunk(_current, _currentLength));
                 _current = null;
                 _currentLength = 0;
+            }
+            if (_current is null || _currentLength == 0)
+            {
                 takeCurrent = false;
             }
             if (_sealed.Count == 0)

@@ -22,12 +22,21 @@ async Task<ClientWebSocket> ConnectAsync()
     var buffer = new byte[4096];
     await ws.ReceiveAsync(buffer, CancellationToken.None);   // INFO
     await ws.SendAsync(Encoding.ASCII.GetBytes("CONNECT {\"verbose\":false,\"pedantic\":false}\r\nPING\r\n"), WebSocketMessageType.Binary, true, CancellationToken.None);
-    var pong = await ws.ReceiveAsync(buffer, CancellationToken.None);
-    if (!Encoding.ASCII.GetString(buffer, 0, pong.Count).Contains("PONG"))
+    // nats-server may send its own PING first: answer it and keep reading until our PONG.
+    while (true)
     {
-        throw new InvalidOperationException("no PONG: " + Encoding.ASCII.GetString(buffer, 0, pong.Count));
+        var reply = await ws.ReceiveAsync(buffer, CancellationToken.None);
+        var text = Encoding.ASCII.GetString(buffer, 0, reply.Count);
+        if (text.Contains("PONG"))
+        {
+            return ws;
+        }
+        if (!text.Contains("PING"))
+        {
+            throw new InvalidOperationException("no PONG: " + text);
+        }
+        await ws.SendAsync("PONG\r\n"u8.ToArray(), WebSocketMessageType.Binary, true, CancellationToken.None);
     }
-    return ws;
 }
 
 var subscriber = await ConnectAsync();

@@ -8,9 +8,12 @@ namespace Nats.WebSocket.Framing;
 public sealed partial class WebSocketStream
 {
     private const int ReadBufferSize = 16 * 1024;
+    // A busy peer's reads fill the buffer: it grows to this once, so one read takes what the
+    // socket holds (nats-server reads up to 64 KB too) rather than a system call per 16 KB.
+    private const int MaxReadBufferSize = 64 * 1024;
     private const int MaxControlPayload = 125;
 
-    private readonly byte[] _readBuffer = new byte[ReadBufferSize];
+    private byte[] _readBuffer = new byte[ReadBufferSize];
     private int _readStart;
     private int _readEnd;
 
@@ -83,23 +86,79 @@ public sealed partial class WebSocketStream
                 _readClosed = true;   // the connection ended inside a frame
                 continue;
             }
-            var available = (int)Math.Min(_readEnd - _readStart, _frameRemaining);
             if (!_messageCompressed)
             {
-                var n = Math.Min(available, destination.Length);
-                var target = destination.Span[..n];
-                _readBuffer.AsSpan(_readStart, n).CopyTo(target);
-                Unmask(target);
-                _readStart += n;
-                _frameRemaining -= n;
-                if (_frameRemaining == 0)
-                {
-                    await EndDataFrameAsync(cancellationToken).ConfigureAwait(false);
-                }
-                return n;
+                return await ReadUncompressedAsync(destination, cancellationToken).ConfigureAwait(false);
             }
-            AppendCompressed(available);
+            AppendCompressed((int)Math.Min(_readEnd - _readStart, _frameRemaining));
         }
+    }
+
+    /// <summary>
+    /// Copies the uncompressed frame being read into <paramref name="destination"/>, then goes
+    /// on with the next frames while their headers and bytes are already buffered: one read of
+    /// the caller takes what one socket read brought, not one frame (a publisher's frames of a
+    /// few KB each would otherwise each be parsed, routed and flushed to subscribers on their own).
+    /// </summary>
+    private async ValueTask<int> ReadUncompressedAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (true)
+        {
+            var n = (int)Math.Min(Math.Min(_readEnd - _readStart, _frameRemaining), destination.Length - filled);
+            var target = destination.Span.Slice(filled, n);
+            _readBuffer.AsSpan(_readStart, n).CopyTo(target);
+            Unmask(target);
+            _readStart += n;
+            _frameRemaining -= n;
+            filled += n;
+            if (_frameRemaining == 0)
+            {
+                await EndDataFrameAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (filled == destination.Length || _readStart == _readEnd || !(_inDataFrame || NextFrameIsBufferedPlainData()))
+            {
+                return filled;
+            }
+            if (!_inDataFrame && (!await ReadFrameHeaderAsync(cancellationToken).ConfigureAwait(false) || !_inDataFrame))
+            {
+                return filled;
+            }
+        }
+    }
+
+    /// <summary>
+    /// True when the next frame's whole header is buffered and it is an uncompressed data frame
+    /// that <see cref="ReadFrameHeaderAsync"/> accepts without a protocol error, so reading it
+    /// does no I/O and cannot fail (an error is left for the caller's next read).
+    /// </summary>
+    private bool NextFrameIsBufferedPlainData()
+    {
+        var buffered = _readBuffer.AsSpan(_readStart, _readEnd - _readStart);
+        if (buffered.Length < 2)
+        {
+            return false;
+        }
+        var b0 = buffered[0];
+        var b1 = buffered[1];
+        var opcode = (WebSocketOpcode)(b0 & 0x0F);
+        var masked = (b1 & FrameHeader.MaskBit) != 0;
+        var valid = (b0 & (FrameHeader.Rsv1Bit | FrameHeader.Rsv2Bit | FrameHeader.Rsv3Bit)) == 0 &&
+            (masked || !_options.RequireMaskedInput) &&
+            (_messageOpen ? opcode == WebSocketOpcode.Continuation : opcode is WebSocketOpcode.Binary or WebSocketOpcode.Text);
+        long length = b1 & 0x7F;
+        var headerLength = 2 + (length == 126 ? 2 : length == 127 ? 8 : 0) + (masked ? 4 : 0);
+        if (!valid || buffered.Length < headerLength)
+        {
+            return false;
+        }
+        length = length switch
+        {
+            126 => BinaryPrimitives.ReadUInt16BigEndian(buffered[2..]),
+            127 => (long)Math.Min(BinaryPrimitives.ReadUInt64BigEndian(buffered[2..]), (ulong)long.MaxValue),
+            _ => length,
+        };
+        return length <= _maxFrameLength;
     }
 
     private void Unmask(Span<byte> data)
@@ -385,6 +444,12 @@ public sealed partial class WebSocketStream
             return false;
         }
         _readEnd += read;
+        if (_readEnd == _readBuffer.Length && _readBuffer.Length < MaxReadBufferSize)
+        {
+            var larger = new byte[MaxReadBufferSize];
+            _readBuffer.AsSpan(0, _readEnd).CopyTo(larger);
+            _readBuffer = larger;
+        }
         return true;
     }
 }

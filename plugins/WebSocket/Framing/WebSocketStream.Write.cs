@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,7 +10,13 @@ namespace Nats.WebSocket.Framing;
 public sealed partial class WebSocketStream
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private byte[] _writeBuffer = new byte[4096];
+    // Where a message is framed: grows up to KeptWriteBufferSize and stays; a larger message (a
+    // batch of queued output can be 1 MB) is framed in a pooled array given back after its write.
+    private const int KeptWriteBufferSize = 128 * 1024;
+    private byte[] _keptWriteBuffer = new byte[4096];
+    private byte[] _writeBuffer;
+    // A batch to compress or cut into browser frames, gathered into one span first.
+    private byte[] _gatherBuffer = [];
     private MemoryStream? _compressOutput;
     private volatile bool _closeSent;
 
@@ -40,6 +47,45 @@ public sealed partial class WebSocketStream
         }
         finally
         {
+            ReleaseWriteBuffer();
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="buffers"/> (the kernel writer's batch) as one binary message with one
+    /// write, as nats-server frames what one flush of its outbound buffer holds.
+    /// </summary>
+    public async ValueTask WriteAsync(IReadOnlyList<ArraySegment<byte>> buffers, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        if (buffers.Count == 1)
+        {
+            await WriteAsync(buffers[0].AsMemory(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        long total = 0;
+        foreach (var buffer in buffers)
+        {
+            total += buffer.Count;
+        }
+        if (total == 0)
+        {
+            return;
+        }
+        await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_closeSent)
+            {
+                throw new IOException("websocket connection is closed");
+            }
+            var length = FrameMessage(buffers, (int)total);
+            await _inner.WriteAsync(_writeBuffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ReleaseWriteBuffer();
             _writeLock.Release();
         }
     }
@@ -110,6 +156,52 @@ public sealed partial class WebSocketStream
         return _inner.WriteAsync(frame.AsMemory(0, n), cancellationToken);
     }
 
+    /// <summary>
+    /// Frames the buffers as one message into _writeBuffer; returns the byte count. A plain
+    /// message is copied straight behind its header; one to compress or to cut into browser-sized
+    /// frames is first gathered into one span.
+    /// </summary>
+    private int FrameMessage(IReadOnlyList<ArraySegment<byte>> buffers, int total)
+    {
+        if ((_options.Compression && total > PerMessageDeflate.CompressThreshold) || _options.Browser)
+        {
+            if (_gatherBuffer.Length < total)
+            {
+                _gatherBuffer = new byte[Math.Max(total, _gatherBuffer.Length * 2)];
+            }
+            var gathered = 0;
+            foreach (var buffer in buffers)
+            {
+                buffer.AsSpan().CopyTo(_gatherBuffer.AsSpan(gathered));
+                gathered += buffer.Count;
+            }
+            return FrameMessage(_gatherBuffer.AsSpan(0, total));
+        }
+        EnsureWriteBuffer(total + FrameHeader.MaxSize);
+        Span<byte> key = stackalloc byte[4];
+        if (_options.MaskOutput)
+        {
+            RandomNumberGenerator.Fill(key);
+        }
+        else
+        {
+            key = [];
+        }
+        var written = FrameHeader.Write(_writeBuffer, WebSocketOpcode.Binary, final: true, compressed: false, total, key);
+        var body = _writeBuffer.AsSpan(written, total);
+        var copied = 0;
+        foreach (var buffer in buffers)
+        {
+            buffer.AsSpan().CopyTo(body[copied..]);
+            copied += buffer.Count;
+        }
+        if (_options.MaskOutput)
+        {
+            FrameHeader.Mask(body, BinaryPrimitives.ReadUInt32LittleEndian(key), 0);
+        }
+        return written + total;
+    }
+
     /// <summary>Frames one message into _writeBuffer; returns the byte count.</summary>
     private int FrameMessage(ReadOnlySpan<byte> data)
     {
@@ -127,11 +219,7 @@ public sealed partial class WebSocketStream
             }
         }
         var frames = Math.Max(1, (payload.Length + fragment - 1) / fragment);
-        var needed = payload.Length + frames * FrameHeader.MaxSize;
-        if (needed > _writeBuffer.Length)
-        {
-            _writeBuffer = new byte[Math.Max(needed, _writeBuffer.Length * 2)];
-        }
+        EnsureWriteBuffer(payload.Length + frames * FrameHeader.MaxSize);
         var written = 0;
         var first = true;
         do
@@ -153,6 +241,29 @@ public sealed partial class WebSocketStream
         }
         while (!payload.IsEmpty);
         return written;
+    }
+
+    private void EnsureWriteBuffer(int needed)
+    {
+        if (needed <= _writeBuffer.Length)
+        {
+            return;
+        }
+        if (needed > KeptWriteBufferSize)
+        {
+            _writeBuffer = ArrayPool<byte>.Shared.Rent(needed);
+            return;
+        }
+        _keptWriteBuffer = _writeBuffer = new byte[Math.Min(KeptWriteBufferSize, Math.Max(needed, _writeBuffer.Length * 2))];
+    }
+
+    private void ReleaseWriteBuffer()
+    {
+        if (!ReferenceEquals(_writeBuffer, _keptWriteBuffer))
+        {
+            ArrayPool<byte>.Shared.Return(_writeBuffer);
+            _writeBuffer = _keptWriteBuffer;
+        }
     }
 
     /// <summary>Writes header and payload (masked when we are the client side); returns the length.</summary>

@@ -5,7 +5,8 @@ namespace Nats.WebSocket.Framing;
 /// <summary>
 /// A <see cref="Stream"/> over an upgraded WebSocket connection: reading yields the payload
 /// bytes of the peer's data messages (unmasked, reassembled from fragments, inflated when
-/// compressed) and answers its control frames; writing sends each buffer as a binary message
+/// compressed) and answers its control frames; writing sends each buffer (or each batch the
+/// kernel's writer hands over, <see cref="IGatheredWriteStream"/>) as a binary message
 /// (compressed when negotiated, in 4 KiB frames for browsers). So the kernel's client
 /// protocol runs over it unchanged. One reader and any number of writers at a time.
 /// </summary>
@@ -14,7 +15,7 @@ namespace Nats.WebSocket.Framing;
 /// the write state (.Write.cs) is guarded by <c>_writeLock</c>, which control frames sent by
 /// the reader (pong, close) also take.
 /// </remarks>
-public sealed partial class WebSocketStream : Stream, IConnectionCloseAware
+public sealed partial class WebSocketStream : Stream, IConnectionCloseAware, IGatheredWriteStream
 {
     private readonly Stream _inner;
     private readonly WebSocketStreamOptions _options;
@@ -29,6 +30,7 @@ public sealed partial class WebSocketStream : Stream, IConnectionCloseAware
         _inner = inner ?? throw new ArgumentNullException(nameof(inner));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _maxFrameLength = options.EffectiveMaxFrameLength;
+        _writeBuffer = _keptWriteBuffer;
     }
 
     /// <summary>The options in force.</summary>
