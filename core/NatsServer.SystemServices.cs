@@ -82,17 +82,24 @@ public sealed partial class NatsServer
     private void StartSystemServices() => Services.Start();
 
     /// <summary>
-    /// Publishes SHUTDOWN and gives the routes a moment to write it: closing a route discards
-    /// what it has not written yet, and the rest of the cluster should hear this server go.
+    /// Publishes SHUTDOWN and gives routes and local subscribers a moment to write it: closing
+    /// a connection for shutdown discards what it has not written yet (nats-server flushes
+    /// instead), and the rest of the cluster and local monitors should hear this server go.
+    /// Bounded, so a stuck or busy peer cannot hold the shutdown.
     /// </summary>
     private async Task AnnounceShutdownToSystemAsync()
     {
-        if (!Services.AnnounceShutdown() || _routes is not { } routes)
+        if (!Services.AnnounceShutdown())
         {
             return;
         }
+        List<Connections.NatsConnection> waiting = [.. _clients.Values.Where(c => c.PendingBytes > 0)];
+        if (_routes is { } routes)
+        {
+            waiting.AddRange(routes.Routes.Where(r => r.PendingBytes > 0));
+        }
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1);
-        while (routes.Routes.Any(r => r.PendingBytes > 0) && DateTime.UtcNow < deadline)
+        while (waiting.Any(c => c.PendingBytes > 0) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(5).ConfigureAwait(false);
         }
