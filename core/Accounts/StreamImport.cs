@@ -29,17 +29,7 @@ internal sealed class StreamImport : ILocalOnlySink
 
     public bool Deliver(Subscription subscription, in MessageView message)
     {
-        if (MessageRouter.Depth > MessageRouter.MaxImportDepth)
-        {
-            return false;
-        }
-        var subject = Transform is null ? message.Subject : Transform.Apply(message.Subject);
-        SublistResult result;
-        lock (_cache)
-        {
-            result = _cache.Match(subject);
-        }
-        if (result.IsEmpty)
+        if (!TryMatch(message.Subject, out var subject, out var result))
         {
             return false;
         }
@@ -53,18 +43,24 @@ internal sealed class StreamImport : ILocalOnlySink
     /// subject): matched in the importer on the mapped <paramref name="routedOn"/>, delivered there
     /// the same way, so a consumer of another account can deliver through a stream export.
     /// </summary>
-    public bool DeliverRouted(in MessageView message, ReadOnlySpan<byte> routedOn)
+    public bool DeliverRouted(in MessageView message, ReadOnlySpan<byte> routedOn) =>
+        TryMatch(routedOn, out var subject, out var result) &&
+        MessageRouter.Deliver(Importer, result, message, MessageOrigin.Internal, subject);
+
+    /// <summary>The importer's subject for <paramref name="exported"/> and its subscribers there, if any (and the import depth allows).</summary>
+    private bool TryMatch(ReadOnlySpan<byte> exported, out ReadOnlySpan<byte> subject, out SublistResult result)
     {
+        subject = default;
+        result = default!;
         if (MessageRouter.Depth > MessageRouter.MaxImportDepth)
         {
             return false;
         }
-        var subject = Transform is null ? routedOn : Transform.Apply(routedOn);
-        SublistResult result;
+        subject = Transform is null ? exported : Transform.Apply(exported);
         lock (_cache)
         {
             result = _cache.Match(subject);
         }
-        return !result.IsEmpty && MessageRouter.Deliver(Importer, result, message, MessageOrigin.Internal, subject);
+        return !result.IsEmpty;
     }
 }
