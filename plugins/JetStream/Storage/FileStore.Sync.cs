@@ -74,7 +74,7 @@ public sealed partial class FileStore
         while (true)
         {
             TaskCompletionSource? commit;
-            List<Block> deletes;
+            List<Block>? deletes;
             bool syncDirectory;
             bool fsync;
             ulong lastSeq;
@@ -94,8 +94,14 @@ public sealed partial class FileStore
                 _floorBlock = null;
                 commit = _nextCommit;
                 _nextCommit = null;
-                deletes = _pendingDeletes;
-                _pendingDeletes = deletes.Count == 0 ? deletes : [];
+                // Taken only when not empty, and then replaced: an empty list kept as the pending
+                // one could gain a block while this pass runs, whose file would then go before
+                // what replaced it is durable (and the list change under the loops below).
+                deletes = _pendingDeletes.Count == 0 ? null : _pendingDeletes;
+                if (deletes is not null)
+                {
+                    _pendingDeletes = [];
+                }
                 syncDirectory = _directoryDirty;
                 _directoryDirty = false;
                 fsync = _options.Sync == SyncMode.Always || _forceFsync;
@@ -128,7 +134,7 @@ public sealed partial class FileStore
                     NativeSync.SyncDirectory(_msgDir);
                 }
                 // Files of dropped blocks go only now that what replaced them (floors, tombstones) is durable.
-                if (deletes.Count > 0)
+                if (deletes is not null)
                 {
                     foreach (var block in deletes)
                     {
@@ -153,11 +159,14 @@ public sealed partial class FileStore
                         sealedHandle.Dispose();
                     }
                 }
-                foreach (var block in deletes)
+                if (deletes is not null)
                 {
-                    if (_handles.Remove(block, out var h))
+                    foreach (var block in deletes)
                     {
-                        h.Dispose();
+                        if (_handles.Remove(block, out var h))
+                        {
+                            h.Dispose();
+                        }
                     }
                 }
                 if (fsync)
