@@ -8,7 +8,9 @@ namespace Nats.Core.Monitoring;
 /// System.Text.Json. <c>null</c> stands for Go's <c>omitempty</c> (DTOs use nullable members
 /// for omitted-when-empty fields); instants are RFC 3339 UTC; non-ASCII text stays as is
 /// (Go writes <c>"455µs"</c>, not an escape) while HTML-sensitive characters are escaped
-/// as Go does.
+/// as Go does. Types are described by source-generated contexts (the kernel's and those plugins
+/// add with <see cref="MonitoringServer.AddJsonTypes"/>), so that a native build needs no
+/// reflection; reflection describes any other type where the runtime allows it.
 /// </summary>
 public static class MonitoringJson
 {
@@ -26,8 +28,9 @@ public static class MonitoringJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             Encoder = GoJsonEncoder.Instance,
             Converters = { new GoTimeConverter() },
+            TypeInfoResolver = MonitoringTypeResolver.Instance,
         };
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.MakeReadOnly();
         return options;
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -125,6 +126,19 @@ public sealed class MonitoringServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Adds the JSON metadata of a plugin's monitoring types (its endpoints' bodies, its
+    /// <c>/varz</c> section): a source-generated <c>JsonSerializerContext</c>'s <c>Default</c>,
+    /// generated with <c>GenerationMode = Metadata</c>. Without it the types are written by
+    /// reflection, which a native (NativeAOT) build may lack; with it the JSON is the same.
+    /// The metadata is shared by every server in the process; adding a context twice is harmless.
+    /// </summary>
+    public void AddJsonTypes(IJsonTypeInfoResolver types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        MonitoringTypeResolver.Instance.Add(types);
+    }
+
     /// <summary>Calls an endpoint in-process, as an HTTP request would (without counting it in <c>http_req_stats</c>).</summary>
     /// <exception cref="KeyNotFoundException">No endpoint at <paramref name="path"/>.</exception>
     public MonitoringResponse Invoke(string path, IEnumerable<KeyValuePair<string, string>>? query = null)
@@ -141,7 +155,8 @@ public sealed class MonitoringServer : IAsyncDisposable
         {
             return response.Body as string ?? response.Body.ToString() ?? "";
         }
-        return JsonSerializer.Serialize(response.Body, response.Body.GetType(), response.Indented ? MonitoringJson.Indented : MonitoringJson.Compact);
+        var options = response.Indented ? MonitoringJson.Indented : MonitoringJson.Compact;
+        return JsonSerializer.Serialize(response.Body, options.GetTypeInfo(response.Body.GetType()));
     }
 
     internal Action<Varz>[] VarzContributors()

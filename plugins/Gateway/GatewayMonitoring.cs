@@ -16,6 +16,7 @@ internal static class GatewayMonitoring
 {
     public static void Register(IServerContext context, GatewayManager manager)
     {
+        context.Monitoring.AddJsonTypes(GatewayMonitoringJsonContext.Default);
         context.Monitoring.Register("/gatewayz", request => MonitoringResponse.Json(Gatewayz(manager, request)), "Gateways");
         context.Monitoring.AddVarzContributor(varz =>
         {

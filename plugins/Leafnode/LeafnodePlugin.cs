@@ -57,6 +57,7 @@ public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
             // gnatsd_leafz_* on /metrics (prometheus-nats-exporter's leafz collector).
             LeafMetrics.Register(context.Server.Metrics, () => _manager);
         }
+        context.Monitoring.AddJsonTypes(LeafMonitoringJsonContext.Default);
         context.Monitoring.Register("/leafz", request => Leafz.Build(_context.Server, _manager, request), "Leaf nodes");
         context.Monitoring.AddVarzContributor(varz =>
         {

@@ -51,6 +51,7 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
         {
             context.Tls.Set(TlsName, tls);
         }
+        context.Monitoring.AddJsonTypes(MqttMonitoringJsonContext.Default);
         context.Monitoring.AddVarzContributor(varz =>
         {
             if (_section.Current.Enabled)

@@ -55,6 +55,7 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
             // first INFO) learns our websocket URLs; a random port is advertised once bound.
             context.Server.AdvertiseUrls(WebSocketListener.ConnectUrlsField, Nats.Core.NatsServer.ConnectUrlsFor(options.Advertise, options.EffectiveHost, options.Port));
         }
+        context.Monitoring.AddJsonTypes(WebSocketMonitoringJsonContext.Default);
         context.Monitoring.AddVarzContributor(varz =>
         {
             varz.WebSocket = WebSocketVarz.From(_section.Current, _listener?.Port is > 0 and var port ? port : null);

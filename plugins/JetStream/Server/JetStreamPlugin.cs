@@ -88,6 +88,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         }
         _options = options;
 
+        context.Monitoring.AddJsonTypes(JetStreamMonitoringJsonContext.Default);
         context.Monitoring.AddVarzContributor(varz =>
         {
             if (_options.Enabled && _started)
