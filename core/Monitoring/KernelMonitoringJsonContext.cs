@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Nats.Core.Cluster;
+using Nats.Core.SystemServices;
 
 namespace Nats.Core.Monitoring;
 
@@ -20,4 +21,13 @@ namespace Nats.Core.Monitoring;
 [JsonSerializable(typeof(Accountz))]
 [JsonSerializable(typeof(AccountStatz))]
 [JsonSerializable(typeof(HealthStatus))]
+// $SYS messages are written with the same options (SystemServiceHost.Serialize): the events a
+// server sends while idle (CONNECT, DISCONNECT, STATSZ) need no reflection either.
+[JsonSerializable(typeof(ServerStatsMessage))]
+[JsonSerializable(typeof(ConnectEventMessage))]
+[JsonSerializable(typeof(DisconnectEventMessage))]
+[JsonSerializable(typeof(AccountConnectionsMessage))]
+[JsonSerializable(typeof(SystemApiResponse))]
+[JsonSerializable(typeof(ServerIdentity))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class KernelMonitoringJsonContext : JsonSerializerContext;

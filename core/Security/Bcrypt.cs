@@ -56,7 +56,7 @@ public static class Bcrypt
             throw new ArgumentException("bcrypt: password length exceeds 72 bytes", nameof(password));
         }
         var salt = new byte[SaltBytes];
-        RandomNumberGenerator.Fill(salt);
+        SecureRandom.Fill(salt);
 
         Span<char> text = stackalloc char[7 + SaltChars + HashChars];
         "$2a$".CopyTo(text);

@@ -30,7 +30,7 @@ namespace Nats.Core.Security;
 internal sealed class BcryptCache
 {
     private readonly int _capacity;
-    private readonly byte[] _salt = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _salt = SecureRandom.GetBytes(32);
     private readonly Dictionary<BcryptCacheKey, LinkedListNode<BcryptCacheKey>> _map;
     private readonly LinkedList<BcryptCacheKey> _lru = new();
     private readonly Lock _lock = new();

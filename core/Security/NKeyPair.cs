@@ -60,12 +60,12 @@ public sealed class NKeyPair : IDisposable
         }
     }
 
-    /// <summary>Creates a fresh pair of <paramref name="role"/> from 32 bytes of <see cref="RandomNumberGenerator"/>.</summary>
+    /// <summary>Creates a fresh pair of <paramref name="role"/> from 32 random bytes (<see cref="SecureRandom"/>).</summary>
     /// <exception cref="NKeyException">The role is not a public role, or is the unsupported curve role.</exception>
     public static NKeyPair Create(NKeyPrefix role)
     {
         var seed = new byte[Ed25519Signatures.SeedSize];
-        RandomNumberGenerator.Fill(seed);
+        SecureRandom.Fill(seed);
         return FromRaw(role, seed);
     }
 

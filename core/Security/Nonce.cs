@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Security.Cryptography;
 
 namespace Nats.Core.Security;
 
@@ -21,7 +20,7 @@ public static class Nonce
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, EncodedLength, nameof(destination));
         Span<byte> raw = stackalloc byte[RawLength];
-        RandomNumberGenerator.Fill(raw);
+        SecureRandom.Fill(raw);
         Base64Url.EncodeToUtf8(raw, destination);
     }
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Nats.Core.Security;
 
 namespace Nats.Core.Subjects;
 
@@ -13,7 +13,7 @@ internal static class SubjectHash
     private const ulong P0 = 0xa0761d6478bd642f;
     private const ulong P1 = 0xe7037ed1a0b428db;
 
-    private static readonly ulong s_seed = BinaryPrimitives.ReadUInt64LittleEndian(RandomNumberGenerator.GetBytes(8));
+    private static readonly ulong s_seed = BinaryPrimitives.ReadUInt64LittleEndian(SecureRandom.GetBytes(8));
 
     /// <summary>Hashes <paramref name="data"/>.</summary>
     public static ulong Hash(ReadOnlySpan<byte> data)

@@ -207,7 +207,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
     private static readonly object NullJson = JsonDocument.Parse("null").RootElement.Clone();
 
     internal static byte[] Serialize(object message) =>
-        JsonSerializer.SerializeToUtf8Bytes(message, message.GetType(), MonitoringJson.Compact);
+        JsonSerializer.SerializeToUtf8Bytes(message, MonitoringJson.Compact.GetTypeInfo(message.GetType()));
 
     private IDisposable Add(Registration registration)
     {
