@@ -335,6 +335,7 @@ public sealed partial class AccountRegistry
     private void Define(Account account, AccountConfig definition)
     {
         account.Definition = definition;
+        account.DefinedAt = DateTime.UtcNow;
         account.Limits = definition.Limits;
         account.ClusterName = () => ClusterName();
         account.Mappings = BuildMappings(account.Name, definition.Mappings);
@@ -384,6 +385,7 @@ public sealed partial class AccountRegistry
         Limits = definition.Limits,
         Mappings = definition.Mappings,
         PluginKeys = definition.PluginKeys,
+        Jwt = definition.Jwt,
     };
 
     private static bool SameMappings(List<MappingConfig> a, List<MappingConfig> b) =>
