@@ -336,7 +336,7 @@ public sealed partial class AccountRegistry
     {
         account.Definition = definition;
         account.Limits = definition.Limits;
-        account.ClusterName = () => ClusterName();
+        account.Registry = this;
         account.Mappings = BuildMappings(account.Name, definition.Mappings);
         account.Exports = definition.Exports
             .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))

@@ -28,7 +28,7 @@ public sealed class LeafRemoteConfigEndToEndTests
     {
         using var dir = new TempDirectory();
         var creds = dir.Write("leaf.creds", "not read: the remote is refused before\n");
-        dir.Write("mix.conf", $"port: {FreePort.Next()}\nleafnodes {{\n  remotes: [ {{\n    url: \"nats-leaf://127.0.0.1:{FreePort.Next()}\"\n" +
+        dir.Write("mix.conf", $"port: {FreePorts.Take()}\nleafnodes {{\n  remotes: [ {{\n    url: \"nats-leaf://127.0.0.1:{FreePorts.Take()}\"\n" +
             $"    credentials: \"{creds}\"\n    nkey: \"{UserSeed}\"\n  }} ]\n}}\n");
 
         using var host = await RunAsync(dir.Path, check, "mix.conf");
@@ -44,7 +44,7 @@ public sealed class LeafRemoteConfigEndToEndTests
     public async Task The_nkey_before_credentials_is_refused_at_the_credentials(string? check)
     {
         using var dir = new TempDirectory();
-        dir.Write("mix.conf", $"port: {FreePort.Next()}\nleafnodes {{ remotes: [ {{ url: \"nats-leaf://127.0.0.1:7422\", nkey: \"{UserSeed}\", credentials: \"/x.creds\" }} ] }}\n");
+        dir.Write("mix.conf", $"port: {FreePorts.Take()}\nleafnodes {{ remotes: [ {{ url: \"nats-leaf://127.0.0.1:7422\", nkey: \"{UserSeed}\", credentials: \"/x.creds\" }} ] }}\n");
 
         using var host = await RunAsync(dir.Path, check, "mix.conf");
 
@@ -57,7 +57,7 @@ public sealed class LeafRemoteConfigEndToEndTests
     public async Task A_public_key_where_the_seed_belongs_is_refused_naming_the_nkey(string? check)
     {
         using var dir = new TempDirectory();
-        dir.Write("pub.conf", $"port: {FreePort.Next()}\nleafnodes {{\n  remotes: [ {{ url: \"nats-leaf://127.0.0.1:7422\", nkey: \"{UserPublicKey}\" }} ]\n}}\n");
+        dir.Write("pub.conf", $"port: {FreePorts.Take()}\nleafnodes {{\n  remotes: [ {{ url: \"nats-leaf://127.0.0.1:7422\", nkey: \"{UserPublicKey}\" }} ]\n}}\n");
 
         using var host = await RunAsync(dir.Path, check, "pub.conf");
 
@@ -70,7 +70,7 @@ public sealed class LeafRemoteConfigEndToEndTests
     public async Task The_check_passes_a_remote_with_a_user_seed_alone()
     {
         using var dir = new TempDirectory();
-        dir.Write("ok.conf", $"port: {FreePort.Next()}\nleafnodes {{ remotes: [ {{ url: \"nats-leaf://127.0.0.1:7422\", nkey: \"{UserSeed}\" }} ] }}\n");
+        dir.Write("ok.conf", $"port: {FreePorts.Take()}\nleafnodes {{ remotes: [ {{ url: \"nats-leaf://127.0.0.1:7422\", nkey: \"{UserSeed}\" }} ] }}\n");
 
         using var host = await RunAsync(dir.Path, "-t", "ok.conf");
 
