@@ -74,15 +74,18 @@ public sealed class Account
         internal set => _mappings = value;
     }
 
-    /// <summary>The cluster this server is in, for cluster-scoped mapping destinations (set by the registry).</summary>
-    internal Func<string?> ClusterName { get; set; } = static () => null;
+    /// <summary>
+    /// The registry that defined the account (set by it): it knows the cluster this server is in,
+    /// for cluster-scoped mapping destinations, and that name can change after the account exists.
+    /// </summary>
+    internal AccountRegistry? Registry { get; set; }
 
     /// <summary>
     /// Applies the account's subject mappings to a subject a client (or a leaf) published on, as
     /// nats-server does before routing: the subject to deliver on, or null when no mapping
     /// applies. An empty result means the mapping drops the message.
     /// </summary>
-    public byte[]? MapSubject(ReadOnlySpan<byte> subject) => _mappings?.Map(subject, ClusterName());
+    public byte[]? MapSubject(ReadOnlySpan<byte> subject) => _mappings?.Map(subject, Registry?.ClusterName());
 
     /// <summary>Client connections bound to the account.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);

@@ -142,7 +142,7 @@ public sealed class ResponsePermissionConfig
 }
 
 /// <summary>An account from <c>accounts {}</c>.</summary>
-public sealed class AccountConfig
+public sealed record AccountConfig
 {
     /// <summary>Account name.</summary>
     public required string Name { get; set; }

@@ -250,7 +250,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
                 continue;
             }
             var config = Map(entry.Claims);
-            if (System.Text.Json.JsonSerializer.Serialize(config) != System.Text.Json.JsonSerializer.Serialize(account.Definition))
+            if (!ConfigValues.Same(config, account.Definition))
             {
                 _server.Accounts.Update(config);
             }
