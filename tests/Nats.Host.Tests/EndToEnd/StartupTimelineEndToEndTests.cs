@@ -21,7 +21,7 @@ public sealed class StartupTimelineEndToEndTests
     [Test]
     public async Task With_NATS_STARTUP_TIMING_each_step_is_written_once_the_port_listens()
     {
-        var port = FreePort.Next();
+        var port = FreePorts.Take();
         using var host = HostProcess.StartWithEnvironment(
             new Dictionary<string, string> { ["NATS_STARTUP_TIMING"] = "1" }, _dir.Path, "-a", "127.0.0.1", "-p", $"{port}");
         await host.WaitForLogAsync("[startup] started (port listening)");
@@ -40,7 +40,7 @@ public sealed class StartupTimelineEndToEndTests
     [Test]
     public async Task Without_it_nothing_is_written()
     {
-        var port = FreePort.Next();
+        var port = FreePorts.Take();
         using var host = HostProcess.Start(_dir.Path, "-a", "127.0.0.1", "-p", $"{port}");
         await host.WaitForLogAsync("Server is ready");
         Assert.That(host.StandardError, Does.Not.Contain("[startup]"));
