@@ -58,6 +58,9 @@ public sealed class Account
     /// <summary>The definition the account was registered or last updated with.</summary>
     public Config.AccountConfig? Definition { get; internal set; }
 
+    /// <summary>When <see cref="Definition"/> was applied (a JWT account's <c>update_time</c>); written under the registry's lock.</summary>
+    internal DateTime DefinedAt { get; set; }
+
     /// <summary>Exports this account offers, as configured.</summary>
     public IReadOnlyList<AccountExport> Exports { get; internal set; } = [];
 
@@ -74,15 +77,18 @@ public sealed class Account
         internal set => _mappings = value;
     }
 
-    /// <summary>The cluster this server is in, for cluster-scoped mapping destinations (set by the registry).</summary>
-    internal Func<string?> ClusterName { get; set; } = static () => null;
+    /// <summary>
+    /// The registry that defined the account (set by it): it knows the cluster this server is in,
+    /// for cluster-scoped mapping destinations, and that name can change after the account exists.
+    /// </summary>
+    internal AccountRegistry? Registry { get; set; }
 
     /// <summary>
     /// Applies the account's subject mappings to a subject a client (or a leaf) published on, as
     /// nats-server does before routing: the subject to deliver on, or null when no mapping
     /// applies. An empty result means the mapping drops the message.
     /// </summary>
-    public byte[]? MapSubject(ReadOnlySpan<byte> subject) => _mappings?.Map(subject, ClusterName());
+    public byte[]? MapSubject(ReadOnlySpan<byte> subject) => _mappings?.Map(subject, Registry?.ClusterName());
 
     /// <summary>Client connections bound to the account.</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);

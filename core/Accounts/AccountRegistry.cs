@@ -274,7 +274,7 @@ public sealed partial class AccountRegistry
                 if (Find(config.Name) is { } account)
                 {
                     var previous = account.Definition;
-                    if (!SameDefinition(previous, config))
+                    if (previous is null || !ConfigValues.Same(previous, config))
                     {
                         updated.Add(new AccountEvent(account, previous));
                     }
@@ -287,9 +287,9 @@ public sealed partial class AccountRegistry
             }
             // Top-level mappings belong to the global account, which the accounts block never names.
             if (!names.Contains(Global.Name) && Global.Definition is { } globalDefinition &&
-                !SameMappings(globalDefinition.Mappings, auth.Mappings))
+                !ConfigValues.Same(globalDefinition.Mappings, auth.Mappings))
             {
-                var replaced = WithGlobalMappings(Copy(globalDefinition), auth, replace: true);
+                var replaced = WithGlobalMappings(globalDefinition with { }, auth, replace: true);
                 Define(Global, replaced);
                 updated.Add(new AccountEvent(Global, globalDefinition));
             }
@@ -335,8 +335,9 @@ public sealed partial class AccountRegistry
     private void Define(Account account, AccountConfig definition)
     {
         account.Definition = definition;
+        account.DefinedAt = DateTime.UtcNow;
         account.Limits = definition.Limits;
-        account.ClusterName = () => ClusterName();
+        account.Registry = this;
         account.Mappings = BuildMappings(account.Name, definition.Mappings);
         account.Exports = definition.Exports
             .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))
@@ -375,20 +376,6 @@ public sealed partial class AccountRegistry
         return definition;
     }
 
-    private static AccountConfig Copy(AccountConfig definition) => new()
-    {
-        Name = definition.Name,
-        Exports = definition.Exports,
-        Imports = definition.Imports,
-        DefaultPermissions = definition.DefaultPermissions,
-        Limits = definition.Limits,
-        Mappings = definition.Mappings,
-        PluginKeys = definition.PluginKeys,
-    };
-
-    private static bool SameMappings(List<MappingConfig> a, List<MappingConfig> b) =>
-        global::System.Text.Json.JsonSerializer.Serialize(a) == global::System.Text.Json.JsonSerializer.Serialize(b);
-
     private void RemoveLocked(Account account)
     {
         var accounts = new Dictionary<string, Account>(_accounts, StringComparer.Ordinal);
@@ -399,10 +386,6 @@ public sealed partial class AccountRegistry
     }
 
     /// <summary>Exports, imports and limits alike (what the kernel acts on).</summary>
-    private static bool SameDefinition(AccountConfig? a, AccountConfig b) =>
-        a is not null &&
-        global::System.Text.Json.JsonSerializer.Serialize(a) == global::System.Text.Json.JsonSerializer.Serialize(b);
-
     private static void CheckUserAccounts(AuthOptions auth, Dictionary<string, Account> accounts)
     {
         foreach (var name in auth.Users.Select(u => u.Account).Concat(auth.NKeys.Select(n => n.Account)))

@@ -142,7 +142,7 @@ public sealed class ResponsePermissionConfig
 }
 
 /// <summary>An account from <c>accounts {}</c>.</summary>
-public sealed class AccountConfig
+public sealed record AccountConfig
 {
     /// <summary>Account name.</summary>
     public required string Name { get; set; }
@@ -161,6 +161,14 @@ public sealed class AccountConfig
 
     /// <summary>The account's subject mappings (<c>mappings {}</c>, or a JWT's <c>mappings</c>).</summary>
     public List<MappingConfig> Mappings { get; set; } = [];
+
+    /// <summary>
+    /// The account JWT this definition was made from (operator mode), null for a configured
+    /// account: <c>/accountz</c> and <c>$SYS.REQ.ACCOUNT.&lt;id&gt;.INFO</c> show it, its issuer and its
+    /// decoded claims. Not compared when a reload looks for changes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Jwt { get; set; }
 
     /// <summary>
     /// The keys of the account block the kernel does not read itself (<c>jetstream</c>, say), with

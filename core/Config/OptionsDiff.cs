@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Reflection;
-using System.Text.Json;
 
 namespace Nats.Core.Config;
 
@@ -56,7 +54,7 @@ public static class OptionsDiff
             {
                 Compare(property.PropertyType, a, b, path + ".", changes);
             }
-            else if (!AreEqual(a, b))
+            else if (!ConfigValues.Same(a, b))
             {
                 changes.Add(new OptionChange(path, a, b));
             }
@@ -73,19 +71,4 @@ public static class OptionsDiff
         type.Namespace == typeof(ServerOptions).Namespace &&
         ((type.Name.EndsWith("Options", StringComparison.Ordinal) && type != typeof(TlsOptions)) || type == typeof(FlagOverrides));
 
-    private static bool AreEqual(object? a, object? b)
-    {
-        if (Equals(a, b))
-        {
-            return true;
-        }
-        if (a is null || b is null)
-        {
-            return IsEmpty(a) && IsEmpty(b);
-        }
-        // Lists and configuration records: equal when they serialize alike.
-        return JsonSerializer.Serialize(a, a.GetType()) == JsonSerializer.Serialize(b, b.GetType());
-    }
-
-    private static bool IsEmpty(object? value) => value is null || (value is ICollection c && c.Count == 0);
 }

@@ -99,10 +99,14 @@ public sealed partial class RawClient : IAsyncDisposable
     public static async Task<string> TryLoginAsync(int port, string? user, string? pass)
     {
         await using var client = await ConnectAsync(port);
-        var credentials = user is null ? "" : $",\"user\":\"{user}\",\"pass\":\"{pass}\"";
-        await client.SendAsync($"CONNECT {{\"verbose\":false,\"pedantic\":false{credentials}}}\r\nPING\r\n");
+        var connect = user is null ? """{"verbose":false,"pedantic":false}""" : UserConnect(user, pass ?? "");
+        await client.SendAsync($"CONNECT {connect}\r\nPING\r\n");
         return await client.ReadLineAsync();
     }
+
+    /// <summary>A quiet CONNECT with <paramref name="user"/> and <paramref name="pass"/>.</summary>
+    public static string UserConnect(string user, string pass) =>
+        $$"""{"verbose":false,"pedantic":false,"user":"{{user}}","pass":"{{pass}}"}""";
 
     /// <summary>Sends text (UTF-8) as it is.</summary>
     public Task SendAsync(string text, CancellationToken cancellationToken = default) => SendAsync(Encoding.UTF8.GetBytes(text), cancellationToken);

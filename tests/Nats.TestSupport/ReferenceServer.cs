@@ -102,14 +102,7 @@ public sealed class ReferenceServer : IAsyncDisposable
 
     private static ProcessStartInfo HostStartInfo()
     {
-        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
-        var root = testDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Plugins.sln")))
-        {
-            root = root.Parent;
-        }
-        var configuration = testDirectory.Parent?.Name ?? "Release";
-        var dll = Path.Combine(root?.FullName ?? "", "host", "bin", configuration, "net10.0", "nats-server.dll");
+        var dll = Repository.HostDll;
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException("The host is not built.", dll);

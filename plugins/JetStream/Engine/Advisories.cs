@@ -39,8 +39,8 @@ public static class Advisories
 
     /// <summary>
     /// <c>API.LIMIT_REACHED</c>, type <c>api_limit_reached</c>: the API queue passed its limit and
-    /// <paramref name="dropped"/> waiting requests were dropped (nats-server sends it in the system
-    /// account; here in the account whose queue it was, where its users can see it).
+    /// <paramref name="dropped"/> waiting requests were dropped. The caller passes the system
+    /// account's output, where nats-server sends it.
     /// </summary>
     public static void ApiLimitReached(IJetStreamOutput output, string? domain, string? server, long dropped)
     {

@@ -138,8 +138,8 @@ internal sealed class AccountHost : IAsyncDisposable
     /// <summary>
     /// Queues an API request for the worker. As nats-server's <c>apiDispatch</c>: when the queue
     /// reaches <see cref="JsAccountOptions.ApiQueueLimit"/>, every request waiting in it is dropped
-    /// (their clients time out, nothing is half done) and an <c>API.LIMIT_REACHED</c> advisory says
-    /// how many. Publishes, acks and pull requests never wait here, so a client flooding the API
+    /// (their clients time out, nothing is half done) and an <c>API.LIMIT_REACHED</c> advisory in
+    /// the system account says how many (none without a system account). Publishes, acks and pull requests never wait here, so a client flooding the API
     /// does not hold up anyone's messages.
     /// </summary>
     private void EnqueueApi(in MessageView message)
@@ -159,7 +159,11 @@ internal sealed class AccountHost : IAsyncDisposable
         while (previous < number && Interlocked.CompareExchange(ref _apiDropThrough, number, previous) != previous);
         var dropped = Math.Max(0, Interlocked.Exchange(ref _apiPending, 0));
         _logger.LogWarning("JetStream API queue limit reached in account {Account}, dropping {Dropped} requests", Account.Name, dropped);
-        Advisories.ApiLimitReached(_output, _options.Domain, _options.ServerName, dropped);
+        // In the system account, as nats-server's publishAdvisory(nil, …): operators watch it there.
+        if (_server.Accounts.System is { } system)
+        {
+            Advisories.ApiLimitReached(new RouterOutput(_server.Router, system), _options.Domain, _options.ServerName, dropped);
+        }
     }
 
     private async Task RunWorkerAsync()

@@ -19,7 +19,8 @@ namespace Nats.JetStream.Server;
 /// <remarks>
 /// Which accounts: with no accounts configured, the global account (as nats-server's
 /// <c>globalAccountOnly</c>); otherwise those whose block says <c>jetstream: enabled</c> (or
-/// limits). Never the system account. Other accounts answer <c>$JS.API.INFO</c> with 10039.
+/// limits). Never the system account (a configuration enabling it is refused at start, as
+/// nats-server). Other accounts answer <c>$JS.API.INFO</c> with 10039.
 /// Reload: the server block (enable, store_dir, limits, domain, sync) needs a restart; the
 /// accounts' keys apply live (an account whose setting changed restarts its JetStream on the
 /// same files). Fields: <c>_hosts</c> and <c>_disabled</c> are guarded by <c>_gate</c>; the
@@ -130,8 +131,13 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
             _options.MaxStore >= 0 ? _options.MaxStore : Math.Min(AvailableDisk(dir), 1L << 40));
         _resources = new JsServerResources(_limits.Memory, _limits.Store);
         var server = _context.Server;
-        server.ReserveReplyPrefix("$JS.ACK.");
         var accounts = _context.Accounts;
+        if (EnablesSystemAccount(_accounts.Current))
+        {
+            // nats-server: Fatalf at start, the same words.
+            throw new InvalidOperationException(SystemAccountRefusal);
+        }
+        server.ReserveReplyPrefix("$JS.ACK.");
         _globalOnly = accounts.All.All(a => a.IsSystem || a.Name == AccountRegistry.GlobalAccountName);
         foreach (var account in accounts.All)
         {
@@ -149,6 +155,11 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         _logger.LogInformation("  Accounts:         {Accounts}", string.Join(", ", EnabledAccounts));
         return Task.CompletedTask;
     }
+
+    private const string SystemAccountRefusal = "Not allowed to enable JetStream on the system account";
+
+    private bool EnablesSystemAccount(AccountSettings<AccountJetStream> settings) =>
+        _options.Enabled && _context.Accounts.System is { } system && settings.For(system.Name) is { Enabled: true };
 
     private static long AvailableDisk(string dir)
     {
@@ -186,7 +197,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         {
             Enable(account, settings);
         }
-        else if (!account.IsSystem)
+        else
         {
             AnswerInfoOnly(account);
         }
@@ -241,7 +252,10 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         }
     }
 
-    /// <summary>An account without JetStream answers <c>$JS.API.INFO</c> with 10039, as nats-server's info-only import.</summary>
+    /// <summary>
+    /// An account without JetStream answers <c>$JS.API.INFO</c> with 10039, as nats-server's
+    /// info-only import; the system account answers every API request so (<see cref="NotEnabledResponder"/>).
+    /// </summary>
     private void AnswerInfoOnly(Account account)
     {
         lock (_gate)
@@ -250,7 +264,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
             {
                 return;
             }
-            _disabled[account.Name] = new InfoOnlyResponder(_context.Server.Router, account);
+            _disabled[account.Name] = new NotEnabledResponder(_context.Server.Router, account);
         }
     }
 
@@ -313,8 +327,15 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
     /// <summary>Accounts' <c>jetstream</c> keys: applied live.</summary>
     private sealed class AccountsHook(JetStreamPlugin plugin) : IReloadHook<AccountSettings<AccountJetStream>>
     {
-        public void Validate(AccountSettings<AccountJetStream> current, AccountSettings<AccountJetStream> proposed, ReloadValidation validation) =>
+        public void Validate(AccountSettings<AccountJetStream> current, AccountSettings<AccountJetStream> proposed, ReloadValidation validation)
+        {
+            if (plugin._started && plugin.EnablesSystemAccount(proposed))
+            {
+                validation.Reject("accounts.*.jetstream", SystemAccountRefusal);
+                return;
+            }
             validation.Changed("accounts.*.jetstream");
+        }
 
         public void Apply(AccountSettings<AccountJetStream> current, AccountSettings<AccountJetStream> proposed)
         {
@@ -337,7 +358,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
                 {
                     plugin.Enable(account, after);
                 }
-                else if (!account.IsSystem)
+                else
                 {
                     plugin.AnswerInfoOnly(account);
                 }
@@ -373,37 +394,5 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         public void OnSubscriptionRemoved(Account account, Subscription subscription)
         {
         }
-    }
-
-    /// <summary>Answers <c>$JS.API.INFO</c> in an account without JetStream.</summary>
-    private sealed class InfoOnlyResponder : ILocalOnlySink, IDisposable
-    {
-        private static readonly byte[] NotEnabled = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-            new ApiResponse { Type = "io.nats.jetstream.api.v1.account_info_response", Error = JsErrors.NotEnabledForAccount.ToApi() },
-            JsApiJsonContext.Default.ApiResponse);
-
-        private readonly MessageRouter _router;
-        private readonly Account _account;
-        private readonly Subscription _subscription;
-
-        public InfoOnlyResponder(MessageRouter router, Account account)
-        {
-            _router = router;
-            _account = account;
-            _subscription = new Subscription("$JS.API.INFO"u8.ToArray(), null, this) { Owner = account };
-            router.AddSubscription(account, _subscription);
-        }
-
-        public bool Deliver(Subscription subscription, in MessageView message)
-        {
-            if (subscription.IsClosed || message.Reply.IsEmpty)
-            {
-                return false;
-            }
-            _router.Publish(_account, new MessageView(message.Reply, default, default, NotEnabled), MessageOrigin.Internal);
-            return true;
-        }
-
-        public void Dispose() => _router.RemoveSubscription(_account, _subscription);
     }
 }

@@ -2,7 +2,7 @@ using Nats.Core.Config;
 using Nats.Core.Config.Binding;
 using Nats.Host.Cli;
 using Nats.Host.Hosting;
-using Nats.Host.Tests.EndToEnd;
+using Nats.TestSupport;
 
 namespace Nats.Host.Tests.Cli;
 

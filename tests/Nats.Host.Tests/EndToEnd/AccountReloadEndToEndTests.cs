@@ -20,7 +20,7 @@ public sealed class AccountReloadEndToEndTests
     public void SetUp()
     {
         _dir = new TempDirectory();
-        _port = FreePort.Next();
+        _port = FreePorts.Take();
     }
 
     [TearDown]

@@ -1,5 +1,6 @@
 using Nats.Core;
 using Nats.Core.Config;
+using Nats.TestSupport;
 
 namespace Nats.Host.Tests.EndToEnd;
 

@@ -21,7 +21,7 @@ public sealed class ConfigClaimsEndToEndTests
     public async Task An_operator_config_without_the_auth_jwt_plugin_refuses_to_start()
     {
         using var dir = new TempDirectory();
-        dir.Write("op.conf", string.Format(OperatorConfig, FreePort.Next()));
+        dir.Write("op.conf", string.Format(OperatorConfig, FreePorts.Take()));
 
         using var host = await HostProcess.RunBareAsync(dir.Path, "-c", "op.conf");
 
@@ -36,7 +36,7 @@ public sealed class ConfigClaimsEndToEndTests
     public async Task The_check_of_an_operator_config_without_the_auth_jwt_plugin_fails()
     {
         using var dir = new TempDirectory();
-        dir.Write("op.conf", string.Format(OperatorConfig, FreePort.Next()));
+        dir.Write("op.conf", string.Format(OperatorConfig, FreePorts.Take()));
 
         using var host = await HostProcess.RunBareAsync(dir.Path, "-t", "-c", "op.conf");
 
@@ -50,7 +50,7 @@ public sealed class ConfigClaimsEndToEndTests
     public async Task Other_authentication_settings_fail_closed_too(string setting, string name)
     {
         using var dir = new TempDirectory();
-        dir.Write("auth.conf", $"port: {FreePort.Next()}\n{setting}");
+        dir.Write("auth.conf", $"port: {FreePorts.Take()}\n{setting}");
 
         using var host = await HostProcess.RunBareAsync(dir.Path, "-c", "auth.conf");
 
@@ -62,7 +62,7 @@ public sealed class ConfigClaimsEndToEndTests
     public async Task An_unknown_top_level_key_is_nats_servers_own_error_at_start_and_in_the_check()
     {
         using var dir = new TempDirectory();
-        dir.Write("b.conf", $"port: {FreePort.Next()}\nbogus_field: 1\n");
+        dir.Write("b.conf", $"port: {FreePorts.Take()}\nbogus_field: 1\n");
         const string expected = "nats-server: b.conf:2:1: unknown field \"bogus_field\"\n\n";
 
         using (var host = await HostProcess.RunBareAsync(dir.Path, "-c", "b.conf"))
@@ -92,7 +92,7 @@ public sealed class ConfigClaimsEndToEndTests
         File.WriteAllText(Path.Combine(PluginAssets.Install(plugins, "PluginB"), "plugin.toml"),
             "name = \"beta\"\nversion = \"0.1.0\"\nkernel_api = \"1.0\"\n[config]\nsections = [\"shared_x\"]\n");
 
-        using var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins");
+        using var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "plugins");
 
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.Contain("nats-server: plugins alpha and beta both claim config section \"shared_x\""));
@@ -106,7 +106,7 @@ public sealed class ConfigClaimsEndToEndTests
         File.WriteAllText(Path.Combine(PluginAssets.Install(plugins, "PluginA"), "plugin.toml"),
             "name = \"alpha\"\nversion = \"0.1.0\"\nkernel_api = \"1.0\"\nneeds = [\"jetstream\"]\n");
 
-        using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins"))
+        using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "plugins"))
         {
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(host.StandardError, Does.Contain("nats-server: plugin \"alpha\": needs jetstream, which is not loaded\n"));
@@ -114,7 +114,7 @@ public sealed class ConfigClaimsEndToEndTests
 
         var manifest = Path.Combine(plugins, "PluginA", "plugin.toml");
         File.WriteAllText(manifest, "name = \"alpha\"\nversion = \"0.1.0\"\nkernel_api = \"2.0\"\n");
-        using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins"))
+        using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "plugins"))
         {
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(host.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: plugin alpha was built for kernel API 2.0, this server provides 1.0\n"));

@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Nats.TestSupport;
 
 namespace Nats.Host.Tests.EndToEnd;
 
 /// <summary>
 /// Finds the built host (<c>host/bin/&lt;configuration&gt;/net10.0/nats-server.dll</c>) by walking up
-/// from the test assembly to <c>Plugins.sln</c>, building it once if it is missing.
+/// from the test assembly (<see cref="Repository"/>), building it once if it is missing.
 /// </summary>
 internal static class HostExecutable
 {
@@ -45,22 +46,11 @@ internal static class HostExecutable
 
     private static string Locate()
     {
-        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory);
-        var root = testDirectory;
-        while (root is not null && !File.Exists(System.IO.Path.Combine(root.FullName, "Plugins.sln")))
-        {
-            root = root.Parent;
-        }
-        if (root is null)
-        {
-            throw new InvalidOperationException($"No Plugins.sln above {testDirectory.FullName}.");
-        }
         // bin/<configuration>/<tfm>/: build and look for the host in the same configuration.
-        var configuration = testDirectory.Parent?.Name ?? "Debug";
-        var dll = System.IO.Path.Combine(root.FullName, "host", "bin", configuration, "net10.0", "nats-server.dll");
+        var dll = Repository.HostDll;
         if (!File.Exists(dll))
         {
-            Build(root.FullName, configuration);
+            Build(Repository.Root, Repository.Configuration);
         }
         return File.Exists(dll) ? dll : throw new FileNotFoundException("The host was not built.", dll);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Nats.Host.Signals;
+using Nats.TestSupport;
 
 namespace Nats.Host.Tests.EndToEnd;
 
@@ -141,22 +142,22 @@ internal sealed class HostProcess : IDisposable
     }
 
     /// <summary>Waits until the log (stderr) has a line containing <paramref name="text"/>.</summary>
-    public async Task WaitForLogAsync(string text, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? DefaultWait);
-        while (!StandardError.Contains(text, StringComparison.Ordinal))
-        {
-            if (_process.HasExited && _stderrClosed.Task.IsCompleted && !StandardError.Contains(text, StringComparison.Ordinal))
+    public Task WaitForLogAsync(string text, TimeSpan? timeout = null) =>
+        Eventually.TrueAsync(
+            () =>
             {
-                Assert.Fail($"The host exited ({_process.ExitCode}) before logging \"{text}\".\nstderr:\n{StandardError}\nstdout:\n{StandardOutput}");
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"The host did not log \"{text}\" in time.\nstderr:\n{StandardError}");
-            }
-            await Task.Delay(25);
-        }
-    }
+                if (StandardError.Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+                if (_process.HasExited && _stderrClosed.Task.IsCompleted && !StandardError.Contains(text, StringComparison.Ordinal))
+                {
+                    Assert.Fail($"The host exited ({_process.ExitCode}) before logging \"{text}\".\nstderr:\n{StandardError}\nstdout:\n{StandardOutput}");
+                }
+                return false;
+            },
+            () => $"the host to log \"{text}\".\nstderr:\n{StandardError}",
+            timeout ?? DefaultWait);
 
     /// <summary>Waits for the process to end (bounded) and for its output to be read; returns the exit code.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan? timeout = null)

@@ -24,7 +24,7 @@ public sealed class PortsFileEndToEndTests
     [Test]
     public async Task Started_as_nats_server_from_PATH_it_writes_nats_server_pid_ports_with_every_listener()
     {
-        var (client, http, cluster, ws, leaf) = (FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (client, http, cluster, ws, leaf) = (FreePorts.Take(), FreePorts.Take(), FreePorts.Take(), FreePorts.Take(), FreePorts.Take());
         _dir.Write("s.conf", $$"""
             listen: 127.0.0.1:{{client}}
             http: 127.0.0.1:{{http}}
@@ -54,7 +54,7 @@ public sealed class PortsFileEndToEndTests
     [Test]
     public async Task The_file_is_named_after_whatever_name_the_process_was_started_as()
     {
-        var client = FreePort.Next();
+        var client = FreePorts.Take();
         using var host = HostProcess.StartFromPath("gnatsd", _dir.Path, "-a", "127.0.0.1", "-p", $"{client}", "--ports_file_dir", _dir.Path);
         var json = await ReadPortsFileAsync(host, _dir.File($"gnatsd_{host.Id}.ports"));
 
@@ -67,7 +67,7 @@ public sealed class PortsFileEndToEndTests
     [Test]
     public async Task Run_as_dotnet_dll_it_is_named_after_the_app_not_dotnet()
     {
-        var client = FreePort.Next();
+        var client = FreePorts.Take();
         using var host = HostProcess.Start(_dir.Path, "-a", "127.0.0.1", "-p", $"{client}", "--ports_file_dir", _dir.Path);
         var json = await ReadPortsFileAsync(host, _dir.File($"nats-server_{host.Id}.ports"));
 
@@ -79,7 +79,7 @@ public sealed class PortsFileEndToEndTests
     [Test]
     public async Task A_listener_on_every_interface_lists_each_interface_address_as_nats_server_does()
     {
-        var client = FreePort.Next();
+        var client = FreePorts.Take();
         using var host = HostProcess.Start(_dir.Path, "-p", $"{client}", "--ports_file_dir", _dir.Path);
         var json = await ReadPortsFileAsync(host, _dir.File($"nats-server_{host.Id}.ports"));
 

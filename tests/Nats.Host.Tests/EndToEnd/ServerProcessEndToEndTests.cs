@@ -25,7 +25,7 @@ public sealed class ServerProcessEndToEndTests
     public void SetUp()
     {
         _dir = new TempDirectory();
-        _port = FreePort.Next();
+        _port = FreePorts.Take();
     }
 
     [TearDown]
@@ -63,7 +63,7 @@ public sealed class ServerProcessEndToEndTests
     [Test]
     public async Task Command_line_flags_override_the_config_file()
     {
-        var other = FreePort.Next();
+        var other = FreePorts.Take();
         _dir.Write("port.conf", $"listen: 127.0.0.1:{_port}\n");
         using var host = await StartAsync("-c", "port.conf", "-p", other.ToString());
         Assert.That(host.StandardError, Does.Contain($"Listening for client connections on 127.0.0.1:{other}"));
@@ -111,7 +111,7 @@ public sealed class ServerProcessEndToEndTests
     [Test]
     public async Task Ports_file_lists_the_urls_and_is_removed_at_exit()
     {
-        var http = FreePort.Next();
+        var http = FreePorts.Take();
         using var host = await StartAsync("-a", "127.0.0.1", "-p", _port.ToString(), "-m", http.ToString(), "--ports_file_dir", _dir.Path);
         var portsFile = _dir.File($"nats-server_{host.Id}.ports");
         // Written once the listeners are up, just after "Server is ready" (as in nats-server).
@@ -260,7 +260,7 @@ public sealed class ServerProcessEndToEndTests
     [Test]
     public async Task A_monitoring_port_in_use_fails_the_start_with_exit_1()
     {
-        var http = FreePort.Next();
+        var http = FreePorts.Take();
         using var busy = new TcpListener(IPAddress.Loopback, http);
         busy.Start();
         using var host = HostProcess.Start(_dir.Path, "-a", "127.0.0.1", "-p", _port.ToString(), "-m", http.ToString());
@@ -293,18 +293,8 @@ public sealed class ServerProcessEndToEndTests
         Assert.That(host.StandardError, Does.Contain("[WRN] JetStream was requested on the command line, but no JetStream plugin is loaded"));
     }
 
-    private static async Task WaitForFileAsync(string path, string text)
-    {
-        var deadline = DateTime.UtcNow + HostProcess.DefaultWait;
-        while (!(File.Exists(path) && ReadShared(path).Contains(text, StringComparison.Ordinal)))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"{path} did not get \"{text}\" in time.");
-            }
-            await Task.Delay(25);
-        }
-    }
+    private static Task WaitForFileAsync(string path, string text) =>
+        Eventually.TrueAsync(() => File.Exists(path) && ReadShared(path).Contains(text, StringComparison.Ordinal), $"{path} to get \"{text}\"", HostProcess.DefaultWait);
 
     // The server keeps the file open for writing; open it shared.
     private static string ReadShared(string path)

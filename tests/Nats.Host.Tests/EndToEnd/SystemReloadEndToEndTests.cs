@@ -21,7 +21,7 @@ public sealed class SystemReloadEndToEndTests
     public void SetUp()
     {
         _dir = new TempDirectory();
-        _port = FreePort.Next();
+        _port = FreePorts.Take();
     }
 
     [TearDown]

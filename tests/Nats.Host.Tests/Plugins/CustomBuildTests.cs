@@ -1,5 +1,6 @@
 using Nats.Host.Signals;
 using Nats.Host.Tests.EndToEnd;
+using Nats.TestSupport;
 
 namespace Nats.Host.Tests.Plugins;
 
@@ -23,7 +24,7 @@ public sealed class CustomBuildTests
         _pluginsRoot = _dir.File("plugins-src");
         var project = Path.Combine(_pluginsRoot, "Greeter");
         Directory.CreateDirectory(project);
-        var core = Path.Combine(PluginAssets.RepositoryRoot, "core", "Nats.Core.csproj");
+        var core = Path.Combine(Repository.Root, "core", "Nats.Core.csproj");
         // Outside the repository: nothing inherited, as for a third party.
         File.WriteAllText(Path.Combine(project, "Greeter.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -67,9 +68,9 @@ public sealed class CustomBuildTests
     {
         var output = _dir.File("build-out/plugins");
         DotnetCommand.Run("dotnet",
-            ["build", Path.Combine(PluginAssets.RepositoryRoot, "host", "Nats.Host.csproj"), "-c", PluginAssets.Configuration, "-nologo", "-v", "q",
+            ["build", Path.Combine(Repository.Root, "host", "Nats.Host.csproj"), "-c", Repository.Configuration, "-nologo", "-v", "q",
              $"-p:PluginsRoot={_pluginsRoot}", $"-p:PluginsOutputDir={output}"],
-            PluginAssets.RepositoryRoot);
+            Repository.Root);
 
         var folder = Path.Combine(output, "Greeter");
         Assert.That(File.Exists(Path.Combine(folder, "Greeter.dll")), Is.True);
@@ -79,7 +80,7 @@ public sealed class CustomBuildTests
         Assert.That(Directory.GetFiles(folder, "Nats.Core.dll"), Is.Empty, "the contracts come from the host");
         Assert.That(Directory.GetFiles(folder, "System.Composition*.dll"), Is.Empty);
 
-        using var host = HostProcess.Start(_dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", output);
+        using var host = HostProcess.Start(_dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", output);
         await host.WaitForLogAsync("Server is ready");
         Assert.That(host.StandardError, Does.Contain("greeter: hello").And.Contain($"Loaded plugin greeter 3.1.4 from {folder}"));
     }
@@ -88,15 +89,15 @@ public sealed class CustomBuildTests
     public async Task Publish_script_builds_a_server_with_the_chosen_plugins()
     {
         var published = _dir.File("published");
-        DotnetCommand.Run(Path.Combine(PluginAssets.RepositoryRoot, "build", "publish.sh"),
-            ["--plugins", Path.Combine(_pluginsRoot, "Greeter", "Greeter.csproj"), "--out", published, "-c", PluginAssets.Configuration],
+        DotnetCommand.Run(Path.Combine(Repository.Root, "build", "publish.sh"),
+            ["--plugins", Path.Combine(_pluginsRoot, "Greeter", "Greeter.csproj"), "--out", published, "-c", Repository.Configuration],
             _dir.Path);
 
         Assert.That(File.Exists(Path.Combine(published, "nats-server.dll")), Is.True);
         Assert.That(File.Exists(Path.Combine(published, "plugins", "Greeter", "Greeter.dll")), Is.True);
 
         // The published server finds its plugins next to itself, with no flag or config.
-        using var host = HostProcess.StartDll(Path.Combine(published, "nats-server.dll"), _dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}");
+        using var host = HostProcess.StartDll(Path.Combine(published, "nats-server.dll"), _dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}");
         await host.WaitForLogAsync("Server is ready");
         Assert.That(host.StandardError, Does.Contain($"Loaded plugin greeter 3.1.4 from {Path.Combine(published, "plugins", "Greeter")}"));
         host.Signal(UnixSignal.Terminate);

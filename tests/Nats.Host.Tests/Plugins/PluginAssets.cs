@@ -1,3 +1,5 @@
+using Nats.TestSupport;
+
 namespace Nats.Host.Tests.Plugins;
 
 /// <summary>
@@ -9,12 +11,6 @@ namespace Nats.Host.Tests.Plugins;
 internal static class PluginAssets
 {
     private static readonly Lazy<string> Built = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
-
-    /// <summary>The repository root (where Plugins.sln is).</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
-
-    /// <summary>The configuration the tests were built in, from <c>bin/&lt;configuration&gt;/&lt;tfm&gt;/</c>.</summary>
-    public static string Configuration { get; } = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Debug";
 
     /// <summary>
     /// Copies the build output of <paramref name="project"/> (a folder under tests/PluginAssets, or
@@ -40,24 +36,14 @@ internal static class PluginAssets
     {
         _ = Built.Value;
         var projectDirectory = project == "HtpasswdAuth"
-            ? Path.Combine(RepositoryRoot, "samples", "HtpasswdAuth")
-            : Path.Combine(RepositoryRoot, "tests", "PluginAssets", project);
-        return Path.Combine(projectDirectory, "bin", Configuration, "net10.0");
+            ? Path.Combine(Repository.Root, "samples", "HtpasswdAuth")
+            : Path.Combine(Repository.Root, "tests", "PluginAssets", project);
+        return Path.Combine(projectDirectory, "bin", Repository.Configuration, "net10.0");
     }
 
     private static string Build()
     {
-        DotnetCommand.Run("dotnet", ["build", Path.Combine(RepositoryRoot, "tests", "PluginAssets", "PluginAssets.sln"), "-c", Configuration, "-nologo", "-v", "q"], RepositoryRoot);
-        return RepositoryRoot;
-    }
-
-    private static string FindRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Plugins.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException($"No Plugins.sln above {AppContext.BaseDirectory}.");
+        DotnetCommand.Run("dotnet", ["build", Path.Combine(Repository.Root, "tests", "PluginAssets", "PluginAssets.sln"), "-c", Repository.Configuration, "-nologo", "-v", "q"], Repository.Root);
+        return Repository.Root;
     }
 }

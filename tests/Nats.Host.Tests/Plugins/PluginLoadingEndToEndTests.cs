@@ -24,7 +24,7 @@ public sealed class PluginLoadingEndToEndTests
         var plugins = dir.File("plugins");
         PluginAssets.Install(plugins, "PluginA");
         PluginAssets.Install(plugins, "PluginB");
-        var (port, http) = (FreePort.Next(), FreePort.Next());
+        var (port, http) = (FreePorts.Take(), FreePorts.Take());
 
         using var host = HostProcess.Start(dir.Path, "-a", "127.0.0.1", "-p", $"{port}", "-m", $"{http}", "--plugins_dir", "plugins");
         await host.WaitForLogAsync("Server is ready");
@@ -54,7 +54,7 @@ public sealed class PluginLoadingEndToEndTests
         PluginAssets.Install(dir.File("plugins"), "PluginA");
         PluginAssets.Install(dir.File("plugins"), "FailingPlugin");
 
-        using var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "plugins");
+        using var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "plugins");
 
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.Contain("nats-server: plugin \"failing\": the failing plugin refuses to configure\n"));
@@ -67,7 +67,7 @@ public sealed class PluginLoadingEndToEndTests
         using var dir = new TempDirectory();
         PluginAssets.Install(dir.File("plugins"), "PluginA");
         PluginAssets.Install(dir.File("plugins"), "FailingPlugin");
-        var port = FreePort.Next();
+        var port = FreePorts.Take();
         var conf = dir.Write("optional.conf", $"host: 127.0.0.1\nport: {port}\nplugins {{ optional: [\"failing\"] }}\nfailing {{ x: 1 }}\n");
 
         using var host = HostProcess.Start(dir.Path, "-c", conf, "--plugins_dir", "plugins");
@@ -89,7 +89,7 @@ public sealed class PluginLoadingEndToEndTests
         {
             PluginAssets.Install(plugins, project);
         }
-        var port = FreePort.Next();
+        var port = FreePorts.Take();
         var conf = dir.Write("load.conf", $"host: 127.0.0.1\nport: {port}\nplugins {{\n  dir: \"{plugins}\"\n  load: [\"alpha\"]\n}}\n");
 
         using var host = HostProcess.Start(dir.Path, "-c", conf);
@@ -109,7 +109,7 @@ public sealed class PluginLoadingEndToEndTests
     {
         using var dir = new TempDirectory();
         PluginAssets.Install(dir.File("plugins"), "PluginA");
-        var conf = dir.Write("load.conf", $"host: 127.0.0.1\nport: {FreePort.Next()}\nplugins {{ load: [alpha, gamma] }}\n");
+        var conf = dir.Write("load.conf", $"host: 127.0.0.1\nport: {FreePorts.Take()}\nplugins {{ load: [alpha, gamma] }}\n");
 
         using var host = await HostProcess.RunAsync(dir.Path, "-c", conf, "--plugins_dir", "plugins");
 
@@ -125,7 +125,7 @@ public sealed class PluginLoadingEndToEndTests
         PluginAssets.Install(dir.File("plugins"), "PluginA");
         Directory.CreateDirectory(dir.File("plugins/Empty"));
         File.WriteAllText(dir.File("plugins/Empty/readme.txt"), "not a plugin");
-        var port = FreePort.Next();
+        var port = FreePorts.Take();
 
         using (var failing = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{port}", "--plugins_dir", "plugins"))
         {
@@ -147,7 +147,7 @@ public sealed class PluginLoadingEndToEndTests
     public async Task A_missing_plugins_directory_is_an_error()
     {
         using var dir = new TempDirectory();
-        using var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePort.Next()}", "--plugins_dir", "nowhere");
+        using var host = await HostProcess.RunAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "nowhere");
         Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
         Assert.That(host.StandardError, Does.Contain("nats-server: plugins directory \"nowhere\" does not exist"));
     }

@@ -1,7 +1,7 @@
 using System.Reflection;
 using Nats.Core.Config;
 using Nats.Server.Hosting.Plugins;
-using Nats.Host.Tests.EndToEnd;
+using Nats.TestSupport;
 
 namespace Nats.Host.Tests.Plugins;
 

@@ -27,7 +27,7 @@ public sealed class SeamsPluginEndToEndTests
     {
         using var dir = new TempDirectory();
         PluginAssets.Install(dir.File("plugins"), "SeamsPlugin");
-        var (port, seamsPort, http) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (port, seamsPort, http) = (FreePorts.Take(), FreePorts.Take(), FreePorts.Take());
         var conf = dir.Write("seams.conf", $"host: 127.0.0.1\nport: {port}\nhttp: {http}\n" +
             $"seams {{ port: {seamsPort}, account: RUNTIME, user: u, password: p }}\n");
         using var host = HostProcess.Start(dir.Path, "-c", conf, "--plugins_dir", "plugins");

@@ -20,11 +20,29 @@ public sealed class HostileInputTests
     public async Task A_client_flooding_the_api_is_dropped_past_the_queue_limit_while_publish_acks_keep_coming(CancellationToken ct)
     {
         var dir = Path.Combine(Path.GetTempPath(), "js-flood-" + Guid.NewGuid().ToString("N"));
-        await using var server = await JetStreamServer.StartAsync(jetstreamBlock: $"jetstream {{ store_dir: \"{dir}\", request_queue_limit: 100 }}");
-        await using var healthy = server.Client();
+        const string accounts = """
+            system_account: SYS
+            accounts {
+              SYS { users: [{user: sys, password: sys}] }
+              A { jetstream: enabled, users: [{user: a, password: a}] }
+            }
+            """;
+        await using var server = await JetStreamServer.StartAsync(accounts, $"jetstream {{ store_dir: \"{dir}\", request_queue_limit: 100 }}");
+        await using var healthy = server.Client("a", "a");
         var js = healthy.CreateJetStreamContext();
         await js.CreateStreamAsync(new StreamConfig("S", ["s.>"]), ct);
-        await using var watcher = server.Client();
+        // nats-server publishes API.LIMIT_REACHED in the system account, not the flooded one.
+        await using var watcher = server.Client("sys", "sys");
+        await using var accountWatcher = server.Client("a", "a");
+        var inFloodedAccount = 0;
+        var watchAccount = Task.Run(async () =>
+        {
+            await foreach (var m in accountWatcher.SubscribeAsync<byte[]>("$JS.EVENT.ADVISORY.API.LIMIT_REACHED", cancellationToken: ct))
+            {
+                Interlocked.Increment(ref inFloodedAccount);
+            }
+        }, ct);
+        await accountWatcher.PingAsync(ct);
         var advisories = new List<JsonElement>();
         var advisorySeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = Task.Run(async () =>
@@ -41,7 +59,7 @@ public sealed class HostileInputTests
         await watcher.PingAsync(ct);
 
         // The flooder: API requests as fast as its connection takes them, never waiting for answers.
-        await using var flooder = server.Client();
+        await using var flooder = server.Client("a", "a");
         await flooder.ConnectAsync();
         using var stopFlood = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var flood = Task.Run(async () =>
@@ -82,6 +100,8 @@ public sealed class HostileInputTests
         }
         Assert.That(first.GetProperty("type").GetString(), Is.EqualTo("io.nats.jetstream.advisory.v1.api_limit_reached"));
         Assert.That(first.GetProperty("dropped").GetInt64(), Is.GreaterThanOrEqualTo(100));
+        await accountWatcher.PingAsync(ct);
+        Assert.That(Volatile.Read(ref inFloodedAccount), Is.Zero, "the advisory goes to the system account only");
         // The API still answers once the flood stops. The flooder's connection goes first: what
         // its client had buffered still arrives after the loop stops and can fill the queue
         // again, dropping a request sent meanwhile (as the limit means to).

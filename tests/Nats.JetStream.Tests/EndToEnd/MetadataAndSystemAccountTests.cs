@@ -28,15 +28,20 @@ public sealed class MetadataAndSystemAccountTests
     }
 
     [Test]
-    public async Task The_system_account_never_gets_jetstream_even_when_its_block_asks(CancellationToken ct)
+    public async Task The_system_account_never_gets_jetstream_and_is_told_so(CancellationToken ct)
     {
         const string accounts = """
             system_account: SYS
             accounts {
-              SYS { jetstream: enabled, users: [{user: sys, password: sys}] }
+              SYS { users: [{user: sys, password: sys}] }
               A { jetstream: enabled, users: [{user: a, password: a}] }
             }
             """;
+        // As nats-server (a fatal error at start): a configuration enabling it is refused.
+        var refusedStart = Assert.ThrowsAsync<Nats.Core.Plugins.PluginException>(async () =>
+            await JetStreamServer.StartAsync(accounts.Replace("SYS { users", "SYS { jetstream: enabled, users", StringComparison.Ordinal)))!;
+        Assert.That(refusedStart.Message, Does.Contain("Not allowed to enable JetStream on the system account"));
+
         await using var server = await JetStreamServer.StartAsync(accounts);
         await using (var a = server.Client("a", "a"))
         {
@@ -44,8 +49,10 @@ public sealed class MetadataAndSystemAccountTests
             Assert.That(info.Streams, Is.EqualTo(0));
         }
         await using var sys = server.Client("sys", "sys");
-        // No JetStream answers in the system account (no responders; nats-server answers 10039 there).
-        var refused = Assert.CatchAsync<NATS.Client.Core.NatsException>(async () => await sys.CreateJetStreamContext().GetAccountInfoAsync(ct))!;
-        Assert.That(refused, Is.Not.InstanceOf<NatsJSApiException>().Or.Property("Error").Property("ErrCode").EqualTo(10039));
+        // The system account is told JetStream is not enabled (10039), as nats-server answers it.
+        var refused = Assert.ThrowsAsync<NatsJSApiException>(async () => await sys.CreateJetStreamContext().GetAccountInfoAsync(ct))!;
+        Assert.That(refused.Error.ErrCode, Is.EqualTo(10039));
+        var create = Assert.ThrowsAsync<NatsJSApiException>(async () => await sys.CreateJetStreamContext().CreateStreamAsync(new StreamConfig("S", ["s"]), ct))!;
+        Assert.That(create.Error.ErrCode, Is.EqualTo(10039), "every API request, as nats-server 2.10+");
     }
 }

@@ -1,0 +1,87 @@
+using Nats.JetStream.Tests.EndToEnd;
+using Nats.TestSupport;
+using NATS.Client.Core;
+
+namespace Nats.JetStream.Tests.Reference;
+
+/// <summary>
+/// What a client of the system account gets from the JetStream API: nats-server 2.9.10 answers
+/// <c>$JS.API.INFO</c> with 10039 (<c>account_info_response</c>) and drops every other request
+/// unanswered; this server answers <c>$JS.API.INFO</c> byte for byte the same and the others with
+/// nats-server 2.10+'s <c>system_response</c> 10039 (a clear error instead of a timeout). An
+/// account without JetStream answers <c>$JS.API.INFO</c> the same in both.
+/// </summary>
+[TestFixture]
+[CancelAfter(60_000)]
+public sealed class SystemAccountReferenceTests
+{
+    private const string Accounts = """
+        system_account: SYS
+        accounts {
+          SYS { users: [{user: sys, password: sys}] }
+          A { jetstream: enabled, users: [{user: a, password: a}] }
+          B { users: [{user: b, password: b}] }
+        }
+        """;
+
+    private const string NotEnabledInfo =
+        """{"type":"io.nats.jetstream.api.v1.account_info_response","error":{"code":503,"err_code":10039,"description":"JetStream not enabled for account"}}""";
+
+    [Test]
+    public async Task The_system_account_is_told_jetstream_is_not_enabled(CancellationToken ct)
+    {
+        if (ReferenceServer.FindBinary() is null)
+        {
+            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
+        }
+        var port = FreePorts.Take();
+        var refDir = Directory.CreateTempSubdirectory("refsys").FullName;
+        string? refInfo, refNames, refBInfo;
+        try
+        {
+            await using var reference = await ReferenceServer.StartAsync($"port: {port}\njetstream {{ store_dir: \"{refDir}\" }}\n" + Accounts, port);
+            var url = $"nats://127.0.0.1:{port}";
+            refInfo = await AskAsync(url, "sys", "$JS.API.INFO", ct);
+            refNames = await AskAsync(url, "sys", "$JS.API.STREAM.NAMES", ct);
+            refBInfo = await AskAsync(url, "b", "$JS.API.INFO", ct);
+        }
+        finally
+        {
+            Directory.Delete(refDir, recursive: true);
+        }
+        Assert.That(refInfo, Is.EqualTo(NotEnabledInfo), "nats-server 2.9.10's answer");
+        Assert.That(refNames, Is.Null, "nats-server 2.9.10 drops the system account's other API requests");
+        Assert.That(refBInfo, Is.EqualTo(NotEnabledInfo));
+
+        await using var server = await JetStreamServer.StartAsync(Accounts);
+        Assert.That(server.Plugin.EnabledAccounts, Is.EqualTo(new[] { "A" }));
+        Assert.That(await AskAsync(server.Url, "sys", "$JS.API.INFO", ct), Is.EqualTo(refInfo));
+        Assert.That(await AskAsync(server.Url, "b", "$JS.API.INFO", ct), Is.EqualTo(refBInfo));
+        var systemResponse = """{"type":"io.nats.jetstream.api.v1.system_response","error":{"code":503,"err_code":10039,"description":"JetStream not enabled for account"}}""";
+        foreach (var subject in new[] { "$JS.API.STREAM.NAMES", "$JS.API.STREAM.CREATE.S", "$JS.API.CONSUMER.MSG.NEXT.S.C", "$JS.API.DIRECT.GET.S" })
+        {
+            Assert.That(await AskAsync(server.Url, "sys", subject, ct), Is.EqualTo(systemResponse), subject);
+        }
+        Assert.That(await AskAsync(server.Url, "a", "$JS.API.STREAM.NAMES", ct), Does.Contain("stream_names_response").And.Not.Contain("error"),
+            "a JetStream account is served as before");
+    }
+
+    /// <summary>The answer's body, or null when none came within a second (or no one responded).</summary>
+    private static async Task<string?> AskAsync(string url, string user, string subject, CancellationToken ct)
+    {
+        await using var c = new NatsConnection(new NatsOpts { Url = url, AuthOpts = new NatsAuthOpts { Username = user, Password = user } });
+        try
+        {
+            var reply = await c.RequestAsync<string, string>(subject, "", replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(1) }, cancellationToken: ct);
+            return reply.Data;
+        }
+        catch (NatsNoReplyException)
+        {
+            return null;
+        }
+        catch (NatsNoRespondersException)
+        {
+            return null;
+        }
+    }
+}
