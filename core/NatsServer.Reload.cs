@@ -49,6 +49,7 @@ public sealed partial class NatsServer
                 }
             }
             var clusterTls = PrepareClusterTlsReload(proposed, validation);
+            var pluginTlsFiles = PrepareTlsFileReload();
             ConfigBus.PreparedReload prepared;
             _optionsBeingReloaded = proposed;
             try
@@ -69,6 +70,8 @@ public sealed partial class NatsServer
             _options = proposed;
             // Before routes are added: a new route must dial with the new certificate.
             clusterTls?.Invoke();
+            // Before the plugins apply: a set they replace in this reload is theirs to install.
+            pluginTlsFiles();
             ApplyKernelChanges(current, proposed, kernelChanges, auth);
             prepared.Apply();
             MarkConfigLoaded();

@@ -168,6 +168,29 @@ public sealed partial class NatsServer
         };
     }
 
+    private static readonly HashSet<string> KernelTlsSets = [TlsStore.ClientSet, TlsStore.ClusterSet];
+
+    /// <summary>
+    /// The plugins' TLS sets (their listeners and links) on a reload: each re-reads its files, as
+    /// nats-server loads every certificate again, so a certificate replaced on disk under an
+    /// unchanged block takes effect for new connections without each plugin comparing files; the
+    /// kernel's own sets are compared by their hooks. A set whose new files cannot be used keeps
+    /// its certificate and says why (its plugin may be removing it in this very reload).
+    /// </summary>
+    private Action PrepareTlsFileReload()
+    {
+        var failed = new List<(string Name, string Reason)>();
+        var swap = _tlsStore.PrepareFileReload(KernelTlsSets, failed);
+        return () =>
+        {
+            swap();
+            foreach (var (name, reason) in failed)
+            {
+                Logger.LogError("TLS for {Name} not reloaded, keeping the current certificate: {Reason}", name, reason);
+            }
+        };
+    }
+
     // A file could change between validation and apply; then the old certificate stays and
     // the operator is told, rather than failing half a reload.
     private void InstallAfterValidation(string name, TlsOptions? options)

@@ -58,6 +58,9 @@ public sealed class Account
     /// <summary>The definition the account was registered or last updated with.</summary>
     public Config.AccountConfig? Definition { get; internal set; }
 
+    /// <summary>When <see cref="Definition"/> was applied (a JWT account's <c>update_time</c>); written under the registry's lock.</summary>
+    internal DateTime DefinedAt { get; set; }
+
     /// <summary>Exports this account offers, as configured.</summary>
     public IReadOnlyList<AccountExport> Exports { get; internal set; } = [];
 

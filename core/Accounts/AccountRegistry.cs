@@ -335,6 +335,7 @@ public sealed partial class AccountRegistry
     private void Define(Account account, AccountConfig definition)
     {
         account.Definition = definition;
+        account.DefinedAt = DateTime.UtcNow;
         account.Limits = definition.Limits;
         account.Registry = this;
         account.Mappings = BuildMappings(account.Name, definition.Mappings);

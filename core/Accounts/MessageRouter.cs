@@ -30,6 +30,8 @@ public sealed class MessageRouter
     [ThreadStatic] private static LinkTargets[]? t_links;
     [ThreadStatic] private static int t_depth;
     [ThreadStatic] private static uint t_random;
+    // The local client whose publish this thread is delivering; set by the outermost delivery.
+    [ThreadStatic] private static IMessageSink? t_publisher;
 
     internal MessageRouter(NatsServer server)
     {
@@ -142,10 +144,22 @@ public sealed class MessageRouter
     /// <summary>Nesting depth of deliveries on this thread (imports re-enter the router).</summary>
     internal static int Depth => t_depth;
 
+    /// <summary>
+    /// Inside a sink's <see cref="IMessageSink.Deliver"/>: the local client whose publish is being
+    /// delivered (also through imports into other accounts), null when the message came from a
+    /// link or the server. For sinks that act for the requester (the system imports'
+    /// <c>$SYS.REQ.USER.INFO</c>, as nats-server shares the requester's client info).
+    /// </summary>
+    internal static IMessageSink? Publisher => t_publisher;
+
     /// <summary>Delivers <paramref name="message"/>; returns true when anyone received it.</summary>
     internal static bool Deliver(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, ReadOnlySpan<byte> linkSubject = default)
     {
         var depth = t_depth++;
+        if (depth == 0)
+        {
+            t_publisher = origin.IsClient ? origin.Source : null;
+        }
         try
         {
             return DeliverAtDepth(account, result, message, origin, depth, linkSubject);
@@ -153,6 +167,11 @@ public sealed class MessageRouter
         finally
         {
             t_depth--;
+            if (depth == 0)
+            {
+                // A closed client is not kept alive by the thread that last delivered for it.
+                t_publisher = null;
+            }
         }
     }
 

@@ -163,6 +163,14 @@ public sealed record AccountConfig
     public List<MappingConfig> Mappings { get; set; } = [];
 
     /// <summary>
+    /// The account JWT this definition was made from (operator mode), null for a configured
+    /// account: <c>/accountz</c> and <c>$SYS.REQ.ACCOUNT.&lt;id&gt;.INFO</c> show it, its issuer and its
+    /// decoded claims. Not compared when a reload looks for changes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? Jwt { get; set; }
+
+    /// <summary>
     /// The keys of the account block the kernel does not read itself (<c>jetstream</c>, say), with
     /// their values and positions, in file order: plugins read them through
     /// <see cref="Plugins.IConfigBus.BindAccountKey"/>, and the config's key-owner table reports

@@ -129,6 +129,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     /// </summary>
     public Accounts.ClientPermissions? Permissions => _authorization.Permissions;
 
+    /// <summary>The authenticator's grant in force (permissions as granted, expiry); null before CONNECT.</summary>
+    internal AuthResult? Grant => _authorization.Grant;
+
     /// <summary>The subscriptions held when the connection closed (for closed-connection monitoring); set by the closing thread.</summary>
     internal Subscription[] ClosedSubscriptions { get; private set; } = [];
 

@@ -25,9 +25,29 @@ public sealed class AccountInfo
     [JsonPropertyName("leafnode_connections")] public int LeafnodeConnections { get; set; }
     [JsonPropertyName("client_connections")] public int ClientConnections { get; set; }
     [JsonPropertyName("subscriptions")] public uint Subscriptions { get; set; }
+    /// <summary>Subject mappings: source → destinations.</summary>
+    [JsonPropertyName("mappings")] public IReadOnlyDictionary<string, IReadOnlyList<MapDest>>? Mappings { get; set; }
     [JsonPropertyName("exports")] public IReadOnlyList<ExtExport>? Exports { get; set; }
     [JsonPropertyName("imports")] public IReadOnlyList<ExtImport>? Imports { get; set; }
+    /// <summary>Operator mode: the account's JWT.</summary>
+    [JsonPropertyName("jwt")] public string? Jwt { get; set; }
+    /// <summary>Operator mode: who signed the JWT (the operator or one of its signing keys).</summary>
+    [JsonPropertyName("issuer_key")] public string? IssuerKey { get; set; }
+    /// <summary>Operator mode: the JWT's <c>name</c>.</summary>
+    [JsonPropertyName("name_tag")] public string? NameTag { get; set; }
+    /// <summary>Operator mode: the JWT's <c>nats.tags</c>.</summary>
+    [JsonPropertyName("tags")] public System.Text.Json.JsonElement? Tags { get; set; }
+    /// <summary>Operator mode: the JWT's claims as JSON.</summary>
+    [JsonPropertyName("decoded_jwt")] public System.Text.Json.JsonElement? DecodedJwt { get; set; }
     [JsonPropertyName("sublist_stats")] public SublistStats? SublistStats { get; set; }
+}
+
+/// <summary>One destination of a mapping in <c>/accountz</c> (nats-server's <c>MapDest</c>).</summary>
+public sealed class MapDest
+{
+    [JsonPropertyName("subject")] public string Subject { get; set; } = "";
+    [JsonPropertyName("weight")] public int Weight { get; set; }
+    [JsonPropertyName("cluster")] public string? Cluster { get; set; }
 }
 
 /// <summary>An export in <c>/accountz</c>: a JWT-style export plus the accounts allowed to import it.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Nats.Core.Accounts;
 using Nats.Core.Config;
 
@@ -34,19 +35,82 @@ internal static class AccountzEndpoint
         var exports = account.Exports.Select(DescribeExport).ToArray();
         var imports = account.StreamImports.Select(DescribeImport)
             .Concat(account.ServiceImports.Select(DescribeImport))
+            .Concat(SystemImports(server, account))
             .ToArray();
-        return new AccountInfo
+        var jwt = account.Definition?.Jwt;
+        var info = new AccountInfo
         {
             AccountName = account.Name,
-            // Accounts come from configuration: they change when it is (re)loaded.
-            UpdateTime = server.ConfigLoadTime,
+            // Configured accounts change when the configuration is (re)loaded, JWT ones when their claims are applied.
+            UpdateTime = jwt is null ? server.ConfigLoadTime : account.DefinedAt,
             IsSystem = account.IsSystem ? true : null,
             ClientConnections = account.ConnectionCount,
             Subscriptions = (uint)account.Sublist.Count,
+            Mappings = DescribeMappings(account.Mappings),
             Exports = exports.Length > 0 ? exports : null,
             Imports = imports.Length > 0 ? imports : null,
             SublistStats = account.Sublist.Stats(),
         };
+        if (jwt is not null)
+        {
+            DescribeJwt(info, jwt);
+        }
+        return info;
+    }
+
+    /// <summary>
+    /// The imports of the system services every account has (<see cref="SystemServices.SystemImports"/>),
+    /// listed as nats-server lists its service imports from the system account.
+    /// </summary>
+    private static IEnumerable<ExtImport> SystemImports(NatsServer server, Account account)
+    {
+        if (server.Accounts.System is not { } system)
+        {
+            return [];
+        }
+        return SystemServices.SystemImports.Describe(account, system).Select(i => new ExtImport
+        {
+            Subject = i.Export,
+            Account = system.Name,
+            To = i.Local,
+            LocalSubject = i.Local,
+            Type = "service",
+            Share = i.Share,
+        });
+    }
+
+    private static Dictionary<string, IReadOnlyList<MapDest>>? DescribeMappings(SubjectMappings? mappings) =>
+        mappings is null || mappings.Definitions.Count == 0
+            ? null
+            : mappings.Definitions
+                .GroupBy(m => m.Source, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<MapDest>)[.. g.Last().Destinations.Select(d => new MapDest { Subject = d.Subject, Weight = d.Weight, Cluster = d.Cluster })], StringComparer.Ordinal);
+
+    /// <summary>nats-server's JWT fields: the token, its issuer, name, tags and decoded claims.</summary>
+    private static void DescribeJwt(AccountInfo info, string jwt)
+    {
+        info.Jwt = jwt;
+        var parts = jwt.Split('.');
+        if (parts.Length != 3)
+        {
+            return;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]));
+            var claims = document.RootElement.Clone();
+            info.DecodedJwt = claims;
+            info.IssuerKey = claims.TryGetProperty("iss", out var issuer) ? issuer.GetString() : null;
+            info.NameTag = claims.TryGetProperty("name", out var name) && name.GetString() is { Length: > 0 } n ? n : null;
+            if (claims.TryGetProperty("nats", out var nats) && nats.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array && tags.GetArrayLength() > 0)
+            {
+                info.Tags = tags;
+            }
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            // The resolver verified the token; a payload that does not decode is shown as the token alone.
+        }
     }
 
     private static ExtExport DescribeExport(AccountExport export)

@@ -14,9 +14,22 @@ internal static class AccountPageRequests
     public static void Register(NatsServer server, SystemServiceHost services)
     {
         var monitoring = server.Monitoring;
-        // INFO is left to plugins for now (a plugin test registers its own; two answers would race).
+        services.AddAccountRequest("INFO", request => new(Info(server, request)));
         services.AddAccountRequest("LEAFZ", request => new(Leafz(server, monitoring, request)));
         services.AddAccountRequest("JSZ", request => new(Jsz(monitoring, request)));
+    }
+
+    /// <summary>nats-server's <c>accountInfo</c>: <c>/accountz?acc=</c>'s <c>account_detail</c>, or a typed nil and the error.</summary>
+    private static AccountInfo? Info(NatsServer server, SystemRequest request)
+    {
+        try
+        {
+            return AccountzEndpoint.Build(server, request.Account).Account;
+        }
+        catch (MonitoringException e)
+        {
+            throw new SystemRequestException(e.Message) { NullData = true };
+        }
     }
 
     /// <summary>Without the leafnode plugin a server has no leafs: nats-server's empty <c>Leafz</c>.</summary>

@@ -1,4 +1,5 @@
 using Nats.Core.Accounts;
+using Nats.Core.Config;
 
 namespace Nats.Core.SystemServices;
 
@@ -41,6 +42,38 @@ public sealed class SystemRequest
 
     /// <summary>The request body: JSON options, or empty. Server filter options are already applied.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
+
+    /// <summary>
+    /// The client that asked, when a local client's request came through its account's system
+    /// import (nats-server shares the requester's client info with such a service); null for a
+    /// request published in the system account or received from another server.
+    /// </summary>
+    public SystemRequester? Requester { get; internal init; }
+}
+
+/// <summary>
+/// Who made a <c>$SYS</c> request (<see cref="SystemRequest.Requester"/>): a client connected to
+/// this server, as its authentication left it when it published the request.
+/// </summary>
+public sealed class SystemRequester
+{
+    /// <summary>The client's account.</summary>
+    public required string Account { get; init; }
+
+    /// <summary>The authenticated user: a name, an nkey or a JWT's subject; null when there was none.</summary>
+    public string? User { get; init; }
+
+    /// <summary>The connection id (<c>/connz</c>'s <c>cid</c>).</summary>
+    public ulong ClientId { get; init; }
+
+    /// <summary>The name the client gave in CONNECT, if any.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The permissions in force; null when the client may publish and subscribe to anything.</summary>
+    public PermissionsConfig? Permissions { get; init; }
+
+    /// <summary>When the client's authorization ends (a user JWT's expiry); null for never.</summary>
+    public DateTimeOffset? Expires { get; init; }
 }
 
 /// <summary>Refuses a <c>$SYS</c> request: the answer carries <c>{"error":{"code":…,"description":…}}</c>.</summary>

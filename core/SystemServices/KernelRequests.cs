@@ -94,6 +94,7 @@ internal static class KernelRequests
         services.AddAccountRequest("STATZ", request => new(AccountStatz(server, request)));
         services.AddRawRequest([$"$SYS.REQ.ACCOUNT.*.CONNS"], null, request => new(AccountConns(services, request.Subject)));
         AccountPageRequests.Register(server, services);
+        UserInfoRequest.Register(services);
     }
 
     private static async ValueTask<object?> ReloadAsync(NatsServer server)

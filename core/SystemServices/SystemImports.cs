@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Nats.Core.Accounts;
+using Nats.Core.Connections;
 using Nats.Core.Subjects;
 
 namespace Nats.Core.SystemServices;
@@ -9,7 +10,10 @@ namespace Nats.Core.SystemServices;
 /// The service imports nats-server gives every account (events.go <c>registerSystemImports</c>):
 /// a client of any account may request <c>$SYS.REQ.ACCOUNT.PING.CONNZ</c> (and the same on
 /// <c>$SYS.REQ.SERVER.PING.CONNZ</c>) and <c>$SYS.REQ.ACCOUNT.PING.STATZ</c>, and gets what
-/// <c>$SYS.REQ.ACCOUNT.&lt;its account&gt;.CONNZ/STATZ</c> answers, one answer per server.
+/// <c>$SYS.REQ.ACCOUNT.&lt;its account&gt;.CONNZ/STATZ</c> answers, one answer per server; and
+/// (nats-server 2.10, the system account too) <c>$SYS.REQ.USER.INFO</c>, answered by this server
+/// alone as <c>$SYS.REQ.USER.&lt;its account&gt;.INFO</c> with the requester's identity
+/// (<see cref="SystemRequest.Requester"/>).
 /// </summary>
 /// <remarks>
 /// The kernel's configured imports cannot put the importer's name into the exported subject,
@@ -30,8 +34,12 @@ internal sealed class SystemImports
         ("$SYS.REQ.ACCOUNT.PING.STATZ", "STATZ"),
     ];
 
+    /// <summary>Asked by a client of any account about itself.</summary>
+    internal const string UserInfoSubject = "$SYS.REQ.USER.INFO";
+
     private readonly NatsServer _server;
     private readonly SystemClient _client;
+    private readonly SystemServiceHost _host;
     private readonly Account _system;
     private readonly string _replyPrefix = "$SYS._IMPORT_." + Security.Nonce.Generate() + ".";
     // Touched by the requesting clients' threads (add, prune) and the system client (lookup).
@@ -40,11 +48,24 @@ internal sealed class SystemImports
     private readonly ConcurrentDictionary<Account, Subscription[]> _imported = new();
     private long _sequence;
 
-    public SystemImports(NatsServer server, SystemClient client, Account system)
+    public SystemImports(NatsServer server, SystemClient client, SystemServiceHost host, Account system)
     {
         _server = server;
         _client = client;
+        _host = host;
         _system = system;
+    }
+
+    /// <summary>
+    /// The imports <paramref name="account"/> has, as nats-server lists its service imports from the
+    /// system account: the local subject, the system account's subject, and whether the requester's
+    /// details are shared with the service.
+    /// </summary>
+    internal static IEnumerable<(string Local, string Export, bool Share)> Describe(Account account, Account system)
+    {
+        var isSystem = account.IsSystem || ReferenceEquals(account, system);
+        var imports = isSystem ? [] : Imports.Select(i => (i.Local, $"$SYS.REQ.ACCOUNT.{account.Name}.{i.Page}", false));
+        return imports.Append((UserInfoSubject, $"$SYS.REQ.USER.{account.Name}.INFO", true));
     }
 
     /// <summary>Imports into every account there is, and into each account added later (JWT, reload).</summary>
@@ -61,11 +82,11 @@ internal sealed class SystemImports
 
     private void Add(Account account)
     {
-        if (account.IsSystem || ReferenceEquals(account, _system))
-        {
-            return;
-        }
-        var subscriptions = Imports.Select(i => new Subscription(Encoding.UTF8.GetBytes(i.Local), null, new RequestSink(this, account, i.Page))).ToArray();
+        var userInfo = new Subscription(Encoding.UTF8.GetBytes(UserInfoSubject), null, new UserInfoSink(this, account));
+        // The system account imports only its own user info (nats-server's addSystemAccountExports).
+        Subscription[] subscriptions = account.IsSystem || ReferenceEquals(account, _system)
+            ? [userInfo]
+            : [.. Imports.Select(i => new Subscription(Encoding.UTF8.GetBytes(i.Local), null, new RequestSink(this, account, i.Page))), userInfo];
         if (_imported.TryAdd(account, subscriptions))
         {
             foreach (var subscription in subscriptions)
@@ -118,11 +139,44 @@ internal sealed class SystemImports
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// A local client's <c>$SYS.REQ.USER.INFO</c> (on its thread): answered here for the client
+    /// that published it, in its account, on its reply subject.
+    /// </summary>
+    private bool UserInfo(Account account, in MessageView message)
+    {
+        if (message.Reply.IsEmpty || MessageRouter.Publisher is not ClientConnection client)
+        {
+            return false;
+        }
+        var grant = client.Grant;
+        var requester = new SystemRequester
+        {
+            // Who published, even when an import brought the request into this account.
+            Account = client.Account.Name,
+            User = client.User,
+            ClientId = client.Id,
+            Name = client.Options.Name,
+            Permissions = grant?.Permissions,
+            Expires = grant?.Expires,
+        };
+        var reply = message.Reply.ToArray();
+        _host.HandleImported($"$SYS.REQ.USER.{client.Account.Name}.INFO", Encoding.UTF8.GetString(reply), requester, message.Headers.ToArray(), message.Payload.ToArray(),
+            answer => _server.Router.Publish(account, new MessageView(reply, default, default, answer), MessageOrigin.Internal));
+        return true;
+    }
+
     private readonly record struct PendingReply(Account Account, byte[] Reply, DateTime Expires);
 
     /// <summary>In an importing account's sublist; local-only, as nats-server's import subscriptions are.</summary>
     private sealed class RequestSink(SystemImports owner, Account account, string page) : ILocalOnlySink
     {
         public bool Deliver(Subscription subscription, in MessageView message) => owner.Request(account, page, message);
+    }
+
+    /// <summary>In every account's sublist (the system account's too); local-only: the requester is connected here.</summary>
+    private sealed class UserInfoSink(SystemImports owner, Account account) : ILocalOnlySink
+    {
+        public bool Deliver(Subscription subscription, in MessageView message) => owner.UserInfo(account, message);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Monitoring;
+using Nats.Core.Subjects;
 
 namespace Nats.Core.SystemServices;
 
@@ -67,7 +68,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
             {
                 registration.Subscribe(_client);
             }
-            new SystemImports(_server, _client, Account).Start();
+            new SystemImports(_server, _client, this, Account).Start();
         }
         Statsz.Start();
     }
@@ -135,6 +136,14 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
     /// <summary>A request answered in the envelope, on exactly the given subjects.</summary>
     internal IDisposable AddWrappedRequest(string[] subjects, Func<string, string?>? accountOf, SystemRequestHandler handler) =>
         Add(new Registration(this, subjects, accountOf, handler, wrap: true));
+
+    /// <summary>
+    /// A request answered in the envelope only when a local client makes it through its account's
+    /// system import (<see cref="HandleImported"/>, which passes <see cref="SystemRequest.Requester"/>):
+    /// nothing subscribes to <paramref name="subjects"/>, so other servers never see it.
+    /// </summary>
+    internal IDisposable AddImportedRequest(string[] subjects, Func<string, string?> accountOf, SystemRequestHandler handler) =>
+        Add(new Registration(this, subjects, accountOf, handler, wrap: true) { ImportedOnly = true });
 
     /// <summary>A request answered with a bare body (STATSZ, IDZ), on exactly the given subjects.</summary>
     /// <remarks>A request without a reply subject is answered on <paramref name="noReplySubject"/>, or not at all when null.</remarks>
@@ -238,8 +247,8 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         }
     }
 
-    // $SYS.REQ.ACCOUNT.<acc>.<name>: the fourth token.
-    private static string? AccountToken(string subject)
+    // $SYS.REQ.ACCOUNT.<acc>.<name> (and $SYS.REQ.USER.<acc>.INFO): the fourth token.
+    internal static string? AccountToken(string subject)
     {
         var tokens = subject.Split('.');
         return tokens.Length == 5 ? tokens[3] : null;
@@ -249,7 +258,8 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
     /// Runs a handler the way nats-server's <c>zReq</c> does: filter options first (a request
     /// for other servers gets no answer), then the handler, then the envelope.
     /// </summary>
-    private async ValueTask Handle(Registration registration, string subject, string? reply, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload)
+    private async ValueTask Handle(Registration registration, string subject, string? reply, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload,
+        SystemRequester? requester = null, Action<byte[]>? answer = null)
     {
         if (reply is null && (registration.Wrap || registration.NoReplySubject is null))
         {
@@ -273,7 +283,8 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
         {
             try
             {
-                data = await registration.Handler(new SystemRequest(subject, reply, registration.AccountOf?.Invoke(subject), headers, payload)).ConfigureAwait(false);
+                var request = new SystemRequest(subject, reply, registration.AccountOf?.Invoke(subject), headers, payload) { Requester = requester };
+                data = await registration.Handler(request).ConfigureAwait(false);
             }
             catch (SystemRequestException ex)
             {
@@ -304,7 +315,31 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
             return;
         }
         var response = new SystemApiResponse { Server = NextServerInfo(), Data = error is null ? data : nullData ? NullJson : null, Error = error };
+        if (answer is not null)
+        {
+            answer(Serialize(response));
+            return;
+        }
         Publish(reply, Serialize(response));
+    }
+
+    /// <summary>
+    /// A request a local client made through its account's system import, for a service that
+    /// needs to know who asked (<c>$SYS.REQ.USER.&lt;acc&gt;.INFO</c>): handled here, never routed
+    /// (as nats-server's internal subscription), on the thread pool, since the caller is inside the
+    /// publisher's delivery; the answer goes through <paramref name="answer"/>.
+    /// </summary>
+    internal void HandleImported(string subject, string reply, SystemRequester requester, ReadOnlyMemory<byte> headers, ReadOnlyMemory<byte> payload, Action<byte[]> answer)
+    {
+        Registration? registration;
+        lock (_lock)
+        {
+            registration = _client is null ? null : _registrations.Find(r => r.Serves(subject));
+        }
+        if (registration is not null)
+        {
+            ThreadPool.QueueUserWorkItem(_ => _ = Handle(registration, subject, reply, headers, payload, requester, answer).AsTask(), null);
+        }
     }
 
     /// <summary>One registered request: its subjects, handler and subscriptions.</summary>
@@ -320,8 +355,16 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
 
         public string? NoReplySubject { get; init; }
 
+        public bool ImportedOnly { get; init; }
+
+        public bool Serves(string subject) => subjects.Any(pattern => SubjectMatcher.MatchLiteral(subject, pattern));
+
         public void Subscribe(SystemClient client)
         {
+            if (ImportedOnly)
+            {
+                return;
+            }
             foreach (var subject in subjects)
             {
                 _subscriptions.Add(client.Subscribe(subject, (s, reply, headers, payload) => owner.Handle(this, s, reply, headers, payload)));

@@ -123,6 +123,50 @@ public sealed class TlsStore : ITlsStore, IDisposable
         return current.Options.Equals(options) && current.Stamp == TlsFileStamp.Compute(options);
     }
 
+    /// <summary>
+    /// A reload's second look at the files of every set except <paramref name="skip"/> (whose
+    /// owners compare them on their own), as nats-server loads every certificate again on a
+    /// reload: the sets whose files changed since they were loaded are loaded now, and the
+    /// returned action swaps them in. Loading happens here, outside the swap, so a set whose new
+    /// files cannot be used is reported in <paramref name="failed"/> and keeps its certificate.
+    /// </summary>
+    internal Action PrepareFileReload(IReadOnlySet<string> skip, ICollection<(string Name, string Reason)> failed)
+    {
+        var fresh = new List<(string Name, Entry Was, TlsCredentials Now)>();
+        foreach (var (name, entry) in _sets)
+        {
+            if (skip.Contains(name) || TlsFileStamp.Compute(entry.Credentials.Options) == entry.Credentials.Stamp)
+            {
+                continue;
+            }
+            try
+            {
+                fresh.Add((name, entry, TlsCredentials.Load(entry.Credentials.Options, _ocsp, forValidation: false)));
+            }
+            catch (ConfigException ex)
+            {
+                failed.Add((name, ex.Reason));
+            }
+        }
+        return () =>
+        {
+            foreach (var (name, was, now) in fresh)
+            {
+                lock (_gate)
+                {
+                    // Replaced or removed since (a plugin's own reload or a watch): theirs stands.
+                    if (!_sets.TryGetValue(name, out var entry) || !ReferenceEquals(entry, was))
+                    {
+                        continue;
+                    }
+                    _sets[name] = new Entry(now, entry.Watcher);
+                }
+                LogInstalled(name, now, "reloaded from changed files");
+                Changed?.Invoke(name);
+            }
+        };
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

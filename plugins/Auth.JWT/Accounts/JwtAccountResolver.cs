@@ -236,8 +236,13 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
         }
     }
 
-    private AccountConfig Map(AccountClaims claims) =>
-        AccountConfigMapper.Map(claims, _accounts.Values.Select(v => v.Claims), _clock());
+    private AccountConfig Map(AccountClaims claims)
+    {
+        var config = AccountConfigMapper.Map(claims, _accounts.Values.Select(v => v.Claims), _clock());
+        // The token behind the claims, for /accountz and $SYS.REQ.ACCOUNT.<id>.INFO.
+        config.Jwt = _accounts.TryGetValue(claims.Subject!, out var entry) ? entry.Jwt : null;
+        return config;
+    }
 
     // A private export's importers are derived from the other accounts' activations: an
     // importer that appeared or changed may change the exporters' definitions.

@@ -358,7 +358,8 @@ public sealed partial class JsAccount
     private StreamInfo StreamInfoOf(StreamEntry entry, string kind, PagedRequest? req)
     {
         var store = entry.Stream.Store;
-        var st = store.State();
+        // What readers can see: a message whose publish is not durable (not acknowledged) yet is not counted.
+        var st = store.VisibleState();
         int consumers;
         lock (_gate)
         {

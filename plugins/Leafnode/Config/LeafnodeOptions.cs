@@ -115,6 +115,16 @@ public sealed record RemoteLeafOptions
     /// <summary>A name for logs: the first URL without user info.</summary>
     public string SafeName => Urls.Count == 0 ? "" : Redact(Urls[0]);
 
+    /// <summary>
+    /// The remote as a reload tells remotes apart: everything but its certificates, so a reload
+    /// that only changes a remote's <c>tls</c> files or verification keeps its link and the next
+    /// dial uses the new ones, as nats-server's reload always re-applies a remote's TLS config.
+    /// Turning TLS on or off, or <c>handshake_first</c>, changes how the link starts: another remote.
+    /// </summary>
+    public RemoteLeafOptions Identity => Tls is null
+        ? this
+        : this with { Tls = new TlsOptions { HandshakeFirst = Tls.HandshakeFirst, HandshakeFirstFallback = Tls.HandshakeFirstFallback } };
+
     /// <summary>A URL with its password hidden, as nats-server's redactURLString.</summary>
     public static string Redact(Uri url)
     {

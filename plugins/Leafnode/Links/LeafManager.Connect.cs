@@ -25,11 +25,12 @@ public sealed partial class LeafManager
     private ConnectionListener? _listener;
     private CancellationTokenSource? _stopping;
 
-    // The running solicit loop of each remote (by value: a reload keeps an unchanged remote's
-    // loop and link). Guarded by itself; Start, Stop and reloads change it.
+    // The running solicit loop of each remote, by its Identity (a reload keeps the loop and link
+    // of a remote that is unchanged but for its certificates). Guarded by itself; Start, Stop and reloads change it.
     private readonly Dictionary<RemoteLeafOptions, RemoteRun> _runs = [];
 
-    // Each remote's TLS set name in the server's store (by value, stable across reloads).
+    // Each remote's TLS set name in the server's store, by its Identity (stable across reloads
+    // that change its certificates). Written by the constructor and reloads; dials read it.
     private readonly ConcurrentDictionary<RemoteLeafOptions, string> _remoteTlsSets = new();
     private int _tlsSetCounter;
 
@@ -56,16 +57,43 @@ public sealed partial class LeafManager
     private int AdvertisedPort => _options.Advertise.Length > 0 ? HostPort.Parse(_options.Advertise, Port).Port : Port;
 
     /// <summary>The TLS set of a remote with a <c>tls</c> block, or null.</summary>
-    internal string? RemoteTlsSet(RemoteLeafOptions remote) => _remoteTlsSets.GetValueOrDefault(remote);
+    internal string? RemoteTlsSet(RemoteLeafOptions remote) => _remoteTlsSets.GetValueOrDefault(remote.Identity);
 
-    /// <summary>Loads a remote's certificates into the server's TLS store (a bad one throws ConfigException).</summary>
+    /// <summary>
+    /// Loads a remote's certificates into the server's TLS store (a bad one throws
+    /// ConfigException), or replaces them when a reload changed only its <c>tls</c> block: the
+    /// link stays, the next dial uses them.
+    /// </summary>
     private void InstallRemoteTls(RemoteLeafOptions remote)
     {
-        if (remote.Tls is { } tls && !_remoteTlsSets.ContainsKey(remote))
+        if (remote.Tls is not { } tls)
         {
-            var name = "leafnode-remote-" + Interlocked.Increment(ref _tlsSetCounter);
-            _context.Tls.Set(name, tls);
-            _remoteTlsSets[remote] = name;
+            return;
+        }
+        if (_remoteTlsSets.TryGetValue(remote.Identity, out var name))
+        {
+            if (!Equals(_context.Tls.Get(name), tls))
+            {
+                _context.Tls.Set(name, tls);
+                _logger.LogInformation("Reloaded: LeafNode Remote {Remote} TLS", remote.SafeName);
+            }
+            return;
+        }
+        name = "leafnode-remote-" + Interlocked.Increment(ref _tlsSetCounter);
+        _context.Tls.Set(name, tls);
+        _remoteTlsSets[remote.Identity] = name;
+    }
+
+    /// <summary>Drops the TLS sets of remotes a reload removed (their watches stop with them).</summary>
+    private void RemoveRemoteTls(IEnumerable<RemoteLeafOptions> remaining)
+    {
+        var kept = remaining.Select(r => r.Identity).ToHashSet();
+        foreach (var (identity, name) in _remoteTlsSets)
+        {
+            if (!kept.Contains(identity) && _remoteTlsSets.TryRemove(identity, out _))
+            {
+                _context.Tls.Set(name, null);
+            }
         }
     }
 
@@ -101,12 +129,12 @@ public sealed partial class LeafManager
         }
         lock (_runs)
         {
-            if (_runs.ContainsKey(remote) || _stopping is null || _stopping.IsCancellationRequested)
+            if (_runs.ContainsKey(remote.Identity) || _stopping is null || _stopping.IsCancellationRequested)
             {
                 return;
             }
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            _runs[remote] = new RemoteRun(cancel, Task.Run(() => SolicitAsync(remote, cancel.Token)));
+            _runs[remote.Identity] = new RemoteRun(cancel, Task.Run(() => SolicitAsync(remote, cancel.Token)));
         }
     }
 
@@ -116,7 +144,7 @@ public sealed partial class LeafManager
         RemoteRun? run;
         lock (_runs)
         {
-            if (!_runs.Remove(remote, out run))
+            if (!_runs.Remove(remote.Identity, out run))
             {
                 return Task.CompletedTask;
             }
@@ -124,7 +152,7 @@ public sealed partial class LeafManager
         run.Cancel.Cancel();
         foreach (var connection in _connections.Values)
         {
-            if (connection.Remote is { } r && r.Equals(remote))
+            if (connection.Remote is { } r && r.Identity.Equals(remote.Identity))
             {
                 connection.Close(ClosedReason.ClientClosed);
             }

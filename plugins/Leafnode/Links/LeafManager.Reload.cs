@@ -72,8 +72,9 @@ public sealed partial class LeafManager
         }
         _options = proposed;
 
-        var kept = new HashSet<RemoteLeafOptions>(proposed.Remotes.Where(r => !r.Disabled));
-        var stopping = current.Remotes.Where(r => !kept.Contains(r)).Select(r =>
+        // A remote changed only in its certificates is the same remote (InstallRemoteTls above).
+        var kept = new HashSet<RemoteLeafOptions>(proposed.Remotes.Where(r => !r.Disabled).Select(r => r.Identity));
+        var stopping = current.Remotes.Where(r => !kept.Contains(r.Identity)).Select(r =>
         {
             _logger.LogInformation("Remote leafnode {Remote} removed or disabled", r.SafeName);
             return StopRemote(r);
@@ -100,5 +101,6 @@ public sealed partial class LeafManager
         {
             _logger.LogWarning("Removed leafnode remotes did not stop within 5s");
         }
+        RemoveRemoteTls(proposed.Remotes);
     }
 }

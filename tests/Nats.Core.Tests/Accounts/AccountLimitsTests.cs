@@ -72,7 +72,7 @@ public sealed class AccountLimitsTests
         await client.SendAsync("SUB a 1\r\nSUB b 2\r\nSUB c 3\r\n");
         await client.ExpectErrAsync("maximum subscriptions exceeded");
         await client.PingAsync();
-        Assert.That(_server.Accounts.Find("A")!.Sublist.Count, Is.EqualTo(2 + 3), "2 and the 3 system imports");
+        Assert.That(_server.Accounts.Find("A")!.Sublist.Count, Is.EqualTo(2 + 4), "2 and the 4 system imports");
     }
 
     [Test]

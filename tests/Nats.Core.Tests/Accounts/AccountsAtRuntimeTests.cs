@@ -135,7 +135,7 @@ public sealed class AccountsAtRuntimeTests
         Assert.That(removed.IsRemoved, Is.True);
         Assert.That(_server.Accounts.Find("E"), Is.Null);
         Assert.That(EventNames(), Does.Contain("removed E"));
-        Assert.That(_server.Accounts.Find("I")!.Sublist.Count, Is.EqualTo(1 + 3), "only the reader's own subscription and the 3 system imports");
+        Assert.That(_server.Accounts.Find("I")!.Sublist.Count, Is.EqualTo(1 + 4), "only the reader's own subscription and the 4 system imports");
         Assert.That(removed.Sublist.Count, Is.Zero, "the stream import left the removed exporter's sublist");
         Assert.That(_server.Accounts.Remove("E"), Is.False);
         Assert.Throws<InvalidOperationException>(() => _server.Accounts.Remove(AccountRegistry.GlobalAccountName));

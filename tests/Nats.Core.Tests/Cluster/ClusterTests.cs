@@ -171,8 +171,8 @@ public sealed class ClusterTests : ServersFixture
         await WaitForInterestAsync(servers[0], "gone.q");
         await subscriber.DisposeAsync();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        // What stays are the 3 system imports every account has (core/SystemServices/SystemImports.cs).
-        while (servers[0].Accounts.Global.Sublist.Count > 3)
+        // What stays are the 4 system imports every account has (core/SystemServices/SystemImports.cs).
+        while (servers[0].Accounts.Global.Sublist.Count > 4)
         {
             await Task.Delay(10, cts.Token);
         }

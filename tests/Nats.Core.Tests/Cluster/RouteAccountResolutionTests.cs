@@ -34,7 +34,7 @@ public sealed class RouteAccountResolutionTests : ServersFixture
         await subscriber.PingAsync();
 
         // b learns the interest over the route: it resolves X rather than dropping the RS+.
-        await TestServer.WaitUntilAsync(() => b.Accounts.Find("X")?.Sublist.Count == 1 + 3, "b resolved X and holds a's interest (and its 3 system imports)", TimeSpan.FromSeconds(10));
+        await TestServer.WaitUntilAsync(() => b.Accounts.Find("X")?.Sublist.Count == 1 + 4, "b resolved X and holds a's interest (and its 4 system imports)", TimeSpan.FromSeconds(10));
         Assert.That(resolver.Calls, Is.EqualTo(1));
 
         await using var publisher = await RawClient.ConnectAndHandshakeAsync(b.Port, Login("X/pub"));

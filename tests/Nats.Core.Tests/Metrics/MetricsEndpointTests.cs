@@ -70,7 +70,7 @@ public class MetricsEndpointTests
             Assert.That(One("gnatsd_routez_num_routes"), Is.EqualTo(0));
             Assert.That(Account("gnatsd_accstatz_current_connections", "A"), Is.EqualTo(2));
             Assert.That(Account("gnatsd_accstatz_current_connections", "$G"), Is.EqualTo(0));
-            Assert.That(Account("gnatsd_accstatz_subscriptions", "A"), Is.EqualTo(2 + 3), "2 and the 3 system imports");
+            Assert.That(Account("gnatsd_accstatz_subscriptions", "A"), Is.EqualTo(2 + 4), "2 and the 4 system imports");
             Assert.That(Account("gnatsd_accstatz_received_messages", "A"), Is.EqualTo(2));
             Assert.That(Account("gnatsd_accstatz_sent_bytes", "A"), Is.EqualTo(8));
         });

@@ -25,6 +25,7 @@ public class AccountzTests
                 new ImportConfig { Kind = ExportKind.Stream, Account = "A", Subject = "a.>", Prefix = "fromA" },
                 new ImportConfig { Kind = ExportKind.Service, Account = "A", Subject = "svc.a", To = "b.svc" },
             },
+            Mappings = { new MappingConfig { Source = "m.in", Destinations = { new MappingDestinationConfig { Subject = "m.out" } } } },
         });
         o.Auth.Users.Add(new UserConfig { Username = "a", Password = "a", Account = "A" });
         o.Auth.Users.Add(new UserConfig { Username = "b", Password = "b", Account = "B" });
@@ -56,8 +57,8 @@ public class AccountzTests
             Assert.That((bool?)a["jetstream_enabled"], Is.False);
             Assert.That((int?)a["client_connections"], Is.EqualTo(1));
             // The client's, and those the imports of B placed in A (stream, service responses).
-            Assert.That((uint?)a["subscriptions"], Is.EqualTo(3 + 3), "with the 3 system imports, as nats-server counts them");
-            Assert.That((uint?)a["sublist_stats"]!["num_subscriptions"], Is.EqualTo(3 + 3));
+            Assert.That((uint?)a["subscriptions"], Is.EqualTo(3 + 4), "with the 4 system imports, as nats-server 2.10 counts them");
+            Assert.That((uint?)a["sublist_stats"]!["num_subscriptions"], Is.EqualTo(3 + 4));
         });
         var exports = a["exports"]!.AsArray().ToDictionary(e => (string)e!["subject"]!);
         Assert.Multiple(() =>
@@ -70,7 +71,15 @@ public class AccountzTests
         });
 
         var b = (await fixture.GetJsonAsync("/accountz?acc=B", cancellationToken))["account_detail"]!;
-        var imports = b["imports"]!.AsArray().ToDictionary(i => (string)i!["type"]!);
+        var system = b["imports"]!.AsArray().Where(i => (string?)i!["account"] == "$SYS").Select(i => ((string?)i!["subject"], (string?)i["local_subject"], (bool?)i["share"])).ToArray();
+        Assert.That(system, Is.EquivalentTo(new[]
+        {
+            ("$SYS.REQ.ACCOUNT.B.CONNZ", "$SYS.REQ.ACCOUNT.PING.CONNZ", false),
+            ("$SYS.REQ.ACCOUNT.B.CONNZ", "$SYS.REQ.SERVER.PING.CONNZ", false),
+            ("$SYS.REQ.ACCOUNT.B.STATZ", "$SYS.REQ.ACCOUNT.PING.STATZ", false),
+            ("$SYS.REQ.USER.B.INFO", "$SYS.REQ.USER.INFO", true),
+        }), "the system imports, as nats-server 2.10 lists them");
+        var imports = b["imports"]!.AsArray().Where(i => (string?)i!["account"] != "$SYS").ToDictionary(i => (string)i!["type"]!);
         Assert.Multiple(() =>
         {
             Assert.That((string?)imports["stream"]!["subject"], Is.EqualTo("a.>"));
@@ -81,6 +90,7 @@ public class AccountzTests
             Assert.That((string?)imports["service"]!["to"], Is.EqualTo("b.svc"));
             Assert.That((string?)imports["service"]!["local_subject"], Is.EqualTo("b.svc"));
             Assert.That(b["exports"], Is.Null);
+            Assert.That(b["mappings"]!.ToJsonString(), Is.EqualTo("""{"m.in":[{"subject":"m.out","weight":100}]}"""));
         });
 
         var sys = (await fixture.GetJsonAsync("/accountz?acc=$SYS", cancellationToken))["account_detail"]!;

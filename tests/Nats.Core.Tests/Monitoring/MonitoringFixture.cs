@@ -23,14 +23,14 @@ internal sealed class MonitoringFixture : IAsyncDisposable
 
     /// <summary>
     /// Subscriptions the server holds itself: the $SYS services' internal client in the system
-    /// account, and the 3 system imports in every other account (core/SystemServices/SystemImports.cs),
+    /// account (with its own USER.INFO import), and the 4 system imports in every other account (core/SystemServices/SystemImports.cs),
     /// counted in /varz and /subsz as nats-server counts its own.
     /// </summary>
     public uint InternalSubscriptions => (uint)(Server.Accounts.System?.Sublist.Count ?? 0)
         + ((uint)Server.Accounts.All.Count(a => !a.IsSystem) * SystemImportsPerAccount);
 
-    /// <summary>The system imports each non-system account gets: ACCOUNT.PING.CONNZ, SERVER.PING.CONNZ, ACCOUNT.PING.STATZ.</summary>
-    public const uint SystemImportsPerAccount = 3;
+    /// <summary>The system imports each non-system account gets: ACCOUNT.PING.CONNZ, SERVER.PING.CONNZ, ACCOUNT.PING.STATZ, USER.INFO.</summary>
+    public const uint SystemImportsPerAccount = 4;
 
     public static async Task<MonitoringFixture> StartAsync(CancellationToken cancellationToken, Action<ServerOptions>? configure = null)
     {

@@ -106,4 +106,42 @@ public sealed class SystemImportsTests
         var theirStatz = Names(theirs[statz].GetProperty("data").GetProperty("account_statz")[0]);
         Assert.That(ourStatz.Where(n => n is not "name" and not "num_subscriptions"), Is.EqualTo(theirStatz));
     }
+
+    [Test]
+    public async Task A_user_asking_user_info_is_told_its_own_user_account_and_permissions()
+    {
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Auth.Accounts = [new AccountConfig { Name = "SYS" }, new AccountConfig { Name = "A" }];
+            o.Auth.Users =
+            [
+                new UserConfig { Username = "sys", Password = "sys", Account = "SYS" },
+                new UserConfig { Username = "a", Password = "a", Account = "A" },
+                new UserConfig
+                {
+                    Username = "p", Password = "p", Account = "A",
+                    Permissions = new PermissionsConfig
+                    {
+                        Publish = new SubjectPermissionConfig { Allow = ["$SYS.REQ.USER.INFO"], Deny = ["x"] },
+                        Subscribe = new SubjectPermissionConfig { Allow = ["_INBOX.>"] },
+                    },
+                },
+            ];
+            o.Auth.SystemAccount = "SYS";
+        });
+        var answers = new Dictionary<string, JsonElement>();
+        foreach (var user in new[] { "a", "p", "sys" })
+        {
+            await using var client = Connect(server.Port, user);
+            var reply = await client.RequestAsync<byte[]>("$SYS.REQ.USER.INFO", replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
+            answers[user] = JsonDocument.Parse(reply.Data!).RootElement.GetProperty("data").Clone();
+        }
+        Assert.Multiple(() =>
+        {
+            // nats-server 2.10's UserInfo: no permissions and no expiry are left out.
+            Assert.That(answers["a"].GetRawText(), Is.EqualTo("""{"user":"a","account":"A"}"""));
+            Assert.That(answers["p"].GetRawText(), Is.EqualTo("""{"user":"p","account":"A","permissions":{"publish":{"allow":["$SYS.REQ.USER.INFO"],"deny":["x"]},"subscribe":{"allow":["_INBOX.\u003e"]}}}"""));
+            Assert.That(answers["sys"].GetRawText(), Is.EqualTo("""{"user":"sys","account":"SYS"}"""), "the system account imports its own user info");
+        });
+    }
 }

@@ -232,7 +232,7 @@ public sealed class SystemRequestTests
     {
         var services = _server.Server.SystemServices;
         using var jsz = services.AddServerRequest("JSZ", request => new(new { streams = 3, body = request.Payload.Length }));
-        using var info = services.AddAccountRequest("INFO", request => request.Account == "APP"
+        using var info = services.AddAccountRequest("PLUGINZ", request => request.Account == "APP"
             ? new(new { account = request.Account })
             : throw new SystemRequestException("account not found", 404));
         services.AddStatszContributor(statsz => statsz.JetStream = new { memory = 1 });
@@ -249,9 +249,9 @@ public sealed class SystemRequestTests
 
         var domain = """{"domain":"other"}""";
         await sys.SendAsync($"PUB $SYS.REQ.SERVER.PING.JSZ reply {domain.Length}\r\n{domain}\r\n");
-        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.INFO reply 0\r\n\r\n");
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.PLUGINZ reply 0\r\n\r\n");
         Assert.That(Json(await sys.ReadMessageAsync()).GetProperty("data").GetProperty("account").GetString(), Is.EqualTo("APP"), "the other domain got no answer");
-        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.NOPE.INFO reply 0\r\n\r\n");
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.NOPE.PLUGINZ reply 0\r\n\r\n");
         var error = Json(await sys.ReadMessageAsync()).GetProperty("error");
         Assert.That(error.GetProperty("code").GetInt32(), Is.EqualTo(404));
         Assert.That(error.GetProperty("description").GetString(), Is.EqualTo("account not found"));
@@ -285,8 +285,8 @@ public sealed class SystemRequestTests
         await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.APP.CONNS reply 0\r\n\r\n");
         var conns = Json(await sys.ReadMessageAsync());
         Assert.That(conns.GetProperty("type").GetString(), Is.EqualTo("io.nats.server.advisory.v1.account_connections"));
-        // The client's one subscription and the 3 system imports (nats-server counts the account's sublist too).
-        Assert.That(conns.GetProperty("num_subscriptions").GetInt32(), Is.EqualTo(1 + 3));
+        // The client's one subscription and the 4 system imports (nats-server counts the account's sublist too).
+        Assert.That(conns.GetProperty("num_subscriptions").GetInt32(), Is.EqualTo(1 + 4));
 
         // An account with no clients here, and an unknown one: no answer.
         await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.$G.STATZ reply 0\r\n\r\nPUB $SYS.REQ.ACCOUNT.NOPE.CONNS reply 0\r\n\r\n");
