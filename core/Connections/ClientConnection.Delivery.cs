@@ -39,6 +39,16 @@ public sealed partial class ClientConnection
         {
             TrackResponsePermission(responses, message.Reply);
         }
+        if (_deliveryTarget is { } target)
+        {
+            // The plugin speaking the client's protocol encodes it (MQTT PUBLISH), no MSG line.
+            var taken = target.Deliver(subscription.Sid, message);
+            if (taken)
+            {
+                Out.CountDeliveredElsewhere(message.Headers.Length + message.Payload.Length);
+            }
+            return taken;
+        }
 
         var withHeaders = _headersEnabled && !message.Headers.IsEmpty;
         var headers = withHeaders ? message.Headers : default;

@@ -62,7 +62,15 @@ public sealed partial class ClientConnection
             Close(ClosedReason.MsgHeaderViolation);
             return;
         }
-        var subject = command.Subject;
+        Route(command.Subject, command.Reply, command.Headers, command.Payload, _matchCache);
+    }
+
+    /// <summary>
+    /// A client's publish from mappings to delivery: mappings, permissions and reserved
+    /// subjects (an -ERR on refusal), then the subscribers. False when it was refused.
+    /// </summary>
+    private bool Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, SublistMatchCache matchCache)
+    {
         if (Options.Pedantic && !SubjectValidator.IsValidLiteralSubject(subject))
         {
             SendError(ProtocolErrors.InvalidPublishSubject);
@@ -73,7 +81,7 @@ public sealed partial class ClientConnection
         {
             if (mapped.Length == 0)
             {
-                return;
+                return true;
             }
             subject = mapped;
         }
@@ -83,28 +91,29 @@ public sealed partial class ClientConnection
         if ((Kind.IsClient && Server.IsReservedSubject(subject)) || (authorization.Permissions is { } permissions && !IsPublishAllowed(authorization, permissions, subject)))
         {
             SendError(ProtocolErrors.PublishViolation(subject));
-            return;
+            return false;
         }
-        if (IsReservedReply(command.Reply))
+        if (IsReservedReply(reply))
         {
             // The server's own reply prefixes (service imports, JetStream acks, gateways): a
             // client forging one could receive or hijack responses meant for someone else.
-            SendError(ProtocolErrors.PublishReplyViolation(command.Reply));
-            return;
+            SendError(ProtocolErrors.PublishReplyViolation(reply));
+            return false;
         }
         if (Options.Verbose)
         {
             Send("+OK\r\n"u8);
         }
 
-        var result = _matchCache.Match(subject);
-        var message = new MessageView(subject, command.Reply, command.Headers, command.Payload);
+        var result = matchCache.Match(subject);
+        var message = new MessageView(subject, reply, headers, payload);
         var delivered = !result.IsEmpty &&
             MessageRouter.Deliver(Account, result, message, MessageOrigin.FromClient(this, Options.Echo));
-        if (!delivered && !command.Reply.IsEmpty && Options.NoResponders)
+        if (!delivered && !reply.IsEmpty && Options.NoResponders)
         {
-            SendNoResponders(subject, command.Reply);
+            SendNoResponders(subject, reply);
         }
+        return true;
     }
 
     /// <summary>

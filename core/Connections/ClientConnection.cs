@@ -80,6 +80,16 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     // The connection as the log shows it, built on first use and again after CONNECT (any thread).
     private string? _logName;
 
+    // Where deliveries go instead of the stream when a plugin speaks the client's own protocol
+    // (MQTT): set once by that plugin after CONNECT, before its first SUB; read by publishers.
+    private volatile IClientDeliveryTarget? _deliveryTarget;
+
+    // The match cache and flush batch of the publishes such a plugin makes for the client
+    // (PublishFromPlugin): the plugin's publishing thread's, one call at a time, apart from the
+    // read loop's (which still runs the client's SUBs, UNSUBs and PINGs).
+    private SublistMatchCache? _pluginMatchCache;
+    private FlushBatch? _pluginBatch;
+
     internal ClientConnection(NatsServer server, Socket socket, Stream stream, ulong id, ConnectionKind kind, ClientListenerOptions listener)
         : base(server, socket, stream, id)
     {

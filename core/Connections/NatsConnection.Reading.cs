@@ -52,12 +52,12 @@ public abstract partial class NatsConnection
         _hasPending = true;
     }
 
-    /// <summary>Adds to the inbound counters (called once per read batch).</summary>
+    /// <summary>Adds to the inbound counters (once per read batch, or per message a plugin publishes for its client).</summary>
     private protected void CountInbound(long messages, long bytes)
     {
-        // Single reader: plain writes suffice; monitoring reads them racily.
-        Volatile.Write(ref _inMessages, _inMessages + messages);
-        Volatile.Write(ref _inBytes, _inBytes + bytes);
+        // Atomic: a plugin speaking for a client (MQTT) publishes beside the read loop.
+        Interlocked.Add(ref _inMessages, messages);
+        Interlocked.Add(ref _inBytes, bytes);
     }
 
     /// <summary>
@@ -66,9 +66,9 @@ public abstract partial class NatsConnection
     /// flow control), so a slow but live subscriber loses nothing; a stuck one stops
     /// holding the producer back after <see cref="StuckPeer"/>.
     /// </summary>
-    private async ValueTask WaitForSlowConsumersAsync()
+    private protected async ValueTask WaitForSlowConsumersAsync(FlushBatch batch)
     {
-        var pressured = Batch.TakePressured();
+        var pressured = batch.TakePressured();
         try
         {
             foreach (var buffer in pressured)
@@ -161,7 +161,7 @@ public abstract partial class NatsConnection
                 }
                 if (Batch.HasPressure)
                 {
-                    await WaitForSlowConsumersAsync().ConfigureAwait(false);
+                    await WaitForSlowConsumersAsync(Batch).ConfigureAwait(false);
                 }
 
                 var remaining = filled - consumed;

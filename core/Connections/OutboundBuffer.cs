@@ -89,6 +89,16 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>Payload bytes of the messages queued with <see cref="AppendMessage"/>.</summary>
     public long PayloadBytesQueued => Interlocked.Read(ref _payloadBytesQueued);
 
+    /// <summary>Counts a message delivered by another path (a plugin's own protocol) as if it had been queued here.</summary>
+    internal void CountDeliveredElsewhere(int messageSize)
+    {
+        lock (_lock)
+        {
+            _messagesQueued++;
+            _payloadBytesQueued += messageSize;
+        }
+    }
+
     /// <summary>
     /// Queues a message frame (control line, headers, payload, CRLF) and counts it; the count
     /// is kept under the lock the append takes anyway, so delivery needs no extra atomics.

@@ -5,7 +5,8 @@
 # The server command must read $CONF (written here: server_name, jetstream in a fresh store dir,
 # mqtt on $PORT); add SYNC='sync: "2m"' for this server's nats-server-like lazy fsync.
 # MOSQUITTO=1 writes a mosquitto.conf (listener on $PORT, anonymous) to $CONF instead.
-# Prints: msgs, seconds from the first publish to the subscriber's last message, msgs/s.
+# Prints: msgs, seconds from the first publish to the subscriber's last message, msgs/s, and the
+# server's CPU time (user+system, from /proc) over that span per message.
 set -euo pipefail
 N=${N:-20000}; SIZE=${SIZE:-100}; export QOS=${QOS:-1}; PORT=${PORT:-18830}; INFLIGHT=${INFLIGHT:-20}
 dir=$(mktemp -d)
@@ -36,10 +37,15 @@ for _ in $(seq "$N"); do echo "$payload"; done > "$dir/lines"
 mosquitto_sub -h 127.0.0.1 -p "$PORT" -q "$QOS" -i bench-sub -t bench/t -C "$N" -W "${WAIT:-60}" > "$dir/got" &
 sub=$!
 sleep 1
+# utime + stime of the server process, in clock ticks.
+cpu() { awk '{ print $14 + $15 }' "/proc/$srv/stat"; }
+cpu_start=$(cpu)
 start=$(date +%s.%N)
 mosquitto_pub -h 127.0.0.1 -p "$PORT" -q "$QOS" -M "$INFLIGHT" -i bench-pub -t bench/t -l < "$dir/lines"
 pub_done=$(date +%s.%N)
 wait $sub || true
 end=$(date +%s.%N)
+cpu_end=$(cpu)
 got=$(wc -l < "$dir/got")
-awk -v n="$N" -v g="$got" -v s="$start" -v p="$pub_done" -v e="$end" 'BEGIN { printf "qos=%s msgs=%d received=%d publish=%.2fs end-to-end=%.2fs rate=%.0f msgs/s\n", ENVIRON["QOS"], n, g, p-s, e-s, g/(e-s) }'
+awk -v n="$N" -v g="$got" -v s="$start" -v p="$pub_done" -v e="$end" -v c0="$cpu_start" -v c1="$cpu_end" -v hz="$(getconf CLK_TCK)" \
+  'BEGIN { printf "qos=%s msgs=%d received=%d publish=%.2fs end-to-end=%.2fs rate=%.0f msgs/s server_cpu=%.2fs cpu_per_msg=%.1fus\n", ENVIRON["QOS"], n, g, p-s, e-s, g/(e-s), (c1-c0)/hz, (c1-c0)/hz*1e6/n }'

@@ -1,4 +1,5 @@
 using System.Text;
+using Nats.Core.Accounts;
 using Nats.Core.Subjects;
 using Nats.Leafnode.Protocol;
 
@@ -41,8 +42,37 @@ public sealed partial class LeafConnection
         var account = _account!;
         _registered = true;
         var subs = account.Sublist.All().Where(ShouldAnnounce);
-        _interest.Initialize(subs, [_manager.LoopDetectionSubject(account)], line => Send(line));
+        _interest.Initialize(subs, [_manager.LoopDetectionSubject(account), .. MappingSources(account)], line => Send(line));
     }
+
+    /// <summary>
+    /// The account's subject mappings changed (a JWT update): their sources are announced to
+    /// the peer when not already, as nats-server's <c>forceAddToSmap</c> (none is withdrawn).
+    /// </summary>
+    internal void OnMappingsChanged(Account account)
+    {
+        if (!_registered || IsClosed || !ReferenceEquals(account, _account))
+        {
+            return;
+        }
+        foreach (var source in MappingSources(account))
+        {
+            _interest.ForceAdd(source, line => Send(line));
+        }
+    }
+
+    /// <summary>
+    /// nats-server announces the sources of the account's subject mappings as interest
+    /// (<c>initLeafNodeSmapAndSendSubs</c>): a message the peer publishes there must come here to
+    /// be mapped, whether or not anyone subscribes to the source itself. A spoke sends only those
+    /// its permissions let it subscribe to.
+    /// </summary>
+    private IEnumerable<string> MappingSources(Account account) =>
+        account.Mappings?.Definitions
+            .Select(m => m.Source)
+            .Distinct(StringComparer.Ordinal)
+            .Where(source => !_isSpoke || _permissions.MayAnnounce(Encoding.UTF8.GetBytes(source), default))
+        ?? [];
 
     /// <summary>An interest change in our account (from a client, a route or another leaf).</summary>
     internal void OnLocalInterest(Subscription subscription, int delta)

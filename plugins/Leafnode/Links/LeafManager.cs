@@ -61,6 +61,14 @@ public sealed partial class LeafManager : IInterestObserver
         {
             InstallRemoteTls(remote);
         }
+        // A JWT update can bring new subject mappings: their sources become interest of the account's links.
+        _server.Accounts.AccountUpdated += e =>
+        {
+            foreach (var connection in _connections.Values)
+            {
+                connection.OnMappingsChanged(e.Account);
+            }
+        };
     }
 
     /// <summary>The options this manager runs with.</summary>

@@ -16,7 +16,11 @@ namespace Nats.Mqtt.Kernel;
 internal sealed class KernelPipe
 {
     private const long PauseBytes = 1 << 20;
-    private static readonly PipeOptions Options = new(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, useSynchronizationContext: false);
+    // Small segments: an idle pipe keeps its last one, and publishes and deliveries no longer
+    // pass here (only CONNECT, SUB, UNSUB, PING, acks and the kernel's answers), so 4 KiB
+    // segments (the default) would be two idle 4 KiB buffers per MQTT connection.
+    private const int SegmentBytes = 512;
+    private static readonly PipeOptions Options = new(pauseWriterThreshold: PauseBytes, resumeWriterThreshold: PauseBytes / 2, minimumSegmentSize: SegmentBytes, useSynchronizationContext: false);
 
     private readonly Pipe _toKernel = new(Options);
     private readonly Pipe _fromKernel = new(Options);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Nats.Core.Connections;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -9,7 +10,7 @@ namespace Nats.Mqtt.Sessions;
 /// the socket. A client that lets more than <see cref="MaxPendingBytes"/> pile up is a slow
 /// consumer and is dropped, as the kernel drops slow NATS clients.
 /// </summary>
-internal sealed class ClientOutput
+internal sealed class ClientOutput : IFlushable
 {
     /// <summary>How much may wait for a client that does not read.</summary>
     public const int MaxPendingBytes = 64 * 1024 * 1024;
@@ -17,10 +18,14 @@ internal sealed class ClientOutput
     private readonly Stream _stream;
     private readonly object _lock = new();
     private readonly SemaphoreSlim _signal = new(0, 1);
-    private ArrayBufferWriter<byte> _current = new(1024);
-    private ArrayBufferWriter<byte> _spare = new(1024);
+    // Small at first (an idle connection keeps both); they grow with what the client is sent.
+    private ArrayBufferWriter<byte> _current = new(256);
+    private ArrayBufferWriter<byte> _spare = new(256);
     private bool _signaled;
     private bool _closed;
+
+    // 1 while enlisted in a publisher's flush batch (kernel deliveries, on publishers' threads).
+    private int _enlisted;
 
     public ClientOutput(Stream stream) => _stream = stream;
 
@@ -69,6 +74,24 @@ internal sealed class ClientOutput
             _signaled = true;
         }
         _signal.Release();
+    }
+
+    /// <summary>
+    /// Flushes at the end of the current thread's flush batch (a publisher delivering through
+    /// the kernel), once however many packets it appends; at once when there is no batch.
+    /// </summary>
+    public void FlushAtBatchEnd()
+    {
+        if (Volatile.Read(ref _enlisted) == 0 && Interlocked.Exchange(ref _enlisted, 1) == 0)
+        {
+            FlushBatch.Enlist(this);
+        }
+    }
+
+    void IFlushable.Flush()
+    {
+        Volatile.Write(ref _enlisted, 0);
+        Flush();
     }
 
     /// <summary>Stops accepting packets; the writer sends what is buffered, then ends.</summary>

@@ -285,6 +285,8 @@ internal sealed partial class MqttConnection
             return "connection closed";
         }
         AccountName = KernelClient.Account.Name;
+        // Deliveries are encoded as MQTT PUBLISH packets on the publisher's thread, not sent as MSG lines to parse.
+        KernelClient.SetDeliveryTarget(this);
         return null;
     }
 
@@ -399,7 +401,12 @@ internal sealed partial class MqttConnection
     {
         lock (_errorsLock)
         {
-            (_errors ??= new StringBuilder()).Append(text).Append('\n');
+            // Kept until the next PONG; bounded, as refused publishes need no PING to be known.
+            _errors ??= new StringBuilder();
+            if (_errors.Length < 64 * 1024)
+            {
+                _errors.Append(text).Append('\n');
+            }
         }
     }
 }

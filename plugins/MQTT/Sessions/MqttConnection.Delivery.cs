@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Buffers.Text;
+using Nats.Core.Connections;
+using Nats.Core.Subjects;
 using Nats.Mqtt.Kernel;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Topics;
@@ -7,16 +10,33 @@ namespace Nats.Mqtt.Sessions;
 
 internal sealed partial class MqttConnection
 {
-    // Used on the kernel link's reader task only.
+    // Written under the output lock only (deliveries come from many publishers' threads).
     private readonly PropertyWriter _deliveryProperties = new();
+
+    /// <inheritdoc />
+    bool IClientDeliveryTarget.Deliver(ReadOnlySpan<byte> sid, in MessageView message)
+    {
+        if (!Utf8Parser.TryParse(sid, out long id, out _) || !_bySid.TryGetValue(id, out var subscription))
+        {
+            return false;
+        }
+        Deliver(subscription, message.Subject, message.Reply, message.Headers, message.Payload);
+        _output.FlushAtBatchEnd();
+        return true;
+    }
 
     /// <inheritdoc />
     void IKernelEvents.OnMessage(ReadOnlySpan<byte> subject, long sid, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
     {
-        if (!_bySid.TryGetValue(sid, out var subscription))
+        if (_bySid.TryGetValue(sid, out var subscription))
         {
-            return;
+            Deliver(subscription, subject, reply, headers, payload);
         }
+    }
+
+    /// <summary>A kernel delivery (QoS 0) to one of the client's subscriptions, unless MQTT's rules skip it.</summary>
+    private void Deliver(MqttSubscription subscription, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    {
         // [MQTT-4.7.2-1]: filters starting with a wildcard do not match topics starting with '$'.
         if (subscription.WildcardStart && subject.Length > 0 && subject[0] == (byte)'$')
         {
@@ -40,11 +60,6 @@ internal sealed partial class MqttConnection
     {
         Span<byte> topicBuffer = subject.Length <= 1024 ? stackalloc byte[subject.Length] : new byte[subject.Length];
         var topic = topicBuffer[..MqttTopics.ToTopic(subject, topicBuffer)];
-        ReadOnlySpan<byte> properties = default;
-        if (IsV5)
-        {
-            properties = DeliveryProperties(_deliveryProperties, subscription, reply, headers);
-        }
         // MQTT 5 Retain As Published: the RETAIN flag as the publisher set it (else 0 on live deliveries).
         var retain = subscription.RetainAsPublished && NatsHeaders.PublishedRetain(headers);
         var output = _output.Begin();
@@ -54,6 +69,11 @@ internal sealed partial class MqttConnection
         }
         try
         {
+            ReadOnlySpan<byte> properties = default;
+            if (IsV5)
+            {
+                properties = DeliveryProperties(_deliveryProperties, subscription, reply, headers);
+            }
             if (!FitsClient(topic, qos: 0, properties.Length, payload.Length, out var alias, out var known))
             {
                 return;

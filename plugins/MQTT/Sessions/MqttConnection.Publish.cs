@@ -34,6 +34,12 @@ internal sealed partial class MqttConnection
             SendDisconnect(MqttDisconnectReasonCode.QoSNotSupported);
             return false;
         }
+        // The common PUBLISH (no MQTT 5 properties) is read in place: its topic, packet ID and
+        // payload, with no packet object and no copy. Others go through MQTTnet's decoder.
+        if (TryReadPlainPublish(body, qos, out var plainTopic, out var plainPacketId, out var plainPayload))
+        {
+            return await PublishInboundAsync(qos, (header & 0x01) != 0, plainTopic, plainPacketId, null, plainPayload).ConfigureAwait(false);
+        }
         var scratch = ArrayPool<byte>.Shared.Rent((int)Math.Max(body.Length, 1));
         try
         {
@@ -46,15 +52,6 @@ internal sealed partial class MqttConnection
             {
                 _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: malformed PUBLISH: {Reason}", RemoteText, ClientId, e.Message);
                 SendDisconnect(MqttDisconnectReasonCode.MalformedPacket);
-                return false;
-            }
-            if (qos > 0 && publish.PacketIdentifier == 0)
-            {
-                SendDisconnect(MqttDisconnectReasonCode.ProtocolError);
-                return false;
-            }
-            if (!AdmitInbound(qos, publish.PacketIdentifier))
-            {
                 return false;
             }
             var topic = publish.Topic ?? "";
@@ -75,31 +72,92 @@ internal sealed partial class MqttConnection
                     return false;
                 }
             }
-            if (topic.Length == 0)
-            {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: topic cannot be empty", RemoteText, ClientId);
-                SendDisconnect(MqttDisconnectReasonCode.TopicNameInvalid);
-                return false;
-            }
-            var subject = SubjectFor(topic, out var error);
-            if (subject is null)
-            {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: {Error}", RemoteText, ClientId, error);
-                SendDisconnect(MqttDisconnectReasonCode.TopicNameInvalid);
-                return false;
-            }
-            var message = new OutgoingMessage(topic, subject, qos, publish.Retain, publish, publish.Payload);
-            if (message.Payload.Length > _runtime.Server.Options.MaxPayload)
-            {
-                SendDisconnect(MqttDisconnectReasonCode.PacketTooLarge);
-                return false;
-            }
-            return await PublishAsync(message, publish.PacketIdentifier).ConfigureAwait(false);
+            return await PublishInboundAsync(qos, publish.Retain, topic, publish.PacketIdentifier, publish, publish.Payload).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>A PUBLISH read (its topic alias resolved): checked, then sent on.</summary>
+    private async ValueTask<bool> PublishInboundAsync(int qos, bool retain, string topic, ushort packetId, MqttPublishPacket? properties, ReadOnlySequence<byte> payload)
+    {
+        if (qos > 0 && packetId == 0)
+        {
+            SendDisconnect(MqttDisconnectReasonCode.ProtocolError);
+            return false;
+        }
+        if (!AdmitInbound(qos, packetId))
+        {
+            return false;
+        }
+        if (topic.Length == 0)
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: topic cannot be empty", RemoteText, ClientId);
+            SendDisconnect(MqttDisconnectReasonCode.TopicNameInvalid);
+            return false;
+        }
+        var subject = SubjectFor(topic, out var error);
+        if (subject is null)
+        {
+            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: {Error}", RemoteText, ClientId, error);
+            SendDisconnect(MqttDisconnectReasonCode.TopicNameInvalid);
+            return false;
+        }
+        var message = new OutgoingMessage(topic, subject, qos, retain, properties, payload);
+        if (message.Payload.Length > _runtime.Server.Options.MaxPayload)
+        {
+            SendDisconnect(MqttDisconnectReasonCode.PacketTooLarge);
+            return false;
+        }
+        return await PublishAsync(message, packetId).ConfigureAwait(false);
+    }
+
+    // The last topic read in place, as sent and as a string (read loop only): publishers mostly repeat one.
+    private byte[] _lastTopicBytes = [];
+    private string _lastTopic = "";
+
+    /// <summary>
+    /// Reads a PUBLISH without MQTT 5 properties in place (3.1.1, or 5 with a zero property
+    /// length): false for anything else, or anything odd, which MQTTnet's decoder then reads
+    /// (and refuses when malformed).
+    /// </summary>
+    private bool TryReadPlainPublish(in ReadOnlySequence<byte> body, int qos, out string topic, out ushort packetId, out ReadOnlySequence<byte> payload)
+    {
+        topic = "";
+        packetId = 0;
+        payload = default;
+        var head = body.FirstSpan;
+        if (head.Length < 2)
+        {
+            return false;
+        }
+        var topicLength = (head[0] << 8) | head[1];
+        var at = 2 + topicLength;
+        var headerLength = at + (qos > 0 ? 2 : 0) + (IsV5 ? 1 : 0);
+        if (topicLength == 0 || head.Length < headerLength || body.Length < headerLength)
+        {
+            return false;
+        }
+        if (qos > 0)
+        {
+            packetId = (ushort)((head[at] << 8) | head[at + 1]);
+            at += 2;
+        }
+        if (IsV5 && head[at++] != 0)
+        {
+            return false;
+        }
+        var topicBytes = head.Slice(2, topicLength);
+        if (!topicBytes.SequenceEqual(_lastTopicBytes))
+        {
+            _lastTopic = Encoding.UTF8.GetString(topicBytes);
+            _lastTopicBytes = topicBytes.ToArray();
+        }
+        topic = _lastTopic;
+        payload = body.Slice(at);
+        return true;
     }
 
     /// <summary>The subject of a topic (the last few conversions are cached: clients publish to few topics).</summary>
@@ -147,25 +205,13 @@ internal sealed partial class MqttConnection
             return true;
         }
         var headers = message.Headers ?? BuildHeaders(message);
-        await _link!.Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _link.WriteHPub(message.Subject, default, headers, message.Payload);
-            _kernelDirty = true;
-        }
-        finally
-        {
-            _link.Gate.Release();
-        }
+        // What the kernel refuses (publish permissions) must not reach QoS 1/2 subscribers
+        // through the stream, nor be retained, either.
+        var allowed = PublishToKernel(message.Subject, headers, message.Payload);
         Task? stored = null;
-        var allowed = true;
-        if ((message.Qos > 0 || message.Retain) && _account is not null)
+        if ((message.Qos > 0 || message.Retain) && _account is not null && allowed)
         {
-            allowed = await PublishAllowedAsync(message.Topic, message.Subject).ConfigureAwait(false);
-            if (allowed)
-            {
-                stored = StoreAsync(message, headers);
-            }
+            stored = StoreAsync(message, headers);
         }
         if (!acknowledge)
         {
@@ -216,29 +262,28 @@ internal sealed partial class MqttConnection
         }
     }
 
-    // Per topic: whether the kernel let this client publish there, and when that was checked (read loop only).
-    private readonly Dictionary<string, (bool Allowed, long CheckedAt)> _publishAllowed = new(StringComparer.Ordinal);
-
     /// <summary>
-    /// Whether the client may publish on the subject (checked again at most once a second per
-    /// topic): what the kernel refuses must not reach QoS 1/2 subscribers through the stream
-    /// either. The kernel tells by an -ERR before the PONG that follows the HPUB.
+    /// Publishes to NATS as the kernel client, directly (no HPUB text for the kernel to parse):
+    /// its mappings, permissions and limits apply. False when the kernel refused it.
     /// </summary>
-    private async Task<bool> PublishAllowedAsync(string topic, byte[] subject)
+    private bool PublishToKernel(byte[] subject, byte[] headers, in ReadOnlySequence<byte> payload)
     {
-        var now = Environment.TickCount64;
-        if (_publishAllowed.TryGetValue(topic, out var known) && now - known.CheckedAt < 1000)
+        var client = KernelClient!;
+        if (payload.IsSingleSegment)
         {
-            return known.Allowed;
+            return client.PublishFromPlugin(subject, headers, payload.FirstSpan);
         }
-        var errors = await PingKernelAsync().ConfigureAwait(false);
-        var allowed = errors is null || !errors.Contains("Permissions Violation for Publish to \"" + Encoding.UTF8.GetString(subject) + "\"", StringComparison.Ordinal);
-        if (_publishAllowed.Count >= 256)
+        var length = (int)payload.Length;
+        var copy = ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            _publishAllowed.Clear();
+            payload.CopyTo(copy);
+            return client.PublishFromPlugin(subject, headers, copy.AsSpan(0, length));
         }
-        _publishAllowed[topic] = (allowed, now);
-        return allowed;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ namespace Nats.Mqtt.Sessions;
 /// Malformed input ends the connection (with a DISCONNECT reason code for MQTT 5 clients); the
 /// server and other connections are not affected.
 /// </remarks>
-internal sealed partial class MqttConnection : IKernelEvents
+internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.IClientDeliveryTarget
 {
     private readonly MqttRuntime _runtime;
     private readonly Stream _stream;
@@ -69,7 +69,8 @@ internal sealed partial class MqttConnection : IKernelEvents
     {
         _runtime.OnOpened();
         var writer = _writer = _output.RunAsync(_closing.Token);
-        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true));
+        // Zero-byte reads: an idle connection waits for data without holding a read buffer.
+        var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         try
         {
             if (await ConnectAsync(input).ConfigureAwait(false))
@@ -123,6 +124,11 @@ internal sealed partial class MqttConnection : IKernelEvents
                 return;
             }
             var buffer = result.Buffer;
+            // The publishes of one read share a flush batch: their receivers are flushed once,
+            // at its end. The batch is bound to this thread, so it ends before any wait.
+            var kernel = KernelClient!;
+            kernel.BeginPluginPublishes();
+            var batchOpen = true;
             try
             {
                 while (_closed == 0)
@@ -142,16 +148,36 @@ internal sealed partial class MqttConnection : IKernelEvents
                         SendDisconnect(MqttDisconnectReasonCode.PacketTooLarge);
                         return;
                     }
-                    if (!await HandlePacketAsync(header, body).ConfigureAwait(false))
+                    var handling = HandlePacketAsync(header, body);
+                    bool keep;
+                    if (handling.IsCompletedSuccessfully)
+                    {
+                        keep = handling.Result;
+                    }
+                    else
+                    {
+                        batchOpen = false;
+                        await kernel.EndPluginPublishesAsync().ConfigureAwait(false);
+                        keep = await handling.ConfigureAwait(false);
+                        kernel.BeginPluginPublishes();
+                        batchOpen = true;
+                    }
+                    if (!keep)
                     {
                         return;
                     }
                     buffer = buffer.Slice(size);
                 }
+                batchOpen = false;
+                await kernel.EndPluginPublishesAsync().ConfigureAwait(false);
                 await FlushKernelAsync().ConfigureAwait(false);
             }
             finally
             {
+                if (batchOpen)
+                {
+                    await kernel.EndPluginPublishesAsync().ConfigureAwait(false);
+                }
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
             if (result.IsCompleted)

@@ -85,8 +85,36 @@ internal sealed class JsApi : IAsyncDisposable
             // A status (503 no responders): nothing stored the message.
             throw new JsApiException(503, 0, "no JetStream stream answered");
         }
+        // A QoS 1 PUBLISH waits for one of these: an ack without an error is read in place,
+        // without building a document.
+        if (reply.Payload.Span.IndexOf("\"error\""u8) < 0 && TryReadSequence(reply.Payload.Span, out var sequence))
+        {
+            return sequence;
+        }
         var root = Parse(reply.Payload);
         return root.TryGetProperty("seq", out var seq) ? seq.GetUInt64() : 0;
+    }
+
+    /// <summary>The top-level <c>seq</c> of a pub ack (0 when it has none); false when it is not JSON.</summary>
+    private static bool TryReadSequence(ReadOnlySpan<byte> json, out ulong sequence)
+    {
+        sequence = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("seq"u8))
+                {
+                    return reader.Read() && reader.TryGetUInt64(out sequence);
+                }
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static JsonElement Parse(ReadOnlyMemory<byte> json)

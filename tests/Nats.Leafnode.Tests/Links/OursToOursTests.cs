@@ -67,6 +67,41 @@ public sealed class OursToOursTests
         await Leaf.ExpectSilenceAsync(hubSub);
     }
 
+    /// <summary>
+    /// nats-server announces the hub account's mapping sources to its leafs as interest
+    /// (<c>initLeafNodeSmapAndSendSubs</c>, and <c>forceAddToSmap</c> when mappings are added):
+    /// a leaf publishing to a mapping source reaches the hub with nobody subscribed to the source.
+    /// </summary>
+    [Test]
+    public async Task The_hubs_mapping_sources_are_announced_so_a_leaf_publish_reaches_the_mapping()
+    {
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port, extra: "mappings { \"in.*\": \"mapped.$1\" }"));
+        await using var leaf = await OurServer.StartAsync(LeafConfig($"nats-leaf://leaf:pw@127.0.0.1:{port}"));
+        await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
+        await using var hubSub = await hub.ClientAsync();
+        await Leaf.SubAsync(hubSub, "mapped.>", "1");
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("in.x") && leaf.HasLeafInterest("mapped.x"), "the mapping source and the subscription cross");
+        await using var leafPub = await leaf.ClientAsync();
+        await Leaf.PubAsync(leafPub, "in.x", "up");
+        await hubSub.ExpectMsgAsync("mapped.x", "1", "up");
+
+        // A mapping added later (an account JWT update) is announced too.
+        var global = hub.Server.Accounts.Global;
+        hub.Server.Accounts.Update((global.Definition ?? new Nats.Core.Config.AccountConfig { Name = global.Name }) with
+        {
+            Mappings =
+            [
+                .. global.Definition?.Mappings ?? [],
+                new Nats.Core.Config.MappingConfig { Source = "more.*", Destinations = [new Nats.Core.Config.MappingDestinationConfig { Subject = "mapped.more.$1" }] },
+            ],
+        });
+        await Leaf.UntilAsync(() => leaf.HasLeafInterest("more.y"), "the new mapping source crosses");
+        await Leaf.PubAsync(leafPub, "more.y", "later");
+        await hubSub.ExpectMsgAsync("mapped.more.y", "1", "later");
+        await Leaf.ExpectSilenceAsync(hubSub);
+    }
+
     [Test]
     public async Task The_leaf_reconnects_when_the_hub_comes_back_and_announces_its_interest_again()
     {
