@@ -19,6 +19,7 @@ public static class Program
     {
         // First, before any Console use initialises the runtime's signal handling.
         InheritedIgnoredSignals.Reset(SignalHandlers.Handled);
+        StartupTimeline.Step("runtime to Main");
         ServerCommandLine commandLine;
         try
         {
@@ -61,6 +62,7 @@ public static class Program
             return ConfigCheck.Run(commandLine.ConfigFile, options => PluginProbe.ClaimsReviewer(options, commandLine));
         }
 
+        StartupTimeline.Step("command line");
         ConfigLoader.Loaded loaded;
         try
         {
@@ -76,6 +78,7 @@ public static class Program
             return Die(e.Message);
         }
 
+        StartupTimeline.Step("config");
         using var logs = new NatsLoggerProvider(loaded.Options.Logging);
         // Built directly, not through LoggerFactory.Create: that composes a dependency-injection
         // container (options, configuration binding) for one provider, tens of milliseconds of
@@ -86,6 +89,7 @@ public static class Program
         {
             logger.LogWarning("{Warning}", warning);
         }
+        StartupTimeline.Step("logging");
         var host = new ServerHost(commandLine, loaded, logs, loggerFactory);
         return await host.RunAsync().ConfigureAwait(false);
     }

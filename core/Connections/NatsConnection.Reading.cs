@@ -35,8 +35,14 @@ public abstract partial class NatsConnection
     /// <returns>Bytes consumed.</returns>
     private protected abstract int ProcessBuffer(Span<byte> data, out int needed);
 
-    // A peer whose output has not moved for this long is stuck, not slow: producers stop
-    // waiting for it (it will be cut off at max_pending) instead of stalling everyone.
+    // A peer that has not taken a write (one 64 KB chunk while a producer waits) for this
+    // long, while other peers did, is stuck, not slow: producers stop waiting for it (it will
+    // be cut off at max_pending) instead of stalling everyone. Every millisecond here is a
+    // millisecond each stuck subscriber costs its subject's publisher.
+    private static readonly TimeSpan StuckWrite = TimeSpan.FromMilliseconds(10);
+
+    // The longest wait for any peer, when nothing else shows that the machine runs (or no
+    // write is in flight at all: the peer's writer task waits for a thread).
     private static readonly TimeSpan StuckPeer = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
@@ -64,7 +70,7 @@ public abstract partial class NatsConnection
     /// Back-pressure: before reading more, let consumers this batch filled past 75% of
     /// max_pending drain to half. Not reading is what slows the producing client down (TCP
     /// flow control), so a slow but live subscriber loses nothing; a stuck one stops
-    /// holding the producer back after <see cref="StuckPeer"/>.
+    /// holding the producer back after <see cref="StuckWrite"/>.
     /// </summary>
     private protected async ValueTask WaitForSlowConsumersAsync(FlushBatch batch)
     {
@@ -75,7 +81,7 @@ public abstract partial class NatsConnection
             {
                 if (WaitsForSlowConsumers && !ReferenceEquals(buffer, Out))
                 {
-                    await buffer.WaitWhileBehindAsync(StuckPeer, Server.ShutdownToken).ConfigureAwait(false);
+                    await buffer.WaitWhileBehindAsync(StuckWrite, StuckPeer, Server.ShutdownToken).ConfigureAwait(false);
                 }
                 else
                 {

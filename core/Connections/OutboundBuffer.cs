@@ -53,6 +53,11 @@ internal sealed class OutboundBuffer : IFlushable
     private long _writeStartedTimestamp;
     private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
 
+    // When any buffer of the process last completed a write (Stopwatch ticks, about to the
+    // millisecond): written by every writer, read by producers telling a stuck peer (others
+    // progress, it does not) from a machine too busy to run anyone's reader.
+    private static long s_lastWriteCompleted;
+
     // Completed after every write while a producer waits for this peer to drain.
     private TaskCompletionSource? _progress;
 
@@ -177,33 +182,65 @@ internal sealed class OutboundBuffer : IFlushable
 
     /// <summary>
     /// Back-pressure for a producer that filled this buffer past its pressure threshold: waits
-    /// until the peer has drained it to half that, but only while the peer keeps making progress.
-    /// A peer whose writes have stalled for <paramref name="stuckAfter"/> is stuck, not slow:
-    /// the producer stops waiting and the peer is cut off at max_pending instead, so one stuck
-    /// subscriber cannot slow its publisher (and every other subscriber) down.
+    /// until the peer has drained it to half that, but only while the peer can be live.
     /// </summary>
-    public async ValueTask WaitWhileBehindAsync(TimeSpan stuckAfter, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A peer is stuck, not slow, when its write has not completed for
+    /// <paramref name="stuckWrite"/> and writes to other peers completed after it started
+    /// (the machine runs; this reader does not read): the producer stops waiting and
+    /// the peer is cut off at max_pending instead, so one stuck subscriber costs its
+    /// publisher (and every other subscriber) only that long. When nothing else completes
+    /// either (the reader may simply be waiting for a CPU, as everyone is) the producer waits
+    /// up to <paramref name="noProgress"/>, which also bounds the wait when no write is in
+    /// flight at all (the writer task waits for a thread).
+    /// </remarks>
+    public async ValueTask WaitWhileBehindAsync(TimeSpan stuckWrite, TimeSpan noProgress, CancellationToken cancellationToken)
     {
         try
         {
-            var stuckTicks = (long)(stuckAfter.TotalSeconds * Stopwatch.Frequency);
+            var stuckWriteTicks = (long)(stuckWrite.TotalSeconds * Stopwatch.Frequency);
+            var noProgressTicks = (long)(noProgress.TotalSeconds * Stopwatch.Frequency);
             var target = PressureThreshold / 2;
             while (!_closed && Volatile.Read(ref _queuedBytes) > target)
             {
-                if (Stopwatch.GetTimestamp() - Volatile.Read(ref _lastProgressTimestamp) > stuckTicks)
-                {
-                    return;
-                }
                 var progress = Volatile.Read(ref _progress);
                 if (progress is null)
                 {
+                    // While this exists the writer sends chunk by chunk, so a live peer shows
+                    // progress at least every chunk.
                     var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     progress = Interlocked.CompareExchange(ref _progress, created, null) ?? created;
+                    continue; // re-check: a write may have completed meanwhile
+                }
+                var now = Stopwatch.GetTimestamp();
+                var started = Volatile.Read(ref _writeStartedTimestamp);
+                long remaining;
+                if (started != 0)
+                {
+                    // Others progressed after this write began: the machine runs, this peer's
+                    // reader does not. (Not "since this wait began": the waiting producer itself
+                    // holds every other peer of its subject idle.)
+                    var othersProgressed = Volatile.Read(ref s_lastWriteCompleted) > started;
+                    if (othersProgressed && now - started > stuckWriteTicks)
+                    {
+                        return;
+                    }
+                    // Re-check at least every stuckWrite for others' progress.
+                    remaining = Math.Min(started + noProgressTicks - now, othersProgressed ? started + stuckWriteTicks - now : stuckWriteTicks);
+                }
+                else
+                {
+                    remaining = Volatile.Read(ref _lastProgressTimestamp) + noProgressTicks - now;
+                }
+                if (remaining <= 0)
+                {
+                    return;
                 }
                 // Woken by the next completed write; the timeout re-checks for a stuck peer.
                 try
                 {
-                    await progress.Task.WaitAsync(stuckAfter, cancellationToken).ConfigureAwait(false);
+                    await progress.Task.WaitAsync(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), cancellationToken)
+                        .ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
@@ -274,10 +311,10 @@ internal sealed class OutboundBuffer : IFlushable
                 var takeCurrent = true;
                 while ((step = TakeBatch(ref writing, ref takeCurrent)) == WriterStep.Write)
                 {
-                    long written = 0;
                     Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
                     if (_sender is not null || _gathered is not null)
                     {
+                        long written = 0;
                         segments.Clear();
                         foreach (var chunk in writing)
                         {
@@ -292,23 +329,18 @@ internal sealed class OutboundBuffer : IFlushable
                         {
                             await _gathered!.WriteAsync(segments);
                         }
+                        Written(written);
                     }
                     else
                     {
                         foreach (var chunk in writing)
                         {
+                            Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
                             await _stream.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length));
-                            written += chunk.Length;
+                            Written(chunk.Length);
                         }
                     }
-                    Volatile.Write(ref _writeStartedTimestamp, 0);
-                    Volatile.Write(ref _lastProgressTimestamp, Stopwatch.GetTimestamp());
                     ReturnAll(writing);
-                    lock (_lock)
-                    {
-                        _queuedBytes -= written;
-                    }
-                    Interlocked.Exchange(ref _progress, null)?.TrySetResult();
                 }
                 if (step == WriterStep.Stop)
                 {
@@ -329,6 +361,24 @@ internal sealed class OutboundBuffer : IFlushable
         }
     }
 
+    /// <summary>Accounts for bytes the peer took and wakes a producer waiting for progress.</summary>
+    private void Written(long bytes)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _writeStartedTimestamp, 0);
+        Volatile.Write(ref _lastProgressTimestamp, now);
+        // Process-wide, at millisecond grain so writers on different cores rarely share the write.
+        if (now - Volatile.Read(ref s_lastWriteCompleted) > Stopwatch.Frequency / 1000)
+        {
+            Volatile.Write(ref s_lastWriteCompleted, now);
+        }
+        lock (_lock)
+        {
+            _queuedBytes -= bytes;
+        }
+        Interlocked.Exchange(ref _progress, null)?.TrySetResult();
+    }
+
     /// <summary>
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
     /// <paramref name="writing"/>, which the writer has emptied; the chunk being filled too
@@ -339,13 +389,17 @@ internal sealed class OutboundBuffer : IFlushable
     /// </summary>
     private WriterStep TakeBatch(ref List<Chunk> writing, ref bool takeCurrent)
     {
+        // While a producer waits for this peer, one chunk per write: the producer tells a
+        // slow peer from a stuck one by how long a write takes, and a small one completes
+        // soon to any reader that reads at all.
+        var limit = Volatile.Read(ref _progress) is null ? MaxChunksPerWrite : 1;
         lock (_lock)
         {
             if (_closed && !_drainThenStop)
             {
                 return WriterStep.Stop;
             }
-            if ((takeCurrent || _closed) && _current is not null && _currentLength > 0 && _sealed.Count < MaxChunksPerWrite)
+            if ((takeCurrent || _closed) && _current is not null && _currentLength > 0 && _sealed.Count < limit)
             {
                 _sealed.Add(new Chunk(_current, _currentLength));
                 _current = null;
@@ -359,7 +413,7 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 return _closed ? WriterStep.Stop : WriterStep.Wait;
             }
-            if (_sealed.Count <= MaxChunksPerWrite)
+            if (_sealed.Count <= limit)
             {
                 (writing, _sealed) = (_sealed, writing);
             }
@@ -367,8 +421,8 @@ internal sealed class OutboundBuffer : IFlushable
             {
                 // A bounded write completes often even to a slow reader, which is
                 // how back-pressure tells a slow peer from a stuck one.
-                writing.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sealed)[..MaxChunksPerWrite]);
-                _sealed.RemoveRange(0, MaxChunksPerWrite);
+                writing.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sealed)[..limit]);
+                _sealed.RemoveRange(0, limit);
             }
             return WriterStep.Write;
         }

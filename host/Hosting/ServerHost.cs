@@ -60,6 +60,7 @@ internal sealed class ServerHost
                 }
             }
             await using var server = new NatsServer(_options, _loggerFactory);
+            StartupTimeline.Step("server constructed");
             IHostPlugins plugins;
             try
             {
@@ -70,6 +71,7 @@ internal sealed class ServerHost
                 return Program.Die(e.Message);
             }
             using var pluginsLifetime = plugins;
+            StartupTimeline.Step("plugin manifests");
             // Keys nobody owns are known from the manifests alone: refused before any plugin loads or logs.
             var unknown = plugins.Claims.Review(_loaded.Unclaimed, _loaded.Config, _ => true).Errors;
             if (unknown.Count > 0)
@@ -85,6 +87,7 @@ internal sealed class ServerHost
                 return Program.Die(e.Message);
             }
             _plugins = plugins;
+            StartupTimeline.Step("plugins loaded");
             if (ReviewClaims(_loaded, server, plugins) is { } refusal)
             {
                 // nats-server prints the collected errors each on its own line, then a blank line.
@@ -93,6 +96,7 @@ internal sealed class ServerHost
             _server = server;
             server.ConfigurationReloader = ReloadAsync;
             using var signals = new SignalHandlers(OnSignal);
+            StartupTimeline.Step("config reviewed");
             try
             {
                 await server.StartAsync().ConfigureAwait(false);
@@ -102,6 +106,7 @@ internal sealed class ServerHost
                 // The monitoring listener's bind failure (Kestrel) surfaces as an IOException.
                 return Program.Die(e.Message);
             }
+            StartupTimeline.Listening();
             WritePortsFile(server);
             SystemdReadiness.Ready(server);
             await server.WaitForShutdownAsync().ConfigureAwait(false);

@@ -2,9 +2,12 @@
 """Start-up and cluster-join times, for nats-server and this server side by side (issue 18).
 
   tools/startup-timing/measure.py [--runs 20] [--ours 'CMD'] [--reference 'CMD'] [--only ours|reference]
+  tools/startup-timing/measure.py [--runs 20] --server NAME='CMD' --server NAME='CMD' ...
 
 Commands are templates run with bash -c "exec CMD" (so the pid is the server's); {conf} is the
-generated config file. Two numbers per server, medians over --runs starts:
+generated config file. --server (repeatable) measures any number of builds instead of the two
+defaults. The servers take turns start by start (A B C A B C ...), so a burst of load on the
+machine falls on all of them alike. Two numbers per server, medians over --runs starts:
   start-up: process started -> the client port answers with INFO (and the CPU time the
             process used until then, which other load on the machine hardly changes);
   join:     a new member's client port greets with INFO -> a client of an existing member reads
@@ -82,18 +85,15 @@ def cpu_seconds(pid):
     return max(total / 1e9, ticks)
 
 
-def startup_times(template, runs, work):
-    times, cpu = [], []
-    for _ in range(runs):
-        port = free_port()
-        p, t0 = start(template, f"listen: 127.0.0.1:{port}\n", work)
-        try:
-            wait_info(port, time.perf_counter() + 30)
-            times.append(time.perf_counter() - t0)
-            cpu.append(cpu_seconds(p.pid))
-        finally:
-            stop(p)
-    return times, cpu
+def startup_once(template, work):
+    """One start: (seconds to the INFO greeting, CPU seconds the process used until then)."""
+    port = free_port()
+    p, t0 = start(template, f"listen: 127.0.0.1:{port}\n", work)
+    try:
+        wait_info(port, time.perf_counter() + 30)
+        return time.perf_counter() - t0, cpu_seconds(p.pid)
+    finally:
+        stop(p)
 
 
 def read_line(sock, buf):
@@ -106,51 +106,55 @@ def read_line(sock, buf):
     return line
 
 
-def join_times(template, runs, work):
-    seed_client, seed_route = free_port(), free_port()
-    seed, _ = start(template, f"listen: 127.0.0.1:{seed_client}\ncluster {{ name: join, listen: 127.0.0.1:{seed_route} }}\n", work)
-    times = []
-    try:
+class JoinSeed:
+    """A running seed server of one build, and a client of it that reads the async INFOs."""
+
+    def __init__(self, template, work):
+        self.template, self.work = template, work
+        seed_client, self.seed_route = free_port(), free_port()
+        self.seed, _ = start(template, f"listen: 127.0.0.1:{seed_client}\ncluster {{ name: join, listen: 127.0.0.1:{self.seed_route} }}\n", work)
         wait_info(seed_client, time.perf_counter() + 30)
-        client = socket.create_connection(("127.0.0.1", seed_client))
-        client.settimeout(30)
-        buf = [b""]
-        read_line(client, buf)
-        client.sendall(b'CONNECT {"verbose":false,"protocol":1}\r\nPING\r\n')
-        while read_line(client, buf) != b"PONG":
+        self.client = socket.create_connection(("127.0.0.1", seed_client))
+        self.client.settimeout(30)
+        self.buf = [b""]
+        read_line(self.client, self.buf)
+        self.client.sendall(b'CONNECT {"verbose":false,"protocol":1}\r\nPING\r\n')
+        while read_line(self.client, self.buf) != b"PONG":
             pass
-        for _ in range(runs):
-            port, route = free_port(), free_port()
-            member, _ = start(template, f"listen: 127.0.0.1:{port}\ncluster {{ name: join, listen: 127.0.0.1:{route}, "
-                                        f"routes: [nats-route://127.0.0.1:{seed_route}] }}\n", work)
-            try:
-                opened = wait_info(port, time.perf_counter() + 30)
-                needle = f"127.0.0.1:{port}".encode()
-                while True:
-                    line = read_line(client, buf)
-                    if line.startswith(b"PING"):
-                        client.sendall(b"PONG\r\n")
-                    elif line.startswith(b"INFO") and needle in line:
-                        times.append(time.perf_counter() - opened)
-                        break
-            finally:
-                stop(member)
-            # The member left: wait for the INFO without it, so the next run starts clean.
-            while True:
-                line = read_line(client, buf)
-                if line.startswith(b"PING"):
-                    client.sendall(b"PONG\r\n")
-                elif line.startswith(b"INFO") and needle not in line:
-                    break
-        client.close()
-    finally:
-        stop(seed)
-    return times
+
+    def _info(self, matches):
+        while True:
+            line = read_line(self.client, self.buf)
+            if line.startswith(b"PING"):
+                self.client.sendall(b"PONG\r\n")
+            elif line.startswith(b"INFO") and matches(line):
+                return
+
+    def join_once(self):
+        """Starts a member that routes to the seed: seconds from its INFO greeting to the seed's
+        client reading connect_urls with it."""
+        port, route = free_port(), free_port()
+        member, _ = start(self.template, f"listen: 127.0.0.1:{port}\ncluster {{ name: join, listen: 127.0.0.1:{route}, "
+                                         f"routes: [nats-route://127.0.0.1:{self.seed_route}] }}\n", self.work)
+        needle = f"127.0.0.1:{port}".encode()
+        try:
+            opened = wait_info(port, time.perf_counter() + 30)
+            self._info(lambda line: needle in line)
+            took = time.perf_counter() - opened
+        finally:
+            stop(member)
+        # The member left: wait for the INFO without it, so the next run starts clean.
+        self._info(lambda line: needle not in line)
+        return took
+
+    def close(self):
+        self.client.close()
+        stop(self.seed)
 
 
 def report(name, label, times):
     ms = sorted(t * 1000 for t in times)
-    print(f"{name:10} {label:9} median {statistics.median(ms):7.1f} ms   min {ms[0]:7.1f}   max {ms[-1]:7.1f}   (n={len(ms)})", flush=True)
+    print(f"{name:12} {label:9} median {statistics.median(ms):7.1f} ms   min {ms[0]:7.1f}   max {ms[-1]:7.1f}   (n={len(ms)})", flush=True)
 
 
 def main():
@@ -159,19 +163,39 @@ def main():
     ap.add_argument("--ours", default=OURS)
     ap.add_argument("--reference", default=REFERENCE)
     ap.add_argument("--only", choices=["ours", "reference"])
+    ap.add_argument("--server", action="append", metavar="NAME=CMD", help="a build to measure (repeatable); replaces --ours/--reference")
     ap.add_argument("--what", choices=["startup", "join", "both"], default="both")
     a = ap.parse_args()
-    servers = [("reference", a.reference), ("ours", a.ours)]
+    if a.server:
+        servers = [tuple(spec.split("=", 1)) for spec in a.server]
+    else:
+        servers = [(name, cmd) for name, cmd in [("reference", a.reference), ("ours", a.ours)] if not a.only or a.only == name]
     with tempfile.TemporaryDirectory() as work:
-        for name, template in servers:
-            if a.only and a.only != name:
-                continue
-            if a.what in ("startup", "both"):
-                wall, cpu = startup_times(template, a.runs, work)
-                report(name, "start-up", wall)
-                report(name, "start-cpu", cpu)
-            if a.what in ("join", "both"):
-                report(name, "join", join_times(template, a.runs, work))
+        if a.what in ("startup", "both"):
+            wall = {name: [] for name, _ in servers}
+            cpu = {name: [] for name, _ in servers}
+            for _ in range(a.runs):
+                for name, template in servers:
+                    w, c = startup_once(template, work)
+                    wall[name].append(w)
+                    cpu[name].append(c)
+            for name, _ in servers:
+                report(name, "start-up", wall[name])
+                report(name, "start-cpu", cpu[name])
+        if a.what in ("join", "both"):
+            seeds = {}
+            try:
+                for name, template in servers:
+                    seeds[name] = JoinSeed(template, work)
+                joins = {name: [] for name, _ in servers}
+                for _ in range(a.runs):
+                    for name, _ in servers:
+                        joins[name].append(seeds[name].join_once())
+                for name, _ in servers:
+                    report(name, "join", joins[name])
+            finally:
+                for seed in seeds.values():
+                    seed.close()
 
 
 if __name__ == "__main__":

@@ -53,6 +53,17 @@ internal sealed class HostProcess : IDisposable
     public static HostProcess Start(string workingDirectory, params string[] args) =>
         StartDll(HostExecutable.Path, workingDirectory, args);
 
+    /// <summary>Starts <c>dotnet nats-server.dll args</c> with <paramref name="environment"/> added to its environment.</summary>
+    public static HostProcess StartWithEnvironment(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet");
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+        return Launch(info, HostExecutable.Path, workingDirectory, args);
+    }
+
     /// <summary>Starts <c>dotnet <paramref name="dll"/> args</c>: a host other than the stock build (a published custom build).</summary>
     public static HostProcess StartDll(string dll, string workingDirectory, params string[] args) =>
         Launch(new ProcessStartInfo("dotnet"), dll, workingDirectory, args);
