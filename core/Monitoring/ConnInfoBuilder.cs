@@ -46,6 +46,42 @@ internal static class ConnInfoBuilder
         return info;
     }
 
+    /// <summary>A listed link's entry (a leaf node: kind <c>Leafnode</c>, its peer's name, the interest it holds here).</summary>
+    public static ConnInfo Build(ListedLink listed, DateTime now)
+    {
+        var link = listed.Link;
+        var remote = link.RemoteEndPoint;
+        var lastActivity = link.LastActivity;
+        var rtt = TruncateRtt(link.Rtt);
+        var info = new ConnInfo
+        {
+            Cid = link.Id,
+            Kind = KindText(link.ConnectionKind),
+            Type = TypeText(link.ConnectionKind),
+            Ip = remote is null ? "" : HostPort.IpText(remote.Address),
+            Port = remote?.Port ?? 0,
+            Start = link.StartTime,
+            LastActivity = lastActivity,
+            Rtt = GoFormat.Duration(rtt),
+            RttValue = rtt,
+            Uptime = GoFormat.Uptime(now - link.StartTime),
+            Idle = GoFormat.Uptime(now - lastActivity),
+            PendingBytes = link.PendingBytes,
+            InMsgs = link.InMessages,
+            OutMsgs = link.OutMessages,
+            InBytes = link.InBytes,
+            OutBytes = link.OutBytes,
+            NumSubs = (uint)listed.Listing.Subjects().Count,
+            Name = NullIfEmpty(listed.Listing.Name),
+        };
+        if (link.Tls is { } tls)
+        {
+            info.TlsVersion = TlsVersionText(tls.Protocol);
+            info.TlsCipherSuite = NullIfEmpty(tls.CipherSuite);
+        }
+        return info;
+    }
+
     /// <summary>The <c>auth=true</c> fields: user, account unless global, peer certificate.</summary>
     public static void AddAuth(ConnInfo info, string? user, string? account, TlsConnectionInfo? tls)
     {
