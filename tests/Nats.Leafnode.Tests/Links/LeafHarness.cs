@@ -1,5 +1,6 @@
 using Nats.Core;
 using Nats.Core.Accounts;
+using Nats.Core.Config;
 using Nats.Core.Subjects;
 using Nats.Leafnode.Links;
 using Microsoft.Extensions.Logging;
@@ -108,6 +109,9 @@ public static class Leaf
     /// <summary>A monitoring endpoint's JSON, as served.</summary>
     public static Task<string> ToJsonAsync(OurServer server, string path) =>
         Task.FromResult(Nats.Core.Monitoring.MonitoringServer.Serialize(server.Server.Monitoring.Invoke(path)));
+
+    /// <summary>A config text as a reload gets it (the test servers' host and random client port).</summary>
+    public static ServerOptions ReloadOptions(string config) => TestConfig.Options(config, "leaf.conf");
 
     /// <summary>Polls until <paramref name="condition"/> holds (bounded).</summary>
     public static Task UntilAsync(Func<bool> condition, string what, int seconds = 10) =>

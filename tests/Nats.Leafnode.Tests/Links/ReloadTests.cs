@@ -9,7 +9,7 @@ namespace Nats.Leafnode.Tests.Links;
 [NonParallelizable]
 public sealed class ReloadTests
 {
-    private static ServerOptions Options(string config) => TestConfig.Options(config, "leaf.conf");
+    private static ServerOptions Options(string config) => Leaf.ReloadOptions(config);
 
     private static string Remotes(params string[] remotes) =>
         "leafnodes { reconnect: 1, remotes: [ " + string.Join(", ", remotes) + " ] }";
