@@ -55,6 +55,9 @@ public sealed partial class NatsServer : IAsyncDisposable
     // loops; both read by the heartbeat, monitoring, reload and lame duck.
     private readonly ConcurrentDictionary<ulong, ClientConnection> _clients = new();
     private readonly ConcurrentDictionary<ulong, LinkConnection> _links = new();
+    // Links listed with their account's connections (leafs, .Links.cs): their owners list and
+    // unlist them; monitoring reads.
+    private readonly ConcurrentDictionary<ulong, ListedLink> _listedLinks = new();
     private long _nextClientId; // Interlocked by accept threads and plugins
     private const int MaxClosedConnections = 10_000;
     private readonly ClosedConnectionLog _closed = new(MaxClosedConnections); // closing threads, under its own lock

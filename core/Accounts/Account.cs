@@ -13,6 +13,7 @@ public sealed class Account
     private long _outMessages;
     private long _outBytes;
     private int _connections;
+    private int _leafConnections;
     private volatile AccountLimits _limits = AccountLimits.None;
     private volatile bool _isRemoved;
     // Swapped whole by the registry (under its lock); read lock-free by publishers.
@@ -133,6 +134,13 @@ public sealed class Account
     }
 
     internal void RemoveConnection() => Interlocked.Decrement(ref _connections);
+
+    /// <summary>Leaf node connections bound to the account on this server (listed by <see cref="NatsServer.ListLink"/>).</summary>
+    public int LeafConnectionCount => Volatile.Read(ref _leafConnections);
+
+    internal void AddLeafConnection() => Interlocked.Increment(ref _leafConnections);
+
+    internal void RemoveLeafConnection() => Interlocked.Decrement(ref _leafConnections);
 
     internal void CountIn(long messages, long bytes)
     {

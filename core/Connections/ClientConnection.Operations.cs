@@ -62,14 +62,17 @@ public sealed partial class ClientConnection
             Close(ClosedReason.MsgHeaderViolation);
             return;
         }
-        Route(command.Subject, command.Reply, command.Headers, command.Payload, _matchCache);
+        var payloadTrace = _deferredPayloadTrace;
+        _deferredPayloadTrace = null;
+        Route(command.Subject, command.Reply, command.Headers, command.Payload, _matchCache, payloadTrace);
     }
 
     /// <summary>
     /// A client's publish from mappings to delivery: mappings, permissions and reserved
     /// subjects (an -ERR on refusal), then the subscribers. False when it was refused.
+    /// <paramref name="payloadTrace"/> is the read loop's traced payload (-V), written after the mapping's trace line.
     /// </summary>
-    private bool Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, SublistMatchCache matchCache)
+    private bool Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, SublistMatchCache matchCache, string? payloadTrace = null)
     {
         if (Options.Pedantic && !SubjectValidator.IsValidLiteralSubject(subject))
         {
@@ -77,7 +80,12 @@ public sealed partial class ClientConnection
         }
         // The account's subject mappings apply before permissions and routing, as nats-server
         // maps in the parser: permissions and subscribers see the mapped subject.
-        if (Kind.IsClient && Account.Mappings is not null && Account.MapSubject(subject) is { } mapped)
+        var mapped = Kind.IsClient && Account.Mappings is not null ? Account.MapSubject(subject) : null;
+        if (payloadTrace is not null || (mapped is not null && Server.TraceProtocol))
+        {
+            TraceMapping(subject, mapped, payloadTrace);
+        }
+        if (mapped is not null)
         {
             if (mapped.Length == 0)
             {

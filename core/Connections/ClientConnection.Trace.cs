@@ -40,7 +40,30 @@ public sealed partial class ClientConnection
         {
             // Headers and payload, without the CR LF that ends them.
             var payload = operation[lineEnd..^2];
-            TraceLog.ReceivedPayload(Log, this, ProtocolTrace.Payload(payload, Server.Options.Logging.MaxTracedMessageLength));
+            var traced = ProtocolTrace.Payload(payload, Server.Options.Logging.MaxTracedMessageLength);
+            if (Kind.IsClient && Account.Mappings is not null)
+            {
+                // nats-server traces a mapping between the PUB line and its payload.
+                _deferredPayloadTrace = traced;
+                return;
+            }
+            TraceLog.ReceivedPayload(Log, this, traced);
+        }
+    }
+
+    /// <summary>
+    /// nats-server 2.10's <c>&lt;&lt;- [MAPPING original -&gt; mapped]</c> for a mapped publish,
+    /// then the payload held back by <see cref="TraceReceived"/> (a plugin's publish has none).
+    /// </summary>
+    private void TraceMapping(ReadOnlySpan<byte> original, byte[]? mapped, string? payloadTrace)
+    {
+        if (mapped is { Length: > 0 })
+        {
+            TraceLog.Received(Log, this, $"MAPPING {Encoding.UTF8.GetString(original)} -> {Encoding.UTF8.GetString(mapped)}");
+        }
+        if (payloadTrace is not null)
+        {
+            TraceLog.ReceivedPayload(Log, this, payloadTrace);
         }
     }
 

@@ -55,6 +55,10 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     // CONNECT binds another account).
     private SublistMatchCache _matchCache;
 
+    // -V with subject mappings: the traced payload of the PUB being executed, held back so the
+    // MAPPING line comes before it as in nats-server's parser. The read loop's only.
+    private string? _deferredPayloadTrace;
+
     // Set once by the read loop when CONNECT is accepted; read by the heartbeat (auth timeout,
     // first PING), reload (reauthorization) and INFO updates from any thread.
     private volatile bool _connectReceived;

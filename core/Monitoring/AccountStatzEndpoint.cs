@@ -28,16 +28,20 @@ internal static class AccountStatzEndpoint
         foreach (var account in server.Accounts.All)
         {
             var connections = account.ConnectionCount;
+            // As nats-server: leafs count apart (leafnodes, total_conns), and an account with
+            // leafs but no clients is left out unless unused ones are asked for too.
             if (!includeUnused && connections == 0)
             {
                 continue;
             }
+            var leafs = account.LeafConnectionCount;
             var (sentMessages, sentBytes) = sent[account];
             stats.Add(new AccountStat
             {
                 Account = account.Name,
                 Conns = connections,
-                TotalConns = connections,
+                LeafNodes = leafs,
+                TotalConns = connections + leafs,
                 NumSubs = (uint)account.Sublist.Count,
                 Sent = new DataStats { Msgs = sentMessages, Bytes = sentBytes },
                 Received = new DataStats { Msgs = account.InMessages, Bytes = account.InBytes },

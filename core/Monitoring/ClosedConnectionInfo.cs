@@ -45,6 +45,23 @@ public sealed record ClosedConnectionInfo
             Tls = c.Tls,
         };
     }
+
+    /// <summary>Snapshots a closed listed link (a leaf node, which nats-server keeps with closed clients).</summary>
+    internal static ClosedConnectionInfo From(ListedLink listed)
+    {
+        var link = listed.Link;
+        var stop = link.StopTime ?? DateTime.UtcNow;
+        var info = ConnInfoBuilder.Build(listed, stop);
+        info.Stop = stop;
+        info.Reason = link.CloseReason.ToDisplayString();
+        return new ClosedConnectionInfo
+        {
+            Info = info,
+            Account = listed.Account.Name,
+            Subscriptions = [.. listed.Listing.Subjects().Select(s => new SubDetail { Subject = s, Account = listed.Account.Name, Cid = link.Id })],
+            Tls = link.Tls,
+        };
+    }
 }
 
 /// <summary>A bounded ring of closed connections, oldest dropped first.</summary>

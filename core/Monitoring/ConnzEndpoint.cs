@@ -16,27 +16,36 @@ internal static class ConnzEndpoint
         var wantClosed = options.State is ConnState.Closed or ConnState.All;
 
         var open = wantOpen ? server.Clients.Where(c => options.Account is null || c.Account.Name == options.Account).ToList() : [];
+        // nats-server lists an account's leafs with its clients when asked for that account only.
+        var links = wantOpen && options.Account is { } account ? server.ListedLinks(account).ToList() : [];
         var closed = wantClosed ? server.ClosedClients.Where(c => options.Account is null || c.Account == options.Account).ToList() : [];
         // As in nats-server, the total counts the state and account, not the user filter.
-        connz.Total = open.Count + closed.Count;
+        connz.Total = open.Count + links.Count + closed.Count;
 
         if (options.Cid > 0)
         {
             var openMatch = open.FirstOrDefault(c => c.Id == options.Cid);
             open = openMatch is null ? [] : [openMatch];
-            var closedMatch = openMatch is null ? closed.FirstOrDefault(c => c.Id == options.Cid) : null;
+            var linkMatch = links.FirstOrDefault(l => l.Link.Id == options.Cid);
+            links = linkMatch is null ? [] : [linkMatch];
+            var closedMatch = openMatch is null && linkMatch is null ? closed.FirstOrDefault(c => c.Id == options.Cid) : null;
             closed = closedMatch is null ? [] : [closedMatch];
         }
         if (options.User is { } user)
         {
             open = [.. open.Where(c => c.User == user)];
+            links = [];
             closed = [.. closed.Where(c => c.User == user)];
         }
 
-        var entries = new List<ConnInfo>(open.Count + closed.Count);
+        var entries = new List<ConnInfo>(open.Count + links.Count + closed.Count);
         foreach (var client in open)
         {
             entries.Add(Describe(client, now, options));
+        }
+        foreach (var link in links)
+        {
+            entries.Add(Describe(link, now, options));
         }
         foreach (var client in closed)
         {
@@ -72,6 +81,31 @@ internal static class ConnzEndpoint
         if (options.Auth)
         {
             ConnInfoBuilder.AddAuth(info, client.User, client.Account.Name, client.Tls);
+        }
+        return info;
+    }
+
+    private static ConnInfo Describe(ListedLink link, DateTime now, ConnzOptions options)
+    {
+        var info = ConnInfoBuilder.Build(link, now);
+        if (options.SubscriptionsDetail || options.Subscriptions)
+        {
+            var subjects = link.Listing.Subjects();
+            if (subjects.Count > 0)
+            {
+                if (options.SubscriptionsDetail)
+                {
+                    info.SubscriptionsDetail = [.. subjects.Select(s => new SubDetail { Subject = s, Cid = link.Link.Id })];
+                }
+                else
+                {
+                    info.Subscriptions = [.. subjects];
+                }
+            }
+        }
+        if (options.Auth)
+        {
+            ConnInfoBuilder.AddAuth(info, null, link.Account.Name, link.Link.Tls);
         }
         return info;
     }

@@ -43,6 +43,23 @@ internal sealed class MqttServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Starts a server named <paramref name="name"/> with JetStream and MQTT in a cluster: its
+    /// routes on <paramref name="clusterPort"/>, a route to <paramref name="routePort"/>.
+    /// </summary>
+    public static async Task<MqttServer> StartClusteredAsync(string name, int clusterPort, int routePort)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "mqtt-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var config = $"server_name: {name}\n" +
+            $"jetstream {{ store_dir: \"{dir}\" }}\n" +
+            $"cluster {{ name: mqtt_cluster, listen: 127.0.0.1:{clusterPort}, routes: [nats-route://127.0.0.1:{routePort}] }}\n" +
+            "mqtt {\n host: 127.0.0.1\n port: -1\n}\n";
+        var server = new MqttServer(dir, config);
+        await server.BootAsync();
+        return server;
+    }
+
     private async Task BootAsync()
     {
         var options = ServerOptionsBinder.Bind(ConfParser.ParseString(_config, "mqtt.conf")).Options;

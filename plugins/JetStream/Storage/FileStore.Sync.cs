@@ -151,13 +151,20 @@ public sealed partial class FileStore
             ulong notify = 0;
             lock (Gate)
             {
+                var sealedDurable = false;
                 foreach (var w in _writes)
                 {
                     w.Block.Durable = Math.Max(w.Block.Durable, w.To);
                     if (w.Block != ActiveLocked && w.Block.Durable == w.Block.Length && _handles.Remove(w.Block, out var sealedHandle))
                     {
                         sealedHandle.Dispose();
+                        sealedDurable = true;
                     }
+                }
+                if (sealedDurable)
+                {
+                    // A sealed block's bytes are now on disk: the cache may drop them.
+                    TrimCacheLocked();
                 }
                 if (deletes is not null)
                 {

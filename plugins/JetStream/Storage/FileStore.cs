@@ -82,6 +82,12 @@ public sealed partial class FileStore : MessageStore
 
     private protected override Block CreateBlockLocked(ulong id)
     {
+        if (Blocks.Count > 0)
+        {
+            // The block being sealed is the newest data, what readers catching up want next: it
+            // counts as just used, so the cache trim drops older blocks first.
+            ActiveLocked.LastUsed = Environment.TickCount64;
+        }
         var block = new Block(id) { Data = new byte[64 * 1024], Length = RecordFormat.FileHeaderSize };
         block.InitRange(LastSeqField + 1);
         RecordFormat.WriteFileHeader(block.Data, id);
@@ -255,6 +261,38 @@ public sealed partial class FileStore : MessageStore
         }
         block.Corrupt = true;
         ReportLostLocked(new LostData(block.First, block.Last, block.Length - offset, BlockPath(block.Id), $"{reason} at offset {offset}"));
+    }
+
+    /// <summary>
+    /// Drops the least recently used sealed blocks' bytes past <see cref="FileStoreOptions.CachedBlocks"/>
+    /// once they are durable. Without it a stream that is only appended to would keep every
+    /// sealed block in memory (nothing reads them back, so nothing else evicts) until the
+    /// maintenance timer's expiry, which runs only for streams with an age or TTL.
+    /// </summary>
+    private void TrimCacheLocked()
+    {
+        while (true)
+        {
+            var cached = 0;
+            Block? oldest = null;
+            foreach (var b in Blocks)
+            {
+                if (b == ActiveLocked || b.Data is null || b.Written != b.Length || b.Durable != b.Length)
+                {
+                    continue;
+                }
+                cached++;
+                if (oldest is null || b.LastUsed < oldest.LastUsed)
+                {
+                    oldest = b;
+                }
+            }
+            if (cached <= _options.CachedBlocks || oldest is null)
+            {
+                return;
+            }
+            oldest.Evict();
+        }
     }
 
     /// <summary>Keeps at most CachedBlocks sealed blocks cached, dropping the least recently used.</summary>

@@ -48,6 +48,10 @@ public sealed partial class LeafManager : IInterestObserver
     private readonly ConcurrentDictionary<ulong, LeafConnection> _connections = new();
     private readonly ConcurrentDictionary<string, string> _loopSubjects = new(StringComparer.Ordinal);
 
+    // Each registered link's listing with its account's connections (/connz?acc=, account STATZ):
+    // Register adds, OnClosed (or a Register that lost the race with a close) removes and disposes.
+    private readonly ConcurrentDictionary<ulong, IDisposable> _listings = new();
+
     // Cluster members' leaf URLs by server id (.Urls.cs): route read loops write, INFO builders read.
     private readonly ConcurrentDictionary<string, string> _peerLeafUrls = new(StringComparer.Ordinal);
 
@@ -159,6 +163,7 @@ public sealed partial class LeafManager : IInterestObserver
             return false;
         }
         _connections[connection.Id] = connection;
+        List(connection);
         _logger.LogDebug("{Leaf} Leafnode connection registered on account {Account}", connection, connection.Account?.Name);
         return true;
     }
@@ -167,7 +172,34 @@ public sealed partial class LeafManager : IInterestObserver
     internal void OnClosed(LeafConnection connection, bool wasRegistered, ClosedReason reason)
     {
         _connections.TryRemove(connection.Id, out _);
+        Unlist(connection);
         _logger.LogInformation("{Leaf} Leafnode connection closed: {Reason}", connection, reason.ToDisplayString());
+    }
+
+    /// <summary>
+    /// Lists the link with its account's connections, as nats-server counts a leaf among its
+    /// account's clients: <c>/connz?acc=</c> shows it, the account's STATZ counts it.
+    /// </summary>
+    private void List(LeafConnection connection)
+    {
+        if (connection.Account is not { } account)
+        {
+            return;
+        }
+        var listing = new LinkListing(connection.RemoteServerName, () => [.. connection.RemoteSubjects().Select(k => k.Split(' ')[0])]);
+        _listings[connection.Id] = _server.ListLink(connection, account, listing);
+        if (connection.IsClosed)
+        {
+            Unlist(connection);   // closed while being listed: OnClosed may have run before
+        }
+    }
+
+    private void Unlist(LeafConnection connection)
+    {
+        if (_listings.TryRemove(connection.Id, out var listing))
+        {
+            listing.Dispose();
+        }
     }
 
     /// <inheritdoc />

@@ -166,6 +166,7 @@ internal sealed partial class MqttConnection
         {
             if (_runtime.Clients.TryAdd(RegistryKey, this))
             {
+                ConnectedAt = DateTime.UtcNow.Ticks;
                 break;
             }
             if (_runtime.Clients.TryGetValue(RegistryKey, out var old))
@@ -190,6 +191,8 @@ internal sealed partial class MqttConnection
             _runtime.Logger.LogError("{Remote} - mqtt client {Id}: session could not be opened: {Reason}", RemoteText, clientId, e.Message);
             return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedServerUnavailable, MqttConnectReasonCode.ServerUnavailable).ConfigureAwait(false);
         }
+        // The other servers of a cluster close their connection with this client ID.
+        _account?.Notices?.Announce(clientId, ConnectedAt);
         var connAck = new MqttConnAckPacket
         {
             ReturnCode = MqttConnectReturnCode.ConnectionAccepted,

@@ -370,4 +370,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private Task _writer = Task.CompletedTask;
 
     private bool _takenOver;
+
+    /// <summary>When this connection took its client ID (UTC ticks; written once by the read loop at CONNECT).</summary>
+    public long ConnectedAt { get; private set; }
 }

@@ -76,6 +76,11 @@ internal sealed class MqttRuntime : IAsyncDisposable
     private async Task<Store.MqttAccount> OpenAccountAsync(Nats.Core.Accounts.Account account)
     {
         var mqtt = await Store.MqttAccount.OpenAsync(Context, account, Options, Logger).ConfigureAwait(false);
+        if (Server.Options.Cluster.Enabled)
+        {
+            var accountName = account.Name;
+            mqtt.Notices = new Store.TakeoverNotices(mqtt.Js.Connection, (clientId, connectedAt) => OnConnectedElsewhere(accountName, clientId, connectedAt));
+        }
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         foreach (var record in mqtt.KeptAtOpen)
         {
@@ -150,6 +155,19 @@ internal sealed class MqttRuntime : IAsyncDisposable
                 // Shutting down, or JetStream gone: the next CONNECT checks the expiry again.
             }
         });
+    }
+
+    /// <summary>
+    /// A client with this ID connected on another server of the cluster: ours is closed (without
+    /// its will, as for a takeover here) unless it is the newer one.
+    /// </summary>
+    private void OnConnectedElsewhere(string accountName, string clientId, long connectedAt)
+    {
+        if (Clients.TryGetValue(accountName + "\u0000" + clientId, out var client) && !client.IsClosing && client.ConnectedAt < connectedAt)
+        {
+            Logger.LogWarning("Closing because a remote connection has started with the same client ID: \"{Id}\"", clientId);
+            _ = client.TakeOverAsync();
+        }
     }
 
     /// <summary>Whether a client is connected under the key (one closing, waiting to send a delayed will, is not).</summary>

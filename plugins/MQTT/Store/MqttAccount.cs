@@ -40,6 +40,9 @@ internal sealed partial class MqttAccount : IAsyncDisposable
 
     public RetainedMessages Retained { get; } = new();
 
+    /// <summary>CONNECT notices to and from the other servers of the cluster (null when not clustered).</summary>
+    public TakeoverNotices? Notices { get; set; }
+
     /// <summary>Opens the account's MQTT state: streams, then the retained messages.</summary>
     public static async Task<MqttAccount> OpenAsync(IServerContext context, Account account, MqttOptions options, ILogger logger)
     {
@@ -399,6 +402,7 @@ internal sealed partial class MqttAccount : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _retainedFeed?.Dispose();
+        Notices?.Dispose();
         await Js.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -95,6 +95,30 @@ public sealed class ProtocolTraceTests
         Assert.That(ours, Does.Contain("\"v1.0:raw:demo\" - <<- MSG_PAYLOAD: [\"hell...\"]"), "cut at max_traced_msg_len");
     }
 
+    /// <summary>nats-server 2.10's parser traces a mapped publish between its PUB line and its payload.</summary>
+    [Test]
+    public async Task A_mapped_publish_is_traced_with_a_mapping_line_before_its_payload()
+    {
+        var log = new ListLoggerProvider();
+        using var factory = log.CreateFactory(LogLevel.Trace);
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.Logging.Trace = true;
+            o.Auth.Mappings = [new Nats.Core.Config.MappingConfig { Source = "in.*", Destinations = [new Nats.Core.Config.MappingDestinationConfig { Subject = "mapped.$1" }] }];
+        }, factory);
+        await using var client = await server.ConnectAsync();
+        await client.SendAsync("SUB mapped.> 1\r\nPUB in.x 2\r\nhi\r\nPUB other 2\r\nno\r\n");
+        await client.ExpectMsgAsync("mapped.x", "1", "hi");
+        await Eventually.TrueAsync(() => log.Lines.Any(l => l.Message.Contains("MSG_PAYLOAD: [\"no\"]")), "the second publish traced", TimeSpan.FromSeconds(10));
+        var lines = Normalize(log.Lines.Where(l => l.Level == LogLevel.Trace && l.Message.Contains(" - cid:")).Select(l => l.Message));
+        var publish = Array.FindIndex(lines, l => l.EndsWith("<<- [PUB in.x 2]", StringComparison.Ordinal));
+        Assert.That(publish, Is.GreaterThanOrEqualTo(0), string.Join("\n", lines));
+        Assert.That(lines[publish + 1], Does.EndWith("<<- [MAPPING in.x -> mapped.x]"));
+        Assert.That(lines[publish + 2], Does.EndWith("<<- MSG_PAYLOAD: [\"hi\"]"));
+        var unmapped = Array.FindIndex(lines, l => l.EndsWith("<<- [PUB other 2]", StringComparison.Ordinal));
+        Assert.That(lines[unmapped + 1], Does.EndWith("<<- MSG_PAYLOAD: [\"no\"]"), "no MAPPING line when nothing was mapped");
+    }
+
     [Test]
     public async Task Payloads_are_cut_at_max_traced_msg_len()
     {

@@ -122,6 +122,15 @@ public static class Leaf
     public static Task<string> ToJsonAsync(OurServer server, string path) =>
         Task.FromResult(Nats.Core.Monitoring.MonitoringServer.Serialize(server.Server.Monitoring.Invoke(path)));
 
+    /// <summary>A config text as a reload gets it (the test servers' host and random client port).</summary>
+    public static ServerOptions ReloadOptions(string config)
+    {
+        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
+        options.Host = "127.0.0.1";
+        options.Port = -1;
+        return options;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds (bounded).</summary>
     public static Task UntilAsync(Func<bool> condition, string what, int seconds = 10) =>
         Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(seconds));
