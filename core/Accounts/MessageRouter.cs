@@ -204,10 +204,11 @@ public sealed class MessageRouter
             {
                 continue;
             }
-            // A stream import of a JetStream delivery routes on the deliver subject, not the shown one.
-            delivered |= !linkSubject.IsEmpty && sub.Sink is StreamImport import
-                ? import.DeliverRouted(message, linkSubject)
-                : sub.Sink.Deliver(sub, message);
+            // A message routed on another subject than the one shown (a JetStream delivery) goes
+            // through the sink's DeliverRouted: a stream import matches on the routed subject.
+            delivered |= linkSubject.IsEmpty
+                ? sub.Sink.Deliver(sub, message)
+                : sub.Sink.DeliverRouted(sub, message, linkSubject);
         }
 
         foreach (var group in result.QueueGroups)

@@ -38,13 +38,13 @@ internal sealed class StreamImport : ILocalOnlySink
     }
 
     /// <summary>
-    /// A message routed on <paramref name="routedOn"/> while subscribers see its own subject
+    /// A message routed on <paramref name="routedSubject"/> while subscribers see its own subject
     /// (<see cref="MessageRouter.PublishTo"/>: a JetStream delivery to a push consumer's deliver
-    /// subject): matched in the importer on the mapped <paramref name="routedOn"/>, delivered there
+    /// subject): matched in the importer on the mapped <paramref name="routedSubject"/>, delivered there
     /// the same way, so a consumer of another account can deliver through a stream export.
     /// </summary>
-    public bool DeliverRouted(in MessageView message, ReadOnlySpan<byte> routedOn) =>
-        TryMatch(routedOn, out var subject, out var result) &&
+    public bool DeliverRouted(Subscription subscription, in MessageView message, ReadOnlySpan<byte> routedSubject) =>
+        TryMatch(routedSubject, out var subject, out var result) &&
         MessageRouter.Deliver(Importer, result, message, MessageOrigin.Internal, subject);
 
     /// <summary>The importer's subject for <paramref name="exported"/> and its subscribers there, if any (and the import depth allows).</summary>

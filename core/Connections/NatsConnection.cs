@@ -176,7 +176,10 @@ public abstract partial class NatsConnection
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            Close(ClosedReason.WriteError);
+            // Once shutdown has begun, a write that fails is one of its effects (the peer saw
+            // this server go, the transport went first): nats-server reports those closes as
+            // "Server Shutdown", never as the write error they surface as.
+            Close(Server.ShutdownToken.IsCancellationRequested ? ClosedReason.ServerShutdown : ClosedReason.WriteError);
         }
         finally
         {

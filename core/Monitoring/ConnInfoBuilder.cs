@@ -12,14 +12,35 @@ internal static class ConnInfoBuilder
     /// <summary>The fields every <c>/connz</c> entry has; uptime and idle are measured up to <paramref name="now"/>.</summary>
     public static ConnInfo Build(ClientConnection c, DateTime now)
     {
+        var info = Common(c, c.Kind, c.OutMessages, c.OutBytes, now);
+        info.NumSubs = (uint)c.SubscriptionCount;
+        info.Name = NullIfEmpty(c.Options.Name);
+        info.Lang = NullIfEmpty(c.Options.Lang);
+        info.Version = NullIfEmpty(c.Options.Version);
+        return info;
+    }
+
+    /// <summary>A listed link's entry (a leaf node: kind <c>Leafnode</c>, its peer's name, the interest it holds here).</summary>
+    public static ConnInfo Build(ListedLink listed, DateTime now)
+    {
+        var link = listed.Link;
+        var info = Common(link, link.ConnectionKind, link.OutMessages, link.OutBytes, now);
+        info.NumSubs = (uint)listed.Listing.Subjects().Count;
+        info.Name = NullIfEmpty(listed.Listing.Name);
+        return info;
+    }
+
+    // What clients and links share; the outbound counters are each kind's own.
+    private static ConnInfo Common(NatsConnection c, ConnectionKind kind, long outMessages, long outBytes, DateTime now)
+    {
         var remote = c.RemoteEndPoint;
         var lastActivity = c.LastActivity;
         var rtt = TruncateRtt(c.Rtt);
         var info = new ConnInfo
         {
             Cid = c.Id,
-            Kind = KindText(c.Kind),
-            Type = TypeText(c.Kind),
+            Kind = KindText(kind),
+            Type = TypeText(kind),
             Ip = remote is null ? "" : HostPort.IpText(remote.Address),
             Port = remote?.Port ?? 0,
             Start = c.StartTime,
@@ -30,51 +51,11 @@ internal static class ConnInfoBuilder
             Idle = GoFormat.Uptime(now - lastActivity),
             PendingBytes = c.PendingBytes,
             InMsgs = c.InMessages,
-            OutMsgs = c.OutMessages,
+            OutMsgs = outMessages,
             InBytes = c.InBytes,
-            OutBytes = c.OutBytes,
-            NumSubs = (uint)c.SubscriptionCount,
-            Name = NullIfEmpty(c.Options.Name),
-            Lang = NullIfEmpty(c.Options.Lang),
-            Version = NullIfEmpty(c.Options.Version),
+            OutBytes = outBytes,
         };
         if (c.Tls is { } tls)
-        {
-            info.TlsVersion = TlsVersionText(tls.Protocol);
-            info.TlsCipherSuite = NullIfEmpty(tls.CipherSuite);
-        }
-        return info;
-    }
-
-    /// <summary>A listed link's entry (a leaf node: kind <c>Leafnode</c>, its peer's name, the interest it holds here).</summary>
-    public static ConnInfo Build(ListedLink listed, DateTime now)
-    {
-        var link = listed.Link;
-        var remote = link.RemoteEndPoint;
-        var lastActivity = link.LastActivity;
-        var rtt = TruncateRtt(link.Rtt);
-        var info = new ConnInfo
-        {
-            Cid = link.Id,
-            Kind = KindText(link.ConnectionKind),
-            Type = TypeText(link.ConnectionKind),
-            Ip = remote is null ? "" : HostPort.IpText(remote.Address),
-            Port = remote?.Port ?? 0,
-            Start = link.StartTime,
-            LastActivity = lastActivity,
-            Rtt = GoFormat.Duration(rtt),
-            RttValue = rtt,
-            Uptime = GoFormat.Uptime(now - link.StartTime),
-            Idle = GoFormat.Uptime(now - lastActivity),
-            PendingBytes = link.PendingBytes,
-            InMsgs = link.InMessages,
-            OutMsgs = link.OutMessages,
-            InBytes = link.InBytes,
-            OutBytes = link.OutBytes,
-            NumSubs = (uint)listed.Listing.Subjects().Count,
-            Name = NullIfEmpty(listed.Listing.Name),
-        };
-        if (link.Tls is { } tls)
         {
             info.TlsVersion = TlsVersionText(tls.Protocol);
             info.TlsCipherSuite = NullIfEmpty(tls.CipherSuite);

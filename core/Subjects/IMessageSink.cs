@@ -18,6 +18,17 @@ public interface IMessageSink
     /// auto-unsubscribe limit reached): a queue group then offers it to another member.
     /// </returns>
     bool Deliver(Subscription subscription, in MessageView message);
+
+    /// <summary>
+    /// Delivers one message that is routed on <paramref name="routedSubject"/> while subscribers
+    /// see its own subject (a JetStream delivery to a push consumer's deliver subject). A sink
+    /// that passes messages on by subject (a stream import) matches on
+    /// <paramref name="routedSubject"/>; every other sink delivers it as <see cref="Deliver"/> does,
+    /// which is what this default does.
+    /// </summary>
+    /// <returns>As <see cref="Deliver"/>.</returns>
+    bool DeliverRouted(Subscription subscription, in MessageView message, ReadOnlySpan<byte> routedSubject) =>
+        Deliver(subscription, message);
 }
 
 /// <summary>A message as it passes through the kernel: views into the publisher's buffer.</summary>

@@ -15,7 +15,7 @@ internal sealed partial class GatewayConnection
     {
         if (IsOutbound)
         {
-            Logger.LogInformation("{Gateway} Creating outbound gateway connection to \"{Name}\"", this, _remote!.Name);
+            GatewayLog.CreatingOutbound(Logger, this, _remote!.Name);
             var set = _manager.OutboundTlsSet(_remote);
             if (set is not null && !await UpgradeToTlsAsync(set, _remote.TlsHost ?? _url!.IdnHost).ConfigureAwait(false))
             {
@@ -23,7 +23,7 @@ internal sealed partial class GatewayConnection
             }
             return true;
         }
-        Logger.LogInformation("{Gateway} Processing inbound gateway connection", this);
+        GatewayLog.ProcessingInbound(Logger, this);
         if (_manager.InboundTlsRequired && !await UpgradeToTlsAsync(GatewayManager.TlsSetName).ConfigureAwait(false))
         {
             return false;
@@ -46,19 +46,19 @@ internal sealed partial class GatewayConnection
         }
         if (string.IsNullOrEmpty(connect.Gateway))
         {
-            Logger.LogError("{Gateway} attempted to connect to gateway port", this);
+            GatewayLog.Rejecting(Logger, this, "attempted to connect to gateway port");
             Close(ClosedReason.WrongPort, "attempted to connect to gateway port");
             return;
         }
         if (!_manager.IsAuthorized(connect))
         {
-            Logger.LogError("{Gateway} Authorization Error", this);
+            GatewayLog.Rejecting(Logger, this, "Authorization Error");
             Close(ClosedReason.AuthenticationViolation, "Authorization Violation");
             return;
         }
         if (_manager.RejectUnknown && !_manager.IsConfigured(connect.Gateway))
         {
-            Logger.LogError("{Gateway} Rejecting connection from gateway \"{Name}\"", this, connect.Gateway);
+            GatewayLog.Rejecting(Logger, this, $"Rejecting connection from gateway \"{connect.Gateway}\"");
             Close(ClosedReason.WrongGateway, $"Connection to gateway \"{_manager.Name}\" rejected");
             return;
         }
@@ -100,7 +100,7 @@ internal sealed partial class GatewayConnection
         if (string.IsNullOrEmpty(info.Gateway))
         {
             var text = $"Attempt to connect to gateway \"{name}\" using wrong port";
-            Logger.LogError("{Gateway} {Error}", this, text);
+            GatewayLog.Rejecting(Logger, this, text);
             Close(ClosedReason.WrongPort, text);
             return;
         }
@@ -114,7 +114,7 @@ internal sealed partial class GatewayConnection
                 }
                 return;
             }
-            Logger.LogError("{Gateway} Failing connection to gateway \"{Name}\", remote gateway name is \"{Remote}\"", this, name, info.Gateway);
+            GatewayLog.WrongRemoteName(Logger, this, name, info.Gateway);
             Close(ClosedReason.WrongGateway, $"Connection from \"{_manager.Name}\" rejected, wanted to connect to \"{name}\", this is \"{info.Gateway}\"");
             return;
         }
@@ -135,7 +135,7 @@ internal sealed partial class GatewayConnection
                 Close(ClosedReason.WrongGateway);
                 return;
             }
-            Logger.LogInformation("{Gateway} Outbound gateway connection to \"{Name}\" ({Id}) registered", this, name, info.ServerId);
+            GatewayLog.OutboundRegistered(Logger, this, name, info.ServerId);
             if (!_interestOnlyPeer)
             {
                 _outbound!.StartOptimistic(_manager.Server.Accounts.All);
@@ -165,7 +165,7 @@ internal sealed partial class GatewayConnection
             case GatewayInfo.CommandGossip:
                 break;
             default:
-                Logger.LogWarning("Received unknown command {Command} from gateway \"{Name}\"", info.GatewayCmd, name);
+                GatewayLog.UnknownCommand(Logger, info.GatewayCmd, name);
                 break;
         }
     }

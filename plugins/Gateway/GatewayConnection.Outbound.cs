@@ -173,7 +173,7 @@ internal sealed partial class GatewayConnection
         var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is not (2 or 4) || (parts.Length == 4 && !int.TryParse(parts[3], out _)))
         {
-            Logger.LogError("{Gateway} processGatewaySubjectSub Parse Error: '{Arguments}'", this, text);
+            GatewayLog.BadInterestArguments(Logger, this, text);
             Close(ClosedReason.ParseError);
             return;
         }
@@ -230,7 +230,7 @@ internal sealed partial class GatewayConnection
 
     private void ViolateDirection(string op)
     {
-        Logger.LogError("{Gateway} Received {Op} from gateway on inbound connection", this, op);
+        GatewayLog.WrongDirection(Logger, this, op);
         Close(ClosedReason.ProtocolViolation);
     }
 }

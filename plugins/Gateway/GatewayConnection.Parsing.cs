@@ -116,12 +116,12 @@ internal sealed partial class GatewayConnection
         }
         else if (Is(op, "-ERR"u8))
         {
-            Logger.LogError("{Gateway} Gateway Error {Error}", this, Encoding.UTF8.GetString(arguments));
+            GatewayLog.GatewayError(Logger, this, Encoding.UTF8.GetString(arguments));
             Close(ClosedReason.ParseError);
         }
         else
         {
-            Logger.LogError("{Gateway} gateway protocol error: unknown operation", this);
+            GatewayLog.ProtocolError(Logger, this, "unknown operation");
             Close(ClosedReason.ProtocolViolation, "Unknown Protocol Operation");
         }
     }
@@ -208,7 +208,7 @@ internal sealed partial class GatewayConnection
 
     private int Fail()
     {
-        Logger.LogError("{Gateway} gateway protocol error: bad message line", this);
+        GatewayLog.ProtocolError(Logger, this, "bad message line");
         Close(ClosedReason.ParseError, "Protocol Error");
         return -1;
     }

@@ -85,7 +85,7 @@ internal sealed partial class GatewayManager : IRouteInfoHandler
         var command = info.TryGetField("gateway_cmd", out var cmd) && cmd.ValueKind == JsonValueKind.Number ? cmd.GetInt32() : 0;
         if (command != GatewayInfo.CommandGossip)
         {
-            _log.LogError("Unknown command {Command} from server {Server}", command, fromServerId);
+            GatewayLog.UnknownClusterCommand(_log, command, fromServerId);
             return true;
         }
         List<string>? urls = null;

@@ -107,11 +107,11 @@ internal sealed partial class GatewayManager
                 {
                     if (attempts == 1 || attempts % 60 == 0)
                     {
-                        _log.LogError("Error connecting to {Kind} gateway \"{Name}\" ({Url}) (attempt {Attempt})", kind, remote.Name, $"{url.Host}:{url.Port}", attempts);
+                        GatewayLog.ConnectFailed(_log, kind, remote.Name, $"{url.Host}:{url.Port}", attempts);
                     }
                     continue;
                 }
-                _log.LogInformation("Connecting to {Kind} gateway \"{Name}\" ({Url}) (attempt {Attempt})", kind, remote.Name, $"{url.Host}:{url.Port}", attempts);
+                GatewayLog.Connecting(_log, kind, remote.Name, $"{url.Host}:{url.Port}", attempts);
                 await new GatewayConnection(this, socket, remote, url, _log).RunAsync().ConfigureAwait(false);
                 return true;
             }

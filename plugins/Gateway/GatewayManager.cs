@@ -115,10 +115,10 @@ internal sealed partial class GatewayManager
         var options = _options;
         var port = options.Port == -1 ? 0 : options.Port;
         _listener = ConnectionListener.Start("gateway", new HostPort(options.Host, port), _log, AcceptAsync, _stopping.Token);
-        _log.LogInformation("Gateway name is {Name}", Name);
-        _log.LogInformation("Listening for gateways connections on {Address}", HostPort.Join(options.Host.Length == 0 ? "0.0.0.0" : options.Host, _listener.Port));
+        GatewayLog.Name(_log, Name);
+        GatewayLog.Listening(_log, HostPort.Join(options.Host.Length == 0 ? "0.0.0.0" : options.Host, _listener.Port));
         _url = AdvertisedUrl(options, _listener.Port);
-        _log.LogInformation("Address for gateway \"{Name}\" is {Url}", Name, _url);
+        GatewayLog.Address(_log, Name, _url);
         RebuildInfo();
         JoinCluster();
         _sweep = new Timer(_ => Sweep(), null, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(250));
@@ -294,7 +294,7 @@ internal sealed partial class GatewayManager
         {
             _inbound[connection.Id] = connection;
         }
-        _log.LogInformation("{Gateway} Inbound gateway connection from \"{Name}\" ({Id}) registered", connection, info.Gateway, info.ServerId);
+        GatewayLog.InboundRegistered(_log, connection, info.Gateway, info.ServerId);
         SendAllQueueInterest(connection);
         foreach (var account in Server.Accounts.All)
         {
@@ -334,7 +334,7 @@ internal sealed partial class GatewayManager
             }
             if (connection.RemoteName is { } name)
             {
-                _log.LogInformation("{Gateway} Inbound gateway connection from \"{Name}\" closed: {Reason}", connection, name, reason.ToDisplayString());
+                GatewayLog.InboundClosed(_log, connection, name, reason.ToDisplayString());
             }
             return;
         }
@@ -350,7 +350,7 @@ internal sealed partial class GatewayManager
         }
         if (wasRegistered)
         {
-            _log.LogInformation("{Gateway} Outbound gateway connection to \"{Name}\" closed: {Reason}", connection, remote.Name, reason.ToDisplayString());
+            GatewayLog.OutboundClosed(_log, connection, remote.Name, reason.ToDisplayString());
         }
     }
 

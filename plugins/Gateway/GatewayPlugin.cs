@@ -111,7 +111,7 @@ public sealed class GatewayPlugin : IServerPlugin, IReloadHook<GatewayOptions>, 
         }
         InstallTls(proposed);
         _manager?.UpdateOptions(proposed);
-        _logger.LogInformation("gateway: TLS configuration reloaded");
+        GatewayLog.TlsReloaded(_logger);
     }
 
     private void InstallTls(GatewayOptions options)

@@ -24,6 +24,7 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
     private IServerContext _context = null!;
     private ILogger _logger = null!;
     private IConfigSection<MqttOptions> _section = null!;
+    private ListenerTlsReload _tls = null!;
     private MqttListener? _listener;
     private IDisposable? _webSocket;
     private MqttRuntime? _runtime;
@@ -47,10 +48,8 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
         _logger = context.Logging.CreateLogger("mqtt");
         _section = context.Config.Bind("mqtt", section => MqttOptionsParser.Parse(section, context.Server.Options), this);
         var options = _section.Current;
-        if (options.Enabled && options.Tls is { IsEnabled: true } tls)
-        {
-            context.Tls.Set(TlsName, tls);
-        }
+        _tls = new ListenerTlsReload(context.Tls, TlsName, "mqtt", _logger);
+        _tls.Install(options.Tls, options.Enabled);
         context.Monitoring.AddJsonTypes(MqttMonitoringJsonContext.Default);
         context.Monitoring.AddVarzContributor(varz =>
         {
@@ -99,28 +98,10 @@ public sealed class MqttPlugin : IServerPlugin, IReloadHook<MqttOptions>
     /// <inheritdoc />
     public void Validate(MqttOptions current, MqttOptions proposed, ReloadValidation validation)
     {
-        var tlsChanges = MqttReloadRules.Check(current, proposed, validation);
-        if (tlsChanges && proposed.Enabled && proposed.Tls is { IsEnabled: true } tls)
-        {
-            try
-            {
-                _context.Tls.Validate(tls);
-                validation.Changed("mqtt.tls");
-            }
-            catch (ConfigException e)
-            {
-                validation.Reject("mqtt.tls", e.Message);
-            }
-        }
+        MqttReloadRules.Check(current, proposed, validation);
+        _tls.Validate(current.Tls, proposed.Tls, proposed.Enabled, validation);
     }
 
     /// <inheritdoc />
-    public void Apply(MqttOptions current, MqttOptions proposed)
-    {
-        if (proposed.Enabled && proposed.Tls is { IsEnabled: true } tls && !Equals(current.Tls, tls))
-        {
-            _context.Tls.Set(TlsName, tls);
-            _logger.LogInformation("mqtt: TLS certificates reloaded");
-        }
-    }
+    public void Apply(MqttOptions current, MqttOptions proposed) => _tls.Apply(current.Tls, proposed.Tls, proposed.Enabled);
 }

@@ -28,6 +28,7 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
     private IServerContext _context = null!;
     private ILogger _logger = null!;
     private IConfigSection<WebSocketOptions> _section = null!;
+    private ListenerTlsReload _tls = null!;
     private volatile HandshakePolicy _policy = new(WebSocketOptions.None);
     private WebSocketListener? _listener;
 
@@ -45,10 +46,8 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
         _section = context.Config.Bind("websocket", section => WebSocketOptionsParser.Parse(section, context.Server.Options), this);
         var options = _section.Current;
         _policy = new HandshakePolicy(options, MqttServed);
-        if (options.Enabled && options.Tls is { IsEnabled: true } tls)
-        {
-            context.Tls.Set(TlsName, tls);   // loads and checks the certificate now
-        }
+        _tls = new ListenerTlsReload(context.Tls, TlsName, "websocket", _logger);
+        _tls.Install(options.Tls, options.Enabled);   // loads and checks the certificate now
         if (options.Enabled && options.Port > 0)
         {
             // Known before routes start, so even a nats-server peer (which reads only a route's
@@ -96,29 +95,14 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
     /// <inheritdoc />
     public void Validate(WebSocketOptions current, WebSocketOptions proposed, ReloadValidation validation)
     {
-        var tlsChanges = WebSocketReloadRules.Check(current, proposed, validation);
-        if (tlsChanges && proposed.Enabled && proposed.Tls is { IsEnabled: true } tls)
-        {
-            try
-            {
-                _context.Tls.Validate(tls);
-                validation.Changed("websocket.tls");
-            }
-            catch (ConfigException e)
-            {
-                validation.Reject("websocket.tls", e.Message);
-            }
-        }
+        WebSocketReloadRules.Check(current, proposed, validation);
+        _tls.Validate(current.Tls, proposed.Tls, proposed.Enabled, validation);
     }
 
     /// <inheritdoc />
     public void Apply(WebSocketOptions current, WebSocketOptions proposed)
     {
-        if (proposed.Enabled && proposed.Tls is { IsEnabled: true } tls && !Equals(current.Tls, tls))
-        {
-            _context.Tls.Set(TlsName, tls);
-            _logger.LogInformation("websocket: TLS certificates reloaded");
-        }
+        _tls.Apply(current.Tls, proposed.Tls, proposed.Enabled);
         _policy = new HandshakePolicy(proposed, MqttServed);
     }
 }

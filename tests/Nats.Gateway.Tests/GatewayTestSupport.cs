@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using Nats.Core;
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.TestSupport;
 
 namespace Nats.Gateway.Tests;
@@ -54,14 +53,8 @@ internal sealed class OurServer : IAsyncDisposable
         return Server.Reload(Options(_serverName, gateway, _rest));
     }
 
-    private static ServerOptions Options(string serverName, string gateway, string rest)
-    {
-        var conf = $"server_name: {serverName}\n{rest}\ngateway {{\n{gateway}\n}}\n";
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(conf, "gw.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        return options;
-    }
+    private static ServerOptions Options(string serverName, string gateway, string rest) =>
+        TestConfig.Options($"server_name: {serverName}\n{rest}\ngateway {{\n{gateway}\n}}\n", "gw.conf");
 
     /// <summary>Waits until this server has an outbound and an inbound connection with <paramref name="remote"/>.</summary>
     public Task WaitForGatewayAsync(string remote, TimeSpan? timeout = null) =>
@@ -71,15 +64,7 @@ internal sealed class OurServer : IAsyncDisposable
             return outbound.Any(c => c.RemoteName == remote) && inbound.Any(c => c.RemoteName == remote);
         }, $"{Server.Name} connected both ways to gateway {remote}", timeout ?? TimeSpan.FromSeconds(15));
 
-    public async ValueTask DisposeAsync()
-    {
-        var shutdown = Server.ShutdownAsync();
-        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
-        {
-            Assert.Fail("the server did not shut down within 10 s");
-        }
-        await Server.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await TestServer.StopAsync(Server);
 }
 
 internal static class Gateways

@@ -47,6 +47,35 @@ public sealed class BasicTests
         Assert.That(msg.Headers?["Nmqtt-Pub"].ToString(), Is.EqualTo("0"));
     }
 
+    /// <summary>
+    /// An MQTT publish goes through the kernel as a client's does, so the account's subject
+    /// mappings apply to it (nats-server maps in the parser for every client, MQTT ones included).
+    /// </summary>
+    [Test]
+    public async Task An_MQTT_publish_goes_through_the_accounts_subject_mappings()
+    {
+        await using var server = await MqttServer.StartAsync(extraConfig: "mappings { \"in.*\": \"mapped.$1\" }");
+        await using var nats = server.Nats();
+        await using var sub = await nats.Connection.SubscribeCoreAsync<string>(">");
+        await nats.PingAsync();
+        using var mqttSub = await server.ConnectAsync("mapped-sub");
+        var received = new Received(mqttSub);
+        await mqttSub.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("mapped/#").Build());
+        using var mqtt = await server.ConnectAsync("mapped-pub");
+        await mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic("in/x").WithPayload("up").Build());
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        NatsMsg<string> msg;
+        do
+        {
+            msg = await sub.Msgs.ReadAsync(cts.Token);
+        }
+        while (msg.Subject.StartsWith('$'));
+        Assert.That(msg.Subject, Is.EqualTo("mapped.x"), "the NATS subscriber sees the mapped subject, never the source");
+        Assert.That(msg.Data, Is.EqualTo("up"));
+        var message = await received.NextAsync();
+        Assert.That(message.Topic, Is.EqualTo("mapped/x"));
+    }
+
     [Test]
     public async Task MQTT_clients_exchange_messages_and_wildcards_match_as_MQTT_says()
     {

@@ -1,11 +1,10 @@
 using MQTTnet;
 using MQTTnet.Formatter;
 using Nats.Core;
-using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.JetStream.Server;
 using NATS.Client.Core;
 using NATS.Net;
+using Nats.TestSupport;
 
 namespace Nats.Mqtt.Tests;
 
@@ -62,10 +61,7 @@ internal sealed class MqttServer : IAsyncDisposable
 
     private async Task BootAsync()
     {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(_config, "mqtt.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        Server = new NatsServer(options);
+        Server = new NatsServer(TestConfig.Options(_config, "mqtt.conf"));
         Server.AddPlugin(new JetStreamPlugin());
         Plugin = new MqttPlugin();
         Server.AddPlugin(Plugin);
@@ -137,15 +133,7 @@ internal sealed class MqttServer : IAsyncDisposable
         }
     }
 
-    private async Task StopAsync()
-    {
-        var shutdown = Server.ShutdownAsync();
-        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(20))) != shutdown)
-        {
-            Assert.Fail("the server did not shut down within 20 s");
-        }
-        await Server.DisposeAsync();
-    }
+    private Task StopAsync() => TestServer.StopAsync(Server, TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {

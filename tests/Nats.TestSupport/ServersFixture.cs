@@ -47,12 +47,7 @@ public abstract class ServersFixture
     {
         for (var i = _servers.Count - 1; i >= 0; i--)
         {
-            var shutdown = _servers[i].ShutdownAsync();
-            if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
-            {
-                Assert.Fail("a server did not shut down within 10 s");
-            }
-            await _servers[i].DisposeAsync();
+            await TestServer.StopAsync(_servers[i]);
         }
         _servers.Clear();
         foreach (var logs in _logs)

@@ -58,13 +58,20 @@ public sealed class TestServer : IAsyncDisposable
         Eventually.TrueAsync(condition, what, timeout ?? TimeSpan.FromSeconds(5));
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopAsync(Server);
+
+    /// <summary>
+    /// Shuts <paramref name="server"/> down and disposes it; fails the test when the shutdown
+    /// takes longer than <paramref name="within"/> (10 s by default).
+    /// </summary>
+    public static async Task StopAsync(NatsServer server, TimeSpan? within = null)
     {
-        var shutdown = Server.ShutdownAsync();
-        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
+        var bound = within ?? TimeSpan.FromSeconds(10);
+        var shutdown = server.ShutdownAsync();
+        if (await Task.WhenAny(shutdown, Task.Delay(bound)) != shutdown)
         {
-            Assert.Fail("the server did not shut down within 10 s");
+            Assert.Fail($"the server did not shut down within {bound.TotalSeconds} s");
         }
-        await Server.DisposeAsync();
+        await server.DisposeAsync();
     }
 }

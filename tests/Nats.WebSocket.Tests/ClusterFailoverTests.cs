@@ -11,28 +11,20 @@ namespace Nats.WebSocket.Tests;
 [TestFixture]
 [NonParallelizable]
 [CancelAfter(120_000)]
-public sealed class ClusterFailoverTests
+public sealed class ClusterFailoverTests : ServersFixture
 {
-    private readonly List<NatsServer> _servers = [];
-
-    [TearDown]
-    public async Task StopServers()
+    private Task<(NatsServer Server, WebSocketPlugin Plugin)> StartMemberAsync(string name, NatsServer? seed)
     {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
-    }
-
-    private async Task<(NatsServer Server, WebSocketPlugin Plugin)> StartMemberAsync(string name, NatsServer? seed)
-    {
-        var routes = seed is null ? "" : $"routes: [\"nats-route://127.0.0.1:{seed.Routes!.Port}\"]";
-        var started = await EndToEndTests.StartAsync(
+        var routes = seed is null ? "" : $"routes: [\"{TestCluster.RouteUrl(seed)}\"]";
+        return StartWebSocketAsync(
             $"port: -1\nhost: 127.0.0.1\nno_tls: true\nallowed_origins: [\"{BrowserHarness.Origin}\"]",
             $"server_name: {name}\ncluster {{ name: wsc, host: 127.0.0.1, port: -1, {routes} }}");
-        _servers.Add(started.Server);
-        return started;
+    }
+
+    private async Task<(NatsServer Server, WebSocketPlugin Plugin)> StartWebSocketAsync(string websocketBlock, string rest)
+    {
+        var plugin = new WebSocketPlugin();
+        return (await StartAsync(EndToEndTests.Options(websocketBlock, rest), beforeStart: server => server.AddPlugin(plugin)), plugin);
     }
 
     private static async Task<string> ReadTextAsync(RawWebSocket ws, TimeSpan? timeout = null)
@@ -90,8 +82,7 @@ public sealed class ClusterFailoverTests
             """);
         Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsA.Port}", $"127.0.0.1:{wsB.Port}", $"127.0.0.1:{wsC.Port}" }));
 
-        _servers.Remove(a);
-        await a.DisposeAsync();
+        await a.ShutdownAsync();
 
         await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
         await Eventually.TrueAsync(async () =>
@@ -120,10 +111,9 @@ public sealed class ClusterFailoverTests
         var ports = FreePorts.Take(4);   // theirs: client, cluster, websocket; ours: websocket
         await using var reference = await ReferenceServer.StartAsync(
             $"port: {ports[0]}\nserver_name: go\ncluster {{ name: mixed, host: 127.0.0.1, port: {ports[1]} }}\nwebsocket {{ host: 127.0.0.1, port: {ports[2]}, no_tls: true }}\n", ports[2]);
-        var (ours, _) = await EndToEndTests.StartAsync(
+        var (ours, _) = await StartWebSocketAsync(
             $"port: {ports[3]}\nhost: 127.0.0.1\nno_tls: true",
             $"server_name: dotnet\ncluster {{ name: mixed, host: 127.0.0.1, port: -1, routes: [\"nats-route://127.0.0.1:{ports[1]}\"] }}");
-        _servers.Add(ours);
 
         await Eventually.TrueAsync(() => ours.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 2, "ours learned nats-server's websocket URL", TimeSpan.FromSeconds(15));
         Assert.That(ours.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField), Is.EqualTo(new[] { $"127.0.0.1:{ports[3]}", $"127.0.0.1:{ports[2]}" }));

@@ -1,7 +1,6 @@
 using System.Text;
 using Nats.Core;
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.TestSupport;
 
 namespace Nats.WebSocket.Tests;
@@ -11,12 +10,13 @@ namespace Nats.WebSocket.Tests;
 [CancelAfter(60_000)]
 public sealed class EndToEndTests
 {
+    /// <summary>A server's options from a <c>websocket {}</c> block body and the rest of a config, on 127.0.0.1 and a random client port.</summary>
+    internal static ServerOptions Options(string websocketBlock, string rest = "") =>
+        TestConfig.Options($"{rest}\nwebsocket {{\n{websocketBlock}\n}}\n", "ws.conf");
+
     internal static async Task<(NatsServer Server, WebSocketPlugin Plugin)> StartAsync(string websocketBlock, string rest = "")
     {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString($"{rest}\nwebsocket {{\n{websocketBlock}\n}}\n", "ws.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        var server = new NatsServer(options);
+        var server = new NatsServer(Options(websocketBlock, rest));
         var plugin = new WebSocketPlugin();
         server.AddPlugin(plugin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Nats.Core;
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.Core.Monitoring;
 using Nats.Core.Plugins;
 using Nats.TestSupport;
@@ -13,13 +12,7 @@ namespace Nats.WebSocket.Tests;
 [CancelAfter(30_000)]
 public sealed class PluginTests
 {
-    private static ServerOptions Options(string config)
-    {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "ws.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        return options;
-    }
+    private static ServerOptions Options(string config) => TestConfig.Options(config, "ws.conf");
 
     private static JsonElement WebSocketVarz(NatsServer server)
     {
@@ -81,6 +74,9 @@ public sealed class PluginTests
         Assert.That(refused.Success, Is.False);
         Assert.That(refused.Errors, Has.Some.Contains("websocket.port: old=8443, new=8444"));
         Assert.That(plugin.Options.Tls!.CertFile, Is.EqualTo(first.CertPath), "nothing changed");
+
+        var tlsOff = server.Reload(Options("websocket { port: 8443, compression: true, no_tls: true }"));
+        Assert.That(tlsOff.Errors, Has.Some.Contains("websocket.tls: turning TLS on or off needs a restart"));
 
         var accepted = server.Reload(Options(Config(second, 8443)));
         Assert.That(accepted.Success, Is.True, string.Join("; ", accepted.Errors));

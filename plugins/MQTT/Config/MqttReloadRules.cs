@@ -27,9 +27,8 @@ internal static class MqttReloadRules
         ("tls.verify_and_map", o => o.Tls?.VerifyAndMap ?? false),
     ];
 
-    /// <summary>Reports on <paramref name="validation"/> every change that cannot be made live.</summary>
-    /// <returns>True when the TLS certificate set changes (and may be reloaded).</returns>
-    public static bool Check(MqttOptions current, MqttOptions proposed, ReloadValidation validation)
+    /// <summary>Reports on <paramref name="validation"/> every change that cannot be made live (the TLS block: <see cref="ListenerTlsReload"/>).</summary>
+    public static void Check(MqttOptions current, MqttOptions proposed, ReloadValidation validation)
     {
         foreach (var (name, value) in Fixed)
         {
@@ -61,11 +60,5 @@ internal static class MqttReloadRules
         {
             validation.Changed("mqtt.consumer_inactive_threshold");
         }
-        if (current.Tls?.IsEnabled != proposed.Tls?.IsEnabled)
-        {
-            validation.Reject("mqtt.tls", "turning TLS on or off needs a restart");
-            return false;
-        }
-        return !Equals(current.Tls, proposed.Tls);
     }
 }

@@ -35,9 +35,8 @@ internal static class WebSocketReloadRules
         ("tls.pinned_certs", o => o.Tls?.PinnedCerts ?? []),
     ];
 
-    /// <summary>Reports on <paramref name="validation"/> every change that cannot be made live.</summary>
-    /// <returns>True when the TLS certificate set changes (and may be reloaded).</returns>
-    public static bool Check(WebSocketOptions current, WebSocketOptions proposed, ReloadValidation validation)
+    /// <summary>Reports on <paramref name="validation"/> every change that cannot be made live (the TLS block: <see cref="ListenerTlsReload"/>).</summary>
+    public static void Check(WebSocketOptions current, WebSocketOptions proposed, ReloadValidation validation)
     {
         foreach (var (name, value) in Fixed)
         {
@@ -50,12 +49,6 @@ internal static class WebSocketReloadRules
                 validation.NotReloadable($"websocket.{name}", secret ? "[REDACTED]" : before, secret ? "[REDACTED]" : after);
             }
         }
-        if (current.Tls?.IsEnabled != proposed.Tls?.IsEnabled)
-        {
-            validation.Reject("websocket.tls", "turning TLS on or off needs a restart");
-            return false;
-        }
-        return !Equals(current.Tls, proposed.Tls);
     }
 
     private static bool SameValue(object? a, object? b) => (a, b) switch

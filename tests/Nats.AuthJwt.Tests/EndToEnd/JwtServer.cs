@@ -2,6 +2,7 @@ using Nats.AuthJwt.Plugin;
 using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Config.Binding;
+using Nats.TestSupport;
 
 namespace Nats.AuthJwt.Tests.EndToEnd;
 
@@ -34,13 +35,5 @@ internal sealed class JwtServer : IAsyncDisposable
         return new JwtServer(server, plugin);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        var shutdown = Server.ShutdownAsync();
-        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
-        {
-            Assert.Fail("the server did not shut down within 10 s");
-        }
-        await Server.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await TestServer.StopAsync(Server);
 }

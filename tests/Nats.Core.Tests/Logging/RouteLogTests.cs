@@ -63,6 +63,20 @@ public sealed class RouteLogTests : ServersFixture
         Assert.That(line, Does.Match(@"^127\.0\.0\.1:\d+ - rid:\d+ - Route parser ERROR: UnknownOperation: proto='""\\x01GARBAGE from a route\\r\\n""\.\.\.'$"));
     }
 
+    [Test]
+    public async Task A_route_closed_by_a_shutdown_is_logged_as_server_shutdown()
+    {
+        var (a, aLog) = await StartLoggedAsync(TestCluster.Member("a", "A"));
+        var (b, _) = await StartLoggedAsync(TestCluster.Member("b", "A", a));
+        await Eventually.TrueAsync(() => a.Routes!.Routes.Count == 1 && b.Routes!.Routes.Count == 1, "the route registered on both sides");
+
+        await a.ShutdownAsync();
+
+        var closed = aLog.Lines.Where(l => l.Message.Contains("Router connection closed", StringComparison.Ordinal)).Select(l => l.Message).ToList();
+        Assert.That(closed, Has.Count.EqualTo(1), string.Join("\n", closed));
+        Assert.That(closed[0], Does.Match(@"^127\.0\.0\.1:\d+ - rid:\d+( - ""b"")? - Router connection closed: Server Shutdown$"));
+    }
+
     private Task<(NatsServer Server, ListLoggerProvider Log)> StartAsync(string cluster, NatsServer? seed = null) =>
         StartLoggedAsync(TestCluster.Member("s" + cluster, cluster, seed is null ? [] : [seed]));
 

@@ -232,4 +232,39 @@ public sealed class MessageRouterTests
         Assert.That(route.Forwarded, Is.EqualTo(new[] { "deliver.here" }), "links get the subject their peer routes on");
         Assert.That(_server.Router.PublishTo(_account, "nobody"u8, new MessageView("orders.1"u8, default, default, "x"u8), MessageOrigin.Internal), Is.False);
     }
+
+    /// <summary>A sink that passes messages on by subject, as a stream import does: it overrides DeliverRouted.</summary>
+    private sealed class RoutedSink : IMessageSink
+    {
+        public List<string> Calls { get; } = [];
+
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            Calls.Add("deliver " + Encoding.UTF8.GetString(message.Subject));
+            return true;
+        }
+
+        public bool DeliverRouted(Subscription subscription, in MessageView message, ReadOnlySpan<byte> routedSubject)
+        {
+            Calls.Add($"routed {Encoding.UTF8.GetString(message.Subject)} on {Encoding.UTF8.GetString(routedSubject)}");
+            return true;
+        }
+    }
+
+    [Test]
+    public void ARoutedDeliveryGivesSinksTheRoutedSubjectThroughTheSinkInterface()
+    {
+        var routed = new RoutedSink();
+        var plain = new SubjectSink();
+        Subscribe(routed, "deliver.>");
+        Subscribe(plain, "deliver.here");
+
+        Assert.That(_server.Router.PublishTo(_account, "deliver.here"u8,
+            new MessageView("orders.1"u8, default, default, "x"u8), MessageOrigin.Internal), Is.True);
+        Assert.That(Publish(MessageOrigin.Internal, "deliver.other"), Is.True);
+
+        Assert.That(routed.Calls, Is.EqualTo(new[] { "routed orders.1 on deliver.here", "deliver deliver.other" }),
+            "a routed delivery comes through DeliverRouted with the routed subject, a plain publish through Deliver");
+        Assert.That(plain.Subjects, Is.EqualTo(new[] { "orders.1" }), "the default DeliverRouted delivers as Deliver does");
+    }
 }

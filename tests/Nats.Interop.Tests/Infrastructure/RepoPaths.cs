@@ -1,3 +1,5 @@
+using Nats.TestSupport;
+
 namespace Nats.Interop.Tests.Infrastructure;
 
 /// <summary>
@@ -7,10 +9,8 @@ namespace Nats.Interop.Tests.Infrastructure;
 /// </summary>
 public static class RepoPaths
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
-
     /// <summary>Directory holding Plugins.sln.</summary>
-    public static string RepoRoot => Root.Value;
+    public static string RepoRoot => Repository.Root;
 
     /// <summary>tests/Nats.Interop.Tests in the source tree.</summary>
     public static string ProjectDir => Path.Combine(RepoRoot, "tests", "Nats.Interop.Tests");
@@ -18,15 +18,4 @@ public static class RepoPaths
     public static string JsDir => Path.Combine(ProjectDir, "js");
 
     public static string CDir => Path.Combine(ProjectDir, "c");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Plugins.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException(
-            $"Plugins.sln not found in any parent of {AppContext.BaseDirectory}; the interop tests must run from a build inside the repository.");
-    }
 }

@@ -1,9 +1,8 @@
 using Nats.Core;
-using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.JetStream.Server;
 using NATS.Client.Core;
 using NATS.Net;
+using Nats.TestSupport;
 
 namespace Nats.JetStream.Tests.EndToEnd;
 
@@ -43,10 +42,7 @@ internal sealed class JetStreamServer : IAsyncDisposable
 
     private async Task BootAsync()
     {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(_config, "js.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        Server = new NatsServer(options);
+        Server = new NatsServer(TestConfig.Options(_config, "js.conf"));
         Plugin = new JetStreamPlugin();
         Server.AddPlugin(Plugin);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
@@ -78,15 +74,7 @@ internal sealed class JetStreamServer : IAsyncDisposable
         return new NatsClient(opts);
     }
 
-    private async Task StopAsync()
-    {
-        var shutdown = Server.ShutdownAsync();
-        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(20))) != shutdown)
-        {
-            Assert.Fail("the server did not shut down within 20 s");
-        }
-        await Server.DisposeAsync();
-    }
+    private Task StopAsync() => TestServer.StopAsync(Server, TimeSpan.FromSeconds(20));
 
     public async ValueTask DisposeAsync()
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Net;
+using Nats.TestSupport;
 
 namespace Nats.JetStream.Tests.EndToEnd;
 
@@ -64,22 +65,6 @@ public sealed class MetricsTests
             server.Server.Monitoring.Invoke("/jsz", [new("consumers", "true")]))).RootElement;
         Assert.That(Value("jetstream_server_total_message_bytes", server_), Is.EqualTo(jsz.GetProperty("bytes").GetDouble()));
 
-        if (File.Exists("/usr/bin/promtool"))
-        {
-            var psi = new System.Diagnostics.ProcessStartInfo("promtool", "check metrics")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var promtool = System.Diagnostics.Process.Start(psi)!;
-            var output = promtool.StandardOutput.ReadToEndAsync(ct);
-            var errors = promtool.StandardError.ReadToEndAsync(ct);
-            await promtool.StandardInput.WriteAsync(text);
-            promtool.StandardInput.Close();
-            await promtool.WaitForExitAsync(ct);
-            Assert.That(promtool.ExitCode, Is.Zero, await output + await errors);
-            Assert.That((await output + await errors).Trim(), Is.Empty, "no lint findings");
-        }
+        await Promtool.AssertCleanAsync(text, ct);
     }
 }

@@ -5,7 +5,6 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using NATS.Net;
-using Nats.JetStream.Tests.EndToEnd;
 using Nats.TestSupport;
 
 namespace Nats.JetStream.Tests.Reference;
@@ -27,29 +26,7 @@ public sealed class AdvisoryReferenceTests
     [Test]
     public async Task Advisories_match_nats_server_subjects_types_and_fields(CancellationToken ct)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
-        var port = FreePorts.Take();
-        var dir = Directory.CreateTempSubdirectory("refadv").FullName;
-        List<Seen> reference;
-        try
-        {
-            await using (var server = await ReferenceServer.StartAsync($"port: {port}\njetstream {{ store_dir: \"{dir}\" }}\n", port))
-            {
-                reference = await RunScenarioAsync($"nats://127.0.0.1:{port}", ct);
-            }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        List<Seen> ours;
-        await using (var server = await JetStreamServer.StartAsync())
-        {
-            ours = await RunScenarioAsync(server.Url, ct);
-        }
+        var (reference, ours) = await SideBySide.RunBothAsync(url => RunScenarioAsync(url, ct));
 
         var kinds = reference.Select(s => (s.Subject, s.Type)).Distinct().ToList();
         Assert.That(kinds.Select(k => k.Type), Is.SupersetOf(new[]

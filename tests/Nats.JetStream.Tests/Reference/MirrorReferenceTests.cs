@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Nats.JetStream.Tests.EndToEnd;
 using Nats.TestSupport;
 using NATS.Client.Core;
 
@@ -16,28 +15,7 @@ public sealed class MirrorReferenceTests
     [Test]
     public async Task Mirrors_hold_what_nats_server_mirrors_hold(CancellationToken ct)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
-        var port = FreePorts.Take();
-        var dir = Directory.CreateTempSubdirectory("refmir").FullName;
-        List<string> reference;
-        try
-        {
-            await using var server = await ReferenceServer.StartAsync($"port: {port}\njetstream {{ store_dir: \"{dir}\" }}\n", port);
-            reference = await RunScenarioAsync($"nats://127.0.0.1:{port}", ct);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        List<string> ours;
-        await using (var server = await JetStreamServer.StartAsync())
-        {
-            ours = await RunScenarioAsync(server.Url, ct);
-        }
-        Assert.That(ours, Is.EqualTo(reference), "ours:\n" + string.Join("\n", ours) + "\nnats-server:\n" + string.Join("\n", reference));
+        var reference = await SideBySide.RunSameAsync(url => RunScenarioAsync(url, ct));
         Assert.That(string.Join("\n", reference), Does.Contain("ME state 3 msgs, first 6, last 10, deleted 2"));
     }
 

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Nats.JetStream.Tests.EndToEnd;
-using Nats.TestSupport;
 using NATS.Client.Core;
 
 namespace Nats.JetStream.Tests.Reference;
@@ -18,29 +16,7 @@ public sealed class RePublishReferenceTests
     [Test]
     public async Task Republished_copies_match_nats_server(CancellationToken ct)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
-        var port = FreePorts.Take();
-        var dir = Directory.CreateTempSubdirectory("refrp").FullName;
-        List<string> reference;
-        try
-        {
-            await using var server = await ReferenceServer.StartAsync($"port: {port}\njetstream {{ store_dir: \"{dir}\" }}\n", port);
-            reference = await RunScenarioAsync($"nats://127.0.0.1:{port}", ct);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        List<string> ours;
-        await using (var server = await JetStreamServer.StartAsync())
-        {
-            ours = await RunScenarioAsync(server.Url, ct);
-        }
-
-        Assert.That(ours, Is.EqualTo(reference), "ours:\n" + string.Join("\n", ours) + "\nnats-server:\n" + string.Join("\n", reference));
+        var reference = await SideBySide.RunSameAsync(url => RunScenarioAsync(url, ct));
         var text = string.Join("\n", reference);
         Assert.That(text, Does.Contain("forms a cycle").And.Contain("not valid subset of subjects")
             .And.Contain("out.a.x [Nats-Stream: R1|Nats-Subject: r1.a.b|Nats-Sequence: 4|Nats-Last-Sequence: 3] 333")

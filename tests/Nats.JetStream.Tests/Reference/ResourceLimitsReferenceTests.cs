@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Nats.JetStream.Tests.EndToEnd;
-using Nats.TestSupport;
 using NATS.Client.Core;
 
 namespace Nats.JetStream.Tests.Reference;
@@ -27,31 +25,7 @@ public sealed class ResourceLimitsReferenceTests
     [Test]
     public async Task Limits_answer_as_nats_server_does(CancellationToken ct)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
-        var port = FreePorts.Take();
-        var dir = Directory.CreateTempSubdirectory("reflim").FullName;
-        List<string> reference;
-        try
-        {
-            await using var server = await ReferenceServer.StartAsync($"port: {port}\n" + Config(dir), port);
-            reference = await RunScenarioAsync($"nats://127.0.0.1:{port}", ct);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        List<string> ours;
-        var ourDir = Path.Combine(Path.GetTempPath(), "js-lim-" + Guid.NewGuid().ToString("N"));
-        await using (var server = await JetStreamServer.StartAsync(Config(ourDir).Split('\n', 2)[1], Config(ourDir).Split('\n', 2)[0], ourDir))
-        {
-            ours = await RunScenarioAsync(server.Url, ct);
-        }
-        Directory.Delete(ourDir, recursive: true);
-
-        Assert.That(ours, Is.EqualTo(reference), "ours:\n" + string.Join("\n", ours) + "\nnats-server:\n" + string.Join("\n", reference));
+        var reference = await SideBySide.RunSameAsync(url => RunScenarioAsync(url, ct), Config);
         // What nats-server answered, so the comparison cannot pass on two servers that answer nothing.
         var text = string.Join("\n", reference);
         Assert.That(text, Does.Contain("A create F1 300000: 10047").And.Contain("A create M1 memory 200000: 10028")

@@ -1,7 +1,6 @@
 using Nats.Core;
 using Nats.Core.Accounts;
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.Core.Subjects;
 using Nats.Leafnode.Links;
 using Microsoft.Extensions.Logging;
@@ -40,10 +39,7 @@ public sealed class OurServer : IAsyncDisposable
     /// <summary>Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config).</summary>
     public static async Task<OurServer> StartAsync(string config, LogCapture? logs = null, bool webSocket = false)
     {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        var server = new NatsServer(options, logs?.Factory);
+        var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.Factory);
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
         var ws = webSocket ? new Nats.WebSocket.WebSocketPlugin() : null;
@@ -87,15 +83,7 @@ public sealed class OurServer : IAsyncDisposable
 
     public Task<RawClient> ClientAsync(string connect = RawClient.QuietConnect) => RawClient.ConnectAndHandshakeAsync(Port, connect);
 
-    public async ValueTask DisposeAsync()
-    {
-        var shutdown = Server.ShutdownAsync();
-        if (await Task.WhenAny(shutdown, Task.Delay(TimeSpan.FromSeconds(10))) != shutdown)
-        {
-            Assert.Fail("the server did not shut down within 10 s");
-        }
-        await Server.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await TestServer.StopAsync(Server);
 }
 
 /// <summary>Helpers shared by the link tests.</summary>
@@ -121,6 +109,9 @@ public static class Leaf
     /// <summary>A monitoring endpoint's JSON, as served.</summary>
     public static Task<string> ToJsonAsync(OurServer server, string path) =>
         Task.FromResult(Nats.Core.Monitoring.MonitoringServer.Serialize(server.Server.Monitoring.Invoke(path)));
+
+    /// <summary>A config text as a reload gets it (the test servers' host and random client port).</summary>
+    public static ServerOptions ReloadOptions(string config) => TestConfig.Options(config, "leaf.conf");
 
     /// <summary>Polls until <paramref name="condition"/> holds (bounded).</summary>
     public static Task UntilAsync(Func<bool> condition, string what, int seconds = 10) =>

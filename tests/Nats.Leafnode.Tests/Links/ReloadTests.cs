@@ -1,5 +1,4 @@
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.TestSupport;
 
 namespace Nats.Leafnode.Tests.Links;
@@ -10,13 +9,7 @@ namespace Nats.Leafnode.Tests.Links;
 [NonParallelizable]
 public sealed class ReloadTests
 {
-    private static ServerOptions Options(string config)
-    {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        return options;
-    }
+    private static ServerOptions Options(string config) => Leaf.ReloadOptions(config);
 
     private static string Remotes(params string[] remotes) =>
         "leafnodes { reconnect: 1, remotes: [ " + string.Join(", ", remotes) + " ] }";

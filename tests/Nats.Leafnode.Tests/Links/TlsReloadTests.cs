@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Nats.Core.Config;
-using Nats.Core.Config.Binding;
 using Nats.TestSupport;
 
 namespace Nats.Leafnode.Tests.Links;
@@ -16,13 +15,7 @@ namespace Nats.Leafnode.Tests.Links;
 [NonParallelizable]
 public sealed class TlsReloadTests
 {
-    private static ServerOptions Options(string config)
-    {
-        var options = ServerOptionsBinder.Bind(ConfParser.ParseString(config, "leaf.conf")).Options;
-        options.Host = "127.0.0.1";
-        options.Port = -1;
-        return options;
-    }
+    private static ServerOptions Options(string config) => Leaf.ReloadOptions(config);
 
     private static string HubConfig(int port, string cert, string key, bool watch = false) => $$"""
         leafnodes { listen: "127.0.0.1:{{port}}", tls { cert_file: "{{cert}}", key_file: "{{key}}", watch: {{(watch ? "true" : "false")}} } }
@@ -40,6 +33,31 @@ public sealed class TlsReloadTests
         File.Copy(source.CertPath, cert, overwrite: true);
         File.Copy(source.KeyPath, key, overwrite: true);
         return (cert, key);
+    }
+
+    /// <summary>Two certificates, and the hub's files holding the first until <see cref="SwapToTwo"/>.</summary>
+    private sealed class HubCertificates : IDisposable
+    {
+        private readonly SelfSignedCertificate _files = new("CN=unused");
+
+        public HubCertificates() => (Cert, Key) = Copy(One, _files.Dir);
+
+        public SelfSignedCertificate One { get; } = new("CN=hub-one");
+
+        public SelfSignedCertificate Two { get; } = new("CN=hub-two");
+
+        public string Cert { get; }
+
+        public string Key { get; }
+
+        public void SwapToTwo() => Copy(Two, _files.Dir);
+
+        public void Dispose()
+        {
+            One.Dispose();
+            Two.Dispose();
+            _files.Dispose();
+        }
     }
 
     /// <summary>The certificate the hub's leaf port presents to a new connection that trusts <paramref name="expected"/>, or null when the handshake fails.</summary>
@@ -61,10 +79,8 @@ public sealed class TlsReloadTests
     [Test]
     public async Task A_reload_swaps_the_hub_certificate_for_new_leafs_and_the_live_link_stays()
     {
-        using var one = new SelfSignedCertificate("CN=hub-one");
-        using var two = new SelfSignedCertificate("CN=hub-two");
-        using var files = new SelfSignedCertificate("CN=unused");
-        var (cert, key) = Copy(one, files.Dir);
+        using var certificates = new HubCertificates();
+        var (one, two, cert, key) = (certificates.One, certificates.Two, certificates.Cert, certificates.Key);
         var port = FreePorts.Take();
         var hubConfig = HubConfig(port, cert, key);
         await using var hub = await OurServer.StartAsync(hubConfig);
@@ -72,7 +88,7 @@ public sealed class TlsReloadTests
         await Leaf.UntilAsync(() => hub.LeafCount == 1 && first.LeafCount == 1, "the leaf trusting the first certificate connects");
         var link = hub.Manager.Connections.Single();
 
-        Copy(two, files.Dir);
+        certificates.SwapToTwo();
         var result = hub.Server.Reload(Options(hubConfig));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
@@ -86,15 +102,13 @@ public sealed class TlsReloadTests
     [Test]
     public async Task With_watch_the_hub_takes_a_new_certificate_without_a_reload()
     {
-        using var one = new SelfSignedCertificate("CN=hub-one");
-        using var two = new SelfSignedCertificate("CN=hub-two");
-        using var files = new SelfSignedCertificate("CN=unused");
-        var (cert, key) = Copy(one, files.Dir);
+        using var certificates = new HubCertificates();
+        var (one, two, cert, key) = (certificates.One, certificates.Two, certificates.Cert, certificates.Key);
         var port = FreePorts.Take();
         await using var hub = await OurServer.StartAsync(HubConfig(port, cert, key, watch: true));
         Assert.That(await PresentedThumbprintAsync(port, one), Is.EqualTo(one.Thumbprint));
 
-        Copy(two, files.Dir);
+        certificates.SwapToTwo();
 
         string? presented = null;
         await Eventually.TrueAsync(async () => (presented = await PresentedThumbprintAsync(port, two)) == two.Thumbprint,
