@@ -217,7 +217,7 @@ public sealed partial class JsAccount : IDisposable
         byte[] response;
         try
         {
-            response = handler(tokens, body.ToArray());
+            response = handler(this, tokens, body.ToArray());
         }
         catch (JsApiException e)
         {
@@ -228,31 +228,37 @@ public sealed partial class JsAccount : IDisposable
         return response;
     }
 
-    private (string Kind, Func<string[], byte[], byte[]>? Handler) Route(string[] t) => t switch
+    /// <summary>
+    /// The API request a subject's tokens (after <c>$JS.API.</c>) name: the kind of its response
+    /// (<c>stream_create_response</c>…) and its handler; an empty kind and no handler for a subject
+    /// nats-server does not answer. Static, so an account without JetStream answers with the same
+    /// response kinds (<see cref="Server.NotEnabledResponder"/>).
+    /// </summary>
+    internal static (string Kind, Func<JsAccount, string[], byte[], byte[]>? Handler) Route(string[] t) => t switch
     {
-        ["INFO"] => ("account_info_response", (_, _) => AccountInfo()),
-        ["STREAM", "CREATE", _] => ("stream_create_response", StreamCreate),
-        ["STREAM", "UPDATE", _] => ("stream_update_response", StreamUpdate),
-        ["STREAM", "DELETE", _] => ("stream_delete_response", StreamDelete),
-        ["STREAM", "INFO", _] => ("stream_info_response", StreamInfoRequest),
-        ["STREAM", "NAMES"] => ("stream_names_response", StreamNamesRequest),
-        ["STREAM", "LIST"] => ("stream_list_response", StreamListRequest),
-        ["STREAM", "PURGE", _] => ("stream_purge_response", StreamPurge),
-        ["STREAM", "MSG", "GET", _] => ("stream_msg_get_response", MsgGet),
-        ["STREAM", "MSG", "DELETE", _] => ("stream_msg_delete_response", MsgDelete),
-        ["CONSUMER", "CREATE", _, ..] => ("consumer_create_response", ConsumerCreate),
-        ["CONSUMER", "DURABLE", "CREATE", ..] => ("consumer_create_response", ConsumerCreate),
-        ["CONSUMER", "DELETE", _, _] => ("consumer_delete_response", ConsumerDelete),
-        ["CONSUMER", "INFO", _, _] => ("consumer_info_response", ConsumerInfoRequest),
-        ["CONSUMER", "NAMES", _] => ("consumer_names_response", ConsumerNamesRequest),
-        ["CONSUMER", "LIST", _] => ("consumer_list_response", ConsumerListRequest),
-        ["CONSUMER", "PAUSE", _, _] => ("consumer_pause_response", ConsumerPause),
+        ["INFO"] => ("account_info_response", static (a, _, _) => a.AccountInfo()),
+        ["STREAM", "CREATE", _] => ("stream_create_response", static (a, t, b) => a.StreamCreate(t, b)),
+        ["STREAM", "UPDATE", _] => ("stream_update_response", static (a, t, b) => a.StreamUpdate(t, b)),
+        ["STREAM", "DELETE", _] => ("stream_delete_response", static (a, t, b) => a.StreamDelete(t, b)),
+        ["STREAM", "INFO", _] => ("stream_info_response", static (a, t, b) => a.StreamInfoRequest(t, b)),
+        ["STREAM", "NAMES"] => ("stream_names_response", static (a, t, b) => a.StreamNamesRequest(t, b)),
+        ["STREAM", "LIST"] => ("stream_list_response", static (a, t, b) => a.StreamListRequest(t, b)),
+        ["STREAM", "PURGE", _] => ("stream_purge_response", static (a, t, b) => a.StreamPurge(t, b)),
+        ["STREAM", "MSG", "GET", _] => ("stream_msg_get_response", static (a, t, b) => a.MsgGet(t, b)),
+        ["STREAM", "MSG", "DELETE", _] => ("stream_msg_delete_response", static (a, t, b) => a.MsgDelete(t, b)),
+        ["CONSUMER", "CREATE", _, ..] => ("consumer_create_response", static (a, t, b) => a.ConsumerCreate(t, b)),
+        ["CONSUMER", "DURABLE", "CREATE", ..] => ("consumer_create_response", static (a, t, b) => a.ConsumerCreate(t, b)),
+        ["CONSUMER", "DELETE", _, _] => ("consumer_delete_response", static (a, t, b) => a.ConsumerDelete(t, b)),
+        ["CONSUMER", "INFO", _, _] => ("consumer_info_response", static (a, t, b) => a.ConsumerInfoRequest(t, b)),
+        ["CONSUMER", "NAMES", _] => ("consumer_names_response", static (a, t, b) => a.ConsumerNamesRequest(t, b)),
+        ["CONSUMER", "LIST", _] => ("consumer_list_response", static (a, t, b) => a.ConsumerListRequest(t, b)),
+        ["CONSUMER", "PAUSE", _, _] => ("consumer_pause_response", static (a, t, b) => a.ConsumerPause(t, b)),
         _ => ("", null),
     };
 
     private static string TypeOf(string kind) => "io.nats.jetstream.api.v1." + kind;
 
-    private static byte[] ErrorResponse(string kind, JsError error) =>
+    internal static byte[] ErrorResponse(string kind, JsError error) =>
         JsonSerializer.SerializeToUtf8Bytes(new ApiResponse { Type = TypeOf(kind), Error = error.ToApi() }, JsApiJsonContext.Default.ApiResponse);
 
     private byte[] AccountInfo()

@@ -1,7 +1,10 @@
+using System.Text;
 using System.Text.Json;
 using Nats.Core.Accounts;
+using Nats.Core.Config;
 using Nats.Core.Subjects;
 using Nats.JetStream.Api;
+using Nats.JetStream.Engine;
 
 namespace Nats.JetStream.Server;
 
@@ -9,7 +12,9 @@ namespace Nats.JetStream.Server;
 /// Answers JetStream API requests in an account without JetStream with
 /// <c>503 10039 JetStream not enabled for account</c>, as nats-server does:
 /// <list type="bullet">
-/// <item>an ordinary account answers <c>$JS.API.INFO</c> (nats-server's info-only import);</item>
+/// <item>an ordinary account answers every API request with the error in that request's own
+/// response type (<c>stream_create_response</c>…), as nats-server 2.9.10 does, except a subject one
+/// of the account's service imports serves (an account that imports another's JetStream API);</item>
 /// <item>the system account, whose JetStream is always disabled, answers <c>$JS.API.INFO</c> with
 /// an <c>account_info_response</c> (nats-server 2.9.10 and later) and every other API request with a
 /// <c>system_response</c> (nats-server 2.10+; 2.9.10 drops them unanswered and the client times
@@ -32,8 +37,7 @@ internal sealed class NotEnabledResponder : ILocalOnlySink, IDisposable
     {
         _router = router;
         _account = account;
-        var subject = account.IsSystem ? "$JS.API.>"u8 : "$JS.API.INFO"u8;
-        _subscription = new Subscription(subject.ToArray(), null, this) { Owner = account };
+        _subscription = new Subscription("$JS.API.>"u8.ToArray(), null, this) { Owner = account };
         router.AddSubscription(account, _subscription);
     }
 
@@ -46,19 +50,9 @@ internal sealed class NotEnabledResponder : ILocalOnlySink, IDisposable
         {
             return false;
         }
-        var subject = message.Subject;
-        byte[] answer;
-        if (subject.SequenceEqual("$JS.API.INFO"u8))
-        {
-            answer = InfoNotEnabled;
-        }
-        else if (IsSystemDirective(subject))
+        if ((_account.IsSystem ? SystemAnswer(message.Subject) : AccountAnswer(message.Subject)) is not { } answer)
         {
             return false;
-        }
-        else
-        {
-            answer = SystemNotEnabled;
         }
         if (!message.Reply.IsEmpty)
         {
@@ -66,6 +60,26 @@ internal sealed class NotEnabledResponder : ILocalOnlySink, IDisposable
         }
         return true;
     }
+
+    private static byte[]? SystemAnswer(ReadOnlySpan<byte> subject) =>
+        subject.SequenceEqual("$JS.API.INFO"u8) ? InfoNotEnabled
+        : IsSystemDirective(subject) ? null
+        : SystemNotEnabled;
+
+    private byte[]? AccountAnswer(ReadOnlySpan<byte> subject)
+    {
+        var text = Encoding.UTF8.GetString(subject);
+        if (IsImported(text))
+        {
+            return null;
+        }
+        var kind = JsAccount.Route(text["$JS.API.".Length..].Split('.')).Kind;
+        return kind.Length == 0 ? null : JsAccount.ErrorResponse(kind, JsErrors.NotEnabledForAccount);
+    }
+
+    // A service import serving the subject answers it (from the account whose JetStream it is).
+    private bool IsImported(string subject) =>
+        _account.Definition?.Imports.Exists(i => i.Kind == ExportKind.Service && SubjectMatcher.MatchLiteral(subject, i.To ?? i.Subject)) == true;
 
     private static bool IsSystemDirective(ReadOnlySpan<byte> subject) =>
         subject.StartsWith("$JS.API.ACCOUNT."u8)
