@@ -8,7 +8,7 @@
 #      tools/idle-rss/measure.sh 'host/bin/Release/net10.0/nats-server -c {conf}' 'http_port: 18222'
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-NB=${NATSBENCH:-$HERE/../../../shared/bench/natsbench}
+. "$HERE/../natsbench-path.sh"
 RUNS=5 BREAKDOWN=0 ENVS=""
 while [ $# -gt 0 ]; do
     case "$1" in

@@ -8,12 +8,8 @@
 #   tools/scrapebench/run.sh [--path /metrics] [--rounds 7] [--server 'dotnet host/bin/Release/net10.0/nats-server.dll']
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# natsbench of ../shared/bench beside the checkout (a worktree one level deeper also finds it); or $NATSBENCH.
-bench="${NATSBENCH:-}"
-for dir in "$root/../shared/bench" "$root/../../shared/bench"; do
-  [ -n "$bench" ] || { [ -d "$dir" ] && bench="$dir/natsbench"; }
-done
-[ -n "$bench" ] || { echo "run.sh: no ../shared/bench; set NATSBENCH" >&2; exit 2; }
+. "$root/tools/natsbench-path.sh"
+bench="$NB"
 path=/metrics
 rounds=7
 server="dotnet $root/host/bin/Release/net10.0/nats-server.dll"

@@ -8,7 +8,7 @@
 # Defaults: 5 rounds, 50,000 x 1 KB, nats-server from PATH against the --vs server.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-NB=${NATSBENCH:-$HERE/../../../shared/bench/natsbench}
+. "$HERE/../natsbench-path.sh"
 ROUNDS=5 COUNT=50000 SIZE=1024
 SERVERS=("nats-server -c {conf}")
 while [ $# -gt 0 ]; do
@@ -20,7 +20,6 @@ while [ $# -gt 0 ]; do
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
-[ -x "$NB" ] || { echo "natsbench not found at $NB (build ../shared/bench or set NATSBENCH)" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/stuckbench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
