@@ -8,9 +8,6 @@ namespace Nats.Core;
 
 public sealed partial class NatsServer
 {
-    private const string InsecureClusterWarning =
-        "Cluster TLS is configured with 'insecure': the certificates of other servers are not verified";
-
     /// <summary>
     /// Named TLS sets: <c>client</c> (the client port), <c>cluster</c> (routes), and whatever
     /// plugins install for their listeners and links. A reload or a watched file swaps them live.
@@ -72,10 +69,10 @@ public sealed partial class NatsServer
         _tlsStore.Set(TlsStore.ClientSet, tls.Current.Options);
         if (tls.Current.Options is { } client)
         {
-            Logger.LogInformation("TLS required for client connections");
+            Logging.TlsLog.ClientTlsRequired(Logger);
             if (client.HandshakeFirst && client.HandshakeFirstFallback is null)
             {
-                Logger.LogWarning("Clients that are not using \"TLS Handshake First\" option will fail to connect");
+                Logging.TlsLog.HandshakeFirstWithoutFallback(Logger);
             }
         }
         option = "cluster.tls";
@@ -84,7 +81,7 @@ public sealed partial class NatsServer
         _tlsStore.Set(TlsStore.ClusterSet, cluster);
         if (cluster?.Insecure == true)
         {
-            Logger.LogWarning(InsecureClusterWarning);
+            Logging.TlsLog.InsecureCluster(Logger);
         }
     }
 
@@ -163,7 +160,7 @@ public sealed partial class NatsServer
             InstallAfterValidation(TlsStore.ClusterSet, wanted);
             if (wanted?.Insecure == true)
             {
-                Logger.LogWarning(InsecureClusterWarning);
+                Logging.TlsLog.InsecureCluster(Logger);
             }
         };
     }
@@ -186,7 +183,7 @@ public sealed partial class NatsServer
             swap();
             foreach (var (name, reason) in failed)
             {
-                Logger.LogError("TLS for {Name} not reloaded, keeping the current certificate: {Reason}", name, reason);
+                Logging.TlsLog.NotReloaded(Logger, name, reason);
             }
         };
     }
@@ -201,7 +198,7 @@ public sealed partial class NatsServer
         }
         catch (ConfigException ex)
         {
-            Logger.LogError("TLS for {Name} not reloaded, keeping the current certificate: {Reason}", name, ex.Reason);
+            Logging.TlsLog.NotReloaded(Logger, name, ex.Reason);
         }
     }
 

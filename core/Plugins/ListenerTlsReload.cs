@@ -80,7 +80,7 @@ public sealed class ListenerTlsReload
         if (enabled && proposed is { IsEnabled: true } tls && !Equals(current, tls))
         {
             _store.Set(_setName, tls);
-            _logger.LogInformation("{Section}: TLS certificates reloaded", _section);
+            Logging.TlsLog.ListenerReloaded(_logger, _section);
         }
     }
 }

@@ -74,7 +74,7 @@ public sealed class TlsStore : ITlsStore, IDisposable
             if (removed is not null)
             {
                 removed.Watcher?.Dispose();
-                _log.LogInformation("TLS for {Name} turned off", name);
+                Logging.TlsLog.TurnedOff(_log, name);
                 Changed?.Invoke(name);
             }
             return;
@@ -216,7 +216,7 @@ public sealed class TlsStore : ITlsStore, IDisposable
             {
                 // Remembered so one bad file is reported once, not on every poll.
                 entry.FailedStamp = stamp;
-                _log.LogError("TLS files for {Name} changed but cannot be used, keeping the current certificate: {Reason}", name, ex.Reason);
+                Logging.TlsLog.ChangedFilesUnusable(_log, name, ex.Reason);
                 return;
             }
             _sets[name] = new Entry(fresh, entry.Watcher);
@@ -229,14 +229,12 @@ public sealed class TlsStore : ITlsStore, IDisposable
     {
         if (credentials.Certificate is { } certificate)
         {
-            _log.LogInformation(
-                "TLS certificate for {Name} {What}: {Subject}, serial {Serial}, valid until {NotAfter:yyyy-MM-dd HH:mm:ss}Z{Stapling}",
-                name, what, certificate.Subject, certificate.SerialNumber, certificate.NotAfter.ToUniversalTime(),
+            Logging.TlsLog.Installed(_log, name, what, certificate.Subject, certificate.SerialNumber, certificate.NotAfter.ToUniversalTime(),
                 credentials.Stapling ? ", OCSP stapled" : "");
         }
         foreach (var warning in credentials.Warnings)
         {
-            _log.LogWarning("TLS for {Name}: {Warning}", name, warning);
+            Logging.TlsLog.CertificateWarning(_log, name, warning);
         }
     }
 
