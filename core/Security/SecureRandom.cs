@@ -13,7 +13,7 @@ namespace Nats.Core.Security;
 /// libcrypto and the runtime's shim, about 5 MB resident) for a few random bytes at start-up
 /// cost every server without TLS that memory (issue 16). TLS still loads it when configured.
 /// </remarks>
-internal static partial class SecureRandom
+public static partial class SecureRandom
 {
     // sodium_init is idempotent and thread-safe; randombytes_buf may be called once it returned
     // 0 (first call) or 1 (already initialised, e.g. by NSec).
@@ -38,6 +38,25 @@ internal static partial class SecureRandom
         var bytes = new byte[count];
         Fill(bytes);
         return bytes;
+    }
+
+    /// <summary>
+    /// A random token of <paramref name="length"/> base62 characters: the shape of nats-server's
+    /// NUIDs (22 characters by default), for names, ids and reply prefixes that must not collide,
+    /// also with those from before a restart.
+    /// </summary>
+    public static string NewId(int length = 22)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
+        const string digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        Span<byte> random = length <= 64 ? stackalloc byte[length] : new byte[length];
+        Fill(random);
+        Span<char> text = length <= 64 ? stackalloc char[length] : new char[length];
+        for (var i = 0; i < text.Length; i++)
+        {
+            text[i] = digits[random[i] % digits.Length];
+        }
+        return new string(text);
     }
 
     [LibraryImport("libsodium")]

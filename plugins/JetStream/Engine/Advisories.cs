@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Nats.Core.Security;
 using Nats.JetStream.Api;
 
 namespace Nats.JetStream.Engine;
@@ -187,27 +187,12 @@ public static class Advisories
         {
             w.WriteStartObject();
             w.WriteString("type", "io.nats.jetstream.advisory.v1." + type);
-            w.WriteString("id", NewId());
+            w.WriteString("id", SecureRandom.NewId());
             w.WriteString("timestamp", GoTimeConverter.Format(DateTime.UtcNow));
             body(w);
             w.WriteEndObject();
         }
         output.Publish(subject, null, default, buffer.WrittenSpan);
-    }
-
-    /// <summary>A 22-character base62 id, the shape of nats-server's NUIDs.</summary>
-    internal static string NewId()
-    {
-        const string digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        Span<byte> random = stackalloc byte[22];
-        RandomNumberGenerator.Fill(random);
-        return string.Create(22, random.ToArray(), static (chars, bytes) =>
-        {
-            for (var i = 0; i < chars.Length; i++)
-            {
-                chars[i] = digits[bytes[i] % digits.Length];
-            }
-        });
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nats.Core.Security;
 using Nats.JetStream.Api;
 using Nats.JetStream.Engine.Consumers;
 using Nats.JetStream.Storage;
@@ -152,16 +153,7 @@ public sealed partial class JsAccount
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.ConsumerInfo);
     }
 
-    private static string NewEphemeralName()
-    {
-        const string chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        Span<char> name = stackalloc char[8];
-        for (var i = 0; i < name.Length; i++)
-        {
-            name[i] = chars[Random.Shared.Next(chars.Length)];
-        }
-        return new string(name);
-    }
+    private static string NewEphemeralName() => SecureRandom.NewId(8);
 
     private static bool SameConfig(ConsumerConfig a, ConsumerConfig b) =>
         JsonSerializer.Serialize(a, JsJsonContext.Default.ConsumerConfig) == JsonSerializer.Serialize(b, JsJsonContext.Default.ConsumerConfig);

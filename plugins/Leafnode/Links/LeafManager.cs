@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Nats.Core;
 using Nats.Core.Accounts;
 using Nats.Core.Connections;
 using Nats.Core.Plugins;
+using Nats.Core.Security;
 using Nats.Core.Subjects;
 using Nats.Leafnode.Config;
 using Nats.Leafnode.Protocol;
@@ -231,6 +231,5 @@ public sealed partial class LeafManager : IInterestObserver
         }
     }
 
-    private static string RandomToken() =>
-        RandomNumberGenerator.GetString("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 22);
+    private static string RandomToken() => SecureRandom.NewId();
 }

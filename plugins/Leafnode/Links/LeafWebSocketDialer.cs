@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using Nats.Core.Security;
 using Nats.Leafnode.Config;
 
 namespace Nats.Leafnode.Links;
@@ -72,7 +73,7 @@ internal static class LeafWebSocketDialer
     /// <returns>The stream, and whether compression was agreed.</returns>
     public static async Task<(Stream Stream, bool Compressed)> UpgradeAsync(Stream transport, Uri url, bool compress, CancellationToken cancellationToken)
     {
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var key = Convert.ToBase64String(SecureRandom.GetBytes(16));
         await transport.WriteAsync(BuildRequest(url, key, compress), cancellationToken).ConfigureAwait(false);
         await transport.FlushAsync(cancellationToken).ConfigureAwait(false);
         var head = await ReadHeadAsync(transport, cancellationToken).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Nats.Core.Security;
 
 namespace Nats.Mqtt.Store;
 
@@ -10,17 +11,8 @@ internal static class Nuid
 {
     private const string Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-    public static string Next()
-    {
-        Span<byte> random = stackalloc byte[22];
-        RandomNumberGenerator.Fill(random);
-        Span<char> text = stackalloc char[22];
-        for (var i = 0; i < text.Length; i++)
-        {
-            text[i] = Digits[random[i] % Digits.Length];
-        }
-        return new string(text);
-    }
+    /// <summary>A random 22-character token (<see cref="SecureRandom.NewId"/>).</summary>
+    public static string Next() => SecureRandom.NewId();
 
     /// <summary>nats-server's <c>getHash</c>: 8 base62 characters from SHA-256 (session subjects, durable prefixes).</summary>
     public static string Hash8(string name)

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
+using Nats.Core.Security;
 
 namespace Nats.WebSocket.Framing;
 
@@ -181,7 +181,7 @@ public sealed partial class WebSocketStream
         Span<byte> key = stackalloc byte[4];
         if (_options.MaskOutput)
         {
-            RandomNumberGenerator.Fill(key);
+            SecureRandom.Fill(key);
         }
         else
         {
@@ -272,7 +272,7 @@ public sealed partial class WebSocketStream
         Span<byte> key = stackalloc byte[4];
         if (_options.MaskOutput)
         {
-            RandomNumberGenerator.Fill(key);
+            SecureRandom.Fill(key);
         }
         else
         {

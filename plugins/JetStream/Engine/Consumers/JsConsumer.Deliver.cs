@@ -1,4 +1,5 @@
 using System.Text;
+using Nats.Core.Security;
 using Nats.JetStream.Api;
 
 namespace Nats.JetStream.Engine.Consumers;
@@ -275,13 +276,7 @@ public sealed partial class JsConsumer
 
     private void SendFlowControlLocked()
     {
-        Span<char> id = stackalloc char[4];
-        const string digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-        for (var i = 0; i < id.Length; i++)
-        {
-            id[i] = digits[Random.Shared.Next(digits.Length)];
-        }
-        _fcReply = "$JS.FC." + _stream.Name + "." + Name + "." + new string(id);
+        _fcReply = "$JS.FC." + _stream.Name + "." + Name + "." + SecureRandom.NewId(4);
         _fcSize = _fcBytes;
         _output.Publish(Config.DeliverSubject!, _fcReply, "NATS/1.0 100 FlowControl Request\r\n\r\n"u8, default);
     }
