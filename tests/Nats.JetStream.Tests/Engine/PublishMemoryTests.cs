@@ -5,7 +5,7 @@ namespace Nats.JetStream.Tests.Engine;
 /// <summary>
 /// Memory bounded (issue 11: "a stream of 10 M messages does not need 10 M objects in RAM"):
 /// publishing to a file stream through the engine, the managed heap after a full GC grows by a
-/// fraction of a byte per stored message once the block cache is full, not by an object per message.
+/// few bytes per stored message at most once the block cache is full, not by an object per message.
 /// </summary>
 [TestFixture]
 [NonParallelizable]
@@ -64,10 +64,12 @@ public sealed class PublishMemoryTests
         // From 500k to 1M messages the block cache is full (the active block and the 4 cached
         // sealed blocks, ~8 MiB each): what grows is per block (numbers, a delete bitmap of one
         // bit per sequence), so well under a byte per message. An object per message would be
-        // tens of bytes; keeping the sealed blocks' bytes (the bug this found) was ~173.
+        // tens of bytes; keeping the sealed blocks' bytes (the bug this found) was ~173. The bound
+        // leaves room for ~4 MiB of heap noise between the two checkpoints (thread-pool, timers,
+        // the sync worker's state: a clean-clone CI run measured 2.1 once, against 0.04 usually).
         var perMessage = (double)(heap[1_000_000] - heap[500_000]) / (1_000_000 - 500_000);
         TestContext.Out.WriteLine($"growth 500k -> 1M: {perMessage:F2} bytes per message");
-        Assert.That(perMessage, Is.LessThan(2.0), "managed bytes per stored message");
+        Assert.That(perMessage, Is.LessThan(8.0), "managed bytes per stored message");
     }
 
     private static long HeapAfterFullGc()
