@@ -18,6 +18,9 @@ public sealed class Account
     private volatile bool _isRemoved;
     // Swapped whole by the registry (under its lock); read lock-free by publishers.
     private volatile SubjectMappings? _mappings;
+    // Copy-on-write, swapped whole under itself by the plugin that sets one; read lock-free by anyone.
+    private volatile string[] _capabilities = [];
+    private readonly Lock _capabilitiesGate = new();
 
     /// <summary>Creates an empty account.</summary>
     public Account(string name, bool enableSublistCache = true)
@@ -152,6 +155,31 @@ public sealed class Account
     {
         Interlocked.Add(ref _outMessages, messages);
         Interlocked.Add(ref _outBytes, bytes);
+    }
+
+    /// <summary>
+    /// Whether a plugin said the account has <paramref name="capability"/> on this server (see
+    /// <see cref="AccountCapabilities"/>): how one plugin learns what another runs for the account
+    /// without referencing its types (a leaf link tells its hub whether the account runs JetStream).
+    /// </summary>
+    public bool HasCapability(string capability) => Array.IndexOf(_capabilities, capability) >= 0;
+
+    /// <summary>
+    /// Sets or clears a capability of the account (compared by ordinal name); the plugin that
+    /// provides it keeps it current (enabled, disabled on reload, the account removed). Any thread.
+    /// </summary>
+    public void SetCapability(string capability, bool present)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(capability);
+        lock (_capabilitiesGate)
+        {
+            var current = _capabilities;
+            var has = Array.IndexOf(current, capability) >= 0;
+            if (has != present)
+            {
+                _capabilities = present ? [.. current, capability] : [.. current.Where(c => c != capability)];
+            }
+        }
     }
 
     /// <inheritdoc />

@@ -200,7 +200,7 @@ public sealed class MessageRouter
                 }
                 continue;
             }
-            if ((excluded is not null && ReferenceEquals(sub.Sink, excluded)) || (fromLink is not null && sub.Sink is ILocalOnlySink))
+            if ((excluded is not null && ReferenceEquals(sub.Sink, excluded)) || (sub.Sink is ILocalOnlySink && !ReachesLocalOnly(fromLink)))
             {
                 continue;
             }
@@ -274,6 +274,10 @@ public sealed class MessageRouter
                     links.Add(link, group.NameArray);
                     return false;
                 }
+                if (candidate.Sink is ILocalOnlySink && !ReachesLocalOnly(fromLink))
+                {
+                    continue;
+                }
                 if (candidate.Sink.Deliver(candidate, message))
                 {
                     return true;
@@ -286,6 +290,9 @@ public sealed class MessageRouter
             tier = nextTier;
         }
     }
+
+    /// <summary>Whether a message from <paramref name="fromLink"/> (null: local or internal) may reach <see cref="ILocalOnlySink"/> subscriptions.</summary>
+    private static bool ReachesLocalOnly(LinkKind? fromLink) => fromLink is null || fromLink.ReachesLocalOnlySinks;
 
     /// <summary>xorshift32: queue picks need spread, not cryptographic quality, and must be cheap.</summary>
     private static uint NextRandom()

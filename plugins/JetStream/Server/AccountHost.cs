@@ -58,6 +58,8 @@ internal sealed class AccountHost : IAsyncDisposable
         Add("$JS.ACK.>", acks);
         Add("$JS.FC.>", acks);
         SyncCaptures();
+        // Other plugins learn it from the account (a leaf link's CONNECT says so to its hub).
+        account.SetCapability(AccountCapabilities.JetStream, true);
     }
 
     public Account Account { get; }
@@ -312,6 +314,7 @@ internal sealed class AccountHost : IAsyncDisposable
             all = [.. _fixed, .. _captures.Values];
             _captures.Clear();
         }
+        Account.SetCapability(AccountCapabilities.JetStream, false);
         _server.Router.RemoveSubscriptions(Account, all);
         _work.Writer.TryComplete();
         await _worker.ConfigureAwait(false);

@@ -8,11 +8,12 @@ namespace Nats.Leafnode.Links;
 /// leafs) except what came over itself. A connection on which we are the spoke (we solicited
 /// it, without <c>hub: true</c>) carries only what local clients published and what leafs we
 /// hub sent: the hub's cluster already has what came over our routes, gateways or other hubs
-/// (nats-server's <c>isSpokeLeafNode</c> rules).
+/// (nats-server's <c>isSpokeLeafNode</c> rules). Either way the peer's messages reach our imports
+/// and JetStream (<see cref="LinkKind.ReachesLocalOnlySinks"/>).
 /// </summary>
 internal static class LeafKinds
 {
     /// <summary>Leaf connections on which this server is the spoke.</summary>
     public static readonly LinkKind Spoke = LinkKind.Register("leaf-spoke", LinkKind.Leaf.QueueTier,
-        origin => origin is null || ReferenceEquals(origin, LinkKind.Leaf));
+        origin => origin is null || ReferenceEquals(origin, LinkKind.Leaf), reachesLocalOnlySinks: true);
 }

@@ -56,6 +56,17 @@ public sealed class MessageRouterTests
         }
     }
 
+    private sealed class LocalOnlySink : ILocalOnlySink
+    {
+        public int Count;
+
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            Count++;
+            return true;
+        }
+    }
+
     private sealed class Observer : IInterestObserver
     {
         public List<string> Events { get; } = [];
@@ -200,6 +211,30 @@ public sealed class MessageRouterTests
         Assert.That(link.Forwarded, Is.Empty);
         Publish(MessageOrigin.Internal);
         Assert.That(link.Forwarded, Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void LocalOnlySinksGetLocalAndLeafMessagesButNoneFromRoutesOrGateways()
+    {
+        var direct = new LocalOnlySink();
+        var queued = new LocalOnlySink();
+        Subscribe(direct);
+        Subscribe(queued, queue: "q");
+
+        Assert.That(Publish(MessageOrigin.FromLink(new FakeLink(LinkKind.Route), "q"u8)), Is.False);
+        Assert.That(Publish(MessageOrigin.FromLink(new FakeLink(LinkKind.Gateway), "q"u8)), Is.False);
+        Assert.That((direct.Count, queued.Count), Is.EqualTo((0, 0)), "the sending server's own copies handled it");
+
+        // nats-server treats a leaf as a client of the account: its messages reach imports and JetStream.
+        Assert.That(Publish(MessageOrigin.FromLink(new FakeLink(LinkKind.Leaf), "q"u8)), Is.True);
+        Assert.That((direct.Count, queued.Count), Is.EqualTo((1, 1)));
+        Publish(MessageOrigin.Internal);
+        Assert.That((direct.Count, queued.Count), Is.EqualTo((2, 2)));
+
+        var bridge = LinkKind.Register("test-local-bridge", 3, _ => true, reachesLocalOnlySinks: true);
+        Assert.That((bridge.ReachesLocalOnlySinks, LinkKind.Route.ReachesLocalOnlySinks, LinkKind.Gateway.ReachesLocalOnlySinks), Is.EqualTo((true, false, false)));
+        Publish(MessageOrigin.FromLink(new FakeLink(bridge), "q"u8));
+        Assert.That((direct.Count, queued.Count), Is.EqualTo((3, 3)));
     }
 
     private sealed class SubjectSink : IMessageSink
