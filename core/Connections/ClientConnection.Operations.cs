@@ -70,9 +70,10 @@ public sealed partial class ClientConnection
     /// <summary>
     /// A client's publish from mappings to delivery: mappings, permissions and reserved
     /// subjects (an -ERR on refusal), then the subscribers. False when it was refused.
-    /// <paramref name="payloadTrace"/> is the read loop's traced payload (-V), written after the mapping's trace line.
+    /// <paramref name="payloadTrace"/> is the read loop's traced payload (-V), written after the mapping's trace line;
+    /// <paramref name="applyMappings"/> is false for a plugin's publish it mapped itself.
     /// </summary>
-    private bool Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, SublistMatchCache matchCache, string? payloadTrace = null)
+    private bool Route(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, SublistMatchCache matchCache, string? payloadTrace = null, bool applyMappings = true)
     {
         if (Options.Pedantic && !SubjectValidator.IsValidLiteralSubject(subject))
         {
@@ -80,7 +81,7 @@ public sealed partial class ClientConnection
         }
         // The account's subject mappings apply before permissions and routing, as nats-server
         // maps in the parser: permissions and subscribers see the mapped subject.
-        var mapped = Kind.IsClient && Account.Mappings is not null ? Account.MapSubject(subject) : null;
+        var mapped = applyMappings && Kind.IsClient && Account.Mappings is not null ? Account.MapSubject(subject) : null;
         if (payloadTrace is not null || (mapped is not null && Server.TraceProtocol))
         {
             TraceMapping(subject, mapped, payloadTrace);

@@ -29,7 +29,18 @@ public sealed partial class ClientConnection
     /// connection's read loop).
     /// </summary>
     /// <returns>False when it was refused, or the connection is closed or not connected yet.</returns>
-    public bool PublishFromPlugin(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
+    public bool PublishFromPlugin(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload) =>
+        PublishFromPlugin(subject, headers, payload, subjectMapped: false);
+
+    /// <summary>
+    /// As <see cref="PublishFromPlugin(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>;
+    /// with <paramref name="subjectMapped"/> the plugin has applied the account's mappings itself
+    /// (<see cref="Accounts.Account.MapSubject"/>), because it keeps the mapped subject for more
+    /// than this publish (MQTT stores QoS 1/2 and retained messages under it, as nats-server maps
+    /// in its MQTT parser), and the kernel does not map it again: a weighted mapping picks once.
+    /// </summary>
+    /// <returns>False when it was refused, or the connection is closed or not connected yet.</returns>
+    public bool PublishFromPlugin(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, bool subjectMapped)
     {
         if (IsClosed || !_connectReceived)
         {
@@ -50,10 +61,10 @@ public sealed partial class ClientConnection
         CountInbound(1, size);
         Account.CountIn(1, size);
         Server.Statistics.CountIn(1, size);
-        return Route(subject, default, headers, payload, cache);
+        return Route(subject, default, headers, payload, cache, applyMappings: !subjectMapped);
     }
 
-    /// <summary>Starts a run of <see cref="PublishFromPlugin"/> calls: their deliveries are flushed together at the end.</summary>
+    /// <summary>Starts a run of <see cref="PublishFromPlugin(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> calls: their deliveries are flushed together at the end.</summary>
     public void BeginPluginPublishes() => (_pluginBatch ??= new FlushBatch()).Begin();
 
     /// <summary>

@@ -187,6 +187,35 @@ internal sealed partial class MqttConnection
     {
         /// <summary>A header block already built (a QoS 2 message released from <c>$MQTT_qos2in</c>).</summary>
         public byte[]? Headers { get; init; }
+
+        /// <summary>The account's subject mappings were applied already (a released QoS 2 message was stored mapped).</summary>
+        public bool Mapped { get; init; }
+    }
+
+    /// <summary>
+    /// Applies the account's subject mappings once, before anything else (nats-server maps in its
+    /// MQTT parser, <c>mqttParsePub</c>): the NATS publish, the <c>$MQTT_msgs</c> copy and the
+    /// retained message all go under the mapped subject and topic. False when the mapping drops
+    /// the message.
+    /// </summary>
+    private bool TryMap(ref OutgoingMessage message)
+    {
+        if (message.Mapped || KernelClient?.Account is not { Mappings: not null } account)
+        {
+            return true;
+        }
+        var mapped = account.MapSubject(message.Subject);
+        if (mapped is null)
+        {
+            message = message with { Mapped = true };
+            return true;
+        }
+        if (mapped.Length == 0)
+        {
+            return false;
+        }
+        message = message with { Subject = mapped, Topic = MqttTopics.ToTopic(mapped), Mapped = true };
+        return true;
     }
 
     /// <summary>
@@ -198,6 +227,15 @@ internal sealed partial class MqttConnection
     /// </summary>
     private async ValueTask<bool> PublishAsync(OutgoingMessage message, ushort packetId, bool acknowledge = true)
     {
+        if (!TryMap(ref message))
+        {
+            // Dropped by the mapping, as the kernel drops a client's publish: acknowledged, sent nowhere.
+            if (acknowledge && message.Qos > 0)
+            {
+                await AcknowledgeAsync(packetId, message.Qos, null, allowed: true).ConfigureAwait(false);
+            }
+            return true;
+        }
         if (message.Qos == 2 && acknowledge && _account is not null)
         {
             // [MQTT-4.3.3-2] method A: stored once, PUBREC; delivered on PUBREL.
@@ -264,21 +302,22 @@ internal sealed partial class MqttConnection
 
     /// <summary>
     /// Publishes to NATS as the kernel client, directly (no HPUB text for the kernel to parse):
-    /// its mappings, permissions and limits apply. False when the kernel refused it.
+    /// its permissions and limits apply (the mappings were, by <see cref="TryMap"/>). False when the kernel refused it.
     /// </summary>
     private bool PublishToKernel(byte[] subject, byte[] headers, in ReadOnlySequence<byte> payload)
     {
+        // Mapped by TryMap already: the kernel must not map (and pick a weighted destination) again.
         var client = KernelClient!;
         if (payload.IsSingleSegment)
         {
-            return client.PublishFromPlugin(subject, headers, payload.FirstSpan);
+            return client.PublishFromPlugin(subject, headers, payload.FirstSpan, subjectMapped: true);
         }
         var length = (int)payload.Length;
         var copy = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             payload.CopyTo(copy);
-            return client.PublishFromPlugin(subject, headers, copy.AsSpan(0, length));
+            return client.PublishFromPlugin(subject, headers, copy.AsSpan(0, length), subjectMapped: true);
         }
         finally
         {

@@ -91,7 +91,7 @@ internal sealed partial class MqttConnection
             .Where(l => !l.StartsWith("Nmqtt-Subject:", StringComparison.OrdinalIgnoreCase))
             .Select(l => l.StartsWith("Nmqtt-Pub:", StringComparison.OrdinalIgnoreCase) ? "Nmqtt-Pub:2" : l);
         var headers = Encoding.UTF8.GetBytes(string.Join("\r\n", lines));
-        var message = new OutgoingMessage(MqttTopics.ToTopic(subject), subject, 2, retain, null, new ReadOnlySequence<byte>(data)) { Headers = headers };
+        var message = new OutgoingMessage(MqttTopics.ToTopic(subject), subject, 2, retain, null, new ReadOnlySequence<byte>(data)) { Headers = headers, Mapped = true };
         await PublishAsync(message, packetId, acknowledge: false).ConfigureAwait(false);
     }
 
