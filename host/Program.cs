@@ -19,6 +19,8 @@ public static class Program
     {
         // First, before any Console use initialises the runtime's signal handling.
         InheritedIgnoredSignals.Reset(SignalHandlers.Handled);
+        // Before the first socket: the runtime reads this once.
+        InlineSocketCompletions.Enable();
         StartupTimeline.Step("runtime to Main");
         ServerCommandLine commandLine;
         try

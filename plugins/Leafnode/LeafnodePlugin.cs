@@ -28,6 +28,8 @@ public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
     private IServerContext _context = null!;
     private ILogger _logger = null!;
     private IConfigSection<LeafnodeOptions> _section = null!;
+    // The listener's certificate set across reloads, as the websocket and MQTT listeners keep theirs.
+    private ListenerTlsReload _tls = null!;
     private LeafManager? _manager;
 
     /// <summary>The options in force.</summary>
@@ -46,10 +48,8 @@ public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
         _logger = context.Logging.CreateLogger("leafnode");
         _section = context.Config.Bind("leafnodes", section => LeafnodeOptionsParser.Parse(section, context.Server.Options), this);
         var options = _section.Current;
-        if (options.Tls is { } tls && options.IsListening)
-        {
-            context.Tls.Set(LeafManager.ListenerTlsSet, tls);   // loads and checks the certificate now
-        }
+        _tls = new ListenerTlsReload(context.Tls, LeafManager.ListenerTlsSet, "leafnodes", _logger);
+        _tls.Install(options.Tls, options.IsListening);   // loads and checks the certificate now
         if (options.IsEnabled)
         {
             _manager = new LeafManager(context, options, _logger);
@@ -88,6 +88,11 @@ public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
         }
         if (_manager is not null)
         {
+            // The listener's block matters only where there is a listener (its port cannot change on a reload).
+            if (current.IsListening)
+            {
+                _tls.Validate(current.Tls, proposed.Tls, proposed.IsListening, validation);
+            }
             LeafManager.Validate(current, proposed, validation, _context);
         }
     }
@@ -95,6 +100,7 @@ public sealed class LeafnodePlugin : IServerPlugin, IReloadHook<LeafnodeOptions>
     /// <inheritdoc />
     public void Apply(LeafnodeOptions current, LeafnodeOptions proposed)
     {
+        _tls.Apply(current.Tls, proposed.Tls, proposed.IsListening);
         // Reloads are rare: wait (bounded) for removed remotes to stop and leafs to be checked again.
         _manager?.ApplyAsync(proposed).Wait(TimeSpan.FromSeconds(10));
     }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Nats.TestSupport;
 
@@ -10,12 +12,15 @@ namespace Nats.TestSupport;
 /// <see cref="StartHostAsync"/> runs this repository's built host the same way, for end-to-end
 /// tests of the stock build with its plugins.
 /// </summary>
-public sealed class ReferenceServer : IAsyncDisposable
+public sealed partial class ReferenceServer : IAsyncDisposable
 {
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Process _process;
     private readonly string _directory;
     // Appended to by the process's output threads, read by tests; locked on itself.
     private readonly System.Text.StringBuilder _output;
+    // The ports StartWithPortsAsync chose (CLIENT, HTTP and the config's placeholders); set before it returns.
+    private IReadOnlyDictionary<string, int> _ports = new Dictionary<string, int>();
 
     private ReferenceServer(Process process, string directory, System.Text.StringBuilder output)
     {
@@ -23,6 +28,57 @@ public sealed class ReferenceServer : IAsyncDisposable
         _directory = directory;
         _output = output;
     }
+
+    /// <summary>Ignores the calling test (<see cref="Assert.Ignore(string)"/>) where nats-server is not installed.</summary>
+    public static void RequireInstalled()
+    {
+        if (FindBinary() is null)
+        {
+            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
+        }
+    }
+
+    /// <summary>
+    /// Starts nats-server (ignoring the test where it is not installed) listening for clients on
+    /// 127.0.0.1 and serving monitoring (<see cref="HttpPort"/>), each on a free port, with
+    /// <paramref name="body"/>; every <c>{NAME_PORT}</c> in it becomes a free port too
+    /// (<see cref="PortOf"/>). Waits (bounded) until the client port accepts connections.
+    /// </summary>
+    public static async Task<ReferenceServer> StartWithPortsAsync(string body)
+    {
+        RequireInstalled();
+        var names = PortPlaceholder().Matches(body).Select(m => m.Groups[1].Value).Prepend("HTTP").Prepend("CLIENT").Distinct().ToList();
+        var taken = FreePorts.Take(names.Count);
+        var ports = names.Select((name, i) => (name, port: taken[i])).ToDictionary(p => p.name, p => p.port);
+        var config = $"""
+            listen: "127.0.0.1:{ports["CLIENT"]}"
+            http: "127.0.0.1:{ports["HTTP"]}"
+            {PortPlaceholder().Replace(body, m => ports[m.Groups[1].Value].ToString(System.Globalization.CultureInfo.InvariantCulture))}
+            """;
+        var server = await StartAsync(config, ports["CLIENT"]).ConfigureAwait(false);
+        server._ports = ports;
+        return server;
+    }
+
+    [GeneratedRegex(@"\{([A-Z]+)_PORT\}")]
+    private static partial Regex PortPlaceholder();
+
+    /// <summary>The free port <c>{<paramref name="name"/>_PORT}</c> stood for in <see cref="StartWithPortsAsync"/>'s config.</summary>
+    public int PortOf(string name) => _ports.TryGetValue(name, out var port) ? port : throw new InvalidOperationException($"no {{{name}_PORT}} in the config");
+
+    /// <summary>The monitoring port (<see cref="StartWithPortsAsync"/>).</summary>
+    public int HttpPort => PortOf("HTTP");
+
+    /// <summary>A monitoring endpoint's JSON (<paramref name="pathAndQuery"/>: <c>/leafz?subs=1</c>), from <see cref="HttpPort"/>.</summary>
+    public async Task<JsonElement> MonitorAsync(string pathAndQuery)
+    {
+        var body = await Http.GetStringAsync(new Uri($"http://127.0.0.1:{HttpPort}{pathAndQuery}")).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>A raw client connected to <see cref="Port"/> that sent <paramref name="connect"/> and PING, and got PONG.</summary>
+    public Task<RawClient> ClientAsync(string connect = RawClient.QuietConnect) => RawClient.ConnectAndHandshakeAsync(Port, connect);
 
     /// <summary>The path of the nats-server binary, or null when not installed.</summary>
     public static string? FindBinary()
@@ -83,8 +139,11 @@ public sealed class ReferenceServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The client port the host logged it listens on, once it did (<see cref="StartHostAsync(string, TimeSpan?)"/>).</summary>
-    public int Port => ListeningPort() ?? throw new InvalidOperationException("the server has not logged its client port");
+    /// <summary>
+    /// The client port: the one <see cref="StartWithPortsAsync"/> chose, or the one the server
+    /// logged it listens on, once it did (<see cref="StartHostAsync(string, TimeSpan?)"/>).
+    /// </summary>
+    public int Port => _ports.TryGetValue("CLIENT", out var port) ? port : ListeningPort() ?? throw new InvalidOperationException("the server has not logged its client port");
 
     private int? ListeningPort()
     {

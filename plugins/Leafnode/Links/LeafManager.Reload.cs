@@ -8,9 +8,10 @@ namespace Nats.Leafnode.Links;
 public sealed partial class LeafManager
 {
     /// <summary>
-    /// What a reload may change, as nats-server 2.14: the listener's TLS, the hub's leaf
-    /// authorization (connected leafs are checked again), and the remotes (added, removed,
-    /// disabled or changed). The listener's address and the other settings need a restart.
+    /// What a reload may change, as nats-server 2.14: the hub's leaf authorization (connected
+    /// leafs are checked again) and the remotes (added, removed, disabled or changed, their TLS
+    /// included). The listener's address and the other settings need a restart; the listener's
+    /// TLS is the plugin's <see cref="ListenerTlsReload"/>.
     /// </summary>
     internal static void Validate(LeafnodeOptions current, LeafnodeOptions proposed, ReloadValidation validation, IServerContext context)
     {
@@ -27,11 +28,7 @@ public sealed partial class LeafManager
         Fixed("no_advertise", current.NoAdvertise, proposed.NoAdvertise);
         Fixed("min_version", current.MinVersion, proposed.MinVersion);
         Fixed("reconnect", current.ReconnectInterval, proposed.ReconnectInterval);
-        if (current.IsListening && (current.Tls is null) != (proposed.Tls is null))
-        {
-            validation.Reject("leafnodes.tls", "turning TLS of the leafnode listener on or off needs a restart");
-        }
-        foreach (var tls in proposed.Remotes.Select(r => r.Tls).Append(proposed.Tls).OfType<TlsOptions>())
+        foreach (var tls in proposed.Remotes.Select(r => r.Tls).OfType<TlsOptions>())
         {
             try
             {
@@ -41,10 +38,6 @@ public sealed partial class LeafManager
             {
                 validation.Reject("leafnodes.tls", e.Message);
             }
-        }
-        if (!Equals(current.Tls, proposed.Tls))
-        {
-            validation.Changed("leafnodes.tls");
         }
         if (current.Username != proposed.Username || current.Password != proposed.Password || current.NKey != proposed.NKey
             || current.Account != proposed.Account || !current.Users.Equals(proposed.Users) || current.AuthTimeoutSeconds != proposed.AuthTimeoutSeconds)
@@ -61,11 +54,6 @@ public sealed partial class LeafManager
     internal async Task ApplyAsync(LeafnodeOptions proposed)
     {
         var current = _options;
-        if (proposed.IsListening && proposed.Tls is { } tls && !Equals(current.Tls, tls))
-        {
-            _context.Tls.Set(ListenerTlsSet, tls);
-            _logger.LogInformation("leafnode: TLS certificates reloaded");
-        }
         foreach (var remote in proposed.Remotes)
         {
             InstallRemoteTls(remote);

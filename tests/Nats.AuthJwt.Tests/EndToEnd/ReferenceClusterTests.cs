@@ -26,10 +26,7 @@ public sealed class ReferenceClusterTests
     [Test]
     public async Task Creds_users_on_nats_server_and_on_this_server_exchange_messages_across_the_route()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         using var setup = new OperatorSetup();
         var a = setup.NewAccount("A");
         var b = setup.NewAccount("B");

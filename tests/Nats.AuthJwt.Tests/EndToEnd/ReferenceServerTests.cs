@@ -16,10 +16,7 @@ public sealed class ReferenceServerTests
     [Test]
     public async Task The_reference_server_and_this_one_treat_the_same_users_alike()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         using var setup = new OperatorSetup();
         var account = setup.NewAccount("A");
         var revoked = setup.NewUser(account, "revoked", issuedAt: DateTimeOffset.UtcNow.AddMinutes(-10));

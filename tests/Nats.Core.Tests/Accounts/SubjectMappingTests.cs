@@ -268,10 +268,7 @@ public sealed class SubjectMappingTests
     [Test]
     public async Task The_same_mappings_give_the_same_subjects_as_nats_server_2_9_10()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         var port = FreePorts.Take();
         await using var reference = await ReferenceServer.StartAsync($"port: {port}\n{InteropMappings}", port);
         var theirs = await SubjectsSeenAsync(port);

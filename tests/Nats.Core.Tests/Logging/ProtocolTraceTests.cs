@@ -78,10 +78,7 @@ public sealed class ProtocolTraceTests
     [Test]
     public async Task The_same_exchange_against_nats_server_gives_the_same_trace()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         var (ours, _) = await RunOursAsync(maxTraced: 4);
         var port = FreePorts.Take();
         await using var reference = await ReferenceServer.StartAsync($"port: {port}\ntrace: true\nmax_traced_msg_len: 4\n", port);

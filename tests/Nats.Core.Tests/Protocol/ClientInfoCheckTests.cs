@@ -59,10 +59,7 @@ public sealed class ClientInfoCheckTests
     [Test]
     public async Task Each_body_is_refused_or_accepted_as_nats_server_does()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         var port = FreePorts.Take();
         await using var reference = await ReferenceServer.StartAsync($"port: {port}\n", port);
         await using var ours = await TestServer.StartAsync();

@@ -79,10 +79,7 @@ public sealed class SystemImportsTests
     [Test]
     public async Task The_answers_have_nats_servers_field_names()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         var port = FreePorts.Take();
         await using var reference = await ReferenceServer.StartAsync(Config(port), port);
         var theirs = await AskAsync(port);

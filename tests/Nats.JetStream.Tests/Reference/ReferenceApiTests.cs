@@ -38,10 +38,7 @@ public sealed class ReferenceApiTests
     [SetUp]
     public async Task SetUp()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         var port = FreePorts.Take();
         _storeDir = Directory.CreateTempSubdirectory("refjs").FullName;
         _server = await ReferenceServer.StartAsync($"port: {port}\njetstream {{ store_dir: \"{_storeDir}\" }}\n", port);

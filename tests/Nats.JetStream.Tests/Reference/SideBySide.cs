@@ -19,10 +19,7 @@ internal static class SideBySide
     /// </summary>
     public static async Task<(T Reference, T Ours)> RunBothAsync<T>(Func<string, Task<T>> scenario, Func<string, string>? config = null)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         config ??= JetStreamIn;
         T reference;
         using (var dir = new TempDirectory())

@@ -31,10 +31,7 @@ public sealed class SystemAccountReferenceTests
     [Test]
     public async Task The_system_account_is_told_jetstream_is_not_enabled(CancellationToken ct)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
-        }
+        ReferenceServer.RequireInstalled();
         var port = FreePorts.Take();
         var refDir = Directory.CreateTempSubdirectory("refsys").FullName;
         string? refInfo, refNames, refBInfo, refBCreate, refBConsumer, refBNames;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using Nats.Leafnode.Tests.Links;
 using Nats.TestSupport;
@@ -19,10 +20,10 @@ public sealed class AuthRetryTests
     // a doubling backoff (1+2+4+8 s) would take 15 s.
     private const int Refusals = 4;
 
-    private static async Task<(OurServer Hub, LogCapture Logs, int Port)> HubAsync()
+    private static async Task<(OurServer Hub, ListLoggerProvider Logs, int Port)> HubAsync()
     {
         var port = FreePorts.Take();
-        var logs = new LogCapture();
+        var logs = new ListLoggerProvider(LogLevel.Information);
         var hub = await OurServer.StartAsync($$"""
             accounts { A {} }
             leafnodes { listen: "127.0.0.1:{{port}}", authorization { users: [ {user: la, password: pa, account: A} ] } }
@@ -31,9 +32,9 @@ public sealed class AuthRetryTests
     }
 
     /// <summary>The time from the first refusal the hub logs to the <see cref="Refusals"/>th after it.</summary>
-    private static async Task<TimeSpan> TimeOfRefusalsAsync(LogCapture hubLogs)
+    private static async Task<TimeSpan> TimeOfRefusalsAsync(ListLoggerProvider hubLogs)
     {
-        int Count() => hubLogs.Lines.Count(l => l.Contains("authentication error", StringComparison.Ordinal));
+        int Count() => hubLogs.Texts.Count(l => l.Contains("authentication error", StringComparison.Ordinal));
         await Leaf.UntilAsync(() => Count() >= 1, "the first refusal");
         var since = Stopwatch.StartNew();
         var first = Count();
@@ -60,7 +61,7 @@ public sealed class AuthRetryTests
     {
         var (hub, logs, port) = await HubAsync();
         await using var _ = hub;
-        await using var leaf = await GoServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://la:wrong@127.0.0.1:{{port}}" } ] }""");
+        await using var leaf = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://la:wrong@127.0.0.1:{{port}}" } ] }""");
 
         var elapsed = await TimeOfRefusalsAsync(logs);
 

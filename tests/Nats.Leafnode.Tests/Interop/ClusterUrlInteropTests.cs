@@ -29,7 +29,7 @@ public sealed class ClusterUrlInteropTests
         try
         {
             await Leaf.UntilAsync(() => h1.Server.Routes?.Routes.Count == 1, "the route is up");
-            await using var leaf = await GoServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{h1.LeafPort}}" } ] }""");
+            await using var leaf = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{h1.LeafPort}}" } ] }""");
             await Leaf.UntilAsync(() => h1.LeafCount == 1, "nats-server's leaf links to H1");
             h1Stopped = true;
             await h1.DisposeAsync();
@@ -55,13 +55,13 @@ public sealed class ClusterUrlInteropTests
     public async Task Our_leaf_fails_over_to_the_member_of_a_nats_server_cluster_it_heard_of()
     {
         var ports = FreePorts.Take(2);
-        var g1 = await GoServer.StartAsync($$"""
+        var g1 = await ReferenceServer.StartWithPortsAsync($$"""
             server_name: G1
             cluster { name: GHUB, listen: "127.0.0.1:{{ports[0]}}", routes: [{{Routes(ports[1])}}] }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
             """);
         var g1Stopped = false;
-        await using var g2 = await GoServer.StartAsync($$"""
+        await using var g2 = await ReferenceServer.StartWithPortsAsync($$"""
             server_name: G2
             cluster { name: GHUB, listen: "127.0.0.1:{{ports[1]}}", routes: [{{Routes(ports[0])}}] }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
@@ -69,7 +69,7 @@ public sealed class ClusterUrlInteropTests
         try
         {
             // nats-server's leaf INFO lists the other member once the route is up.
-            await GoServer.UntilAsync(async () =>
+            await Leaf.UntilAsync(async () =>
             {
                 await using var probe = await RawClient.ConnectAsync(g1.LeafPort);
                 return probe.Info.GetProperty("leafnode_urls").GetArrayLength() == 2;
@@ -77,14 +77,14 @@ public sealed class ClusterUrlInteropTests
             await using var leaf = await OurServer.StartAsync($$"""
                 leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{g1.LeafPort}}" } ] }
                 """);
-            await GoServer.UntilAsync(async () => await g1.LeafCountAsync() == 1, "our leaf links to G1");
+            await Leaf.UntilAsync(async () => await g1.LeafCountAsync() == 1, "our leaf links to G1");
             g1Stopped = true;
             await g1.DisposeAsync();
-            await GoServer.UntilAsync(async () => await g2.LeafCountAsync() == 1 && leaf.LeafCount == 1, "our leaf moves to G2", seconds: 20);
+            await Leaf.UntilAsync(async () => await g2.LeafCountAsync() == 1 && leaf.LeafCount == 1, "our leaf moves to G2", seconds: 20);
 
             await using var leafSub = await leaf.ClientAsync();
             await Leaf.SubAsync(leafSub, "after", "1");
-            await GoServer.UntilAsync(() => g2.LeafHasSubAsync("after"), "our interest reaches G2");
+            await Leaf.UntilAsync(() => g2.LeafHasSubAsync("after"), "our interest reaches G2");
             await using var pub = await g2.ClientAsync();
             await Leaf.PubAsync(pub, "after", "x");
             await leafSub.ExpectMsgAsync("after", "1", "x");
@@ -107,13 +107,13 @@ public sealed class ClusterUrlInteropTests
             cluster { name: MIX, listen: "127.0.0.1:{{ports[0]}}", routes: [{{Routes(ports[1])}}] }
             leafnodes { host: 127.0.0.1, port: -1 }
             """);
-        await using var go = await GoServer.StartAsync($$"""
+        await using var go = await ReferenceServer.StartWithPortsAsync($$"""
             server_name: GO
             cluster { name: MIX, listen: "127.0.0.1:{{ports[1]}}", routes: [{{Routes(ports[0])}}] }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
             """);
         var expected = new[] { $"127.0.0.1:{ours.LeafPort}", $"127.0.0.1:{go.LeafPort}" }.Order().ToArray();
-        await GoServer.UntilAsync(async () =>
+        await Leaf.UntilAsync(async () =>
         {
             await using var probe = await RawClient.ConnectAsync(go.LeafPort);
             return probe.Info.GetProperty("leafnode_urls").EnumerateArray().Select(u => u.GetString()).Order().SequenceEqual(expected);

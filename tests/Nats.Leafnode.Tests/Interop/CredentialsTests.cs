@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Text;
 using Nats.Leafnode.Tests.Links;
 using Nats.TestSupport;
@@ -31,7 +32,7 @@ public sealed class CredentialsTests
         {
             var creds = Path.Combine(dir, "leaf.creds");
             await File.WriteAllTextAsync(creds, Jwts.CredsFile(leafJwt, leafPair.Seed));
-            await using var hub = await GoServer.StartAsync(jwts.ServerConfig + """
+            await using var hub = await ReferenceServer.StartWithPortsAsync(jwts.ServerConfig + """
 
                 leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
                 """);
@@ -41,7 +42,7 @@ public sealed class CredentialsTests
 
             await using var sub = await leaf.ClientAsync();
             await Leaf.SubAsync(sub, "creds.ok", "1");
-            await GoServer.UntilAsync(() => hub.LeafHasSubAsync("creds.ok", jwts.AccountPublicKey), "interest in the account");
+            await Leaf.UntilAsync(() => hub.LeafHasSubAsync("creds.ok", jwts.AccountPublicKey), "interest in the account");
             await using var pub = await JwtClientAsync(hub.Port, clientJwt, clientPair);
             await Leaf.PubAsync(pub, "creds.ok", "signed");
             await sub.ExpectMsgAsync("creds.ok", "1", "signed");
@@ -65,11 +66,11 @@ public sealed class CredentialsTests
         {
             var creds = Path.Combine(dir, "bad.creds");
             await File.WriteAllTextAsync(creds, Jwts.CredsFile(jwt, pair.Seed));
-            await using var hub = await GoServer.StartAsync(jwts.ServerConfig + """
+            await using var hub = await ReferenceServer.StartWithPortsAsync(jwts.ServerConfig + """
 
                 leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
                 """);
-            var logs = new LogCapture();
+            var logs = new ListLoggerProvider(LogLevel.Information);
             await using var leaf = await OurServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{hub.LeafPort}}", credentials: "{{creds}}" } ] }""", logs);
             await Leaf.UntilAsync(() => logs.Contains("Authorization Violation"), "the hub refuses and our leaf logs it");
             Assert.That(leaf.LeafCount, Is.EqualTo(0));

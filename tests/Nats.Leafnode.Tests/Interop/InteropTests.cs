@@ -19,17 +19,17 @@ public sealed class InteropTests
     [Test]
     public async Task Our_leaf_of_a_nats_server_hub_carries_pub_sub_and_request_reply_both_ways()
     {
-        await using var hub = await GoServer.StartAsync("""leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { user: leaf, password: pw } }""");
+        await using var hub = await ReferenceServer.StartWithPortsAsync("""leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { user: leaf, password: pw } }""");
         await using var leaf = await OurServer.StartAsync(OurLeaf($"nats-leaf://leaf:pw@127.0.0.1:{hub.LeafPort}"));
         await Leaf.UntilAsync(() => leaf.LeafCount == 1, "our leaf connects to nats-server");
-        await GoServer.UntilAsync(async () => await hub.LeafCountAsync() == 1, "nats-server lists the leaf");
+        await Leaf.UntilAsync(async () => await hub.LeafCountAsync() == 1, "nats-server lists the leaf");
 
         await using var hubSub = await hub.ClientAsync();
         await using var leafSub = await leaf.ClientAsync();
         await Leaf.SubAsync(hubSub, "to.hub", "1");
         await Leaf.SubAsync(leafSub, "to.leaf", "2");
         await Leaf.UntilAsync(() => leaf.HasLeafInterest("to.hub"), "nats-server's interest reaches our leaf");
-        await GoServer.UntilAsync(() => hub.LeafHasSubAsync("to.leaf"), "our interest reaches nats-server");
+        await Leaf.UntilAsync(() => hub.LeafHasSubAsync("to.leaf"), "our interest reaches nats-server");
 
         await using var leafPub = await leaf.ClientAsync();
         await Leaf.PubAsync(leafPub, "to.hub", "up");
@@ -44,7 +44,7 @@ public sealed class InteropTests
         await Leaf.SubAsync(hubSub, "svc", "3");
         await Leaf.SubAsync(leafPub, "_INBOX.x", "9");
         await Leaf.UntilAsync(() => leaf.HasLeafInterest("svc"), "service interest");
-        await GoServer.UntilAsync(() => hub.LeafHasSubAsync("_INBOX.x"), "inbox interest");
+        await Leaf.UntilAsync(() => hub.LeafHasSubAsync("_INBOX.x"), "inbox interest");
         await leafPub.SendAsync("PUB svc _INBOX.x 3\r\nreq\r\n");
         await hubSub.ExpectMsgAsync("svc", "3", "req", "_INBOX.x");
         await hubSub.SendAsync("PUB _INBOX.x 3\r\nrep\r\n");
@@ -53,7 +53,7 @@ public sealed class InteropTests
         // And a request from nats-server served on our leaf.
         await Leaf.SubAsync(leafSub, "leafsvc", "4");
         await Leaf.SubAsync(hubPub, "_INBOX.y", "8");
-        await GoServer.UntilAsync(() => hub.LeafHasSubAsync("leafsvc"), "leaf service interest");
+        await Leaf.UntilAsync(() => hub.LeafHasSubAsync("leafsvc"), "leaf service interest");
         await Leaf.UntilAsync(() => leaf.HasLeafInterest("_INBOX.y"), "hub inbox interest");
         await hubPub.SendAsync("PUB leafsvc _INBOX.y 3\r\nreq\r\n");
         await leafSub.ExpectMsgAsync("leafsvc", "4", "req", "_INBOX.y");
@@ -64,7 +64,7 @@ public sealed class InteropTests
     [Test]
     public async Task A_nats_server_hub_binds_each_of_our_leafs_to_its_users_account()
     {
-        await using var hub = await GoServer.StartAsync("""
+        await using var hub = await ReferenceServer.StartWithPortsAsync("""
             accounts { A { users: [ {user: a, password: a} ] }, B { users: [ {user: b, password: b} ] } }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { users: [ {user: la, password: pa, account: A}, {user: lb, password: pb, account: B} ] } }
             """);
@@ -77,7 +77,7 @@ public sealed class InteropTests
         await using var subB = await leafB.ClientAsync();
         await Leaf.SubAsync(subA, "news", "1");
         await Leaf.SubAsync(subB, "news", "2");
-        await GoServer.UntilAsync(async () => await hub.LeafHasSubAsync("news", "A") && await hub.LeafHasSubAsync("news", "B"), "interest in both accounts");
+        await Leaf.UntilAsync(async () => await hub.LeafHasSubAsync("news", "A") && await hub.LeafHasSubAsync("news", "B"), "interest in both accounts");
         await using var pubA = await hub.ClientAsync(Leaf.Connect("a", "a"));
         await Leaf.PubAsync(pubA, "news", "forA");
         await subA.ExpectMsgAsync("news", "1", "forA");
@@ -87,7 +87,7 @@ public sealed class InteropTests
     [Test]
     public async Task A_nats_server_hub_refuses_our_leaf_with_a_wrong_password()
     {
-        await using var hub = await GoServer.StartAsync("""
+        await using var hub = await ReferenceServer.StartWithPortsAsync("""
             accounts { A { users: [ {user: a, password: a} ] } }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { users: [ {user: la, password: pa, account: A} ] } }
             """);
@@ -105,7 +105,7 @@ public sealed class InteropTests
     [Test]
     public async Task Our_leaf_signs_the_nonce_of_a_nats_server_hub_with_its_nkey_seed()
     {
-        await using var hub = await GoServer.StartAsync($$"""
+        await using var hub = await ReferenceServer.StartWithPortsAsync($$"""
             accounts { A { users: [ {user: a, password: a}, {nkey: {{Keys.UserPublic}}} ] } }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
             """);
@@ -113,7 +113,7 @@ public sealed class InteropTests
         await Leaf.UntilAsync(() => leaf.LeafCount == 1, "the nkey leaf connects");
         await using var sub = await leaf.ClientAsync();
         await Leaf.SubAsync(sub, "signed", "1");
-        await GoServer.UntilAsync(() => hub.LeafHasSubAsync("signed", "A"), "interest in the nkey user's account");
+        await Leaf.UntilAsync(() => hub.LeafHasSubAsync("signed", "A"), "interest in the nkey user's account");
         await using var pub = await hub.ClientAsync(Leaf.Connect("a", "a"));
         await Leaf.PubAsync(pub, "signed", "ok");
         await sub.ExpectMsgAsync("signed", "1", "ok");
@@ -126,16 +126,16 @@ public sealed class InteropTests
     {
         var leafPort = FreePorts.Take();
         await using var hub = await OurServer.StartAsync($$"""leafnodes { listen: "127.0.0.1:{{leafPort}}", authorization { user: leaf, password: pw } }""");
-        await using var leaf = await GoServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://leaf:pw@127.0.0.1:{{leafPort}}" } ] }""");
+        await using var leaf = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://leaf:pw@127.0.0.1:{{leafPort}}" } ] }""");
         await Leaf.UntilAsync(() => hub.LeafCount == 1, "nats-server's leaf connects to our hub");
-        await GoServer.UntilAsync(async () => await leaf.LeafCountAsync() == 1, "nats-server lists its hub");
+        await Leaf.UntilAsync(async () => await leaf.LeafCountAsync() == 1, "nats-server lists its hub");
 
         await using var hubSub = await hub.ClientAsync();
         await using var leafSub = await leaf.ClientAsync();
         await Leaf.SubAsync(hubSub, "to.hub", "1");
         await Leaf.SubAsync(leafSub, "to.leaf", "2");
         await Leaf.UntilAsync(() => hub.HasLeafInterest("to.leaf"), "nats-server's interest reaches our hub");
-        await GoServer.UntilAsync(() => leaf.LeafHasSubAsync("to.hub"), "our interest reaches the nats-server leaf");
+        await Leaf.UntilAsync(() => leaf.LeafHasSubAsync("to.hub"), "our interest reaches the nats-server leaf");
 
         await using var leafPub = await leaf.ClientAsync();
         await Leaf.PubAsync(leafPub, "to.hub", "up");
@@ -147,7 +147,7 @@ public sealed class InteropTests
         // Request from the nats-server leaf, served on our hub.
         await Leaf.SubAsync(hubSub, "svc", "3");
         await Leaf.SubAsync(leafPub, "_INBOX.z", "9");
-        await GoServer.UntilAsync(() => leaf.LeafHasSubAsync("svc"), "service interest");
+        await Leaf.UntilAsync(() => leaf.LeafHasSubAsync("svc"), "service interest");
         await Leaf.UntilAsync(() => hub.HasLeafInterest("_INBOX.z"), "inbox interest");
         await leafPub.SendAsync("PUB svc _INBOX.z 3\r\nreq\r\n");
         await hubSub.ExpectMsgAsync("svc", "3", "req", "_INBOX.z");
@@ -160,7 +160,7 @@ public sealed class InteropTests
         await Leaf.SubAsync(hubWorker, "work", "5", "q");
         await Leaf.SubAsync(leafWorker, "work", "6", "q");
         await Leaf.UntilAsync(() => hub.HasLeafInterest("work"), "queue interest at the hub");
-        await GoServer.UntilAsync(() => leaf.LeafHasSubAsync("work"), "queue interest at the leaf");
+        await Leaf.UntilAsync(() => leaf.LeafHasSubAsync("work"), "queue interest at the leaf");
         for (var i = 0; i < 10; i++)
         {
             await hubPub.SendAsync("PUB work 1\r\nh\r\n");
@@ -187,8 +187,8 @@ public sealed class InteropTests
             accounts { A { users: [ {user: a, password: a} ] }, B { users: [ {user: b, password: b} ] } }
             leafnodes { listen: "127.0.0.1:{{leafPort}}", authorization { users: [ {user: la, password: pa, account: A}, {user: lb, password: pb, account: B} ] } }
             """);
-        await using var leafA = await GoServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://la:pa@127.0.0.1:{{leafPort}}" } ] }""");
-        await using var bad = await GoServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://lb:wrong@127.0.0.1:{{leafPort}}" } ] }""");
+        await using var leafA = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://la:pa@127.0.0.1:{{leafPort}}" } ] }""");
+        await using var bad = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://lb:wrong@127.0.0.1:{{leafPort}}" } ] }""");
         await Leaf.UntilAsync(() => hub.LeafCount == 1, "the good leaf connects");
         await Task.Delay(2000);
         Assert.That(hub.Manager.Connections.Select(c => c.Account!.Name), Is.EqualTo(new[] { "A" }), "the bad one never binds");

@@ -24,7 +24,7 @@ public sealed class LeafOriginInteropTests
             cluster { name: HUB, listen: "127.0.0.1:{{ports[0]}}", routes: ["nats-route://127.0.0.1:{{ports[1]}}"] }
             leafnodes { host: 127.0.0.1, port: -1 }
             """);
-        await using var go = await GoServer.StartAsync($$"""
+        await using var go = await ReferenceServer.StartWithPortsAsync($$"""
             server_name: G2
             cluster { name: HUB, listen: "127.0.0.1:{{ports[1]}}", routes: ["nats-route://127.0.0.1:{{ports[0]}}"] }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }

@@ -33,10 +33,10 @@ public sealed class ThroughputBenchmark
             ours = await MeasureAsync(hub.Port, leaf.Port, () => Task.FromResult(leaf.HasLeafInterest("bench")));
         }
         double theirs;
-        await using (var goHub = await GoServer.StartAsync("""leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }"""))
-        await using (var goLeaf = await GoServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{goHub.LeafPort}}" } ] }"""))
+        await using (var goHub = await ReferenceServer.StartWithPortsAsync("""leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }"""))
+        await using (var goLeaf = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{goHub.LeafPort}}" } ] }"""))
         {
-            await GoServer.UntilAsync(async () => await goHub.LeafCountAsync() == 1, "link up");
+            await Leaf.UntilAsync(async () => await goHub.LeafCountAsync() == 1, "link up");
             await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
             theirs = await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
         }
@@ -60,13 +60,13 @@ public sealed class ThroughputBenchmark
             ours = await MeasureAsync(hub.Port, leaf.Port, () => Task.FromResult(leaf.HasLeafInterest("bench")));
         }
         double theirs;
-        await using (var goHub = await GoServer.StartAsync($$"""
+        await using (var goHub = await ReferenceServer.StartWithPortsAsync($$"""
             websocket { listen: "127.0.0.1:{WS_PORT}", {{hubWs}} }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}" }
             """))
-        await using (var goLeaf = await GoServer.StartAsync($$"""leafnodes { remotes: [ { url: "ws://127.0.0.1:{{goHub.WebSocketPort}}" {{remoteWs}} } ] }"""))
+        await using (var goLeaf = await ReferenceServer.StartWithPortsAsync($$"""leafnodes { remotes: [ { url: "ws://127.0.0.1:{{goHub.WebSocketPort}}" {{remoteWs}} } ] }"""))
         {
-            await GoServer.UntilAsync(async () => await goHub.LeafCountAsync() == 1, "link up");
+            await Leaf.UntilAsync(async () => await goHub.LeafCountAsync() == 1, "link up");
             await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
             theirs = await MeasureAsync(goHub.Port, goLeaf.Port, () => goLeaf.LeafHasSubAsync("bench"));
         }

@@ -55,14 +55,14 @@ public sealed class TlsTests
     public async Task Our_leaf_connects_over_tls_to_a_nats_server_hub()
     {
         using var cert = new SelfSignedCertificate();
-        await using var hub = await GoServer.StartAsync($$"""
+        await using var hub = await ReferenceServer.StartWithPortsAsync($$"""
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}", tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" } }
             """);
         await using var leaf = await OurServer.StartAsync($$"""
             leafnodes { remotes: [ { url: "nats-leaf://localhost:{{hub.LeafPort}}", tls { ca_file: "{{cert.CertPath}}" } } ] }
             """);
         await Leaf.UntilAsync(() => leaf.LeafCount == 1, "our TLS leaf connects to nats-server");
-        await ExpectTrafficAsync(leaf, () => hub.ClientAsync(), s => GoServer.UntilAsync(() => hub.LeafHasSubAsync(s), "interest"), oursIsHub: false);
+        await ExpectTrafficAsync(leaf, () => hub.ClientAsync(), s => Leaf.UntilAsync(() => hub.LeafHasSubAsync(s), "interest"), oursIsHub: false);
     }
 
     [Test]
@@ -73,10 +73,10 @@ public sealed class TlsTests
         await using var hub = await OurServer.StartAsync($$"""
             leafnodes { listen: "127.0.0.1:{{port}}", tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" } }
             """);
-        await using var leaf = await GoServer.StartAsync($$"""
+        await using var leaf = await ReferenceServer.StartWithPortsAsync($$"""
             leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://localhost:{{port}}", tls { ca_file: "{{cert.CertPath}}" } } ] }
             """);
         await Leaf.UntilAsync(() => hub.LeafCount == 1, "nats-server's TLS leaf connects to our hub");
-        await ExpectTrafficAsync(hub, () => leaf.ClientAsync(), s => GoServer.UntilAsync(() => leaf.LeafHasSubAsync(s), "interest"), oursIsHub: true);
+        await ExpectTrafficAsync(hub, () => leaf.ClientAsync(), s => Leaf.UntilAsync(() => leaf.LeafHasSubAsync(s), "interest"), oursIsHub: true);
     }
 }

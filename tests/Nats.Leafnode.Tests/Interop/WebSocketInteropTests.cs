@@ -13,7 +13,7 @@ namespace Nats.Leafnode.Tests.Interop;
 [NonParallelizable]
 public sealed class WebSocketInteropTests
 {
-    private static Task<GoServer> StartGoHubAsync(string webSocketExtra = "") => GoServer.StartAsync($$"""
+    private static Task<ReferenceServer> StartGoHubAsync(string webSocketExtra = "") => ReferenceServer.StartWithPortsAsync($$"""
         websocket { listen: "127.0.0.1:{WS_PORT}", no_tls: true {{webSocketExtra}} }
         leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { user: leaf, password: pw } }
         """);
@@ -25,12 +25,12 @@ public sealed class WebSocketInteropTests
         await using var hub = await StartGoHubAsync(hubExtra);
         await using var leaf = await WebSocketLeafTests.StartLeafAsync($"ws://leaf:pw@127.0.0.1:{hub.WebSocketPort}", remoteExtra);
         await Leaf.UntilAsync(() => leaf.LeafCount == 1, "our leaf links to nats-server over ws");
-        await GoServer.UntilAsync(async () => await hub.LeafCountAsync() == 1, "nats-server lists the leaf");
+        await Leaf.UntilAsync(async () => await hub.LeafCountAsync() == 1, "nats-server lists the leaf");
         Assert.That(leaf.Manager.Connections.Single().IsWebSocket, Is.True);
         await WebSocketTraffic.ExchangeAsync(
             leafClient: () => leaf.ClientAsync(),
             hubClient: () => hub.ClientAsync(),
-            hubHasLeafInterest: s => GoServer.UntilAsync(() => hub.LeafHasSubAsync(s), $"nats-server learns {s}"),
+            hubHasLeafInterest: s => Leaf.UntilAsync(() => hub.LeafHasSubAsync(s), $"nats-server learns {s}"),
             leafHasHubInterest: s => Leaf.UntilAsync(() => leaf.HasLeafInterest(s), $"our leaf learns {s}"));
     }
 
@@ -39,7 +39,7 @@ public sealed class WebSocketInteropTests
     public async Task A_nats_server_leaf_over_ws_to_our_hub(string hubWebSocket, string remoteExtra)
     {
         await using var hub = await WebSocketLeafTests.StartHubAsync(hubWebSocket);
-        await using var leaf = await GoServer.StartAsync($$"""
+        await using var leaf = await ReferenceServer.StartWithPortsAsync($$"""
             leafnodes { reconnect: 1, remotes: [ { url: "ws://leaf:pw@127.0.0.1:{{hub.WebSocketPort}}" {{remoteExtra}} } ] }
             """);
         await Leaf.UntilAsync(() => hub.LeafCount == 1, "nats-server's leaf links to our hub over ws");
@@ -49,14 +49,14 @@ public sealed class WebSocketInteropTests
             leafClient: () => leaf.ClientAsync(),
             hubClient: () => hub.ClientAsync(),
             hubHasLeafInterest: s => Leaf.UntilAsync(() => hub.HasLeafInterest(s), $"our hub learns {s}"),
-            leafHasHubInterest: s => GoServer.UntilAsync(() => leaf.LeafHasSubAsync(s), $"nats-server learns {s}"));
+            leafHasHubInterest: s => Leaf.UntilAsync(() => leaf.LeafHasSubAsync(s), $"nats-server learns {s}"));
     }
 
     [Test]
     public async Task Our_leaf_over_wss_to_a_nats_server_hub_with_a_test_ca()
     {
         using var cert = new SelfSignedCertificate();
-        await using var hub = await GoServer.StartAsync($$"""
+        await using var hub = await ReferenceServer.StartWithPortsAsync($$"""
             websocket { listen: "127.0.0.1:{WS_PORT}", tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" } }
             leafnodes { listen: "127.0.0.1:{LEAF_PORT}", authorization { user: leaf, password: pw } }
             """);
@@ -64,7 +64,7 @@ public sealed class WebSocketInteropTests
         await Leaf.UntilAsync(() => leaf.LeafCount == 1, "our leaf links to nats-server over wss");
         await WebSocketTraffic.ExchangeAsync(
             () => leaf.ClientAsync(), () => hub.ClientAsync(),
-            s => GoServer.UntilAsync(() => hub.LeafHasSubAsync(s), $"nats-server learns {s}"),
+            s => Leaf.UntilAsync(() => hub.LeafHasSubAsync(s), $"nats-server learns {s}"),
             s => Leaf.UntilAsync(() => leaf.HasLeafInterest(s), $"our leaf learns {s}"));
     }
 
@@ -73,7 +73,7 @@ public sealed class WebSocketInteropTests
     {
         using var cert = new SelfSignedCertificate();
         await using var hub = await WebSocketLeafTests.StartHubAsync($$"""tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" }""");
-        await using var leaf = await GoServer.StartAsync($$"""
+        await using var leaf = await ReferenceServer.StartWithPortsAsync($$"""
             leafnodes { reconnect: 1, remotes: [ { url: "wss://leaf:pw@localhost:{{hub.WebSocketPort}}", tls { ca_file: "{{cert.CertPath}}" } } ] }
             """);
         await Leaf.UntilAsync(() => hub.LeafCount == 1, "nats-server's leaf links to our hub over wss");
@@ -81,6 +81,6 @@ public sealed class WebSocketInteropTests
         await WebSocketTraffic.ExchangeAsync(
             () => leaf.ClientAsync(), () => hub.ClientAsync(),
             s => Leaf.UntilAsync(() => hub.HasLeafInterest(s), $"our hub learns {s}"),
-            s => GoServer.UntilAsync(() => leaf.LeafHasSubAsync(s), $"nats-server learns {s}"));
+            s => Leaf.UntilAsync(() => leaf.LeafHasSubAsync(s), $"nats-server learns {s}"));
     }
 }

@@ -37,9 +37,9 @@ public sealed class OurServer : IAsyncDisposable
     public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
 
     /// <summary>Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config).</summary>
-    public static async Task<OurServer> StartAsync(string config, LogCapture? logs = null, bool webSocket = false)
+    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false)
     {
-        var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.Factory);
+        var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.CreateFactory());
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
         var ws = webSocket ? new Nats.WebSocket.WebSocketPlugin() : null;
@@ -117,41 +117,14 @@ public static class Leaf
     public static Task UntilAsync(Func<bool> condition, string what, int seconds = 10) =>
         Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(seconds));
 
+    /// <summary>Polls the asynchronous <paramref name="condition"/> (a nats-server's /leafz, say) until it holds (bounded).</summary>
+    public static Task UntilAsync(Func<Task<bool>> condition, string what, int seconds = 10) =>
+        Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(seconds));
+
     /// <summary>Asserts that <paramref name="client"/> receives nothing (beyond PONGs) for a while.</summary>
     public static async Task ExpectSilenceAsync(RawClient client, int milliseconds = 300)
     {
         var received = await client.DrainAsync(TimeSpan.FromMilliseconds(milliseconds));
         Assert.That(received.Replace("PONG\r\n", ""), Does.Not.Contain("MSG"), "nothing should have arrived");
-    }
-}
-
-/// <summary>Collects a server's log lines so tests can check what both ends logged.</summary>
-public sealed class LogCapture : ILoggerProvider
-{
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines = new();
-
-    /// <summary>Keeps lines from <paramref name="minimum"/> up (Trace for a protocol trace).</summary>
-    public LogCapture(LogLevel minimum = LogLevel.Information) => Factory = LoggerFactory.Create(b => b.AddProvider(this).SetMinimumLevel(minimum));
-
-    public ILoggerFactory Factory { get; }
-
-    public IReadOnlyCollection<string> Lines => _lines;
-
-    public bool Contains(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
-
-    public ILogger CreateLogger(string categoryName) => new Sink(_lines);
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Sink(System.Collections.Concurrent.ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue($"[{logLevel}] {formatter(state, exception)}" + (exception is null ? "" : $" ({exception.GetType().Name}: {exception.Message})"));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Nats.TestSupport;
 
 namespace Nats.Leafnode.Tests.Links;
@@ -17,7 +18,7 @@ public sealed class LeafOriginTests
     private static string Routes(params int[] ports) => string.Join(", ", ports.Select(p => $"\"nats-route://127.0.0.1:{p}\""));
 
     /// <summary>A member of leaf cluster LC linked to <paramref name="hubLeafPort"/>.</summary>
-    private static Task<OurServer> LeafMemberAsync(string name, int own, int other, int hubLeafPort, LogCapture? logs = null) => OurServer.StartAsync($$"""
+    private static Task<OurServer> LeafMemberAsync(string name, int own, int other, int hubLeafPort, ListLoggerProvider? logs = null) => OurServer.StartAsync($$"""
         server_name: {{name}}
         cluster { name: LC, listen: "127.0.0.1:{{own}}", routes: [{{Routes(other)}}] }
         leafnodes { reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{hubLeafPort}}" } ] }
@@ -44,8 +45,8 @@ public sealed class LeafOriginTests
     public async Task Two_members_of_a_leaf_cluster_on_one_hub_get_each_message_once()
     {
         var ports = FreePorts.Take(2);
-        var hubLogs = new LogCapture();
-        var leafLogs = new LogCapture();
+        var hubLogs = new ListLoggerProvider(LogLevel.Information);
+        var leafLogs = new ListLoggerProvider(LogLevel.Information);
         await using var hub = await OurServer.StartAsync("""leafnodes { host: 127.0.0.1, port: -1 }""", hubLogs);
         await using var l1 = await LeafMemberAsync("L1", ports[0], ports[1], hub.LeafPort, leafLogs);
         await using var l2 = await LeafMemberAsync("L2", ports[1], ports[0], hub.LeafPort, leafLogs);
@@ -55,7 +56,7 @@ public sealed class LeafOriginTests
         }
         catch
         {
-            TestContext.Out.WriteLine(string.Join("\n", hubLogs.Lines.Select(l => "HUB " + l).Concat(leafLogs.Lines.Select(l => "LEAF " + l))));
+            TestContext.Out.WriteLine(string.Join("\n", hubLogs.Texts.Select(l => "HUB " + l).Concat(leafLogs.Texts.Select(l => "LEAF " + l))));
             throw;
         }
         await ExpectExactlyOnceAsync(l1, l2, s => Leaf.UntilAsync(() => hub.HasLeafInterest(s), "the hub has the interest"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Nats.TestSupport;
 
 namespace Nats.Leafnode.Tests.Links;
@@ -291,8 +292,8 @@ public sealed class TopologyTests
     public async Task Two_servers_that_are_each_others_leaf_detect_the_loop_and_both_log_it()
     {
         var ports = FreePorts.Take(2);
-        var logsA = new LogCapture();
-        var logsB = new LogCapture();
+        var logsA = new ListLoggerProvider(LogLevel.Information);
+        var logsB = new ListLoggerProvider(LogLevel.Information);
         await using var a = await OurServer.StartAsync($$"""
             server_name: A
             leafnodes { listen: "127.0.0.1:{{ports[0]}}", reconnect: 1, remotes: [ { url: "nats-leaf://127.0.0.1:{{ports[1]}}" } ] }
@@ -395,8 +396,8 @@ public sealed class NKeyTests
     {
         var port = FreePorts.Take();
         using var other = Nats.Core.Security.NKeyPair.Create(Nats.Core.Security.NKeyPrefix.User);
-        var hubLogs = new LogCapture();
-        var leafLogs = new LogCapture();
+        var hubLogs = new ListLoggerProvider(LogLevel.Information);
+        var leafLogs = new ListLoggerProvider(LogLevel.Information);
         await using var hub = await OurServer.StartAsync($$"""
             accounts { A {} }
             leafnodes { listen: "127.0.0.1:{{port}}", authorization { nkey: {{Interop.Keys.UserPublic}}, account: A } }

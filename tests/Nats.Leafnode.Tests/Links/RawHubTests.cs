@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -108,7 +109,7 @@ public sealed class RawHubTests
         try
         {
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var logs = new LogCapture();
+            var logs = new ListLoggerProvider(LogLevel.Information);
             await using var leaf = await OurServer.StartAsync($$"""leafnodes { remotes: [ { url: "nats-leaf://127.0.0.1:{{port}}" } ] }""", logs);
             using var socket = await listener.AcceptSocketAsync();
             await socket.SendAsync("INFO {\"server_id\":\"CLIENTPORT\",\"max_payload\":1048576}\r\n"u8.ToArray());

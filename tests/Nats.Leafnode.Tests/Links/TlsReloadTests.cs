@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
 using Nats.TestSupport;
 
@@ -83,7 +84,8 @@ public sealed class TlsReloadTests
         var (one, two, cert, key) = (certificates.One, certificates.Two, certificates.Cert, certificates.Key);
         var port = FreePorts.Take();
         var hubConfig = HubConfig(port, cert, key);
-        await using var hub = await OurServer.StartAsync(hubConfig);
+        var hubLogs = new ListLoggerProvider(LogLevel.Information);
+        await using var hub = await OurServer.StartAsync(hubConfig, hubLogs);
         await using var first = await OurServer.StartAsync(LeafConfig(port, one.CertPath));
         await Leaf.UntilAsync(() => hub.LeafCount == 1 && first.LeafCount == 1, "the leaf trusting the first certificate connects");
         var link = hub.Manager.Connections.Single();
@@ -92,11 +94,45 @@ public sealed class TlsReloadTests
         var result = hub.Server.Reload(Options(hubConfig));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
+        Assert.That(hubLogs.Contains("leafnodes: TLS certificates reloaded"), Is.False, "an unchanged block is the kernel's file reload, not the listener's");
         Assert.That(await PresentedThumbprintAsync(port, two), Is.EqualTo(two.Thumbprint), "a new connection gets the new certificate");
         await using var second = await OurServer.StartAsync(LeafConfig(port, two.CertPath));
         await Leaf.UntilAsync(() => hub.LeafCount == 2 && second.LeafCount == 1, "a leaf trusting only the new certificate connects");
         Assert.That(hub.Manager.Connections, Does.Contain(link), "the live link stays");
         Assert.That(first.LeafCount, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_reload_that_points_the_listener_at_other_files_installs_them_and_says_so()
+    {
+        using var one = new SelfSignedCertificate("CN=hub-one");
+        using var two = new SelfSignedCertificate("CN=hub-two");
+        var port = FreePorts.Take();
+        var logs = new ListLoggerProvider(LogLevel.Information);
+        await using var hub = await OurServer.StartAsync(HubConfig(port, one.CertPath, one.KeyPath), logs);
+
+        var result = hub.Server.Reload(Options(HubConfig(port, two.CertPath, two.KeyPath)));
+
+        Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
+        Assert.That(logs.Contains("leafnodes: TLS certificates reloaded"), Is.True, string.Join("\n", logs.Texts));
+        Assert.That(await PresentedThumbprintAsync(port, two), Is.EqualTo(two.Thumbprint), "a new connection gets the new certificate");
+    }
+
+    [Test]
+    public async Task Turning_the_listeners_tls_off_or_loading_bad_files_is_refused_and_the_certificate_stays()
+    {
+        using var one = new SelfSignedCertificate("CN=hub-one");
+        var port = FreePorts.Take();
+        await using var hub = await OurServer.StartAsync(HubConfig(port, one.CertPath, one.KeyPath));
+
+        var off = hub.Server.Reload(Options($$"""leafnodes { listen: "127.0.0.1:{{port}}" }"""));
+        var missing = hub.Server.Reload(Options(HubConfig(port, one.CertPath + ".missing", one.KeyPath)));
+
+        Assert.That(off.Success, Is.False);
+        Assert.That(string.Join("; ", off.Errors), Does.Contain("leafnodes.tls").And.Contain("needs a restart"));
+        Assert.That(missing.Success, Is.False);
+        Assert.That(string.Join("; ", missing.Errors), Does.Contain("leafnodes.tls"));
+        Assert.That(await PresentedThumbprintAsync(port, one), Is.EqualTo(one.Thumbprint), "the listener keeps its certificate");
     }
 
     [Test]
@@ -127,11 +163,11 @@ public sealed class TlsReloadTests
         File.Copy(other.CertPath, ca);
         var port = FreePorts.Take();
         await using var hub = await OurServer.StartAsync(HubConfig(port, hubCert.CertPath, hubCert.KeyPath));
-        var logs = new LogCapture();
+        var logs = new ListLoggerProvider(LogLevel.Information);
         var leafConfig = LeafConfig(port, ca, watch);
         await using var leaf = await OurServer.StartAsync(leafConfig, logs);
-        await Leaf.UntilAsync(() => logs.Contains("handshake error") || logs.Lines.Count > 40, "the remote does not trust the hub yet");
-        Assert.That(logs.Contains("handshake error"), Is.True, string.Join("\n", logs.Lines));
+        await Leaf.UntilAsync(() => logs.Contains("handshake error") || logs.Texts.Count > 40, "the remote does not trust the hub yet");
+        Assert.That(logs.Contains("handshake error"), Is.True, string.Join("\n", logs.Texts));
         Assert.That(hub.LeafCount, Is.EqualTo(0));
 
         File.Copy(hubCert.CertPath, ca, overwrite: true);
@@ -153,7 +189,7 @@ public sealed class TlsReloadTests
         File.Copy(hubCert.CertPath, copy);
         var port = FreePorts.Take();
         await using var hub = await OurServer.StartAsync(HubConfig(port, hubCert.CertPath, hubCert.KeyPath));
-        var logs = new LogCapture();
+        var logs = new ListLoggerProvider(LogLevel.Information);
         await using var leaf = await OurServer.StartAsync(LeafConfig(port, hubCert.CertPath), logs);
         await Leaf.UntilAsync(() => hub.LeafCount == 1 && leaf.LeafCount == 1, "the leaf connects");
         var link = leaf.Manager.Connections.Single();
@@ -161,7 +197,7 @@ public sealed class TlsReloadTests
         var result = leaf.Server.Reload(Options(LeafConfig(port, copy)));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
-        Assert.That(logs.Contains("Reloaded: LeafNode Remote nats-leaf://localhost:" + port + " TLS"), Is.True, string.Join("\n", logs.Lines));
+        Assert.That(logs.Contains("Reloaded: LeafNode Remote nats-leaf://localhost:" + port + " TLS"), Is.True, string.Join("\n", logs.Texts));
         Assert.That(leaf.Manager.Connections.Single(), Is.SameAs(link), "the link stays");
         Assert.That(logs.Contains("removed or disabled"), Is.False);
     }

@@ -14,15 +14,15 @@ namespace Nats.Leafnode.Tests.Links;
 [CancelAfter(60_000)]
 public sealed class TraceTests
 {
-    // "[Trace] " (LogCapture's level) and the leaf connection's prefix, with the peer's name once known.
+    // "[Trace] " (the level ListLoggerProvider.Texts starts with) and the leaf connection's prefix, with the peer's name once known.
     private const string Link = @"^\[Trace\] 127\.0\.0\.1:\d+ - lid:\d+( - ""[^""]+"")? - ";
 
     [Test]
     public async Task Interest_messages_and_keep_alive_on_a_leaf_link_are_traced_both_ways()
     {
         var port = FreePorts.Take();
-        using var hubLog = new LogCapture(LogLevel.Trace);
-        using var leafLog = new LogCapture(LogLevel.Trace);
+        using var hubLog = new ListLoggerProvider(LogLevel.Trace);
+        using var leafLog = new ListLoggerProvider(LogLevel.Trace);
         const string Traced = "trace: true\nping_interval: \"200ms\"\n";
         await using var hub = await OurServer.StartAsync(Traced + $"leafnodes {{ listen: \"127.0.0.1:{port}\", authorization {{ user: leaf, password: s3cret }} }}", hubLog);
         await using var leaf = await OurServer.StartAsync(Traced + $"leafnodes {{ remotes: [ {{ url: \"nats-leaf://leaf:s3cret@127.0.0.1:{port}\" }} ] }}", leafLog);
@@ -67,10 +67,10 @@ public sealed class TraceTests
     }
 
     /// <summary>The leaf links' trace lines so far, in order.</summary>
-    private static List<string> TraceLines(LogCapture log) =>
-        [.. log.Lines.Where(l => l.StartsWith("[Trace]", StringComparison.Ordinal) && l.Contains(" - lid:", StringComparison.Ordinal))];
+    private static List<string> TraceLines(ListLoggerProvider log) =>
+        [.. log.Texts.Where(l => l.StartsWith("[Trace]", StringComparison.Ordinal) && l.Contains(" - lid:", StringComparison.Ordinal))];
 
-    private static async Task<string> TraceAsync(LogCapture log, string pattern)
+    private static async Task<string> TraceAsync(ListLoggerProvider log, string pattern)
     {
         await Eventually.TrueAsync(() => TraceLines(log).Any(l => Regex.IsMatch(l, pattern)), $"a trace line like {pattern}", TimeSpan.FromSeconds(10));
         return TraceLines(log).First(l => Regex.IsMatch(l, pattern));

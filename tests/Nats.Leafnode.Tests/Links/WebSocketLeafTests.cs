@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -17,13 +18,13 @@ public sealed class WebSocketLeafTests
 {
     private const string HubAuth = "authorization { user: leaf, password: pw }";
 
-    internal static Task<OurServer> StartHubAsync(string webSocket = "no_tls: true", string leafnodes = HubAuth, LogCapture? logs = null) =>
+    internal static Task<OurServer> StartHubAsync(string webSocket = "no_tls: true", string leafnodes = HubAuth, ListLoggerProvider? logs = null) =>
         OurServer.StartAsync($$"""
             websocket { host: 127.0.0.1, port: -1, {{webSocket}} }
             leafnodes { host: 127.0.0.1, port: -1 {{(leafnodes.Length > 0 ? ", " + leafnodes : "")}} }
             """, logs, webSocket: true);
 
-    internal static Task<OurServer> StartLeafAsync(string url, string remoteExtra = "", LogCapture? logs = null) =>
+    internal static Task<OurServer> StartLeafAsync(string url, string remoteExtra = "", ListLoggerProvider? logs = null) =>
         OurServer.StartAsync($$"""leafnodes { reconnect: 1, remotes: [ { url: "{{url}}" {{remoteExtra}} } ] }""", logs);
 
     /// <summary>Both links registered, both over a WebSocket.</summary>
@@ -37,7 +38,7 @@ public sealed class WebSocketLeafTests
     [Test]
     public async Task Our_leaf_and_our_hub_carry_pub_sub_and_request_reply_over_ws_with_user_and_password()
     {
-        var hubLogs = new LogCapture();
+        var hubLogs = new ListLoggerProvider(LogLevel.Information);
         await using var hub = await StartHubAsync(logs: hubLogs);
         var leaf = await StartLeafAsync($"ws://leaf:pw@127.0.0.1:{hub.WebSocketPort}");
         await LinkUpAsync(hub, leaf);
@@ -50,7 +51,7 @@ public sealed class WebSocketLeafTests
 
         await leaf.DisposeAsync();
         await Leaf.UntilAsync(() => hub.LeafCount == 0, "the hub drops the link when the leaf shuts down");
-        Assert.That(hubLogs.Lines.Where(l => l.Contains("unexpected", StringComparison.Ordinal)), Is.Empty, "the websocket link ends cleanly");
+        Assert.That(hubLogs.Texts.Where(l => l.Contains("unexpected", StringComparison.Ordinal)), Is.Empty, "the websocket link ends cleanly");
     }
 
     [Test]
@@ -83,7 +84,7 @@ public sealed class WebSocketLeafTests
     public async Task A_wss_remote_without_the_ca_does_not_link()
     {
         using var cert = new SelfSignedCertificate();
-        var leafLogs = new LogCapture();
+        var leafLogs = new ListLoggerProvider(LogLevel.Information);
         await using var hub = await StartHubAsync($$"""tls { cert_file: "{{cert.CertPath}}", key_file: "{{cert.KeyPath}}" }""");
         await using var leaf = await StartLeafAsync($"wss://leaf:pw@localhost:{hub.WebSocketPort}", logs: leafLogs);
         await Leaf.UntilAsync(() => leafLogs.Contains("Error trying to connect as leafnode to remote server"), "the untrusted certificate is reported");
@@ -93,8 +94,8 @@ public sealed class WebSocketLeafTests
     [Test]
     public async Task A_wrong_password_over_ws_is_refused_and_logged_on_both_sides()
     {
-        var hubLogs = new LogCapture();
-        var leafLogs = new LogCapture();
+        var hubLogs = new ListLoggerProvider(LogLevel.Information);
+        var leafLogs = new ListLoggerProvider(LogLevel.Information);
         await using var hub = await StartHubAsync(logs: hubLogs);
         await using var leaf = await StartLeafAsync($"ws://leaf:wrong@127.0.0.1:{hub.WebSocketPort}", logs: leafLogs);
         await Leaf.UntilAsync(() => hubLogs.Contains("authentication error") && leafLogs.Contains("Authorization Violation"), "both ends log the refusal");
@@ -104,7 +105,7 @@ public sealed class WebSocketLeafTests
     [Test]
     public async Task A_hub_without_a_leafnode_port_closes_leaf_upgrades_as_nats_server_does()
     {
-        var hubLogs = new LogCapture();
+        var hubLogs = new ListLoggerProvider(LogLevel.Information);
         // Leafnodes configured only as a leaf itself: no port, so no leaf acceptor.
         await using var hub = await OurServer.StartAsync($$"""
             websocket { host: 127.0.0.1, port: -1, no_tls: true }
@@ -130,14 +131,14 @@ public sealed class WebSocketLeafTests
         try
         {
             await Leaf.UntilAsync(() => first.Server.GetAllAdvertisedUrls("ws_connect_urls").Count == 2, "the first hub knows both websocket URLs");
-            var leafLogs = new LogCapture();
+            var leafLogs = new ListLoggerProvider(LogLevel.Information);
             await using var leaf = await StartLeafAsync($"ws://127.0.0.1:{first.WebSocketPort}", logs: leafLogs);
             await Leaf.UntilAsync(() => first.LeafCount == 1, "the leaf links to the first hub");
             firstStopped = true;
             await first.DisposeAsync();
             await Leaf.UntilAsync(() => second.LeafCount == 1 && leaf.LeafCount == 1, "the leaf moves to the second hub's websocket port, learned from ws_connect_urls");
             Assert.That(second.Manager.Connections.Single().IsWebSocket, Is.True);
-            Assert.That(leafLogs.Lines.Where(l => l.Contains("[Error]", StringComparison.Ordinal) && !l.Contains("Error trying to connect", StringComparison.Ordinal)), Is.Empty,
+            Assert.That(leafLogs.Texts.Where(l => l.Contains("[Error]", StringComparison.Ordinal) && !l.Contains("Error trying to connect", StringComparison.Ordinal)), Is.Empty,
                 "a hub going away ends the websocket link as a plain read error, nothing unexpected");
         }
         finally
@@ -178,7 +179,7 @@ public sealed class WebSocketLeafTests
         try
         {
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            var leafLogs = new LogCapture();
+            var leafLogs = new ListLoggerProvider(LogLevel.Information);
             await using var leaf = await StartLeafAsync($"ws://127.0.0.1:{port}/base", ", ws_compression: true", leafLogs);
             using var socket = await listener.AcceptSocketAsync();
             var head = await ReadHeadAsync(socket);
