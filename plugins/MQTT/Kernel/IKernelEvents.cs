@@ -1,6 +1,6 @@
 namespace Nats.Mqtt.Kernel;
 
-/// <summary>What the kernel client sends the MQTT session, one call per protocol operation, on the link's reader task.</summary>
+/// <summary>What the kernel client sends the MQTT session, one call per protocol operation, on the kernel client's writer (see <see cref="KernelChannel"/>).</summary>
 internal interface IKernelEvents
 {
     /// <summary>A message for subscription <paramref name="sid"/>. The spans are valid during the call only.</summary>

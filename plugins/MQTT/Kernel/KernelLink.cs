@@ -1,170 +1,179 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.IO.Pipelines;
 using System.Text;
 
 namespace Nats.Mqtt.Kernel;
 
 /// <summary>
 /// The MQTT session's end of its kernel client: writes the client protocol (CONNECT, SUB,
-/// UNSUB, HPUB, PING) and parses what the kernel sends back (INFO, MSG, HMSG, PING, PONG, -ERR).
+/// UNSUB, PING) into the <see cref="KernelChannel"/> and parses what the kernel sends back
+/// (INFO, MSG, HMSG, PING, PONG, -ERR) as the kernel writes it.
 /// </summary>
 /// <remarks>
-/// Writes go through <see cref="Gate"/> (the session's read loop, the link's reader answering
-/// PINGs and QoS acknowledgements all write); the gate is never held while waiting for the
-/// kernel, so the reader can always make progress. Parsing allocates nothing per message:
-/// operations are parsed from the pipe's buffer (a message split across segments is copied
-/// once into a pooled buffer).
+/// Each operation is appended whole (the channel's lock keeps concurrent writers' operations
+/// apart). <see cref="Gate"/> orders the session's own sequences (SUBs, then the PING whose
+/// PONG says they were processed); PINGs from the kernel are answered at once from the kernel's
+/// writer, which never takes the gate. Parsing allocates nothing per operation: a line split
+/// across the kernel's writes waits in a small carry buffer for the rest.
 /// </remarks>
 internal sealed class KernelLink
 {
     private const int MaxControlLine = 4096 + 64;
-    private static readonly byte[] Crlf = "\r\n"u8.ToArray();
 
-    private readonly KernelPipe _pipe;
-    private readonly PipeWriter _out;
+    private readonly IKernelEvents _events;
+    private KernelChannel _channel = null!;
+    // What the kernel wrote that does not end an operation yet (the kernel's writer only).
+    private byte[]? _carry;
+    private int _carried;
+    private bool _failed;
 
-    public KernelLink(KernelPipe pipe)
+    public KernelLink(IKernelEvents events) => _events = events;
+
+    /// <summary>The transport (created with the link, which parses what the kernel writes to it).</summary>
+    public KernelChannel Channel => _channel;
+
+    /// <summary>Creates the link and its channel; <paramref name="onKernelClosed"/> runs once the kernel let go of it.</summary>
+    public static KernelLink Create(IKernelEvents events, Action onKernelClosed)
     {
-        _pipe = pipe;
-        _out = pipe.Output;
+        var link = new KernelLink(events);
+        link._channel = new KernelChannel(link, onKernelClosed);
+        return link;
     }
 
-    /// <summary>Held by whoever writes and flushes.</summary>
+    /// <summary>Held by whoever writes a sequence that must stay in order with its flush.</summary>
     public SemaphoreSlim Gate { get; } = new(1, 1);
 
     /// <summary>Writes raw protocol text (CONNECT's JSON, say).</summary>
-    public void WriteText(string text)
-    {
-        var count = Encoding.UTF8.GetByteCount(text);
-        var span = _out.GetSpan(count);
-        Encoding.UTF8.GetBytes(text, span);
-        _out.Advance(count);
-    }
+    public void WriteText(string text) => _channel.Append(Encoding.UTF8.GetBytes(text));
 
-    public void WritePing() => _out.Write("PING\r\n"u8);
+    public void WritePing() => _channel.Append("PING\r\n"u8);
 
-    public void WritePong() => _out.Write("PONG\r\n"u8);
+    public void WritePong() => _channel.Append("PONG\r\n"u8);
 
     /// <summary>SUB subject [queue] sid.</summary>
     public void WriteSub(string subject, string? queue, long sid)
     {
-        _out.Write("SUB "u8);
-        WriteAscii(subject);
-        if (queue is not null)
+        var size = 4 + Encoding.UTF8.GetByteCount(subject) + (queue is null ? 0 : 1 + Encoding.UTF8.GetByteCount(queue)) + 1 + 20 + 2;
+        var rented = ArrayPool<byte>.Shared.Rent(size);
+        try
         {
-            _out.Write(" "u8);
-            WriteAscii(queue);
+            var span = rented.AsSpan();
+            var at = Put(span, 0, "SUB "u8);
+            at += Encoding.UTF8.GetBytes(subject, span[at..]);
+            if (queue is not null)
+            {
+                span[at++] = (byte)' ';
+                at += Encoding.UTF8.GetBytes(queue, span[at..]);
+            }
+            span[at++] = (byte)' ';
+            at += Number(span[at..], sid);
+            at = Put(span, at, "\r\n"u8);
+            _channel.Append(span[..at]);
         }
-        _out.Write(" "u8);
-        WriteNumber(sid);
-        _out.Write(Crlf);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>UNSUB sid.</summary>
     public void WriteUnsub(long sid)
     {
-        _out.Write("UNSUB "u8);
-        WriteNumber(sid);
-        _out.Write(Crlf);
+        Span<byte> span = stackalloc byte[6 + 20 + 2];
+        var at = Put(span, 0, "UNSUB "u8);
+        at += Number(span[at..], sid);
+        at = Put(span, at, "\r\n"u8);
+        _channel.Append(span[..at]);
     }
 
-    /// <summary>HPUB subject [reply] hdrlen total, headers, payload.</summary>
-    public void WriteHPub(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySequence<byte> payload)
+    /// <summary>Appended operations are readable by the kernel as soon as they are written: nothing to wait for.</summary>
+    public ValueTask FlushAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Ends the session's side: the kernel sees end of stream and closes its client.</summary>
+    public void Complete() => _channel.Complete();
+
+    private static int Put(Span<byte> span, int at, ReadOnlySpan<byte> bytes)
     {
-        _out.Write("HPUB "u8);
-        _out.Write(subject);
-        _out.Write(" "u8);
-        if (!reply.IsEmpty)
-        {
-            _out.Write(reply);
-            _out.Write(" "u8);
-        }
-        WriteNumber(headers.Length);
-        _out.Write(" "u8);
-        WriteNumber(headers.Length + payload.Length);
-        _out.Write(Crlf);
-        _out.Write(headers);
-        foreach (var segment in payload)
-        {
-            _out.Write(segment.Span);
-        }
-        _out.Write(Crlf);
+        bytes.CopyTo(span[at..]);
+        return at + bytes.Length;
     }
 
-    /// <summary>PUB subject size, payload (an acknowledgement, say).</summary>
-    public void WritePub(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> payload)
+    private static int Number(Span<byte> span, long value)
     {
-        _out.Write("PUB "u8);
-        _out.Write(subject);
-        _out.Write(" "u8);
-        WriteNumber(payload.Length);
-        _out.Write(Crlf);
-        _out.Write(payload);
-        _out.Write(Crlf);
-    }
-
-    public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => _out.FlushAsync(cancellationToken);
-
-    private void WriteAscii(string text)
-    {
-        var count = Encoding.UTF8.GetByteCount(text);
-        var span = _out.GetSpan(count);
-        Encoding.UTF8.GetBytes(text, span);
-        _out.Advance(count);
-    }
-
-    private void WriteNumber(long value)
-    {
-        var span = _out.GetSpan(20);
         Utf8Formatter.TryFormat(value, span, out var written);
-        _out.Advance(written);
+        return written;
     }
 
-    /// <summary>Reads the kernel's side until it ends; hands each operation to <paramref name="events"/>.</summary>
-    public async Task RunReaderAsync(IKernelEvents events, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the kernel wrote (on its writer): every complete operation goes to the events, a PING
+    /// is answered, the rest waits for the next write. A protocol error ends the session's side.
+    /// </summary>
+    public ValueTask OnKernelDataAsync(ReadOnlyMemory<byte> data)
     {
-        var input = _pipe.Input;
-        try
+        if (_failed)
         {
-            while (true)
+            return ValueTask.CompletedTask;
+        }
+        ReadOnlySequence<byte> buffer;
+        if (_carried == 0)
+        {
+            buffer = new ReadOnlySequence<byte>(data);
+        }
+        else
+        {
+            if (_carried + data.Length > _carry!.Length)
             {
-                var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var pings = 0;
-                var consumed = Parse(ref buffer, events, ref pings, out var error);
-                input.AdvanceTo(consumed, buffer.End);
-                if (error)
-                {
-                    return;
-                }
-                await events.OnBatchEndAsync().ConfigureAwait(false);
-                if (pings > 0)
-                {
-                    await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    try
-                    {
-                        for (var i = 0; i < pings; i++)
-                        {
-                            WritePong();
-                        }
-                        await FlushAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        Gate.Release();
-                    }
-                }
-                if (result.IsCompleted)
-                {
-                    return;
-                }
+                var larger = ArrayPool<byte>.Shared.Rent(_carried + data.Length);
+                _carry.AsSpan(0, _carried).CopyTo(larger);
+                ArrayPool<byte>.Shared.Return(_carry);
+                _carry = larger;
             }
+            data.Span.CopyTo(_carry.AsSpan(_carried));
+            _carried += data.Length;
+            buffer = new ReadOnlySequence<byte>(_carry, 0, _carried);
         }
-        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException or IOException)
+        var pings = 0;
+        var consumed = Parse(ref buffer, _events, ref pings, out var error);
+        var rest = buffer.Slice(consumed);
+        if (error)
         {
-            // The session ended its side, or the pipe was completed under us: nothing more to read.
+            _failed = true;
+            ReleaseCarry();
+            _channel.Complete();
+            return ValueTask.CompletedTask;
         }
+        if (rest.Length == 0)
+        {
+            ReleaseCarry();
+        }
+        else if (_carried == 0 || rest.Length != _carried)
+        {
+            // Kept for the next write (moved to the front of the carry buffer).
+            var remaining = (int)rest.Length;
+            var target = _carry is { } carry && carry.Length >= remaining ? carry : ArrayPool<byte>.Shared.Rent(Math.Max(remaining, 256));
+            rest.CopyTo(target);
+            if (_carry is not null && !ReferenceEquals(_carry, target))
+            {
+                ArrayPool<byte>.Shared.Return(_carry);
+            }
+            _carry = target;
+            _carried = remaining;
+        }
+        for (var i = 0; i < pings; i++)
+        {
+            WritePong();
+        }
+        return _events.OnBatchEndAsync();
+    }
+
+    private void ReleaseCarry()
+    {
+        if (_carry is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_carry);
+            _carry = null;
+        }
+        _carried = 0;
     }
 
     /// <summary>Parses every complete operation; returns where parsing stopped.</summary>

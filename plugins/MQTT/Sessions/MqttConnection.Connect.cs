@@ -251,12 +251,11 @@ internal sealed partial class MqttConnection
     /// </summary>
     private async Task<string?> KernelLoginAsync(MqttConnectPacket connect)
     {
-        _pipe = new KernelPipe();
-        _link = new KernelLink(_pipe);
+        _kernelClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _link = KernelLink.Create(this, OnKernelClosed);
         // A copy of its own: it identifies this connection's kernel client among the server's.
         _kernelListener = (_kernelOptions ?? _runtime.KernelOptions) with { };
-        _kernelServe = _runtime.Server.ServeClientAsync(_pipe.KernelSide, _remote, ConnectionKind.Mqtt, _kernelListener);
-        _kernelReader = RunKernelReaderAsync();
+        _kernelServe = _runtime.Server.ServeClientAsync(_link.Channel, _remote, ConnectionKind.Mqtt, _kernelListener);
         var pong = ExpectPong();
         await _link.Gate.WaitAsync().ConfigureAwait(false);
         try
@@ -344,11 +343,20 @@ internal sealed partial class MqttConnection
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>Runs the kernel link's reader; once it ends, every waiter gets the last error.</summary>
-    private async Task RunKernelReaderAsync()
+    /// <summary>The kernel let go of the channel (its client closed): the session learns it off the kernel's thread.</summary>
+    private void OnKernelClosed()
     {
-        await Task.Yield();
-        await _link!.RunReaderAsync(this, _closing.Token).ConfigureAwait(false);
+        var closed = _kernelClosed;
+        _ = Task.Run(async () =>
+        {
+            await KernelClosedAsync().ConfigureAwait(false);
+            closed?.TrySetResult();
+        });
+    }
+
+    /// <summary>The kernel client is gone: every PONG waiter gets the last error, and an open MQTT connection ends.</summary>
+    private async Task KernelClosedAsync()
+    {
         string error;
         lock (_errorsLock)
         {

@@ -15,13 +15,14 @@ namespace Nats.Mqtt.Sessions;
 /// <summary>
 /// One MQTT client: reads its packets (bounded: remaining length of at most 4 bytes, packets no
 /// larger than the limit, keep-alive enforced at 1.5x), runs them against its kernel client
-/// (a client connection over a <see cref="KernelPipe"/>, so the server's users, accounts,
+/// (a client connection over a <see cref="KernelChannel"/>, so the server's users, accounts,
 /// permissions and limits apply and it is listed in <c>/connz</c> as <c>mqtt</c>), and sends
 /// it what its subscriptions receive.
 /// </summary>
 /// <remarks>
-/// Threads: the read loop owns the protocol state; the kernel link's reader delivers messages
-/// (<see cref="IKernelEvents"/>) and only reads the subscription table, which is concurrent.
+/// Threads: the read loop owns the protocol state; the kernel's deliveries come on publishers'
+/// threads (<see cref="Core.Connections.IClientDeliveryTarget"/>) and the kernel's answers on its
+/// writer (<see cref="IKernelEvents"/>); both only read the subscription table, which is concurrent.
 /// Malformed input ends the connection (with a DISCONNECT reason code for MQTT 5 clients); the
 /// server and other connections are not affected.
 /// </remarks>
@@ -32,10 +33,10 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private readonly IPEndPoint? _remote;
     private readonly ClientOutput _output;
     private readonly CancellationTokenSource _closing = new();
-    private KernelPipe? _pipe;
     private KernelLink? _link;
     private Task _kernelServe = Task.CompletedTask;
-    private Task _kernelReader = Task.CompletedTask;
+    // Completed once the kernel let go of the channel and the session took note (see OnKernelClosed).
+    private TaskCompletionSource? _kernelClosed;
     private int _closed;
     private bool _kernelDirty;
     private bool _normalDisconnect;
@@ -329,8 +330,8 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         {
             _runtime.Clients.TryRemove(new KeyValuePair<string, MqttConnection>(RegistryKey, this));
         }
-        _pipe?.Complete();
-        await Task.WhenAny(Task.WhenAll(_kernelServe, _kernelReader), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        _link?.Complete();
+        await Task.WhenAny(Task.WhenAll(_kernelServe, _kernelClosed?.Task ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
     }
 
     /// <summary>
