@@ -36,10 +36,14 @@ public sealed class OurServer : IAsyncDisposable
 
     public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
 
-    /// <summary>Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config).</summary>
-    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false)
+    /// <summary>
+    /// Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config);
+    /// <paramref name="configure"/> runs before the start (to add an authenticator, say).
+    /// </summary>
+    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false, Action<NatsServer>? configure = null)
     {
         var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.CreateFactory());
+        configure?.Invoke(server);
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
         var ws = webSocket ? new Nats.WebSocket.WebSocketPlugin() : null;
