@@ -19,7 +19,7 @@ public sealed class JwtAccountEventsTests
         Name = name ?? "",
         AuthOpts = NatsAuthOpts.Default with { CredsFile = creds },
         MaxReconnectRetry = 0,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
+        ConnectTimeout = TimeSpan.FromSeconds(15), // the shared machine is often loaded
     });
 
     [Test]
