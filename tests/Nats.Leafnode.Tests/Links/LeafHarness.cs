@@ -36,10 +36,18 @@ public sealed class OurServer : IAsyncDisposable
 
     public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
 
-    /// <summary>Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config).</summary>
-    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false)
+    /// <summary>
+    /// Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the
+    /// websocket plugin runs too (its block in the config), with <paramref name="jetStream"/> the
+    /// JetStream plugin (its <c>jetstream</c> block in the config).
+    /// </summary>
+    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false, bool jetStream = false)
     {
         var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.CreateFactory());
+        if (jetStream)
+        {
+            server.AddPlugin(new Nats.JetStream.Server.JetStreamPlugin());
+        }
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
         var ws = webSocket ? new Nats.WebSocket.WebSocketPlugin() : null;
