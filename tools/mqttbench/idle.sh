@@ -4,7 +4,8 @@
 # keep-alive 0, no subscriptions); prints the delta per connection.
 #   tools/mqttbench/idle.sh <server command...>     (the command reads $CONF for nats servers;
 #   MOSQUITTO=1 writes a mosquitto.conf to $CONF instead)
-# Env: N (1000), PORT (18831).
+# Env: N (1000), PORT (18831), GCDUMP (a file: a dotnet-gcdump of the server while the N are held,
+# with its per-type report beside it as <file>.txt; needs `dotnet tool install -g dotnet-gcdump`).
 set -euo pipefail
 N=${N:-1000}; PORT=${PORT:-18831}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,4 +45,8 @@ before=$(rss)
 hold 1 "$N"
 sleep 5
 after=$(rss)
+if [ -n "${GCDUMP:-}" ]; then
+  dotnet-gcdump collect -p "$srv" -o "$GCDUMP" > /dev/null
+  dotnet-gcdump report "$GCDUMP" > "$GCDUMP.txt"
+fi
 awk -v n="$N" -v b="$before" -v a="$after" 'BEGIN { printf "connections=%d rss_before=%.1fMB rss_after=%.1fMB per_connection=%.1fKB\n", n, b/1024, a/1024, (a-b)/n }'

@@ -78,13 +78,32 @@ public sealed class PurgeResponse : ApiResponse
     [JsonPropertyName("purged")] public ulong Purged { get; set; }
 }
 
-public sealed class NamesResponse : ApiResponse
+/// <summary>
+/// <c>STREAM.NAMES</c>: <c>streams</c> is written even when there are none, as <c>null</c> — nats-server
+/// 2.9.10 starts from a nil slice there (and from an empty one in the three other list responses).
+/// </summary>
+public sealed class StreamNamesResponse : ApiResponse
 {
     [JsonPropertyName("total")] public int Total { get; set; }
     [JsonPropertyName("offset")] public int Offset { get; set; }
     [JsonPropertyName("limit")] public int Limit { get; set; }
-    [JsonPropertyName("streams")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? Streams { get; set; }
-    [JsonPropertyName("consumers")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public List<string>? Consumers { get; set; }
+    [JsonPropertyName("streams")] public List<string>? Streams { get; set; }
+}
+
+public sealed class ConsumerNamesResponse : ApiResponse
+{
+    [JsonPropertyName("total")] public int Total { get; set; }
+    [JsonPropertyName("offset")] public int Offset { get; set; }
+    [JsonPropertyName("limit")] public int Limit { get; set; }
+    [JsonPropertyName("consumers")] public List<string> Consumers { get; set; } = [];
+}
+
+/// <summary>A failed stream info: nats-server's response struct writes its paging fields (zero) with the error.</summary>
+public sealed class PagedErrorResponse : ApiResponse
+{
+    [JsonPropertyName("total")] public int Total { get; set; }
+    [JsonPropertyName("offset")] public int Offset { get; set; }
+    [JsonPropertyName("limit")] public int Limit { get; set; }
 }
 
 public sealed class StreamListResponse : ApiResponse

@@ -111,6 +111,9 @@ public static class JsErrors
     public static readonly JsError ConsumerWithFlowControlNeedsHeartbeats = new(400, 10108, "consumer with flow control also needs heartbeats");
     public static readonly JsError InsufficientResources = new(503, 10023, "insufficient resources");
     public static readonly JsError InvalidJSON = new(400, 10025, "invalid JSON: {err}");
+
+    /// <summary>10025 as nats-server 2.9.10 words it (no parser detail), for the requests it decodes leniently.</summary>
+    public static readonly JsError InvalidJSONPlain = new(400, 10025, "invalid JSON");
     public static readonly JsError MaximumConsumersLimit = new(400, 10026, "maximum consumers limit reached");
     public static readonly JsError MaximumStreamsLimit = new(400, 10027, "maximum number of streams reached");
     public static readonly JsError MemoryResourcesExceeded = new(500, 10028, "insufficient memory resources available");

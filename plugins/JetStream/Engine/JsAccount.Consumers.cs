@@ -372,7 +372,7 @@ public sealed partial class JsAccount
         var req = Lenient(body, JsApiJsonContext.Default.PagedRequest);
         var all = ConsumersOf(t[2]);
         var offset = Math.Clamp(req.Offset, 0, all.Count);
-        var resp = new NamesResponse
+        var resp = new ConsumerNamesResponse
         {
             Type = TypeOf("consumer_names_response"),
             Total = all.Count,
@@ -380,7 +380,7 @@ public sealed partial class JsAccount
             Limit = NamesLimit,
             Consumers = [.. all.Skip(offset).Take(NamesLimit).Select(c => c.Name)],
         };
-        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.NamesResponse);
+        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.ConsumerNamesResponse);
     }
 
     private byte[] ConsumerListRequest(string[] t, byte[] body)

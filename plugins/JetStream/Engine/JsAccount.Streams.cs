@@ -429,15 +429,16 @@ public sealed partial class JsAccount
         var req = Lenient(body, JsApiJsonContext.Default.PagedRequest);
         var all = StreamsMatching(req.Subject);
         var offset = Math.Clamp(req.Offset, 0, all.Count);
-        var resp = new NamesResponse
+        List<string> page = [.. all.Skip(offset).Take(NamesLimit).Select(e => e.Stream.Name)];
+        var resp = new StreamNamesResponse
         {
             Type = TypeOf("stream_names_response"),
             Total = all.Count,
             Offset = offset,
             Limit = NamesLimit,
-            Streams = [.. all.Skip(offset).Take(NamesLimit).Select(e => e.Stream.Name)],
+            Streams = page.Count == 0 ? null : page,
         };
-        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.NamesResponse);
+        return JsonSerializer.SerializeToUtf8Bytes(resp, JsApiJsonContext.Default.StreamNamesResponse);
     }
 
     private byte[] StreamListRequest(string[] t, byte[] body)

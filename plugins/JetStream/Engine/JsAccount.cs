@@ -222,7 +222,7 @@ public sealed partial class JsAccount : IDisposable
         catch (JsApiException e)
         {
             Interlocked.Increment(ref _apiErrors);
-            response = ErrorResponse(kind, e.Error);
+            response = ErrorResponses.For(kind, e.Error);
         }
         Advisories.ApiAudit(_output, _options.Domain, _options.ServerName, _options.AccountName, subject, body, response);
         return response;
@@ -257,9 +257,6 @@ public sealed partial class JsAccount : IDisposable
     };
 
     private static string TypeOf(string kind) => "io.nats.jetstream.api.v1." + kind;
-
-    internal static byte[] ErrorResponse(string kind, JsError error) =>
-        JsonSerializer.SerializeToUtf8Bytes(new ApiResponse { Type = TypeOf(kind), Error = error.ToApi() }, JsApiJsonContext.Default.ApiResponse);
 
     private byte[] AccountInfo()
     {
@@ -302,7 +299,11 @@ public sealed partial class JsAccount : IDisposable
         return JsonSerializer.SerializeToUtf8Bytes(info, JsApiJsonContext.Default.AccountInfoResponse);
     }
 
-    /// <summary>Decodes an optional lenient request body (empty: defaults).</summary>
+    /// <summary>
+    /// Decodes an optional lenient request body (empty: defaults). A bad one is a plain "invalid
+    /// JSON", without the parser's detail, as nats-server 2.9.10 answers paging, purge, message
+    /// get and delete requests (checked live).
+    /// </summary>
     private static T Lenient<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : new()
     {
@@ -314,9 +315,9 @@ public sealed partial class JsAccount : IDisposable
         {
             return JsonSerializer.Deserialize(body, type) ?? new T();
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            throw new JsApiException(JsErrors.InvalidJSON.With("err", e.Message));
+            throw new JsApiException(JsErrors.InvalidJSONPlain);
         }
     }
 

@@ -74,7 +74,7 @@ internal sealed class NotEnabledResponder : ILocalOnlySink, IDisposable
             return null;
         }
         var kind = JsAccount.Route(text["$JS.API.".Length..].Split('.')).Kind;
-        return kind.Length == 0 ? null : JsAccount.ErrorResponse(kind, JsErrors.NotEnabledForAccount);
+        return kind.Length == 0 ? null : ErrorResponses.For(kind, JsErrors.NotEnabledForAccount);
     }
 
     // A service import serving the subject answers it (from the account whose JetStream it is).

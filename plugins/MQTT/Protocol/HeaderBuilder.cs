@@ -11,20 +11,32 @@ namespace Nats.Mqtt.Protocol;
 /// header of its own (so NATS clients read them as headers), and the properties NATS has no field
 /// for under <c>Nmqtt-</c> names: content type, correlation data (base64), payload format. The
 /// message expiry interval becomes <c>Nats-TTL</c>, the per-message TTL JetStream honours.
-/// One per connection (reused); used by the read loop only.
+/// One per thread (<see cref="ForThread"/>): <see cref="Build"/> returns a copy, so nothing
+/// outlives the call and an idle connection holds no buffer for it.
 /// </summary>
 internal sealed class HeaderBuilder
 {
+    [ThreadStatic]
+    private static HeaderBuilder? s_forThread;
+
+    /// <summary>The calling thread's builder.</summary>
+    public static HeaderBuilder ForThread => s_forThread ??= new HeaderBuilder();
+
     public const string ContentType = "Nmqtt-Content-Type";
     public const string CorrelationData = "Nmqtt-Correlation-Data";
     public const string PayloadFormat = "Nmqtt-Payload-Format";
     public const string Ttl = "Nats-TTL";
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(256);
+    private ArrayBufferWriter<byte> _buffer = new(256);
 
     /// <summary>The header block: QoS, RETAIN (<c>Nmqtt-Retain</c>), the publisher when No Local needs it (<c>Nmqtt-Src</c>), the MQTT 5 properties.</summary>
     public byte[] Build(int qos, bool retain, string? source, MqttPublishPacket? properties)
     {
+        if (_buffer.Capacity > 64 * 1024)
+        {
+            // Grown for one large property set: not kept by the thread.
+            _buffer = new ArrayBufferWriter<byte>(256);
+        }
         _buffer.ResetWrittenCount();
         Append("NATS/1.0\r\nNmqtt-Pub:");
         Append(((char)('0' + qos)).ToString());

@@ -3,10 +3,35 @@ using System.Text;
 
 namespace Nats.Mqtt.Protocol;
 
-/// <summary>Appends MQTT 5 properties of an outbound PUBLISH to a reusable buffer (one per connection).</summary>
+/// <summary>
+/// Appends MQTT 5 properties of an outbound PUBLISH to a reusable buffer. One per thread
+/// (<see cref="ForThread"/>), not per connection: the properties are written and copied into the
+/// packet within one call, and an idle connection then holds no buffer for them.
+/// </summary>
 internal sealed class PropertyWriter
 {
+    // A buffer that grew for one large packet is not kept by the thread past this.
+    private const int KeptBytes = 64 * 1024;
+
+    [ThreadStatic]
+    private static PropertyWriter? s_forThread;
+
     private byte[] _buffer = new byte[256];
+
+    /// <summary>The calling thread's writer, reset; what it wrote is valid until the thread's next use.</summary>
+    public static PropertyWriter ForThread
+    {
+        get
+        {
+            var writer = s_forThread ??= new PropertyWriter();
+            if (writer._buffer.Length > KeptBytes)
+            {
+                writer._buffer = new byte[256];
+            }
+            writer.Reset();
+            return writer;
+        }
+    }
 
     public int Length { get; private set; }
 

@@ -6,9 +6,10 @@ namespace Nats.Mqtt.Sessions;
 /// <summary>
 /// What an MQTT connection sends its client: packets are appended under a lock by whichever
 /// task produces them (the read loop's acknowledgements, deliveries from the kernel and from
-/// JetStream) and written by one writer task, two buffers swapped so producers never wait for
-/// the socket. A client that lets more than <see cref="MaxPendingBytes"/> pile up is a slow
-/// consumer and is dropped, as the kernel drops slow NATS clients.
+/// JetStream) and written by a drain that runs only while there is something to write (two
+/// buffers swapped, so producers never wait for the socket). An idle connection has no writer
+/// task and holds no buffer. A client that lets more than <see cref="MaxPendingBytes"/> pile up
+/// is a slow consumer and is dropped, as the kernel drops slow NATS clients.
 /// </summary>
 internal sealed class ClientOutput : IFlushable
 {
@@ -16,21 +17,42 @@ internal sealed class ClientOutput : IFlushable
     public const int MaxPendingBytes = 64 * 1024 * 1024;
 
     private readonly Stream _stream;
+    private readonly CancellationToken _cancellation;
     private readonly object _lock = new();
-    private readonly SemaphoreSlim _signal = new(0, 1);
-    // Small at first (an idle connection keeps both); they grow with what the client is sent.
-    private ArrayBufferWriter<byte> _current = new(256);
-    private ArrayBufferWriter<byte> _spare = new(256);
-    private bool _signaled;
+    // Created when someone waits for the end, or at the end (most connections never wait while open).
+    private TaskCompletionSource? _completion;
+    private bool _finished;
+    // Producers append to _current; the drain writes _spare after swapping them (under the lock).
+    private PooledBufferWriter _current = new();
+    private PooledBufferWriter _spare = new();
+    private bool _writing;
     private bool _closed;
 
     // 1 while enlisted in a publisher's flush batch (kernel deliveries, on publishers' threads).
     private int _enlisted;
 
-    public ClientOutput(Stream stream) => _stream = stream;
+    /// <param name="stream">The client's transport.</param>
+    /// <param name="cancellation">Ends a write stuck on a client that went away.</param>
+    public ClientOutput(Stream stream, CancellationToken cancellation)
+    {
+        _stream = stream;
+        _cancellation = cancellation;
+    }
 
     /// <summary>Set when the client fell too far behind.</summary>
     public bool SlowConsumer { get; private set; }
+
+    /// <summary>Completes once closed and everything queued before was written, or the transport failed.</summary>
+    public Task Completion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return (_completion ??= NewCompletion(_finished)).Task;
+            }
+        }
+    }
 
     /// <summary>
     /// Takes the lock and returns the buffer to encode into, or null when closed (the lock is
@@ -47,7 +69,7 @@ internal sealed class ClientOutput : IFlushable
         return _current;
     }
 
-    /// <summary>Releases the lock taken by <see cref="Begin"/>; wakes the writer unless <paramref name="flush"/> is false (a batch goes on).</summary>
+    /// <summary>Releases the lock taken by <see cref="Begin"/>; starts the writer unless <paramref name="flush"/> is false (a batch goes on).</summary>
     public void End(bool flush = true)
     {
         if (_current.WrittenCount > MaxPendingBytes)
@@ -62,18 +84,18 @@ internal sealed class ClientOutput : IFlushable
         }
     }
 
-    /// <summary>Wakes the writer for what was appended.</summary>
+    /// <summary>Starts the writer for what was appended (unless it runs: it takes that too).</summary>
     public void Flush()
     {
         lock (_lock)
         {
-            if (_signaled || (_current.WrittenCount == 0 && !_closed))
+            if (_writing || _finished || (_current.WrittenCount == 0 && !_closed))
             {
                 return;
             }
-            _signaled = true;
+            _writing = true;
         }
-        _signal.Release();
+        ThreadPool.UnsafeQueueUserWorkItem(static output => _ = output.DrainAsync(), this, preferLocal: false);
     }
 
     /// <summary>
@@ -94,7 +116,7 @@ internal sealed class ClientOutput : IFlushable
         Flush();
     }
 
-    /// <summary>Stops accepting packets; the writer sends what is buffered, then ends.</summary>
+    /// <summary>Stops accepting packets; the writer sends what is buffered, then <see cref="Completion"/> completes.</summary>
     public void Close()
     {
         lock (_lock)
@@ -104,65 +126,62 @@ internal sealed class ClientOutput : IFlushable
         Flush();
     }
 
-    /// <summary>Writes until closed and drained, or the socket fails.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Writes until nothing is left; completes the output once closed and drained.</summary>
+    private async Task DrainAsync()
     {
         try
         {
             while (true)
             {
-                await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
-                ArrayBufferWriter<byte> batch;
-                bool closed;
+                PooledBufferWriter batch;
                 lock (_lock)
                 {
-                    _signaled = false;
+                    if (_current.WrittenCount == 0 || SlowConsumer)
+                    {
+                        _writing = false;
+                        if (_closed)
+                        {
+                            Finish();
+                        }
+                        return;
+                    }
                     batch = _current;
                     _current = _spare;
                     _spare = batch;
-                    closed = _closed;
                 }
-                if (batch.WrittenCount > 0 && !SlowConsumer)
-                {
-                    await _stream.WriteAsync(batch.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                    await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-                ResetBuffer(batch);
-                if (closed)
-                {
-                    lock (_lock)
-                    {
-                        if (_current.WrittenCount == 0 || SlowConsumer)
-                        {
-                            return;
-                        }
-                    }
-                }
+                await _stream.WriteAsync(batch.WrittenMemory, _cancellation).ConfigureAwait(false);
+                await _stream.FlushAsync(_cancellation).ConfigureAwait(false);
+                // Only the drain touches the spare: back to the pool until the next write.
+                batch.Release();
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException or NotSupportedException)
         {
             lock (_lock)
             {
                 _closed = true;
+                _writing = false;
+                Finish();
             }
         }
     }
 
-    // A buffer that grew for a burst is dropped rather than kept at its peak size per idle connection.
-    private void ResetBuffer(ArrayBufferWriter<byte> batch)
+    // Under the lock, once closed: no producer appends any more, so both buffers go back.
+    private void Finish()
     {
-        if (batch.Capacity > 256 * 1024)
+        _current.Release();
+        _spare.Release();
+        _finished = true;
+        _completion?.TrySetResult();
+    }
+
+    private static TaskCompletionSource NewCompletion(bool finished)
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (finished)
         {
-            lock (_lock)
-            {
-                if (ReferenceEquals(_spare, batch))
-                {
-                    _spare = new ArrayBufferWriter<byte>(16 * 1024);
-                    return;
-                }
-            }
+            completion.SetResult();
         }
-        batch.ResetWrittenCount();
+        return completion;
     }
 }

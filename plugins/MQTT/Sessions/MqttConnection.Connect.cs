@@ -18,14 +18,17 @@ namespace Nats.Mqtt.Sessions;
 
 internal sealed partial class MqttConnection
 {
-    private readonly ConcurrentQueue<TaskCompletionSource<string?>> _pongs = new();
+    // PONG waiters in PING order and the kernel's errors since the last PONG, under _errorsLock
+    // (a plain queue, created with the first PING: a concurrent one preallocates 32 slots).
     private readonly object _errorsLock = new();
+    private Queue<TaskCompletionSource<string?>>? _pongs;
     private StringBuilder? _errors;
     private TimeSpan _keepAlive;
     private volatile bool _established;
     private uint _sessionExpiry;
     private bool _cleanSession;
-    private MqttConnectPacket _connect = null!;
+    // The CONNECT's user name (retained messages record who stored them); the packet itself is not kept.
+    private string? _username;
 
     /// <summary>Reads and answers CONNECT; true when the session is open.</summary>
     private async Task<bool> ConnectAsync(PipeReader input)
@@ -87,9 +90,6 @@ internal sealed partial class MqttConnection
             return false;
         }
         IsV5 = level == 5;
-        var version = IsV5 ? MqttProtocolVersion.V500 : MqttProtocolVersion.V311;
-        _encoder = new MqttPacketFormatterAdapter(version, new MqttBufferWriter(256, 64 * 1024));
-        var decoder = new MqttPacketFormatterAdapter(version, new MqttBufferWriter(256, 64 * 1024));
         var scratch = new byte[body.Length];
         body.CopyTo(scratch);
         // [MQTT-3.1.2-3]: the reserved connect flag is 0.
@@ -101,7 +101,7 @@ internal sealed partial class MqttConnection
         MqttConnectPacket connect;
         try
         {
-            connect = (MqttConnectPacket)decoder.Decode(new ReceivedMqttPacket(header, new ArraySegment<byte>(scratch), scratch.Length + 2));
+            connect = (MqttConnectPacket)MqttFormatters.Decode(IsV5, new ReceivedMqttPacket(header, new ArraySegment<byte>(scratch), scratch.Length + 2));
         }
         catch (Exception e) when (e is MqttProtocolViolationException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
         {
@@ -113,14 +113,13 @@ internal sealed partial class MqttConnection
             }
             return false;
         }
-        _decoder = decoder;
-        _connect = connect;
         return await AcceptConnectAsync(connect).ConfigureAwait(false);
     }
 
     private async Task<bool> AcceptConnectAsync(MqttConnectPacket connect)
     {
         _cleanSession = connect.CleanSession;
+        _username = connect.Username;
         _clientTopicAliasMaximum = IsV5 ? connect.TopicAliasMaximum : (ushort)0;
         _maxInFlight = Math.Min(_runtime.Options.EffectiveMaxAckPending, IsV5 && connect.ReceiveMaximum > 0 ? connect.ReceiveMaximum : ushort.MaxValue);
         _keepAlive = TimeSpan.FromSeconds(connect.KeepAlivePeriod);
@@ -240,7 +239,7 @@ internal sealed partial class MqttConnection
     private Task FlushOutputAsync()
     {
         _output.Close();
-        return _writer;
+        return _output.Completion;
     }
 
     /// <summary>The account the kernel client logged into (known after login; <c>$G</c> until then).</summary>
@@ -356,7 +355,8 @@ internal sealed partial class MqttConnection
             error = _errors?.ToString() is { Length: > 0 } text ? text : "connection closed";
             _errors = null;
         }
-        while (_pongs.TryDequeue(out var waiter))
+        TaskCompletionSource<string?>? waiter;
+        while ((waiter = NextPongWaiter()) is not null)
         {
             waiter.TrySetResult(error);
         }
@@ -365,7 +365,7 @@ internal sealed partial class MqttConnection
             // The kernel closed the client (slow consumer, revoked, server shutting down): so does MQTT.
             SendDisconnect(MqttDisconnectReasonCode.AdministrativeAction);
             _output.Close();
-            await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            await Task.WhenAny(_output.Completion, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
             try
             {
                 await _stream.DisposeAsync().ConfigureAwait(false);
@@ -380,8 +380,19 @@ internal sealed partial class MqttConnection
     private Task<string?> ExpectPong()
     {
         var waiter = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pongs.Enqueue(waiter);
+        lock (_errorsLock)
+        {
+            (_pongs ??= new Queue<TaskCompletionSource<string?>>()).Enqueue(waiter);
+        }
         return waiter.Task;
+    }
+
+    private TaskCompletionSource<string?>? NextPongWaiter()
+    {
+        lock (_errorsLock)
+        {
+            return _pongs is not null && _pongs.TryDequeue(out var waiter) ? waiter : null;
+        }
     }
 
     /// <inheritdoc />
@@ -393,10 +404,7 @@ internal sealed partial class MqttConnection
             errors = _errors?.ToString();
             _errors = null;
         }
-        if (_pongs.TryDequeue(out var waiter))
-        {
-            waiter.TrySetResult(errors);
-        }
+        NextPongWaiter()?.TrySetResult(errors);
     }
 
     /// <inheritdoc />

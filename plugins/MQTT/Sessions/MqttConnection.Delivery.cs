@@ -11,12 +11,11 @@ namespace Nats.Mqtt.Sessions;
 internal sealed partial class MqttConnection
 {
     // Written under the output lock only (deliveries come from many publishers' threads).
-    private readonly PropertyWriter _deliveryProperties = new();
 
     /// <inheritdoc />
     bool IClientDeliveryTarget.Deliver(ReadOnlySpan<byte> sid, in MessageView message)
     {
-        if (!Utf8Parser.TryParse(sid, out long id, out _) || !_bySid.TryGetValue(id, out var subscription))
+        if (!Utf8Parser.TryParse(sid, out long id, out _) || _bySid is not { } bySid || !bySid.TryGetValue(id, out var subscription))
         {
             return false;
         }
@@ -28,7 +27,7 @@ internal sealed partial class MqttConnection
     /// <inheritdoc />
     void IKernelEvents.OnMessage(ReadOnlySpan<byte> subject, long sid, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
     {
-        if (_bySid.TryGetValue(sid, out var subscription))
+        if (_bySid is { } bySid && bySid.TryGetValue(sid, out var subscription))
         {
             Deliver(subscription, subject, reply, headers, payload);
         }
@@ -72,7 +71,7 @@ internal sealed partial class MqttConnection
             ReadOnlySpan<byte> properties = default;
             if (IsV5)
             {
-                properties = DeliveryProperties(_deliveryProperties, subscription, reply, headers);
+                properties = DeliveryProperties(PropertyWriter.ForThread, subscription, reply, headers);
             }
             if (!FitsClient(topic, qos: 0, properties.Length, payload.Length, out var alias, out var known))
             {
@@ -140,7 +139,8 @@ internal sealed partial class MqttConnection
     }
 
     // Topic -> alias the client was told (MQTT 5, up to its Topic Alias Maximum); guarded by the output lock, as the packets carrying them are written in that order.
-    private readonly Dictionary<string, ushort> _outboundAliases = new(StringComparer.Ordinal);
+    // Created with the first alias given.
+    private Dictionary<string, ushort>? _outboundAliases;
     private ushort _clientTopicAliasMaximum;
 
     /// <summary>
@@ -156,6 +156,7 @@ internal sealed partial class MqttConnection
             return 0;
         }
         var key = System.Text.Encoding.UTF8.GetString(topic);
+        _outboundAliases ??= new Dictionary<string, ushort>(StringComparer.Ordinal);
         if (_outboundAliases.TryGetValue(key, out var alias))
         {
             known = true;

@@ -24,7 +24,7 @@ internal sealed partial class MqttConnection
     // QoS 1 PUBLISH packets not yet PUBACKed (read loop adds, the ack sender removes) and QoS 2
     // packet IDs awaiting their PUBREL (read loop only): together bounded by the Receive Maximum.
     private int _inboundQos1Unacked;
-    private readonly HashSet<ushort> _inboundQos2 = [];
+    private HashSet<ushort>? _inboundQos2;
 
     /// <summary>The hash of the client ID that marks its own messages for No Local.</summary>
     private string SourceId => _sourceId;
@@ -54,11 +54,11 @@ internal sealed partial class MqttConnection
         {
             return true;
         }
-        if (qos == 2 && _inboundQos2.Contains(packetId))
+        if (qos == 2 && _inboundQos2 is not null && _inboundQos2.Contains(packetId))
         {
             return true;
         }
-        if (Volatile.Read(ref _inboundQos1Unacked) + _inboundQos2.Count >= ServerReceiveMaximum)
+        if (Volatile.Read(ref _inboundQos1Unacked) + (_inboundQos2?.Count ?? 0) >= ServerReceiveMaximum)
         {
             SendDisconnect(MqttDisconnectReasonCode.ReceiveMaximumExceeded);
             return false;
@@ -69,7 +69,7 @@ internal sealed partial class MqttConnection
         }
         else
         {
-            _inboundQos2.Add(packetId);
+            (_inboundQos2 ??= []).Add(packetId);
         }
         return true;
     }
@@ -84,7 +84,7 @@ internal sealed partial class MqttConnection
     }
 
     /// <summary>The PUBREL of a QoS 2 PUBLISH came (read loop).</summary>
-    private void InboundQos2Released(ushort packetId) => _inboundQos2.Remove(packetId);
+    private void InboundQos2Released(ushort packetId) => _inboundQos2?.Remove(packetId);
 
     /// <summary>
     /// A CONNECT asking for enhanced authentication (MQTT 5 Authentication Method): no method is

@@ -20,7 +20,6 @@ internal sealed partial class MqttConnection
     private readonly Lock _outboundLock = new();
     private readonly Dictionary<ushort, InFlight> _inFlight = [];
     private readonly Dictionary<(string Consumer, ulong Sequence), ushort> _inFlightBySequence = [];
-    private readonly PropertyWriter _outboundProperties = new();
     private ushort _lastPacketId;
     private int _maxInFlight = MqttConfigDefaults.MaxInFlight;
 
@@ -87,13 +86,14 @@ internal sealed partial class MqttConnection
             var properties = default(ReadOnlySpan<byte>);
             if (IsV5)
             {
-                DeliveryProperties(_outboundProperties, subscription, default, message.Headers.Span);
+                var writer = PropertyWriter.ForThread;
+                DeliveryProperties(writer, subscription, default, message.Headers.Span);
                 if (remaining > 0)
                 {
                     // [MQTT-3.3.2-6]: the interval forwarded is what is left of it.
-                    _outboundProperties.UInt32(0x02, (uint)remaining);
+                    writer.UInt32(0x02, (uint)remaining);
                 }
-                properties = _outboundProperties.Written;
+                properties = writer.Written;
             }
             if (!WritePublish(topic, qos, retain, dup: tracked || delivered > 1, packetId, properties, message.Payload.Span))
             {
@@ -263,7 +263,7 @@ internal sealed partial class MqttConnection
                     // Too many in flight: the best that can be done is QoS 0 (nats-server does the same).
                     qos = 0;
                 }
-                var properties = IsV5 ? DeliveryProperties(_outboundProperties, subscription, default, message.Headers) : default;
+                var properties = IsV5 ? DeliveryProperties(PropertyWriter.ForThread, subscription, default, message.Headers) : default;
                 if (!WritePublish(topic, qos, retain: true, dup: false, packetId, properties, message.Payload) && packetId != 0)
                 {
                     _inFlight.Remove(packetId);

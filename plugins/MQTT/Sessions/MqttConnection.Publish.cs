@@ -13,10 +13,9 @@ namespace Nats.Mqtt.Sessions;
 internal sealed partial class MqttConnection
 {
     private const ushort TopicAliasMaximum = 64;
-    private readonly Dictionary<ushort, string> _topicAliases = [];
-    private readonly Dictionary<string, byte[]> _subjects = new(StringComparer.Ordinal);
-    private readonly PropertyWriter _properties = new();
-    private readonly HeaderBuilder _headers = new();
+    // Created on first use (read loop only): an idle connection holds neither.
+    private Dictionary<ushort, string>? _topicAliases;
+    private Dictionary<string, byte[]>? _subjects;
 
     /// <summary>An inbound PUBLISH: onward to NATS (and JetStream for QoS 1/2), then its acknowledgement.</summary>
     private async ValueTask<bool> HandlePublishAsync(byte header, ReadOnlySequence<byte> body)
@@ -64,9 +63,9 @@ internal sealed partial class MqttConnection
                 }
                 if (topic.Length > 0)
                 {
-                    _topicAliases[publish.TopicAlias] = topic;
+                    (_topicAliases ??= [])[publish.TopicAlias] = topic;
                 }
-                else if (!_topicAliases.TryGetValue(publish.TopicAlias, out topic!))
+                else if (_topicAliases is null || !_topicAliases.TryGetValue(publish.TopicAlias, out topic!))
                 {
                     SendDisconnect(MqttDisconnectReasonCode.ProtocolError);
                     return false;
@@ -164,7 +163,7 @@ internal sealed partial class MqttConnection
     private byte[]? SubjectFor(string topic, out string? error)
     {
         error = null;
-        if (_subjects.TryGetValue(topic, out var cached))
+        if (_subjects is not null && _subjects.TryGetValue(topic, out var cached))
         {
             return cached;
         }
@@ -174,6 +173,7 @@ internal sealed partial class MqttConnection
             return null;
         }
         var bytes = Encoding.UTF8.GetBytes(subject);
+        _subjects ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
         if (_subjects.Count >= 64)
         {
             _subjects.Clear();
@@ -283,7 +283,7 @@ internal sealed partial class MqttConnection
         }
         if (message.Retain)
         {
-            tasks.Add(account.StoreRetainedAsync(subject, message.Topic, message.Qos, headers, payload, _connect.Username));
+            tasks.Add(account.StoreRetainedAsync(subject, message.Topic, message.Qos, headers, payload, _username));
         }
         return tasks.Count == 1 ? tasks[0] : Task.WhenAll(tasks);
     }
@@ -337,7 +337,7 @@ internal sealed partial class MqttConnection
         {
             return NatsHeaders.PlainPublish[message.Qos];
         }
-        return _headers.Build(message.Qos, message.Retain, source, properties);
+        return HeaderBuilder.ForThread.Build(message.Qos, message.Retain, source, properties);
     }
 
     private static bool HasHeaderProperties(MqttPublishPacket p) =>

@@ -82,7 +82,7 @@ internal sealed partial class MqttConnection
         {
             throw new SessionCollisionException();
         }
-        if (record is not null && (_connect.CleanSession || record.Clean || record.ExpiredAt(DateTimeOffset.UtcNow.ToUnixTimeSeconds())))
+        if (record is not null && (_cleanSession || record.Clean || record.ExpiredAt(DateTimeOffset.UtcNow.ToUnixTimeSeconds())))
         {
             await DiscardSessionAsync(record).ConfigureAwait(false);
             record = null;

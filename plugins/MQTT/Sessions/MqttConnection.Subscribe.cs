@@ -9,7 +9,9 @@ namespace Nats.Mqtt.Sessions;
 internal sealed partial class MqttConnection
 {
     private readonly Dictionary<string, MqttSubscription> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, MqttSubscription> _bySid = new();
+    // Sid -> subscription, read by publishers' threads: created by the read loop with the first
+    // subscription (a connection that never subscribes holds no concurrent table).
+    private volatile ConcurrentDictionary<long, MqttSubscription>? _bySid;
     private long _nextSid;
 
     /// <summary>SUBSCRIBE: kernel subscriptions per filter, checked by the kernel's permissions (a PING round trip), then SUBACK.</summary>
@@ -116,12 +118,13 @@ internal sealed partial class MqttConnection
     private void AddKernelSubscription(MqttSubscription subscription)
     {
         subscription.Sid = ++_nextSid;
-        _bySid[subscription.Sid] = subscription;
+        var bySid = _bySid ??= new ConcurrentDictionary<long, MqttSubscription>();
+        bySid[subscription.Sid] = subscription;
         _link!.WriteSub(subscription.Subject, subscription.Queue, subscription.Sid);
         if (MqttTopics.NeedsLevelUp(subscription.Subject))
         {
             subscription.LevelUpSid = ++_nextSid;
-            _bySid[subscription.LevelUpSid] = subscription;
+            bySid[subscription.LevelUpSid] = subscription;
             _link.WriteSub(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
         }
         _subscriptions[subscription.Key] = subscription;
@@ -246,11 +249,11 @@ internal sealed partial class MqttConnection
     /// <summary>Writes the UNSUBs (the gate is held).</summary>
     private void RemoveKernelSubscription(MqttSubscription subscription)
     {
-        _bySid.TryRemove(subscription.Sid, out _);
+        _bySid?.TryRemove(subscription.Sid, out _);
         _link!.WriteUnsub(subscription.Sid);
         if (subscription.LevelUpSid != 0)
         {
-            _bySid.TryRemove(subscription.LevelUpSid, out _);
+            _bySid?.TryRemove(subscription.LevelUpSid, out _);
             _link.WriteUnsub(subscription.LevelUpSid);
         }
         UpdateNoLocal();

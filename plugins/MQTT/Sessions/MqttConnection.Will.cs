@@ -30,7 +30,7 @@ internal sealed partial class MqttConnection
     private async Task PublishWillLaterAsync(TimeSpan delay)
     {
         _output.Close();
-        await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        await Task.WhenAny(_output.Completion, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         try
         {
             await _stream.DisposeAsync().ConfigureAwait(false);

@@ -32,8 +32,6 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private readonly IPEndPoint? _remote;
     private readonly ClientOutput _output;
     private readonly CancellationTokenSource _closing = new();
-    private MqttPacketFormatterAdapter _decoder = null!;
-    private MqttPacketFormatterAdapter _encoder = null!;
     private KernelPipe? _pipe;
     private KernelLink? _link;
     private Task _kernelServe = Task.CompletedTask;
@@ -47,7 +45,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         _runtime = runtime;
         _stream = stream;
         _remote = remote;
-        _output = new ClientOutput(stream);
+        _output = new ClientOutput(stream, _closing.Token);
     }
 
     /// <summary>The MQTT client ID (after CONNECT).</summary>
@@ -68,7 +66,6 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     public async Task RunAsync()
     {
         _runtime.OnOpened();
-        var writer = _writer = _output.RunAsync(_closing.Token);
         // Zero-byte reads: an idle connection waits for data without holding a read buffer.
         var input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true));
         try
@@ -91,7 +88,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
             await CloseAsync().ConfigureAwait(false);
             await input.CompleteAsync().ConfigureAwait(false);
             _output.Close();
-            await Task.WhenAny(writer, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+            await Task.WhenAny(_output.Completion, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
             await _stream.DisposeAsync().ConfigureAwait(false);
             _closing.Cancel();
             _runtime.OnClosed();
@@ -105,19 +102,17 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private async Task ReadLoopAsync(PipeReader input)
     {
         var keepAlive = _keepAlive;
-        using var deadline = new CancellationTokenSource();
+        // Keep-alive 0 has no deadline: no timer and no registration held while idle.
+        using var deadline = keepAlive > TimeSpan.Zero ? new CancellationTokenSource() : null;
         while (_closed == 0)
         {
-            if (keepAlive > TimeSpan.Zero)
-            {
-                deadline.CancelAfter(keepAlive * 1.5);
-            }
+            deadline?.CancelAfter(keepAlive * 1.5);
             ReadResult result;
             try
             {
-                result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
+                result = await input.ReadAsync(deadline?.Token ?? default).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
             {
                 _runtime.Logger.LogDebug("{Remote} - mqtt client {Id} keep-alive timeout", RemoteText, ClientId);
                 SendDisconnect(MqttDisconnectReasonCode.KeepAliveTimeout);
@@ -192,7 +187,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     {
         body.CopyTo(scratch);
         var received = new ReceivedMqttPacket(header, new ArraySegment<byte>(scratch, 0, (int)body.Length), (int)body.Length + 2);
-        return _decoder.Decode(received);
+        return MqttFormatters.Decode(IsV5, received);
     }
 
     /// <summary>Handles one packet; false ends the connection.</summary>
@@ -277,13 +272,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         }
         try
         {
-            var buffer = _encoder.Encode(packet);
-            output.Write(buffer.Packet.AsSpan());
-            foreach (var segment in buffer.Payload)
-            {
-                output.Write(segment.Span);
-            }
-            _encoder.Cleanup();
+            MqttFormatters.Encode(IsV5, packet, output);
         }
         finally
         {
@@ -294,7 +283,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     /// <summary>Tells an MQTT 5 client why the server ends the connection; MQTT 3.1.1 has no such packet.</summary>
     private void SendDisconnect(MqttDisconnectReasonCode reason)
     {
-        if (IsV5 && _encoder is not null && ClientId.Length > 0)
+        if (IsV5 && ClientId.Length > 0)
         {
             Send(new MqttDisconnectPacket { ReasonCode = reason });
         }
@@ -355,7 +344,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         _willWait.Cancel();
         SendDisconnect(MqttDisconnectReasonCode.SessionTakenOver);
         _output.Close();
-        await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        await Task.WhenAny(_output.Completion, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         try
         {
             await _stream.DisposeAsync().ConfigureAwait(false);
@@ -367,7 +356,6 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     }
 
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task _writer = Task.CompletedTask;
 
     private bool _takenOver;
 
