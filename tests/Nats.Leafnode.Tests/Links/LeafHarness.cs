@@ -114,6 +114,26 @@ public static class Leaf
         await client.PingAsync();
     }
 
+    /// <summary>
+    /// A raw leaf's first lines after its CONNECT: the hub's INFO, then the account's initial
+    /// interest up to the <c>$LDS.</c> line. The account's system imports (<c>$SYS.REQ.…</c>)
+    /// come before it and are skipped, as nats-server also announces them; anything else fails.
+    /// </summary>
+    public static async Task<(string Info, string LoopDetection)> ReadHandshakeAsync(RawClient leaf)
+    {
+        var info = await leaf.ReadLineAsync();
+        Assert.That(info, Does.StartWith("INFO "));
+        while (true)
+        {
+            var line = await leaf.ReadLineAsync();
+            if (line.StartsWith("LS+ $LDS.", StringComparison.Ordinal))
+            {
+                return (info, line);
+            }
+            Assert.That(line, Does.StartWith("LS+ $SYS.REQ."), "only the account's system imports come before $LDS");
+        }
+    }
+
     /// <summary>A monitoring endpoint's JSON, as served.</summary>
     public static Task<string> ToJsonAsync(OurServer server, string path) =>
         Task.FromResult(Nats.Core.Monitoring.MonitoringServer.Serialize(server.Server.Monitoring.Invoke(path)));
