@@ -43,13 +43,15 @@ public sealed partial class AccountRegistry
     }
 
     /// <summary>
-    /// For a link's read loop (an RS+, RS-, RMSG naming an account): the known account, or the
-    /// resolvers' answer waited for synchronously up to <see cref="ResolveTimeout"/>, as
-    /// nats-server's route does with its account fetch. Null when the account cannot be found,
-    /// and the link then drops the operation.
+    /// For a link's read loop (an RS+ or RMSG naming an account): the known account at once.
+    /// For one only the resolvers may know: null and <paramref name="pending"/>, their answer in
+    /// flight (at most <see cref="ResolveTimeout"/>), which the link awaits, pausing its parsing
+    /// rather than blocking its thread, before it looks again. Null without
+    /// <paramref name="pending"/> when the account cannot be found: the link drops the operation.
     /// </summary>
-    public Account? FindForLink(string name)
+    public Account? FindForLink(string name, out Task? pending)
     {
+        pending = null;
         if (Find(name) is { } known)
         {
             return known;
@@ -58,11 +60,12 @@ public sealed partial class AccountRegistry
         {
             return null;
         }
-        var pending = Resolution(name);
-        if (pending.IsCompleted || pending.Wait(ResolveTimeout))
+        var resolution = Resolution(name);
+        if (resolution.IsCompleted)
         {
-            return pending.Result;
+            return resolution.IsCompletedSuccessfully ? resolution.Result : null;
         }
+        pending = resolution;
         return null;
     }
 

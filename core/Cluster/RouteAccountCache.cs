@@ -17,14 +17,16 @@ internal sealed class RouteAccountCache
         _lookup = _states.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
-    public State? Get(ReadOnlySpan<byte> name, RouteManager manager)
+    /// <summary>The account <paramref name="name"/> names, or null (with the resolvers' answer <paramref name="pending"/> when one is in flight).</summary>
+    public State? Get(ReadOnlySpan<byte> name, RouteManager manager, out Task? pending)
     {
+        pending = null;
         // A removed account is looked up again (it may have been registered anew).
         if (_lookup.TryGetValue(name, out var state) && !state.Account.IsRemoved)
         {
             return state;
         }
-        var account = manager.FindAccount(name);
+        var account = manager.FindAccount(name, out pending);
         if (account is null)
         {
             return null;

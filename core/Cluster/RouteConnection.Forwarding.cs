@@ -50,21 +50,23 @@ public sealed partial class RouteConnection
         return Forward(account, message, subscription.Queue is null ? [] : [subscription.Queue]);
     }
 
-    private void DeliverInbound(ref RouteCommand command)
+    /// <summary>Delivers an RMSG/HMSG locally; false when it waits for its account (see <see cref="WaitsForAccount"/>).</summary>
+    private bool DeliverInbound(ref RouteCommand command)
     {
-        var state = _accounts.Get(command.Account, _manager);
+        var state = _accounts.Get(command.Account, _manager, out var pending);
         if (state is null)
         {
-            return;
+            return !WaitsForAccount(pending);
         }
         var result = state.Cache.Match(command.Subject);
         if (result.IsEmpty)
         {
-            return;
+            return true;
         }
         var message = new MessageView(command.Subject, command.Reply, command.Headers, command.Payload);
         MessageRouter.Deliver(state.Account, result, message, MessageOrigin.FromLink(this, command.Queues));
         state.Account.CountIn(1, command.Headers.Length + command.Payload.Length);
+        return true;
     }
 
     /// <summary>

@@ -31,9 +31,8 @@ public sealed partial class RouteConnection
         }
     }
 
-    private void AddRemoteInterest(ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight, ReadOnlySpan<byte> origin)
+    private void AddRemoteInterest(Account? account, ReadOnlySpan<byte> accountName, ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, int weight, ReadOnlySpan<byte> origin)
     {
-        var account = _manager.FindAccount(accountName);
         if (account is null)
         {
             RouteLog.UnknownAccount(Log, this, Text(accountName), Text(subject));

@@ -10,6 +10,9 @@ public sealed partial class RouteConnection
     private bool _connectReceived;
     private bool _infoReceived;
 
+    // Read loop only: the operation about to run again waited for its account once already.
+    private bool _accountAwaited;
+
     /// <inheritdoc />
     protected override int Parse(Span<byte> data, out int needed)
     {
@@ -41,14 +44,21 @@ public sealed partial class RouteConnection
                         status == ParseStatus.UnknownOperation ? ProtocolErrors.UnknownOperation : null);
                     break;
                 }
-                TraceReceived(data.Slice(position, consumed), command.Op == RouteOp.Message);
+                if (!_accountAwaited)
+                {
+                    // An operation run again after its account resolved was traced the first time.
+                    TraceReceived(data.Slice(position, consumed), command.Op == RouteOp.Message);
+                }
+                if (!Execute(ref command))
+                {
+                    break;   // it waits for the account it names; parsed again from here once resolved
+                }
                 position += consumed;
                 if (command.Op == RouteOp.Message)
                 {
                     messages++;
                     bytes += command.Headers.Length + command.Payload.Length;
                 }
-                Execute(ref command);
             }
         }
         finally
@@ -61,13 +71,14 @@ public sealed partial class RouteConnection
         return position;
     }
 
-    private void Execute(ref RouteCommand command)
+    /// <summary>Runs one operation; false when it must wait for the account it names (parsing pauses, nothing was done).</summary>
+    private bool Execute(ref RouteCommand command)
     {
         if (!DidSolicit && !_connectReceived && command.Op != RouteOp.Connect)
         {
             // An accepted route must introduce itself with CONNECT first.
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
-            return;
+            return true;
         }
         switch (command.Op)
         {
@@ -85,15 +96,19 @@ public sealed partial class RouteConnection
                 break;
             case RouteOp.RemoteSub:
             case RouteOp.LeafSub:
-                AddRemoteInterest(command.Account, command.Subject, command.Queue, command.QueueWeight, command.Origin);
+                var account = _manager.FindAccount(command.Account, out var pending);
+                if (WaitsForAccount(pending))
+                {
+                    return false;
+                }
+                AddRemoteInterest(account, command.Account, command.Subject, command.Queue, command.QueueWeight, command.Origin);
                 break;
             case RouteOp.RemoteUnsub:
             case RouteOp.LeafUnsub:
                 RemoveRemoteInterest(command.Account, command.Subject, command.Queue);
                 break;
             case RouteOp.Message:
-                DeliverInbound(ref command);
-                break;
+                return DeliverInbound(ref command);
             case RouteOp.Err:
                 if (Server.LogLimits.RouteErrors.Allow(Log, LogLevel.Error))
                 {
@@ -106,6 +121,25 @@ public sealed partial class RouteConnection
             case RouteOp.AccountUnsub:
                 break;
         }
+        return true;
+    }
+
+    /// <summary>
+    /// An operation naming an account only a resolver may know: parsing pauses until the
+    /// resolver answered (never blocking the read loop's thread, which may complete other
+    /// connections' socket operations), then the operation runs again and takes the answer,
+    /// found or not (no second wait).
+    /// </summary>
+    private bool WaitsForAccount(Task? pending)
+    {
+        if (pending is null || _accountAwaited)
+        {
+            _accountAwaited = false;
+            return false;
+        }
+        _accountAwaited = true;
+        PauseParsingUntil(new ValueTask(pending));
+        return true;
     }
 
     private void ProcessConnect(ReadOnlySpan<byte> json)

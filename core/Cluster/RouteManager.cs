@@ -226,6 +226,6 @@ public sealed partial class RouteManager
         return true;
     }
 
-    /// <summary>The account an RS+/RS-/RMSG names; an unknown one is asked of the account resolvers.</summary>
-    internal Account? FindAccount(ReadOnlySpan<byte> name) => _server.Accounts.FindForLink(System.Text.Encoding.UTF8.GetString(name));
+    /// <summary>The account an RS+/RMSG names; for an unknown one, the account resolvers' answer in flight (<see cref="AccountRegistry.FindForLink"/>).</summary>
+    internal Account? FindAccount(ReadOnlySpan<byte> name, out Task? pending) => _server.Accounts.FindForLink(System.Text.Encoding.UTF8.GetString(name), out pending);
 }

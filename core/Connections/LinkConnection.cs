@@ -123,6 +123,20 @@ public abstract partial class LinkConnection : NatsConnection
     /// whose header line was read), so the buffer grows to hold it; 0 otherwise.</param>
     protected abstract int Parse(Span<byte> data, out int needed);
 
+    /// <summary>
+    /// Holds up parsing until <paramref name="operation"/> completes, for the rare operation
+    /// that must wait (an authenticator, an account resolver): <see cref="Parse"/> returns right
+    /// after the operation that called this (<see cref="IsParsingPaused"/>), the read loop awaits
+    /// it, and the bytes after it are parsed once it completed. Never block on a wait in
+    /// <see cref="Parse"/>: the read loop may run on one of the few threads that complete every
+    /// connection's socket operations, and blocking there stalls other connections too.
+    /// </summary>
+    /// <param name="operation">What the next operation waits for; output it queues goes out at once.</param>
+    protected void PauseParsingUntil(ValueTask operation) => WaitBeforeNextOperation(operation);
+
+    /// <summary>True once <see cref="PauseParsingUntil"/> was called: <see cref="Parse"/> must return now.</summary>
+    protected bool IsParsingPaused => HasPendingOperation;
+
     /// <summary>Called once the writer runs, before the first read (log, arm the link's own timers).</summary>
     protected virtual void OnLinkStarted()
     {

@@ -129,22 +129,52 @@ public sealed partial class LeafConnection
         return true;
     }
 
-    /// <summary>Binds the remote's local account and registers the link; false when it was closed instead.</summary>
-    private bool FinishSolicitedConnect()
+    /// <summary>
+    /// Binds the remote's local account and registers the link. An account a resolver has to
+    /// fetch first holds up parsing until it is known (never the read loop's thread).
+    /// </summary>
+    private void FinishSolicitedConnect()
     {
-        _account = _manager.LocalAccount(Remote!);
-        if (_account is null)
+        var lookup = _manager.LocalAccountAsync(Remote!, Server.ShutdownToken);
+        if (lookup.IsCompletedSuccessfully)
+        {
+            BindSolicited(lookup.Result);
+            return;
+        }
+        PauseParsingUntil(AwaitLocalAccountAsync(lookup));
+    }
+
+    private async ValueTask AwaitLocalAccountAsync(ValueTask<Core.Accounts.Account?> lookup)
+    {
+        Core.Accounts.Account? account;
+        try
+        {
+            account = await lookup.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Close(ClosedReason.ServerShutdown);
+            return;
+        }
+        if (!IsClosed)
+        {
+            BindSolicited(account);
+        }
+    }
+
+    private void BindSolicited(Core.Accounts.Account? account)
+    {
+        _account = account;
+        if (account is null)
         {
             Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
             Close(ClosedReason.MissingAccount);
-            return false;
+            return;
         }
-        if (!_manager.Register(this))
+        if (_manager.Register(this))
         {
-            return false;
+            Registered();
         }
-        Registered();
-        return true;
     }
 
     /// <inheritdoc />
@@ -257,9 +287,38 @@ public sealed partial class LeafConnection
         }
 
         var pending = LeafHubAuthenticator.AuthenticateAsync(Server, _options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken);
-        // Bcrypt and account resolvers may complete later: leaf connects are rare, so the read
-        // loop waits for them rather than parsing ahead of an unbound account.
-        var outcome = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        if (pending.IsCompletedSuccessfully)
+        {
+            CompleteConnect(connect, pending.Result);
+            return;
+        }
+        // Bcrypt, a plugin's authenticator or an account resolver answer later: the read loop
+        // awaits them (parsing nothing more before the account is bound) and its thread, which
+        // may complete other connections' socket operations, goes on serving them.
+        PauseParsingUntil(AwaitAuthenticationAsync(connect, pending));
+    }
+
+    private async ValueTask AwaitAuthenticationAsync(LeafConnectInfo connect, ValueTask<LeafAuthOutcome> pending)
+    {
+        LeafAuthOutcome outcome;
+        try
+        {
+            outcome = await pending.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Close(ClosedReason.ServerShutdown);
+            return;
+        }
+        if (!IsClosed)
+        {
+            CompleteConnect(connect, outcome);
+        }
+    }
+
+    /// <summary>Hub side: the leaf authenticated (or not): binds it to its account, answers with INFO and registers it.</summary>
+    private void CompleteConnect(LeafConnectInfo connect, LeafAuthOutcome outcome)
+    {
         if (!outcome.IsAccepted)
         {
             Logger.LogError("{Leaf} authentication error - {Reason}", this, outcome.Reason);

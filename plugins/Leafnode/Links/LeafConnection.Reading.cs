@@ -20,7 +20,7 @@ public sealed partial class LeafConnection
         long bytes = 0;
         try
         {
-            while (position < data.Length && !IsClosed)
+            while (position < data.Length && !IsClosed && !IsParsingPaused)
             {
                 var status = LeafProtocolParser.Parse(data[position..], maxControlLine, maxPayload, out var command, out var consumed, out needed);
                 if (status == LeafParseStatus.NeedMore)

@@ -97,9 +97,9 @@ public sealed partial class LeafManager : IInterestObserver
     internal string LocalAccountName(RemoteLeafOptions remote) =>
         remote.LocalAccount.Length == 0 ? AccountRegistry.GlobalAccountName : remote.LocalAccount;
 
-    /// <summary>The local account of a remote, or null when it does not exist.</summary>
-    internal Account? LocalAccount(RemoteLeafOptions remote) =>
-        remote.LocalAccount.Length == 0 ? _server.Accounts.Global : _server.Accounts.FindForLink(remote.LocalAccount);
+    /// <summary>The local account of a remote (a resolver may have to fetch it), or null when it does not exist.</summary>
+    internal ValueTask<Account?> LocalAccountAsync(RemoteLeafOptions remote, CancellationToken cancellationToken) =>
+        remote.LocalAccount.Length == 0 ? ValueTask.FromResult<Account?>(_server.Accounts.Global) : _server.Accounts.FindOrResolveAsync(remote.LocalAccount, cancellationToken);
 
     /// <summary>The hub's INFO: the first one (with nonce), or the answer to CONNECT (with the bound account).</summary>
     internal LeafInfo BuildInfo(ulong clientId, string? nonce, bool connectInfo, string? account, bool isSystem, Core.Config.PermissionsConfig? permissions)

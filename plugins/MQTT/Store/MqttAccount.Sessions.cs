@@ -18,20 +18,6 @@ internal sealed partial class MqttAccount
     /// <summary>The sessions kept by the sweep (read once by the runtime, which times their expiry).</summary>
     public IReadOnlyList<SessionRecord> KeptAtOpen { get; private set; } = [];
 
-    /// <summary>Sessions holding a shared consumer now (0 when none).</summary>
-    public int ShareMembers(string durable)
-    {
-        _sharesGate.Wait();
-        try
-        {
-            return _shareMembers.GetValueOrDefault(durable);
-        }
-        finally
-        {
-            _sharesGate.Release();
-        }
-    }
-
     /// <summary>A session takes a shared subscription: counted, then the group's consumer is created (or updated).</summary>
     public async Task JoinShareAsync(string durable, Func<Task> create)
     {

@@ -167,20 +167,25 @@ public sealed class AccountsAtRuntimeTests
     }
 
     [Test]
-    public async Task FindForLink_waits_for_a_slow_resolver_but_not_forever()
+    public async Task FindForLink_hands_a_slow_resolution_to_the_link_to_await_which_ends_in_time()
     {
         var resolver = new TableResolver { Delay = TimeSpan.FromMilliseconds(200) };
         resolver.Accounts["L"] = new AccountConfig { Name = "L" };
         _server.Accounts.AddAccountResolver(resolver);
 
-        Assert.That(_server.Accounts.FindForLink("L")?.Name, Is.EqualTo("L"));
-        Assert.That(_server.Accounts.FindForLink("L"), Is.SameAs(_server.Accounts.Find("L")));
+        Assert.That(_server.Accounts.FindForLink("L", out var pending), Is.Null);
+        Assert.That(pending, Is.Not.Null, "the resolver's answer is in flight: the link awaits it, nothing blocks");
+        await pending!;
+        Assert.That(_server.Accounts.FindForLink("L", out pending), Is.SameAs(_server.Accounts.Find("L")));
+        Assert.That(pending, Is.Null);
         Assert.That(resolver.Calls, Is.EqualTo(1));
 
         resolver.Delay = TimeSpan.FromSeconds(10);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Assert.That(_server.Accounts.FindForLink("slow"), Is.Null);
+        Assert.That(_server.Accounts.FindForLink("slow", out pending), Is.Null);
+        await pending!.WaitAsync(AccountRegistry.ResolveTimeout + TimeSpan.FromSeconds(5));
         Assert.That(started.Elapsed, Is.LessThan(AccountRegistry.ResolveTimeout + TimeSpan.FromSeconds(2)));
+        Assert.That(_server.Accounts.Find("slow"), Is.Null);
         Assert.That(await _server.Accounts.FindOrResolveAsync("missing"), Is.Null);
     }
 }

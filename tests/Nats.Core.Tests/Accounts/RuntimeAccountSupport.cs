@@ -35,6 +35,12 @@ internal sealed class TableResolver : IAccountResolver
 
     public TimeSpan Delay { get; set; }
 
+    /// <summary>When set, each answer waits for it too (the test opens it).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    /// <summary>Set once the resolver was asked.</summary>
+    public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public int Calls => Volatile.Read(ref _calls);
 
     public string Name => "table";
@@ -42,6 +48,11 @@ internal sealed class TableResolver : IAccountResolver
     public async ValueTask<AccountConfig?> ResolveAsync(string name, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _calls);
+        Asked.TrySetResult();
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
         if (Delay > TimeSpan.Zero)
         {
             await Task.Delay(Delay, cancellationToken);

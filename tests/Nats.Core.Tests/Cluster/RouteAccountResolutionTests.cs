@@ -1,3 +1,4 @@
+using Nats.Core.Accounts;
 using Nats.Core.Config;
 using Nats.Core.Tests.Accounts;
 using Nats.TestSupport;
@@ -40,5 +41,36 @@ public sealed class RouteAccountResolutionTests : ServersFixture
         await using var publisher = await RawClient.ConnectAndHandshakeAsync(b.Port, Login("X/pub"));
         await publisher.SendAsync(Wire.Pub("orders.new", "routed"));
         await subscriber.ExpectMsgAsync("orders.new", "1", "routed");
+    }
+
+    [Test]
+    public async Task A_route_waiting_for_the_resolver_pauses_its_parsing_without_holding_its_thread()
+    {
+        var resolver = new TableResolver { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        resolver.Accounts["X"] = new AccountConfig { Name = "X" };
+        var a = await StartAsync("a", s => s.Accounts.AddAccountResolver(resolver));
+        await using var route = await RawClient.ConnectAsync(a.Routes!.Port);
+
+        // One read: the first PONG is queued in the batch that meets RS+ and goes out when the
+        // batch ends, which a read loop blocked in the resolver would not reach before it answered.
+        await route.SendAsync("""CONNECT {"verbose":false,"pedantic":false,"tls_required":false,"name":"peer","cluster":"test","headers":true}""" + "\r\n"
+            + "PING\r\nRS+ X orders.*\r\nRMSG X orders.new 2\r\nhi\r\nPING\r\n");
+        await resolver.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        await ReadUntilPongAsync(route);
+        Assert.That(asked.Elapsed, Is.LessThan(AccountRegistry.ResolveTimeout), "answered while the resolver had not");
+        Assert.That(a.Accounts.Find("X"), Is.Null, "still resolving");
+
+        resolver.Gate.SetResult();
+        await ReadUntilPongAsync(route);
+        Assert.That(a.Accounts.Find("X")?.Sublist.HasInterest("orders.new"), Is.True, "the RS+ ran once X resolved");
+        Assert.That(resolver.Calls, Is.EqualTo(1), "the RMSG found X known");
+    }
+
+    private static async Task ReadUntilPongAsync(RawClient route)
+    {
+        while (await route.ReadLineAsync() != "PONG")
+        {
+        }
     }
 }

@@ -39,11 +39,13 @@ public sealed class OurServer : IAsyncDisposable
     /// <summary>
     /// Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the
     /// websocket plugin runs too (its block in the config), with <paramref name="jetStream"/> the
-    /// JetStream plugin (its <c>jetstream</c> block in the config).
+    /// JetStream plugin (its <c>jetstream</c> block in the config); <paramref name="configure"/>
+    /// runs before the start (to add an authenticator, say).
     /// </summary>
-    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false, bool jetStream = false)
+    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false, Action<NatsServer>? configure = null, bool jetStream = false)
     {
         var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.CreateFactory());
+        configure?.Invoke(server);
         if (jetStream)
         {
             server.AddPlugin(new Nats.JetStream.Server.JetStreamPlugin());
