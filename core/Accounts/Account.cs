@@ -42,6 +42,13 @@ public sealed class Account
     /// <summary>True for the system account.</summary>
     public bool IsSystem { get; internal set; }
 
+    /// <summary>
+    /// False while an import of <see cref="Definition"/> cannot be wired (its exporter is unknown or
+    /// does not permit it): nats-server's <c>complete</c> in <c>/accountz</c> (its <c>Account.incomplete</c>).
+    /// Written by the registry under its lock.
+    /// </summary>
+    public bool IsComplete { get; internal set; } = true;
+
     /// <summary>The account's limits (replaced as a whole by <see cref="AccountRegistry.Update"/>).</summary>
     public AccountLimits Limits
     {

@@ -33,6 +33,7 @@ public sealed partial class AccountRegistry
         var wanted = new Dictionary<ImportKey, ImportConfig>();
         foreach (var importer in _order)
         {
+            var complete = true;
             foreach (var import in importer.Definition?.Imports ?? [])
             {
                 var problem = Plan(importer, import, out var key);
@@ -46,9 +47,11 @@ public sealed partial class AccountRegistry
                 }
                 else
                 {
+                    complete = false;
                     Logger.LogWarning("{Problem}; the import stays inactive until that changes", problem);
                 }
             }
+            importer.IsComplete = complete;
         }
         foreach (var key in _live.Keys.Where(k => !wanted.ContainsKey(k)).ToList())
         {

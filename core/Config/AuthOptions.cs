@@ -171,6 +171,13 @@ public sealed record AccountConfig
     public string? Jwt { get; set; }
 
     /// <summary>
+    /// Operator mode: the JWT's expiry, validation and revoked users as <c>/accountz</c> shows them,
+    /// set with <see cref="Jwt"/>; null for a configured account. Not compared when a reload looks for changes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Accounts.IAccountJwtStatus? JwtStatus { get; set; }
+
+    /// <summary>
     /// The keys of the account block the kernel does not read itself (<c>jetstream</c>, say), with
     /// their values and positions, in file order: plugins read them through
     /// <see cref="Plugins.IConfigBus.BindAccountKey"/>, and the config's key-owner table reports
@@ -204,6 +211,15 @@ public sealed class ExportConfig
 
     /// <summary>Service response type: Singleton, Stream or Chunked.</summary>
     public string ResponseType { get; set; } = "Singleton";
+
+    /// <summary>
+    /// A JWT export's <c>token_req</c>: importers need an activation token (<see cref="Accounts"/> then
+    /// lists those holding a valid one). <c>/accountz</c> shows it instead of the approved accounts.
+    /// </summary>
+    public bool TokenRequired { get; set; }
+
+    /// <summary>A JWT export's revoked activations: importer account (or <c>*</c>) → activations issued at or before this time are revoked.</summary>
+    public Dictionary<string, DateTimeOffset> RevokedActivations { get; set; } = [];
 }
 
 /// <summary>An import of another account's stream or service.</summary>

@@ -39,6 +39,10 @@ public sealed class AccountInfo
     [JsonPropertyName("tags")] public System.Text.Json.JsonElement? Tags { get; set; }
     /// <summary>Operator mode: the JWT's claims as JSON.</summary>
     [JsonPropertyName("decoded_jwt")] public System.Text.Json.JsonElement? DecodedJwt { get; set; }
+    /// <summary>Operator mode: the JWT's validation findings now (expired, say); left out when there are none.</summary>
+    [JsonPropertyName("validation_result_jwt")] public IReadOnlyList<ExtVrIssue>? ValidationResult { get; set; }
+    /// <summary>Operator mode: revoked users (user key or <c>*</c> → revoked when issued at or before), sorted by key.</summary>
+    [JsonPropertyName("revoked_user")] public IReadOnlyDictionary<string, DateTime>? RevokedUsers { get; set; }
     [JsonPropertyName("sublist_stats")] public SublistStats? SublistStats { get; set; }
 }
 
@@ -56,9 +60,21 @@ public sealed class ExtExport
     [JsonPropertyName("subject")] public string Subject { get; set; } = "";
     /// <summary><c>stream</c> or <c>service</c>.</summary>
     [JsonPropertyName("type")] public string Type { get; set; } = "";
+    /// <summary>A JWT export's <c>token_req</c>: importers need an activation token (left out when false).</summary>
+    [JsonPropertyName("token_req")] public bool? TokenRequired { get; set; }
     /// <summary>Services only: <c>Singleton</c>, <c>Streamed</c> or <c>Chunked</c>.</summary>
     [JsonPropertyName("response_type")] public string? ResponseType { get; set; }
     [JsonPropertyName("approved_accounts")] public IReadOnlyList<string>? ApprovedAccounts { get; set; }
+    /// <summary>A JWT export's revoked activations (importer account or <c>*</c> → revoked when issued at or before), sorted by key.</summary>
+    [JsonPropertyName("revoked_activations")] public IReadOnlyDictionary<string, DateTime>? RevokedActivations { get; set; }
+}
+
+/// <summary>One finding of an account JWT's validation in <c>/accountz</c> (nats-server's <c>ExtVrIssues</c>).</summary>
+public sealed class ExtVrIssue
+{
+    [JsonPropertyName("description")] public string Description { get; set; } = "";
+    [JsonPropertyName("blocking")] public bool Blocking { get; set; }
+    [JsonPropertyName("time_check")] public bool TimeCheck { get; set; }
 }
 
 /// <summary>An import in <c>/accountz</c>, as nats-server 2.10+ reports it.</summary>

@@ -32,7 +32,9 @@ internal static class AccountzEndpoint
 
     private static AccountInfo Describe(NatsServer server, Account account)
     {
-        var exports = account.Exports.Select(DescribeExport).ToArray();
+        // Exports are built from the definition's, in its order: the definition adds what only a JWT says.
+        var definedExports = account.Definition?.Exports ?? [];
+        var exports = account.Exports.Select((e, i) => DescribeExport(e, i < definedExports.Count ? definedExports[i] : null)).ToArray();
         var imports = account.StreamImports.Select(DescribeImport)
             .Concat(account.ServiceImports.Select(DescribeImport))
             .Concat(SystemImports(server, account))
@@ -44,6 +46,7 @@ internal static class AccountzEndpoint
             // Configured accounts change when the configuration is (re)loaded, JWT ones when their claims are applied.
             UpdateTime = jwt is null ? server.ConfigLoadTime : account.DefinedAt,
             IsSystem = account.IsSystem ? true : null,
+            Complete = account.IsComplete,
             ClientConnections = account.ConnectionCount,
             Subscriptions = (uint)account.Sublist.Count,
             Mappings = DescribeMappings(account.Mappings),
@@ -55,8 +58,25 @@ internal static class AccountzEndpoint
         {
             DescribeJwt(info, jwt);
         }
+        if (account.Definition?.JwtStatus is { } status)
+        {
+            DescribeJwtStatus(info, status, DateTimeOffset.UtcNow);
+        }
         return info;
     }
+
+    /// <summary>nats-server's <c>expired</c>, <c>validation_result_jwt</c> and <c>revoked_user</c>, from the plugin that made the account.</summary>
+    private static void DescribeJwtStatus(AccountInfo info, IAccountJwtStatus status, DateTimeOffset now)
+    {
+        info.Expired = status.IsExpired(now);
+        var issues = status.Validate(now);
+        info.ValidationResult = issues.Count == 0 ? null : [.. issues.Select(i => new ExtVrIssue { Description = i.Description, Blocking = i.Blocking, TimeCheck = i.TimeCheck })];
+        info.RevokedUsers = Times(status.RevokedUsers);
+    }
+
+    /// <summary>A key → time map as Go writes it: sorted by key, UTC; null (left out) when empty.</summary>
+    private static SortedDictionary<string, DateTime>? Times(IReadOnlyDictionary<string, DateTimeOffset> times) =>
+        times.Count == 0 ? null : new SortedDictionary<string, DateTime>(times.ToDictionary(t => t.Key, t => t.Value.UtcDateTime, StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>
     /// The imports of the system services every account has (<see cref="SystemServices.SystemImports"/>),
@@ -113,15 +133,19 @@ internal static class AccountzEndpoint
         }
     }
 
-    private static ExtExport DescribeExport(AccountExport export)
+    private static ExtExport DescribeExport(AccountExport export, ExportConfig? defined)
     {
         var service = export.Kind == ExportKind.Service;
+        // A token-required export admits the holders of an activation; nats-server lists no approved accounts for it.
+        var tokenRequired = defined?.TokenRequired == true;
         return new ExtExport
         {
             Subject = export.Subject,
             Type = service ? "service" : "stream",
+            TokenRequired = tokenRequired ? true : null,
             ResponseType = service ? ResponseTypeText(export.ResponseType) : null,
-            ApprovedAccounts = export.AllowedAccounts.Count > 0 ? [.. export.AllowedAccounts.Order(StringComparer.Ordinal)] : null,
+            ApprovedAccounts = !tokenRequired && export.AllowedAccounts.Count > 0 ? [.. export.AllowedAccounts.Order(StringComparer.Ordinal)] : null,
+            RevokedActivations = defined is null ? null : Times(defined.RevokedActivations.AsReadOnly()),
         };
     }
 

@@ -11,7 +11,8 @@ machine falls on all of them alike. Two numbers per server, medians over --runs 
   start-up: process started -> the client port answers with INFO (and the CPU time the
             process used until then, which other load on the machine hardly changes);
   join:     a new member's client port greets with INFO -> a client of an existing member reads
-            the async INFO whose connect_urls lists the new member (routes up, URLs gossiped).
+            the async INFO whose connect_urls lists the new member (routes up, URLs gossiped);
+            with it the member's CPU when its port greeted (mbr-cpu) and when it was seen (mbr-cpu-j).
 """
 import argparse, os, socket, statistics, subprocess, sys, tempfile, time
 
@@ -132,20 +133,24 @@ class JoinSeed:
 
     def join_once(self):
         """Starts a member that routes to the seed: seconds from its INFO greeting to the seed's
-        client reading connect_urls with it."""
+        client reading connect_urls with it, and the CPU the member had used when its client port
+        greeted and when the seed's client saw it (a member does more at start-up than a lone
+        server: routes to dial, and anything it prepares for them)."""
         port, route = free_port(), free_port()
         member, _ = start(self.template, f"listen: 127.0.0.1:{port}\ncluster {{ name: join, listen: 127.0.0.1:{route}, "
                                          f"routes: [nats-route://127.0.0.1:{self.seed_route}] }}\n", self.work)
         needle = f"127.0.0.1:{port}".encode()
         try:
             opened = wait_info(port, time.perf_counter() + 30)
+            cpu_open = cpu_seconds(member.pid)
             self._info(lambda line: needle in line)
             took = time.perf_counter() - opened
+            cpu_joined = cpu_seconds(member.pid)
         finally:
             stop(member)
         # The member left: wait for the INFO without it, so the next run starts clean.
         self._info(lambda line: needle not in line)
-        return took
+        return took, cpu_open, cpu_joined
 
     def close(self):
         self.client.close()
@@ -192,7 +197,9 @@ def main():
                     for name, _ in servers:
                         joins[name].append(seeds[name].join_once())
                 for name, _ in servers:
-                    report(name, "join", joins[name])
+                    report(name, "join", [j[0] for j in joins[name]])
+                    report(name, "mbr-cpu", [j[1] for j in joins[name]])
+                    report(name, "mbr-cpu-j", [j[2] for j in joins[name]])
             finally:
                 for seed in seeds.values():
                     seed.close()

@@ -49,6 +49,7 @@ public static class AccountConfigMapper
             },
             DefaultPermissions = JwtPermissions.Build(defaults.Pub, defaults.Sub, defaults.Resp),
             Mappings = [.. (nats.Mappings ?? []).Select(Mapping)],
+            JwtStatus = new AccountClaimsStatus(account),
         };
     }
 
@@ -73,6 +74,8 @@ public static class AccountConfigMapper
             Kind = export.Type == ExportType.Service ? ExportKind.Service : ExportKind.Stream,
             Subject = export.Subject!,
             ResponseType = string.IsNullOrEmpty(export.ResponseType) ? "Singleton" : export.ResponseType,
+            TokenRequired = export.TokenRequired,
+            RevokedActivations = AccountClaimsStatus.Times(export.Revocations),
         };
         if (export.TokenRequired)
         {

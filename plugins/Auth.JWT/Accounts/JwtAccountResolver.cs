@@ -119,7 +119,14 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             _logger.LogWarning("Account fetch failed for {Account}: {Error}", name, lookup.Error);
             return null;
         }
-        return Map(claims);
+        lock (_updateLock)
+        {
+            // An importer holding activations may have appeared: the exporters registered before it
+            // admit it before it is registered, so its imports are wired at once (nats-server checks
+            // the token when the importer's claims are applied).
+            RefreshPrivateExporters(except: name);
+            return Map(claims);
+        }
     }
 
     /// <summary>

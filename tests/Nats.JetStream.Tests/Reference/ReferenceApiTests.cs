@@ -186,6 +186,48 @@ public sealed class ReferenceApiTests
         }
     }
 
+    /// <summary>A pull request's status from nats-server and from ours, compared (status line and headers).</summary>
+    private async Task SamePullStatusAsync(string consumer, string body)
+    {
+        var theirs = await RequestAsync("$JS.API.CONSUMER.MSG.NEXT.P." + consumer, body);
+        var ours = await _h.WaitStatusAsync(_h.Pull("P", consumer, body));
+        Assert.That(ours.Headers, Is.EqualTo(theirs.HeaderText), $"{consumer} {body}");
+    }
+
+    /// <summary>
+    /// The refusals of a pull request (limits of the consumer, push consumers, bad requests in Go's
+    /// encoding/json words) and a batch ended by max_bytes. Not compared: a no_wait request that
+    /// got some messages, and a max_bytes request whose batch is complete — 2.9.10 answers 408
+    /// Request Timeout and nothing; nats-server 2.10+ (whose version this server reports) 404 No
+    /// Messages and 409 Batch Completed, as here (PullConsumerTests).
+    /// </summary>
+    [Test]
+    public async Task PullRefusalsAgree()
+    {
+        await SameAsync("STREAM.CREATE.P", "{\"name\":\"P\",\"subjects\":[\"p.>\"]}");
+        await SameAsync("CONSUMER.DURABLE.CREATE.P.L", "{\"stream_name\":\"P\",\"config\":{\"durable_name\":\"L\",\"ack_policy\":\"explicit\",\"max_waiting\":1,\"max_expires\":2000000000,\"max_bytes\":1000}}");
+        await SameAsync("CONSUMER.DURABLE.CREATE.P.D", "{\"stream_name\":\"P\",\"config\":{\"durable_name\":\"D\",\"ack_policy\":\"explicit\"}}");
+        await SameAsync("CONSUMER.DURABLE.CREATE.P.PU", "{\"stream_name\":\"P\",\"config\":{\"durable_name\":\"PU\",\"deliver_subject\":\"pu.x\",\"ack_policy\":\"explicit\"}}");
+        await SamePullStatusAsync("L", "{\"batch\":1,\"expires\":5000000000}");
+        await SamePullStatusAsync("L", "{\"batch\":1,\"max_bytes\":5000,\"expires\":1000000000}");
+        await SamePullStatusAsync("D", "{\"batch\":1,\"idle_heartbeat\":1000000000,\"expires\":1000000000}");
+        foreach (var bad in new[] { "{\"bad", "{bad", "{\"batch\":\"x\"}", "{\"batch\":1.5}", "{\"batch\":1,}", "{\"expires\":\"1s\",\"batch\":1}", "{\"no_wait\":1}", "{\"batch\":1} x", "{\"batch\" 1}", "{\"batch\":{}}", "{\"batch\":[1]}" })
+        {
+            await SamePullStatusAsync("D", bad);
+        }
+        await SamePullStatusAsync("PU", "{\"batch\":1}");
+
+        // max_waiting 1: a second waiting request is refused.
+        await _client!.SendAsync("PUB $JS.API.CONSUMER.MSG.NEXT.P.L _INBOX.waiting 32\r\n{\"batch\":1,\"expires\":1500000000}\r\n");
+        _h.Pull("P", "L", "{\"batch\":1,\"expires\":1500000000}");
+        await SamePullStatusAsync("L", "{\"batch\":1,\"expires\":1000000000}");
+
+        // A message bigger than the request's max_bytes ends the request.
+        await RequestAsync("p.x", "hello");
+        await _h.PublishAsync("p.x", "hello");
+        await SamePullStatusAsync("D", "{\"batch\":2,\"max_bytes\":10}");
+    }
+
     private static IEnumerable<string> Keys(JsonElement e, string prefix = "") =>
         e.ValueKind != JsonValueKind.Object ? [] : e.EnumerateObject().SelectMany(p => Keys(p.Value, prefix + p.Name + ".").Prepend(prefix + p.Name));
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Nats.JetStream.Api;
 
 namespace Nats.JetStream.Engine.Consumers;
 
@@ -51,17 +52,33 @@ internal sealed class PullRequest
             }
             return null;
         }
+        // As Go's json.Unmarshal: the whole document's syntax first, then the fields' types.
+        if (GoJsonErrors.Syntax(req) is { } syntax)
+        {
+            return syntax;
+        }
         long expires = 0, heartbeat = 0;
         int batch = 0, maxBytes = 0;
         var noWait = false;
-        try
+        var reader = new Utf8JsonReader(req);
+        reader.Read(); // the '{' checked above
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var reader = new Utf8JsonReader(req);
+            var name = reader.GetString()!;
             reader.Read();
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            if (reader.TokenType == JsonTokenType.Null)
             {
-                var name = reader.GetString();
-                reader.Read();
+                continue;
+            }
+            var goType = name switch
+            {
+                "expires" or "idle_heartbeat" => "time.Duration",
+                "batch" or "max_bytes" => "int",
+                "no_wait" => "bool",
+                _ => null,
+            };
+            try
+            {
                 switch (name)
                 {
                     case "expires":
@@ -84,10 +101,10 @@ internal sealed class PullRequest
                         break;
                 }
             }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            return "invalid JSON";
+            catch (Exception e) when (goType is not null && e is InvalidOperationException or FormatException)
+            {
+                return GoJsonErrors.TypeMismatch(ref reader, "JSApiConsumerGetNextRequest", name, goType);
+            }
         }
         if (heartbeat > 0 && heartbeat * 2 > expires)
         {
