@@ -78,6 +78,13 @@ public sealed partial class AccountRegistry
             {
                 return inFlight;
             }
+            // The caller missed the account before taking the lock; a resolution may have
+            // registered it and left since (it registers, then leaves under this lock), and
+            // asking the resolvers again would be a second fetch for one name.
+            if (Find(name) is { } registered)
+            {
+                return Task.FromResult<Account?>(registered);
+            }
             var task = ResolveAsync(name);
             // A resolution that finished already removed itself (or had nothing to remove).
             if (!task.IsCompleted)

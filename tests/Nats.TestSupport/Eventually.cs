@@ -53,4 +53,21 @@ public static class Eventually
             await Task.Delay(10);
         }
     }
+
+    /// <summary>
+    /// Waits until the asynchronous <paramref name="condition"/> holds; fails the test after
+    /// <paramref name="timeout"/> with <paramref name="describe"/>'s text, asked then (the last answer seen, say).
+    /// </summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> describe, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
+        while (!await condition().ConfigureAwait(false))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"timed out waiting for {describe()}");
+            }
+            await Task.Delay(10);
+        }
+    }
 }

@@ -29,13 +29,18 @@ public sealed partial class ReferenceServer : IAsyncDisposable
         _output = output;
     }
 
-    /// <summary>Ignores the calling test (<see cref="Assert.Ignore(string)"/>) where nats-server is not installed.</summary>
-    public static void RequireInstalled()
+    /// <summary>
+    /// The path of the nats-server binary; ignores the calling test (<see cref="Assert.Ignore(string)"/>)
+    /// where it is not installed, saying <paramref name="whatRan"/> when the test checked something before.
+    /// </summary>
+    public static string RequireInstalled(string? whatRan = null)
     {
-        if (FindBinary() is null)
+        var binary = FindBinary();
+        if (binary is null)
         {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it)");
+            Assert.Ignore("nats-server is not installed (./test.sh installs it)" + (whatRan is null ? "" : ": " + whatRan));
         }
+        return binary!;
     }
 
     /// <summary>

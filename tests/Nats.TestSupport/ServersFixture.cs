@@ -14,6 +14,7 @@ public abstract class ServersFixture
     // The test's thread only: filled by StartAsync, emptied by the tear-down.
     private readonly List<NatsServer> _servers = [];
     private readonly List<ILoggerFactory> _logs = [];
+    private readonly List<IDisposable> _afterServers = [];
 
     /// <summary>
     /// Starts a server with <paramref name="options"/>; <paramref name="beforeStart"/> adds
@@ -34,6 +35,16 @@ public abstract class ServersFixture
         return server;
     }
 
+    /// <summary>
+    /// Disposes <paramref name="resource"/> after the test's servers have stopped (a PKI whose
+    /// files they read, a responder they call); returns it.
+    /// </summary>
+    protected T DisposeAfterServers<T>(T resource) where T : IDisposable
+    {
+        _afterServers.Add(resource);
+        return resource;
+    }
+
     /// <summary>Starts a server whose log (from <paramref name="minimum"/> up) the test reads.</summary>
     protected async Task<(NatsServer Server, ListLoggerProvider Log)> StartLoggedAsync(ServerOptions options, LogLevel minimum = LogLevel.Debug)
     {
@@ -41,7 +52,7 @@ public abstract class ServersFixture
         return (await StartAsync(options, log.CreateFactory(minimum)), log);
     }
 
-    /// <summary>Stops every server the test started (10 s each at most), then their log factories.</summary>
+    /// <summary>Stops every server the test started (10 s each at most), then disposes their log factories and what <see cref="DisposeAfterServers{T}(T)"/> was given.</summary>
     [TearDown]
     public async Task StopServersAsync()
     {
@@ -55,5 +66,10 @@ public abstract class ServersFixture
             logs.Dispose();
         }
         _logs.Clear();
+        foreach (var resource in _afterServers)
+        {
+            resource.Dispose();
+        }
+        _afterServers.Clear();
     }
 }

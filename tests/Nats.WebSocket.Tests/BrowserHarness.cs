@@ -26,7 +26,43 @@ internal sealed class BrowserHarness : IAsyncDisposable
         Page = page;
     }
 
-    public IPage Page { get; }
+    // Reached through EvaluateAsync only, so that every evaluation is bounded.
+    private IPage Page { get; }
+
+    /// <summary>The bound of one <see cref="EvaluateAsync{T}"/> unless the call names another.</summary>
+    public static readonly TimeSpan DefaultEvaluateTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Runs <paramref name="script"/> in the page, bounded: Playwright's default timeouts do not
+    /// cover an evaluation, so a promise that never settles (a connect or flush that waits for a
+    /// server that is gone, a page the loaded machine stopped scheduling) would hang the test run.
+    /// </summary>
+    /// <exception cref="TimeoutException">The script did not finish within <paramref name="timeout"/>.</exception>
+    public Task<T> EvaluateAsync<T>(string script, TimeSpan? timeout = null) =>
+        BoundedAsync(Page.EvaluateAsync<T>(script), script, timeout ?? DefaultEvaluateTimeout);
+
+    /// <summary><see cref="EvaluateAsync{T}"/> for a script whose result is not needed.</summary>
+    public Task EvaluateAsync(string script, TimeSpan? timeout = null) =>
+        BoundedAsync(Page.EvaluateAsync(script), script, timeout ?? DefaultEvaluateTimeout);
+
+    private static async Task<T> BoundedAsync<T>(Task<T> evaluation, string script, TimeSpan bound)
+    {
+        try
+        {
+            return await evaluation.WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the page did not finish within {bound.TotalSeconds:0.#} s: {Describe(script)}");
+        }
+    }
+
+    // The script on one line, cut short: enough to tell which evaluation hung.
+    private static string Describe(string script)
+    {
+        var oneLine = string.Join(' ', script.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries));
+        return oneLine.Length <= 160 ? oneLine : oneLine[..160] + "…";
+    }
 
     /// <summary>Starts chromium with the nats.ws page open, or marks the test skipped when chromium is missing.</summary>
     /// <param name="trustedCertificate">A certificate chromium should trust for wss:// (by its public key, as <c>--ignore-certificate-errors-spki-list</c> does).</param>
@@ -53,13 +89,22 @@ internal sealed class BrowserHarness : IAsyncDisposable
             Timeout = 30_000,
         });
         var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
-        await page.RouteAsync($"{Origin}/**", route => route.Request.Url.EndsWith("/nats.js", StringComparison.Ordinal)
-            ? route.FulfillAsync(new RouteFulfillOptions { Path = natsWs, ContentType = "text/javascript" })
-            : route.FulfillAsync(new RouteFulfillOptions { Body = "<!doctype html><title>nats.ws</title>", ContentType = "text/html" }));
-        await page.GotoAsync($"{Origin}/");
-        await page.EvaluateAsync("async () => { window.nats = await import('/nats.js'); }");
-        return new BrowserHarness(playwright, browser, page);
+        var harness = new BrowserHarness(playwright, browser, page);
+        try
+        {
+            page.SetDefaultTimeout(20_000);
+            await page.RouteAsync($"{Origin}/**", route => route.Request.Url.EndsWith("/nats.js", StringComparison.Ordinal)
+                ? route.FulfillAsync(new RouteFulfillOptions { Path = natsWs, ContentType = "text/javascript" })
+                : route.FulfillAsync(new RouteFulfillOptions { Body = "<!doctype html><title>nats.ws</title>", ContentType = "text/html" }));
+            await page.GotoAsync($"{Origin}/");
+            await harness.EvaluateAsync("async () => { window.nats = await import('/nats.js'); }");
+            return harness;
+        }
+        catch
+        {
+            await harness.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The nats.ws ESM bundle, installing the pinned package first when missing.</summary>
@@ -106,7 +151,18 @@ internal sealed class BrowserHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _browser.CloseAsync();
-        _playwright.Dispose();
+        try
+        {
+            // Bounded too: a browser that stopped answering is left to the driver, which
+            // Dispose stops (and chromium with it).
+            await _browser.CloseAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            _playwright.Dispose();
+        }
     }
 }

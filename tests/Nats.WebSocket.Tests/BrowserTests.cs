@@ -39,7 +39,7 @@ public sealed class BrowserTests
         await tcp.SendAsync("SUB from.browser 1\r\nPING\r\n");
         await tcp.ExpectAsync("PONG\r\n");
 
-        var result = await browser.Page.EvaluateAsync<string>($$"""
+        var result = await browser.EvaluateAsync<string>($$"""
             async () => {
               const { connect, StringCodec } = window.nats;
               const sc = StringCodec();
@@ -62,8 +62,8 @@ public sealed class BrowserTests
         Assert.That(result, Is.EqualTo("hi:true"));
         await tcp.ExpectAsync("MSG from.browser 1 9\r\nhello tcp\r\n");
         await tcp.SendAsync("PUB to.browser 9\r\nhello ws!\r\n");
-        Assert.That(await browser.Page.EvaluateAsync<string>("() => window.fromTcp"), Is.EqualTo("hello ws!"));
-        await browser.Page.EvaluateAsync("() => window.nc.close()");
+        Assert.That(await browser.EvaluateAsync<string>("() => window.fromTcp"), Is.EqualTo("hello ws!"));
+        await browser.EvaluateAsync("() => window.nc.close()");
     }
 
     [TestCase("ours")]
@@ -73,7 +73,7 @@ public sealed class BrowserTests
         using var cert = new SelfSignedCertificate();
         await using var target = await StartAsync(server, $"tls {{ cert_file: \"{cert.CertPath}\", key_file: \"{cert.KeyPath}\" }}");
         await using var browser = await BrowserHarness.StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(cert.CertPath)));
-        var result = await browser.Page.EvaluateAsync<string>($$"""
+        var result = await browser.EvaluateAsync<string>($$"""
             async () => {
               const { connect, StringCodec } = window.nats;
               const sc = StringCodec();
@@ -95,7 +95,7 @@ public sealed class BrowserTests
     {
         await using var target = await StartAsync(server, "no_tls: true\nallowed_origins: [\"http://elsewhere.example\"]");
         await using var browser = await BrowserHarness.StartAsync();
-        var error = await browser.Page.EvaluateAsync<string>($$"""
+        var error = await browser.EvaluateAsync<string>($$"""
             async () => {
               try { await window.nats.connect({ servers: "ws://127.0.0.1:{{target.WebSocketPort}}", reconnect: false, timeout: 3000 }); return "connected"; }
               catch (e) { return String(e.code ?? e.message); }

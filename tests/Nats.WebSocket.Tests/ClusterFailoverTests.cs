@@ -58,20 +58,30 @@ public sealed class ClusterFailoverTests : ServersFixture
     [Test]
     public async Task Nats_ws_in_chromium_fails_over_to_a_discovered_server()
     {
+        // Each step's time, in the output of a failed run: where a slow machine spent the bound.
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        void Step(string what) => TestContext.Out.WriteLine($"{elapsed.Elapsed.TotalSeconds,7:0.0} s  {what}");
         var (a, wsA) = await StartMemberAsync("a", null);
         var (b, wsB) = await StartMemberAsync("b", a);
         var (c, wsC) = await StartMemberAsync("c", a);
         await Eventually.TrueAsync(() => a.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 3, "a knows every websocket URL", TimeSpan.FromSeconds(15));
         // b and c must reach each other once a is gone.
         await Eventually.TrueAsync(() => b.Routes!.Routes.Count == 2 && c.Routes!.Routes.Count == 2, "a full mesh", TimeSpan.FromSeconds(15));
+        Step("cluster of three up");
         await using var browser = await BrowserHarness.StartAsync();
+        Step("chromium up with nats.ws loaded");
 
-        // The browser is given server a only; it learns b and c from INFO.
-        var known = await browser.Page.EvaluateAsync<string[]>($$"""
+        // The browser is given server a only; it learns b and c from INFO. Every wait in the page
+        // is bounded: connect gives up after 10 s, and pings every second (two unanswered ones
+        // close the connection) notice a server that went away without a close, where the
+        // default two minutes would outlast the test; the client retries forever, 250 ms apart.
+        var known = await browser.EvaluateAsync<string[]>($$"""
             async () => {
               const { connect, StringCodec } = window.nats;
               const sc = StringCodec();
-              const nc = await connect({ servers: "ws://127.0.0.1:{{wsA.Port}}", reconnectTimeWait: 250, maxReconnectAttempts: -1 });
+              const nc = await connect({
+                servers: "ws://127.0.0.1:{{wsA.Port}}", timeout: 10000,
+                reconnectTimeWait: 250, maxReconnectAttempts: -1, pingInterval: 1000, maxPingOut: 2 });
               window.nc = nc;
               const sub = nc.subscribe("after.failover", { max: 1 });
               window.got = null;
@@ -81,18 +91,23 @@ public sealed class ClusterFailoverTests : ServersFixture
             }
             """);
         Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsA.Port}", $"127.0.0.1:{wsB.Port}", $"127.0.0.1:{wsC.Port}" }));
+        Step("the page connected to a and knows b and c");
 
-        await a.ShutdownAsync();
+        await a.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        Step("a stopped");
 
+        // Published on b until the browser, reconnected to b or c with its subscription, gets one.
         await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
+        Step("a TCP client on b");
         await Eventually.TrueAsync(async () =>
         {
             await tcpB.SendAsync("PUB after.failover 5\r\nmoved\r\n");
-            return await browser.Page.EvaluateAsync<string?>("() => window.got") == "moved";
+            return await browser.EvaluateAsync<string?>("() => window.got", TimeSpan.FromSeconds(10)) == "moved";
         }, "the browser reconnected to b or c and got a message published on b", TimeSpan.FromSeconds(30));
-        var server = await browser.Page.EvaluateAsync<string>("() => window.nc.getServer()");
+        Step("the page got the message published on b");
+        var server = await browser.EvaluateAsync<string>("() => window.nc.getServer()", TimeSpan.FromSeconds(10));
         Assert.That(server, Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"));
-        await browser.Page.EvaluateAsync("() => window.nc.close()");
+        await browser.EvaluateAsync("() => window.nc.close()", TimeSpan.FromSeconds(10));
     }
 
     private static async Task<string> FirstInfoAsync(int port)

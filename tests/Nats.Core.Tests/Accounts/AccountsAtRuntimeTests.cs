@@ -22,7 +22,12 @@ public sealed class AccountsAtRuntimeTests
     {
         _events.Clear();
         _eventNames.Clear();
-        _server = new NatsServer(new ServerOptions { Host = "127.0.0.1", Port = -1 });
+        var options = new ServerOptions { Host = "127.0.0.1", Port = -1 };
+        // A login here waits for a resolver (100 ms by design) and, on a machine loaded by
+        // parallel builds and test runs, for the scheduler: the 2 s default refused some with
+        // 'Authentication Timeout'. The authentication deadline is not what these tests check.
+        options.Auth.Timeout = TimeSpan.FromSeconds(10);
+        _server = new NatsServer(options);
         _authenticator = new AccountFromUserAuthenticator();
         _server.AddAuthenticator(_authenticator);
         _server.Accounts.AccountAdded += e => Record("added", e);

@@ -19,7 +19,9 @@ public class ConnzTests
         // Its own MSG came before its PONG: the delivery is counted.
         Assert.That(client.Received, Does.Contain("MSG foo 1 5\r\nhello"));
 
-        var connz = await fixture.GetJsonAsync("/connz", cancellationToken);
+        // The client read its PONG as the server's writer sent it; the writer counts the bytes
+        // as written once the send returns, which on a loaded machine may be a moment later.
+        var connz = await fixture.WaitForJsonAsync("/connz", j => (long?)j["connections"]?[0]?["pending_bytes"] == 0, cancellationToken);
         Assert.Multiple(() =>
         {
             Assert.That((string?)connz["server_id"], Is.EqualTo(fixture.Server.ServerId));

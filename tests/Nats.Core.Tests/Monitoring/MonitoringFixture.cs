@@ -19,7 +19,7 @@ internal sealed class MonitoringFixture : IAsyncDisposable
 
     public NatsServer Server { get; }
 
-    public HttpClient Http { get; }
+    private HttpClient Http { get; }
 
     /// <summary>
     /// Subscriptions the server holds itself: the $SYS services' internal client in the system
@@ -42,7 +42,10 @@ internal sealed class MonitoringFixture : IAsyncDisposable
         var http = new HttpClient
         {
             BaseAddress = new Uri($"http://127.0.0.1:{server.Monitoring.Port}"),
-            Timeout = TimeSpan.FromSeconds(5),
+            // Bounded by the test's own cancellation (every call takes it), not a per-request
+            // 5 s: a fresh server's first request JIT-compiles the endpoint, which on a machine
+            // loaded by parallel builds and test runs took longer than that.
+            Timeout = Timeout.InfiniteTimeSpan,
         };
         return new MonitoringFixture(server, http);
     }

@@ -12,32 +12,15 @@ namespace Nats.Core.Tests.Tls;
 /// <summary>TLS on the client port: INFO flags, handshake, verify, pins, versions, handshake_first, allow_non_tls.</summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class ClientTlsTests
+public sealed class ClientTlsTests : ServersFixture
 {
     private TestPki _pki = null!;
-    private readonly List<NatsServer> _servers = [];
 
     [SetUp]
-    public void CreatePki() => _pki = new TestPki();
+    public void CreatePki() => _pki = DisposeAfterServers(new TestPki());
 
-    [TearDown]
-    public async Task Cleanup()
-    {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
-        _pki.Dispose();
-    }
-
-    private async Task<NatsServer> StartAsync(string tlsBlock, string extra = "")
-    {
-        var server = new NatsServer(Options($"tls {tlsBlock}\n{extra}"));
-        _servers.Add(server);
-        await server.StartAsync();
-        return server;
-    }
+    private Task<NatsServer> StartAsync(string tlsBlock, string extra = "") =>
+        StartAsync(TestConfig.Options($"tls {tlsBlock}\n{extra}"));
 
     private string Block(IssuedCert cert, string more = "") =>
         $"{{ cert_file: {Q(cert.CertPath)}, key_file: {Q(cert.KeyPath)}, ca_file: {Q(_pki.CaPath)}{(more.Length > 0 ? ", " + more : "")} }}";
@@ -91,7 +74,7 @@ public sealed class ClientTlsTests
         var stream = tcp.GetStream();
         await stream.WriteAsync("CONNECT {}\r\nPING\r\n"u8.ToArray());
 
-        Assert.That(await EventuallyAsync(() => server.ClosedClients.Any(), TimeSpan.FromSeconds(10)), Is.True);
+        await Eventually.TrueAsync(() => server.ClosedClients.Any(), "the connection closed");
         Assert.That(server.ClosedClients.Single().Info.Reason, Is.EqualTo(ClosedReason.TlsHandshakeError.ToDisplayString()));
     }
 
@@ -102,7 +85,7 @@ public sealed class ClientTlsTests
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", server.Port);
 
-        Assert.That(await EventuallyAsync(() => server.ClosedClients.Any(), TimeSpan.FromSeconds(10)), Is.True);
+        await Eventually.TrueAsync(() => server.ClosedClients.Any(), "the connection closed");
         Assert.That(server.ClosedClients.Single().Info.Reason, Is.EqualTo("TLS Handshake Failure"));
     }
 
@@ -116,7 +99,7 @@ public sealed class ClientTlsTests
 
         Assert.That(refusal, Is.Not.Null, "a client without a certificate must be refused");
         Assert.That(admitted.InfoLine, Does.Contain("\"tls_verify\":true"));
-        Assert.That(await EventuallyAsync(() => server.Clients.Count == 1, TimeSpan.FromSeconds(10)), Is.True);
+        await Eventually.TrueAsync(() => server.Clients.Count == 1, "the client connected");
         Assert.That(server.Clients.Single().Tls!.PeerCertificate!.Subject, Is.EqualTo("CN=client"));
     }
 
@@ -129,7 +112,7 @@ public sealed class ClientTlsTests
         var refusal = await RawClient.TlsRefusalAsync(server.Port, Client(stranger.Issue("client", "CN=intruder")));
 
         Assert.That(refusal, Is.Not.Null);
-        Assert.That(await EventuallyAsync(() => server.ClosedClients.Any(c => c.Info.Reason == "TLS Handshake Failure"), TimeSpan.FromSeconds(10)), Is.True);
+        await Eventually.TrueAsync(() => server.ClosedClients.Any(c => c.Info.Reason == "TLS Handshake Failure"), "a close for TLS Handshake Failure");
     }
 
     [Test]
@@ -144,7 +127,7 @@ public sealed class ClientTlsTests
 
         Assert.That(refusal, Is.Not.Null, "a verified but unpinned certificate must be refused");
         // The client may see the alert before the server has finished closing its side.
-        Assert.That(await EventuallyAsync(() => server.Clients.Count == 1, TimeSpan.FromSeconds(10)), Is.True);
+        await Eventually.TrueAsync(() => server.Clients.Count == 1, "the client connected");
     }
 
     [Test]
@@ -231,14 +214,12 @@ public sealed class ClientTlsTests
     {
         var fromFile = _pki.Issue("file");
         var fromFlags = _pki.Issue("flags");
-        var options = Options($"tls {Block(fromFile)}");
+        var options = TestConfig.Options($"tls {Block(fromFile)}");
         options.Flags.TlsCert = fromFlags.CertPath;
         options.Flags.TlsKey = fromFlags.KeyPath;
         options.Flags.TlsVerify = true;
         options.Flags.TlsCaCert = _pki.CaPath;
-        var server = new NatsServer(options);
-        _servers.Add(server);
-        await server.StartAsync();
+        var server = await StartAsync(options);
 
         await using var client = await RawClient.ConnectTlsAsync(server.Port, Client(_pki.Issue("client", "CN=client")));
 
@@ -249,11 +230,9 @@ public sealed class ClientTlsTests
     [Test]
     public async Task Tls_false_flag_turns_tls_off()
     {
-        var options = Options($"tls {Block(_pki.Issue("server"))}");
+        var options = TestConfig.Options($"tls {Block(_pki.Issue("server"))}");
         options.Flags.Tls = false;
-        var server = new NatsServer(options);
-        _servers.Add(server);
-        await server.StartAsync();
+        var server = await StartAsync(options);
 
         await using var plain = await RawClient.ConnectAndFlushAsync(server.Port);
 
@@ -261,24 +240,22 @@ public sealed class ClientTlsTests
     }
 
     [Test]
-    public void A_server_whose_certificate_does_not_load_does_not_start()
+    public async Task A_server_whose_certificate_does_not_load_does_not_start()
     {
         var cert = _pki.Issue("server");
         var stranger = _pki.Issue("stranger");
         // The key of another certificate: nats-server refuses this pair too.
-        var server = new NatsServer(Options($"tls {{ cert_file: {Q(cert.CertPath)}, key_file: {Q(stranger.KeyPath)} }}"));
-        _servers.Add(server);
+        await using var server = new NatsServer(TestConfig.Options($"tls {{ cert_file: {Q(cert.CertPath)}, key_file: {Q(stranger.KeyPath)} }}"));
 
         var ex = Assert.ThrowsAsync<ConfigurationException>(() => server.StartAsync());
         Assert.That(ex!.Message, Does.StartWith("tls: error parsing X509 certificate/key pair"));
     }
 
     [Test]
-    public void An_expired_certificate_is_refused()
+    public async Task An_expired_certificate_is_refused()
     {
         var expired = _pki.Issue("expired", notAfter: DateTimeOffset.UtcNow.AddMinutes(-1));
-        var server = new NatsServer(Options($"tls {Block(expired)}"));
-        _servers.Add(server);
+        await using var server = new NatsServer(TestConfig.Options($"tls {Block(expired)}"));
 
         var ex = Assert.ThrowsAsync<ConfigurationException>(() => server.StartAsync());
         Assert.That(ex!.Message, Does.StartWith("tls: ").And.Contain("expired"));

@@ -44,7 +44,7 @@ public sealed class OcspStaplingTests
     private async Task<NatsServer> StartAsync(IssuedCert cert, string extra = "", ILoggerFactory? logs = null, bool caFile = true)
     {
         var ca = caFile ? $", ca_file: {Q(_pki.CaPath)}" : "";
-        _server = new NatsServer(Options($"tls {{ cert_file: {Q(cert.CertPath)}, key_file: {Q(cert.KeyPath)}{ca}, handshake_first: true }}\n{extra}"), logs);
+        _server = new NatsServer(TestConfig.Options($"tls {{ cert_file: {Q(cert.CertPath)}, key_file: {Q(cert.KeyPath)}{ca}, handshake_first: true }}\n{extra}"), logs);
         await _server.StartAsync();
         return _server;
     }
@@ -57,7 +57,7 @@ public sealed class OcspStaplingTests
         var cert = _pki.Issue("server", mustStaple: true, ocspUrl: _responder.Url);
         var server = await StartAsync(cert);
 
-        Assert.That(await EventuallyAsync(() => _responder.Answered > 0, Wait), Is.True, "the server should ask the certificate's OCSP responder");
+        await Eventually.TrueAsync(() => _responder.Answered > 0, "the server to ask the certificate's OCSP responder", Wait);
         Assert.That(_responder.Requests.First(), Is.EqualTo(cert.Serial.TrimStart('0')));
         Assert.That(Stapling, Is.True);
 
@@ -66,12 +66,11 @@ public sealed class OcspStaplingTests
             Assert.Ignore("openssl is not installed: the staple itself cannot be observed from a .NET client");
         }
         string output = "";
-        var stapled = await EventuallyAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             output = await OpenSslStatusAsync(server.Port);
             return output.Contains("OCSP Response Status: successful", StringComparison.Ordinal);
-        }, Wait);
-        Assert.That(stapled, Is.True, "openssl s_client -status should see the staple:\n" + output);
+        }, () => "openssl s_client -status to see the staple:\n" + output, Wait);
         Assert.That(output, Does.Contain("Cert Status: good"));
     }
 
@@ -102,7 +101,7 @@ public sealed class OcspStaplingTests
     {
         await StartAsync(_pki.Issue("server", ocspUrl: _responder.Url), "ocsp { mode: always }");
 
-        Assert.That(await EventuallyAsync(() => _responder.Answered > 0, Wait), Is.True);
+        await Eventually.TrueAsync(() => _responder.Answered > 0, "the server to ask the OCSP responder", Wait);
         Assert.That(Stapling, Is.True);
     }
 

@@ -12,31 +12,13 @@ namespace Nats.Core.Tests.Tls;
 /// <summary>Routes over TLS (<c>cluster { tls {} }</c>): mutual verification, messages, certificate rotation.</summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class RouteTlsTests
+public sealed class RouteTlsTests : ServersFixture
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
-    private readonly List<NatsServer> _servers = [];
-    private readonly List<ILoggerFactory> _factories = [];
     private TestPki _pki = null!;
 
     [SetUp]
-    public void CreatePki() => _pki = new TestPki();
-
-    [TearDown]
-    public async Task Cleanup()
-    {
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync();
-        }
-        _servers.Clear();
-        foreach (var factory in _factories)
-        {
-            factory.Dispose();
-        }
-        _factories.Clear();
-        _pki.Dispose();
-    }
+    public void CreatePki() => _pki = DisposeAfterServers(new TestPki());
 
     private static string Conf(string name, IssuedCert cert, string caPath, NatsServer? seed) => $$"""
         server_name: {{name}}
@@ -49,22 +31,11 @@ public sealed class RouteTlsTests
         }
         """;
 
-    private async Task<NatsServer> StartAsync(string conf, ListLoggerProvider? logs = null)
-    {
-        ILoggerFactory? factory = null;
-        if (logs is not null)
-        {
-            factory = logs.CreateFactory();
-            _factories.Add(factory);
-        }
-        var server = new NatsServer(Options(conf), factory);
-        _servers.Add(server);
-        await server.StartAsync();
-        return server;
-    }
+    private Task<NatsServer> StartAsync(string conf, ListLoggerProvider? logs = null) =>
+        StartAsync(TestConfig.Options(conf), logs?.CreateFactory());
 
-    private static Task<bool> RoutedAsync(NatsServer server, int count) =>
-        EventuallyAsync(() => server.Routes!.Routes.Count == count, Wait);
+    private static Task RoutedAsync(NatsServer server, int count) =>
+        Eventually.TrueAsync(() => server.Routes!.Routes.Count == count, $"{server.Name} to have {count} TLS route(s)", Wait);
 
     private static async Task AssertMessagesFlowAsync(NatsServer from, NatsServer to, string subject)
     {
@@ -73,7 +44,7 @@ public sealed class RouteTlsTests
         await subscriber.FlushAsync();
         await using var publisher = await RawClient.ConnectAndFlushAsync(from.Port);
         // Interest crosses the route asynchronously: publish until the first message arrives.
-        var arrived = await EventuallyAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             await publisher.SendAsync($"PUB {subject} 2\r\nok\r\n");
             try
@@ -85,8 +56,7 @@ public sealed class RouteTlsTests
             {
                 return false;
             }
-        }, Wait);
-        Assert.That(arrived, Is.True, $"messages should flow from {from.Name} to {to.Name} over the TLS route");
+        }, $"messages to flow from {from.Name} to {to.Name} over the TLS route", Wait);
     }
 
     [Test]
@@ -95,7 +65,8 @@ public sealed class RouteTlsTests
         var a = await StartAsync(Conf("a", _pki.Issue("a", "CN=a"), _pki.CaPath, null));
         var b = await StartAsync(Conf("b", _pki.Issue("b", "CN=b"), _pki.CaPath, a));
 
-        Assert.That(await RoutedAsync(a, 1) && await RoutedAsync(b, 1), Is.True, "the TLS route should form");
+        await RoutedAsync(a, 1);
+        await RoutedAsync(b, 1);
         await AssertMessagesFlowAsync(a, b, "east.west");
         await AssertMessagesFlowAsync(b, a, "west.east");
         var accepted = a.Routes!.Routes.Single();
@@ -117,7 +88,7 @@ public sealed class RouteTlsTests
         // The intruder trusts our CA, so only our side's verification can stop it.
         var intruder = await StartAsync(Conf("x", stranger.Issue("x", "CN=x"), _pki.CaPath, a));
 
-        Assert.That(await EventuallyAsync(() => logs.Contains(LogLevel.Error, "TLS route handshake error"), Wait), Is.True);
+        await Eventually.TrueAsync(() => logs.Contains(LogLevel.Error, "TLS route handshake error"), "the TLS route handshake error", Wait);
         Assert.That(a.Routes!.Routes, Is.Empty);
         Assert.That(intruder.Routes!.Routes, Is.Empty);
     }
@@ -155,31 +126,31 @@ public sealed class RouteTlsTests
         var bCert = _pki.Issue("b", "CN=b");
         var bConf = Conf("b", bCert, _pki.CaPath, a);
         var b = await StartAsync(bConf);
-        Assert.That(await RoutedAsync(a, 1) && await RoutedAsync(b, 1), Is.True);
+        await RoutedAsync(a, 1);
+        await RoutedAsync(b, 1);
         Assert.That(a.Routes!.Routes.Single().Tls!.PeerCertificate!.SerialNumber, Is.EqualTo(bCert.Serial));
 
         var rotated = _pki.Issue("b-rotated", "CN=b");
         TestPki.Replace(bCert, rotated);
-        var result = b.Reload(Options(bConf));
+        var result = b.Reload(TestConfig.Options(bConf));
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         Assert.That(result.Changes, Does.Contain("cluster.tls"));
         Assert.That(a.Routes.Routes.Single().Tls!.PeerCertificate!.SerialNumber, Is.EqualTo(bCert.Serial), "the live route keeps its session");
 
         // Drop the route; b dials a again (an explicit route) with the certificate now in force.
         b.Routes!.Routes.Single().Close(ClosedReason.ClientClosed);
-        Assert.That(await EventuallyAsync(
-            () => a.Routes.Routes.SingleOrDefault()?.Tls?.PeerCertificate?.SerialNumber == rotated.Serial, Wait), Is.True,
-            "the new route should present the rotated certificate");
+        await Eventually.TrueAsync(
+            () => a.Routes.Routes.SingleOrDefault()?.Tls?.PeerCertificate?.SerialNumber == rotated.Serial,
+            "the new route to present the rotated certificate", Wait);
         await AssertMessagesFlowAsync(a, b, "after.rotation");
     }
 
     [Test]
-    public void A_cluster_certificate_that_does_not_load_stops_the_start()
+    public async Task A_cluster_certificate_that_does_not_load_stops_the_start()
     {
         var cert = _pki.Issue("a", "CN=a");
         File.Copy(_pki.Issue("other").KeyPath, cert.KeyPath, overwrite: true);
-        var server = new NatsServer(Options(Conf("a", cert, _pki.CaPath, null)));
-        _servers.Add(server);
+        await using var server = new NatsServer(TestConfig.Options(Conf("a", cert, _pki.CaPath, null)));
 
         var ex = Assert.ThrowsAsync<ConfigurationException>(() => server.StartAsync());
 
@@ -193,7 +164,7 @@ public sealed class RouteTlsTests
         var broken = _pki.Issue("broken", "CN=a") with { };
         File.WriteAllText(broken.KeyPath, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
 
-        var result = a.Reload(Options(Conf("a", broken, _pki.CaPath, null)));
+        var result = a.Reload(TestConfig.Options(Conf("a", broken, _pki.CaPath, null)));
 
         Assert.That(result.Success, Is.False);
         Assert.That(result.Errors.Single(), Does.StartWith("cluster.tls: error parsing X509 certificate/key pair"));

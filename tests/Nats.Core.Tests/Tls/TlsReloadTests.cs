@@ -7,43 +7,24 @@ namespace Nats.Core.Tests.Tls;
 /// <summary>Certificates replaced under live connections: by a reload, and by themselves with <c>watch: true</c>.</summary>
 [TestFixture]
 [CancelAfter(60_000)]
-public sealed class TlsReloadTests
+public sealed class TlsReloadTests : ServersFixture
 {
     private TestPki _pki = null!;
     private IssuedCert _live = null!;
-    private NatsServer? _server;
     private ListLoggerProvider _logs = null!;
-    private ILoggerFactory _loggerFactory = null!;
 
     [SetUp]
     public void CreatePki()
     {
-        _pki = new TestPki();
+        _pki = DisposeAfterServers(new TestPki());
         _live = _pki.Issue("server");
         _logs = new ListLoggerProvider();
-        _loggerFactory = _logs.CreateFactory();
-    }
-
-    [TearDown]
-    public async Task Cleanup()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-        _loggerFactory.Dispose();
-        _pki.Dispose();
     }
 
     private string Conf(string more = "") =>
         $"tls {{ cert_file: {Q(_live.CertPath)}, key_file: {Q(_live.KeyPath)}, ca_file: {Q(_pki.CaPath)}{more} }}";
 
-    private async Task<NatsServer> StartAsync(string conf)
-    {
-        _server = new NatsServer(Options(conf), _loggerFactory);
-        await _server.StartAsync();
-        return _server;
-    }
+    private Task<NatsServer> StartAsync(string conf) => StartAsync(TestConfig.Options(conf), _logs.CreateFactory());
 
     private TlsClientOptions Client => new() { Trust = _pki.Ca };
 
@@ -65,7 +46,7 @@ public sealed class TlsReloadTests
 
         var rotated = _pki.Issue("rotated");
         TestPki.Replace(_live, rotated);
-        var result = server.Reload(Options(Conf()));
+        var result = server.Reload(TestConfig.Options(Conf()));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         Assert.That(result.Changes, Does.Contain("tls"));
@@ -85,7 +66,7 @@ public sealed class TlsReloadTests
     {
         var server = await StartAsync(Conf());
 
-        var result = server.Reload(Options(Conf()));
+        var result = server.Reload(TestConfig.Options(Conf()));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         Assert.That(result.Changes, Does.Not.Contain("tls"));
@@ -98,7 +79,7 @@ public sealed class TlsReloadTests
         // The new certificate with the old key: they do not belong together.
         File.Copy(_pki.Issue("other").CertPath, _live.CertPath, overwrite: true);
 
-        var result = server.Reload(Options(Conf() + "\nmax_payload: 1000"));
+        var result = server.Reload(TestConfig.Options(Conf() + "\nmax_payload: 1000"));
 
         Assert.Multiple(async () =>
         {
@@ -114,7 +95,7 @@ public sealed class TlsReloadTests
     {
         var server = await StartAsync(Conf());
 
-        var result = server.Reload(Options($"tls {{ cert_file: {Q(Path.Combine(_pki.Dir, "nope.pem"))}, key_file: {Q(_live.KeyPath)} }}"));
+        var result = server.Reload(TestConfig.Options($"tls {{ cert_file: {Q(Path.Combine(_pki.Dir, "nope.pem"))}, key_file: {Q(_live.KeyPath)} }}"));
 
         Assert.That(result.Success, Is.False);
         Assert.That(result.Errors.Single(), Does.StartWith("tls: ").And.Contain("nope.pem"));
@@ -125,7 +106,7 @@ public sealed class TlsReloadTests
     {
         var server = await StartAsync(Conf());
 
-        var result = server.Reload(Options(Conf(", verify: true")));
+        var result = server.Reload(TestConfig.Options(Conf(", verify: true")));
 
         Assert.That(result.Success, Is.True, string.Join("; ", result.Errors));
         Assert.That(server.Info.TlsVerify, Is.True);
@@ -141,13 +122,13 @@ public sealed class TlsReloadTests
             Assert.That(plain.InfoLine, Does.Not.Contain("tls_required"));
         }
 
-        Assert.That(server.Reload(Options(Conf())).Success, Is.True);
+        Assert.That(server.Reload(TestConfig.Options(Conf())).Success, Is.True);
         await using (var secure = await RawClient.ConnectTlsAsync(server.Port, Client))
         {
             Assert.That(secure.InfoLine, Does.Contain("\"tls_required\":true"));
         }
 
-        Assert.That(server.Reload(Options("")).Success, Is.True);
+        Assert.That(server.Reload(TestConfig.Options("")).Success, Is.True);
         await using var plainAgain = await RawClient.ConnectAndFlushAsync(server.Port);
         Assert.That(plainAgain.InfoLine, Does.Not.Contain("tls_required"));
     }
@@ -157,7 +138,7 @@ public sealed class TlsReloadTests
     {
         var server = await StartAsync(Conf());
 
-        var result = server.Reload(Options(Conf() + "\nocsp: false"));
+        var result = server.Reload(TestConfig.Options(Conf() + "\nocsp: false"));
 
         Assert.That(result.Success, Is.False);
         Assert.That(result.Errors.Single(), Does.StartWith("ocsp: config reload not supported"));
@@ -172,8 +153,8 @@ public sealed class TlsReloadTests
         var rotated = _pki.Issue("rotated");
         TestPki.Replace(_live, rotated);
 
-        Assert.That(await EventuallyAsync(async () => await SerialOfNewHandshakeAsync(server) == rotated.Serial, TimeSpan.FromSeconds(15)),
-            Is.True, "a new handshake should see the replaced certificate without a reload");
+        await Eventually.TrueAsync(async () => await SerialOfNewHandshakeAsync(server) == rotated.Serial,
+            "a new handshake to see the replaced certificate without a reload", TimeSpan.FromSeconds(15));
         await old.FlushAsync();
         Assert.That(_logs.Contains(LogLevel.Information, "reloaded from changed files"), Is.True);
     }
@@ -185,11 +166,11 @@ public sealed class TlsReloadTests
         var first = _live.Serial;
 
         await File.WriteAllTextAsync(_live.CertPath, "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n");
-        Assert.That(await EventuallyAsync(() => _logs.Contains(LogLevel.Error, "keeping the current certificate"), TimeSpan.FromSeconds(15)), Is.True);
+        await Eventually.TrueAsync(() => _logs.Contains(LogLevel.Error, "keeping the current certificate"), "the error keeping the current certificate", TimeSpan.FromSeconds(15));
         Assert.That(await SerialOfNewHandshakeAsync(server), Is.EqualTo(first));
 
         var good = _pki.Issue("good");
         TestPki.Replace(_live, good);
-        Assert.That(await EventuallyAsync(async () => await SerialOfNewHandshakeAsync(server) == good.Serial, TimeSpan.FromSeconds(15)), Is.True);
+        await Eventually.TrueAsync(async () => await SerialOfNewHandshakeAsync(server) == good.Serial, "a new handshake to see the good certificate", TimeSpan.FromSeconds(15));
     }
 }

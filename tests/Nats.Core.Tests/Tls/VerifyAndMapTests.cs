@@ -141,7 +141,7 @@ public sealed class VerifyAndMapTests
     public async Task A_mapped_user_connects_without_a_password_and_gets_its_permissions()
     {
         var server = _pki.Issue("server");
-        var options = Options($$"""
+        var options = TestConfig.Options($$"""
             tls { cert_file: {{Q(server.CertPath)}}, key_file: {{Q(server.KeyPath)}}, ca_file: {{Q(_pki.CaPath)}}, verify_and_map: true }
             authorization {
               users = [
