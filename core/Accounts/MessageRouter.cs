@@ -1,3 +1,4 @@
+using System.Buffers;
 using Nats.Core.Subjects;
 
 namespace Nats.Core.Accounts;
@@ -47,6 +48,12 @@ public sealed class MessageRouter
     public bool Publish(Account account, in MessageView message, in MessageOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(account);
+        if (origin.Link is not null && RoutedReply.TrySplit(message.Reply, out var reply, out var shown))
+        {
+            // A JetStream delivery from another server: routed on its subject, shown with the
+            // one the sender carried at the end of the reply.
+            return PublishTo(account, message.Subject, new MessageView(shown, reply, message.Headers, message.Payload), origin);
+        }
         var result = account.Sublist.Match(message.Subject);
         return !result.IsEmpty && Deliver(account, result, message, origin);
     }
@@ -56,7 +63,8 @@ public sealed class MessageRouter
     /// while local subscribers see the message's own subject, as nats-server delivers
     /// JetStream messages (<c>pa.deliver</c>: a push consumer's deliver subject or a pull
     /// request's reply). Links get the message on <paramref name="deliverTo"/>, the subject their
-    /// peer routes on.
+    /// peer routes on, with the shown subject at the end of the reply (<c>reply@subject</c>, see
+    /// <see cref="RoutedReply"/>) as nats-server carries it over routes, gateways and leafs.
     /// </summary>
     /// <returns>True when a subscriber or a link took the message.</returns>
     public bool PublishTo(Account account, ReadOnlySpan<byte> deliverTo, in MessageView message, in MessageOrigin origin)
@@ -224,9 +232,37 @@ public sealed class MessageRouter
         {
             delivered |= linkSubject.IsEmpty
                 ? links.ForwardAll(account, message)
-                : links.ForwardAll(account, new MessageView(linkSubject, message.Reply, message.Headers, message.Payload));
+                : ForwardRouted(account, links, message, linkSubject);
         }
         return delivered;
+    }
+
+    /// <summary>
+    /// Links get a message routed on another subject than the one shown on <paramref name="linkSubject"/>,
+    /// the shown subject after an <c>@</c> at the end of the reply (nats-server's
+    /// <c>processMsgResults</c>); a message without a reply cannot carry it.
+    /// </summary>
+    private static bool ForwardRouted(Account account, LinkTargets links, in MessageView message, ReadOnlySpan<byte> linkSubject)
+    {
+        if (message.Reply.IsEmpty)
+        {
+            return links.ForwardAll(account, new MessageView(linkSubject, default, message.Headers, message.Payload));
+        }
+        var length = RoutedReply.Length(message.Reply, message.Subject);
+        byte[]? rented = null;
+        var reply = length <= 256 ? stackalloc byte[256] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = RoutedReply.Join(reply, message.Reply, message.Subject);
+            return links.ForwardAll(account, new MessageView(linkSubject, reply[..written], message.Headers, message.Payload));
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>

@@ -12,11 +12,8 @@ public sealed class AllocationTests
     [Test]
     public async Task Forwarding_a_message_allocates_nothing()
     {
-        var ports = FreePorts.Take(2);
-        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])));
-        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])));
-        await a.WaitForGatewayAsync("B");
-        await b.WaitForGatewayAsync("A");
+        await using var pair = await GatewayPair.StartAsync();
+        var (a, b) = (pair.A, pair.B);
         await using var onA = await Gateways.ConnectAsync(a.ClientUrl);
         await using var onB = await Gateways.ConnectAsync(b.ClientUrl);
         await using var sub = await onB.SubscribeCoreAsync<string>("alloc.*");

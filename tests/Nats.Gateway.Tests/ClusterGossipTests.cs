@@ -60,10 +60,7 @@ public sealed class ClusterGossipTests
     [TestCase(false)]
     public async Task Mixed_cluster_with_nats_server_gossips_both_ways(bool oursIsNamed)
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed");
-        }
+        ReferenceServer.RequireInstalled();
         // Cluster A: one of ours and one nats-server, routed. Cluster B (ours) names only one of them.
         var ports = FreePorts.Take(5);
         int gwOurs = ports[0], gwGo = ports[1], gwB = ports[2], routeGo = ports[3], clientGo = ports[4];

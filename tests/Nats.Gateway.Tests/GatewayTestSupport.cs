@@ -67,6 +67,60 @@ internal sealed class OurServer : IAsyncDisposable
     public async ValueTask DisposeAsync() => await TestServer.StopAsync(Server);
 }
 
+/// <summary>
+/// Clusters A and B, one of our servers each (a1 and b1), each listing the other as a gateway:
+/// connected both ways when <see cref="StartAsync"/> returns. The start-up most gateway tests share.
+/// </summary>
+internal sealed class GatewayPair : IAsyncDisposable
+{
+    private GatewayPair(OurServer a, OurServer b)
+    {
+        A = a;
+        B = b;
+    }
+
+    /// <summary>Server a1 of cluster A.</summary>
+    public OurServer A { get; }
+
+    /// <summary>Server b1 of cluster B.</summary>
+    public OurServer B { get; }
+
+    /// <summary>Starts both with <paramref name="rest"/> in their configs, logging from <paramref name="logLevel"/>; waits for both gateways.</summary>
+    public static async Task<GatewayPair> StartAsync(string rest = "", LogLevel logLevel = LogLevel.Debug)
+    {
+        var ports = FreePorts.Take(2);
+        var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])), rest, logLevel);
+        OurServer b;
+        try
+        {
+            b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])), rest, logLevel);
+        }
+        catch
+        {
+            await a.DisposeAsync();
+            throw;
+        }
+        var pair = new GatewayPair(a, b);
+        try
+        {
+            await a.WaitForGatewayAsync("B");
+            await b.WaitForGatewayAsync("A");
+            return pair;
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+    }
+}
+
 internal static class Gateways
 {
     /// <summary>A gateway block body: name, listen on 127.0.0.1:port, the remotes.</summary>

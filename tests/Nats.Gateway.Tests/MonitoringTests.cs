@@ -22,10 +22,7 @@ public sealed class MonitoringTests
     [OneTimeSetUp]
     public void RequireReference()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed");
-        }
+        ReferenceServer.RequireInstalled();
     }
 
     private sealed record Pair(OurServer Ours, ReferenceServer Theirs, int TheirClientPort, int OurHttp, int TheirHttp) : IAsyncDisposable

@@ -11,10 +11,7 @@ public sealed class ReferenceInteropTests
     [OneTimeSetUp]
     public void RequireReference()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed");
-        }
+        ReferenceServer.RequireInstalled();
     }
 
     private static async Task<(OurServer Ours, ReferenceServer Theirs, int TheirClientPort)> StartPairAsync(bool oursDials = true, bool theirsDials = true)

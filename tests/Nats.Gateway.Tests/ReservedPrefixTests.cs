@@ -30,10 +30,7 @@ public sealed class ReservedPrefixTests
     [Test]
     public async Task Nats_server_answers_the_same()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed");
-        }
+        ReferenceServer.RequireInstalled();
         var ports = FreePorts.Take(2);
         await using var theirs = await ReferenceServer.StartAsync(
             Gateways.ReferenceConfig("go1", ports[1], $"name: GO\nlisten: \"127.0.0.1:{ports[0]}\""), ports[1]);

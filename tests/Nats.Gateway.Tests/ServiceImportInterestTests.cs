@@ -31,10 +31,7 @@ public sealed class ServiceImportInterestTests
     [OneTimeSetUp]
     public void RequireReference()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed");
-        }
+        ReferenceServer.RequireInstalled();
     }
 
     [Test]

@@ -11,11 +11,8 @@ public sealed class SuperClusterTests
     [Test]
     public async Task Messages_cross_in_both_directions()
     {
-        var ports = FreePorts.Take(2);
-        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])));
-        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])));
-        await a.WaitForGatewayAsync("B");
-        await b.WaitForGatewayAsync("A");
+        await using var pair = await GatewayPair.StartAsync();
+        var (a, b) = (pair.A, pair.B);
 
         await using var onA = await Gateways.ConnectAsync(a.ClientUrl);
         await using var onB = await Gateways.ConnectAsync(b.ClientUrl);
@@ -36,11 +33,8 @@ public sealed class SuperClusterTests
     [Test]
     public async Task Requests_are_answered_across_the_gateway()
     {
-        var ports = FreePorts.Take(2);
-        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])));
-        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])));
-        await a.WaitForGatewayAsync("B");
-        await b.WaitForGatewayAsync("A");
+        await using var pair = await GatewayPair.StartAsync();
+        var (a, b) = (pair.A, pair.B);
 
         await using var service = await Gateways.ConnectAsync(b.ClientUrl);
         await using var requester = await Gateways.ConnectAsync(a.ClientUrl);
@@ -79,11 +73,8 @@ public sealed class SuperClusterTests
     [Test]
     public async Task A_queue_group_is_served_locally_and_by_the_other_cluster_only_without_local_members()
     {
-        var ports = FreePorts.Take(2);
-        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])));
-        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])));
-        await a.WaitForGatewayAsync("B");
-        await b.WaitForGatewayAsync("A");
+        await using var pair = await GatewayPair.StartAsync();
+        var (a, b) = (pair.A, pair.B);
 
         await using var onA = await Gateways.ConnectAsync(a.ClientUrl);
         await using var onB = await Gateways.ConnectAsync(b.ClientUrl);

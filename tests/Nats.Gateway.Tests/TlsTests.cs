@@ -34,10 +34,7 @@ public sealed class TlsTests
     [Test]
     public async Task Our_cluster_and_nats_server_talk_over_TLS_both_ways()
     {
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed");
-        }
+        ReferenceServer.RequireInstalled();
         using var certificate = new SelfSignedCertificate();
         var ports = FreePorts.Take(3);
         await using var ours = await OurServer.StartAsync("ours1", Gateways.Block("OURS", ports[0], ("GO", ports[1])) + "\n" + Tls(certificate));

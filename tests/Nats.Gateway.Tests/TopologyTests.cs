@@ -75,11 +75,8 @@ public sealed class TopologyTests
     [Test]
     public async Task A_cut_gateway_reconnects_and_traffic_resumes()
     {
-        var ports = FreePorts.Take(2);
-        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])));
-        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])));
-        await a.WaitForGatewayAsync("B");
-        await b.WaitForGatewayAsync("A");
+        await using var pair = await GatewayPair.StartAsync();
+        var (a, b) = (pair.A, pair.B);
         var (outbound, inbound) = a.Manager.Connections();
         foreach (var connection in outbound.Concat(inbound))
         {

@@ -22,11 +22,8 @@ public sealed class TraceTests
     [Test]
     public async Task Messages_interest_and_keep_alive_on_a_gateway_are_traced_both_ways()
     {
-        var ports = FreePorts.Take(2);
-        await using var a = await OurServer.StartAsync("a1", Gateways.Block("A", ports[0], ("B", ports[1])), Traced, LogLevel.Trace);
-        await using var b = await OurServer.StartAsync("b1", Gateways.Block("B", ports[1], ("A", ports[0])), Traced, LogLevel.Trace);
-        await a.WaitForGatewayAsync("B");
-        await b.WaitForGatewayAsync("A");
+        await using var pair = await GatewayPair.StartAsync(Traced, LogLevel.Trace);
+        var (a, b) = (pair.A, pair.B);
 
         // Interest-only from the start (as nats-server 2.9 switches $G at once): RS+ and RS- both ways.
         await using var subscriber = await RawClient.ConnectAndHandshakeAsync(b.Server.Port);

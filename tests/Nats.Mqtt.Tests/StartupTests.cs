@@ -3,6 +3,7 @@ using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Config.Binding;
 using Nats.JetStream.Server;
+using Nats.TestSupport;
 
 namespace Nats.Mqtt.Tests;
 
@@ -24,11 +25,7 @@ public sealed class StartupTests
         })!;
         Assert.That(ours.Message, Does.Contain(error));
 
-        var reference = new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server" }.FirstOrDefault(File.Exists);
-        if (reference is null)
-        {
-            Assert.Ignore("nats-server 2.9.10 is not installed (test.sh installs it)");
-        }
+        var reference = ReferenceServer.RequireInstalled();
         var file = Path.Combine(Path.GetTempPath(), "mqtt-startup-" + Guid.NewGuid().ToString("N") + ".conf");
         await File.WriteAllTextAsync(file, config.Replace("port: -1", "port: 0").Replace("mqtt { port: 0 }", "mqtt { port: 18883 }"));
         try

@@ -15,7 +15,7 @@ public sealed partial class LeafConnection
     /// </summary>
     public bool Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
     {
-        if (!_registered || IsClosed || !ReferenceEquals(account, _account) || !_permissions.MaySend(message.Subject))
+        if (!_registered || IsClosed || !ReferenceEquals(account, _account) || !_permissions.MaySend(message.Subject) || !_jetStreamDeny.MaySend(message.Subject))
         {
             return false;
         }
@@ -50,7 +50,7 @@ public sealed partial class LeafConnection
     private void DeliverInbound(ref LeafCommand command)
     {
         var account = _account;
-        if (!_registered || account is null || !_permissions.MayReceive(command.Subject))
+        if (!_registered || account is null || !_permissions.MayReceive(command.Subject) || !_jetStreamDeny.MayReceive(command.Subject))
         {
             return;
         }

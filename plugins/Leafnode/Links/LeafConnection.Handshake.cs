@@ -20,6 +20,7 @@ public sealed partial class LeafConnection
     private long _handshakeDeadline;
     private bool _tlsRequiredByHub;
     private bool _hubAnswersConnect = true;
+    private string? _remoteDomain;   // the hub's JetStream domain (solicited links)
 
     // The accepted leaf's CONNECT, kept to authorize it again after a reload (read loop writes it once).
     private volatile LeafConnectInfo? _connect;
@@ -211,6 +212,7 @@ public sealed partial class LeafConnection
         HeadersEnabled = info.Headers && !Server.Options.NoHeaderSupport;
         RemoteServerName = string.IsNullOrEmpty(info.ServerName) ? info.ServerId : info.ServerName;
         RemoteCluster = info.Cluster;
+        _remoteDomain = info.Domain;
     }
 
     /// <summary>nats-server's <c>sendLeafConnect</c>: who we are, and the remote's credentials.</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Subjects;
 using Nats.Leafnode.Protocol;
@@ -40,6 +41,7 @@ public sealed partial class LeafConnection
     private void Registered()
     {
         var account = _account!;
+        _jetStreamDeny = LeafJetStreamDeny.For(JetStreamSetting(account), text => Logger.LogInformation("{Leaf} {Text}", this, text));
         _registered = true;
         var subs = account.Sublist.All().Where(ShouldAnnounce);
         _interest.Initialize(subs, [_manager.LoopDetectionSubject(account), .. MappingSources(account)], line => Send(line));
@@ -71,7 +73,8 @@ public sealed partial class LeafConnection
         account.Mappings?.Definitions
             .Select(m => m.Source)
             .Distinct(StringComparer.Ordinal)
-            .Where(source => !_isSpoke || _permissions.MayAnnounce(Encoding.UTF8.GetBytes(source), default))
+            .Where(source => (!_isSpoke || _permissions.MayAnnounce(Encoding.UTF8.GetBytes(source), default))
+                && _jetStreamDeny.MayAnnounce(Encoding.UTF8.GetBytes(source), default))
         ?? [];
 
     /// <summary>An interest change in our account (from a client, a route or another leaf).</summary>
@@ -95,15 +98,17 @@ public sealed partial class LeafConnection
     }
 
     /// <summary>
-    /// Whether the peer hears of <paramref name="subscription"/>: never its own interest nor
-    /// a local-only one, nor interest that came from a leaf of the peer's own cluster
-    /// (nats-server's origin check; loop detection subjects excepted); a spoke tells its hub only
-    /// of local interest and of leafs it hubs (nats-server's <c>updateSmap</c>); a hub tells everything.
+    /// Whether the peer hears of <paramref name="subscription"/>: never its own interest, nor
+    /// what the link may not carry (its permissions, JetStream's denies), nor interest that came
+    /// from a leaf of the peer's own cluster (nats-server's origin check; loop detection subjects
+    /// excepted); a spoke tells its hub only of local interest and of leafs it hubs (nats-server's
+    /// <c>updateSmap</c>); a hub tells everything. Local-only subscriptions (imports, JetStream's
+    /// API and stream capture) are announced: a leaf's clients use them as local clients do.
     /// </summary>
     private bool ShouldAnnounce(Subscription subscription)
     {
         var sink = subscription.Sink;
-        if (ReferenceEquals(sink, this) || sink is ILocalOnlySink)
+        if (ReferenceEquals(sink, this) || !_jetStreamDeny.MayAnnounce(subscription.Subject, subscription.Queue))
         {
             return false;
         }
@@ -217,5 +222,20 @@ public sealed partial class LeafConnection
         {
             Server.Router.RemoveSubscriptions(account, subs);
         }
+    }
+
+    /// <summary>What both sides say about JetStream, for <see cref="LeafJetStreamDeny"/>.</summary>
+    private LeafJetStreamSetting JetStreamSetting(Account account)
+    {
+        var info = Server.Info;
+        return new LeafJetStreamSetting(
+            account.Name,
+            account.IsSystem,
+            Server.Accounts.System is not null,
+            info.JetStream,
+            info.Domain,
+            DidSolicit ? _remoteDomain : _connect?.Domain,
+            AccountDefaultDomain: null,
+            AnyEmptyDefaultDomain: false);
     }
 }

@@ -39,6 +39,7 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
     private volatile bool _registered;
     private volatile bool _isSpoke;
     private volatile LeafPermissions _permissions = LeafPermissions.None;
+    private volatile LeafJetStreamDeny _jetStreamDeny = LeafJetStreamDeny.None;
 
     internal LeafConnection(NatsServer server, Socket socket, LeafManager manager, LeafnodeOptions options, RemoteLeafOptions? remote, Uri? url, LeafInfo? firstInfo, string? nonce, ILogger logger)
         : base(server, socket, ConnectionKind.Leaf, solicited: remote is not null, logger)

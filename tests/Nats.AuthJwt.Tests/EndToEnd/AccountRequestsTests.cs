@@ -58,10 +58,7 @@ public sealed class AccountRequestsTests
                 """"));
         });
 
-        if (ReferenceServer.FindBinary() is null)
-        {
-            Assert.Ignore("nats-server is not installed (./test.sh installs it): compared with the documented answers only");
-        }
+        ReferenceServer.RequireInstalled("compared with the documented answers only");
         var port = FreePorts.Take();
         await using var reference = await ReferenceServer.StartAsync(setup.MemoryConfig(port, accountJwt), port);
         var expected = await AskAsync($"nats://127.0.0.1:{port}", account.Key.PublicKey, user, admin);

@@ -302,4 +302,58 @@ public sealed class MessageRouterTests
             "a routed delivery comes through DeliverRouted with the routed subject, a plain publish through Deliver");
         Assert.That(plain.Subjects, Is.EqualTo(new[] { "orders.1" }), "the default DeliverRouted delivers as Deliver does");
     }
+
+    /// <summary>Records subject and reply of what it gets, directly or forwarded as a link.</summary>
+    private sealed class ReplySink(LinkKind? kind = null) : ILinkSink
+    {
+        public List<string> Seen { get; } = [];
+
+        public LinkKind Kind { get; } = kind ?? LinkKind.Leaf;
+
+        public bool Forward(Account account, in MessageView message, ReadOnlySpan<byte[]> queues)
+        {
+            Seen.Add(Encoding.UTF8.GetString(message.Subject) + " " + Encoding.UTF8.GetString(message.Reply));
+            return true;
+        }
+
+        public bool Deliver(Subscription subscription, in MessageView message) => Forward((Account)subscription.Owner!, message, []);
+    }
+
+    private sealed class LocalReplySink : IMessageSink
+    {
+        public List<string> Seen { get; } = [];
+
+        public bool Deliver(Subscription subscription, in MessageView message)
+        {
+            Seen.Add(Encoding.UTF8.GetString(message.Subject) + " " + Encoding.UTF8.GetString(message.Reply));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// nats-server carries a JetStream delivery's shown subject over links at the end of the
+    /// reply (<c>reply@subject</c>) and the receiving server takes it apart for its clients;
+    /// only <c>$JS.ACK.</c> replies are taken apart, and only from links.
+    /// </summary>
+    [Test]
+    public void ARoutedDeliveryCarriesItsShownSubjectInTheReplyOverLinks()
+    {
+        var leaf = new ReplySink(LinkKind.Leaf);
+        Subscribe(leaf, "_INBOX.>");
+        _server.Router.PublishTo(_account, "_INBOX.1"u8, new MessageView("orders.1"u8, "$JS.ACK.S.C.1"u8, default, "x"u8), MessageOrigin.Internal);
+        _server.Router.PublishTo(_account, "_INBOX.1"u8, new MessageView("orders.1"u8, default, default, "x"u8), MessageOrigin.Internal);
+        Assert.That(leaf.Seen, Is.EqualTo(new[] { "_INBOX.1 $JS.ACK.S.C.1@orders.1", "_INBOX.1 " }));
+
+        var local = new LocalReplySink();
+        var other = new ReplySink(LinkKind.Route);
+        Subscribe(local, "_INBOX.2");
+        Subscribe(other, "_INBOX.2");
+        var from = new ReplySink(LinkKind.Leaf);
+        _server.Router.Publish(_account, new MessageView("_INBOX.2"u8, "$JS.ACK.S.C.2@orders.2"u8, default, "x"u8), MessageOrigin.FromLink(from));
+        _server.Router.Publish(_account, new MessageView("_INBOX.2"u8, "reply@not.js"u8, default, "x"u8), MessageOrigin.FromLink(from));
+        _server.Router.Publish(_account, new MessageView("_INBOX.2"u8, "$JS.ACK.S.C.3@orders.3"u8, default, "x"u8), MessageOrigin.Internal);
+        Assert.That(local.Seen, Is.EqualTo(new[] { "orders.2 $JS.ACK.S.C.2", "_INBOX.2 reply@not.js", "_INBOX.2 $JS.ACK.S.C.3@orders.3" }));
+        Assert.That(other.Seen, Is.EqualTo(new[] { "_INBOX.2 $JS.ACK.S.C.2@orders.2", "_INBOX.2 reply@not.js", "_INBOX.2 $JS.ACK.S.C.3@orders.3" }),
+            "a link further on gets the reply as it came");
+    }
 }

@@ -37,13 +37,19 @@ public sealed class OurServer : IAsyncDisposable
     public int LeafCount => Plugin.Manager?.Connections.Count() ?? 0;
 
     /// <summary>
-    /// Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the websocket plugin runs too (its block in the config);
-    /// <paramref name="configure"/> runs before the start (to add an authenticator, say).
+    /// Starts a server from <paramref name="config"/>; with <paramref name="webSocket"/> the
+    /// websocket plugin runs too (its block in the config), with <paramref name="jetStream"/> the
+    /// JetStream plugin (its <c>jetstream</c> block in the config); <paramref name="configure"/>
+    /// runs before the start (to add an authenticator, say).
     /// </summary>
-    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false, Action<NatsServer>? configure = null)
+    public static async Task<OurServer> StartAsync(string config, ListLoggerProvider? logs = null, bool webSocket = false, Action<NatsServer>? configure = null, bool jetStream = false)
     {
         var server = new NatsServer(TestConfig.Options(config, "leaf.conf"), logs?.CreateFactory());
         configure?.Invoke(server);
+        if (jetStream)
+        {
+            server.AddPlugin(new Nats.JetStream.Server.JetStreamPlugin());
+        }
         var plugin = new LeafnodePlugin();
         server.AddPlugin(plugin);
         var ws = webSocket ? new Nats.WebSocket.WebSocketPlugin() : null;
@@ -108,6 +114,26 @@ public static class Leaf
     {
         await client.SendAsync(reply is null ? $"PUB {subject} {payload.Length}\r\n{payload}\r\n" : $"PUB {subject} {reply} {payload.Length}\r\n{payload}\r\n");
         await client.PingAsync();
+    }
+
+    /// <summary>
+    /// A raw leaf's first lines after its CONNECT: the hub's INFO, then the account's initial
+    /// interest up to the <c>$LDS.</c> line. The account's system imports (<c>$SYS.REQ.…</c>)
+    /// come before it and are skipped, as nats-server also announces them; anything else fails.
+    /// </summary>
+    public static async Task<(string Info, string LoopDetection)> ReadHandshakeAsync(RawClient leaf)
+    {
+        var info = await leaf.ReadLineAsync();
+        Assert.That(info, Does.StartWith("INFO "));
+        while (true)
+        {
+            var line = await leaf.ReadLineAsync();
+            if (line.StartsWith("LS+ $LDS.", StringComparison.Ordinal))
+            {
+                return (info, line);
+            }
+            Assert.That(line, Does.StartWith("LS+ $SYS.REQ."), "only the account's system imports come before $LDS");
+        }
     }
 
     /// <summary>A monitoring endpoint's JSON, as served.</summary>

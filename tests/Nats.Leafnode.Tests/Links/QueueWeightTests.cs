@@ -36,8 +36,7 @@ public sealed class QueueWeightTests
     {
         var leaf = await RawClient.ConnectAsync(hub.LeafPort);
         await leaf.SendAsync($$"""CONNECT {"name":"{{name}}","headers":true}""" + "\r\n");
-        Assert.That(await leaf.ReadLineAsync(), Does.StartWith("INFO "));
-        Assert.That(await leaf.ReadLineAsync(), Does.StartWith("LS+ $LDS."));
+        await Leaf.ReadHandshakeAsync(leaf);
         return leaf;
     }
 

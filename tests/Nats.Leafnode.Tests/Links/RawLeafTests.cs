@@ -38,9 +38,9 @@ public sealed class RawLeafTests
         var (hub, leaf) = await ConnectAsync();
         await using var _ = hub;
         await using var __ = leaf;
-        var info = await leaf.ReadLineAsync();
+        var (info, lds) = await Leaf.ReadHandshakeAsync(leaf);
         Assert.That(info, Does.StartWith("INFO ").And.Contain("\"connect_info\":true").And.Contain("\"remote_account\":\"$G\""));
-        Assert.That(await leaf.ReadLineAsync(), Does.Match(@"^LS\+ \$LDS\.[0-9A-Za-z]{22}$"));
+        Assert.That(lds, Does.Match(@"^LS\+ \$LDS\.[0-9A-Za-z]{22}$"));
 
         await using var w1 = await hub.ClientAsync();
         await using var w2 = await hub.ClientAsync();
@@ -65,8 +65,7 @@ public sealed class RawLeafTests
         var (hub, leaf) = await ConnectAsync();
         await using var _ = hub;
         await using var __ = leaf;
-        await leaf.ReadLineAsync();
-        await leaf.ReadLineAsync();
+        await Leaf.ReadHandshakeAsync(leaf);
         await leaf.SendAsync("LS+ from.leaf\r\nLS+ jobs g 3\r\n");
         await Leaf.UntilAsync(() => hub.HasLeafInterest("from.leaf") && hub.HasLeafInterest("jobs"), "the leaf's interest");
         var group = hub.Account(null).Sublist.Match("jobs").QueueGroups[0];
@@ -128,8 +127,7 @@ public sealed class RawLeafTests
         var (hub, leaf) = await ConnectAsync();
         await using var _ = hub;
         await using var __ = leaf;
-        await leaf.ReadLineAsync();
-        var lds = (await leaf.ReadLineAsync())["LS+ ".Length..];
+        var lds = (await Leaf.ReadHandshakeAsync(leaf)).LoopDetection["LS+ ".Length..];
         await leaf.SendAsync($"LS+ {lds}\r\n");
         await leaf.ExpectErrAndCloseAsync("Loop detected for leafnode account=\"$G\". Delaying attempt to reconnect for 30s");
     }
