@@ -167,11 +167,6 @@ public sealed partial class NatsServer : IAsyncDisposable
         _bus = new ConfigBus(options.Sections, options.Auth.Accounts);
         FollowAccountChanges();
         CreateTlsStore();
-        if (options.Cluster.Enabled && options.Cluster.Routes.Count > 0)
-        {
-            // Compiles the route dial while plugins load, so this member joins without it (issue 18).
-            Cluster.RoutePathWarmup.Start();
-        }
     }
 
     /// <summary>The config bus: the kernel and plugins bind their sections here.</summary>
