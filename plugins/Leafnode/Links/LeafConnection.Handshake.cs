@@ -141,15 +141,19 @@ public sealed partial class LeafConnection
             BindSolicited(lookup.Result);
             return;
         }
-        PauseParsingUntil(AwaitLocalAccountAsync(lookup));
+        PauseParsingUntil(ResumeAfterAsync(lookup, BindSolicited));
     }
 
-    private async ValueTask AwaitLocalAccountAsync(ValueTask<Core.Accounts.Account?> lookup)
+    /// <summary>
+    /// Awaits what a paused handshake step waits for (an account lookup, an authenticator), then
+    /// goes on with <paramref name="resume"/> unless the link closed meanwhile; a shutdown closes it.
+    /// </summary>
+    private async ValueTask ResumeAfterAsync<T>(ValueTask<T> pending, Action<T> resume)
     {
-        Core.Accounts.Account? account;
+        T result;
         try
         {
-            account = await lookup.ConfigureAwait(false);
+            result = await pending.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -158,7 +162,7 @@ public sealed partial class LeafConnection
         }
         if (!IsClosed)
         {
-            BindSolicited(account);
+            resume(result);
         }
     }
 
@@ -295,25 +299,7 @@ public sealed partial class LeafConnection
         // Bcrypt, a plugin's authenticator or an account resolver answer later: the read loop
         // awaits them (parsing nothing more before the account is bound) and its thread, which
         // may complete other connections' socket operations, goes on serving them.
-        PauseParsingUntil(AwaitAuthenticationAsync(connect, pending));
-    }
-
-    private async ValueTask AwaitAuthenticationAsync(LeafConnectInfo connect, ValueTask<LeafAuthOutcome> pending)
-    {
-        LeafAuthOutcome outcome;
-        try
-        {
-            outcome = await pending.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            Close(ClosedReason.ServerShutdown);
-            return;
-        }
-        if (!IsClosed)
-        {
-            CompleteConnect(connect, outcome);
-        }
+        PauseParsingUntil(ResumeAfterAsync(pending, outcome => CompleteConnect(connect, outcome)));
     }
 
     /// <summary>Hub side: the leaf authenticated (or not): binds it to its account, answers with INFO and registers it.</summary>
