@@ -123,4 +123,13 @@ internal sealed record TestUser(NKeyPair Key, string Jwt, string CredsPath)
         $$"""CONNECT {"verbose":false,"pedantic":false,"protocol":1,"headers":true,"jwt":"{{Jwt}}","sig":"{{Sign(nonce)}}"}""";
 
     public string Sign(string nonce) => System.Buffers.Text.Base64Url.EncodeToString(Key.Sign(System.Text.Encoding.ASCII.GetBytes(nonce)));
+
+    /// <summary>A NATS.Net client of this user's creds file for the server on <paramref name="port"/>, not reconnecting.</summary>
+    public NATS.Client.Core.NatsConnection Client(int port) => new(NATS.Client.Core.NatsOpts.Default with
+    {
+        Url = $"nats://127.0.0.1:{port}",
+        AuthOpts = NATS.Client.Core.NatsAuthOpts.Default with { CredsFile = CredsPath },
+        MaxReconnectRetry = 0,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    });
 }
