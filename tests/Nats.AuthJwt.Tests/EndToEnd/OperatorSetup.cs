@@ -106,6 +106,11 @@ internal sealed class OperatorSetup : IDisposable
         return answer.TryGetProperty("data", out var data) ? data.GetProperty("message").GetString()! : answer.GetRawText();
     }
 
+    /// <summary>The operator-signed generic JWT naming <paramref name="accounts"/> that <c>$SYS.REQ.CLAIMS.DELETE</c> takes (as <c>nsc delete</c> sends it).</summary>
+    public string DeleteRequest(params string[] accounts) => JwtCodec.Encode(
+        new GenericClaims { Subject = Operator.PublicKey, Data = new Nats.AuthJwt.Jwt.Model.GenericData { ["accounts"] = System.Text.Json.JsonSerializer.SerializeToElement(accounts) } },
+        Operator);
+
     private NKeyPair Key(NKeyPrefix role)
     {
         var key = NKeyPair.Create(role);
