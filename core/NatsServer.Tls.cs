@@ -3,6 +3,7 @@ using Nats.Core.Config;
 using Nats.Core.Plugins;
 using Nats.Core.Protocol;
 using Nats.Core.Security.Tls;
+using Nats.Core.Logging;
 
 namespace Nats.Core;
 
@@ -227,7 +228,7 @@ public sealed partial class NatsServer
         var result = parse(warnings);
         foreach (var warning in warnings)
         {
-            Logger.LogWarning("{Warning}", warning);
+            ServerLog.TlsConfigWarning(Logger, warning);
         }
         return result;
     }

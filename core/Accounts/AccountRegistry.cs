@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Nats.Core.Config;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Accounts;
 
@@ -399,7 +400,7 @@ public sealed partial class AccountRegistry
         {
             if (SubjectMappings.Problem(mapping) is { } problem)
             {
-                Logger.LogWarning("account \"{Account}\": error adding mapping for \"{Source}\": {Problem}", account, mapping.Source, problem);
+                ServerLog.MappingRejected(Logger, account, mapping.Source, problem);
                 continue;
             }
             usable.Add(mapping);

@@ -76,7 +76,7 @@ public sealed class ConfigClaimsEndToEndTests
             Assert.That(check.StandardError, Is.EqualTo(expected));
         }
         // Byte for byte what the reference server prints, when it is installed.
-        if (ReferenceServer() is { } natsServer)
+        if (ReferenceServer.FindBinary() is { } natsServer)
         {
             Assert.That(await RunAsync(natsServer, dir.Path, "-c", "b.conf"), Is.EqualTo((1, expected)));
         }
@@ -120,9 +120,6 @@ public sealed class ConfigClaimsEndToEndTests
             Assert.That(host.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: plugin alpha was built for kernel API 2.0, this server provides 1.0\n"));
         }
     }
-
-    private static string? ReferenceServer() =>
-        new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists);
 
     private static async Task<(int, string)> RunAsync(string file, string directory, params string[] args)
     {
