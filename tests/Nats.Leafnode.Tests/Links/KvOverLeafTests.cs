@@ -33,7 +33,7 @@ public sealed class KvOverLeafTests
 
     private static NatsClient Client(OurServer server) => new(new NatsOpts { Url = $"nats://127.0.0.1:{server.Port}", RequestTimeout = TimeSpan.FromSeconds(10) });
 
-    private static NatsJSContext Js(NatsClient client, string? domain) =>
+    internal static NatsJSContext Js(NatsClient client, string? domain) =>
         domain is null ? new NatsJSContext(client.Connection) : new NatsJSContext(client.Connection, new NatsJSOpts(client.Connection.Opts, domain: domain));
 
     private static async Task<(OurServer Hub, OurServer Leaf)> StartAsync(TempDirectory store, string leafExtra = "", ListLoggerProvider? hubLogs = null, ListLoggerProvider? leafLogs = null)
@@ -47,7 +47,7 @@ public sealed class KvOverLeafTests
     }
 
     /// <summary>Puts, reads, watches and deletes through <paramref name="leafKv"/>; the hub's own client sees the same bucket.</summary>
-    private static async Task UseBucketAsync(NatsKVContext leafKv, NatsKVContext hubKv, CancellationToken ct)
+    internal static async Task UseBucketAsync(NatsKVContext leafKv, NatsKVContext hubKv, CancellationToken ct)
     {
         var store = await leafKv.CreateStoreAsync(new NatsKVConfig("cfg") { History = 5 }, ct);
         Assert.That(await store.PutAsync("color", "red", cancellationToken: ct), Is.EqualTo(1UL));
@@ -102,21 +102,27 @@ public sealed class KvOverLeafTests
         {
             Assert.That(hubLogs.Contains("Adding JetStream Domain Mapping \"$JS.hub.API.$KV.>\" -> $KV.> to account \"$G\""), Is.True, "the hub logs its mappings as nats-server");
             await using var leafClient = Client(leaf);
-            var bucket = await new NatsKVContext(Js(leafClient, "hub")).CreateStoreAsync(new NatsKVConfig("cfg") { History = 5 }, ct);
-            foreach (var (value, seq) in new[] { ("red", 1), ("blue", 2) })
-            {
-                var ack = await leafClient.Connection.RequestAsync<string, string>("$JS.hub.API.$KV.cfg.color", value, cancellationToken: ct);
-                Assert.That(ack.Data, Does.Contain("\"stream\":\"KV_cfg\"").And.Contain($"\"seq\":{seq}").And.Contain("\"domain\":\"hub\""), "the stream's publish ack");
-            }
-            var entry = await bucket.GetEntryAsync<string>("color", cancellationToken: ct);
-            Assert.That((entry.Value, entry.Revision), Is.EqualTo(("blue", 2UL)));
-            var history = new List<string?>();
-            await foreach (var e in bucket.HistoryAsync<string>("color", cancellationToken: ct))
-            {
-                history.Add(e.Value);
-            }
-            Assert.That(history, Is.EqualTo(new[] { "red", "blue" }));
+            await PutThroughDomainAndReadAsync(leafClient, ct);
         }
+    }
+
+    /// <summary>Puts on <c>$JS.hub.API.$KV.cfg.color</c> as nats.go does, reads back with NATS.Net through the domain.</summary>
+    internal static async Task PutThroughDomainAndReadAsync(NatsClient leafClient, CancellationToken ct)
+    {
+        var bucket = await new NatsKVContext(Js(leafClient, "hub")).CreateStoreAsync(new NatsKVConfig("cfg") { History = 5 }, ct);
+        foreach (var (value, seq) in new[] { ("red", 1), ("blue", 2) })
+        {
+            var ack = await leafClient.Connection.RequestAsync<string, string>("$JS.hub.API.$KV.cfg.color", value, cancellationToken: ct);
+            Assert.That(ack.Data, Does.Contain("\"stream\":\"KV_cfg\"").And.Contain($"\"seq\":{seq}").And.Contain("\"domain\":\"hub\""), "the stream's publish ack");
+        }
+        var entry = await bucket.GetEntryAsync<string>("color", cancellationToken: ct);
+        Assert.That((entry.Value, entry.Revision), Is.EqualTo(("blue", 2UL)));
+        var history = new List<string?>();
+        await foreach (var e in bucket.HistoryAsync<string>("color", cancellationToken: ct))
+        {
+            history.Add(e.Value);
+        }
+        Assert.That(history, Is.EqualTo(new[] { "red", "blue" }));
     }
 
     /// <summary>
