@@ -91,6 +91,26 @@ internal sealed class OperatorSetup : IDisposable
         }
         """;
 
+    /// <summary>
+    /// Pushes <paramref name="accountJwt"/> on <c>$SYS.REQ.ACCOUNT.&lt;id&gt;.CLAIMS.UPDATE</c> as a system
+    /// user of the server on <paramref name="port"/> (as <c>nsc push</c> does); returns the answer's
+    /// message (<c>jwt updated</c>) or, for an error, its JSON.
+    /// </summary>
+    public async Task<string> PushAsync(int port, string accountJwt)
+    {
+        var account = JwtCodec.DecodeAccountClaims(accountJwt).Subject;
+        await using var system = NewUser(SystemAccount, "push").Client(port);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var reply = await system.RequestAsync<string, string>($"$SYS.REQ.ACCOUNT.{account}.CLAIMS.UPDATE", accountJwt, cancellationToken: cts.Token);
+        var answer = System.Text.Json.JsonDocument.Parse(reply.Data!).RootElement;
+        return answer.TryGetProperty("data", out var data) ? data.GetProperty("message").GetString()! : answer.GetRawText();
+    }
+
+    /// <summary>The operator-signed generic JWT naming <paramref name="accounts"/> that <c>$SYS.REQ.CLAIMS.DELETE</c> takes (as <c>nsc delete</c> sends it).</summary>
+    public string DeleteRequest(params string[] accounts) => JwtCodec.Encode(
+        new GenericClaims { Subject = Operator.PublicKey, Data = new Nats.AuthJwt.Jwt.Model.GenericData { ["accounts"] = System.Text.Json.JsonSerializer.SerializeToElement(accounts) } },
+        Operator);
+
     private NKeyPair Key(NKeyPrefix role)
     {
         var key = NKeyPair.Create(role);
