@@ -28,8 +28,10 @@ public sealed partial class NatsServer
     }
 
     /// <summary>
-    /// New limits reach the account's clients; above a lowered max_connections the newest
-    /// clients are closed, as nats-server does on an account update.
+    /// New limits reach the account's clients; above a lowered max_connections the oldest
+    /// clients are closed, as nats-server 2.9.10 does on an account update
+    /// (<c>updateAccountClaimsWithRefresh</c> sorts the clients newest first and closes those past
+    /// the limit).
     /// </summary>
     private void OnAccountUpdated(AccountEvent change)
     {
@@ -44,7 +46,7 @@ public sealed partial class NatsServer
         {
             return;
         }
-        foreach (var client in clients.OrderByDescending(c => c.StartTime).Take(clients.Count - (int)max))
+        foreach (var client in clients.OrderByDescending(c => c.StartTime).Skip((int)max))
         {
             client.Close(ClosedReason.MaxAccountConnectionsExceeded, ProtocolErrors.MaxAccountConnections);
         }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
 using Nats.Core.Plugins;
+using Nats.Core.Logging;
 
 namespace Nats.Core;
 
@@ -55,7 +56,7 @@ public sealed partial class NatsServer
         {
             _plugins.Add(new AddedPlugin(name, plugin));
         }
-        Logger.LogDebug("Plugin {Name} configured", name);
+        ServerLog.PluginConfigured(Logger, name);
     }
 
     /// <summary>The names of the plugins added, in the order they start.</summary>
@@ -135,7 +136,7 @@ public sealed partial class NatsServer
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                Logger.LogError("Plugin {Name} failed to stop: {Reason}", plugin.Name, Reason(ex));
+                ServerLog.PluginStopFailed(Logger, plugin.Name, Reason(ex));
             }
         }
     }

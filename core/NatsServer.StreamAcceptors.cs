@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
 using Nats.Core.Plugins;
+using Nats.Core.Logging;
 
 namespace Nats.Core;
 
@@ -65,7 +66,7 @@ public sealed partial class NatsServer
         catch (Exception e)
         {
             // The acceptor owns the stream, but one that failed may not have closed it.
-            Logger.LogError(e, "{Transport} {Kind} connection from {Remote} failed", accepted.Transport, kind, accepted.Remote);
+            ConnectionLog.AcceptedStreamFailed(Logger, e, accepted.Transport, kind, accepted.Remote);
             await accepted.Stream.DisposeAsync().ConfigureAwait(false);
         }
         return true;

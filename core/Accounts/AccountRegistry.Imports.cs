@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
 using Nats.Core.Subjects;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Accounts;
 
@@ -48,7 +49,7 @@ public sealed partial class AccountRegistry
                 else
                 {
                     complete = false;
-                    Logger.LogWarning("{Problem}; the import stays inactive until that changes", problem);
+                    ServerLog.ImportInactive(Logger, problem);
                 }
             }
             importer.IsComplete = complete;

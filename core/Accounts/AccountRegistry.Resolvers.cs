@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Accounts;
 
@@ -109,7 +110,7 @@ public sealed partial class AccountRegistry
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    Logger.LogWarning("Account resolver {Resolver} failed for account {Account}: {Error}", resolver.Name, name, ex.Message);
+                    ServerLog.ResolverFailed(Logger, resolver.Name, name, ex.Message);
                     continue;
                 }
                 if (definition is null)
@@ -118,7 +119,7 @@ public sealed partial class AccountRegistry
                 }
                 if (definition.Name != name)
                 {
-                    Logger.LogWarning("Account resolver {Resolver} answered {Other} for account {Account}; ignored", resolver.Name, definition.Name, name);
+                    ServerLog.ResolverAnsweredOther(Logger, resolver.Name, definition.Name, name);
                     continue;
                 }
                 try

@@ -197,7 +197,20 @@ public sealed partial class ClientConnection
     }
 
     /// <summary>After its account's limits changed: recomputes this connection's (nats-server re-applies them too).</summary>
-    internal void ApplyAccountLimits() => _limits = ConnectionLimits.For(_limits.User, Account.Limits);
+    /// <summary>
+    /// An account update's limits reach the connection (nats-server's <c>applyAccountLimits</c>): a
+    /// client already holding as many subscriptions as the new limit allows (<c>subsAtLimit</c>) gets
+    /// <c>-ERR 'maximum subscriptions exceeded'</c> and is closed.
+    /// </summary>
+    internal void ApplyAccountLimits()
+    {
+        _limits = ConnectionLimits.For(_limits.User, Account.Limits);
+        var maxSubscriptions = _limits.Subscriptions(Server.Options.MaxSubscriptions);
+        if (maxSubscriptions != AccountLimits.Unlimited && SubscriptionCount >= maxSubscriptions)
+        {
+            Close(ClosedReason.MaxSubscriptionsExceeded, ProtocolErrors.MaxSubscriptions);
+        }
+    }
 
     /// <summary>
     /// After a reload changed users or permissions: checks the connection again with its

@@ -81,33 +81,27 @@ public sealed partial class ClientConnection
 
     // Asynchronous INFO goes only to clients that got their first PONG, as in nats-server: a
     // client that sent CONNECT and PING must read PONG first (the C and Go clients fail the
-    // connect on "Expected 'PONG', got 'INFO'"); one whose connect_urls changed before then
-    // gets INFO right after that PONG. 0 until the first PONG is queued, then 1.
+    // connect on "Expected 'PONG', got 'INFO'"). Right after that PONG, nats-server's processPing
+    // sends one INFO when the client's max_payload is lower than the server's (its user or account
+    // limits it) or the connect_urls changed since it connected. 0 until the first PONG is queued, then 1.
 
     private void OnPing()
     {
+        Send("PONG\r\n"u8);
         if (!_connectReceived || Volatile.Read(ref _firstPongSent) != 0)
         {
-            Send("PONG\r\n"u8);
             return;
         }
-        var stampBefore = Server.ConnectUrlsUpdatedTicks;
-        var serverInfo = ListenerInfo(Server.Info);
-        var info = OwnInfo(serverInfo);
-        // When the user's or account's limits lowered max_payload, nats-server sends INFO while
-        // it processes CONNECT (applyAccountLimits), so that one comes before the PONG.
-        var sentWithConnect = Options.Protocol >= 1 && !ReferenceEquals(info, serverInfo);
-        if (sentWithConnect)
-        {
-            Send(info.ToClientInfoLine(Id, RemoteEndPoint?.Address.ToString(), null));
-        }
-        Send("PONG\r\n"u8);
         // A full fence between publishing the flag and reading the update time: an update
         // either sees the flag (and sends INFO itself) or stamped its time before this read
-        // (and the catch-up below sends it), never neither.
+        // (and the INFO below goes out), never neither.
         Interlocked.Exchange(ref _firstPongSent, 1);
-        var stamp = Server.ConnectUrlsUpdatedTicks;
-        if (Options.Protocol >= 1 && (sentWithConnect ? stamp != stampBefore : stamp >= StartTime.Ticks))
+        if (Options.Protocol < 1)
+        {
+            return;
+        }
+        var serverInfo = ListenerInfo(Server.Info);
+        if (!ReferenceEquals(OwnInfo(serverInfo), serverInfo) || Server.ConnectUrlsUpdatedTicks >= StartTime.Ticks)
         {
             Send(AsyncInfoLine());
         }

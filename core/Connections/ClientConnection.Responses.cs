@@ -7,57 +7,58 @@ public sealed partial class ClientConnection
     private void TrackResponsePermission(Config.ResponsePermissionConfig responses, ReadOnlySpan<byte> reply)
     {
         var key = Encoding.UTF8.GetString(reply);
-        lock (_replies)
+        var replies = Volatile.Read(ref _replies) ?? Interlocked.CompareExchange(ref _replies, new(StringComparer.Ordinal), null) ?? _replies;
+        lock (replies)
         {
-            _replies[key] = (responses.MaxMessages, DateTime.UtcNow + responses.Expires);
-            if (_replies.Count > 1024)
+            replies[key] = (responses.MaxMessages, DateTime.UtcNow + responses.Expires);
+            if (replies.Count > 1024)
             {
-                PruneExpiredReplies();
+                PruneExpiredReplies(replies);
             }
         }
     }
 
     private bool IsResponseAllowed(ReadOnlySpan<byte> subject)
     {
-        if (_authorization.Permissions?.Responses is null)
+        if (_authorization.Permissions?.Responses is null || Volatile.Read(ref _replies) is not { } replies)
         {
             return false;
         }
         var key = Encoding.UTF8.GetString(subject);
-        lock (_replies)
+        lock (replies)
         {
-            if (!_replies.TryGetValue(key, out var entry))
+            if (!replies.TryGetValue(key, out var entry))
             {
                 return false;
             }
             if (entry.Expires < DateTime.UtcNow)
             {
-                _replies.Remove(key);
+                replies.Remove(key);
                 return false;
             }
             if (entry.Remaining > 0)
             {
                 if (entry.Remaining == 1)
                 {
-                    _replies.Remove(key);
+                    replies.Remove(key);
                 }
                 else
                 {
-                    _replies[key] = (entry.Remaining - 1, entry.Expires);
+                    replies[key] = (entry.Remaining - 1, entry.Expires);
                 }
             }
             return true;
         }
     }
 
-    private void PruneExpiredReplies()
+    private static void PruneExpiredReplies(Dictionary<string, (int Remaining, DateTime Expires)> replies)
     {
         var now = DateTime.UtcNow;
-        foreach (var (key, entry) in _replies)
+        foreach (var (key, entry) in replies)
         {
             if (entry.Expires < now)
             {
-                _replies.Remove(key);
+                replies.Remove(key);
             }
         }
     }

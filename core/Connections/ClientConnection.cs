@@ -47,9 +47,10 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     private volatile bool _deliveryFilterEnabled;
 
     // allow_responses: reply subjects of requests this client received, with how many
-    // responses remain and until when, under its own lock: added by publishers, consumed by
-    // the read loop, pruned by the heartbeat. Only users with that permission pay for this.
-    private readonly Dictionary<string, (int Remaining, DateTime Expires)> _replies = new(StringComparer.Ordinal);
+    // responses remain and until when, under the table's own lock: created by the first
+    // publisher to add one (CompareExchange), consumed by the read loop, pruned when it grows.
+    // Only users with that permission pay for this, and only once they received a request.
+    private Dictionary<string, (int Remaining, DateTime Expires)>? _replies;
 
     // The account's sublist match cache: the read loop's only (created here and again when
     // CONNECT binds another account).

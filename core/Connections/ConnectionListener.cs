@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Config;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Connections;
 
@@ -197,11 +198,11 @@ public sealed class ConnectionListener
                 if (!inErrorStreak)
                 {
                     inErrorStreak = true;
-                    _log.LogError("Temporary {Name} accept error ({Message}), backing off from {Sleep} ms", _name, ex.Message, (int)sleep.TotalMilliseconds);
+                    ConnectionLog.AcceptErrorStreakStarted(_log, _name, ex.Message, (int)sleep.TotalMilliseconds);
                 }
                 else
                 {
-                    _log.LogDebug("Temporary {Name} accept error ({Message}), sleeping {Sleep} ms", _name, ex.Message, (int)sleep.TotalMilliseconds);
+                    ConnectionLog.AcceptErrorContinues(_log, _name, ex.Message, (int)sleep.TotalMilliseconds);
                 }
                 try
                 {
@@ -218,7 +219,7 @@ public sealed class ConnectionListener
             {
                 inErrorStreak = false;
                 sleep = MinAcceptSleep;
-                _log.LogInformation("{Name} accepting connections again", _name);
+                ConnectionLog.AcceptingAgain(_log, _name);
             }
             socket.NoDelay = true;
             _ = Task.Run(() => RunConnectionAsync(socket));
@@ -234,7 +235,7 @@ public sealed class ConnectionListener
         }
         catch (Exception ex)
         {
-            _log.LogError(ex, "{Name} connection from {Remote} failed", _name, socket.RemoteEndPoint);
+            ConnectionLog.AcceptedSocketFailed(_log, ex, _name, socket.RemoteEndPoint);
             socket.Dispose();
         }
     }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Plugins;
 using Nats.Core.Subjects;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Connections;
 
@@ -177,7 +178,7 @@ internal sealed class InProcessConnection : IInProcessConnection
                 }
                 catch (Exception ex) when (ex is not OutOfMemoryException)
                 {
-                    owner._server.Logger.LogError(ex, "In-process subscription handler for {Subject} failed", message.Subject);
+                    ServerLog.InProcessHandlerFailed(owner._server.Logger, ex, message.Subject);
                 }
             }
         }

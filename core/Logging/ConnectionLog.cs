@@ -54,6 +54,22 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 112, Level = LogLevel.Information, Message = "{Connection} - no longer authorized after reload")]
     public static partial void NoLongerAuthorized(ILogger logger, NatsConnection connection);
 
+    [LoggerMessage(EventId = 113, Level = LogLevel.Error, Message = "{Transport} {Kind} connection from {Remote} failed")]
+    public static partial void AcceptedStreamFailed(ILogger logger, Exception exception, string transport, Nats.Core.Plugins.ConnectionKind kind, System.Net.IPEndPoint? remote);
+
+    /// <summary>The first accept error of a streak (nats-server logs it at error level, the rest at debug).</summary>
+    [LoggerMessage(EventId = 114, Level = LogLevel.Error, Message = "Temporary {Name} accept error ({Message}), backing off from {Sleep} ms")]
+    public static partial void AcceptErrorStreakStarted(ILogger logger, string name, string message, int sleep);
+
+    [LoggerMessage(EventId = 115, Level = LogLevel.Debug, Message = "Temporary {Name} accept error ({Message}), sleeping {Sleep} ms")]
+    public static partial void AcceptErrorContinues(ILogger logger, string name, string message, int sleep);
+
+    [LoggerMessage(EventId = 116, Level = LogLevel.Information, Message = "{Name} accepting connections again")]
+    public static partial void AcceptingAgain(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 117, Level = LogLevel.Error, Message = "{Name} connection from {Remote} failed")]
+    public static partial void AcceptedSocketFailed(ILogger logger, Exception exception, string name, System.Net.EndPoint? remote);
+
     /// <summary>
     /// Says why <paramref name="connection"/> is being closed, for the reasons nats-server logs
     /// at close time (slow consumer, stale), within the server's rate limits.

@@ -61,4 +61,41 @@ internal static partial class ServerLog
 
     [LoggerMessage(EventId = 17, Level = LogLevel.Information, Message = "Account {Account} removed")]
     public static partial void AccountRemoved(ILogger logger, string account);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Debug, Message = "Plugin {Name} configured")]
+    public static partial void PluginConfigured(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Error, Message = "Plugin {Name} failed to stop: {Reason}")]
+    public static partial void PluginStopFailed(ILogger logger, string name, string reason);
+
+    /// <summary>A TLS setting that is accepted but weakens security (nats-server warns the same way).</summary>
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void TlsConfigWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Starting http monitor on {Address}:{Port}")]
+    public static partial void MonitorStarting(ILogger logger, System.Net.IPAddress address, int port);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Error, Message = "Error writing monitoring response {Path}")]
+    public static partial void MonitorWriteFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Error answering monitoring request {Path}")]
+    public static partial void MonitorRequestFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "$SYS request {Subject} failed")]
+    public static partial void SystemRequestFailed(ILogger logger, Exception exception, string subject);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Warning, Message = "Account resolver {Resolver} failed for account {Account}: {Error}")]
+    public static partial void ResolverFailed(ILogger logger, string resolver, string account, string error);
+
+    [LoggerMessage(EventId = 26, Level = LogLevel.Warning, Message = "Account resolver {Resolver} answered {Other} for account {Account}; ignored")]
+    public static partial void ResolverAnsweredOther(ILogger logger, string resolver, string other, string account);
+
+    [LoggerMessage(EventId = 27, Level = LogLevel.Warning, Message = "{Problem}; the import stays inactive until that changes")]
+    public static partial void ImportInactive(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 28, Level = LogLevel.Warning, Message = "account \"{Account}\": error adding mapping for \"{Source}\": {Problem}")]
+    public static partial void MappingRejected(ILogger logger, string account, string source, string problem);
+
+    [LoggerMessage(EventId = 29, Level = LogLevel.Error, Message = "In-process subscription handler for {Subject} failed")]
+    public static partial void InProcessHandlerFailed(ILogger logger, Exception exception, string subject);
 }

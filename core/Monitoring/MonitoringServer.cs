@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Nats.Core.Logging;
 
 namespace Nats.Core.Monitoring;
 
@@ -189,7 +190,7 @@ public sealed class MonitoringServer : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
         Port = new Uri(addresses.First().Replace("[::]", "localhost", StringComparison.Ordinal)).Port;
-        _logger.LogInformation("Starting http monitor on {Address}:{Port}", address, Port);
+        ServerLog.MonitorStarting(_logger, address, Port);
     }
 
     /// <summary>Stops the HTTP listener; the registry stays.</summary>
@@ -239,7 +240,7 @@ public sealed class MonitoringServer : IAsyncDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Said here, not by Kestrel (its logging is off): an answer that cannot be written is a bug.
-            _logger.LogError(ex, "Error writing monitoring response {Path}", endpoint.Path);
+            ServerLog.MonitorWriteFailed(_logger, ex, endpoint.Path);
             context.Response.StatusCode = 500;
             return context.Response.WriteAsync(ex.Message);
         }
@@ -266,7 +267,7 @@ public sealed class MonitoringServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            _logger.LogError(ex, "Error answering monitoring request {Path}", endpoint.Path);
+            ServerLog.MonitorRequestFailed(_logger, ex, endpoint.Path);
             return MonitoringResponse.Text(ex.Message, 500);
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Monitoring;
 using Nats.Core.Subjects;
+using Nats.Core.Logging;
 
 namespace Nats.Core.SystemServices;
 
@@ -293,7 +294,7 @@ internal sealed class SystemServiceHost : ISystemServices, IAsyncDisposable
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                _logger.LogError(ex, "$SYS request {Subject} failed", subject);
+                ServerLog.SystemRequestFailed(_logger, ex, subject);
                 error = new SystemApiError { Code = 500, Description = ex.Message };
             }
         }

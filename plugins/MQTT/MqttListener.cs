@@ -52,6 +52,19 @@ internal sealed class MqttListener
         return connection.RunAsync();
     }
 
+    /// <summary>Whether the client's bytes wait unread in the socket (the CONNECT deadline then measured this process, not the client).</summary>
+    private static bool InputWaiting(Socket socket)
+    {
+        try
+        {
+            return socket.Available > 0;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException)
+        {
+            return false;
+        }
+    }
+
     private async Task ServeAsync(Socket socket)
     {
         socket.NoDelay = true;
@@ -77,7 +90,7 @@ internal sealed class MqttListener
                 ssl.RemoteCertificate is { } peer ? peer as X509Certificate2 ?? new X509Certificate2(peer) : null);
             stream = ssl;
         }
-        var connection = new MqttConnection(_runtime, stream, remote);
+        var connection = new MqttConnection(_runtime, stream, remote, () => InputWaiting(socket));
         if (tlsInfo is not null)
         {
             connection.UseKernelOptions(_runtime.KernelOptions with { TransportTls = tlsInfo });

@@ -84,7 +84,7 @@ public sealed class WebSocketAcceptor
             var result = await WebSocketHandshake.AcceptAsync(transport, policy, tlsInfo is not null, deadline.Token).ConfigureAwait(false);
             if (result.Upgrade is not { } upgrade)
             {
-                _logger.LogError("{Error}", result.Rejection!.LogText(remote));
+                WebSocketLog.UpgradeRefused(_logger, result.Rejection!.LogText(remote));
                 await transport.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
@@ -93,7 +93,7 @@ public sealed class WebSocketAcceptor
         catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
         {
             var why = e is OperationCanceledException && !cancellationToken.IsCancellationRequested ? "handshake timeout" : e.Message;
-            _logger.LogDebug("{Remote} - websocket handshake error: {Reason}", remote, why);
+            WebSocketLog.HandshakeError(_logger, remote, why);
             await transport.DisposeAsync().ConfigureAwait(false);
             return null;
         }

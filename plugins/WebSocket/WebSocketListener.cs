@@ -44,12 +44,12 @@ internal sealed class WebSocketListener
     public void Start(WebSocketOptions options, bool tls)
     {
         _listener = ConnectionListener.Start("websocket", new HostPort(options.EffectiveHost, options.Port), _logger, ServeAsync, _server.ShutdownToken);
-        _logger.LogInformation("Listening for websocket clients on {Scheme}://{Address}", tls ? "wss" : "ws", HostPort.Join(options.EffectiveHost, Port));
+        WebSocketLog.Listening(_logger, tls ? "wss" : "ws", HostPort.Join(options.EffectiveHost, Port));
         // Gossiped over routes, so websocket clients learn the cluster's websocket ports.
         _server.AdvertiseUrls(ConnectUrlsField, NatsServer.ConnectUrlsFor(options.Advertise, options.EffectiveHost, Port));
         if (!tls)
         {
-            _logger.LogWarning("Websocket not configured with TLS. DO NOT USE IN PRODUCTION!");
+            WebSocketLog.NoTls(_logger);
         }
     }
 
@@ -89,7 +89,7 @@ internal sealed class WebSocketListener
         var accepted = new AcceptedStream(session.Stream, remote) { Local = local, Transport = "websocket", Tls = session.Tls };
         if (!await _server.AcceptStreamAsync(kind, accepted).ConfigureAwait(false))
         {
-            _logger.LogError("Not configured to accept {What} connections", kind == ConnectionKind.Leaf ? "leaf node" : "MQTT");
+            WebSocketLog.NotAccepting(_logger, kind == ConnectionKind.Leaf ? "leaf node" : "MQTT");
             await session.Stream.DisposeAsync().ConfigureAwait(false);
         }
     }

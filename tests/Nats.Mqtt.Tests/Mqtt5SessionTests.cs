@@ -26,12 +26,24 @@ public sealed class Mqtt5SessionTests
     public async Task A_session_is_discarded_when_its_expiry_interval_ends()
     {
         await using var server = await MqttServer.StartAsync();
-        // 8 s: long enough for the first count on a loaded machine (1 s and 3 s made "kept while the interval runs" race the timer at load 45).
-        var (client, _, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval(8));
+        var interval = TimeSpan.FromSeconds(8);
+        var (client, _, _) = await server.ConnectWithResultAsync("expiring", MqttProtocolVersion.V500, b => b.WithCleanStart(false).WithSessionExpiryInterval((uint)interval.TotalSeconds));
         await client.SubscribeAsync("exp/x", MqttQualityOfServiceLevel.AtLeastOnce);
+        // The server's interval starts once it sees the DISCONNECT, after this clock starts: a
+        // count finished within the interval by this clock was taken while the session was kept.
+        var sinceDisconnect = System.Diagnostics.Stopwatch.StartNew();
         await client.DisconnectAsync();
         client.Dispose();
-        Assert.That(await ConsumerCountAsync(server), Is.EqualTo(1), "kept while the interval runs");
+        var kept = await ConsumerCountAsync(server);
+        if (sinceDisconnect.Elapsed < interval)
+        {
+            Assert.That(kept, Is.EqualTo(1), "kept while the interval runs");
+        }
+        else
+        {
+            // At load 45 the count has taken longer than the interval: it says nothing then.
+            TestContext.Out.WriteLine($"the first count took {sinceDisconnect.Elapsed}, past the interval: not checked");
+        }
         var deadline = DateTime.UtcNow.AddSeconds(40);
         while (await ConsumerCountAsync(server) > 0 && DateTime.UtcNow < deadline)
         {

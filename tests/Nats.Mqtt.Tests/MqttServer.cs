@@ -10,16 +10,22 @@ namespace Nats.Mqtt.Tests;
 
 /// <summary>
 /// A real server (kernel + JetStream + MQTT plugins) on random ports over a temporary store
-/// directory, restartable on the same directory; deleted when disposed.
+/// directory, restartable on the same directory; deleted when disposed. Its log (across restarts)
+/// goes to the test's output when it is disposed, which the runner shows for a failed test.
 /// </summary>
 internal sealed class MqttServer : IAsyncDisposable
 {
+    private const int LoggedLines = 300;
+
     private readonly string _config;
+    private readonly ListLoggerProvider _log = new(Microsoft.Extensions.Logging.LogLevel.Debug);
+    private readonly Microsoft.Extensions.Logging.ILoggerFactory _logs;
 
     private MqttServer(string storeDir, string config)
     {
         StoreDir = storeDir;
         _config = config;
+        _logs = _log.CreateFactory();
     }
 
     public string StoreDir { get; }
@@ -61,7 +67,7 @@ internal sealed class MqttServer : IAsyncDisposable
 
     private async Task BootAsync()
     {
-        Server = new NatsServer(TestConfig.Options(_config, "mqtt.conf"));
+        Server = new NatsServer(TestConfig.Options(_config, "mqtt.conf"), _logs);
         Server.AddPlugin(new JetStreamPlugin());
         Plugin = new MqttPlugin();
         Server.AddPlugin(Plugin);
@@ -138,6 +144,13 @@ internal sealed class MqttServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        _logs.Dispose();
+        var lines = _log.Texts;
+        TestContext.Out.WriteLine($"--- server log ({Math.Min(lines.Count, LoggedLines)} of {lines.Count} lines) ---");
+        foreach (var line in lines.Skip(Math.Max(0, lines.Count - LoggedLines)))
+        {
+            TestContext.Out.WriteLine(line);
+        }
         try
         {
             Directory.Delete(StoreDir, recursive: true);

@@ -107,6 +107,44 @@ public sealed class SessionTests
         again.Dispose();
     }
 
+    /// <summary>
+    /// A message delivered to a session whose client then went (so the closing connection gave it
+    /// back) is resent at once after a server restart, not after ack_wait: the give-back must
+    /// outlive the restart. Under load the queued-messages restart test above hit this when a
+    /// QoS 1 publish reached the subscriber's connection while it was still closing.
+    /// </summary>
+    [Test]
+    public async Task A_message_given_back_by_a_closing_session_is_resent_at_once_after_a_server_restart()
+    {
+        // An ack_wait far beyond the wait below: only the give-back can bring the message in time.
+        await using var server = await MqttServer.StartAsync(mqttBlock: "ack_wait: \"5m\"");
+        var version = MqttProtocolVersion.V311;
+        var first = new MqttClientFactory().CreateMqttClient();
+        var got = new TaskCompletionSource<MqttApplicationMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.ApplicationMessageReceivedAsync += e =>
+        {
+            e.AutoAcknowledge = false;
+            got.TrySetResult(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+        var options = server.Options("given-back", version);
+        MqttServer.Persistent(options, version);
+        await first.ConnectAsync(options.Build());
+        await first.SubscribeAsync("given-back/x", MqttQualityOfServiceLevel.AtLeastOnce);
+        await PublishAsync(server, "given-back/x", "unacked");
+        Assert.That((await got.Task.WaitAsync(TimeSpan.FromSeconds(10))).ConvertPayloadToString(), Is.EqualTo("unacked"));
+        first.Dispose(); // gone without PUBACK: the closing connection gives the message back
+        await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "the first connection closed", TimeSpan.FromSeconds(10));
+
+        await server.RestartAsync();
+
+        var (again, resumed, received) = await server.ConnectWithResultAsync("given-back", version, b => MqttServer.Persistent(b, version));
+        Assert.That(resumed.IsSessionPresent, Is.True);
+        var resent = await received.NextAsync(TimeSpan.FromSeconds(20));
+        Assert.That((resent.ConvertPayloadToString(), resent.Dup), Is.EqualTo(("unacked", true)));
+        again.Dispose();
+    }
+
     [Test]
     public async Task A_clean_session_discards_the_stored_one_and_leaves_no_consumer_behind()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MQTTnet.Formatter;
 using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Config.Binding;
@@ -7,7 +8,10 @@ using Nats.TestSupport;
 
 namespace Nats.Mqtt.Tests;
 
-/// <summary>MQTT needs server_name and JetStream: refused at start with nats-server 2.9.10's errors (checked against the binary).</summary>
+/// <summary>
+/// MQTT needs server_name and JetStream: refused at start with nats-server 2.9.10's errors
+/// (checked against the binary); once started, clients are accepted from the first moment.
+/// </summary>
 [TestFixture]
 [CancelAfter(60_000)]
 public sealed class StartupTests
@@ -39,6 +43,27 @@ public sealed class StartupTests
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    /// <summary>
+    /// Clients connecting the moment the server is up (the account's MQTT streams not created
+    /// yet, JetStream answering its first requests, much of it still compiling) are all accepted:
+    /// start-up timing alone refuses nobody (no CONNACK 0x03, no close without a CONNACK).
+    /// </summary>
+    [Test]
+    public async Task Clients_connecting_right_after_start_are_all_accepted()
+    {
+        await using var server = await MqttServer.StartAsync();
+        var connects = Enumerable.Range(0, 8)
+            .Select(i => server.ConnectWithResultAsync("early-" + i, i % 2 == 0 ? MqttProtocolVersion.V311 : MqttProtocolVersion.V500,
+                b => b.WithCleanSession(i % 4 < 2)))
+            .ToList();
+        var connected = await Task.WhenAll(connects);
+        Assert.That(connected.Select(c => c.Result.ResultCode), Is.All.EqualTo(MQTTnet.MqttClientConnectResultCode.Success));
+        foreach (var (client, _, _) in connected)
+        {
+            client.Dispose();
         }
     }
 }

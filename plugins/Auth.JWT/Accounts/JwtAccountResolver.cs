@@ -167,7 +167,11 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
         return ClaimsUpdateOutcome.Updated;
     }
 
-    /// <summary>Forgets an account (deleted from the store): its clients are disconnected (nats-server's <c>removeCb</c>).</summary>
+    /// <summary>
+    /// Forgets an account (deleted from the store): its users are disconnected with
+    /// <c>Account Authentication Expired</c>, as nats-server's <c>removeCb</c> expires the account
+    /// (<c>expiredTimeout</c>), then it leaves the registry.
+    /// </summary>
     public void Forget(string account)
     {
         lock (_updateLock)
@@ -176,6 +180,8 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             _expiry.Cancel(account);
             if (_server.Accounts.Find(account) is { IsSystem: false })
             {
+                var expired = ExpireClients(account);
+                _logger.LogInformation("Account {Account} removed; {Count} client(s) disconnected", account, expired);
                 _server.Accounts.Remove(account);
             }
         }
@@ -200,6 +206,13 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             _expiry.Schedule(account, entry.Claims.Expires);
             return;
         }
+        var expired = ExpireClients(account);
+        _logger.LogInformation("Account {Account} JWT expired; {Count} client(s) disconnected", account, expired);
+    }
+
+    /// <summary>nats-server's <c>expiredTimeout</c>: the account's users get <c>Account Authentication Expired</c> and are closed.</summary>
+    private int ExpireClients(string account)
+    {
         var expired = 0;
         foreach (var client in _server.Clients)
         {
@@ -210,7 +223,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
                 expired++;
             }
         }
-        _logger.LogInformation("Account {Account} JWT expired; {Count} client(s) disconnected", account, expired);
+        return expired;
     }
 
     /// <summary>nats-server's revocation check on an account update: revoked users get <c>User Authentication Revoked</c>.</summary>

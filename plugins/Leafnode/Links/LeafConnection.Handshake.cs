@@ -238,6 +238,10 @@ public sealed partial class LeafConnection
             IsHub = remote.Hub,
             Cluster = string.IsNullOrEmpty(Server.Options.Cluster.Name) ? null : Server.Options.Cluster.Name,
             Headers = !Server.Options.NoHeaderSupport,
+            // nats-server's s.info.Domain (the hub decides its denies with it) and
+            // c.acc.jetStreamConfigured() of the remote's local account (informational).
+            Domain = Server.Info.Domain,
+            JetStream = Server.Accounts.Find(_manager.LocalAccountName(remote))?.HasCapability(Core.Accounts.AccountCapabilities.JetStream) == true,
             DenyPub = remote.DenyImports.Count > 0 ? [.. remote.DenyImports] : null,
         };
         return connect.ToProtocolLine();

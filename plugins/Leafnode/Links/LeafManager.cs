@@ -120,6 +120,10 @@ public sealed partial class LeafManager : IInterestObserver
             TlsRequired = tls,
             TlsVerify = tls && _options.Tls!.Verify,
             MaxPayload = _server.Options.MaxPayload,
+            // nats-server's opts.JetStream and opts.JetStreamDomain: the leaf keeps the domain
+            // (processLeafnodeInfo) and decides its JetStream denies with it.
+            JetStream = info.JetStream,
+            Domain = info.Domain,
             ClientId = clientId,
             Nonce = nonce,
             Cluster = string.IsNullOrEmpty(_server.Options.Cluster.Name) ? null : _server.Options.Cluster.Name,

@@ -34,7 +34,7 @@ internal sealed partial class MqttConnection
     private async Task<bool> ConnectAsync(PipeReader input)
     {
         var timeout = _runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout;
-        using var deadline = new CancellationTokenSource(timeout);
+        using var deadline = new ConnectDeadline(timeout, _inputWaiting);
         while (true)
         {
             ReadResult result;
@@ -42,7 +42,7 @@ internal sealed partial class MqttConnection
             {
                 result = await input.ReadAsync(deadline.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline.Expired)
             {
                 _runtime.Logger.LogDebug("{Remote} - mqtt client did not send CONNECT within {Timeout}", RemoteText, timeout);
                 return false;
@@ -242,6 +242,8 @@ internal sealed partial class MqttConnection
         return _output.Completion;
     }
 
+    private static readonly TimeSpan KernelLoginSlack = TimeSpan.FromSeconds(10);
+
     /// <summary>The account the kernel client logged into (known after login; <c>$G</c> until then).</summary>
     private string AccountName { get; set; } = "$G";
 
@@ -267,7 +269,10 @@ internal sealed partial class MqttConnection
         {
             _link.Gate.Release();
         }
-        var timeout = (_runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout) + TimeSpan.FromSeconds(1);
+        // The kernel answers, or closes its client at its own auth timeout (which ends this wait
+        // with its error); this bound only guards against a kernel doing neither, so it leaves
+        // room for a kernel that is slow at start-up under load rather than refusing the client.
+        var timeout = (_runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout) + KernelLoginSlack;
         try
         {
             var error = await pong.WaitAsync(timeout).ConfigureAwait(false);

@@ -32,6 +32,11 @@ internal sealed partial class MqttConnection
 
     private static readonly byte[] RetryLater = "-NAK {\"delay\": 1000000000}"u8.ToArray();
 
+    // A give-back that outlives a server restart: a NAK with a delay (1 ns: due at once) moves the
+    // delivery time in the consumer's stored state. A plain NAK only queues the redelivery in
+    // memory (nats-server's too), so after a restart the message would wait out ack_wait.
+    private static readonly byte[] GiveBack = "-NAK {\"delay\": 1}"u8.ToArray();
+
     /// <summary>A message from a subscription's consumer (on that subscription's delivery task).</summary>
     private ValueTask OnStoredMessage(SubscriptionConsumer consumer, InProcessMessage message)
     {
@@ -45,7 +50,7 @@ internal sealed partial class MqttConnection
         if (_closed != 0 || consumer.Subscription is not { } subscription)
         {
             // Delivered while the connection closes: given back at once rather than after ack_wait.
-            account.Js.Publish(message.Reply!, "-NAK"u8);
+            account.Js.Publish(message.Reply!, GiveBack);
             return ValueTask.CompletedTask;
         }
         var subject = System.Text.Encoding.UTF8.GetBytes(message.Subject)[StreamNames.MessagesPrefix.Length..];
@@ -217,7 +222,7 @@ internal sealed partial class MqttConnection
         }
         foreach (var reply in replies)
         {
-            _account!.Js.Publish(reply, "-NAK"u8);
+            _account!.Js.Publish(reply, GiveBack);
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private readonly MqttRuntime _runtime;
     private readonly Stream _stream;
     private readonly IPEndPoint? _remote;
+    private readonly Func<bool>? _inputWaiting;
     private readonly ClientOutput _output;
     private readonly CancellationTokenSource _closing = new();
     private KernelLink? _link;
@@ -41,11 +42,16 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private bool _kernelDirty;
     private bool _normalDisconnect;
 
-    public MqttConnection(MqttRuntime runtime, Stream stream, IPEndPoint? remote)
+    /// <param name="runtime">What the connections share.</param>
+    /// <param name="stream">The client's transport.</param>
+    /// <param name="remote">The client's address.</param>
+    /// <param name="inputWaiting">Whether bytes from the client wait unread in the transport (for the CONNECT deadline; null when not known).</param>
+    public MqttConnection(MqttRuntime runtime, Stream stream, IPEndPoint? remote, Func<bool>? inputWaiting = null)
     {
         _runtime = runtime;
         _stream = stream;
         _remote = remote;
+        _inputWaiting = inputWaiting;
         _output = new ClientOutput(stream, _closing.Token);
     }
 

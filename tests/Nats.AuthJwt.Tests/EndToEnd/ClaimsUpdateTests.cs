@@ -211,8 +211,7 @@ public sealed class ClaimsUpdateTests
         var lookup = await system.RequestAsync<string, string>($"$SYS.REQ.ACCOUNT.{account.Key.PublicKey}.CLAIMS.LOOKUP", "", cancellationToken: cts.Token);
         Assert.That(lookup.Data, Is.EqualTo(accountJwt));
 
-        var delete = new GenericClaims { Subject = setup.Operator.PublicKey, Data = new GenericData { ["accounts"] = JsonSerializer.SerializeToElement(new[] { account.Key.PublicKey }) } };
-        var deleted = await RequestAsync(system, "$SYS.REQ.CLAIMS.DELETE", JwtCodec.Encode(delete, setup.Operator));
+        var deleted = await RequestAsync(system, "$SYS.REQ.CLAIMS.DELETE", setup.DeleteRequest(account.Key.PublicKey));
         Assert.That(deleted.GetProperty("data").GetRawText(), Is.EqualTo("""{"code":200,"message":"deleted 1 accounts"}"""));
         Assert.That(File.Exists(Path.Combine(dir, account.Key.PublicKey + ".jwt.deleted")), Is.True);
         await Eventually.TrueAsync(() => client.ConnectionState != NatsConnectionState.Open, "the deleted account's client is disconnected");

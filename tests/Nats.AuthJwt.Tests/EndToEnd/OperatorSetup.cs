@@ -91,6 +91,26 @@ internal sealed class OperatorSetup : IDisposable
         }
         """;
 
+    /// <summary>
+    /// Pushes <paramref name="accountJwt"/> on <c>$SYS.REQ.ACCOUNT.&lt;id&gt;.CLAIMS.UPDATE</c> as a system
+    /// user of the server on <paramref name="port"/> (as <c>nsc push</c> does); returns the answer's
+    /// message (<c>jwt updated</c>) or, for an error, its JSON.
+    /// </summary>
+    public async Task<string> PushAsync(int port, string accountJwt)
+    {
+        var account = JwtCodec.DecodeAccountClaims(accountJwt).Subject;
+        await using var system = NewUser(SystemAccount, "push").Client(port);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var reply = await system.RequestAsync<string, string>($"$SYS.REQ.ACCOUNT.{account}.CLAIMS.UPDATE", accountJwt, cancellationToken: cts.Token);
+        var answer = System.Text.Json.JsonDocument.Parse(reply.Data!).RootElement;
+        return answer.TryGetProperty("data", out var data) ? data.GetProperty("message").GetString()! : answer.GetRawText();
+    }
+
+    /// <summary>The operator-signed generic JWT naming <paramref name="accounts"/> that <c>$SYS.REQ.CLAIMS.DELETE</c> takes (as <c>nsc delete</c> sends it).</summary>
+    public string DeleteRequest(params string[] accounts) => JwtCodec.Encode(
+        new GenericClaims { Subject = Operator.PublicKey, Data = new Nats.AuthJwt.Jwt.Model.GenericData { ["accounts"] = System.Text.Json.JsonSerializer.SerializeToElement(accounts) } },
+        Operator);
+
     private NKeyPair Key(NKeyPrefix role)
     {
         var key = NKeyPair.Create(role);
@@ -123,4 +143,17 @@ internal sealed record TestUser(NKeyPair Key, string Jwt, string CredsPath)
         $$"""CONNECT {"verbose":false,"pedantic":false,"protocol":1,"headers":true,"jwt":"{{Jwt}}","sig":"{{Sign(nonce)}}"}""";
 
     public string Sign(string nonce) => System.Buffers.Text.Base64Url.EncodeToString(Key.Sign(System.Text.Encoding.ASCII.GetBytes(nonce)));
+
+    /// <summary>The CONNECT line (without CRLF) a leaf node soliciting with these creds sends for <paramref name="nonce"/>.</summary>
+    public string LeafConnect(string nonce, string name) =>
+        $$"""CONNECT {"jwt":"{{Jwt}}","sig":"{{Sign(nonce)}}","name":"{{name}}","headers":true}""";
+
+    /// <summary>A NATS.Net client of this user's creds file for the server on <paramref name="port"/>, not reconnecting.</summary>
+    public NATS.Client.Core.NatsConnection Client(int port) => new(NATS.Client.Core.NatsOpts.Default with
+    {
+        Url = $"nats://127.0.0.1:{port}",
+        AuthOpts = NATS.Client.Core.NatsAuthOpts.Default with { CredsFile = CredsPath },
+        MaxReconnectRetry = 0,
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    });
 }

@@ -3,7 +3,7 @@ using Nats.TestSupport;
 namespace Nats.Host.Tests.Plugins;
 
 /// <summary>
-/// The plugins the tests load, built once per test run from <c>tests/PluginAssets/PluginAssets.sln</c>
+/// The plugins the tests load, built once per test run (by test.sh, or here when run alone) from <c>tests/PluginAssets/PluginAssets.sln</c>
 /// (the alpha/beta isolation pair with their two versions of VersionedDep, the failing plugin,
 /// and the HtpasswdAuth sample), in the tests' own configuration so that the kernel they compile
 /// against is the build already there. Tests copy the built folders into a temp plugins directory.
@@ -43,6 +43,12 @@ internal static class PluginAssets
 
     private static string Build()
     {
+        // test.sh builds the assets once before the test projects start; a run on its own (an IDE, a
+        // filtered `dotnet test`) builds them here.
+        if (Environment.GetEnvironmentVariable("NATS_TEST_PLUGIN_ASSETS_BUILT") == "1")
+        {
+            return Repository.Root;
+        }
         DotnetCommand.Run("dotnet", ["build", Path.Combine(Repository.Root, "tests", "PluginAssets", "PluginAssets.sln"), "-c", Repository.Configuration, "-nologo", "-v", "q"], Repository.Root);
         return Repository.Root;
     }

@@ -92,7 +92,8 @@ internal sealed class AccountHarness : IDisposable
 
     public async Task<List<Sent>> WaitDeliveriesAsync(string to, int count, TimeSpan? timeout = null)
     {
-        await Eventually.TrueAsync(() => Deliveries(to).Count >= count, $"{count} deliveries to {to} (got {Deliveries(to).Count})", timeout);
+        // The count in the failure message is taken when the wait gives up, not when it starts.
+        await Eventually.TrueAsync(() => Deliveries(to).Count >= count, () => $"{count} deliveries to {to} (got {Deliveries(to).Count})", timeout);
         return Deliveries(to);
     }
 

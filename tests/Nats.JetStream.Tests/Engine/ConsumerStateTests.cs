@@ -38,6 +38,25 @@ public sealed class ConsumerStateTests
     }
 
     [Test]
+    public async Task The_count_of_a_message_past_max_deliver_survives_a_restart_until_it_leaves_the_stream()
+    {
+        using var h = new AccountHarness(StorageType.File);
+        h.CreateStream("S", "", "s.>");
+        await h.PublishAsync("s.1", "one");
+        h.CreateConsumer("S", "C", "\"durable_name\":\"C\",\"ack_policy\":\"explicit\",\"ack_wait\":100000000,\"max_deliver\":2");
+        await h.WaitDeliveriesAsync(h.Pull("S", "C", "{\"batch\":5,\"expires\":5000000000}"), 2);
+        await Eventually.TrueAsync(() => h.Output.To("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C").Count == 1, "max deliveries advisory");
+
+        h.Restart();
+        var info = h.ConsumerInfo("S", "C");
+        Assert.That((info.GetProperty("num_redelivered").GetInt32(), info.GetProperty("num_ack_pending").GetInt32()), Is.EqualTo((1, 0)));
+        Assert.That(info.GetProperty("ack_floor").GetProperty("stream_seq").GetUInt64(), Is.EqualTo(1));
+
+        h.Api("STREAM.PURGE.S");
+        Assert.That(h.ConsumerInfo("S", "C").GetProperty("num_redelivered").GetInt32(), Is.Zero, "purged: nothing left to count");
+    }
+
+    [Test]
     public void DurablesAreRecoveredMemoryStorageConsumersAreNot()
     {
         using var h = new AccountHarness(StorageType.File);

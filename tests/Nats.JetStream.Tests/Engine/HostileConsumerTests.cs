@@ -15,17 +15,20 @@ public sealed class HostileConsumerTests
     {
         using var h = new AccountHarness(StorageType.File);
         h.CreateStream("S", "", "s.>");
-        h.CreateConsumer("S", "HOG", "\"ack_policy\":\"explicit\",\"max_ack_pending\":3,\"ack_wait\":60000000000");
-        h.CreateConsumer("S", "OK", "\"ack_policy\":\"explicit\"");
+        // Durable: an ephemeral consumer idle for its default inactive_threshold (5 s) is deleted,
+        // and on a loaded machine the 200 fsynced publishes below can take longer than that while
+        // OK has no request waiting. Expiries are long for the same reason; nothing here waits them out.
+        h.CreateConsumer("S", "HOG", "\"durable_name\":\"HOG\",\"ack_policy\":\"explicit\",\"max_ack_pending\":3,\"ack_wait\":300000000000");
+        h.CreateConsumer("S", "OK", "\"durable_name\":\"OK\",\"ack_policy\":\"explicit\"");
         // A batch of a billion with a long expiry: a count, nothing allocated per message.
-        var hog = h.Pull("S", "HOG", "{\"batch\":1000000000,\"expires\":20000000000}");
+        var hog = h.Pull("S", "HOG", "{\"batch\":1000000000,\"expires\":300000000000}");
 
         for (var i = 1; i <= 200; i++)
         {
             await h.PublishAsync("s." + (i % 7), "m" + i);
         }
         var hogGot = await h.WaitDeliveriesAsync(hog, 3);
-        var ok = h.Pull("S", "OK", "{\"batch\":200,\"expires\":10000000000}");
+        var ok = h.Pull("S", "OK", "{\"batch\":200,\"expires\":300000000000}");
         var okGot = await h.WaitDeliveriesAsync(ok, 200);
         Assert.That(okGot.Select(m => m.Payload), Is.EqualTo(Enumerable.Range(1, 200).Select(i => "m" + i)));
         foreach (var m in okGot)

@@ -114,6 +114,36 @@ public sealed class RedeliveryTests(StorageType type)
         var info = _h.ConsumerInfo("S", "C");
         Assert.That(info.GetProperty("num_ack_pending").GetInt32(), Is.Zero);
         Assert.That(info.GetProperty("ack_floor").GetProperty("stream_seq").GetUInt64(), Is.EqualTo(1));
+        Assert.That(info.GetProperty("num_redelivered").GetInt32(), Is.EqualTo(1), "its delivery count stays, as nats-server's rdc");
+    }
+
+    [Test]
+    public async Task A_late_ack_of_a_message_past_max_deliver_drops_its_count()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"ack_wait\":100000000,\"max_deliver\":2");
+        var inbox = _h.Pull("S", "C", "{\"batch\":5,\"expires\":5000000000}");
+        var last = (await _h.WaitDeliveriesAsync(inbox, 2))[1];
+        await Eventually.TrueAsync(() => _h.Output.To("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C").Count == 1, "max deliveries advisory");
+        Assert.That(_h.ConsumerInfo("S", "C").GetProperty("num_redelivered").GetInt32(), Is.EqualTo(1));
+
+        await _h.AckAsync(last);
+        var info = _h.ConsumerInfo("S", "C");
+        Assert.That(info.GetProperty("num_redelivered").GetInt32(), Is.Zero, "nats-server deletes rdc on any ack, pending or not");
+        Assert.That(info.GetProperty("ack_floor").GetProperty("stream_seq").GetUInt64(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_nak_after_the_last_allowed_delivery_is_not_redelivered()
+    {
+        _h.CreateConsumer("S", "C", "\"ack_policy\":\"explicit\",\"max_deliver\":2");
+        var inbox = _h.Pull("S", "C", "{\"batch\":5,\"expires\":5000000000}");
+        _h.AckNoReply((await _h.WaitDeliveriesAsync(inbox, 1))[0], "-NAK");
+        _h.AckNoReply((await _h.WaitDeliveriesAsync(inbox, 2))[1], "-NAK");
+        await Eventually.TrueAsync(() => _h.Output.To("$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.S.C").Count == 1, "max deliveries advisory");
+        await _h.PublishAsync("s.2", "two");
+        var next = (await _h.WaitDeliveriesAsync(inbox, 3))[2];
+        Assert.That((next.Payload, Delivered(next)), Is.EqualTo(("two", 1UL)), "the naked message is not sent a third time");
+        Assert.That(_h.ConsumerInfo("S", "C").GetProperty("num_ack_pending").GetInt32(), Is.EqualTo(1));
     }
 
     [Test]

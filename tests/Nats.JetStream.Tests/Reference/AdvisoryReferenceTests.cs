@@ -96,16 +96,16 @@ public sealed class AdvisoryReferenceTests
         (await js.PublishAsync("adv.a", "one", cancellationToken: ct)).EnsureSuccess();
 
         // Message 1: delivered, naked, delivered again, terminated with a reason.
-        var first = await FetchOneAsync(consumer, ct);
+        var first = await SideBySide.FetchOneAsync(consumer, ct);
         await first.NakAsync(cancellationToken: ct);
-        var again = await FetchOneAsync(consumer, ct);
+        var again = await SideBySide.FetchOneAsync(consumer, ct);
         Assert.That(again.Metadata!.Value.Sequence.Stream, Is.EqualTo(1UL));
         await again.AckTerminateAsync(cancellationToken: ct);
 
         // Message 2: delivered twice without an ack; the next pull finds it past max_deliver.
         (await js.PublishAsync("adv.b", "two", cancellationToken: ct)).EnsureSuccess();
-        await FetchOneAsync(consumer, ct);
-        await FetchOneAsync(consumer, ct);
+        await SideBySide.FetchOneAsync(consumer, ct);
+        await SideBySide.FetchOneAsync(consumer, ct);
         await Eventually.TrueAsync(async () =>
         {
             await foreach (var _ in consumer.FetchNoWaitAsync<string>(new NatsJSFetchOpts { MaxMsgs = 1 }, cancellationToken: ct))
@@ -128,17 +128,5 @@ public sealed class AdvisoryReferenceTests
         {
         }
         return [.. seen];
-    }
-
-    private static async Task<INatsJSMsg<string>> FetchOneAsync(INatsJSConsumer consumer, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            await foreach (var msg in consumer.FetchAsync<string>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(3) }, cancellationToken: ct))
-            {
-                return msg;
-            }
-        }
-        throw new AssertionException("no message within 10 pulls");
     }
 }

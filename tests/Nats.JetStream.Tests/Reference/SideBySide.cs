@@ -1,3 +1,4 @@
+using NATS.Client.JetStream;
 using Nats.JetStream.Tests.EndToEnd;
 using Nats.TestSupport;
 
@@ -42,5 +43,18 @@ internal static class SideBySide
         var (reference, ours) = await RunBothAsync(scenario, config);
         Assert.That(ours, Is.EqualTo(reference), "ours:\n" + string.Join("\n", ours) + "\nnats-server:\n" + string.Join("\n", reference));
         return reference;
+    }
+
+    /// <summary>One message from a pull consumer (a few pulls of up to 3 s each), for scenarios run on both servers.</summary>
+    public static async Task<INatsJSMsg<string>> FetchOneAsync(INatsJSConsumer consumer, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await foreach (var msg in consumer.FetchAsync<string>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(3) }, cancellationToken: ct))
+            {
+                return msg;
+            }
+        }
+        throw new AssertionException("no message within 10 pulls");
     }
 }

@@ -12,7 +12,7 @@ namespace Nats.Leafnode.Tests.Links;
 [NonParallelizable]
 public sealed class RawHubTests
 {
-    private static async Task<(Socket Socket, string Connect, string After)> AcceptLeafAsync(TcpListener listener, string info, string until)
+    internal static async Task<(Socket Socket, string Connect, string After)> AcceptLeafAsync(TcpListener listener, string info, string until)
     {
         var socket = await listener.AcceptSocketAsync();
         await socket.SendAsync(Encoding.ASCII.GetBytes("INFO " + info + "\r\n"));

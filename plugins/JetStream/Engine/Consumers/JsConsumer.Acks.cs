@@ -103,6 +103,12 @@ public sealed partial class JsConsumer
             case AckPolicy.Explicit:
                 if (!_state.Pending.TryGetValue(seq, out var p))
                 {
+                    // A late ack of a message that went past max_deliver: its delivery count goes
+                    // (nats-server deletes rdc[seq] on every ack, pending or not).
+                    if (_state.Redelivered.Remove(seq))
+                    {
+                        MarkDirtyLocked();
+                    }
                     return;
                 }
                 RemovePendingLocked(seq);
@@ -118,6 +124,14 @@ public sealed partial class JsConsumer
                 }
                 var acked = _state.Pending.Keys.Where(s => s <= seq).ToList();
                 acked.Sort();
+                if (_state.Redelivered.Count > 0)
+                {
+                    // Messages past max_deliver in the acked range lose their delivery count too.
+                    foreach (var s in _state.Redelivered.Keys.Where(s => s > _state.AckFloorStream && s <= seq && !_state.Pending.ContainsKey(s)).ToList())
+                    {
+                        _state.Redelivered.Remove(s);
+                    }
+                }
                 foreach (var s in acked)
                 {
                     RemovePendingLocked(s);
@@ -208,6 +222,29 @@ public sealed partial class JsConsumer
         _redeliver.Add(seq);
     }
 
+    /// <summary>
+    /// Past max_deliver (delivered <paramref name="dc"/> times, max_deliver reached): the message
+    /// leaves pending with an advisory. As nats-server, its delivery count stays (num_redelivered
+    /// counts it, in 2.9.10 and today) until a late ack, an ack all over it, or the message leaving
+    /// the stream. The ack floor moves over it as over an acked message: nats-server 2.9.10 left the
+    /// floor behind it for good, a bug current nats-server fixed ("Move ack floor if MaxDeliver
+    /// exceeded", 982db7699); a floor that never passes a dead message is what its fix was about.
+    /// </summary>
+    private void MaxDeliveriesReachedLocked(ulong seq, ulong dc)
+    {
+        RemovePendingLocked(seq);
+        _state.Redelivered[seq] = dc;
+        MarkDirtyLocked();
+        Advisories.Delivery(_output, _stream.Domain, DeliveryEvent.MaxDeliveries, _stream.Name, Name, 0, seq, dc);
+    }
+
+    /// <summary>True when <paramref name="seq"/> has been delivered max_deliver times.</summary>
+    private bool AtMaxDeliveriesLocked(ulong seq, out ulong dc)
+    {
+        dc = DeliveryCount(seq);
+        return Config.MaxDeliver > 0 && dc >= (ulong)Config.MaxDeliver;
+    }
+
     /// <summary>Pending messages whose ack wait ended go to redelivery, or, past max_deliver, leave pending with an advisory.</summary>
     private void ExpireDeadlinesLocked(long now, ref List<ulong>? noLongerNeeded)
     {
@@ -223,12 +260,9 @@ public sealed partial class JsConsumer
             {
                 continue;
             }
-            var dc = DeliveryCount(seq);
-            if (Config.MaxDeliver > 0 && dc >= (ulong)Config.MaxDeliver)
+            if (AtMaxDeliveriesLocked(seq, out var dc))
             {
-                RemovePendingLocked(seq);
-                MarkDirtyLocked();
-                Advisories.Delivery(_output, _stream.Domain, DeliveryEvent.MaxDeliveries, _stream.Name, Name, 0, seq, dc);
+                MaxDeliveriesReachedLocked(seq, dc);
                 continue;
             }
             _redeliver.Add(seq);

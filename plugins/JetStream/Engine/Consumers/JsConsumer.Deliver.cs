@@ -143,6 +143,12 @@ public sealed partial class JsConsumer
             {
                 continue;
             }
+            if (AtMaxDeliveriesLocked(seq, out var dc))
+            {
+                // Naked after its last allowed delivery: as nats-server's getNextMsg, not sent again.
+                MaxDeliveriesReachedLocked(seq, dc);
+                continue;
+            }
             if (_store.TryLoad(seq, _msg))
             {
                 return true;

@@ -176,9 +176,14 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
         }
     }
 
-    /// <summary>Pending deliveries found at open get their remaining ack wait from their delivery time.</summary>
+    /// <summary>
+    /// Pending deliveries found at open get their remaining ack wait from their delivery time; the
+    /// delivery counts kept for messages past max_deliver that left the stream meanwhile go (as
+    /// nats-server's checkRedelivered).
+    /// </summary>
     private void RestorePendingLocked()
     {
+        ForgetRedeliveredBelowLocked(_store.State().FirstSeq);
         var now = JsScheduler.Now;
         var nowNs = UnixNanos();
         foreach (var (seq, p) in _state.Pending)
@@ -186,6 +191,19 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
             var wait = AckWaitNs(DeliveryCount(seq));
             var remainingMs = Math.Max(0, (p.Timestamp + wait - nowNs) / 1_000_000);
             SetDeadlineLocked(seq, now + remainingMs);
+        }
+    }
+
+    /// <summary>Drops the delivery counts of messages no longer pending below <paramref name="firstSeq"/> (gone from the stream).</summary>
+    private void ForgetRedeliveredBelowLocked(ulong firstSeq)
+    {
+        if (_state.Redelivered.Count == 0)
+        {
+            return;
+        }
+        foreach (var seq in _state.Redelivered.Keys.Where(s => s < firstSeq && !_state.Pending.ContainsKey(s)).ToList())
+        {
+            _state.Redelivered.Remove(seq);
         }
     }
 
@@ -264,6 +282,7 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
                     _state.AckFloorStream = _nextSeq - 1;
                 }
             }
+            ForgetRedeliveredBelowLocked(firstSeq);
             MarkDirtyLocked();
         }
         StreamChanged();
