@@ -342,6 +342,9 @@ internal sealed partial class MqttConnection
                 var text = Encoding.UTF8.GetString(password);
                 json.WriteString("pass", text);
                 json.WriteString("auth_token", text);
+                // nats-server's mqttParseConnect: the password is the user JWT too (operator mode). MQTT
+                // has no nonce to sign, so only a bearer-token user JWT gets in, as there.
+                json.WriteString("jwt", text);
             }
             json.WriteEndObject();
         }
