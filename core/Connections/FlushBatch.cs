@@ -23,6 +23,7 @@ public sealed class FlushBatch
     private IFlushable[] _items = new IFlushable[8];
     private int _count;
     private readonly List<OutboundBuffer> _pressured = [];
+    private readonly List<OutboundBuffer> _fed = [];
     private FlushBatch? _previous;
 
     /// <summary>True while a batch is active on this thread.</summary>
@@ -70,6 +71,12 @@ public sealed class FlushBatch
     /// <summary>The buffers the last batch put under pressure (the list is reused; copy to keep).</summary>
     internal List<OutboundBuffer> TakePressured() => _pressured;
 
+    /// <summary>
+    /// The buffers the last batch flushed, kept only when it put some under pressure: the peers
+    /// the producer's wait would hold back (cleared with <see cref="TakePressured"/>'s list).
+    /// </summary>
+    internal List<OutboundBuffer> Fed => _fed;
+
     /// <summary>Makes this batch the active one on the current thread.</summary>
     public void Begin()
     {
@@ -84,11 +91,16 @@ public sealed class FlushBatch
         _previous = null;
         var n = _count;
         _count = 0;
+        var keepFed = _pressured.Count > 0;
         for (var i = 0; i < n; i++)
         {
             var item = _items[i];
             _items[i] = null!;
             item.Flush();
+            if (keepFed && item is OutboundBuffer buffer)
+            {
+                _fed.Add(buffer);
+            }
         }
     }
 }
