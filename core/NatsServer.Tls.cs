@@ -36,6 +36,10 @@ public sealed partial class NatsServer
     /// </summary>
     private void StartTls(ServerOptions options)
     {
+        if (_tlsInstalled)
+        {
+            return;
+        }
         var option = "tls";
         try
         {
@@ -45,6 +49,28 @@ public sealed partial class NatsServer
         {
             throw new ConfigurationException($"{option}: {ex.Message}", ex);
         }
+        _tlsInstalled = true;
+    }
+
+    /// <summary>Set once the kernel's TLS sections are bound and installed (by a check or the start).</summary>
+    private bool _tlsInstalled;
+
+    /// <summary>
+    /// For a config check (<c>-t</c>) on a server that is not started: binds and loads what
+    /// <see cref="StartAsync"/> applies before it listens (the <c>tls</c>, <c>ocsp</c> and
+    /// <c>allow_non_tls</c> sections and <c>cluster.tls</c>, certificate files read and checked),
+    /// so a TLS setting that cannot be applied fails the check as it fails the start: fail closed.
+    /// Opens no socket; a later <see cref="StartAsync"/> keeps what was installed.
+    /// </summary>
+    /// <exception cref="ConfigurationException">A setting cannot be applied; the message names it (<c>tls: …</c>, <c>cluster.tls: …</c>).</exception>
+    /// <exception cref="InvalidOperationException">The server was already started.</exception>
+    public void CheckStartSettings()
+    {
+        if (Volatile.Read(ref _state) != 0)
+        {
+            throw new InvalidOperationException("The server was already started.");
+        }
+        StartTls(_options);
     }
 
     private void BindAndInstallTls(ServerOptions options, ref string option)

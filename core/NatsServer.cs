@@ -85,6 +85,7 @@ public sealed partial class NatsServer : IAsyncDisposable
     private SortedDictionary<string, System.Text.Json.JsonElement> _clientInfoFields = new(StringComparer.Ordinal);
     // Set by the JetStream plugin (possibly before the first INFO is built), under _infoLock; read when INFO is built.
     private (bool Enabled, string? Domain) _jetStreamInfo;
+    private volatile IReadOnlyDictionary<string, string> _jetStreamDefaultDomains = new Dictionary<string, string>(StringComparer.Ordinal);
 
     // Reserved prefixes, copy-on-write: swapped whole under _clients by their owners (plugins),
     // read on every client's publish (with a reply, or to a reserved subject).
@@ -454,6 +455,21 @@ public sealed partial class NatsServer : IAsyncDisposable
                 _info = _info with { JetStream = _jetStreamInfo.Enabled, Domain = _jetStreamInfo.Domain };
             }
         }
+    }
+
+    /// <summary>
+    /// nats-server's <c>default_js_domain</c>: account name → the JetStream domain its requests
+    /// go to (empty: the local, domain-less JetStream of a leaf's hub, kept for old setups). The
+    /// JetStream plugin, which owns the key, sets it; leaf links read it for their JetStream
+    /// denies (<c>addLeafNodeConnection</c>). Empty when not configured.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> JetStreamDefaultDomains => _jetStreamDefaultDomains;
+
+    /// <summary>Sets <see cref="JetStreamDefaultDomains"/> (the JetStream plugin, at configuration and reload).</summary>
+    public void SetJetStreamDefaultDomains(IReadOnlyDictionary<string, string> domains)
+    {
+        ArgumentNullException.ThrowIfNull(domains);
+        _jetStreamDefaultDomains = new Dictionary<string, string>(domains, StringComparer.Ordinal);
     }
 
     /// <summary>Replaces the INFO snapshot (cluster membership, lame duck…).</summary>

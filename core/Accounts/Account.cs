@@ -88,6 +88,9 @@ public sealed class Account
         internal set => _mappings = value;
     }
 
+    /// <summary>Mappings the server added (<see cref="AccountRegistry.AddMappings"/>); written under the registry's lock.</summary>
+    internal IReadOnlyList<Config.MappingConfig> AddedMappings { get; set; } = [];
+
     /// <summary>
     /// The registry that defined the account (set by it): it knows the cluster this server is in,
     /// for cluster-scoped mapping destinations, and that name can change after the account exists.

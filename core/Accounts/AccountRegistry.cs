@@ -339,10 +339,54 @@ public sealed partial class AccountRegistry
         account.DefinedAt = DateTime.UtcNow;
         account.Limits = definition.Limits;
         account.Registry = this;
-        account.Mappings = BuildMappings(account.Name, definition.Mappings);
+        account.Mappings = BuildMappings(account.Name, WithAdded(definition.Mappings, account.AddedMappings));
         account.Exports = definition.Exports
             .Select(e => new AccountExport(e.Kind, e.Subject, e.Accounts.ToHashSet(StringComparer.Ordinal), ParseResponseType(e.ResponseType)))
             .ToArray();
+    }
+
+    /// <summary>The configured mappings, then those added by the server whose source none of them maps.</summary>
+    private static List<MappingConfig> WithAdded(List<MappingConfig> configured, IReadOnlyList<MappingConfig> added)
+    {
+        if (added.Count == 0)
+        {
+            return configured;
+        }
+        var sources = configured.Select(m => m.Source).ToHashSet(StringComparer.Ordinal);
+        return [.. configured, .. added.Where(m => !sources.Contains(m.Source))];
+    }
+
+    /// <summary>
+    /// Adds subject mappings that the server itself brings to <paramref name="account"/> (JetStream's
+    /// domain mappings, <see cref="JetStreamDomainMappings"/>), as nats-server's <c>AddMapping</c> by
+    /// a subsystem: they apply with the configured ones, are kept when the account is defined again
+    /// (a reload, a JWT update), and a configured mapping of the same source wins. A source already
+    /// added is left as it is. Raises <see cref="AccountUpdated"/> when something was added, so
+    /// links announce the new sources.
+    /// </summary>
+    /// <returns>The mappings actually added (empty when all were there).</returns>
+    public IReadOnlyList<MappingConfig> AddMappings(Account account, IReadOnlyList<MappingConfig> mappings)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(mappings);
+        List<MappingConfig> added;
+        AccountConfig? definition;
+        lock (_lock)
+        {
+            var present = account.AddedMappings.Select(m => m.Source)
+                .Concat(account.Definition?.Mappings.Select(m => m.Source) ?? [])
+                .ToHashSet(StringComparer.Ordinal);
+            added = [.. mappings.Where(m => present.Add(m.Source))];
+            if (added.Count == 0)
+            {
+                return [];
+            }
+            account.AddedMappings = [.. account.AddedMappings, .. added];
+            definition = account.Definition;
+            account.Mappings = BuildMappings(account.Name, WithAdded(definition?.Mappings ?? [], account.AddedMappings));
+        }
+        AccountUpdated?.Invoke(new AccountEvent(account, definition));
+        return added;
     }
 
     /// <summary>

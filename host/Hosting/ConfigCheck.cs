@@ -9,7 +9,9 @@ namespace Nats.Host.Hosting;
 /// nats-server, warnings fail the check too (a duration given as bare seconds, an unquoted
 /// <c>2m</c>…), and so does a top-level key nats-server doesn't know and no plugin reads.
 /// Options nats-server knows but this server ignores are listed, without failing the check.
-/// The plugins are loaded and configured (never started), so their sections are checked too.
+/// The plugins are loaded and configured (never started), so their sections are checked too, and
+/// the kernel loads its TLS certificates as a start would: a TLS setting that cannot be applied
+/// fails the check as it fails the start.
 /// </summary>
 internal static class ConfigCheck
 {

@@ -9,7 +9,8 @@ namespace Nats.Host.Plugins;
 /// For <c>-t</c>: loads and configures the plugins against a server that is never started, so
 /// that a config check knows which sections plugins read (not "unknown field") and a plugin's
 /// own checks of its section (a missing users file, a bad value) fail the check as they would
-/// fail the start.
+/// fail the start. The kernel's TLS sets (<c>tls</c>, <c>cluster.tls</c>), which a start loads
+/// before listening, are loaded too (<see cref="NatsServer.CheckStartSettings"/>).
 /// </summary>
 internal static class PluginProbe
 {
@@ -23,6 +24,16 @@ internal static class PluginProbe
         var server = new NatsServer(options);
         using var plugins = HostPluginSource.Prepare(server, commandLine.PluginsDir, NullLogger.Instance);
         plugins.LoadInto(server);
-        return (unclaimed, config) => plugins.Review(server, unclaimed, config);
+        return (unclaimed, config) =>
+        {
+            var review = plugins.Review(server, unclaimed, config);
+            if (review.Errors.Count == 0)
+            {
+                // The kernel loads its own TLS sets only at start; a certificate that cannot be
+                // loaded fails the check as it fails the start (plugins load theirs in Configure).
+                server.CheckStartSettings();
+            }
+            return review;
+        };
     }
 }

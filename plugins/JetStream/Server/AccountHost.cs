@@ -52,6 +52,10 @@ internal sealed class AccountHost : IAsyncDisposable
         Add("$JS.API.>", api);
         if (_domainApiPrefix is not null)
         {
+            // Clients and leafs reach the domain's API, $KV and $OBJ through the account's mappings
+            // (nats-server's enableAllJetStreamServiceImportsAndMappings); in-process connections
+            // (MQTT's js_domain), which publish unmapped, through this subscription.
+            server.Accounts.AddMappings(account, JetStreamDomainMappings.ToLocal(options.Domain!));
             Add(_domainApiPrefix + ">", api);
         }
         var acks = new AckSink(this);

@@ -71,7 +71,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         _block = context.Config.Bind("jetstream", v => new JetStreamBlock(v is null ? null : Describe(v), v), restart);
         _storeDir = context.Config.Bind("store_dir", v => new TopLevelStoreDir(v?.AsString()), new RestartOnly<TopLevelStoreDir>("store_dir"));
         _storeDirAlias = context.Config.Bind("storedir", v => new TopLevelStoreDir(v?.AsString()), new RestartOnly<TopLevelStoreDir>("store_dir"));
-        context.Config.Bind("default_js_domain", v => new TopLevelStoreDir(v is null ? null : Describe(v)));
+        var defaultDomains = context.Config.Bind("default_js_domain", DefaultJsDomains.Parse);
         _accounts = context.Config.BindAccountKey("jetstream", AccountJetStream.Parse, new AccountsHook(this));
 
         var topLevel = _storeDir.Current.Path ?? _storeDirAlias.Current.Path;
@@ -88,6 +88,8 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
             }
         }
         _options = options;
+        defaultDomains.Current.Validate(context.Accounts, JetStreamConfigured);
+        defaultDomains.Current.Apply(context, JetStreamConfigured, _logger);
 
         context.Monitoring.AddJsonTypes(JetStreamMonitoringJsonContext.Default);
         context.Monitoring.AddVarzContributor(varz =>
@@ -173,6 +175,11 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
             return 1L << 40;
         }
     }
+
+    /// <summary>nats-server's <c>jetStreamConfigured</c>: the account has JetStream limits (its block, or the global account alone).</summary>
+    private bool JetStreamConfigured(string account) =>
+        _accounts.Current.For(account) is { Enabled: true }
+        || (_options.Enabled && account == AccountRegistry.GlobalAccountName && _context.Accounts.All.All(a => a.IsSystem || a.Name == AccountRegistry.GlobalAccountName));
 
     /// <summary>The account's JetStream settings; null when it has none.</summary>
     private AccountJetStream? SettingsFor(Account account)

@@ -41,7 +41,9 @@ public sealed partial class LeafConnection
     private void Registered()
     {
         var account = _account!;
-        _jetStreamDeny = LeafJetStreamDeny.For(JetStreamSetting(account), text => Logger.LogInformation("{Leaf} {Text}", this, text));
+        var setting = JetStreamSetting(account);
+        _jetStreamDeny = LeafJetStreamDeny.For(setting, text => Logger.LogInformation("{Leaf} {Text}", this, text));
+        AddJetStreamDomainMappings(account, setting);
         _registered = true;
         var subs = account.Sublist.All().Where(ShouldAnnounce);
         _interest.Initialize(subs, [_manager.LoopDetectionSubject(account), .. MappingSources(account)], line => Send(line));
@@ -228,6 +230,7 @@ public sealed partial class LeafConnection
     private LeafJetStreamSetting JetStreamSetting(Account account)
     {
         var info = Server.Info;
+        var defaults = Server.JetStreamDefaultDomains;
         return new LeafJetStreamSetting(
             account.Name,
             account.IsSystem,
@@ -235,7 +238,31 @@ public sealed partial class LeafConnection
             info.JetStream,
             info.Domain,
             DidSolicit ? _remoteDomain : _connect?.Domain,
-            AccountDefaultDomain: null,
-            AnyEmptyDefaultDomain: false);
+            AccountDefaultDomain: defaults.GetValueOrDefault(account.Name),
+            AnyEmptyDefaultDomain: defaults.Values.Any(d => d.Length == 0));
+    }
+
+    /// <summary>
+    /// nats-server's <c>addLeafNodeConnection</c>: a server running JetStream with a domain maps
+    /// that domain's API, <c>$KV</c> and <c>$OBJ</c> to its own in the link's account (not the
+    /// system account's, nor an account <c>default_js_domain</c> keeps on the empty domain), so
+    /// the peer's clients reach it through <c>$JS.&lt;domain&gt;.API.&gt;</c>. Before the link
+    /// announces its interest: the mapping sources are among it.
+    /// </summary>
+    private void AddJetStreamDomainMappings(Account account, LeafJetStreamSetting setting)
+    {
+        if (account.IsSystem || !setting.JetStreamEnabled || string.IsNullOrEmpty(setting.LocalDomain) || setting.AccountDefaultDomain == "")
+        {
+            return;
+        }
+        var table = JetStreamDomainMappings.ToLocal(setting.LocalDomain);
+        Server.Accounts.AddMappings(account, table);
+        // Every entry, as nats-server (its AddMapping replaces one the account already has, such
+        // as those JetStream added to its own accounts).
+        foreach (var mapping in table)
+        {
+            Logger.LogInformation("{Leaf} Adding JetStream Domain Mapping \"{Source}\" -> {Destination} to account \"{Account}\"",
+                this, mapping.Source, mapping.Destinations[0].Subject, account.Name);
+        }
     }
 }

@@ -60,7 +60,7 @@ public sealed class AccountExpiryTests
     {
         using var setup = new OperatorSetup();
         var account = setup.NewAccount("RENEWED");
-        var soon = DateTimeOffset.UtcNow.AddSeconds(8); // the user and the update must be admitted before it, on a loaded machine too
+        var soon = DateTimeOffset.UtcNow.AddSeconds(15); // the user and the update must be admitted before it, on a loaded machine too (8 s was not enough at load 45)
         await using var server = await JwtServer.StartAsync(setup.MemoryConfig(FreePorts.Take(),
             setup.AccountJwt(account, a => a.Expires = soon.ToUnixTimeSeconds(), issuedAt: DateTimeOffset.UtcNow.AddSeconds(-10))));
         var user = setup.NewUser(account, "u");
@@ -76,7 +76,7 @@ public sealed class AccountExpiryTests
             AuthOpts = NatsAuthOpts.Default with { CredsFile = setup.NewUser(setup.SystemAccount, "admin").CredsPath },
             MaxReconnectRetry = 0,
         });
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var renewed = setup.AccountJwt(account, a => a.Expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
         NatsMsg<string> reply = await system.RequestAsync<string, string>($"$SYS.REQ.ACCOUNT.{account.Key.PublicKey}.CLAIMS.UPDATE", renewed, cancellationToken: cts.Token);
         Assert.That(JsonDocument.Parse(reply.Data!).RootElement.GetProperty("data").GetProperty("message").GetString(), Is.EqualTo("jwt updated"));

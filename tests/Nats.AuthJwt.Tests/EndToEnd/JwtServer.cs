@@ -25,11 +25,16 @@ internal sealed class JwtServer : IAsyncDisposable
 
     public static ServerOptions Options(string config) => ServerOptionsBinder.Bind(ConfParser.ParseString(config, "op.conf")).Options;
 
-    public static async Task<JwtServer> StartAsync(string config)
+    /// <summary>Starts a server with the Auth.JWT plugin and <paramref name="others"/> (WebSocket, Leafnode…).</summary>
+    public static async Task<JwtServer> StartAsync(string config, params Nats.Core.Plugins.IServerPlugin[] others)
     {
         var server = new NatsServer(Options(config));
         var plugin = new AuthJwtPlugin();
         server.AddPlugin(plugin);
+        foreach (var other in others)
+        {
+            server.AddPlugin(other);
+        }
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await server.StartAsync(cts.Token);
         return new JwtServer(server, plugin);

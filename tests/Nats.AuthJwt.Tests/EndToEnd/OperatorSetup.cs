@@ -144,6 +144,10 @@ internal sealed record TestUser(NKeyPair Key, string Jwt, string CredsPath)
 
     public string Sign(string nonce) => System.Buffers.Text.Base64Url.EncodeToString(Key.Sign(System.Text.Encoding.ASCII.GetBytes(nonce)));
 
+    /// <summary>The CONNECT line (without CRLF) a leaf node soliciting with these creds sends for <paramref name="nonce"/>.</summary>
+    public string LeafConnect(string nonce, string name) =>
+        $$"""CONNECT {"jwt":"{{Jwt}}","sig":"{{Sign(nonce)}}","name":"{{name}}","headers":true}""";
+
     /// <summary>A NATS.Net client of this user's creds file for the server on <paramref name="port"/>, not reconnecting.</summary>
     public NATS.Client.Core.NatsConnection Client(int port) => new(NATS.Client.Core.NatsOpts.Default with
     {

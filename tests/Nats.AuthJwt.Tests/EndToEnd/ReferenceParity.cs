@@ -11,11 +11,12 @@ internal static class ReferenceParity
 {
     /// <param name="config">The config for a client port.</param>
     /// <param name="scenario">Drives clients against the server on the port and says what they saw.</param>
-    public static async Task<(List<string> Ours, List<string>? Reference)> RunAsync(Func<int, string> config, Func<int, Task<List<string>>> scenario)
+    /// <param name="plugins">Plugins this server loads beside Auth.JWT (made anew for the run).</param>
+    public static async Task<(List<string> Ours, List<string>? Reference)> RunAsync(Func<int, string> config, Func<int, Task<List<string>>> scenario, Func<Nats.Core.Plugins.IServerPlugin[]>? plugins = null)
     {
         List<string> ours;
         var port = FreePorts.Take();
-        await using (var server = await JwtServer.StartAsync(config(port)))
+        await using (var server = await JwtServer.StartAsync(config(port), plugins?.Invoke() ?? []))
         {
             ours = await scenario(port);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Nats.Host.Tests.Plugins;
 using Nats.TestSupport;
 
@@ -78,7 +77,7 @@ public sealed class ConfigClaimsEndToEndTests
         // Byte for byte what the reference server prints, when it is installed.
         if (ReferenceServer.FindBinary() is { } natsServer)
         {
-            Assert.That(await RunAsync(natsServer, dir.Path, "-c", "b.conf"), Is.EqualTo((1, expected)));
+            Assert.That(await HostProcess.RunOtherAsync(natsServer, dir.Path, "-c", "b.conf"), Is.EqualTo((1, expected)));
         }
     }
 
@@ -119,19 +118,5 @@ public sealed class ConfigClaimsEndToEndTests
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
             Assert.That(host.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: plugin alpha was built for kernel API 2.0, this server provides 1.0\n"));
         }
-    }
-
-    private static async Task<(int, string)> RunAsync(string file, string directory, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stderr);
     }
 }

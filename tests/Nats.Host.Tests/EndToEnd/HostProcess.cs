@@ -140,6 +140,31 @@ internal sealed class HostProcess : IDisposable
         return host;
     }
 
+    /// <summary>Runs another executable (nats-server, to compare with) to completion within 20 s: its exit code and stderr.</summary>
+    public static async Task<(int ExitCode, string StandardError)> RunOtherAsync(string file, string workingDirectory, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill();
+            Assert.Fail($"{file} {string.Join(' ', args)} still running after 20 s");
+        }
+        await stdout;
+        return (process.ExitCode, await stderr);
+    }
+
     /// <summary>Starts the host without the plugins it ships (<see cref="HostExecutable.BarePath"/>).</summary>
     public static HostProcess StartBare(string workingDirectory, params string[] args) =>
         StartDll(HostExecutable.BarePath, workingDirectory, args);

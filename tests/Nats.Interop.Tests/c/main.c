@@ -23,6 +23,7 @@ void scenario_tls(void);
 void scenario_client_info(void);
 void scenario_client_info_urls(void);
 void scenario_jetstream(void);
+void scenario_handshake_order(void);
 
 static const struct
 {
@@ -42,6 +43,7 @@ static const struct
     {"client-info", scenario_client_info},
     {"client-info-urls", scenario_client_info_urls},
     {"jetstream", scenario_jetstream},
+    {"handshake-order", scenario_handshake_order},
 };
 
 int main(int argc, char **argv)
