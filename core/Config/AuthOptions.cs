@@ -178,6 +178,16 @@ public sealed record AccountConfig
     public Accounts.IAccountJwtStatus? JwtStatus { get; set; }
 
     /// <summary>
+    /// JetStream limits the definition itself states (an account JWT's, operator mode): JetStream
+    /// runs for the account with these limits; null: the definition states none, and a JWT account
+    /// then has no JetStream (a configured account's <c>jetstream</c> key decides for it). The
+    /// JetStream plugin applies a change when <see cref="Accounts.AccountRegistry.AccountUpdated"/>
+    /// fires. Not compared when a reload looks for changes.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Accounts.AccountJetStreamLimits? JetStream { get; set; }
+
+    /// <summary>
     /// The keys of the account block the kernel does not read itself (<c>jetstream</c>, say), with
     /// their values and positions, in file order: plugins read them through
     /// <see cref="Plugins.IConfigBus.BindAccountKey"/>, and the config's key-owner table reports

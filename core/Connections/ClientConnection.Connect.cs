@@ -190,7 +190,7 @@ public sealed partial class ClientConnection
                 return false;
             }
             Account = account;
-            _matchCache = new SublistMatchCache(account.Sublist);
+            _matchCache = null;
             _accountBound = true;
             return true;
         }

@@ -64,7 +64,12 @@ public sealed partial class ClientConnection
         }
         var payloadTrace = _deferredPayloadTrace;
         _deferredPayloadTrace = null;
-        Route(command.Subject, command.Reply, command.Headers, command.Payload, _matchCache, payloadTrace);
+        var cache = _matchCache;
+        if (cache is null || !ReferenceEquals(cache.Sublist, Account.Sublist))
+        {
+            _matchCache = cache = new SublistMatchCache(Account.Sublist);
+        }
+        Route(command.Subject, command.Reply, command.Headers, command.Payload, cache, payloadTrace);
     }
 
     /// <summary>

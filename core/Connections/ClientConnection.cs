@@ -52,9 +52,10 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
     // Only users with that permission pay for this, and only once they received a request.
     private Dictionary<string, (int Remaining, DateTime Expires)>? _replies;
 
-    // The account's sublist match cache: the read loop's only (created here and again when
-    // CONNECT binds another account).
-    private SublistMatchCache _matchCache;
+    // The account's sublist match cache: the read loop's only, created by its first PUB and
+    // again by the first after CONNECT binds another account (a client that only subscribes,
+    // as an MQTT session's kernel client, never has one).
+    private SublistMatchCache? _matchCache;
 
     // -V with subject mappings: the traced payload of the PUB being executed, held back so the
     // MAPPING line comes before it as in nats-server's parser. The read loop's only.
@@ -101,7 +102,6 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         Kind = kind;
         Listener = listener;
         Account = server.Accounts.Global;
-        _matchCache = new SublistMatchCache(Account.Sublist);
     }
 
     /// <summary>A client over a stream a plugin handed in (<see cref="NatsServer.ServeClientAsync"/>).</summary>
@@ -113,7 +113,6 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         // TLS the plugin ran below the stream (wss://) shows in /connz as the kernel's own would.
         Tls = listener.TransportTls;
         Account = server.Accounts.Global;
-        _matchCache = new SublistMatchCache(Account.Sublist);
     }
 
     /// <summary>What kind of connection this is.</summary>

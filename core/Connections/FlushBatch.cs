@@ -20,10 +20,11 @@ public sealed class FlushBatch
 {
     [ThreadStatic] private static FlushBatch? t_active;
 
-    private IFlushable[] _items = new IFlushable[8];
+    // All three created on first use: every connection has a batch, most idle ones never fill it.
+    private IFlushable[]? _items;
     private int _count;
-    private readonly List<OutboundBuffer> _pressured = [];
-    private readonly List<OutboundBuffer> _fed = [];
+    private List<OutboundBuffer>? _pressured;
+    private List<OutboundBuffer>? _fed;
     private FlushBatch? _previous;
 
     /// <summary>True while a batch is active on this thread.</summary>
@@ -41,11 +42,13 @@ public sealed class FlushBatch
             target.Flush();
             return;
         }
-        if (batch._count == batch._items.Length)
+        var items = batch._items ??= new IFlushable[8];
+        if (batch._count == items.Length)
         {
-            Array.Resize(ref batch._items, batch._items.Length * 2);
+            Array.Resize(ref batch._items, items.Length * 2);
+            items = batch._items;
         }
-        batch._items[batch._count++] = target;
+        items[batch._count++] = target;
     }
 
     /// <summary>
@@ -57,7 +60,7 @@ public sealed class FlushBatch
     {
         if (t_active is { } batch)
         {
-            batch._pressured.Add(buffer);
+            (batch._pressured ??= []).Add(buffer);
         }
         else
         {
@@ -66,16 +69,16 @@ public sealed class FlushBatch
     }
 
     /// <summary>True when the last batch pushed some peer past its pressure threshold.</summary>
-    internal bool HasPressure => _pressured.Count > 0;
+    internal bool HasPressure => _pressured is { Count: > 0 };
 
     /// <summary>The buffers the last batch put under pressure (the list is reused; copy to keep).</summary>
-    internal List<OutboundBuffer> TakePressured() => _pressured;
+    internal List<OutboundBuffer> TakePressured() => _pressured ??= [];
 
     /// <summary>
     /// The buffers the last batch flushed, kept only when it put some under pressure: the peers
     /// the producer's wait would hold back (cleared with <see cref="TakePressured"/>'s list).
     /// </summary>
-    internal List<OutboundBuffer> Fed => _fed;
+    internal List<OutboundBuffer> Fed => _fed ??= [];
 
     /// <summary>Makes this batch the active one on the current thread.</summary>
     public void Begin()
@@ -91,15 +94,17 @@ public sealed class FlushBatch
         _previous = null;
         var n = _count;
         _count = 0;
-        var keepFed = _pressured.Count > 0;
+        var items = _items;
+        var keepFed = _pressured is { Count: > 0 };
         for (var i = 0; i < n; i++)
         {
-            var item = _items[i];
-            _items[i] = null!;
+            // n > 0 only once Enlist created the array.
+            var item = items![i];
+            items[i] = null!;
             item.Flush();
             if (keepFed && item is OutboundBuffer buffer)
             {
-                _fed.Add(buffer);
+                (_fed ??= []).Add(buffer);
             }
         }
     }

@@ -7,6 +7,7 @@ using Nats.Core.Connections;
 using Nats.Core.Plugins;
 using Nats.Mqtt.Config;
 using Nats.Mqtt.Sessions;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt;
 
@@ -36,7 +37,7 @@ internal sealed class MqttListener
     public void Start(MqttOptions options)
     {
         _listener = ConnectionListener.Start("mqtt", new HostPort(options.EffectiveHost, options.Port), _logger, ServeAsync, _runtime.Server.ShutdownToken);
-        _logger.LogInformation("Listening for MQTT clients on {Scheme}://{Address}", options.Tls is { IsEnabled: true } ? "tls" : "mqtt", HostPort.Join(options.EffectiveHost, Port));
+        MqttLog.Listening(_logger, options.Tls is { IsEnabled: true } ? "tls" : "mqtt", HostPort.Join(options.EffectiveHost, Port));
     }
 
     public void Stop() => _listener?.Stop();
@@ -82,7 +83,7 @@ internal sealed class MqttListener
             }
             catch (Exception e) when (e is IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
             {
-                _logger.LogDebug("{Remote} - mqtt TLS handshake error: {Reason}", remote, e.Message);
+                MqttLog.TlsHandshakeError(_logger, remote, e.Message);
                 await ssl.DisposeAsync().ConfigureAwait(false);
                 return;
             }

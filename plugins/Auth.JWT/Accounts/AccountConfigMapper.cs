@@ -18,7 +18,8 @@ namespace Nats.AuthJwt.Accounts;
 /// token among <paramref name="known"/> accounts: the kernel checks importers against the export's
 /// account list, so the activations, which live in the importers' JWTs, are turned into that list.
 /// Subject mappings go to the kernel's mappings (nats-server's <c>AddWeightedMappings</c> with
-/// jwt's <c>GetWeight</c>: 0 means 100); JetStream limits are left to the JetStream plugin.
+/// jwt's <c>GetWeight</c>: 0 means 100); JetStream limits become
+/// <see cref="AccountConfig.JetStream"/>, which the JetStream plugin acts on.
 /// </remarks>
 public static class AccountConfigMapper
 {
@@ -49,9 +50,31 @@ public static class AccountConfigMapper
             },
             DefaultPermissions = JwtPermissions.Build(defaults.Pub, defaults.Sub, defaults.Resp),
             Mappings = [.. (nats.Mappings ?? []).Select(Mapping)],
+            JetStream = JetStream(nats.Limits),
             JwtStatus = new AccountClaimsStatus(account),
         };
     }
+
+    /// <summary>
+    /// nats-server's <c>jsLimits</c> from the claims (<c>updateAccountClaimsWithRefresh</c>): the plain
+    /// limits when memory or disk storage is non-zero, else the tiers'; null (JetStream off) without
+    /// either. A server without a cluster only runs R1 streams, so of the tiers it takes <c>R1</c>;
+    /// tiers without one enable JetStream with no storage (nats-server then finds no applicable tier).
+    /// </summary>
+    private static AccountJetStreamLimits? JetStream(OperatorLimits limits)
+    {
+        if (limits.MemoryStorage != 0 || limits.DiskStorage != 0)
+        {
+            return Limits(limits.JetStream);
+        }
+        if (limits.TieredLimits is not { Count: > 0 } tiers)
+        {
+            return null;
+        }
+        return tiers.TryGetValue("R1", out var r1) ? Limits(r1) : new AccountJetStreamLimits(0, 0, 0, 0);
+    }
+
+    private static AccountJetStreamLimits Limits(JetStreamLimits l) => new(l.MemoryStorage, l.DiskStorage, l.Streams, l.Consumer);
 
     private static MappingConfig Mapping(KeyValuePair<string, List<WeightedMapping>> mapping) => new()
     {

@@ -19,7 +19,8 @@ namespace Nats.JetStream.Server;
 /// <remarks>
 /// Which accounts: with no accounts configured, the global account (as nats-server's
 /// <c>globalAccountOnly</c>); otherwise those whose block says <c>jetstream: enabled</c> (or
-/// limits). Never the system account (a configuration enabling it is refused at start, as
+/// limits), and those whose definition states JetStream limits (an account JWT's, applied again
+/// when the JWT is updated). Never the system account (a configuration enabling it is refused at start, as
 /// nats-server). Other accounts answer <c>$JS.API.INFO</c> with 10039.
 /// Reload: the server block (enable, store_dir, limits, domain, sync) needs a restart; the
 /// accounts' keys apply live (an account whose setting changed restarts its JetStream on the
@@ -141,12 +142,14 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
             throw new InvalidOperationException(SystemAccountRefusal);
         }
         server.ReserveReplyPrefix("$JS.ACK.");
-        _globalOnly = accounts.All.All(a => a.IsSystem || a.Name == AccountRegistry.GlobalAccountName);
+        // Operator mode (an account resolver) is never global-only, as nats-server's trustedKeys check.
+        _globalOnly = !accounts.HasResolvers && accounts.All.All(a => a.IsSystem || a.Name == AccountRegistry.GlobalAccountName);
         foreach (var account in accounts.All)
         {
             Consider(account);
         }
         accounts.AccountAdded += e => Consider(e.Account);
+        accounts.AccountUpdated += OnAccountUpdated;
         accounts.AccountRemoved += e => _ = DisableAsync(e.Account.Name);
         _context.AddInterestObserver(new DeliverInterest(this));
         server.SetJetStreamInfo(true, _options.Domain);
@@ -192,7 +195,47 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         {
             return new AccountJetStream(true);
         }
-        return _accounts.Current.For(account.Name) is { Enabled: true } s ? s : null;
+        return _accounts.Current.For(account.Name) is { } configured
+            ? configured.Enabled ? configured : null
+            : FromDefinition(account.Definition?.JetStream);
+    }
+
+    /// <summary>Limits the account's definition states (an account JWT's): JetStream on with them.</summary>
+    private static AccountJetStream? FromDefinition(AccountJetStreamLimits? limits) => limits is null
+        ? null
+        : new AccountJetStream(true, limits.MaxMemory, limits.MaxStore, Count(limits.MaxStreams), Count(limits.MaxConsumers));
+
+    private static int Count(long limit) => (int)Math.Clamp(limit, -1, int.MaxValue);
+
+    /// <summary>
+    /// An account JWT's update (<c>$SYS.REQ.ACCOUNT.&lt;id&gt;.CLAIMS.UPDATE</c>, a resolver) that
+    /// adds, changes or removes its JetStream limits enables, restarts (on the same files) or
+    /// disables its JetStream, as nats-server's <c>updateAccountClaimsWithRefresh</c>.
+    /// </summary>
+    private void OnAccountUpdated(AccountEvent e)
+    {
+        var account = e.Account;
+        if (_stopping || account.IsRemoved || Equals(e.Previous?.JetStream, account.Definition?.JetStream)
+            || _accounts.Current.For(account.Name) is not null)
+        {
+            return;
+        }
+        Reconsider(account, SettingsFor(account));
+    }
+
+    /// <summary>Stops the account's JetStream (if any) and starts it again with <paramref name="settings"/>, or answers 10039 without.</summary>
+    private void Reconsider(Account account, AccountJetStream? settings)
+    {
+        DisableAsync(account.Name).GetAwaiter().GetResult();
+        if (settings is { Enabled: true } && !account.IsSystem)
+        {
+            Enable(account, settings);
+        }
+        else
+        {
+            AnswerInfoOnly(account);
+        }
+        _logger.LogInformation("JetStream {State} for account {Account}", settings is { Enabled: true } ? "enabled" : "disabled", account.Name);
     }
 
     private void Consider(Account account)
@@ -360,17 +403,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
                     continue;
                 }
                 // The section is replaced after Apply; decide from the proposed settings.
-                var name = account.Name;
-                plugin.DisableAsync(name).GetAwaiter().GetResult();
-                if (after is { Enabled: true } && !account.IsSystem)
-                {
-                    plugin.Enable(account, after);
-                }
-                else
-                {
-                    plugin.AnswerInfoOnly(account);
-                }
-                plugin._logger.LogInformation("JetStream {State} for account {Account}", after is { Enabled: true } ? "enabled" : "disabled", name);
+                plugin.Reconsider(account, after ?? FromDefinition(account.Definition?.JetStream));
             }
         }
     }

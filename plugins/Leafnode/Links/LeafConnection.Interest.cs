@@ -12,6 +12,11 @@ public sealed partial class LeafConnection
     // the closing thread empties it: guarded by its own lock.
     private readonly Dictionary<string, Subscription> _remoteSubs = new(StringComparer.Ordinal);
 
+    // The local-only subscriptions (imports, JetStream) counted in _interest. The kernel wires
+    // imports into the sublist without telling interest observers, so an import a reload adds
+    // or removes is found by comparing the sublist with this set. Guarded by itself.
+    private readonly HashSet<Subscription> _localOnly = [];
+
     /// <summary>Number of subscriptions the peer has in our account.</summary>
     public int RemoteSubscriptionCount
     {
@@ -45,7 +50,11 @@ public sealed partial class LeafConnection
         _jetStreamDeny = LeafJetStreamDeny.For(setting, text => Logger.LogInformation("{Leaf} {Text}", this, text));
         AddJetStreamDomainMappings(account, setting);
         _registered = true;
-        var subs = account.Sublist.All().Where(ShouldAnnounce);
+        var subs = account.Sublist.All().Where(ShouldAnnounce).ToList();
+        lock (_localOnly)
+        {
+            _localOnly.UnionWith(subs.Where(sub => sub.Sink is ILocalOnlySink));
+        }
         _interest.Initialize(subs, [_manager.LoopDetectionSubject(account), .. MappingSources(account)], line => Send(line));
     }
 
@@ -86,7 +95,51 @@ public sealed partial class LeafConnection
         {
             return;
         }
+        if (subscription.Sink is ILocalOnlySink)
+        {
+            lock (_localOnly)
+            {
+                // Already counted (or uncounted) by OnImportsChanged's look at the sublist.
+                if (delta > 0 ? !_localOnly.Add(subscription) : !_localOnly.Remove(subscription))
+                {
+                    return;
+                }
+                _interest.Update(subscription, delta, line => Send(line));
+            }
+            return;
+        }
         _interest.Update(subscription, delta, line => Send(line));
+    }
+
+    /// <summary>
+    /// Some account's imports may have changed (a reload, a JWT update): the local-only
+    /// subscriptions of our account are compared with those announced, and the peer gets
+    /// <c>LS+</c> for the new ones and <c>LS-</c> for those gone, as nats-server's
+    /// <c>updateLeafNodes</c> when an import subscribes or unsubscribes. A stream import
+    /// subscribes in the exporter's account, hence every link looks after any account's change.
+    /// </summary>
+    internal void OnImportsChanged()
+    {
+        if (!_registered || IsClosed)
+        {
+            return;
+        }
+        var current = _account!.Sublist.All().Where(sub => sub.Sink is ILocalOnlySink && ShouldAnnounce(sub)).ToHashSet();
+        lock (_localOnly)
+        {
+            foreach (var gone in _localOnly.Where(sub => !current.Contains(sub)).ToList())
+            {
+                _localOnly.Remove(gone);
+                _interest.Update(gone, -1, line => Send(line));
+            }
+            foreach (var sub in current)
+            {
+                if (_localOnly.Add(sub))
+                {
+                    _interest.Update(sub, +1, line => Send(line));
+                }
+            }
+        }
     }
 
     /// <summary>A queue group learned over a route or another leaf changed weight: the peer gets <c>LS+ subject queue weight</c> again.</summary>

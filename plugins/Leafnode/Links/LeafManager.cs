@@ -66,13 +66,17 @@ public sealed partial class LeafManager : IInterestObserver
             InstallRemoteTls(remote);
         }
         // A JWT update can bring new subject mappings: their sources become interest of the account's links.
+        // Any account's change (a reload, a JWT update) can add or remove imports of the links' accounts.
         _server.Accounts.AccountUpdated += e =>
         {
             foreach (var connection in _connections.Values)
             {
                 connection.OnMappingsChanged(e.Account);
+                connection.OnImportsChanged();
             }
         };
+        _server.Accounts.AccountAdded += _ => ImportsChanged();
+        _server.Accounts.AccountRemoved += _ => ImportsChanged();
     }
 
     /// <summary>The options this manager runs with.</summary>
@@ -232,6 +236,14 @@ public sealed partial class LeafManager : IInterestObserver
             {
                 connection.OnLocalInterest(subscription, delta);
             }
+        }
+    }
+
+    private void ImportsChanged()
+    {
+        foreach (var connection in _connections.Values)
+        {
+            connection.OnImportsChanged();
         }
     }
 

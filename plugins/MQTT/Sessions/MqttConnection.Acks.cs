@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -55,7 +55,7 @@ internal sealed partial class MqttConnection
                 }
                 catch (Exception e) when (e is InvalidOperationException or TimeoutException or ObjectDisposedException)
                 {
-                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: unable to store QoS {Qos} message {PacketId}: {Reason}", RemoteText, ClientId, ack.Qos, ack.PacketId, e.Message);
+                    MqttLog.StoreForAckFailed(_runtime.Logger, RemoteText, ClientId, ack.Qos, ack.PacketId, e.Message);
                     failure = MqttPubAckReasonCode.UnspecifiedError;
                     if (!IsV5)
                     {

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Adapter;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
@@ -13,6 +12,7 @@ using Nats.Core.Plugins;
 using Nats.Mqtt.Kernel;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Topics;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -44,13 +44,13 @@ internal sealed partial class MqttConnection
             }
             catch (OperationCanceledException) when (deadline.Expired)
             {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client did not send CONNECT within {Timeout}", RemoteText, timeout);
+                MqttLog.NoConnect(_runtime.Logger, RemoteText, timeout);
                 return false;
             }
             var buffer = result.Buffer;
             if (buffer.Length >= 4 && buffer.Slice(0, 4).ToArray().AsSpan().SequenceEqual("GET "u8))
             {
-                _runtime.Logger.LogError("{Remote} - mqtt: MQTT clients over websocket must connect to the Websocket port, not the MQTT port", RemoteText);
+                MqttLog.WebSocketOnMqttPort(_runtime.Logger, RemoteText);
                 return false;
             }
             // Before CONNECT, nats-server bounds a packet by max_payload.
@@ -66,7 +66,7 @@ internal sealed partial class MqttConnection
             }
             if (header >> 4 != 1)
             {
-                _runtime.Logger.LogDebug("{Remote} - mqtt: the first packet should be a CONNECT (1), got {Type}", RemoteText, header >> 4);
+                MqttLog.FirstPacketNotConnect(_runtime.Logger, RemoteText, header >> 4);
                 return false;
             }
             var open = await HandleConnectAsync(header, body).ConfigureAwait(false);
@@ -85,7 +85,7 @@ internal sealed partial class MqttConnection
         }
         if (level is not (4 or 5))
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt: unacceptable protocol version of {Level}", RemoteText, level);
+            MqttLog.BadProtocolLevel(_runtime.Logger, RemoteText, level);
             await SendRawAsync([0x20, 0x02, 0x00, (byte)MqttConnectReturnCode.ConnectionRefusedUnacceptableProtocolVersion]).ConfigureAwait(false);
             return false;
         }
@@ -105,7 +105,7 @@ internal sealed partial class MqttConnection
         }
         catch (Exception e) when (e is MqttProtocolViolationException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt: malformed CONNECT: {Reason}", RemoteText, e.Message);
+            MqttLog.MalformedConnect(_runtime.Logger, RemoteText, e.Message);
             if (e.Message.Contains("[MQTT-3.1.3-7]", StringComparison.Ordinal))
             {
                 // "when client ID is empty, clean session flag must be set to 1": CONNACK 0x02 (nats-server).
@@ -137,7 +137,7 @@ internal sealed partial class MqttConnection
         }
         if (IsV5 && AsksEnhancedAuthentication(connect))
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt: authentication method {Method} is not supported", RemoteText, connect.AuthenticationMethod);
+            MqttLog.AuthenticationMethodUnsupported(_runtime.Logger, RemoteText, connect.AuthenticationMethod);
             return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedNotAuthorized, MqttConnectReasonCode.BadAuthenticationMethod).ConfigureAwait(false);
         }
         if (connect.Username is { Length: 0 })
@@ -153,7 +153,7 @@ internal sealed partial class MqttConnection
         var login = await KernelLoginAsync(connect).ConfigureAwait(false);
         if (login is not null)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: {Error}", RemoteText, clientId, login);
+            MqttLog.LoginRefused(_runtime.Logger, RemoteText, clientId, login);
             var withCredentials = connect.Username is not null || connect.Password is not null;
             return await RefuseAsync(
                 withCredentials ? MqttConnectReturnCode.ConnectionRefusedBadUsernameOrPassword : MqttConnectReturnCode.ConnectionRefusedNotAuthorized,
@@ -170,7 +170,7 @@ internal sealed partial class MqttConnection
             }
             if (_runtime.Clients.TryGetValue(RegistryKey, out var old))
             {
-                _runtime.Logger.LogWarning("Replacing old client \"{Old}\" since both have the same client ID \"{Id}\"", old.RemoteText, clientId);
+                MqttLog.ReplacingOldClient(_runtime.Logger, old.RemoteText, clientId);
                 await old.TakeOverAsync().ConfigureAwait(false);
                 _runtime.Clients.TryRemove(new KeyValuePair<string, MqttConnection>(RegistryKey, old));
             }
@@ -182,12 +182,12 @@ internal sealed partial class MqttConnection
         }
         catch (SessionCollisionException e)
         {
-            _runtime.Logger.LogError("{Remote} - mqtt client {Id}: {Reason}", RemoteText, clientId, e.Message);
+            MqttLog.SessionCollision(_runtime.Logger, RemoteText, clientId, e.Message);
             return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedIdentifierRejected, MqttConnectReasonCode.ClientIdentifierNotValid).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException)
         {
-            _runtime.Logger.LogError("{Remote} - mqtt client {Id}: session could not be opened: {Reason}", RemoteText, clientId, e.Message);
+            MqttLog.SessionNotOpened(_runtime.Logger, RemoteText, clientId, e.Message);
             return await RefuseAsync(MqttConnectReturnCode.ConnectionRefusedServerUnavailable, MqttConnectReasonCode.ServerUnavailable).ConfigureAwait(false);
         }
         // The other servers of a cluster close their connection with this client ID.

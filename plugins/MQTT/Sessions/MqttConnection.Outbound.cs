@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Logging;
 using Nats.Core.Plugins;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Store;
 using Nats.Mqtt.Topics;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -276,7 +276,7 @@ internal sealed partial class MqttConnection
                 }
             }
         }
-        _runtime.Logger.LogTrace("{Remote} - mqtt client {Id}: {Count} retained messages for {Filter}", RemoteText, ClientId, messages.Count, subscription.Filter);
+        MqttLog.RetainedSent(_runtime.Logger, RemoteText, ClientId, messages.Count, subscription.Filter);
     }
 }
 

@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Nats.Mqtt.Store;
 using MQTTnet.Exceptions;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Topics;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -29,7 +29,7 @@ internal sealed partial class MqttConnection
         }
         if (qos == 2 && _runtime.Options.RejectQos2Publish)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: QoS=2 is disabled for PUBLISH messages", RemoteText, ClientId);
+            MqttLog.Qos2Disabled(_runtime.Logger, RemoteText, ClientId);
             SendDisconnect(MqttDisconnectReasonCode.QoSNotSupported);
             return false;
         }
@@ -49,7 +49,7 @@ internal sealed partial class MqttConnection
             }
             catch (Exception e) when (e is MqttProtocolViolationException or ArgumentException or IndexOutOfRangeException or InvalidCastException)
             {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: malformed PUBLISH: {Reason}", RemoteText, ClientId, e.Message);
+                MqttLog.MalformedPublish(_runtime.Logger, RemoteText, ClientId, e.Message);
                 SendDisconnect(MqttDisconnectReasonCode.MalformedPacket);
                 return false;
             }
@@ -93,14 +93,14 @@ internal sealed partial class MqttConnection
         }
         if (topic.Length == 0)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: topic cannot be empty", RemoteText, ClientId);
+            MqttLog.EmptyTopic(_runtime.Logger, RemoteText, ClientId);
             SendDisconnect(MqttDisconnectReasonCode.TopicNameInvalid);
             return false;
         }
         var subject = SubjectFor(topic, out var error);
         if (subject is null)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: {Error}", RemoteText, ClientId, error);
+            MqttLog.InvalidTopic(_runtime.Logger, RemoteText, ClientId, error);
             SendDisconnect(MqttDisconnectReasonCode.TopicNameInvalid);
             return false;
         }
@@ -296,7 +296,7 @@ internal sealed partial class MqttConnection
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or ObjectDisposedException)
         {
-            _runtime.Logger.LogError("{Remote} - mqtt client {Id}: unable to store message for topic {Topic}: {Reason}", RemoteText, ClientId, topic, e.Message);
+            MqttLog.StoreFailed(_runtime.Logger, RemoteText, ClientId, topic, e.Message);
         }
     }
 

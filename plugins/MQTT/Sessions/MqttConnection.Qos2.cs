@@ -1,13 +1,13 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Core.Plugins;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Store;
 using Nats.Mqtt.Topics;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -71,7 +71,7 @@ internal sealed partial class MqttConnection
             }
             catch (Exception e) when (e is JsApiException or TimeoutException)
             {
-                _runtime.Logger.LogError("{Remote} - mqtt client {Id}: QoS 2 message {PacketId} could not be released: {Reason}", RemoteText, ClientId, packetId, e.Message);
+                MqttLog.Qos2NotReleased(_runtime.Logger, RemoteText, ClientId, packetId, e.Message);
             }
         }
         Send(new MqttPubCompPacket { PacketIdentifier = packetId, ReasonCode = MqttPubCompReasonCode.Success });
@@ -137,7 +137,7 @@ internal sealed partial class MqttConnection
             }
             catch (Exception e) when (e is JsApiException or TimeoutException)
             {
-                _runtime.Logger.LogWarning("{Remote} - mqtt client {Id}: PUBREL {PacketId} not stored: {Reason}", RemoteText, ClientId, packetId, e.Message);
+                MqttLog.PubRelNotStored(_runtime.Logger, RemoteText, ClientId, packetId, e.Message);
             }
         }
         Send(new MqttPubRelPacket { PacketIdentifier = packetId, ReasonCode = MqttPubRelReasonCode.Success });

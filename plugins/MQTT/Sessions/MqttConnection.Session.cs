@@ -1,9 +1,9 @@
 using System.Buffers;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Store;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -114,7 +114,7 @@ internal sealed partial class MqttConnection
             }
             catch (Exception e) when (e is TimeoutException or InvalidOperationException)
             {
-                _runtime.Logger.LogError("{Remote} - mqtt client {Id}: PUBREL consumer could not be resumed: {Reason}", RemoteText, ClientId, e.Message);
+                MqttLog.PubRelConsumerNotResumed(_runtime.Logger, RemoteText, ClientId, e.Message);
             }
         }
         if (_session is not { Filters.Count: > 0 } session)
@@ -163,7 +163,7 @@ internal sealed partial class MqttConnection
                 }
                 catch (Exception e) when (e is TimeoutException or InvalidOperationException)
                 {
-                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: consumer for {Filter} could not be resumed: {Reason}", RemoteText, ClientId, subscription.Filter, e.Message);
+                    MqttLog.ConsumerNotResumed(_runtime.Logger, RemoteText, ClientId, subscription.Filter, e.Message);
                 }
             }
         }

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Mqtt.Topics;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -75,7 +75,7 @@ internal sealed partial class MqttConnection
             if (errors is not null && (errors.Contains($"Subscription to \"{subscription.Subject}\"", StringComparison.Ordinal) ||
                                        (subscription.LevelUpSid != 0 && errors.Contains($"Subscription to \"{subscription.Subject[..^2]}\"", StringComparison.Ordinal))))
             {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: not authorized to subscribe to {Filter}", RemoteText, ClientId, subscription.Filter);
+                MqttLog.SubscribeNotAuthorized(_runtime.Logger, RemoteText, ClientId, subscription.Filter);
                 codes[i] = IsV5 ? MqttSubscribeReasonCode.NotAuthorized : MqttSubscribeReasonCode.UnspecifiedError;
                 await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
                 await DeleteConsumerAsync(subscription).ConfigureAwait(false);
@@ -94,7 +94,7 @@ internal sealed partial class MqttConnection
                 }
                 catch (Exception e) when (e is TimeoutException or InvalidOperationException)
                 {
-                    _runtime.Logger.LogError("{Remote} - mqtt client {Id}: unable to add JetStream consumer for subscription on {Filter}: {Reason}", RemoteText, ClientId, subscription.Filter, e.Message);
+                    MqttLog.ConsumerNotAdded(_runtime.Logger, RemoteText, ClientId, subscription.Filter, e.Message);
                     codes[i] = MqttSubscribeReasonCode.UnspecifiedError;
                     await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
                     await DeleteConsumerAsync(subscription).ConfigureAwait(false);
@@ -161,7 +161,7 @@ internal sealed partial class MqttConnection
         var subject = MqttTopics.ToSubject(topic, wildcardsAllowed: true, out var error);
         if (subject is null)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: invalid filter {Filter}: {Error}", RemoteText, ClientId, topic, error);
+            MqttLog.InvalidFilter(_runtime.Logger, RemoteText, ClientId, topic, error);
             return (invalid, null);
         }
         if (MqttTopics.IsReserved(subject))

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Logging;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -45,7 +45,7 @@ internal sealed partial class MqttConnection
         }
         catch (OperationCanceledException)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: delayed will not sent (client back, or shutting down)", RemoteText, ClientId);
+            MqttLog.DelayedWillNotSent(_runtime.Logger, RemoteText, ClientId);
             return;
         }
         if (!_takenOver)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
-using Microsoft.Extensions.Logging;
 using MQTTnet.Adapter;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
@@ -9,6 +8,7 @@ using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Mqtt.Kernel;
 using Nats.Mqtt.Protocol;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -84,11 +84,11 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException or System.Net.Sockets.SocketException)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt connection ended: {Reason}", RemoteText, e.Message);
+            MqttLog.ConnectionEnded(_runtime.Logger, RemoteText, e.Message);
         }
         catch (Exception e)
         {
-            _runtime.Logger.LogError(e, "{Remote} - mqtt connection failed", RemoteText);
+            MqttLog.ConnectionFailed(_runtime.Logger, e, RemoteText);
         }
         finally
         {
@@ -121,7 +121,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
             }
             catch (OperationCanceledException) when (deadline is { IsCancellationRequested: true })
             {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id} keep-alive timeout", RemoteText, ClientId);
+                MqttLog.KeepAliveTimeout(_runtime.Logger, RemoteText, ClientId);
                 SendDisconnect(MqttDisconnectReasonCode.KeepAliveTimeout);
                 return;
             }
@@ -223,7 +223,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
             }
             catch (Exception e) when (e is MqttProtocolViolationException or ArgumentException or IndexOutOfRangeException or InvalidOperationException or MqttProtocolViolationException)
             {
-                _runtime.Logger.LogDebug("{Remote} - mqtt client {Id} sent a malformed packet: {Reason}", RemoteText, ClientId, e.Message);
+                MqttLog.MalformedPacket(_runtime.Logger, RemoteText, ClientId, e.Message);
                 SendDisconnect(MqttDisconnectReasonCode.MalformedPacket);
                 return false;
             }
@@ -330,7 +330,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or TimeoutException or ObjectDisposedException)
         {
-            _runtime.Logger.LogDebug("{Remote} - mqtt client {Id}: closing: {Reason}", RemoteText, ClientId, e.Message);
+            MqttLog.ClosingError(_runtime.Logger, RemoteText, ClientId, e.Message);
         }
         if (RegistryKey.Length > 0)
         {

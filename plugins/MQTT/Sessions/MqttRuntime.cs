@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core;
 using Nats.Core.Connections;
 using Nats.Mqtt.Config;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Sessions;
 
@@ -116,7 +117,7 @@ internal sealed class MqttRuntime : IAsyncDisposable
             catch (Exception e) when (e is TimeoutException or InvalidOperationException or ObjectDisposedException or OperationCanceledException)
             {
                 // No MQTT state there (or no JetStream): opened by its first MQTT client, if any.
-                Logger.LogTrace("mqtt: account {Account} not opened at start: {Reason}", account.Name, e.Message);
+                MqttLog.AccountNotOpenedAtStart(Logger, account.Name, e.Message);
             }
         }
     }
@@ -147,7 +148,7 @@ internal sealed class MqttRuntime : IAsyncDisposable
                 if (record is not null && record.Id == clientId && record.Disconnected == disconnected && !Connected(registryKey))
                 {
                     await account.DiscardSessionAsync(record).ConfigureAwait(false);
-                    Logger.LogDebug("mqtt: session of {Id} expired after {Expiry}s", clientId, expiry);
+                    MqttLog.SessionExpired(Logger, clientId, expiry);
                 }
             }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException or InvalidOperationException or ObjectDisposedException)
@@ -165,7 +166,7 @@ internal sealed class MqttRuntime : IAsyncDisposable
     {
         if (Clients.TryGetValue(accountName + "\u0000" + clientId, out var client) && !client.IsClosing && client.ConnectedAt < connectedAt)
         {
-            Logger.LogWarning("Closing because a remote connection has started with the same client ID: \"{Id}\"", clientId);
+            MqttLog.ConnectedElsewhere(Logger, clientId);
             _ = client.TakeOverAsync();
         }
     }

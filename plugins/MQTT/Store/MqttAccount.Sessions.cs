@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Store;
 
@@ -116,7 +116,7 @@ internal sealed partial class MqttAccount
         KeptAtOpen = kept;
         if (discarded.Count > 0)
         {
-            _logger.LogInformation("mqtt: {Discarded} ended or expired sessions removed at start, {Kept} kept", discarded.Count, kept.Count);
+            MqttLog.SessionsSwept(_logger, discarded.Count, kept.Count);
         }
     }
 

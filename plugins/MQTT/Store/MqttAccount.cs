@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Plugins;
 using Nats.Mqtt.Config;
+using Nats.Mqtt.Logging;
 
 namespace Nats.Mqtt.Store;
 
@@ -150,7 +151,7 @@ internal sealed partial class MqttAccount : IAsyncDisposable
         {
             if (await Task.WhenAny(loaded.Task, Task.Delay(RetainedLoadTimeout)).ConfigureAwait(false) != loaded.Task)
             {
-                _logger.LogWarning("mqtt: retained messages not all loaded within {Timeout}", RetainedLoadTimeout);
+                MqttLog.RetainedNotLoaded(_logger, RetainedLoadTimeout);
             }
         }
     }
@@ -238,7 +239,7 @@ internal sealed partial class MqttAccount : IAsyncDisposable
         }
         catch (Exception e) when (e is JsApiException or TimeoutException or ObjectDisposedException)
         {
-            _logger.LogDebug("mqtt: deleting {Stream} message {Sequence}: {Reason}", stream, sequence, e.Message);
+            MqttLog.MessageNotDeleted(_logger, stream, sequence, e.Message);
         }
     }
 
@@ -321,7 +322,7 @@ internal sealed partial class MqttAccount : IAsyncDisposable
         }
         catch (JsApiException e)
         {
-            _logger.LogDebug("mqtt: deleting session record of {Id}: {Reason}", record.Id, e.Message);
+            MqttLog.SessionRecordNotDeleted(_logger, record.Id, e.Message);
         }
         record.Sequence = 0;
     }
