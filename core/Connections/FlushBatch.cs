@@ -20,11 +20,10 @@ public sealed class FlushBatch
 {
     [ThreadStatic] private static FlushBatch? t_active;
 
-    // All three created on first use: every connection has a batch, most idle ones never fill it.
+    // Both created on first use: every connection has a batch, most idle ones never fill it.
     private IFlushable[]? _items;
     private int _count;
     private List<OutboundBuffer>? _pressured;
-    private List<OutboundBuffer>? _fed;
     private FlushBatch? _previous;
 
     /// <summary>True while a batch is active on this thread.</summary>
@@ -74,12 +73,6 @@ public sealed class FlushBatch
     /// <summary>The buffers the last batch put under pressure (the list is reused; copy to keep).</summary>
     internal List<OutboundBuffer> TakePressured() => _pressured ??= [];
 
-    /// <summary>
-    /// The buffers the last batch flushed, kept only when it put some under pressure: the peers
-    /// the producer's wait would hold back (cleared with <see cref="TakePressured"/>'s list).
-    /// </summary>
-    internal List<OutboundBuffer> Fed => _fed ??= [];
-
     /// <summary>Makes this batch the active one on the current thread.</summary>
     public void Begin()
     {
@@ -95,17 +88,12 @@ public sealed class FlushBatch
         var n = _count;
         _count = 0;
         var items = _items;
-        var keepFed = _pressured is { Count: > 0 };
         for (var i = 0; i < n; i++)
         {
             // n > 0 only once Enlist created the array.
             var item = items![i];
             items[i] = null!;
             item.Flush();
-            if (keepFed && item is OutboundBuffer buffer)
-            {
-                (_fed ??= []).Add(buffer);
-            }
         }
     }
 }

@@ -21,8 +21,8 @@ internal enum AppendResult : byte
 /// writer falls behind. An append never waits for the peer: when the queued bytes would
 /// exceed max_pending it fails with <see cref="AppendResult.SlowConsumer"/> and the owner
 /// closes the connection. Past the pressure threshold the producer's read loop may wait for
-/// the peer to drain (<see cref="WaitWhileBehindAsync"/>), but not for one shown to be stuck,
-/// so a stuck reader holds healthy publishers back only briefly. Chunks
+/// the peer to drain (<see cref="WaitWhileBehindAsync"/>), but only while the peer keeps
+/// making progress, so a stuck reader holds healthy publishers back only briefly. Chunks
 /// go back to the pool as soon as they are written, so idle connections hold no output memory.
 /// </remarks>
 internal sealed class OutboundBuffer : IFlushable
@@ -51,13 +51,12 @@ internal sealed class OutboundBuffer : IFlushable
     private int _flushEnlisted;
     private int _pressureReported;
     private long _writeStartedTimestamp;
-    private long _lastWrittenTimestamp;
+    private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
 
-    // Bytes written so far, and the peer's progress (PeerProgress) when its queue last passed
-    // the pressure threshold (-1 while the queue is below it again, at half).
-    private long _writtenBytes;
-    private long _progressAtPressure = -1;
-    private long _pressureTimestamp;
+    // When any buffer of the process last completed a write (Stopwatch ticks, about to the
+    // millisecond): written by every writer, read by producers telling a stuck peer (others
+    // progress, it does not) from a machine too busy to run anyone's reader.
+    private static long s_lastWriteCompleted;
 
     // Completed after every write while a producer waits for this peer to drain.
     private TaskCompletionSource? _progress;
@@ -131,7 +130,6 @@ internal sealed class OutboundBuffer : IFlushable
         int messageSize)
     {
         var length = part1.Length + part2.Length + part3.Length + part4.Length;
-        bool pressured;
         lock (_lock)
         {
             if (_closed)
@@ -141,6 +139,11 @@ internal sealed class OutboundBuffer : IFlushable
             if (_queuedBytes + length > _maxPending)
             {
                 return AppendResult.SlowConsumer;
+            }
+            if (_queuedBytes == 0)
+            {
+                // Progress is measured from when output starts waiting, not from an old write.
+                _lastProgressTimestamp = Stopwatch.GetTimestamp();
             }
             CopyIn(part1);
             CopyIn(part2);
@@ -152,19 +155,14 @@ internal sealed class OutboundBuffer : IFlushable
                 _messagesQueued++;
                 _payloadBytesQueued += messageSize;
             }
-            pressured = _queuedBytes > PressureThreshold;
-            if (pressured && _progressAtPressure < 0)
-            {
-                _progressAtPressure = PeerProgress(); // once per episode: a syscall on Linux
-                _pressureTimestamp = Stopwatch.GetTimestamp();
-            }
         }
         // A plain read first: while a flush is already pending this avoids an atomic per message.
         if (Volatile.Read(ref _flushEnlisted) == 0 && Interlocked.Exchange(ref _flushEnlisted, 1) == 0)
         {
             FlushBatch.Enlist(this);
         }
-        if (pressured && Volatile.Read(ref _pressureReported) == 0 && Interlocked.Exchange(ref _pressureReported, 1) == 0)
+        if (Volatile.Read(ref _queuedBytes) > PressureThreshold && Volatile.Read(ref _pressureReported) == 0 &&
+            Interlocked.Exchange(ref _pressureReported, 1) == 0)
         {
             FlushBatch.ReportPressure(this);
         }
@@ -184,35 +182,26 @@ internal sealed class OutboundBuffer : IFlushable
 
     /// <summary>
     /// Back-pressure for a producer that filled this buffer past its pressure threshold: waits
-    /// until the peer has drained it to half that, unless the peer is stuck.
+    /// until the peer has drained it to half that, but only while the peer can be live.
     /// </summary>
     /// <remarks>
-    /// A peer is stuck only on evidence that waiting for it holds back live peers: its write
-    /// has been in flight for a while and writes to other peers the producer feeds
-    /// (<paramref name="others"/>) completed meanwhile. Both depend on the peer's own progress
-    /// since its queue passed the pressure threshold (what its TCP stack acknowledged, where
-    /// known): one that took nothing since then (a reader that stopped) is given up once its
-    /// write took <paramref name="stuckWrite"/> and others progressed since it fell behind; one
-    /// that took something (a live reader that fell behind, perhaps descheduled) only once its
-    /// write took <paramref name="stalledWrite"/> and others progressed since it began. Without
-    /// that evidence (none of the others completes a write either: the machine may be too busy
-    /// to run any of their readers) the producer keeps waiting, however long: stopping would
-    /// fill a healthy peer's max_pending and cut it, while waiting holds back nobody who could go on.
-    /// write_deadline still ends a write that never completes, and with it the wait.
+    /// A peer is stuck, not slow, when its write has not completed for
+    /// <paramref name="stuckWrite"/> and writes to other peers completed after it started
+    /// (the machine runs; this reader does not read): the producer stops waiting and
+    /// the peer is cut off at max_pending instead, so one stuck subscriber costs its
+    /// publisher (and every other subscriber) only that long. When nothing else completes
+    /// either (the reader may simply be waiting for a CPU, as everyone is) the producer waits
+    /// up to <paramref name="noProgress"/>, which also bounds the wait when no write is in
+    /// flight at all (the writer task waits for a thread).
     /// </remarks>
-    /// <param name="stuckWrite">How long a write of a peer that took nothing since it fell behind may take.</param>
-    /// <param name="stalledWrite">How long a write of a peer that did take something since may take.</param>
-    /// <param name="others">The peers the producer feeds (this one may be among them).</param>
-    /// <param name="cancellationToken">Ends the wait (shutdown).</param>
-    public async ValueTask WaitWhileBehindAsync(
-        TimeSpan stuckWrite, TimeSpan stalledWrite, IReadOnlyList<OutboundBuffer> others, CancellationToken cancellationToken)
+    public async ValueTask WaitWhileBehindAsync(TimeSpan stuckWrite, TimeSpan noProgress, CancellationToken cancellationToken)
     {
         try
         {
             var stuckWriteTicks = (long)(stuckWrite.TotalSeconds * Stopwatch.Frequency);
-            var stalledWriteTicks = (long)(stalledWrite.TotalSeconds * Stopwatch.Frequency);
+            var noProgressTicks = (long)(noProgress.TotalSeconds * Stopwatch.Frequency);
             var target = PressureThreshold / 2;
-            while (!Volatile.Read(ref _closed) && Volatile.Read(ref _queuedBytes) > target)
+            while (!_closed && Volatile.Read(ref _queuedBytes) > target)
             {
                 var progress = Volatile.Read(ref _progress);
                 if (progress is null)
@@ -223,33 +212,34 @@ internal sealed class OutboundBuffer : IFlushable
                     progress = Interlocked.CompareExchange(ref _progress, created, null) ?? created;
                     continue; // re-check: a write may have completed meanwhile
                 }
-                // Re-checked at least every stuckWrite: others' progress wakes nobody here.
-                var recheck = stuckWriteTicks;
+                var now = Stopwatch.GetTimestamp();
                 var started = Volatile.Read(ref _writeStartedTimestamp);
+                long remaining;
                 if (started != 0)
                 {
-                    // A write in flight (past stuckWrite: our kernel's buffer is full, the peer
-                    // holds unacknowledged bytes). Others progressed since the peer fell behind
-                    // when it took nothing since (not "since this wait began": the waiting
-                    // producer itself holds every other peer of its subject idle, and a stuck
-                    // reader's writes may go on completing into our kernel for a while), else
-                    // since this write began.
-                    var tookNothing = TookNothingSincePressure(out var pressureSince);
-                    var bound = tookNothing ? stuckWriteTicks : stalledWriteTicks;
-                    var inFlight = Stopwatch.GetTimestamp() - started;
-                    if (AnyWroteSince(others, tookNothing ? pressureSince : started))
+                    // Others progressed after this write began: the machine runs, this peer's
+                    // reader does not. (Not "since this wait began": the waiting producer itself
+                    // holds every other peer of its subject idle.)
+                    var othersProgressed = Volatile.Read(ref s_lastWriteCompleted) > started;
+                    if (othersProgressed && now - started > stuckWriteTicks)
                     {
-                        if (inFlight > bound)
-                        {
-                            return;
-                        }
-                        recheck = Math.Min(recheck, bound - inFlight);
+                        return;
                     }
+                    // Re-check at least every stuckWrite for others' progress.
+                    remaining = Math.Min(started + noProgressTicks - now, othersProgressed ? started + stuckWriteTicks - now : stuckWriteTicks);
                 }
-                // Woken by the next completed write (or the close); the timeout re-checks.
+                else
+                {
+                    remaining = Volatile.Read(ref _lastProgressTimestamp) + noProgressTicks - now;
+                }
+                if (remaining <= 0)
+                {
+                    return;
+                }
+                // Woken by the next completed write; the timeout re-checks for a stuck peer.
                 try
                 {
-                    await progress.Task.WaitAsync(TimeSpan.FromSeconds((double)recheck / Stopwatch.Frequency), cancellationToken)
+                    await progress.Task.WaitAsync(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), cancellationToken)
                         .ConfigureAwait(false);
                 }
                 catch (TimeoutException)
@@ -262,46 +252,6 @@ internal sealed class OutboundBuffer : IFlushable
             Volatile.Write(ref _pressureReported, 0);
         }
     }
-
-    /// <summary>Whether a buffer of <paramref name="others"/> other than this one completed a write after <paramref name="timestamp"/>.</summary>
-    private bool AnyWroteSince(IReadOnlyList<OutboundBuffer> others, long timestamp)
-    {
-        for (var i = 0; i < others.Count; i++)
-        {
-            var other = others[i];
-            if (!ReferenceEquals(other, this) && Volatile.Read(ref other._lastWrittenTimestamp) > timestamp)
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /// <summary>True while the queue is past the pressure threshold and the peer has taken nothing since it got there (at <paramref name="since"/>).</summary>
-    private bool TookNothingSincePressure(out long since)
-    {
-        long mark;
-        lock (_lock)
-        {
-            mark = _progressAtPressure;
-            since = _pressureTimestamp;
-        }
-        // Less than a chunk counts as nothing: a peer's TCP stack may acknowledge a last
-        // kilobyte or two well after its reader stopped.
-        return mark >= 0 && PeerProgress() - mark < TakenSomething;
-    }
-
-    // What a peer must take after falling behind to count as live: one full chunk.
-    private const long TakenSomething = ChunkPool.ChunkSize;
-
-    /// <summary>
-    /// How far the peer got: on a plain TCP socket on Linux the bytes its TCP stack acknowledged,
-    /// which move only while its reader reads (a stuck reader's kernel stops acknowledging once
-    /// its receive buffer is full, while our send buffer may still take megabytes: a completed
-    /// write would count a reader that never reads as live); elsewhere the bytes written.
-    /// </summary>
-    private long PeerProgress() =>
-        _sender is not null && _sender.TryGetBytesAcked(out var acked) ? acked : Volatile.Read(ref _writtenBytes);
 
     /// <summary>Forgets a pressure report nobody will wait on.</summary>
     public void ClearPressure() => Volatile.Write(ref _pressureReported, 0);
@@ -333,7 +283,6 @@ internal sealed class OutboundBuffer : IFlushable
             }
         }
         _signal.Set();
-        WakeWaiter();
     }
 
     /// <summary>Releases a buffer whose writer never ran (its connection moved onto TLS first).</summary>
@@ -408,7 +357,6 @@ internal sealed class OutboundBuffer : IFlushable
                 _closed = true;
                 ReleaseQueued();
             }
-            WakeWaiter();
             _sender?.Dispose();
         }
     }
@@ -416,22 +364,20 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>Accounts for bytes the peer took and wakes a producer waiting for progress.</summary>
     private void Written(long bytes)
     {
+        var now = Stopwatch.GetTimestamp();
         Volatile.Write(ref _writeStartedTimestamp, 0);
-        Volatile.Write(ref _lastWrittenTimestamp, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lastProgressTimestamp, now);
+        // Process-wide, at millisecond grain so writers on different cores rarely share the write.
+        if (now - Volatile.Read(ref s_lastWriteCompleted) > Stopwatch.Frequency / 1000)
+        {
+            Volatile.Write(ref s_lastWriteCompleted, now);
+        }
         lock (_lock)
         {
             _queuedBytes -= bytes;
-            _writtenBytes += bytes;
-            if (_progressAtPressure >= 0 && _queuedBytes <= PressureThreshold / 2)
-            {
-                _progressAtPressure = -1; // caught up: the next pressure is a new episode
-            }
         }
-        WakeWaiter();
+        Interlocked.Exchange(ref _progress, null)?.TrySetResult();
     }
-
-    /// <summary>Wakes a producer waiting for this peer (a write completed, or the buffer closed).</summary>
-    private void WakeWaiter() => Interlocked.Exchange(ref _progress, null)?.TrySetResult();
 
     /// <summary>
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into

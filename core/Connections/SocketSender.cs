@@ -48,40 +48,6 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         }
     }
 
-    /// <summary>
-    /// Bytes the peer's TCP stack acknowledged so far (Linux TCP_INFO tcpi_bytes_acked): unlike
-    /// a completed send, which only means our kernel took the bytes, this moves only while the
-    /// peer's receive window is open, that is while its reader reads. False where unavailable.
-    /// </summary>
-    public bool TryGetBytesAcked(out long acked)
-    {
-        acked = 0;
-        if (!OperatingSystem.IsLinux())
-        {
-            return false;
-        }
-        Span<byte> info = stackalloc byte[TcpInfoSize];
-        try
-        {
-            if (_socket.GetRawSocketOption(IpProtocolTcp, TcpInfoOption, info) < BytesAckedOffset + sizeof(long))
-            {
-                return false;
-            }
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
-        acked = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(info[BytesAckedOffset..]);
-        return true;
-    }
-
-    // struct tcp_info (linux/tcp.h): tcpi_bytes_acked follows 8 bytes of flags, 24 __u32 and two __u64.
-    private const int IpProtocolTcp = 6;
-    private const int TcpInfoOption = 11;
-    private const int TcpInfoSize = 232;
-    private const int BytesAckedOffset = 120;
-
     int IValueTaskSource<int>.GetResult(short token) => _core.GetResult(token);
 
     ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _core.GetStatus(token);
