@@ -7,7 +7,7 @@ public sealed partial class ClientConnection
     private void TrackResponsePermission(Config.ResponsePermissionConfig responses, ReadOnlySpan<byte> reply)
     {
         var key = Encoding.UTF8.GetString(reply);
-        var replies = Volatile.Read(ref _replies) ?? Interlocked.CompareExchange(ref _replies, new(StringComparer.Ordinal), null) ?? _replies;
+        var replies = LazyInitializer.EnsureInitialized(ref _replies, static () => new(StringComparer.Ordinal));
         lock (replies)
         {
             replies[key] = (responses.MaxMessages, DateTime.UtcNow + responses.Expires);
