@@ -83,23 +83,8 @@ public sealed class SessionTests
     {
         await using var server = await MqttServer.StartAsync();
         var version = MqttProtocolVersion.V311;
-        var first = new MqttClientFactory().CreateMqttClient();
-        var got = new TaskCompletionSource<MqttApplicationMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        first.ApplicationMessageReceivedAsync += e =>
-        {
-            e.AutoAcknowledge = false;
-            got.TrySetResult(e.ApplicationMessage);
-            return Task.CompletedTask;
-        };
-        var options = server.Options("inflight", version);
-        MqttServer.Persistent(options, version);
-        await first.ConnectAsync(options.Build());
-        await first.SubscribeAsync("inflight/x", MqttQualityOfServiceLevel.AtLeastOnce);
-        await PublishAsync(server, "inflight/x", "unacked");
-        Assert.That((await got.Task.WaitAsync(TimeSpan.FromSeconds(10))).Dup, Is.False);
-        first.Dispose(); // gone without PUBACK (and without DISCONNECT)
-
-        await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "the first connection closed", TimeSpan.FromSeconds(10));
+        var delivered = await ReceiveAndLeaveWithoutAckAsync(server, "inflight", version);
+        Assert.That(delivered.Dup, Is.False);
         var (again, resumed, received) = await server.ConnectWithResultAsync("inflight", version, b => MqttServer.Persistent(b, version));
         Assert.That(resumed.IsSessionPresent, Is.True);
         var resent = await received.NextAsync();
@@ -119,22 +104,8 @@ public sealed class SessionTests
         // An ack_wait far beyond the wait below: only the give-back can bring the message in time.
         await using var server = await MqttServer.StartAsync(mqttBlock: "ack_wait: \"5m\"");
         var version = MqttProtocolVersion.V311;
-        var first = new MqttClientFactory().CreateMqttClient();
-        var got = new TaskCompletionSource<MqttApplicationMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        first.ApplicationMessageReceivedAsync += e =>
-        {
-            e.AutoAcknowledge = false;
-            got.TrySetResult(e.ApplicationMessage);
-            return Task.CompletedTask;
-        };
-        var options = server.Options("given-back", version);
-        MqttServer.Persistent(options, version);
-        await first.ConnectAsync(options.Build());
-        await first.SubscribeAsync("given-back/x", MqttQualityOfServiceLevel.AtLeastOnce);
-        await PublishAsync(server, "given-back/x", "unacked");
-        Assert.That((await got.Task.WaitAsync(TimeSpan.FromSeconds(10))).ConvertPayloadToString(), Is.EqualTo("unacked"));
-        first.Dispose(); // gone without PUBACK: the closing connection gives the message back
-        await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "the first connection closed", TimeSpan.FromSeconds(10));
+        var delivered = await ReceiveAndLeaveWithoutAckAsync(server, "given-back", version);
+        Assert.That(delivered.ConvertPayloadToString(), Is.EqualTo("unacked"));
 
         await server.RestartAsync();
 
@@ -203,5 +174,32 @@ public sealed class SessionTests
         Assert.That(first.IsConnected, Is.False);
         first.Dispose();
         second.Dispose();
+    }
+
+    /// <summary>
+    /// A persistent session <paramref name="clientId"/> subscribed at QoS 1 to <c>&lt;clientId&gt;/x</c>
+    /// receives "unacked" and its client goes without PUBACK (and without DISCONNECT), so the closing
+    /// connection gives the message back; returns the message as first delivered, once the server
+    /// has closed the connection.
+    /// </summary>
+    private static async Task<MqttApplicationMessage> ReceiveAndLeaveWithoutAckAsync(MqttServer server, string clientId, MqttProtocolVersion version)
+    {
+        var first = new MqttClientFactory().CreateMqttClient();
+        var got = new TaskCompletionSource<MqttApplicationMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.ApplicationMessageReceivedAsync += e =>
+        {
+            e.AutoAcknowledge = false;
+            got.TrySetResult(e.ApplicationMessage);
+            return Task.CompletedTask;
+        };
+        var options = server.Options(clientId, version);
+        MqttServer.Persistent(options, version);
+        await first.ConnectAsync(options.Build());
+        await first.SubscribeAsync($"{clientId}/x", MqttQualityOfServiceLevel.AtLeastOnce);
+        await PublishAsync(server, $"{clientId}/x", "unacked");
+        var delivered = await got.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        first.Dispose();
+        await Nats.TestSupport.TestServer.WaitUntilAsync(() => server.Plugin.ConnectionCount == 0, "the first connection closed", TimeSpan.FromSeconds(10));
+        return delivered;
     }
 }
