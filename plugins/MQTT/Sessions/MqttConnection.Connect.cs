@@ -35,6 +35,8 @@ internal sealed partial class MqttConnection
     {
         var timeout = _runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout;
         using var deadline = new ConnectDeadline(timeout, _inputWaiting);
+        // The deadline holds it while CONNECT is awaited; the connection does not keep it after.
+        _inputWaiting = null;
         while (true)
         {
             ReadResult result;

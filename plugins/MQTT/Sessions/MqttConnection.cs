@@ -31,7 +31,8 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
     private readonly MqttRuntime _runtime;
     private readonly Stream _stream;
     private readonly IPEndPoint? _remote;
-    private readonly Func<bool>? _inputWaiting;
+    // For the CONNECT deadline only: let go once CONNECT is read (the closure holds the socket).
+    private Func<bool>? _inputWaiting;
     private readonly ClientOutput _output;
     private readonly CancellationTokenSource _closing = new();
     private KernelLink? _link;
