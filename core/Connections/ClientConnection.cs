@@ -48,9 +48,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     // allow_responses: reply subjects of requests this client received, with how many
     // responses remain and until when, under the table's own lock: created by the first
-    // publisher to add one (CompareExchange), consumed by the read loop, pruned when it grows.
+    // publisher to add one (EnsureInitialized), consumed by the read loop, pruned when it grows.
     // Only users with that permission pay for this, and only once they received a request.
-    private Dictionary<string, (int Remaining, DateTime Expires)>? _replies;
+    private ResponsePermissionTable? _replies;
 
     // The account's sublist match cache: the read loop's only, created by its first PUB and
     // again by the first after CONNECT binds another account (a client that only subscribes,
