@@ -115,6 +115,18 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         Account = server.Accounts.Global;
     }
 
+    /// <summary>A client a plugin runs without a stream (<see cref="NatsServer.OpenPluginClient"/>).</summary>
+    internal ClientConnection(NatsServer server, IPluginClientHost host, System.Net.IPEndPoint? remote, ulong id, ConnectionKind kind, ClientListenerOptions listener)
+        : base(server, remote, id)
+    {
+        Kind = kind;
+        Listener = listener;
+        Tls = listener.TransportTls;
+        Account = server.Accounts.Global;
+        _pluginHost = host;
+        _deliveryTarget = host;
+    }
+
     /// <summary>What kind of connection this is.</summary>
     public ConnectionKind Kind { get; }
 
@@ -223,5 +235,28 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         Logging.ConnectionLog.ClientClosed(Log, this, reason.ToDisplayString());
         Server.OnConnectionClosed(this);
         Server.Events.RaiseClientClosed(this);
+        _pluginHost?.OnClosed(reason, _closeError);
+    }
+
+    private protected override void OnClosing(ClosedReason reason, string? error)
+    {
+        if (_pluginHost is null)
+        {
+            base.OnClosing(reason, error);
+            return;
+        }
+        _closeError = error;
+    }
+
+    /// <inheritdoc />
+    protected internal override void SendError(string text)
+    {
+        if (_pluginHost is { } host)
+        {
+            // No stream to carry it: the plugin hears it (and answers in its own protocol).
+            host.OnError(text);
+            return;
+        }
+        base.SendError(text);
     }
 }
