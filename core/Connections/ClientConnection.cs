@@ -102,6 +102,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         Kind = kind;
         Listener = listener;
         Account = server.Accounts.Global;
+        // As nats-server's client read loops (routes' do not): write to idle subscribers at the
+        // end of each read instead of waking their writer tasks.
+        Batch.FlushesInPlace = true;
     }
 
     /// <summary>A client over a stream a plugin handed in (<see cref="NatsServer.ServeClientAsync"/>).</summary>
@@ -113,6 +116,7 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         // TLS the plugin ran below the stream (wss://) shows in /connz as the kernel's own would.
         Tls = listener.TransportTls;
         Account = server.Accounts.Global;
+        Batch.FlushesInPlace = true;
     }
 
     /// <summary>A client a plugin runs without a stream (<see cref="NatsServer.OpenPluginClient"/>).</summary>

@@ -68,13 +68,13 @@ public sealed class DeliveryAllocationTests
         Assert.That(client.Deliver(subscription, new MessageView("alloc.secret"u8, default, default, payload)), Is.False, "the filter is on");
         await Eventually.TrueAsync(() => Volatile.Read(ref received) == 2000, "the warm-up received");
 
-        // As on a publisher's read loop: batches flushed once, measured on this thread, with the
-        // subscriber draining in between.
+        // As on a publisher's read loop: batches flushed once, in place (the send measured on
+        // this thread too), with the subscriber draining in between.
         // A per-message allocation shows in every round (100 messages of at least 24 bytes each);
         // what the output path allocates now and then (a 4 KB chunk when the pool's copy is still
         // with the writer, a state machine the first time a write completes asynchronously) shows
         // in a few rounds only, and is not per message.
-        var batch = new FlushBatch();
+        var batch = new FlushBatch { FlushesInPlace = true };
         var allocatingRounds = new List<(int Round, long Bytes)>();
         for (var round = 0; round < 100; round++)
         {
