@@ -16,6 +16,9 @@ namespace Nats.Core.Connections;
 /// </remarks>
 internal sealed partial class OutboundBuffer
 {
+    // The most a flush in place sends: what fits the first, small chunk of a burst.
+    private const int InPlaceLimit = FirstChunkSize;
+
     /// <summary>Asks the writer task to send everything queued (never blocks, never writes on this thread).</summary>
     public void Flush()
     {
@@ -25,16 +28,22 @@ internal sealed partial class OutboundBuffer
     }
 
     /// <summary>
-    /// Sends what is queued from this thread when nobody is writing and the socket takes it
-    /// without waiting; otherwise leaves it to the writer task as <see cref="Flush"/> does.
+    /// Sends what is queued from this thread when it is small, nobody is writing and the
+    /// socket takes it without waiting; otherwise leaves it to the writer task as
+    /// <see cref="Flush"/> does.
     /// </summary>
     public void FlushInPlace()
     {
         Volatile.Write(ref _flushEnlisted, 0);
         Volatile.Write(ref _flushRequested, 1);
-        if (_sender is null || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+        // Only small flushes (a request, a reply): a large one goes to the writer task, which
+        // sends it on the other core while this read loop parses on. Sending those in place too
+        // cost throughput in bench.sh's queue5-128 (1.51M -> 1.18M msgs/s) and pubsub-128-lib.
+        if (_sender is null || Volatile.Read(ref _queuedBytes) > InPlaceLimit ||
+            Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
         {
-            // TLS (no socket to send on), or a write in progress: its sender takes this too.
+            // TLS (no socket to send on), a large flush, or a write in progress (its sender
+            // takes this too).
             _signal.Set();
             return;
         }

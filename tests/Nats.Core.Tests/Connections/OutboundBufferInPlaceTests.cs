@@ -15,14 +15,8 @@ namespace Nats.Core.Tests.Connections;
 public sealed class OutboundBufferInPlaceTests
 {
     [Test]
-    public async Task A_flush_in_place_to_an_idle_peer_is_written_when_it_returns()
-    {
-        var (server, peer) = await ConnectedPairAsync();
-        using var _ = server;
-        using var __ = peer;
-        var buffer = new OutboundBuffer(new NetworkStream(server), server, maxPending: 1024 * 1024);
-        var writer = buffer.RunWriterAsync();
-        try
+    public Task A_flush_in_place_to_an_idle_peer_is_written_when_it_returns() =>
+        WithBufferAsync(1024 * 1024, async (buffer, peer) =>
         {
             for (var i = 0; i < 100; i++)
             {
@@ -31,56 +25,42 @@ public sealed class OutboundBufferInPlaceTests
                 Assert.That(buffer.PendingBytes, Is.Zero, $"flush {i}: the socket took it on this thread");
             }
             await ReadExactlyAsync(peer, 100 * 16);
-        }
-        finally
-        {
-            buffer.Close(drain: false);
-            await writer.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-    }
+        });
 
     [Test]
-    public async Task A_flush_in_place_the_socket_cannot_take_at_once_returns_and_the_writer_finishes_it()
-    {
-        var (server, peer) = await ConnectedPairAsync();
-        using var _ = server;
-        using var __ = peer;
-        // Far more than the socket buffers hold while the peer reads nothing.
-        const int size = 8 * 1024 * 1024;
-        var payload = new byte[size];
-        Random.Shared.NextBytes(payload);
-        var buffer = new OutboundBuffer(new NetworkStream(server), server, maxPending: 64L * 1024 * 1024);
-        var writer = buffer.RunWriterAsync();
-        try
+    public Task Flushes_in_place_the_socket_cannot_take_at_once_return_and_the_writer_finishes_them() =>
+        WithBufferAsync(64L * 1024 * 1024, async (buffer, peer) =>
         {
-            Assert.That(buffer.Append(payload), Is.EqualTo(AppendResult.Queued));
-            var flush = Task.Run(buffer.FlushInPlace);
-            Assert.That(await Task.WhenAny(flush, Task.Delay(TimeSpan.FromSeconds(10))), Is.SameAs(flush), "the flush returned without the peer reading");
+            // Small flushes (each sent in place while the socket takes it), far more of them
+            // than the socket buffers hold while the peer reads nothing: one send in place
+            // finds the socket full and goes to the writer task.
+            const int frame = 4000;
+            const int frames = 2000;
+            var payload = new byte[frame * frames];
+            Random.Shared.NextBytes(payload);
+            var flushing = Task.Run(() =>
+            {
+                for (var i = 0; i < frames; i++)
+                {
+                    Assert.That(buffer.Append(payload.AsSpan(i * frame, frame)), Is.EqualTo(AppendResult.Queued));
+                    buffer.FlushInPlace();
+                }
+            });
+            Assert.That(await Task.WhenAny(flushing, Task.Delay(TimeSpan.FromSeconds(10))), Is.SameAs(flushing), "every flush returned without the peer reading");
+            await flushing;
             Assert.That(buffer.PendingBytes, Is.GreaterThan(0), "the peer has not read: the socket could not take it all");
 
-            var received = await ReadExactlyAsync(peer, size);
+            var received = await ReadExactlyAsync(peer, payload.Length);
             Assert.That(received.AsSpan().SequenceEqual(payload), Is.True, "every byte, in order");
-        }
-        finally
-        {
-            buffer.Close(drain: false);
-            await writer.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-    }
+        });
 
     [Test]
-    public async Task Producers_flushing_in_place_beside_the_writer_lose_and_reorder_nothing()
-    {
-        var (server, peer) = await ConnectedPairAsync();
-        using var _ = server;
-        using var __ = peer;
-        const int producers = 4;
-        const int framesEach = 20_000;
-        const int frameSize = 64;
-        var buffer = new OutboundBuffer(new NetworkStream(server), server, maxPending: 256L * 1024 * 1024);
-        var writer = buffer.RunWriterAsync();
-        try
+    public Task Producers_flushing_in_place_beside_the_writer_lose_and_reorder_nothing() =>
+        WithBufferAsync(256L * 1024 * 1024, async (buffer, peer) =>
         {
+            const int producers = 4;
+            const int framesEach = 20_000;
+            const int frameSize = 64;
             var reading = ReadExactlyAsync(peer, producers * framesEach * frameSize);
             // Frames of (producer, sequence); each producer's frames go in one at a time and
             // are flushed in place, in batches of a few, or through the writer task.
@@ -118,13 +98,7 @@ public sealed class OutboundBufferInPlaceTests
                 next[p]++;
             }
             Assert.That(next, Is.All.EqualTo(framesEach));
-        }
-        finally
-        {
-            buffer.Close(drain: false);
-            await writer.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-    }
+        });
 
     [Test]
     public async Task A_close_with_an_error_while_flushing_in_place_still_sends_the_error_last()
@@ -142,6 +116,25 @@ public sealed class OutboundBufferInPlaceTests
         await writer.WaitAsync(TimeSpan.FromSeconds(5));
         var received = await ReadExactlyAsync(peer, 16);
         Assert.That(System.Text.Encoding.ASCII.GetString(received), Is.EqualTo("PING\r\n-ERR 'x'\r\n"));
+    }
+
+    /// <summary>Runs <paramref name="body"/> with a buffer on a connected loopback socket (its writer running) and the peer socket.</summary>
+    private static async Task WithBufferAsync(long maxPending, Func<OutboundBuffer, Socket, Task> body)
+    {
+        var (server, peer) = await ConnectedPairAsync();
+        using var _ = server;
+        using var __ = peer;
+        var buffer = new OutboundBuffer(new NetworkStream(server), server, maxPending);
+        var writer = buffer.RunWriterAsync();
+        try
+        {
+            await body(buffer, peer);
+        }
+        finally
+        {
+            buffer.Close(drain: false);
+            await writer.WaitAsync(TimeSpan.FromSeconds(5));
+        }
     }
 
     private static async Task<(Socket Server, Socket Peer)> ConnectedPairAsync()
