@@ -63,6 +63,57 @@ public sealed partial class NatsServer
         return RunClientAsync(connection, stream.Dispose);
     }
 
+    /// <summary>
+    /// Opens a client a plugin runs itself, without a stream: a protocol adapter (MQTT, say)
+    /// that reads its own protocol from the network stands for each of its clients with one, so
+    /// the server's users, accounts, permissions, limits, events and <c>/connz</c> (with
+    /// <paramref name="kind"/>) apply. It is logged in with
+    /// <see cref="ClientConnection.ConnectFromPluginAsync"/>, subscribes with
+    /// <see cref="ClientConnection.SubscribeFromPlugin"/>, publishes with
+    /// <see cref="ClientConnection.PublishFromPlugin(ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    /// and is closed with <see cref="NatsConnection.Close"/>; its deliveries, errors and close
+    /// go to <paramref name="host"/>. No read loop, writer task or outbound buffer runs for it,
+    /// no INFO or PING is sent, and the kernel's auth timer does not apply (the plugin owns the
+    /// login deadline of its protocol).
+    /// </summary>
+    /// <param name="host">Takes the client's deliveries, errors and close.</param>
+    /// <param name="remote">The client's address, for logs and <c>/connz</c>.</param>
+    /// <param name="kind">The kind the client shows as.</param>
+    /// <param name="options">The listener's authorization, no_auth_user, TLS below the plugin (<see cref="ClientListenerOptions.TransportTls"/>), log prefix.</param>
+    /// <returns>The client. When the server does not take it (shutting down, lame duck,
+    /// max_connections) it is returned closed, and its CONNECT answers with the reason.</returns>
+    /// <example>
+    /// <code>
+    /// var client = server.OpenPluginClient(session, remoteEndPoint, myKind, listenerOptions);
+    /// if (await client.ConnectFromPluginAsync(connectJson) is { } error) { /* refuse the login */ }
+    /// </code>
+    /// </example>
+    public ClientConnection OpenPluginClient(IPluginClientHost host, IPEndPoint? remote, ConnectionKind kind, ClientListenerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(kind);
+        var connection = new ClientConnection(this, host, remote, NextConnectionId(), kind, options ?? ClientListenerOptions.Plain);
+        Statistics.CountConnection();
+        if (!IsRunning || _lameDuck)
+        {
+            connection.Close(ClosedReason.ServerShutdown);
+            return connection;
+        }
+        var max = _options.MaxConnections;
+        if (max < 0 || (max > 0 && _clients.Count >= max))
+        {
+            if (LogLimits.MaxConnections.Allow(ClientLogger, LogLevel.Error))
+            {
+                Logging.ConnectionLog.MaxConnectionsExceeded(ClientLogger, connection);
+            }
+            connection.Close(ClosedReason.MaxConnectionsExceeded, ProtocolErrors.MaxConnections);
+            return connection;
+        }
+        _clients[connection.Id] = connection;
+        Logging.ConnectionLog.ClientCreated(ClientLogger, connection);
+        return connection;
+    }
+
     private Task AcceptClientAsync(Socket socket)
     {
         var connection = new ClientConnection(this, socket, new NetworkStream(socket, ownsSocket: false), NextConnectionId(), ConnectionKind.Client, ClientListenerOptions.ClientPort);

@@ -21,7 +21,10 @@ public sealed partial class ClientConnection
                 Publish(ref command);
                 break;
             case ClientOp.Sub:
-                Subscribe(command.Subject, command.Queue, command.Sid);
+                if (TrySubscribe(command.Subject, command.Queue, command.Sid) is { } refused)
+                {
+                    SendError(refused);
+                }
                 break;
             case ClientOp.Unsub:
                 Unsubscribe(command.Sid, command.MaxMessages);
@@ -180,23 +183,21 @@ public sealed partial class ClientConnection
         Send(Encoding.UTF8.GetBytes(text));
     }
 
-    private void Subscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid)
+    /// <summary>SUB: null when subscribed (or the connection closed meanwhile), else the <c>-ERR</c> text for the client.</summary>
+    private string? TrySubscribe(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> queue, ReadOnlySpan<byte> sid)
     {
         if (!SubjectValidator.IsValidSubject(subject))
         {
-            SendError(ProtocolErrors.InvalidSubject);
-            return;
+            return ProtocolErrors.InvalidSubject;
         }
         if (_authorization.Permissions is { } permissions && !permissions.CanSubscribe(subject, queue))
         {
-            SendError(ProtocolErrors.SubscribeViolation(Encoding.UTF8.GetString(subject), queue.IsEmpty ? null : Encoding.UTF8.GetString(queue)));
-            return;
+            return ProtocolErrors.SubscribeViolation(Encoding.UTF8.GetString(subject), queue.IsEmpty ? null : Encoding.UTF8.GetString(queue));
         }
         var options = Server.Options;
         if (options.MaxSubscriptionTokens > 0 && SubjectTokens.Count(subject) > options.MaxSubscriptionTokens)
         {
-            SendError(ProtocolErrors.SubscriptionTooManyTokens(subject));
-            return;
+            return ProtocolErrors.SubscriptionTooManyTokens(subject);
         }
 
         var sidKey = Encoding.UTF8.GetString(sid);
@@ -211,15 +212,14 @@ public sealed partial class ClientConnection
         {
             if (IsClosed)
             {
-                return;
+                return null;
             }
             // nats-server checks the limit before the sid, so a reused sid at the limit is
             // refused too.
             var maxSubscriptions = _limits.Subscriptions(options.MaxSubscriptions);
             if (maxSubscriptions != AccountLimits.Unlimited && _subscriptions.Count >= maxSubscriptions)
             {
-                SendError(ProtocolErrors.MaxSubscriptions);
-                return;
+                return ProtocolErrors.MaxSubscriptions;
             }
             if (_subscriptions.ContainsKey(sidKey))
             {
@@ -228,7 +228,7 @@ public sealed partial class ClientConnection
                 {
                     Send("+OK\r\n"u8);
                 }
-                return;
+                return null;
             }
             subscription = new Subscription(subject.ToArray(), queue.IsEmpty ? null : queue.ToArray(), this, sid.ToArray()) { Owner = this };
             _subscriptions.Add(sidKey, subscription);
@@ -243,6 +243,7 @@ public sealed partial class ClientConnection
         {
             Send("+OK\r\n"u8);
         }
+        return null;
     }
 
     private void Unsubscribe(ReadOnlySpan<byte> sid, long max)

@@ -4,9 +4,10 @@ namespace Nats.Core.Connections;
 
 /// <summary>
 /// For plugins that speak a client's protocol themselves (MQTT) and stand for it with a kernel
-/// client over an in-memory stream: publishes and deliveries can skip that stream's text
-/// protocol, which the plugin would otherwise write and the kernel parse (and the other way
-/// round) for every message. Everything else (CONNECT, SUB, UNSUB, PING) still goes over it.
+/// client: publishes and deliveries skip the client protocol's text, which the plugin would
+/// otherwise write and the kernel parse (and the other way round) for every message. Such a
+/// client is best run without a stream at all (<see cref="NatsServer.OpenPluginClient"/>); over a
+/// stream, everything else (CONNECT, SUB, UNSUB, PING) still goes over it.
 /// </summary>
 public sealed partial class ClientConnection
 {

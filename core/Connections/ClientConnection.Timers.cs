@@ -50,6 +50,11 @@ public sealed partial class ClientConnection
             Close(ClosedReason.AuthenticationExpired, ProtocolErrors.AuthenticationExpired);
             return;
         }
+        if (_pluginHost is not null)
+        {
+            // Nothing is written to it, and its plugin keeps its own protocol's keep-alive.
+            return;
+        }
         CheckStuckWrite(now, options.WriteDeadline);
         if (!IsClosed)
         {

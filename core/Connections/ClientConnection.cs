@@ -48,9 +48,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
 
     // allow_responses: reply subjects of requests this client received, with how many
     // responses remain and until when, under the table's own lock: created by the first
-    // publisher to add one (CompareExchange), consumed by the read loop, pruned when it grows.
+    // publisher to add one (EnsureInitialized), consumed by the read loop, pruned when it grows.
     // Only users with that permission pay for this, and only once they received a request.
-    private Dictionary<string, (int Remaining, DateTime Expires)>? _replies;
+    private ResponsePermissionTable? _replies;
 
     // The account's sublist match cache: the read loop's only, created by its first PUB and
     // again by the first after CONNECT binds another account (a client that only subscribes,
@@ -102,6 +102,9 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         Kind = kind;
         Listener = listener;
         Account = server.Accounts.Global;
+        // As nats-server's client read loops (routes' do not): write to idle subscribers at the
+        // end of each read instead of waking their writer tasks.
+        Batch.FlushesInPlace = true;
     }
 
     /// <summary>A client over a stream a plugin handed in (<see cref="NatsServer.ServeClientAsync"/>).</summary>
@@ -113,6 +116,19 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         // TLS the plugin ran below the stream (wss://) shows in /connz as the kernel's own would.
         Tls = listener.TransportTls;
         Account = server.Accounts.Global;
+        Batch.FlushesInPlace = true;
+    }
+
+    /// <summary>A client a plugin runs without a stream (<see cref="NatsServer.OpenPluginClient"/>).</summary>
+    internal ClientConnection(NatsServer server, IPluginClientHost host, System.Net.IPEndPoint? remote, ulong id, ConnectionKind kind, ClientListenerOptions listener)
+        : base(server, remote, id)
+    {
+        Kind = kind;
+        Listener = listener;
+        Tls = listener.TransportTls;
+        Account = server.Accounts.Global;
+        _pluginHost = host;
+        _deliveryTarget = host;
     }
 
     /// <summary>What kind of connection this is.</summary>
@@ -223,5 +239,28 @@ public sealed partial class ClientConnection : NatsConnection, IMessageSink
         Logging.ConnectionLog.ClientClosed(Log, this, reason.ToDisplayString());
         Server.OnConnectionClosed(this);
         Server.Events.RaiseClientClosed(this);
+        _pluginHost?.OnClosed(reason, _closeError);
+    }
+
+    private protected override void OnClosing(ClosedReason reason, string? error)
+    {
+        if (_pluginHost is null)
+        {
+            base.OnClosing(reason, error);
+            return;
+        }
+        _closeError = error;
+    }
+
+    /// <inheritdoc />
+    protected internal override void SendError(string text)
+    {
+        if (_pluginHost is { } host)
+        {
+            // No stream to carry it: the plugin hears it (and answers in its own protocol).
+            host.OnError(text);
+            return;
+        }
+        base.SendError(text);
     }
 }

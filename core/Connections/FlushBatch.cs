@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Nats.Core.Connections;
 
 /// <summary>Something with buffered output that can be told to send it.</summary>
@@ -26,6 +28,17 @@ public sealed class FlushBatch
     private List<OutboundBuffer>? _pressured;
     private List<OutboundBuffer>? _fed;
     private FlushBatch? _previous;
+
+    // How long the end of one batch may spend writing to peers itself (nats-server's read loop
+    // budget for flushing in place); past it the rest is left to their writer tasks.
+    private static readonly long InPlaceBudget = Stopwatch.Frequency / 1000;
+
+    /// <summary>
+    /// Whether <see cref="End"/> writes to idle peers from this thread (a client's read loop,
+    /// as nats-server's) instead of waking their writer tasks; routes and other internal
+    /// producers leave it off.
+    /// </summary>
+    internal bool FlushesInPlace { get; set; }
 
     /// <summary>True while a batch is active on this thread.</summary>
     public static bool IsActive => t_active is not null;
@@ -96,16 +109,30 @@ public sealed class FlushBatch
         _count = 0;
         var items = _items;
         var keepFed = HasPressure;
+        long deadline = 0;
         for (var i = 0; i < n; i++)
         {
             // n > 0 only once Enlist created the array.
             var item = items![i];
             items[i] = null!;
-            item.Flush();
-            if (keepFed && item is OutboundBuffer buffer)
+            if (keepFed && item is OutboundBuffer fed)
             {
-                Fed.Add(buffer);
+                Fed.Add(fed);
             }
+            if (FlushesInPlace && item is OutboundBuffer buffer)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (deadline == 0)
+                {
+                    deadline = now + InPlaceBudget;
+                }
+                if (now < deadline)
+                {
+                    buffer.FlushInPlace();
+                    continue;
+                }
+            }
+            item.Flush();
         }
     }
 }

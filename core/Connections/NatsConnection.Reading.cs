@@ -62,6 +62,19 @@ public abstract partial class NatsConnection
         _hasPending = true;
     }
 
+    /// <summary>Takes the operation an executed command left to complete (<see cref="WaitBeforeNextOperation"/>), or a completed one.</summary>
+    private protected ValueTask TakePendingOperation()
+    {
+        if (!_hasPending)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var pending = _pending;
+        _hasPending = false;
+        _pending = default;
+        return pending;
+    }
+
     /// <summary>Adds to the inbound counters (once per read batch, or per message a plugin publishes for its client).</summary>
     private protected void CountInbound(long messages, long bytes)
     {

@@ -68,6 +68,17 @@ public abstract partial class NatsConnection
         _lastActivityTimestamp = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>
+    /// Sets up a connection without a transport (a plugin's stream-less client): nothing is read
+    /// or written, and its outbound buffer is closed from the start, so whatever the kernel would
+    /// queue for it (an INFO update, say) is dropped instead of held.
+    /// </summary>
+    private protected NatsConnection(NatsServer server, IPEndPoint? remote, ulong id)
+        : this(server, null, Stream.Null, remote, null, id)
+    {
+        Out.Close(drain: false);
+    }
+
     /// <summary>The server-assigned connection id (<c>cid</c>).</summary>
     public ulong Id { get; }
 
@@ -160,6 +171,13 @@ public abstract partial class NatsConnection
     {
     }
 
+    /// <summary>Learns why the connection closes, before its transport goes; runs once.</summary>
+    private protected virtual void OnClosing(ClosedReason reason, string? error)
+    {
+        // A plugin's transport learns why before it is disposed (a WebSocket's close frame says so).
+        (Stream as IConnectionCloseAware)?.OnConnectionClosing(reason);
+    }
+
     /// <summary>Releases what the connection holds (subscriptions, registrations); runs once.</summary>
     private protected abstract void OnClosed(ClosedReason reason);
 
@@ -203,8 +221,7 @@ public abstract partial class NatsConnection
         CloseReason = reason;
         StopTime = DateTime.UtcNow;
         Logging.ConnectionLog.Closing(Log, Server.LogLimits, this, reason, Out.MaxPending, Server.Options.WriteDeadline);
-        // A plugin's transport learns why before it is disposed (a WebSocket's close frame says so).
-        (Stream as IConnectionCloseAware)?.OnConnectionClosing(reason);
+        OnClosing(reason, error);
         var drain = error is not null && reason != ClosedReason.SlowConsumerPendingBytes;
         if (drain)
         {
@@ -257,7 +274,7 @@ public abstract partial class NatsConnection
     }
 
     /// <summary>Sends <c>-ERR 'text'</c> and keeps the connection open.</summary>
-    protected internal void SendError(string text)
+    protected internal virtual void SendError(string text)
     {
         Send(System.Text.Encoding.UTF8.GetBytes($"-ERR '{text}'\r\n"));
     }

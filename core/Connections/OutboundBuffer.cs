@@ -14,7 +14,8 @@ internal enum AppendResult : byte
 /// <summary>
 /// A connection's outbound side: producers on any thread append complete protocol frames
 /// into a chain of pooled chunks; one writer task sends whatever has accumulated, chunk by
-/// chunk, while producers keep appending behind it.
+/// chunk, while producers keep appending behind it. A client's read loop ending its batch
+/// sends to an idle peer itself when the socket takes it at once (OutboundBuffer.Writer.cs).
 /// </summary>
 /// <remarks>
 /// Chunks never move once written, so a burst costs one copy per byte however far the
@@ -25,7 +26,7 @@ internal enum AppendResult : byte
 /// of reading, so a stuck reader holds its publisher back only milliseconds. Chunks
 /// go back to the pool as soon as they are written, so idle connections hold no output memory.
 /// </remarks>
-internal sealed class OutboundBuffer : IFlushable
+internal sealed partial class OutboundBuffer : IFlushable
 {
     // The first chunk of a burst is small (most connections send little); later ones are
     // large so a busy connection writes in big pieces.
@@ -62,6 +63,26 @@ internal sealed class OutboundBuffer : IFlushable
 
     // Completed after every write while a producer waits for this peer to drain.
     private TaskCompletionSource? _progress;
+
+    // Who writes to the socket (OutboundBuffer.Writer.cs): 1 while someone does, the writer
+    // task or a producer flushing in place (Interlocked), 0 when nobody does. Held from
+    // construction until the writer task starts, and again from the moment it ends.
+    private int _sending = 1;
+
+    // 1 when a flush asked for everything queued, the chunk being filled included, and no
+    // sender has taken it yet: set by producers, taken (Interlocked) by the sender.
+    private int _flushRequested;
+
+    // A write a producer started in place that the socket did not complete at once: set by
+    // that producer (which keeps _sending), finished by the writer task.
+    private volatile bool _handoff;
+    private ValueTask<int> _handedOff;
+    private long _handedOffBytes;
+
+    // The sender's own (whoever holds _sending): the chunks of the write in progress and
+    // their segments for the gathered send.
+    private List<Chunk> _writing = [];
+    private readonly List<ArraySegment<byte>> _segments = [];
 
     /// <summary>Creates the outbound side of a connection.</summary>
     /// <param name="stream">Where to write (a TLS stream, say).</param>
@@ -348,13 +369,6 @@ internal sealed class OutboundBuffer : IFlushable
     /// <summary>Forgets a pressure report nobody will wait on.</summary>
     public void ClearPressure() => Volatile.Write(ref _pressureReported, 0);
 
-    /// <inheritdoc />
-    public void Flush()
-    {
-        Volatile.Write(ref _flushEnlisted, 0);
-        _signal.Set();
-    }
-
     /// <summary>
     /// Stops accepting frames. With <paramref name="drain"/> the writer first sends what is
     /// queued (an -ERR before a close, say); otherwise queued output is dropped.
@@ -383,145 +397,6 @@ internal sealed class OutboundBuffer : IFlushable
     {
         Close(drain: false);
         _sender?.Dispose();
-    }
-
-    /// <summary>The writer: runs until <see cref="Close"/>, sending whatever is queued.</summary>
-    public async Task RunWriterAsync()
-    {
-        var writing = new List<Chunk>();
-        var segments = new List<ArraySegment<byte>>();
-        try
-        {
-            while (true)
-            {
-                await _signal.WaitAsync();
-                WriterStep step;
-                // A flush sends everything queued, the chunk being filled included. After that
-                // write only chunks already full go on: the rest belongs to a producer still in
-                // its read batch, which flushes at the batch's end. Taking it early (this task
-                // runs on the other core) split each batch into several small writes: fanout5-128
-                // made 3.4 sendmsg per subscriber per read this way, against about 1 waiting.
-                var takeCurrent = true;
-                while ((step = TakeBatch(ref writing, ref takeCurrent)) == WriterStep.Write)
-                {
-                    Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
-                    if (_sender is not null || _gathered is not null)
-                    {
-                        long written = 0;
-                        segments.Clear();
-                        foreach (var chunk in writing)
-                        {
-                            segments.Add(new ArraySegment<byte>(chunk.Buffer, 0, chunk.Length));
-                            written += chunk.Length;
-                        }
-                        if (_sender is not null)
-                        {
-                            await _sender.SendAsync(segments);
-                        }
-                        else
-                        {
-                            await _gathered!.WriteAsync(segments);
-                        }
-                        Written(written);
-                    }
-                    else
-                    {
-                        foreach (var chunk in writing)
-                        {
-                            Volatile.Write(ref _writeStartedTimestamp, Stopwatch.GetTimestamp());
-                            await _stream.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length));
-                            Written(chunk.Length);
-                        }
-                    }
-                    ReturnAll(writing);
-                }
-                if (step == WriterStep.Stop)
-                {
-                    return;
-                }
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref _writeStartedTimestamp, 0);
-            ReturnAll(writing);
-            lock (_lock)
-            {
-                _closed = true;
-                ReleaseQueued();
-            }
-            WakeWaiter();
-            _sender?.Dispose();
-        }
-    }
-
-    /// <summary>Accounts for bytes the peer took and wakes a producer waiting for progress.</summary>
-    private void Written(long bytes)
-    {
-        Volatile.Write(ref _writeStartedTimestamp, 0);
-        Volatile.Write(ref _lastWrittenTimestamp, Stopwatch.GetTimestamp());
-        lock (_lock)
-        {
-            _queuedBytes -= bytes;
-            _writtenBytes += bytes;
-            if (_progressAtPressure >= 0 && _queuedBytes <= PressureThreshold / 2)
-            {
-                _progressAtPressure = -1; // caught up: the next pressure is a new episode
-            }
-        }
-        WakeWaiter();
-    }
-
-    /// <summary>Wakes a producer waiting for this peer (a write completed, or the buffer closed).</summary>
-    private void WakeWaiter() => Interlocked.Exchange(ref _progress, null)?.TrySetResult();
-
-    /// <summary>
-    /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into
-    /// <paramref name="writing"/>, which the writer has emptied; the chunk being filled too
-    /// when <paramref name="takeCurrent"/> (after a flush) or when draining a closed buffer.
-    /// <paramref name="takeCurrent"/> stays set until the chunk being filled is taken: a flush of
-    /// more than a write's worth (a 1 MB message is 16 full chunks and a tail) must not leave
-    /// its tail waiting for the next flush, which may never come.
-    /// </summary>
-    private WriterStep TakeBatch(ref List<Chunk> writing, ref bool takeCurrent)
-    {
-        // While a producer waits for this peer, one chunk per write: the producer tells a
-        // slow peer from a stuck one by how long a write takes, and a small one completes
-        // soon to any reader that reads at all.
-        var limit = Volatile.Read(ref _progress) is null ? MaxChunksPerWrite : 1;
-        lock (_lock)
-        {
-            if (_closed && !_drainThenStop)
-            {
-                return WriterStep.Stop;
-            }
-            if ((takeCurrent || _closed) && _current is not null && _currentLength > 0 && _sealed.Count < limit)
-            {
-                _sealed.Add(new Chunk(_current, _currentLength));
-                _current = null;
-                _currentLength = 0;
-            }
-            if (_current is null || _currentLength == 0)
-            {
-                takeCurrent = false;
-            }
-            if (_sealed.Count == 0)
-            {
-                return _closed ? WriterStep.Stop : WriterStep.Wait;
-            }
-            if (_sealed.Count <= limit)
-            {
-                (writing, _sealed) = (_sealed, writing);
-            }
-            else
-            {
-                // A bounded write completes often even to a slow reader, which is
-                // how back-pressure tells a slow peer from a stuck one.
-                writing.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_sealed)[..limit]);
-                _sealed.RemoveRange(0, limit);
-            }
-            return WriterStep.Write;
-        }
     }
 
     private void CopyIn(ReadOnlySpan<byte> source)

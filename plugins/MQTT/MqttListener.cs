@@ -66,6 +66,12 @@ internal sealed class MqttListener
         }
     }
 
+    /// <summary>
+    /// The CONNECT deadline's look at the socket, built outside <see cref="ServeAsync"/>: a lambda
+    /// there would capture the socket in a closure the async method holds for the connection's life.
+    /// </summary>
+    private static Func<bool> InputWaitingOf(Socket socket) => () => InputWaiting(socket);
+
     private async Task ServeAsync(Socket socket)
     {
         socket.NoDelay = true;
@@ -91,7 +97,7 @@ internal sealed class MqttListener
                 ssl.RemoteCertificate is { } peer ? peer as X509Certificate2 ?? new X509Certificate2(peer) : null);
             stream = ssl;
         }
-        var connection = new MqttConnection(_runtime, stream, remote, () => InputWaiting(socket));
+        var connection = new MqttConnection(_runtime, stream, remote, InputWaitingOf(socket));
         if (tlsInfo is not null)
         {
             connection.UseKernelOptions(_runtime.KernelOptions with { TransportTls = tlsInfo });

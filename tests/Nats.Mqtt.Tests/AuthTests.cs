@@ -84,4 +84,25 @@ public sealed class AuthTests
         var client = new MqttClientFactory().CreateMqttClient();
         Assert.That(await RefusalAsync(client, server.Options("c2").WithCredentials("m", "x").Build()), Is.EqualTo(MqttClientConnectResultCode.BadUserNameOrPassword));
     }
+
+    [Test]
+    public async Task A_login_whose_password_check_outlasts_the_auth_timeout_is_accepted()
+    {
+        // One deadline: the client has the auth timeout to send CONNECT. Checking its password
+        // (bcrypt, here slower than that timeout) is this server's work: the kernel client the
+        // session opens for it has no auth timer of its own to cut the login short.
+        var hash = Nats.Core.Security.Bcrypt.Hash("pw", 13);
+        var checking = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(Nats.Core.Security.Bcrypt.Verify("pw", hash), Is.True);
+        Assume.That(checking.Elapsed, Is.GreaterThan(TimeSpan.FromMilliseconds(500)), "a password check slower than the timeout");
+        await using var server = await MqttServer.StartAsync($$"""
+            authorization {
+              timeout: 0.5
+              users: [ { user: slow, password: "{{hash}}" } ]
+            }
+            """);
+        using var client = await server.ConnectAsync("slow1", MqttProtocolVersion.V311, o => o.WithCredentials("slow", "pw"));
+        Assert.That(client.IsConnected, Is.True);
+        Assert.That(server.Server.Clients.Single().User, Is.EqualTo("slow"));
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Nats.AuthJwt.Auth;
 using Nats.AuthJwt.Jwt;
 using Nats.AuthJwt.Jwt.Claims;
+using Nats.AuthJwt.Logging;
 using Nats.AuthJwt.Resolvers;
 using Nats.Core;
 using Nats.Core.Accounts;
@@ -116,7 +117,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
         var lookup = await LookupAsync(name, cancellationToken).ConfigureAwait(false);
         if (lookup.Claims is not { } claims)
         {
-            _logger.LogWarning("Account fetch failed for {Account}: {Error}", name, lookup.Error);
+            AuthJwtLog.AccountFetchFailed(_logger, name, lookup.Error);
             return null;
         }
         lock (_updateLock)
@@ -161,7 +162,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             RefreshPrivateExporters(except: key);
             RevokeClients(registered, claims);
         }
-        _logger.LogInformation("Updated account {Account} from its JWT", key);
+        AuthJwtLog.AccountUpdated(_logger, key);
         // Default permissions, user limits and bearer rules act on connected clients.
         _server.ReauthorizeClients();
         return ClaimsUpdateOutcome.Updated;
@@ -181,7 +182,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             if (_server.Accounts.Find(account) is { IsSystem: false })
             {
                 var expired = ExpireClients(account);
-                _logger.LogInformation("Account {Account} removed; {Count} client(s) disconnected", account, expired);
+                AuthJwtLog.AccountRemoved(_logger, account, expired);
                 _server.Accounts.Remove(account);
             }
         }
@@ -207,7 +208,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             return;
         }
         var expired = ExpireClients(account);
-        _logger.LogInformation("Account {Account} JWT expired; {Count} client(s) disconnected", account, expired);
+        AuthJwtLog.AccountExpired(_logger, account, expired);
     }
 
     /// <summary>nats-server's <c>expiredTimeout</c>: the account's users get <c>Account Authentication Expired</c> and are closed.</summary>
@@ -250,7 +251,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
             }
             if (claims.IsClaimRevoked(user))
             {
-                _logger.LogInformation("User {User} of account {Account} revoked; disconnecting", user.Subject, account.Name);
+                AuthJwtLog.UserRevoked(_logger, user.Subject, account.Name);
                 client.Revoke();
             }
         }

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Nats.AuthJwt.Logging;
 using Nats.Core.Accounts;
 using Nats.Core.Plugins;
 using Nats.Core.Security;
@@ -40,7 +41,7 @@ public sealed class JwtAuthenticator(UserJwtCheck check, ILogger logger, Callout
         var outcome = await check.CheckAsync(request, cancellationToken).ConfigureAwait(false);
         if (outcome.User is not { } user)
         {
-            logger.LogDebug("User JWT refused: {Reason}", outcome.Reason);
+            AuthJwtLog.UserJwtRefused(logger, outcome.Reason);
             return AuthResult.Deny(outcome.Reason!);
         }
         if (callout is not null && callout.Applies(user.Account, user.User, out var calloutAccount))

@@ -7,6 +7,7 @@ using Nats.AuthJwt.Auth;
 using Nats.AuthJwt.Jwt;
 using Nats.AuthJwt.Jwt.Claims;
 using Nats.AuthJwt.Jwt.Model;
+using Nats.AuthJwt.Logging;
 using Nats.Core;
 using Nats.Core.Accounts;
 using Nats.Core.Config;
@@ -192,7 +193,7 @@ public sealed class OperatorCallout : IAsyncDisposable
         {
             expires = now + validFor;
         }
-        _logger.LogDebug("Auth callout of account {Account} placed user {User} in {Target}", account, user.Subject, issuerAccount);
+        AuthJwtLog.CalloutPlacedUser(_logger, account, user.Subject, issuerAccount);
         return AuthResult.Accept(issuerAccount, string.IsNullOrEmpty(user.Name) ? user.Subject : user.Name, permissions, expires,
             new UserLimits { MaxSubscriptions = limits.Subs, MaxPayload = limits.Payload, MaxData = limits.Data });
     }

@@ -3,6 +3,7 @@ using Nats.AuthJwt.Accounts;
 using Nats.AuthJwt.Auth;
 using Nats.AuthJwt.Callout;
 using Nats.AuthJwt.Config;
+using Nats.AuthJwt.Logging;
 using Nats.AuthJwt.Resolvers;
 using Nats.AuthJwt.SystemAccount;
 using Nats.Core;
@@ -57,7 +58,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
         {
             if (_sections.AnySet)
             {
-                _logger.LogWarning("auth-jwt: resolver settings without operator or trusted_keys are ignored");
+                AuthJwtLog.ResolverSettingsIgnored(_logger);
             }
             if (callout is not null)
             {
@@ -92,7 +93,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
         _verification = new JwtVerificationWorker(JwtVerificationWorker.DefaultWorkerThreads);
         _operatorCallout = new OperatorCallout(server, _accounts, account => context.Connect(account), _logger);
         context.AddAuthenticator(new JwtAuthenticator(new UserJwtCheck(trust, _accounts, pinned, _verification), _logger, _operatorCallout));
-        _logger.LogInformation("Trusted Operators: {Operators}", string.Join(", ", trust.Operators.Select(o => $"{o.Name} ({o.Subject})")));
+        AuthJwtLog.TrustedOperators(_logger, string.Join(", ", trust.Operators.Select(o => $"{o.Name} ({o.Subject})")));
     }
 
     /// <summary>
@@ -114,8 +115,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
         }
         _callout = new CalloutAuthenticator(options, context.Server, _logger);
         context.AddAuthenticator(_callout);
-        _logger.LogInformation("Auth callout: requests on $SYS.REQ.USER.AUTH in account {Account}, issuer {Issuer}{Sealed}",
-            options.Account, options.Issuer, options.XKey is null ? "" : ", sealed to " + options.XKey);
+        AuthJwtLog.CalloutConfigured(_logger, options.Account, options.Issuer, options.XKey is null ? "" : ", sealed to " + options.XKey);
     }
 
     /// <inheritdoc />
@@ -136,7 +136,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
             {
                 directory.Store.SaveIfNewer(key, jwt);
             }
-            _logger.LogInformation("Managing all jwt in exclusive directory {Directory}", directory.Store.DirectoryPath);
+            AuthJwtLog.ManagingDirectory(_logger, directory.Store.DirectoryPath);
             _expiry = new StoreExpiry(directory.Store, _logger);
         }
         if (_context.SystemServices.Account is { } system)
@@ -231,7 +231,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
                 }
                 catch (AccountResolverException e)
                 {
-                    plugin._logger.LogWarning("resolver_preload: account {Account} not updated: {Error}", key, e.Message);
+                    AuthJwtLog.PreloadNotUpdated(plugin._logger, key, e.Message);
                 }
             }
         }

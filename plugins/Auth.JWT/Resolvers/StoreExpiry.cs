@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nats.AuthJwt.Logging;
 
 namespace Nats.AuthJwt.Resolvers;
 
@@ -40,13 +41,13 @@ public sealed class StoreExpiry : IDisposable
         {
             foreach (var key in _store.RemoveExpired())
             {
-                _logger.LogDebug("Removed expired jwt of {Account} from {Directory}", key, _store.DirectoryPath);
+                AuthJwtLog.ExpiredJwtRemoved(_logger, key, _store.DirectoryPath);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // nats-server retries a failed removal on the next check; so does the next tick here.
-            _logger.LogWarning("Removing expired jwts from {Directory} failed: {Error}", _store.DirectoryPath, e.Message);
+            AuthJwtLog.ExpiredJwtRemovalFailed(_logger, _store.DirectoryPath, e.Message);
         }
     }
 

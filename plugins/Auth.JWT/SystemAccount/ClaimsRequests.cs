@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Nats.AuthJwt.Accounts;
 using Nats.AuthJwt.Jwt;
 using Nats.AuthJwt.Jwt.Claims;
+using Nats.AuthJwt.Logging;
 using Nats.AuthJwt.Resolvers;
 using Nats.Core.Plugins;
 using Nats.Core.Security;
@@ -71,7 +72,7 @@ public sealed class ClaimsRequests : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _logger.LogError("Handling {Subject} failed: {Error}", message.Subject, e.Message);
+                AuthJwtLog.RequestFailed(_logger, message.Subject, e.Message);
             }
             return ValueTask.CompletedTask;
         }));
@@ -128,7 +129,7 @@ public sealed class ClaimsRequests : IAsyncDisposable
             }
             catch (AccountResolverException e)
             {
-                _logger.LogError("DirResolver - Update for account \"{Account}\" resulted in error {Error}", key, e.Message);
+                AuthJwtLog.UpdateFailed(_logger, key, e.Message);
             }
         };
         store.Deleted += _accounts.Forget;
@@ -352,11 +353,11 @@ public sealed class ClaimsRequests : IAsyncDisposable
     {
         if (error is null)
         {
-            _logger.LogDebug("{Message} - {Account}", message, account);
+            AuthJwtLog.UpdateResponse(_logger, message, account);
         }
         else
         {
-            _logger.LogError("{Message} - {Account} - {Error}", message, account, error);
+            AuthJwtLog.UpdateError(_logger, message, account, error);
         }
         if (reply is null)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Nats.AuthJwt.Logging;
 using Nats.AuthJwt.Resolvers;
 using Nats.Core;
 using Nats.Core.Plugins;
@@ -92,7 +93,7 @@ public sealed class ClusterJwtSync : IAsyncDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _logger.LogWarning("DirResolver - pack request failed: {Error}", e.Message);
+            AuthJwtLog.PackRequestFailed(_logger, e.Message);
         }
     }
 
@@ -108,7 +109,7 @@ public sealed class ClusterJwtSync : IAsyncDisposable
         }
         catch (Exception e) when (e is AccountResolverException or IOException or UnauthorizedAccessException)
         {
-            _logger.LogError("DirResolver - Merging resulted in error: {Error}", e.Message);
+            AuthJwtLog.MergeFailed(_logger, e.Message);
         }
         return ValueTask.CompletedTask;
     }

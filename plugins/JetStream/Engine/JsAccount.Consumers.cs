@@ -287,7 +287,7 @@ public sealed partial class JsAccount
             entry.Consumers.Remove(consumer.Name);
             entry.ConsumersChanged();
         }
-        _logger.LogInformationDeleted(consumer.StreamName, consumer.Name);
+        JsAccountLog.ConsumerInactiveDeleted(_logger, consumer.StreamName, consumer.Name);
         consumer.Close(deleted: true);
         Advisories.ConsumerAction(_output, _options.Domain, consumer.StreamName, consumer.Name, "delete");
     }
@@ -407,7 +407,7 @@ public sealed partial class JsAccount
             var metaPath = Path.Combine(dir, "meta.json");
             if (!File.Exists(metaPath))
             {
-                _logger.LogWarningNoMeta(dir);
+                JsAccountLog.NoMeta(_logger, dir);
                 continue;
             }
             try
@@ -427,7 +427,7 @@ public sealed partial class JsAccount
                         var consumerMeta = Path.Combine(obs, "meta.json");
                         if (!File.Exists(consumerMeta))
                         {
-                            _logger.LogWarningNoMeta(obs);
+                            JsAccountLog.NoMeta(_logger, obs);
                             continue;
                         }
                         var cm = JsonSerializer.Deserialize(File.ReadAllBytes(consumerMeta), JsJsonContext.Default.ConsumerMeta)!;
@@ -439,20 +439,8 @@ public sealed partial class JsAccount
             }
             catch (Exception e) when (e is IOException or JsonException or JsApiException)
             {
-                _logger.LogErrorRecover(e, dir);
+                JsAccountLog.RecoverFailed(_logger, e, dir);
             }
         }
     }
-}
-
-internal static partial class JsAccountLog
-{
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "JetStream consumer {Stream} > {Consumer} deleted after its inactive threshold")]
-    public static partial void LogInformationDeleted(this Microsoft.Extensions.Logging.ILogger logger, string stream, string consumer);
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning, Message = "JetStream: {Dir} has no meta.json, skipped")]
-    public static partial void LogWarningNoMeta(this Microsoft.Extensions.Logging.ILogger logger, string dir);
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Error, Message = "JetStream: could not recover {Dir}")]
-    public static partial void LogErrorRecover(this Microsoft.Extensions.Logging.ILogger logger, Exception error, string dir);
 }

@@ -164,7 +164,7 @@ internal sealed class AccountHost : IAsyncDisposable
         }
         while (previous < number && Interlocked.CompareExchange(ref _apiDropThrough, number, previous) != previous);
         var dropped = Math.Max(0, Interlocked.Exchange(ref _apiPending, 0));
-        _logger.LogWarning("JetStream API queue limit reached in account {Account}, dropping {Dropped} requests", Account.Name, dropped);
+        JetStreamLog.ApiQueueLimit(_logger, Account.Name, dropped);
         // In the system account, as nats-server's publishAdvisory(nil, …): operators watch it there.
         if (_server.Accounts.System is { } system)
         {
@@ -198,7 +198,7 @@ internal sealed class AccountHost : IAsyncDisposable
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                _logger.LogError(e, "JetStream: handling {Subject} in account {Account} failed", work.Subject, Account.Name);
+                JetStreamLog.ApiRequestFailed(_logger, e, work.Subject, Account.Name);
             }
         }
     }

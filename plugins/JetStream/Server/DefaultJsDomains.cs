@@ -80,7 +80,7 @@ internal sealed record DefaultJsDomains(IReadOnlyDictionary<string, string> Doma
         {
             return;
         }
-        logger.LogWarning("The option `default_js_domain` is a temporary backwards compatibility measure and will be removed");
+        JetStreamLog.DefaultDomainIsTemporary(logger);
         foreach (var account in context.Accounts.All)
         {
             MapAccount(context.Accounts, account, jetStreamConfigured, logger);
@@ -96,7 +96,7 @@ internal sealed record DefaultJsDomains(IReadOnlyDictionary<string, string> Doma
         }
         if (jetStreamConfigured(account.Name))
         {
-            logger.LogWarning("Skipping Default Domain \"{Domain}\", set for JetStream enabled account \"{Account}\"", domain, account.Name);
+            JetStreamLog.DefaultDomainSkipped(logger, domain, account.Name);
             return;
         }
         if (domain.Length == 0)
@@ -105,8 +105,7 @@ internal sealed record DefaultJsDomains(IReadOnlyDictionary<string, string> Doma
         }
         foreach (var mapping in accounts.AddMappings(account, JetStreamDomainMappings.ToDomain(domain)))
         {
-            logger.LogInformation("Adding default domain mapping \"{Source}\" -> \"{Destination}\" to account \"{Account}\"",
-                mapping.Source, mapping.Destinations[0].Subject, account.Name);
+            JetStreamLog.DefaultDomainMapping(logger, mapping.Source, mapping.Destinations[0].Subject, account.Name);
         }
     }
 }

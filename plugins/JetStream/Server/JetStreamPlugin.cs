@@ -155,10 +155,10 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         server.SetJetStreamInfo(true, _options.Domain);
         _context.SystemServices.SetJetStream(true, _options.Domain.Length > 0 ? _options.Domain : null);
         _started = true;
-        _logger.LogInformation("Starting JetStream");
-        _logger.LogInformation("  Store directory:  \"{Dir}\"", dir);
-        _logger.LogInformation("  Sync:             {Sync}", _options.Sync == Storage.SyncMode.Always ? "always (acknowledged after fdatasync)" : "every " + _options.SyncInterval);
-        _logger.LogInformation("  Accounts:         {Accounts}", string.Join(", ", EnabledAccounts));
+        JetStreamLog.Starting(_logger);
+        JetStreamLog.StoreDirectory(_logger, dir);
+        JetStreamLog.Sync(_logger, _options.Sync == Storage.SyncMode.Always ? "always (acknowledged after fdatasync)" : "every " + _options.SyncInterval);
+        JetStreamLog.Accounts(_logger, string.Join(", ", EnabledAccounts));
         return Task.CompletedTask;
     }
 
@@ -235,7 +235,7 @@ public sealed class JetStreamPlugin : IServerPlugin, IStartsBeforeClients
         {
             AnswerInfoOnly(account);
         }
-        _logger.LogInformation("JetStream {State} for account {Account}", settings is { Enabled: true } ? "enabled" : "disabled", account.Name);
+        JetStreamLog.AccountState(_logger, settings is { Enabled: true } ? "enabled" : "disabled", account.Name);
     }
 
     private void Consider(Account account)

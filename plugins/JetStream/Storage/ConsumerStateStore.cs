@@ -72,7 +72,7 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
             Initial = ConsumerStateCodec.Decode(File.ReadAllBytes(path));
             if (Initial is null)
             {
-                _logger.LogError("JetStream consumer state {Path} is damaged: the consumer restarts from its config", path);
+                StoreLog.ConsumerStateDamaged(_logger, path);
                 File.Move(path, path + ".corrupt", overwrite: true);
             }
         }
@@ -147,7 +147,7 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                _logger.LogError(e, "JetStream consumer state {Path}: write failed", StatePath);
+                StoreLog.ConsumerStateWriteFailed(_logger, e, StatePath);
                 waiters?.TrySetException(e);
             }
             finally

@@ -15,7 +15,7 @@ public sealed partial class FileStore
         }
         catch (IOException e)
         {
-            Logger.LogWarning("JetStream store: index {Path} unreadable, rebuilding from blocks: {Error}", IndexPath, e.Message);
+            StoreLog.IndexUnreadable(Logger, IndexPath, e.Message);
             return null;
         }
     }
@@ -38,7 +38,7 @@ public sealed partial class FileStore
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Logger.LogWarning("JetStream store: could not write {Path}: {Error}", IndexPath, e.Message);
+            StoreLog.IndexWriteFailed(Logger, IndexPath, e.Message);
         }
     }
 

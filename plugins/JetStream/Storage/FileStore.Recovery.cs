@@ -156,7 +156,7 @@ public sealed partial class FileStore
             {
                 // Created by a crash before its header reached the disk: nothing in it was acknowledged.
                 truncated.Add($"{path}: empty block removed ({data.Length} bytes)");
-                Logger.LogWarning("JetStream store: removed unwritten block {Path} ({Bytes} bytes)", path, data.Length);
+                StoreLog.UnwrittenBlockRemoved(Logger, path, data.Length);
                 File.Delete(path);
                 return null;
             }
@@ -297,7 +297,7 @@ public sealed partial class FileStore
         }
         var text = $"{path}: truncated {length - at} bytes at offset {at} after seq {lastGood}: {what}";
         truncated.Add(text);
-        Logger.LogWarning("JetStream store: torn tail truncated: {Text}", text);
+        StoreLog.TornTailTruncated(Logger, text);
     }
 
     /// <summary>Sealed blocks whose end was damaged: the lost range runs to the next block's first sequence.</summary>
@@ -442,7 +442,7 @@ public sealed partial class FileStore
         }
         catch (IOException e)
         {
-            Logger.LogWarning("JetStream store {Dir}: could not write a new block ({Error}); opened, publishes fail until there is room", _options.Directory, e.Message);
+            StoreLog.NewBlockFailed(Logger, _options.Directory, e.Message);
             block.Written = block.Durable = 0;
             _directoryDirty = true;
             return false;

@@ -222,7 +222,7 @@ public sealed partial class FileStore
     /// </summary>
     private void FailWrites(Exception error, TaskCompletionSource? commit)
     {
-        Logger.LogError(error, "JetStream store {Dir}: write failed, going back to the last durable state", _options.Directory);
+        StoreLog.WriteFailed(Logger, error, _options.Directory);
         IStoreListener? listener;
         ulong durable;
         lock (Gate)
@@ -250,7 +250,7 @@ public sealed partial class FileStore
             }
             catch (Exception e)
             {
-                Logger.LogError(e, "JetStream store {Dir}: recovery after a failed write failed", _options.Directory);
+                StoreLog.WriteRecoveryFailed(Logger, e, _options.Directory);
                 Closed = true;
                 DetachUsageLocked();
             }

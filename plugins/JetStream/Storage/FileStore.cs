@@ -420,7 +420,7 @@ public sealed partial class FileStore : MessageStore
         }
         catch (Exception e)
         {
-            Logger.LogStoreError(e);
+            StoreLog.MaintenanceFailed(Logger, e);
         }
         lock (Gate)
         {

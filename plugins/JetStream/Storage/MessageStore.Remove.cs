@@ -334,7 +334,7 @@ public abstract partial class MessageStore
         }
         catch (Exception e)
         {
-            Logger.LogStoreError(e);
+            StoreLog.MaintenanceFailed(Logger, e);
         }
     }
 

@@ -197,8 +197,7 @@ public abstract partial class MessageStore : IDisposable
     private protected void ReportLostLocked(LostData lost)
     {
         _lost.Add(lost);
-        Logger.LogError("JetStream store: lost messages {First}..{Last} ({Bytes} bytes) in {Block}: {Reason}",
-            lost.FirstSeq, lost.LastSeq, lost.Bytes, lost.Block, lost.Reason);
+        StoreLog.LostMessages(Logger, lost.FirstSeq, lost.LastSeq, lost.Bytes, lost.Block, lost.Reason);
     }
 
     private protected void ClearLostLocked() => _lost.Clear();

@@ -394,6 +394,4 @@ public static class LeafnodeOptionsParser
         ConfInteger or ConfFloat or ConfBool => value.Describe(),
         _ => GoText.TypeName(value),
     };
-
-    /// <summary>What Go's <c>%T</c> prints for the value nats-server's parser would hold.</summary>
 }

@@ -38,7 +38,7 @@ public sealed partial class LeafConnection
         var outcome = await LeafHubAuthenticator.AuthenticateAsync(Server, options, connect, _nonce ?? "", Tls?.PeerCertificate, RemoteEndPoint, Server.ShutdownToken).ConfigureAwait(false);
         if (!outcome.IsAccepted || !ReferenceEquals(outcome.Account, _account))
         {
-            Logger.LogError("{Leaf} authentication error after reload - {Reason}", this, outcome.Reason ?? "bound to another account");
+            LeafLog.ReloadAuthenticationError(Logger, this, outcome.Reason ?? "bound to another account");
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
         }
     }
@@ -95,7 +95,7 @@ public sealed partial class LeafConnection
         var set = _manager.RemoteTlsSet(remote);
         if (set is null)
         {
-            Logger.LogError("{Leaf} TLS required by the hub but remote {Remote} has no tls configuration", this, remote.SafeName);
+            LeafLog.NoTlsForRemote(Logger, this, remote.SafeName);
             Close(ClosedReason.TlsHandshakeError);
             return false;
         }
@@ -115,7 +115,7 @@ public sealed partial class LeafConnection
         catch (InvalidOperationException e)
         {
             // An unreadable or malformed credentials file: logged as nats-server does, retried later.
-            Logger.LogError("{Leaf} {Error}", this, e.Message);
+            LeafLog.Refused(Logger, this, e.Message);
             Close(ClosedReason.AuthenticationViolation);
             return false;
         }
@@ -171,7 +171,7 @@ public sealed partial class LeafConnection
         _account = account;
         if (account is null)
         {
-            Logger.LogError("{Leaf} Unable to lookup account {Account} for solicited leafnode connection", this, _manager.LocalAccountName(Remote!));
+            LeafLog.MissingAccount(Logger, this, _manager.LocalAccountName(Remote!));
             Close(ClosedReason.MissingAccount);
             return;
         }
@@ -185,7 +185,7 @@ public sealed partial class LeafConnection
     protected override void OnLinkStarted()
     {
         var suffix = DidSolicit ? $" for account: {_manager.LocalAccountName(Remote!)}" : "";
-        Logger.LogInformation("{Leaf} Leafnode connection created{Suffix}", this, suffix);
+        LeafLog.Created(Logger, this, suffix);
     }
 
     /// <inheritdoc />
@@ -201,7 +201,7 @@ public sealed partial class LeafConnection
         }
         else
         {
-            Logger.LogError("{Leaf} Authentication Timeout", this);
+            LeafLog.AuthenticationTimeout(Logger, this);
             Close(ClosedReason.AuthenticationTimeout, ProtocolErrors.AuthenticationTimeout);
         }
     }
@@ -267,21 +267,21 @@ public sealed partial class LeafConnection
         }
         if (!string.IsNullOrEmpty(connect.Lang))
         {
-            Logger.LogError("{Leaf} attempted to connect to leaf node port", this);
+            LeafLog.ClientOnLeafPort(Logger, this);
             Close(ClosedReason.ProtocolViolation, "attempted to connect to leaf node port");
             return;
         }
         if (!string.IsNullOrEmpty(connect.Gateway))
         {
             var text = $"Rejecting connection from gateway \"{connect.Gateway}\" on the leafnode port";
-            Logger.LogError("{Leaf} {Text}", this, text);
+            LeafLog.Refused(Logger, this, text);
             Close(ClosedReason.ProtocolViolation, text);
             return;
         }
         var cluster = Server.Options.Cluster.Name;
         if (!string.IsNullOrEmpty(cluster) && connect.Cluster == cluster)
         {
-            Logger.LogError("{Leaf} remote leafnode has same cluster name", this);
+            LeafLog.SameClusterName(Logger, this);
             Close(ClusterNameConflict, "remote leafnode has same cluster name");
             return;
         }
@@ -289,7 +289,7 @@ public sealed partial class LeafConnection
         if (_options.MinVersion.Length > 0 && !VersionAtLeast(connect.Version, _options.MinVersion))
         {
             var text = $"connection rejected since minimum version required is \"{_options.MinVersion}\"";
-            Logger.LogError("{Leaf} {Text}", this, text);
+            LeafLog.Refused(Logger, this, text);
             Close(ClosedReason.ProtocolViolation, text);
             return;
         }
@@ -311,7 +311,7 @@ public sealed partial class LeafConnection
     {
         if (!outcome.IsAccepted)
         {
-            Logger.LogError("{Leaf} authentication error - {Reason}", this, outcome.Reason);
+            LeafLog.AuthenticationError(Logger, this, outcome.Reason);
             Close(ClosedReason.AuthenticationViolation, ProtocolErrors.AuthorizationViolation);
             return;
         }
@@ -353,7 +353,7 @@ public sealed partial class LeafConnection
         {
             if (TlsFirst && (info.ClientId == 0 || info.LeafnodeUrls is null))
             {
-                Logger.LogError("{Leaf} attempted to connect to wrong port", this);
+                LeafLog.WrongPort(Logger, this);
                 Close(ClosedReason.WrongPort);
                 return;
             }
@@ -380,7 +380,7 @@ public sealed partial class LeafConnection
     private void ProcessError(ReadOnlySpan<byte> argument)
     {
         var text = Encoding.UTF8.GetString(argument).Trim('\'');
-        Logger.LogError("{Leaf} Leafnode Error '{Text}'", this, text);
+        LeafLog.LeafnodeError(Logger, this, text);
         if (DidSolicit)
         {
             if (text.Contains("Loop detected", StringComparison.Ordinal) || text.Contains("remote leafnode has same cluster name", StringComparison.Ordinal)

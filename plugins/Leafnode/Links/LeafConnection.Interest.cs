@@ -47,7 +47,7 @@ public sealed partial class LeafConnection
     {
         var account = _account!;
         var setting = JetStreamSetting(account);
-        _jetStreamDeny = LeafJetStreamDeny.For(setting, text => Logger.LogInformation("{Leaf} {Text}", this, text));
+        _jetStreamDeny = LeafJetStreamDeny.For(setting, text => LeafLog.JetStreamNotice(Logger, this, text));
         AddJetStreamDomainMappings(account, setting);
         _registered = true;
         var subs = account.Sublist.All().Where(ShouldAnnounce).ToList();
@@ -314,8 +314,7 @@ public sealed partial class LeafConnection
         // as those JetStream added to its own accounts).
         foreach (var mapping in table)
         {
-            Logger.LogInformation("{Leaf} Adding JetStream Domain Mapping \"{Source}\" -> {Destination} to account \"{Account}\"",
-                this, mapping.Source, mapping.Destinations[0].Subject, account.Name);
+            LeafLog.DomainMapping(Logger, this, mapping.Source, mapping.Destinations[0].Subject, account.Name);
         }
     }
 }

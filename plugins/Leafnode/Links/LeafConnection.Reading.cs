@@ -29,7 +29,7 @@ public sealed partial class LeafConnection
                 }
                 if (status != LeafParseStatus.Complete)
                 {
-                    Logger.LogError("{Leaf} leafnode protocol error ({Status})", this, status);
+                    LeafLog.ProtocolError(Logger, this, status);
                     Close(status == LeafParseStatus.UnknownOperation ? ClosedReason.ProtocolViolation : ClosedReason.ParseError,
                         status == LeafParseStatus.UnknownOperation ? ProtocolErrors.UnknownOperation : null);
                     break;

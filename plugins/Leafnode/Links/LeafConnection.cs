@@ -139,7 +139,7 @@ public sealed partial class LeafConnection : LinkConnection, ILinkSink
     internal void CloseForLoop(bool sendError)
     {
         var text = $"Loop detected for leafnode account=\"{_account?.Name}\". Delaying attempt to reconnect for 30s";
-        Logger.LogError("{Leaf} {Text}", this, text);
+        LeafLog.Refused(Logger, this, text);
         if (DidSolicit)
         {
             RetryDelay = LeafManager.LoopDelay;

@@ -75,7 +75,7 @@ public sealed partial class LeafManager
             if (!Equals(_context.Tls.Get(name), tls))
             {
                 _context.Tls.Set(name, tls);
-                _logger.LogInformation("Reloaded: LeafNode Remote {Remote} TLS", remote.SafeName);
+                LeafLog.RemoteTlsReloaded(_logger, remote.SafeName);
             }
             return;
         }
@@ -105,7 +105,7 @@ public sealed partial class LeafManager
         {
             var port = _options.Port < 0 ? 0 : _options.Port;
             _listener = ConnectionListener.Start("leafnode", new HostPort(_options.Host, port), _logger, AcceptAsync, _stopping.Token);
-            _logger.LogInformation("Listening for leafnode connections on {Address}", HostPort.Join(_options.Host, _listener.Port));
+            LeafLog.Listening(_logger, HostPort.Join(_options.Host, _listener.Port));
             // Listed in the ports file with the kernel's listeners.
             _context.AddListenerAddress(new ListenerAddress("leafnode", _options.Tls is null ? "nats" : "tls", _options.Host, _listener.Port));
             // Leafs may also come over the websocket port (path /leafnode), as nats-server
@@ -124,7 +124,7 @@ public sealed partial class LeafManager
     {
         if (remote.Disabled)
         {
-            _logger.LogInformation("Remote leafnode {Remote} is disabled", remote.SafeName);
+            LeafLog.RemoteDisabled(_logger, remote.SafeName);
             return;
         }
         lock (_runs)
@@ -182,7 +182,7 @@ public sealed partial class LeafManager
         }
         catch (TimeoutException)
         {
-            _logger.LogWarning("Leafnode remotes did not stop within 5s");
+            LeafLog.RemotesStopTimedOut(_logger);
         }
     }
 
@@ -215,7 +215,7 @@ public sealed partial class LeafManager
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {
-            _logger.LogDebug("Leafnode accept: could not send INFO: {Error}", e.Message);
+            LeafLog.AcceptInfoFailed(_logger, e.Message);
             socket.Dispose();
             return;
         }
@@ -285,15 +285,7 @@ public sealed partial class LeafManager
                     return;
                 }
                 attempt++;
-                var text = $"Error trying to connect as leafnode to remote server \"{url.Authority}\" (attempt {attempt}): {e.Message}";
-                if (attempt == 1 || attempt % 60 == 0)
-                {
-                    _logger.LogError("{Text}", text);
-                }
-                else
-                {
-                    _logger.LogDebug("{Text}", text);
-                }
+                LeafLog.ConnectFailed(_logger, attempt == 1 || attempt % 60 == 0 ? LogLevel.Error : LogLevel.Debug, url.Authority, attempt, e.Message);
             }
             try
             {
@@ -378,7 +370,7 @@ public sealed partial class LeafManager
             }
             if (info is null || info.ClientId == 0 || info.LeafnodeUrls is null)
             {
-                _logger.LogError("Leafnode connection to {Url}: attempted to connect to wrong port", RemoteLeafOptions.Redact(url));
+                LeafLog.DialedWrongPort(_logger, RemoteLeafOptions.Redact(url));
                 socket.Dispose();
                 return null;
             }

@@ -64,7 +64,7 @@ public sealed partial class LeafManager
         var kept = new HashSet<RemoteLeafOptions>(proposed.Remotes.Where(r => !r.Disabled).Select(r => r.Identity));
         var stopping = current.Remotes.Where(r => !kept.Contains(r.Identity)).Select(r =>
         {
-            _logger.LogInformation("Remote leafnode {Remote} removed or disabled", r.SafeName);
+            LeafLog.RemoteRemoved(_logger, r.SafeName);
             return StopRemote(r);
         }).ToList();
         foreach (var remote in proposed.Remotes)
@@ -87,7 +87,7 @@ public sealed partial class LeafManager
         }
         catch (TimeoutException)
         {
-            _logger.LogWarning("Removed leafnode remotes did not stop within 5s");
+            LeafLog.RemovedRemotesStopTimedOut(_logger);
         }
         RemoveRemoteTls(proposed.Remotes);
     }

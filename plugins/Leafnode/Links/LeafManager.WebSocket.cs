@@ -44,7 +44,7 @@ public sealed partial class LeafManager
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
-            _logger.LogDebug("Leafnode websocket accept: could not send INFO: {Error}", e.Message);
+            LeafLog.WebSocketAcceptInfoFailed(_logger, e.Message);
             await accepted.Stream.DisposeAsync().ConfigureAwait(false);
             return;
         }
@@ -88,7 +88,7 @@ public sealed partial class LeafManager
             {
                 wait.CancelAfter(InfoWait);
                 (webSocket, var compressed) = await LeafWebSocketDialer.UpgradeAsync(transport, url, remote.WebSocketCompression, wait.Token).ConfigureAwait(false);
-                _logger.LogDebug("Leafnode websocket to {Url}: compression={Compressed} masking=true", RemoteLeafOptions.Redact(url), compressed);
+                LeafLog.WebSocketUpgraded(_logger, RemoteLeafOptions.Redact(url), compressed);
             }
             using (var wait = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
@@ -97,7 +97,7 @@ public sealed partial class LeafManager
             }
             if (info is null || info.ClientId == 0 || info.LeafnodeUrls is null)
             {
-                _logger.LogError("Leafnode connection to {Url}: attempted to connect to wrong port", RemoteLeafOptions.Redact(url));
+                LeafLog.DialedWrongPort(_logger, RemoteLeafOptions.Redact(url));
                 await webSocket.DisposeAsync().ConfigureAwait(false);
                 return null;
             }

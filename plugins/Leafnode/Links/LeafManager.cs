@@ -158,7 +158,7 @@ public sealed partial class LeafManager : IInterestObserver
             {
                 if (!old.DidSolicit && old.RemoteServerName == name && ReferenceEquals(old.Account, connection.Account) && old.IsRegistered)
                 {
-                    _logger.LogError("{Leaf} Duplicate Remote LeafNode Connection", old);
+                    LeafLog.Duplicate(_logger, old);
                     old.Close(ClosedReason.ProtocolViolation, "Duplicate Remote LeafNode Connection");
                 }
             }
@@ -166,13 +166,13 @@ public sealed partial class LeafManager : IInterestObserver
         var limit = connection.Account?.Limits.MaxLeafNodeConnections ?? AccountLimits.Unlimited;
         if (limit >= 0 && _connections.Values.Count(c => c.IsRegistered && ReferenceEquals(c.Account, connection.Account)) >= limit)
         {
-            _logger.LogError("{Leaf} Maximum leafnode connections of account {Account} reached", connection, connection.Account!.Name);
+            LeafLog.MaxAccountConnections(_logger, connection, connection.Account!.Name);
             connection.Close(ClosedReason.MaxAccountConnectionsExceeded, Core.Protocol.ProtocolErrors.MaxAccountConnections);
             return false;
         }
         _connections[connection.Id] = connection;
         List(connection);
-        _logger.LogDebug("{Leaf} Leafnode connection registered on account {Account}", connection, connection.Account?.Name);
+        LeafLog.Registered(_logger, connection, connection.Account?.Name);
         return true;
     }
 
@@ -181,7 +181,7 @@ public sealed partial class LeafManager : IInterestObserver
     {
         _connections.TryRemove(connection.Id, out _);
         Unlist(connection);
-        _logger.LogInformation("{Leaf} Leafnode connection closed: {Reason}", connection, reason.ToDisplayString());
+        LeafLog.Closed(_logger, connection, reason.ToDisplayString(), connection.Account?.Name ?? "");
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Core.Plugins;
-using Nats.Mqtt.Kernel;
+using Nats.Core.Connections;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Topics;
 using Nats.Mqtt.Logging;
@@ -18,11 +18,6 @@ namespace Nats.Mqtt.Sessions;
 
 internal sealed partial class MqttConnection
 {
-    // PONG waiters in PING order and the kernel's errors since the last PONG, under _errorsLock
-    // (a plain queue, created with the first PING: a concurrent one preallocates 32 slots).
-    private readonly object _errorsLock = new();
-    private Queue<TaskCompletionSource<string?>>? _pongs;
-    private StringBuilder? _errors;
     private TimeSpan _keepAlive;
     private volatile bool _established;
     private uint _sessionExpiry;
@@ -35,6 +30,8 @@ internal sealed partial class MqttConnection
     {
         var timeout = _runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout;
         using var deadline = new ConnectDeadline(timeout, _inputWaiting);
+        // The deadline holds it while CONNECT is awaited; the connection does not keep it after.
+        _inputWaiting = null;
         while (true)
         {
             ReadResult result;
@@ -242,57 +239,46 @@ internal sealed partial class MqttConnection
         return _output.Completion;
     }
 
+    // Authentication (a bcrypt check, an account resolver) is this process's work, not the
+    // client's: the CONNECT deadline has ended, and this bound only guards against an
+    // authenticator that never answers, with room for a slow one under load.
     private static readonly TimeSpan KernelLoginSlack = TimeSpan.FromSeconds(10);
 
     /// <summary>The account the kernel client logged into (known after login; <c>$G</c> until then).</summary>
     private string AccountName { get; set; } = "$G";
 
     /// <summary>
-    /// Starts the kernel client and logs it in with the MQTT credentials (password also standing
+    /// Opens the kernel client and logs it in with the MQTT credentials (password also standing
     /// for a token, as nats-server does). Returns null on success, else the kernel's error.
     /// </summary>
     private async Task<string?> KernelLoginAsync(MqttConnectPacket connect)
     {
-        _kernelClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _link = KernelLink.Create(this, OnKernelClosed);
-        // A copy of its own: it identifies this connection's kernel client among the server's.
-        _kernelListener = (_kernelOptions ?? _runtime.KernelOptions) with { };
-        _kernelServe = _runtime.Server.ServeClientAsync(_link.Channel, _remote, ConnectionKind.Mqtt, _kernelListener);
-        var pong = ExpectPong();
-        await _link.Gate.WaitAsync().ConfigureAwait(false);
-        try
+        var client = _runtime.Server.OpenPluginClient(this, _remote, ConnectionKind.Mqtt, _kernelOptions ?? _runtime.KernelOptions);
+        KernelClient = client;
+        var login = client.ConnectFromPluginAsync(ConnectJson(connect).WrittenSpan);
+        string? error;
+        if (login.IsCompletedSuccessfully)
         {
-            _link.WriteText("CONNECT " + ConnectJson(connect) + "\r\nPING\r\n");
-            await _link.FlushAsync().ConfigureAwait(false);
+            error = login.Result;
         }
-        finally
+        else
         {
-            _link.Gate.Release();
-        }
-        // The kernel answers, or closes its client at its own auth timeout (which ends this wait
-        // with its error); this bound only guards against a kernel doing neither, so it leaves
-        // room for a kernel that is slow at start-up under load rather than refusing the client.
-        var timeout = (_runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout) + KernelLoginSlack;
-        try
-        {
-            var error = await pong.WaitAsync(timeout).ConfigureAwait(false);
-            if (error is not null)
+            var timeout = (_runtime.KernelOptions.AuthTimeout ?? _runtime.Server.Options.Auth.Timeout) + KernelLoginSlack;
+            try
             {
-                return error;
+                error = await login.AsTask().WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                client.Close(ClosedReason.AuthenticationTimeout);
+                error = "kernel login timed out";
             }
         }
-        catch (TimeoutException)
+        if (error is not null)
         {
-            return "kernel login timed out";
+            return error;
         }
-        KernelClient = FindKernelClient();
-        if (KernelClient is null)
-        {
-            return "connection closed";
-        }
-        AccountName = KernelClient.Account.Name;
-        // Deliveries are encoded as MQTT PUBLISH packets on the publisher's thread, not sent as MSG lines to parse.
-        KernelClient.SetDeliveryTarget(this);
+        AccountName = client.Account.Name;
         return null;
     }
 
@@ -301,25 +287,10 @@ internal sealed partial class MqttConnection
     /// <summary>Sets the kernel listener options for this connection (its TLS, for /connz).</summary>
     public void UseKernelOptions(Core.Connections.ClientListenerOptions options) => _kernelOptions = options;
 
-    private Core.Connections.ClientListenerOptions? _kernelListener;
+    /// <summary>This connection's kernel client (its account, user and permissions), once its login started.</summary>
+    public ClientConnection? KernelClient { get; private set; }
 
-    /// <summary>This connection's kernel client (its account, user and permissions), once logged in.</summary>
-    public Core.Connections.ClientConnection? KernelClient { get; private set; }
-
-    /// <summary>This connection's kernel client, found among the server's clients by its listener options.</summary>
-    private Core.Connections.ClientConnection? FindKernelClient()
-    {
-        foreach (var client in _runtime.Server.Clients)
-        {
-            if (ReferenceEquals(client.Listener, _kernelListener))
-            {
-                return client;
-            }
-        }
-        return null;
-    }
-
-    private string ConnectJson(MqttConnectPacket connect)
+    private ArrayBufferWriter<byte> ConnectJson(MqttConnectPacket connect)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var json = new Utf8JsonWriter(buffer))
@@ -348,92 +319,39 @@ internal sealed partial class MqttConnection
             }
             json.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer;
     }
 
-    /// <summary>The kernel let go of the channel (its client closed): the session learns it off the kernel's thread.</summary>
-    private void OnKernelClosed()
+    /// <inheritdoc />
+    void IPluginClientHost.OnError(string text)
     {
-        var closed = _kernelClosed;
-        _ = Task.Run(async () =>
-        {
-            await KernelClosedAsync().ConfigureAwait(false);
-            closed?.TrySetResult();
-        });
+        // Nothing to do: the refusals this session acts on come back from its calls
+        // (SubscribeFromPlugin's error, PublishFromPlugin's false), and the kernel logs them.
     }
 
-    /// <summary>The kernel client is gone: every PONG waiter gets the last error, and an open MQTT connection ends.</summary>
-    private async Task KernelClosedAsync()
+    /// <inheritdoc />
+    void IPluginClientHost.OnClosed(ClosedReason reason, string? error)
     {
-        string error;
-        lock (_errorsLock)
-        {
-            error = _errors?.ToString() is { Length: > 0 } text ? text : "connection closed";
-            _errors = null;
-        }
-        TaskCompletionSource<string?>? waiter;
-        while ((waiter = NextPongWaiter()) is not null)
-        {
-            waiter.TrySetResult(error);
-        }
         if (_closed == 0 && !_takenOver && _established)
         {
-            // The kernel closed the client (slow consumer, revoked, server shutting down): so does MQTT.
-            SendDisconnect(MqttDisconnectReasonCode.AdministrativeAction);
-            _output.Close();
-            await Task.WhenAny(_output.Completion, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-            try
-            {
-                await _stream.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-            }
+            // The kernel closed the client (slow consumer, revoked, server shutting down): so
+            // does MQTT, off the closing thread.
+            _ = Task.Run(KernelClosedAsync);
         }
     }
 
-    /// <summary>A waiter for the PONG answering the next PING written (in order): its result is the kernel's errors in between, or null.</summary>
-    private Task<string?> ExpectPong()
+    /// <summary>The kernel client is gone while the MQTT connection is open: it ends too.</summary>
+    private async Task KernelClosedAsync()
     {
-        var waiter = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_errorsLock)
+        SendDisconnect(MqttDisconnectReasonCode.AdministrativeAction);
+        _output.Close();
+        await Task.WhenAny(_output.Completion, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        try
         {
-            (_pongs ??= new Queue<TaskCompletionSource<string?>>()).Enqueue(waiter);
+            await _stream.DisposeAsync().ConfigureAwait(false);
         }
-        return waiter.Task;
-    }
-
-    private TaskCompletionSource<string?>? NextPongWaiter()
-    {
-        lock (_errorsLock)
+        catch (IOException)
         {
-            return _pongs is not null && _pongs.TryDequeue(out var waiter) ? waiter : null;
-        }
-    }
-
-    /// <inheritdoc />
-    void IKernelEvents.OnPong()
-    {
-        string? errors;
-        lock (_errorsLock)
-        {
-            errors = _errors?.ToString();
-            _errors = null;
-        }
-        NextPongWaiter()?.TrySetResult(errors);
-    }
-
-    /// <inheritdoc />
-    void IKernelEvents.OnError(string text)
-    {
-        lock (_errorsLock)
-        {
-            // Kept until the next PONG; bounded, as refused publishes need no PING to be known.
-            _errors ??= new StringBuilder();
-            if (_errors.Length < 64 * 1024)
-            {
-                _errors.Append(text).Append('\n');
-            }
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using Nats.Core.Connections;
 using Nats.Core.Subjects;
-using Nats.Mqtt.Kernel;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Topics;
 
@@ -22,15 +21,6 @@ internal sealed partial class MqttConnection
         Deliver(subscription, message.Subject, message.Reply, message.Headers, message.Payload);
         _output.FlushAtBatchEnd();
         return true;
-    }
-
-    /// <inheritdoc />
-    void IKernelEvents.OnMessage(ReadOnlySpan<byte> subject, long sid, ReadOnlySpan<byte> reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
-    {
-        if (_bySid is { } bySid && bySid.TryGetValue(sid, out var subscription))
-        {
-            Deliver(subscription, subject, reply, headers, payload);
-        }
     }
 
     /// <summary>A kernel delivery (QoS 0) to one of the client's subscriptions, unless MQTT's rules skip it.</summary>
@@ -196,12 +186,5 @@ internal sealed partial class MqttConnection
             OutboundAlias(topic, out _);
         }
         return true;
-    }
-
-    /// <inheritdoc />
-    ValueTask IKernelEvents.OnBatchEndAsync()
-    {
-        _output.Flush();
-        return ValueTask.CompletedTask;
     }
 }

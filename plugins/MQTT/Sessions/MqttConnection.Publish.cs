@@ -343,23 +343,4 @@ internal sealed partial class MqttConnection
     private static bool HasHeaderProperties(MqttPublishPacket p) =>
         p.UserProperties is { Count: > 0 } || p.ContentType is not null || p.ResponseTopic is not null ||
         p.CorrelationData is not null || p.MessageExpiryInterval > 0 || p.PayloadFormatIndicator != MqttPayloadFormatIndicator.Unspecified;
-
-    /// <summary>Flushes what the read loop wrote to the kernel since the last flush.</summary>
-    private async ValueTask FlushKernelAsync()
-    {
-        if (!_kernelDirty || _link is null)
-        {
-            return;
-        }
-        await _link.Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _kernelDirty = false;
-            await _link.FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _link.Gate.Release();
-        }
-    }
 }

@@ -64,9 +64,8 @@ internal sealed partial class MqttConnection
             return;
         }
         _will = null;
+        // The kernel routes it within the call: nothing to flush or wait for before its client closes.
         await PublishAsync(will, packetId: 0, acknowledge: false).ConfigureAwait(false);
-        await FlushKernelAsync().ConfigureAwait(false);
-        await PingKernelAsync().ConfigureAwait(false);
     }
 
     /// <summary>
@@ -122,36 +121,33 @@ internal sealed partial class MqttConnection
             return;
         }
         var restored = new List<MqttSubscription>(session.Filters.Count);
-        await _link!.Gate.WaitAsync().ConfigureAwait(false);
-        try
+        foreach (var stored in session.Filters)
         {
-            foreach (var stored in session.Filters)
+            var subscription = new MqttSubscription
             {
-                var subscription = new MqttSubscription
-                {
-                    Filter = stored.Filter,
-                    Subject = stored.Subject,
-                    Queue = stored.Queue,
-                    Qos = stored.Qos,
-                    WildcardStart = Topics.MqttTopics.StartsWithWildcard(stored.Filter),
-                    NoLocal = stored.NoLocal,
-                    RetainAsPublished = stored.RetainAsPublished,
-                    RetainHandling = stored.RetainHandling,
-                    Identifier = stored.Identifier,
-                };
-                if (stored.Durable is not null && stored.DeliverSubject is not null)
-                {
-                    subscription.Consumer = new SubscriptionConsumer(stored.Durable, stored.DeliverSubject,
-                        stored.FilterSubjects ?? ConsumerFilters(stored.Subject), shared: stored.Queue is not null);
-                }
-                AddKernelSubscription(subscription);
-                restored.Add(subscription);
+                Filter = stored.Filter,
+                Subject = stored.Subject,
+                Queue = stored.Queue,
+                Qos = stored.Qos,
+                WildcardStart = Topics.MqttTopics.StartsWithWildcard(stored.Filter),
+                NoLocal = stored.NoLocal,
+                RetainAsPublished = stored.RetainAsPublished,
+                RetainHandling = stored.RetainHandling,
+                Identifier = stored.Identifier,
+            };
+            if (stored.Durable is not null && stored.DeliverSubject is not null)
+            {
+                subscription.Consumer = new SubscriptionConsumer(stored.Durable, stored.DeliverSubject,
+                    stored.FilterSubjects ?? ConsumerFilters(stored.Subject), shared: stored.Queue is not null);
             }
-            await _link.FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _link.Gate.Release();
+            if (AddKernelSubscription(subscription) is not null)
+            {
+                // The user may no longer subscribe there (permissions changed while it was away):
+                // the filter stays in the session, as a SUBACK was given for it, but gets nothing
+                // from NATS (its consumer's deliveries are checked against the permissions too).
+                MqttLog.SubscribeNotAuthorized(_runtime.Logger, RemoteText, ClientId, subscription.Filter);
+            }
+            restored.Add(subscription);
         }
         foreach (var subscription in restored)
         {

@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Text;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Nats.Mqtt.Topics;
@@ -14,7 +16,7 @@ internal sealed partial class MqttConnection
     private volatile ConcurrentDictionary<long, MqttSubscription>? _bySid;
     private long _nextSid;
 
-    /// <summary>SUBSCRIBE: kernel subscriptions per filter, checked by the kernel's permissions (a PING round trip), then SUBACK.</summary>
+    /// <summary>SUBSCRIBE: kernel subscriptions per filter, checked by the kernel's permissions, then SUBACK.</summary>
     private async Task SubscribeAsync(MqttSubscribePacket packet)
     {
         if (packet.PacketIdentifier == 0 || packet.TopicFilters.Count == 0)
@@ -26,32 +28,24 @@ internal sealed partial class MqttConnection
         var codes = new MqttSubscribeReasonCode[packet.TopicFilters.Count];
         var added = new MqttSubscription?[packet.TopicFilters.Count];
         var replaced = new MqttSubscription?[packet.TopicFilters.Count];
-        await _link!.Gate.WaitAsync().ConfigureAwait(false);
-        try
+        var refused = new bool[packet.TopicFilters.Count];
+        for (var i = 0; i < packet.TopicFilters.Count; i++)
         {
-            for (var i = 0; i < packet.TopicFilters.Count; i++)
+            var filter = packet.TopicFilters[i];
+            var (code, subscription) = Prepare(filter, packet.SubscriptionIdentifier);
+            codes[i] = code;
+            if (subscription is null)
             {
-                var filter = packet.TopicFilters[i];
-                var (code, subscription) = Prepare(filter, packet.SubscriptionIdentifier);
-                codes[i] = code;
-                if (subscription is null)
-                {
-                    continue;
-                }
-                if (_subscriptions.Remove(subscription.Key, out var previous))
-                {
-                    RemoveKernelSubscription(previous);
-                    replaced[i] = previous;
-                }
-                AddKernelSubscription(subscription);
-                added[i] = subscription;
+                continue;
             }
+            if (_subscriptions.Remove(subscription.Key, out var previous))
+            {
+                RemoveKernelSubscription(previous);
+                replaced[i] = previous;
+            }
+            refused[i] = AddKernelSubscription(subscription) is not null;
+            added[i] = subscription;
         }
-        finally
-        {
-            _link.Gate.Release();
-        }
-        var errors = await PingKernelAsync().ConfigureAwait(false);
         for (var i = 0; i < added.Length; i++)
         {
             if (added[i] is not { } subscription)
@@ -72,12 +66,11 @@ internal sealed partial class MqttConnection
                     await DeleteConsumerAsync(new MqttSubscription { Filter = "", Subject = "", Consumer = kept }).ConfigureAwait(false);
                 }
             }
-            if (errors is not null && (errors.Contains($"Subscription to \"{subscription.Subject}\"", StringComparison.Ordinal) ||
-                                       (subscription.LevelUpSid != 0 && errors.Contains($"Subscription to \"{subscription.Subject[..^2]}\"", StringComparison.Ordinal))))
+            if (refused[i])
             {
                 MqttLog.SubscribeNotAuthorized(_runtime.Logger, RemoteText, ClientId, subscription.Filter);
                 codes[i] = IsV5 ? MqttSubscribeReasonCode.NotAuthorized : MqttSubscribeReasonCode.UnspecifiedError;
-                await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                RemoveSubscription(subscription);
                 await DeleteConsumerAsync(subscription).ConfigureAwait(false);
                 added[i] = null;
                 continue;
@@ -96,7 +89,7 @@ internal sealed partial class MqttConnection
                 {
                     MqttLog.ConsumerNotAdded(_runtime.Logger, RemoteText, ClientId, subscription.Filter, e.Message);
                     codes[i] = MqttSubscribeReasonCode.UnspecifiedError;
-                    await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                    RemoveSubscription(subscription);
                     await DeleteConsumerAsync(subscription).ConfigureAwait(false);
                     added[i] = null;
                 }
@@ -114,22 +107,39 @@ internal sealed partial class MqttConnection
         }
     }
 
-    /// <summary>Writes the kernel SUB(s) of a subscription and registers it (the gate is held): <c>x/#</c> also subscribes to <c>x</c>.</summary>
-    private void AddKernelSubscription(MqttSubscription subscription)
+    /// <summary>
+    /// Subscribes the kernel client for a subscription and registers it: <c>x/#</c> also
+    /// subscribes to <c>x</c>. Returns the kernel's refusal (its permissions, limits), or null.
+    /// </summary>
+    private string? AddKernelSubscription(MqttSubscription subscription)
     {
         subscription.Sid = ++_nextSid;
         var bySid = _bySid ??= new ConcurrentDictionary<long, MqttSubscription>();
         bySid[subscription.Sid] = subscription;
-        _link!.WriteSub(subscription.Subject, subscription.Queue, subscription.Sid);
+        var error = KernelSubscribe(subscription.Subject, subscription.Queue, subscription.Sid);
         if (MqttTopics.NeedsLevelUp(subscription.Subject))
         {
             subscription.LevelUpSid = ++_nextSid;
             bySid[subscription.LevelUpSid] = subscription;
-            _link.WriteSub(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
+            error ??= KernelSubscribe(subscription.Subject[..^2], subscription.Queue, subscription.LevelUpSid);
         }
         _subscriptions[subscription.Key] = subscription;
         UpdateNoLocal();
-        _kernelDirty = true;
+        return error;
+    }
+
+    private string? KernelSubscribe(string subject, string? queue, long sid)
+    {
+        Span<byte> sidText = stackalloc byte[20];
+        Utf8Formatter.TryFormat(sid, sidText, out var length);
+        return KernelClient!.SubscribeFromPlugin(Encoding.UTF8.GetBytes(subject), queue is null ? default : Encoding.UTF8.GetBytes(queue), sidText[..length]);
+    }
+
+    private void KernelUnsubscribe(long sid)
+    {
+        Span<byte> sidText = stackalloc byte[20];
+        Utf8Formatter.TryFormat(sid, sidText, out var length);
+        KernelClient!.UnsubscribeFromPlugin(sidText[..length]);
     }
 
     /// <summary>Checks one filter and builds its subscription, or gives the refusal code.</summary>
@@ -218,7 +228,7 @@ internal sealed partial class MqttConnection
         {
             if (_subscriptions.TryGetValue(filter, out var subscription))
             {
-                await RemoveSubscriptionAsync(subscription).ConfigureAwait(false);
+                RemoveSubscription(subscription);
                 await DeleteConsumerAsync(subscription).ConfigureAwait(false);
                 codes.Add(MqttUnsubscribeReasonCode.Success);
             }
@@ -231,50 +241,22 @@ internal sealed partial class MqttConnection
         Send(new MqttUnsubAckPacket { PacketIdentifier = packet.PacketIdentifier, ReasonCodes = codes });
     }
 
-    private async Task RemoveSubscriptionAsync(MqttSubscription subscription)
+    private void RemoveSubscription(MqttSubscription subscription)
     {
         _subscriptions.Remove(subscription.Key);
-        await _link!.Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            RemoveKernelSubscription(subscription);
-            await _link.FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _link.Gate.Release();
-        }
+        RemoveKernelSubscription(subscription);
     }
 
-    /// <summary>Writes the UNSUBs (the gate is held).</summary>
+    /// <summary>Removes the kernel subscription(s) of a subscription.</summary>
     private void RemoveKernelSubscription(MqttSubscription subscription)
     {
         _bySid?.TryRemove(subscription.Sid, out _);
-        _link!.WriteUnsub(subscription.Sid);
+        KernelUnsubscribe(subscription.Sid);
         if (subscription.LevelUpSid != 0)
         {
             _bySid?.TryRemove(subscription.LevelUpSid, out _);
-            _link.WriteUnsub(subscription.LevelUpSid);
+            KernelUnsubscribe(subscription.LevelUpSid);
         }
         UpdateNoLocal();
-        _kernelDirty = true;
-    }
-
-    /// <summary>PING the kernel and wait for its PONG: everything written before was processed. Returns the errors it sent meanwhile.</summary>
-    private async Task<string?> PingKernelAsync()
-    {
-        var pong = ExpectPong();
-        await _link!.Gate.WaitAsync().ConfigureAwait(false);
-        try
-        {
-            _link.WritePing();
-            _kernelDirty = false;
-            await _link.FlushAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _link.Gate.Release();
-        }
-        return await pong.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 }

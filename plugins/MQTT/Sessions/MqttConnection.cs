@@ -6,7 +6,7 @@ using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
-using Nats.Mqtt.Kernel;
+using Nats.Core.Connections;
 using Nats.Mqtt.Protocol;
 using Nats.Mqtt.Logging;
 
@@ -15,31 +15,27 @@ namespace Nats.Mqtt.Sessions;
 /// <summary>
 /// One MQTT client: reads its packets (bounded: remaining length of at most 4 bytes, packets no
 /// larger than the limit, keep-alive enforced at 1.5x), runs them against its kernel client
-/// (a client connection over a <see cref="KernelChannel"/>, so the server's users, accounts,
-/// permissions and limits apply and it is listed in <c>/connz</c> as <c>mqtt</c>), and sends
-/// it what its subscriptions receive.
+/// (a stream-less client the plugin runs, <see cref="Core.NatsServer.OpenPluginClient"/>, so the
+/// server's users, accounts, permissions and limits apply and it is listed in <c>/connz</c> as
+/// <c>mqtt</c>), and sends it what its subscriptions receive.
 /// </summary>
 /// <remarks>
 /// Threads: the read loop owns the protocol state; the kernel's deliveries come on publishers'
-/// threads (<see cref="Core.Connections.IClientDeliveryTarget"/>) and the kernel's answers on its
-/// writer (<see cref="IKernelEvents"/>); both only read the subscription table, which is concurrent.
+/// threads (<see cref="IClientDeliveryTarget"/>) and only read the subscription table, which is
+/// concurrent; the kernel's close of its client comes on the closing thread (<see cref="IPluginClientHost.OnClosed"/>).
 /// Malformed input ends the connection (with a DISCONNECT reason code for MQTT 5 clients); the
 /// server and other connections are not affected.
 /// </remarks>
-internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.IClientDeliveryTarget
+internal sealed partial class MqttConnection : IPluginClientHost
 {
     private readonly MqttRuntime _runtime;
     private readonly Stream _stream;
     private readonly IPEndPoint? _remote;
-    private readonly Func<bool>? _inputWaiting;
+    // For the CONNECT deadline only: let go once CONNECT is read (the closure holds the socket).
+    private Func<bool>? _inputWaiting;
     private readonly ClientOutput _output;
     private readonly CancellationTokenSource _closing = new();
-    private KernelLink? _link;
-    private Task _kernelServe = Task.CompletedTask;
-    // Completed once the kernel let go of the channel and the session took note (see OnKernelClosed).
-    private TaskCompletionSource? _kernelClosed;
     private int _closed;
-    private bool _kernelDirty;
     private bool _normalDisconnect;
 
     /// <param name="runtime">What the connections share.</param>
@@ -172,7 +168,6 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
                 }
                 batchOpen = false;
                 await kernel.EndPluginPublishesAsync().ConfigureAwait(false);
-                await FlushKernelAsync().ConfigureAwait(false);
             }
             finally
             {
@@ -316,7 +311,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         try
         {
             await StopAcksAsync().ConfigureAwait(false);
-            var will = _link is not null && !_normalDisconnect && !_takenOver && _will is not null;
+            var will = KernelClient is not null && !_normalDisconnect && !_takenOver && _will is not null;
             var delay = will ? WillDelay() : TimeSpan.Zero;
             if (will && delay == TimeSpan.Zero)
             {
@@ -336,8 +331,7 @@ internal sealed partial class MqttConnection : IKernelEvents, Core.Connections.I
         {
             _runtime.Clients.TryRemove(new KeyValuePair<string, MqttConnection>(RegistryKey, this));
         }
-        _link?.Complete();
-        await Task.WhenAny(Task.WhenAll(_kernelServe, _kernelClosed?.Task ?? Task.CompletedTask), Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        KernelClient?.Close(ClosedReason.ClientClosed);
     }
 
     /// <summary>

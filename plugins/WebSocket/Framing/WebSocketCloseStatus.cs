@@ -3,15 +3,34 @@ namespace Nats.WebSocket.Framing;
 /// <summary>RFC 6455 7.4.1 close status codes used by nats-server, and the validity rule it applies to received ones.</summary>
 public static class WebSocketCloseStatus
 {
+    /// <summary>The connection did what it was for (nats-server: a client that closed).</summary>
     public const ushort NormalClosure = 1000;
+
+    /// <summary>The server is going away or lost the connection (shutdown, stale, read or write error).</summary>
     public const ushort GoingAway = 1001;
+
+    /// <summary>The peer broke the NATS or WebSocket protocol.</summary>
     public const ushort ProtocolError = 1002;
+
+    /// <summary>A data type the endpoint cannot accept.</summary>
     public const ushort UnsupportedData = 1003;
+
+    /// <summary>A close frame without a status; never sent, only reported.</summary>
     public const ushort NoStatusReceived = 1005;
+
+    /// <summary>Data inconsistent with the message type (text that is not UTF-8).</summary>
     public const ushort InvalidPayloadData = 1007;
+
+    /// <summary>Refused by policy: authentication, limits, slow consumer, missing account.</summary>
     public const ushort PolicyViolation = 1008;
+
+    /// <summary>A message over max_payload.</summary>
     public const ushort MessageTooBig = 1009;
+
+    /// <summary>Any other reason the server closes.</summary>
     public const ushort InternalServerError = 1011;
+
+    /// <summary>The TLS handshake failed; never sent in a close frame, only reported.</summary>
     public const ushort TlsHandshake = 1015;
 
     /// <summary>nats-server's <c>wsIsValidCloseStatus</c>: what a peer may put in a close frame.</summary>

@@ -26,9 +26,12 @@ internal sealed class JwtServer : IAsyncDisposable
     public static ServerOptions Options(string config) => ServerOptionsBinder.Bind(ConfParser.ParseString(config, "op.conf")).Options;
 
     /// <summary>Starts a server with the Auth.JWT plugin and <paramref name="others"/> (WebSocket, Leafnode…).</summary>
-    public static async Task<JwtServer> StartAsync(string config, params Nats.Core.Plugins.IServerPlugin[] others)
+    public static Task<JwtServer> StartAsync(string config, params Nats.Core.Plugins.IServerPlugin[] others) => StartAsync(config, logs: null, others);
+
+    /// <summary>As <see cref="StartAsync(string, Nats.Core.Plugins.IServerPlugin[])"/>, logging to <paramref name="logs"/> (at its minimum level) when given.</summary>
+    public static async Task<JwtServer> StartAsync(string config, ListLoggerProvider? logs, params Nats.Core.Plugins.IServerPlugin[] others)
     {
-        var server = new NatsServer(Options(config));
+        var server = new NatsServer(Options(config), logs?.CreateFactory());
         var plugin = new AuthJwtPlugin();
         server.AddPlugin(plugin);
         foreach (var other in others)

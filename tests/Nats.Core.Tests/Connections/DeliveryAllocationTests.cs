@@ -8,15 +8,17 @@ namespace Nats.Core.Tests.Connections;
 
 /// <summary>
 /// Delivering to a client whose permissions filter deliveries (the authorization state read
-/// per message, see ClientAuthorization) allocates nothing per message.
+/// per message, see ClientAuthorization) allocates nothing per message; nor does delivering
+/// requests to one with allow_responses (each reply subject noted, see ResponsePermissionTable).
 /// </summary>
 [TestFixture]
 [NonParallelizable]
 [CancelAfter(60_000)]
 public sealed class DeliveryAllocationTests
 {
-    [Test]
-    public async Task Delivering_to_a_client_with_a_delivery_filter_allocates_nothing()
+    [TestCase(false, TestName = "Delivering_to_a_client_with_a_delivery_filter_allocates_nothing")]
+    [TestCase(true, TestName = "Delivering_requests_to_a_client_with_allow_responses_allocates_nothing")]
+    public async Task Delivering_allocates_nothing(bool requests)
     {
         await using var server = await TestServer.StartAsync(o => o.Auth = new AuthOptions
         {
@@ -55,7 +57,10 @@ public sealed class DeliveryAllocationTests
         var client = server.Server.Clients.Single(c => c.User == "sub");
         var subscription = client.GetSubscriptions().Single(s => s.SubjectString == "alloc.>");
         var payload = new byte[128];
-        bool Deliver() => client.Deliver(subscription, new MessageView("alloc.x"u8, default, default, payload));
+        // Requests renew the entries of 100 reply subjects (noted in the warm-up).
+        var replies = Enumerable.Range(0, 100).Select(i => System.Text.Encoding.ASCII.GetBytes($"_INBOX.alloc.{i}")).ToArray();
+        var sent = 0;
+        bool Deliver() => client.Deliver(subscription, new MessageView("alloc.x"u8, requests ? replies[sent++ % replies.Length] : default, default, payload));
         for (var i = 0; i < 2000; i++)
         {
             Assert.That(Deliver(), Is.True);
@@ -63,13 +68,13 @@ public sealed class DeliveryAllocationTests
         Assert.That(client.Deliver(subscription, new MessageView("alloc.secret"u8, default, default, payload)), Is.False, "the filter is on");
         await Eventually.TrueAsync(() => Volatile.Read(ref received) == 2000, "the warm-up received");
 
-        // As on a publisher's read loop: batches flushed once, measured on this thread, with the
-        // subscriber draining in between.
+        // As on a publisher's read loop: batches flushed once, in place (the send measured on
+        // this thread too), with the subscriber draining in between.
         // A per-message allocation shows in every round (100 messages of at least 24 bytes each);
         // what the output path allocates now and then (a 4 KB chunk when the pool's copy is still
         // with the writer, a state machine the first time a write completes asynchronously) shows
         // in a few rounds only, and is not per message.
-        var batch = new FlushBatch();
+        var batch = new FlushBatch { FlushesInPlace = true };
         var allocatingRounds = new List<(int Round, long Bytes)>();
         for (var round = 0; round < 100; round++)
         {
