@@ -26,13 +26,9 @@ public sealed class MessageRouter
     // Written once at construction; the router itself holds no other state.
     private readonly NatsServer _server;
 
-    // Scratch per nesting depth: an import sink delivers into another account from inside
-    // a delivery, which must not clobber the outer delivery's link list.
-    [ThreadStatic] private static LinkTargets[]? t_links;
-    [ThreadStatic] private static int t_depth;
-    [ThreadStatic] private static uint t_random;
-    // The local client whose publish this thread is delivering; set by the outermost delivery.
-    [ThreadStatic] private static IMessageSink? t_publisher;
+    // The delivering thread's state, in one thread-static (each access to one costs a TLS
+    // lookup, and a delivery made five of them; pubsub-128 profiles showed them).
+    [ThreadStatic] private static DeliveryState? t_state;
 
     internal MessageRouter(NatsServer server)
     {
@@ -141,7 +137,7 @@ public sealed class MessageRouter
     }
 
     /// <summary>The kind of link a subscription's interest was learned over; null for local interest.</summary>
-    public static LinkKind? InterestOrigin(Subscription subscription) => (subscription.Sink as ILinkSink)?.Kind;
+    public static LinkKind? InterestOrigin(Subscription subscription) => subscription.LinkSink?.Kind;
 
     /// <summary>
     /// How deep imports may nest: they can chain (A exports to B, B to C), and a cycle the
@@ -150,7 +146,7 @@ public sealed class MessageRouter
     internal const int MaxImportDepth = 8;
 
     /// <summary>Nesting depth of deliveries on this thread (imports re-enter the router).</summary>
-    internal static int Depth => t_depth;
+    internal static int Depth => t_state?.Depth ?? 0;
 
     /// <summary>
     /// Inside a sink's <see cref="IMessageSink.Deliver"/>: the local client whose publish is being
@@ -158,49 +154,43 @@ public sealed class MessageRouter
     /// link or the server. For sinks that act for the requester (the system imports'
     /// <c>$SYS.REQ.USER.INFO</c>, as nats-server shares the requester's client info).
     /// </summary>
-    internal static IMessageSink? Publisher => t_publisher;
+    internal static IMessageSink? Publisher => t_state?.Publisher;
 
     /// <summary>Delivers <paramref name="message"/>; returns true when anyone received it.</summary>
     internal static bool Deliver(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, ReadOnlySpan<byte> linkSubject = default)
     {
-        var depth = t_depth++;
+        var state = t_state ??= new DeliveryState();
+        var depth = state.Depth++;
         if (depth == 0)
         {
-            t_publisher = origin.IsClient ? origin.Source : null;
+            state.Publisher = origin.IsClient ? origin.Source : null;
         }
         try
         {
-            return DeliverAtDepth(account, result, message, origin, depth, linkSubject);
+            return DeliverAtDepth(account, result, message, origin, state.LinksAt(depth), linkSubject);
         }
         finally
         {
-            t_depth--;
+            state.Depth--;
             if (depth == 0)
             {
                 // A closed client is not kept alive by the thread that last delivered for it.
-                t_publisher = null;
+                state.Publisher = null;
             }
         }
     }
 
-    private static bool DeliverAtDepth(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, int depth, ReadOnlySpan<byte> linkSubject)
+    private static bool DeliverAtDepth(Account account, SublistResult result, in MessageView message, in MessageOrigin origin, LinkTargets links, ReadOnlySpan<byte> linkSubject)
     {
         var delivered = false;
         var fromLink = origin.Link;
         // A client without echo, and the link a message came over, never get it back.
         var excluded = origin.Source is { } source && (fromLink is not null || !origin.Echo) ? source : null;
-        var all = t_links ??= new LinkTargets[4];
-        if (depth >= all.Length)
-        {
-            Array.Resize(ref t_links, depth * 2);
-            all = t_links;
-        }
-        var links = all[depth] ??= new LinkTargets();
         links.Clear();
 
         foreach (var sub in result.Subscriptions)
         {
-            if (sub.Sink is ILinkSink link)
+            if (sub.LinkSink is { } link)
             {
                 if (!ReferenceEquals(link, excluded) && link.Kind.Accepts(fromLink))
                 {
@@ -208,7 +198,7 @@ public sealed class MessageRouter
                 }
                 continue;
             }
-            if ((excluded is not null && ReferenceEquals(sub.Sink, excluded)) || (sub.Sink is ILocalOnlySink && !ReachesLocalOnly(fromLink)))
+            if ((excluded is not null && ReferenceEquals(sub.Sink, excluded)) || (sub.IsLocalOnly && !ReachesLocalOnly(fromLink)))
             {
                 continue;
             }
@@ -291,7 +281,7 @@ public sealed class MessageRouter
                 {
                     continue;
                 }
-                var link = candidate.Sink as ILinkSink;
+                var link = candidate.LinkSink;
                 var candidateTier = link?.Kind.QueueTier ?? 0;
                 if (candidateTier != tier)
                 {
@@ -310,7 +300,7 @@ public sealed class MessageRouter
                     links.Add(link, group.NameArray);
                     return false;
                 }
-                if (candidate.Sink is ILocalOnlySink && !ReachesLocalOnly(fromLink))
+                if (candidate.IsLocalOnly && !ReachesLocalOnly(fromLink))
                 {
                     continue;
                 }
@@ -333,7 +323,9 @@ public sealed class MessageRouter
     /// <summary>xorshift32: queue picks need spread, not cryptographic quality, and must be cheap.</summary>
     private static uint NextRandom()
     {
-        var x = t_random;
+        // Only called inside a delivery, which created the state.
+        var state = t_state!;
+        var x = state.Random;
         if (x == 0)
         {
             x = (uint)Random.Shared.Next() | 1;
@@ -341,7 +333,7 @@ public sealed class MessageRouter
         x ^= x << 13;
         x ^= x >> 17;
         x ^= x << 5;
-        t_random = x;
+        state.Random = x;
         return x;
     }
 
@@ -355,6 +347,31 @@ public sealed class MessageRouter
             }
         }
         return false;
+    }
+
+    /// <summary>A thread's deliveries: how deeply nested, for whom, and their scratch.</summary>
+    private sealed class DeliveryState
+    {
+        // Scratch per nesting depth: an import sink delivers into another account from inside
+        // a delivery, which must not clobber the outer delivery's link list.
+        private LinkTargets[] _links = new LinkTargets[4];
+
+        public int Depth;
+
+        // The local client whose publish this thread is delivering; set by the outermost delivery.
+        public IMessageSink? Publisher;
+
+        // xorshift32 state for queue picks.
+        public uint Random;
+
+        public LinkTargets LinksAt(int depth)
+        {
+            if (depth >= _links.Length)
+            {
+                Array.Resize(ref _links, depth * 2);
+            }
+            return _links[depth] ??= new LinkTargets();
+        }
     }
 
     /// <summary>Links a message goes to, each once, with the queue groups picked for it.</summary>

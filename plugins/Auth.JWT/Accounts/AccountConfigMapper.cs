@@ -15,7 +15,7 @@ namespace Nats.AuthJwt.Accounts;
 /// </summary>
 /// <remarks>
 /// A token-required (private) export admits the accounts that import it with a valid activation
-/// token among <paramref name="known"/> accounts: the kernel checks importers against the export's
+/// token among the known accounts: the kernel checks importers against the export's
 /// account list, so the activations, which live in the importers' JWTs, are turned into that list.
 /// Subject mappings go to the kernel's mappings (nats-server's <c>AddWeightedMappings</c> with
 /// jwt's <c>GetWeight</c>: 0 means 100); JetStream limits become

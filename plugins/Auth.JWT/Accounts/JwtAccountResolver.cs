@@ -15,7 +15,7 @@ namespace Nats.AuthJwt.Accounts;
 /// Operator mode's accounts: account JWTs from a source (memory, URL, directory), verified against
 /// the trusted operators, kept as claims for the user checks (<see cref="IAccountClaimsLookup"/>)
 /// and turned into kernel accounts through the kernel's resolver hook (<see cref="IAccountResolver"/>:
-/// the registry asks on a miss and registers the answer). <see cref="ApplyAsync"/> takes an updated
+/// the registry asks on a miss and registers the answer). <see cref="Apply"/> takes an updated
 /// JWT live: the registered account is updated and connected clients are checked again, so
 /// revoked users are disconnected and new permissions and limits apply.
 /// </summary>
@@ -39,6 +39,7 @@ public sealed class JwtAccountResolver : IAccountResolver, IAccountClaimsLookup,
     private readonly Lock _updateLock = new();
     private readonly AccountExpiryTimers _expiry;
 
+    /// <summary>Resolves accounts from <paramref name="source"/>, trusting the JWTs <paramref name="trust"/> signs, and registers them with <paramref name="server"/>; <paramref name="clock"/> replaces the wall clock in tests.</summary>
     public JwtAccountResolver(IAccountJwtSource source, TrustedOperators trust, NatsServer server, ILogger logger, Func<DateTimeOffset>? clock = null)
     {
         _source = source;

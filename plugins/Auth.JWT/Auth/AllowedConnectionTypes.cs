@@ -3,12 +3,25 @@ namespace Nats.AuthJwt.Auth;
 /// <summary>jwt's connection type names and nats-server's <c>convertAllowedConnectionTypes</c>.</summary>
 public static class AllowedConnectionTypes
 {
+    /// <summary>A client on the client port.</summary>
     public const string Standard = "STANDARD";
+
+    /// <summary>A client on the websocket port.</summary>
     public const string WebSocket = "WEBSOCKET";
+
+    /// <summary>A leafnode connection.</summary>
     public const string Leafnode = "LEAFNODE";
+
+    /// <summary>A leafnode connection over websocket.</summary>
     public const string LeafnodeWebSocket = "LEAFNODE_WS";
+
+    /// <summary>An MQTT client.</summary>
     public const string Mqtt = "MQTT";
+
+    /// <summary>An MQTT client over websocket.</summary>
     public const string MqttWebSocket = "MQTT_WS";
+
+    /// <summary>A connection made inside the server process (nats-server's in-process clients).</summary>
     public const string InProcess = "IN_PROCESS";
 
     private static readonly HashSet<string> Known = [Standard, WebSocket, Leafnode, LeafnodeWebSocket, Mqtt, MqttWebSocket, InProcess];

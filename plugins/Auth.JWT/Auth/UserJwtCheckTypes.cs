@@ -34,14 +34,17 @@ public sealed record UserJwtRequest
 /// <param name="Error">Why the account could not be found or used.</param>
 public readonly record struct AccountLookup(AccountClaims? Claims, string? Error)
 {
+    /// <summary>The account was found with verified <paramref name="claims"/>.</summary>
     public static AccountLookup Found(AccountClaims claims) => new(claims, null);
 
+    /// <summary>The account was not found or cannot be used, and why.</summary>
     public static AccountLookup Missing(string error) => new(null, error);
 }
 
 /// <summary>Finds an account's current claims (a resolver plus the server's registered accounts, in part 2).</summary>
 public interface IAccountClaimsLookup
 {
+    /// <summary>Looks up the account <paramref name="accountPublicKey"/>: its verified claims, or why there are none.</summary>
     ValueTask<AccountLookup> LookupAsync(string accountPublicKey, CancellationToken cancellationToken);
 
     /// <summary>
@@ -113,11 +116,15 @@ public sealed record UserJwtOutcome
     /// <summary>The failed check, as nats-server logs it; null when accepted. The client only sees <c>Authorization Violation</c>.</summary>
     public string? Reason { get; private init; }
 
+    /// <summary>True when the checks passed (<see cref="User"/> is set).</summary>
     public bool IsAccepted => User is not null;
 
+    /// <summary>The checks passed for <paramref name="user"/>.</summary>
     public static UserJwtOutcome Accept(AcceptedUser user) => new() { User = user };
 
+    /// <summary>The check that failed, as nats-server words it.</summary>
     public static UserJwtOutcome Deny(string reason) => new() { Reason = reason };
 
+    /// <inheritdoc />
     public override string ToString() => IsAccepted ? $"accepted {User!.User} in {User.Account}" : $"denied: {Reason}";
 }

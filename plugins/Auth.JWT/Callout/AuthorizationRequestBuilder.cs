@@ -11,15 +11,19 @@ public sealed record AuthorizationRequestInput
     /// <summary><c>sub</c>: the callout issuer (config) or the account (operator mode).</summary>
     public required string Subject { get; init; }
 
+    /// <summary><c>server_id</c>: the server asking.</summary>
     public required ServerId Server { get; init; }
 
+    /// <summary><c>client_info</c>: who is connecting.</summary>
     public required ClientInformation Client { get; init; }
 
+    /// <summary><c>connect_opts</c>: what the client sent in CONNECT.</summary>
     public required CalloutConnectOptions Connect { get; init; }
 
     /// <summary>The INFO nonce; sent in <c>client_info.nonce</c> when the client signed one.</summary>
     public string? Nonce { get; init; }
 
+    /// <summary><c>client_tls</c>: the connection's TLS state and certificates; null on a plain connection.</summary>
     public ClientTls? Tls { get; init; }
 
     /// <summary><c>exp</c> is now plus this (nats-server's auth timeout).</summary>
@@ -47,8 +51,11 @@ public static class AuthorizationRequestBuilder
     /// <summary>The header that carries the server's xkey on a sealed request.</summary>
     public const string XKeyHeader = "Nats-Server-Xkey";
 
+    /// <summary>Builds and signs the request for one attempt (nats-server's <c>processClientOrLeafCallout</c>).</summary>
+    /// <param name="input">The attempt: the client, its CONNECT, its TLS state.</param>
     /// <param name="serverKey">The server's N key pair (its <c>server_id</c>).</param>
     /// <param name="serverXKey">The server's curve pair; required when <see cref="AuthorizationRequestInput.ServiceXKey"/> is set.</param>
+    /// <param name="now">The request's <c>iat</c>; its <c>exp</c> follows from it.</param>
     public static AuthorizationRequest Build(AuthorizationRequestInput input, NKeyPair serverKey, XKeyPair? serverXKey, DateTimeOffset now)
     {
         using var userKey = NKeyPair.Create(NKeyPrefix.User);

@@ -27,6 +27,7 @@ public static class AuthorizationResponseDecoder
     /// <param name="serverXKey">The server's curve pair when the request was sealed; null otherwise.</param>
     /// <param name="serviceXKey">The service's xkey the reply is opened from.</param>
     /// <param name="isKnownIssuer">Operator mode: whether a key may sign for the account (its own key or a signing key); null outside operator mode.</param>
+    /// <param name="now">The time the response's <c>exp</c> is checked against.</param>
     /// <exception cref="CalloutException">Why the reply denies or is unusable.</exception>
     public static AuthorizationResponse Decode(ReadOnlySpan<byte> payload, string account, string expectedUserNKey, string serverId,
         XKeyPair? serverXKey, string? serviceXKey, Func<string, bool>? isKnownIssuer, DateTimeOffset now)

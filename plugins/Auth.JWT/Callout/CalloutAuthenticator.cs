@@ -37,6 +37,7 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
     // Set by the plugin's start (before any client is authenticated), read by every request.
     private volatile IInProcessConnection? _connection;
 
+    /// <summary>An authenticator that asks the config's callout service (<paramref name="options"/>) to decide each login.</summary>
     public CalloutAuthenticator(AuthCalloutOptions options, NatsServer server, ILogger logger)
     {
         _options = options;
@@ -166,6 +167,7 @@ public sealed class CalloutAuthenticator : IAuthenticator, IDisposable
     private static string TitleCase(string text) =>
         text.Length == 0 ? text : char.ToUpper(text[0], CultureInfo.InvariantCulture) + text[1..];
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _signingKey.Dispose();

@@ -41,6 +41,7 @@ public sealed class OperatorCallout : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Lazy<IInProcessConnection>> _connections = new(StringComparer.Ordinal);
     private readonly ILogger _logger;
 
+    /// <summary>The operator-mode callout: accounts from <paramref name="accounts"/> that name a callout are asked through an in-process connection <paramref name="connect"/> makes in them.</summary>
     public OperatorCallout(NatsServer server, JwtAccountResolver accounts, Func<Account, IInProcessConnection> connect, ILogger logger)
     {
         _server = server;
@@ -202,6 +203,7 @@ public sealed class OperatorCallout : IAsyncDisposable
     private static string TitleCase(string text) =>
         text.Length == 0 ? text : char.ToUpper(text[0], CultureInfo.InvariantCulture) + text[1..];
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         foreach (var connection in _connections.Values)

@@ -100,6 +100,7 @@ public sealed class XKeyPair : IDisposable
         }
     }
 
+    /// <summary>Zeroes the seed.</summary>
     public void Dispose() => CryptographicOperations.ZeroMemory(_seed);
 
     private static byte[]? DecodeCurveKey(string key) =>

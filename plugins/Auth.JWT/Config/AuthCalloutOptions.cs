@@ -25,10 +25,12 @@ public sealed record AuthCalloutOptions
     /// <summary>Accounts the service may place users in (<c>allowed_accounts</c>).</summary>
     public IReadOnlyList<string> AllowedAccounts { get; init; } = [];
 
+    /// <inheritdoc />
     public bool Equals(AuthCalloutOptions? other) =>
         other is not null && Issuer == other.Issuer && Account == other.Account && XKey == other.XKey
         && AuthUsers.SequenceEqual(other.AuthUsers) && AllowedAccounts.SequenceEqual(other.AllowedAccounts);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Issuer, Account, XKey, AuthUsers.Count);
 
     /// <summary>Parses the <c>auth_callout</c> (alias <c>auth_hook</c>) value.</summary>

@@ -225,6 +225,7 @@ public sealed class OperatorModeOptions : IEquatable<OperatorModeOptions>
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
+    /// <inheritdoc />
     public bool Equals(OperatorModeOptions? other) =>
         other is not null && OperatorJwts.SequenceEqual(other.OperatorJwts) && TrustedKeys.SequenceEqual(other.TrustedKeys)
         && Equals(Resolver, other.Resolver) && Preload.Count == other.Preload.Count
@@ -232,7 +233,9 @@ public sealed class OperatorModeOptions : IEquatable<OperatorModeOptions>
         && (PinnedAccounts ?? []).SequenceEqual(other.PinnedAccounts ?? []) && (PinnedAccounts is null) == (other.PinnedAccounts is null)
         && Equals(ResolverTls, other.ResolverTls);
 
+    /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as OperatorModeOptions);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(OperatorJwts.Count, TrustedKeys.Count, Resolver, Preload.Count);
 }

@@ -52,6 +52,7 @@ public sealed class OperatorModeSections
 /// <summary>One config value as written, compared by its canonical text (positions and formatting aside).</summary>
 public sealed class RawSetting : IEquatable<RawSetting>
 {
+    /// <summary>The value of <paramref name="key"/> as written; null when it is not set.</summary>
     public RawSetting(string key, ConfValue? value)
     {
         Key = key;
@@ -59,19 +60,25 @@ public sealed class RawSetting : IEquatable<RawSetting>
         Canonical = value is null ? "" : Canonicalize(value);
     }
 
+    /// <summary>The config key.</summary>
     public string Key { get; }
 
+    /// <summary>The value as parsed; null when the key is not set.</summary>
     public ConfValue? Value { get; }
 
     /// <summary>The value as sorted, typed text.</summary>
     public string Canonical { get; }
 
+    /// <inheritdoc />
     public bool Equals(RawSetting? other) => other is not null && Key == other.Key && Canonical == other.Canonical && (Value is null) == (other.Value is null);
 
+    /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as RawSetting);
 
+    /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Key, Canonical);
 
+    /// <inheritdoc />
     public override string ToString() => Canonical;
 
     private static string Canonicalize(ConfValue value)

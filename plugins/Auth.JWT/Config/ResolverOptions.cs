@@ -53,5 +53,6 @@ public sealed record DirectoryResolverOptions : ResolverOptions
     /// <summary>How long a lookup from other servers may take (default 1.9 s).</summary>
     public TimeSpan FetchTimeout { get; init; } = UrlResolverOptions.DefaultTimeout;
 
+    /// <summary>What a delete request does (<c>allow_delete</c>, <c>hard_delete</c>).</summary>
     public DeleteMode Delete { get; init; }
 }

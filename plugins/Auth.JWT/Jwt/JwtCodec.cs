@@ -55,18 +55,24 @@ public static class JwtCodec
         return claims;
     }
 
+    /// <summary>Decodes and verifies a user JWT; throws <see cref="JwtException"/> when it is not one.</summary>
     public static UserClaims DecodeUserClaims(string token) => Decode(token) as UserClaims ?? throw new JwtException("not user claim");
 
+    /// <summary>Decodes and verifies an account JWT; throws <see cref="JwtException"/> when it is not one.</summary>
     public static AccountClaims DecodeAccountClaims(string token) => Decode(token) as AccountClaims ?? throw new JwtException("not account claim");
 
+    /// <summary>Decodes and verifies an operator JWT; throws <see cref="JwtException"/> when it is not one.</summary>
     public static OperatorClaims DecodeOperatorClaims(string token) => Decode(token) as OperatorClaims ?? throw new JwtException("not operator claim");
 
+    /// <summary>Decodes and verifies an activation JWT; throws <see cref="JwtException"/> when it is not one.</summary>
     public static ActivationClaims DecodeActivationClaims(string token) => Decode(token) as ActivationClaims ?? throw new JwtException("not activation claim");
 
+    /// <summary>Decodes and verifies an auth callout request; throws <see cref="JwtException"/> when it is not one.</summary>
     public static AuthorizationRequestClaims DecodeAuthorizationRequestClaims(string token) =>
         Decode(token) as AuthorizationRequestClaims ?? throw new JwtException("not an authorization request claim");
 
     // jwt's message for a wrong type here says "request" too.
+    /// <summary>Decodes and verifies an auth callout response; throws <see cref="JwtException"/> when it is not one.</summary>
     public static AuthorizationResponseClaims DecodeAuthorizationResponseClaims(string token) =>
         Decode(token) as AuthorizationResponseClaims ?? throw new JwtException("not an authorization request claim");
 

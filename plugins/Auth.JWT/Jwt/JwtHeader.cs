@@ -14,8 +14,10 @@ public sealed class JwtHeader
     /// <summary>jwt v2's algorithm name (the signature covers header and payload).</summary>
     public const string AlgorithmNkey = "ed25519-nkey";
 
+    /// <summary><c>typ</c>: always <see cref="TokenTypeJwt"/>.</summary>
     [JsonPropertyName("typ")] public string Type { get; set; } = "";
 
+    /// <summary><c>alg</c>: <see cref="AlgorithmNkey"/> (or v1's <see cref="AlgorithmNkeyOld"/>).</summary>
     [JsonPropertyName("alg")] public string Algorithm { get; set; } = "";
 
     /// <summary>jwt <c>Header.Valid</c>: type JWT (any case), algorithm ed25519 or ed25519-nkey (any case); null when valid.</summary>

@@ -9,6 +9,7 @@ namespace Nats.AuthJwt.Resolvers;
 /// </summary>
 public static class ClaimsPack
 {
+    /// <summary>One line of a pack: <c>pubkey|jwt</c>.</summary>
     public static string Line(string publicKey, string jwt) => publicKey + "|" + jwt;
 
     /// <exception cref="AccountResolverException">nats-server's error for the first bad line.</exception>

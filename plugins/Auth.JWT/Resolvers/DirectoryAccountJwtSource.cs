@@ -23,8 +23,10 @@ public sealed class DirectoryAccountJwtSource(DirectoryJwtStore store, Directory
     /// </summary>
     public Func<string, CancellationToken, Task<string>>? RemoteLookup { get; set; }
 
+    /// <inheritdoc />
     public bool IsReadOnly => false;
 
+    /// <inheritdoc />
     public ValueTask<string> FetchAsync(string accountPublicKey, CancellationToken cancellationToken)
     {
         try
@@ -43,6 +45,7 @@ public sealed class DirectoryAccountJwtSource(DirectoryJwtStore store, Directory
         }
     }
 
+    /// <inheritdoc />
     public ValueTask StoreAsync(string accountPublicKey, string jwt, CancellationToken cancellationToken)
     {
         Store.SaveIfNewer(accountPublicKey, jwt);

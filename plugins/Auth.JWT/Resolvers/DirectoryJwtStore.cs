@@ -49,14 +49,19 @@ public sealed class DirectoryJwtStore
     public static DirectoryJwtStore Open(DirectoryResolverOptions options) =>
         new(options.Directory, options.Delete, options.Limit, evictOnLimit: options.IsCache, options.IsCache ? options.Ttl : TimeSpan.Zero);
 
+    /// <summary>The directory the <c>&lt;key&gt;.jwt</c> files are in.</summary>
     public string DirectoryPath { get; }
 
+    /// <summary>What a delete does.</summary>
     public DeleteMode Delete { get; }
 
+    /// <summary>The most JWTs the store holds (<c>limit</c>).</summary>
     public long Limit { get; }
 
+    /// <summary>True for a cache: at the limit the least recently used JWT is evicted; false: new ones are refused.</summary>
     public bool EvictOnLimit { get; }
 
+    /// <summary>How long a cached JWT is kept (<c>ttl</c>); zero keeps it.</summary>
     public TimeSpan Ttl { get; }
 
     private Func<DateTimeOffset> Clock { get; }

@@ -7,6 +7,7 @@ public sealed class MemoryAccountResolver : IAccountJwtSource
 {
     private readonly ConcurrentDictionary<string, string> _jwts = new(StringComparer.Ordinal);
 
+    /// <summary>A resolver holding <paramref name="preload"/> (account key, JWT) and what is stored later.</summary>
     public MemoryAccountResolver(IEnumerable<KeyValuePair<string, string>>? preload = null)
     {
         foreach (var (key, jwt) in preload ?? [])
@@ -15,16 +16,19 @@ public sealed class MemoryAccountResolver : IAccountJwtSource
         }
     }
 
+    /// <inheritdoc />
     public bool IsReadOnly => false;
 
     /// <summary>The accounts held.</summary>
     public IReadOnlyCollection<string> Accounts => [.. _jwts.Keys];
 
+    /// <inheritdoc />
     public ValueTask<string> FetchAsync(string accountPublicKey, CancellationToken cancellationToken) =>
         _jwts.TryGetValue(accountPublicKey, out var jwt)
             ? ValueTask.FromResult(jwt)
             : ValueTask.FromException<string>(new AccountResolverException(AccountResolverException.AccountMissing));
 
+    /// <inheritdoc />
     public ValueTask StoreAsync(string accountPublicKey, string jwt, CancellationToken cancellationToken)
     {
         _jwts[accountPublicKey] = jwt;

@@ -17,6 +17,7 @@ public sealed class StoreExpiry : IDisposable
     private readonly ILogger _logger;
     private readonly Timer _timer;
 
+    /// <summary>Removes expired JWTs from <paramref name="store"/> every <paramref name="checkInterval"/> (nats-server's default when null).</summary>
     public StoreExpiry(DirectoryJwtStore store, ILogger logger, TimeSpan? checkInterval = null)
     {
         _store = store;
@@ -51,5 +52,6 @@ public sealed class StoreExpiry : IDisposable
         }
     }
 
+    /// <summary>Stops the checks.</summary>
     public void Dispose() => _timer.Dispose();
 }

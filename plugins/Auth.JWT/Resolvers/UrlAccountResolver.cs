@@ -38,13 +38,16 @@ public sealed class UrlAccountResolver : IAccountJwtSource, IDisposable
         _http = new HttpClient(handler) { Timeout = timeout };
     }
 
+    /// <summary>The URL an account key is appended to.</summary>
     public string BaseUrl { get; }
 
+    /// <inheritdoc />
     public bool IsReadOnly => true;
 
     /// <summary>The JWT last fetched for the account, if any.</summary>
     public bool TryGetCached(string accountPublicKey, out string jwt) => _cache.TryGetValue(accountPublicKey, out jwt!);
 
+    /// <inheritdoc />
     public async ValueTask<string> FetchAsync(string accountPublicKey, CancellationToken cancellationToken)
     {
         if (!NKeys.IsValidPublicAccountKey(accountPublicKey))
@@ -62,9 +65,11 @@ public sealed class UrlAccountResolver : IAccountJwtSource, IDisposable
         }
     }
 
+    /// <inheritdoc />
     public ValueTask StoreAsync(string accountPublicKey, string jwt, CancellationToken cancellationToken) =>
         ValueTask.FromException(new AccountResolverException("store operation not supported for URL Resolver"));
 
+    /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
     private async Task<string> FetchOnceAsync(string account)

@@ -384,6 +384,7 @@ public sealed class ClaimsRequests : IAsyncDisposable
         };
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         foreach (var subscription in _subscriptions)

@@ -31,6 +31,7 @@ public sealed class ClusterJwtSync : IAsyncDisposable
     private readonly IDisposable _packSubscription;
     private readonly Timer? _timer;
 
+    /// <summary>Keeps <paramref name="store"/> in step with the cluster's other full resolvers over <paramref name="connection"/>: a pack request every <paramref name="syncInterval"/>, lookups bounded by <paramref name="fetchTimeout"/>.</summary>
     public ClusterJwtSync(IInProcessConnection connection, DirectoryJwtStore store, NatsServer server, ILogger logger, TimeSpan syncInterval, TimeSpan fetchTimeout)
     {
         _connection = connection;
@@ -114,6 +115,7 @@ public sealed class ClusterJwtSync : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (_timer is not null)

@@ -7,10 +7,13 @@ namespace Nats.AuthJwt.Jwt.Claims;
 /// <summary>An account JWT (jwt <c>AccountClaims</c>), issued by an operator (or self-signed).</summary>
 public sealed class AccountClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the account-specific fields.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9)] public AccountNats Nats { get; set => field = value ?? new(); } = new();
 
+    /// <inheritdoc />
     [JsonIgnore] public override string ClaimType => ClaimTypes.Account;
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => Nats.Version;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => [NKeyPrefix.Account, NKeyPrefix.Operator];
@@ -43,6 +46,7 @@ public sealed class AccountClaims : JwtClaims
         user is null || user.IssuedAt == 0 || string.IsNullOrEmpty(user.Subject)
         || (Nats.Revocations?.IsRevoked(user.Subject, user.IssuedAt) ?? false);
 
+    /// <inheritdoc />
     public override void Validate(ValidationResults vr, DateTimeOffset now)
     {
         ValidateTimes(vr, now);

@@ -9,14 +9,18 @@ namespace Nats.AuthJwt.Jwt.Claims;
 /// <summary>An activation JWT (jwt <c>ActivationClaims</c>): the exporter lets the subject account import a private export.</summary>
 public sealed class ActivationClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the activation-specific fields.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9)] public ActivationNats Nats { get; set => field = value ?? new(); } = new();
 
+    /// <inheritdoc />
     [JsonIgnore] public override string ClaimType => ClaimTypes.Activation;
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => Nats.Version;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => [NKeyPrefix.Account, NKeyPrefix.Operator];
 
+    /// <inheritdoc />
     public override void Validate(ValidationResults vr, DateTimeOffset now)
     {
         ValidateTimes(vr, now);

@@ -7,14 +7,18 @@ namespace Nats.AuthJwt.Jwt.Claims;
 /// <summary>The request a server sends to an auth callout (jwt <c>AuthorizationRequestClaims</c>), signed by the server's key.</summary>
 public sealed class AuthorizationRequestClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the request's fields.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9)] public AuthorizationRequestNats Nats { get; set => field = value ?? new(); } = new();
 
+    /// <inheritdoc />
     [JsonIgnore] public override string ClaimType => ClaimTypes.AuthorizationRequest;
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => Nats.Version;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => [NKeyPrefix.Server];
 
+    /// <inheritdoc />
     public override void Validate(ValidationResults vr, DateTimeOffset now)
     {
         if (Nats.UserNKey.Length == 0)
@@ -40,14 +44,18 @@ public sealed class AuthorizationRequestClaims : JwtClaims
 /// <summary>An auth callout's answer (jwt <c>AuthorizationResponseClaims</c>): a user JWT or an error, signed by an account key.</summary>
 public sealed class AuthorizationResponseClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the response's fields.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9)] public AuthorizationResponseNats Nats { get; set => field = value ?? new(); } = new();
 
+    /// <inheritdoc />
     [JsonIgnore] public override string ClaimType => ClaimTypes.AuthorizationResponse;
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => Nats.Version;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => [NKeyPrefix.Account];
 
+    /// <inheritdoc />
     public override void Validate(ValidationResults vr, DateTimeOffset now)
     {
         if (!NKeys.IsValidPublicUserKey(Subject ?? ""))
@@ -90,6 +98,7 @@ public sealed class AuthorizationResponseClaims : JwtClaims
 /// </summary>
 public sealed class GenericClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the kind-specific fields, as a map.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9), Json.OmitEmpty] public GenericData? Data { get; set; }
 
     /// <summary>jwt <c>ClaimType</c>: <c>nats.type</c> (or a top-level <c>type</c>), <c>generic</c> for unknown kinds.</summary>
@@ -111,6 +120,7 @@ public sealed class GenericClaims : JwtClaims
         }
     }
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => 0;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => null;

@@ -7,12 +7,25 @@ namespace Nats.AuthJwt.Jwt.Claims;
 /// <summary>The claim types jwt knows (its <c>ClaimType</c> constants).</summary>
 public static class ClaimTypes
 {
+    /// <summary>An operator JWT.</summary>
     public const string Operator = "operator";
+
+    /// <summary>An account JWT.</summary>
     public const string Account = "account";
+
+    /// <summary>A user JWT.</summary>
     public const string User = "user";
+
+    /// <summary>An activation JWT (an account's grant to import a private export).</summary>
     public const string Activation = "activation";
+
+    /// <summary>An auth callout request.</summary>
     public const string AuthorizationRequest = "authorization_request";
+
+    /// <summary>An auth callout response.</summary>
     public const string AuthorizationResponse = "authorization_response";
+
+    /// <summary>Any other kind, kept as a map.</summary>
     public const string Generic = "generic";
 }
 
@@ -24,11 +37,13 @@ public static class ClaimTypes
 /// </summary>
 public abstract class JwtClaims
 {
+    /// <summary><c>aud</c>: who the token is for.</summary>
     [JsonPropertyName("aud"), JsonPropertyOrder(1), OmitEmpty] public string? Audience { get; set; }
 
     /// <summary>Unix seconds; 0 for never.</summary>
     [JsonPropertyName("exp"), JsonPropertyOrder(2), OmitEmpty] public long Expires { get; set; }
 
+    /// <summary><c>jti</c>: the token's id, the hash of its claims.</summary>
     [JsonPropertyName("jti"), JsonPropertyOrder(3), OmitEmpty] public string? Id { get; set; }
 
     /// <summary>Unix seconds.</summary>
@@ -37,6 +52,7 @@ public abstract class JwtClaims
     /// <summary>The public key that signed the JWT.</summary>
     [JsonPropertyName("iss"), JsonPropertyOrder(5), OmitEmpty] public string? Issuer { get; set; }
 
+    /// <summary><c>name</c>: a human-readable name.</summary>
     [JsonPropertyName("name"), JsonPropertyOrder(6), OmitEmpty] public string? Name { get; set; }
 
     /// <summary>Unix seconds; 0 for no lower bound.</summary>

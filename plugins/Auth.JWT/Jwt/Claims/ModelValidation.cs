@@ -467,6 +467,7 @@ public readonly record struct Cidr(IPAddress Network, int PrefixLength)
 /// <summary>Go's <c>net.ParseIP</c>: dotted decimal IPv4 without leading zeros, or IPv6 without a zone.</summary>
 public static class GoIp
 {
+    /// <summary>Parses <paramref name="text"/> as Go does; false when Go would return nil.</summary>
     public static bool TryParse(string text, out IPAddress address)
     {
         address = IPAddress.None;
@@ -503,6 +504,7 @@ public static class GoIp
 /// <summary>Go's <c>time.Parse("15:04:05", …)</c>: hour of one or two digits, two-digit minutes and seconds, optional fraction.</summary>
 public static class ClockTime
 {
+    /// <summary>Parses <paramref name="text"/> as Go does; false when Go would return an error.</summary>
     public static bool TryParse(string text, out TimeSpan time)
     {
         time = default;
@@ -532,6 +534,7 @@ public static class ClockTime
 /// <summary>Go's <c>time.LoadLocation</c> over the system's IANA zone data.</summary>
 public static class TimeZones
 {
+    /// <summary>The zone called <paramref name="name"/>, or false with Go's error text.</summary>
     public static bool TryFind(string name, out TimeZoneInfo zone, out string? error)
     {
         error = null;

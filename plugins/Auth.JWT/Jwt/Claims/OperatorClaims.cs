@@ -7,10 +7,13 @@ namespace Nats.AuthJwt.Jwt.Claims;
 /// <summary>An operator JWT (jwt <c>OperatorClaims</c>): self-signed, the root of trust.</summary>
 public sealed class OperatorClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the operator-specific fields.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9)] public OperatorNats Nats { get; set => field = value ?? new(); } = new();
 
+    /// <inheritdoc />
     [JsonIgnore] public override string ClaimType => ClaimTypes.Operator;
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => Nats.Version;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => [NKeyPrefix.Operator];
@@ -25,6 +28,7 @@ public sealed class OperatorClaims : JwtClaims
         return Nats.SigningKeys?.Contains(claims.Issuer ?? "") == true;
     }
 
+    /// <inheritdoc />
     public override void Validate(ValidationResults vr, DateTimeOffset now)
     {
         ValidateTimes(vr, now);

@@ -7,10 +7,13 @@ namespace Nats.AuthJwt.Jwt.Claims;
 /// <summary>A user JWT (jwt <c>UserClaims</c>), issued by an account or one of its signing keys.</summary>
 public sealed class UserClaims : JwtClaims
 {
+    /// <summary><c>nats</c>: the user-specific fields.</summary>
     [JsonPropertyName("nats"), JsonPropertyOrder(9)] public UserNats Nats { get; set => field = value ?? new(); } = new();
 
+    /// <inheritdoc />
     [JsonIgnore] public override string ClaimType => ClaimTypes.User;
 
+    /// <inheritdoc />
     [JsonIgnore] public override int FormatVersion => Nats.Version;
 
     internal override NKeyPrefix[]? ExpectedIssuerPrefixes => [NKeyPrefix.Account];
@@ -29,6 +32,7 @@ public sealed class UserClaims : JwtClaims
     /// <summary>jwt <c>HasEmptyPermissions</c>.</summary>
     [JsonIgnore] public bool HasEmptyPermissions => Nats.IsZero;
 
+    /// <inheritdoc />
     public override void Validate(ValidationResults vr, DateTimeOffset now)
     {
         ValidateTimes(vr, now);
