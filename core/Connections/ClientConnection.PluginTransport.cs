@@ -70,8 +70,8 @@ public sealed partial class ClientConnection
 
     /// <summary>
     /// Ends the run: flushes the receivers written to and, as the read loop does after a batch,
-    /// waits (bounded) for those it pushed past their pressure threshold, which slows the
-    /// publishing client down instead of dropping a slow subscriber.
+    /// waits for those it pushed past their pressure threshold (not for a stuck one), which
+    /// slows the publishing client down instead of dropping a slow subscriber.
     /// </summary>
     public ValueTask EndPluginPublishesAsync()
     {

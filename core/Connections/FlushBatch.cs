@@ -26,6 +26,7 @@ public sealed class FlushBatch
     private IFlushable[]? _items;
     private int _count;
     private List<OutboundBuffer>? _pressured;
+    private List<OutboundBuffer>? _fed;
     private FlushBatch? _previous;
 
     // How long the end of one batch may spend writing to peers itself (nats-server's read loop
@@ -86,6 +87,12 @@ public sealed class FlushBatch
     /// <summary>The buffers the last batch put under pressure (the list is reused; copy to keep).</summary>
     internal List<OutboundBuffer> TakePressured() => _pressured ??= [];
 
+    /// <summary>
+    /// The buffers the last batch flushed, kept only when it put some under pressure: the peers
+    /// the producer's wait would hold back (cleared with <see cref="TakePressured"/>'s list).
+    /// </summary>
+    internal List<OutboundBuffer> Fed => _fed ??= [];
+
     /// <summary>Makes this batch the active one on the current thread.</summary>
     public void Begin()
     {
@@ -101,12 +108,17 @@ public sealed class FlushBatch
         var n = _count;
         _count = 0;
         var items = _items;
+        var keepFed = HasPressure;
         long deadline = 0;
         for (var i = 0; i < n; i++)
         {
             // n > 0 only once Enlist created the array.
             var item = items![i];
             items[i] = null!;
+            if (keepFed && item is OutboundBuffer fed)
+            {
+                Fed.Add(fed);
+            }
             if (FlushesInPlace && item is OutboundBuffer buffer)
             {
                 var now = Stopwatch.GetTimestamp();

@@ -35,15 +35,19 @@ public abstract partial class NatsConnection
     /// <returns>Bytes consumed.</returns>
     private protected abstract int ProcessBuffer(Span<byte> data, out int needed);
 
-    // A peer that has not taken a write (one 64 KB chunk while a producer waits) for this
-    // long, while other peers did, is stuck, not slow: producers stop waiting for it (it will
-    // be cut off at max_pending) instead of stalling everyone. Every millisecond here is a
-    // millisecond each stuck subscriber costs its subject's publisher.
+    // A peer with no sign of reading (its TCP stack never acknowledged 256 KB) whose receive
+    // window has been shut this long (without acknowledgements: whose write, one 64 KB chunk
+    // while a producer waits, has not completed) is stuck, not slow: producers stop waiting
+    // for it (it will be cut off at max_pending) instead of stalling everyone, as nats-server
+    // stalls a producer only milliseconds. Every millisecond here is a millisecond each stuck
+    // subscriber costs its subject's publisher.
     private static readonly TimeSpan StuckWrite = TimeSpan.FromMilliseconds(10);
 
-    // The longest wait for any peer, when nothing else shows that the machine runs (or no
-    // write is in flight at all: the peer's writer task waits for a thread).
-    private static readonly TimeSpan StuckPeer = TimeSpan.FromMilliseconds(250);
+    // The same for a peer that reads (or took something since it fell behind) while writes to
+    // other peers of the same producer complete: a live reader whose process may merely be
+    // descheduled is given far longer before it risks being cut. When no other peer of the
+    // producer progresses, a reader is not given up at all (OutboundBuffer.WaitWhileBehindAsync).
+    private static readonly TimeSpan StalledWrite = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
     /// Whether this connection's reads wait for consumers it pushed past 75% of their
@@ -94,7 +98,7 @@ public abstract partial class NatsConnection
             {
                 if (WaitsForSlowConsumers && !ReferenceEquals(buffer, Out))
                 {
-                    await buffer.WaitWhileBehindAsync(StuckWrite, StuckPeer, Server.ShutdownToken).ConfigureAwait(false);
+                    await buffer.WaitWhileBehindAsync(StuckWrite, StalledWrite, batch.Fed, Server.ShutdownToken).ConfigureAwait(false);
                 }
                 else
                 {
@@ -105,6 +109,7 @@ public abstract partial class NatsConnection
         finally
         {
             pressured.Clear();
+            batch.Fed.Clear();
         }
     }
 

@@ -127,6 +127,7 @@ internal sealed partial class OutboundBuffer
                 _closed = true;
                 ReleaseQueued();
             }
+            WakeWaiter();
             _sender?.Dispose();
         }
     }
@@ -212,20 +213,22 @@ internal sealed partial class OutboundBuffer
     /// <summary>Accounts for bytes the peer took and wakes a producer waiting for progress.</summary>
     private void Written(long bytes)
     {
-        var now = Stopwatch.GetTimestamp();
         Volatile.Write(ref _writeStartedTimestamp, 0);
-        Volatile.Write(ref _lastProgressTimestamp, now);
-        // Process-wide, at millisecond grain so writers on different cores rarely share the write.
-        if (now - Volatile.Read(ref s_lastWriteCompleted) > Stopwatch.Frequency / 1000)
-        {
-            Volatile.Write(ref s_lastWriteCompleted, now);
-        }
+        Volatile.Write(ref _lastWrittenTimestamp, Stopwatch.GetTimestamp());
         lock (_lock)
         {
             _queuedBytes -= bytes;
+            _writtenBytes += bytes;
+            if (_progressAtPressure >= 0 && _queuedBytes <= PressureThreshold / 2)
+            {
+                _progressAtPressure = -1; // caught up: the next pressure is a new episode
+            }
         }
-        Interlocked.Exchange(ref _progress, null)?.TrySetResult();
+        WakeWaiter();
     }
+
+    /// <summary>Wakes a producer waiting for this peer (a write completed, or the buffer closed).</summary>
+    private void WakeWaiter() => Interlocked.Exchange(ref _progress, null)?.TrySetResult();
 
     /// <summary>
     /// Moves the next batch of queued chunks (at most <see cref="MaxChunksPerWrite"/>) into

@@ -22,8 +22,8 @@ internal enum AppendResult : byte
 /// writer falls behind. An append never waits for the peer: when the queued bytes would
 /// exceed max_pending it fails with <see cref="AppendResult.SlowConsumer"/> and the owner
 /// closes the connection. Past the pressure threshold the producer's read loop may wait for
-/// the peer to drain (<see cref="WaitWhileBehindAsync"/>), but only while the peer keeps
-/// making progress, so a stuck reader holds healthy publishers back only briefly. Chunks
+/// the peer to drain (<see cref="WaitWhileBehindAsync"/>), but not for one that shows no sign
+/// of reading, so a stuck reader holds its publisher back only milliseconds. Chunks
 /// go back to the pool as soon as they are written, so idle connections hold no output memory.
 /// </remarks>
 internal sealed partial class OutboundBuffer : IFlushable
@@ -52,12 +52,14 @@ internal sealed partial class OutboundBuffer : IFlushable
     private int _flushEnlisted;
     private int _pressureReported;
     private long _writeStartedTimestamp;
-    private long _lastProgressTimestamp = Stopwatch.GetTimestamp();
+    private long _lastWrittenTimestamp;
 
-    // When any buffer of the process last completed a write (Stopwatch ticks, about to the
-    // millisecond): written by every writer, read by producers telling a stuck peer (others
-    // progress, it does not) from a machine too busy to run anyone's reader.
-    private static long s_lastWriteCompleted;
+    // Bytes written so far, and the peer's progress (bytes its TCP stack acknowledged where
+    // known, else written) when its queue last passed the pressure threshold (-1 while the
+    // queue is below it again, at half), and when.
+    private long _writtenBytes;
+    private long _progressAtPressure = -1;
+    private long _pressureTimestamp;
 
     // Completed after every write while a producer waits for this peer to drain.
     private TaskCompletionSource? _progress;
@@ -151,6 +153,7 @@ internal sealed partial class OutboundBuffer : IFlushable
         int messageSize)
     {
         var length = part1.Length + part2.Length + part3.Length + part4.Length;
+        bool pressured;
         lock (_lock)
         {
             if (_closed)
@@ -160,11 +163,6 @@ internal sealed partial class OutboundBuffer : IFlushable
             if (_queuedBytes + length > _maxPending)
             {
                 return AppendResult.SlowConsumer;
-            }
-            if (_queuedBytes == 0)
-            {
-                // Progress is measured from when output starts waiting, not from an old write.
-                _lastProgressTimestamp = Stopwatch.GetTimestamp();
             }
             CopyIn(part1);
             CopyIn(part2);
@@ -176,14 +174,19 @@ internal sealed partial class OutboundBuffer : IFlushable
                 _messagesQueued++;
                 _payloadBytesQueued += messageSize;
             }
+            pressured = _queuedBytes > PressureThreshold;
+            if (pressured && _progressAtPressure < 0)
+            {
+                _progressAtPressure = TryGetTcpProgress(out var acked, out _) ? acked : _writtenBytes; // once per episode: a syscall on Linux
+                _pressureTimestamp = Stopwatch.GetTimestamp();
+            }
         }
         // A plain read first: while a flush is already pending this avoids an atomic per message.
         if (Volatile.Read(ref _flushEnlisted) == 0 && Interlocked.Exchange(ref _flushEnlisted, 1) == 0)
         {
             FlushBatch.Enlist(this);
         }
-        if (Volatile.Read(ref _queuedBytes) > PressureThreshold && Volatile.Read(ref _pressureReported) == 0 &&
-            Interlocked.Exchange(ref _pressureReported, 1) == 0)
+        if (pressured && Volatile.Read(ref _pressureReported) == 0 && Interlocked.Exchange(ref _pressureReported, 1) == 0)
         {
             FlushBatch.ReportPressure(this);
         }
@@ -203,26 +206,42 @@ internal sealed partial class OutboundBuffer : IFlushable
 
     /// <summary>
     /// Back-pressure for a producer that filled this buffer past its pressure threshold: waits
-    /// until the peer has drained it to half that, but only while the peer can be live.
+    /// until the peer has drained it to half that, unless the peer is stuck.
     /// </summary>
     /// <remarks>
-    /// A peer is stuck, not slow, when its write has not completed for
-    /// <paramref name="stuckWrite"/> and writes to other peers completed after it started
-    /// (the machine runs; this reader does not read): the producer stops waiting and
-    /// the peer is cut off at max_pending instead, so one stuck subscriber costs its
-    /// publisher (and every other subscriber) only that long. When nothing else completes
-    /// either (the reader may simply be waiting for a CPU, as everyone is) the producer waits
-    /// up to <paramref name="noProgress"/>, which also bounds the wait when no write is in
-    /// flight at all (the writer task waits for a thread).
+    /// Whether a peer is stuck or merely behind is told by what it took: what its TCP stack
+    /// acknowledged on a plain socket on Linux (a completed write only means our kernel took
+    /// the bytes), else what our side wrote.
+    /// <list type="bullet">
+    /// <item>A peer that never showed that it reads (less than <see cref="ReadEvidence"/>
+    /// acknowledged in all) and leaves unacknowledged bytes in our kernel is given up once its
+    /// receive window has been shut (nothing went out to it) for <paramref name="stuckWrite"/>,
+    /// alone or not, as nats-server stalls its producer only milliseconds before the peer fills
+    /// max_pending and is cut.
+    /// Without acknowledgements: once its write is in flight that long, unless it took
+    /// something since its queue passed the pressure threshold (then <paramref name="stalledWrite"/>).</item>
+    /// <item>One that showed that it reads is given up once its write took
+    /// <paramref name="stalledWrite"/> and writes to other peers the producer feeds
+    /// (<paramref name="others"/>) completed meanwhile: waiting then holds back live peers.</item>
+    /// <item>One that showed that it reads, while none of the others completes a write either,
+    /// is waited for however long (a healthy reader whose process is descheduled or paused:
+    /// giving up would fill its max_pending and cut it, while waiting holds back nobody who
+    /// could go on); write_deadline still ends a write that never completes, and the wait.</item>
+    /// </list>
     /// </remarks>
-    public async ValueTask WaitWhileBehindAsync(TimeSpan stuckWrite, TimeSpan noProgress, CancellationToken cancellationToken)
+    /// <param name="stuckWrite">How long a write of a peer with no evidence of reading may take.</param>
+    /// <param name="stalledWrite">How long a write of a peer that reads may take while others progress.</param>
+    /// <param name="others">The peers the producer feeds (this one may be among them).</param>
+    /// <param name="cancellationToken">Ends the wait (shutdown).</param>
+    public async ValueTask WaitWhileBehindAsync(
+        TimeSpan stuckWrite, TimeSpan stalledWrite, IReadOnlyList<OutboundBuffer> others, CancellationToken cancellationToken)
     {
         try
         {
             var stuckWriteTicks = (long)(stuckWrite.TotalSeconds * Stopwatch.Frequency);
-            var noProgressTicks = (long)(noProgress.TotalSeconds * Stopwatch.Frequency);
+            var stalledWriteTicks = (long)(stalledWrite.TotalSeconds * Stopwatch.Frequency);
             var target = PressureThreshold / 2;
-            while (!_closed && Volatile.Read(ref _queuedBytes) > target)
+            while (!Volatile.Read(ref _closed) && Volatile.Read(ref _queuedBytes) > target)
             {
                 var progress = Volatile.Read(ref _progress);
                 if (progress is null)
@@ -233,34 +252,18 @@ internal sealed partial class OutboundBuffer : IFlushable
                     progress = Interlocked.CompareExchange(ref _progress, created, null) ?? created;
                     continue; // re-check: a write may have completed meanwhile
                 }
-                var now = Stopwatch.GetTimestamp();
-                var started = Volatile.Read(ref _writeStartedTimestamp);
-                long remaining;
-                if (started != 0)
-                {
-                    // Others progressed after this write began: the machine runs, this peer's
-                    // reader does not. (Not "since this wait began": the waiting producer itself
-                    // holds every other peer of its subject idle.)
-                    var othersProgressed = Volatile.Read(ref s_lastWriteCompleted) > started;
-                    if (othersProgressed && now - started > stuckWriteTicks)
-                    {
-                        return;
-                    }
-                    // Re-check at least every stuckWrite for others' progress.
-                    remaining = Math.Min(started + noProgressTicks - now, othersProgressed ? started + stuckWriteTicks - now : stuckWriteTicks);
-                }
-                else
-                {
-                    remaining = Volatile.Read(ref _lastProgressTimestamp) + noProgressTicks - now;
-                }
-                if (remaining <= 0)
+                // Re-checked at least every stuckWrite: others' progress wakes nobody here.
+                var recheck = stuckWriteTicks;
+                var left = TimeLeft(Volatile.Read(ref _writeStartedTimestamp), stuckWriteTicks, stalledWriteTicks, others);
+                if (left <= 0)
                 {
                     return;
                 }
-                // Woken by the next completed write; the timeout re-checks for a stuck peer.
+                recheck = Math.Min(recheck, left);
+                // Woken by the next completed write (or the close); the timeout re-checks.
                 try
                 {
-                    await progress.Task.WaitAsync(TimeSpan.FromSeconds((double)remaining / Stopwatch.Frequency), cancellationToken)
+                    await progress.Task.WaitAsync(TimeSpan.FromSeconds((double)recheck / Stopwatch.Frequency), cancellationToken)
                         .ConfigureAwait(false);
                 }
                 catch (TimeoutException)
@@ -272,6 +275,95 @@ internal sealed partial class OutboundBuffer : IFlushable
         {
             Volatile.Write(ref _pressureReported, 0);
         }
+    }
+
+    /// <summary>
+    /// How much longer the producer waits for this peer before giving it up (Stopwatch ticks;
+    /// at most 0: now; <see cref="long.MaxValue"/>: until it drains or closes). When the write in
+    /// flight started (<paramref name="started"/>; 0: none is) and the bounds are as in
+    /// <see cref="WaitWhileBehindAsync"/>.
+    /// </summary>
+    private long TimeLeft(long started, long stuckWriteTicks, long stalledWriteTicks, IReadOnlyList<OutboundBuffer> others)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var acknowledged = TryGetTcpProgress(out var acked, out var sinceDataSentMs);
+        if (acknowledged && acked < ReadEvidence && Volatile.Read(ref _writtenBytes) - acked >= TakenSomething)
+        {
+            // Never read, and our kernel holds a chunk it has not acknowledged: given up once
+            // its window has been shut (no data went out to it) for stuckWrite. Not counted by
+            // our writes, which may go on completing into our kernel's send buffer for
+            // megabytes after the window shut.
+            return stuckWriteTicks - sinceDataSentMs * Stopwatch.Frequency / 1000;
+        }
+        if (started == 0)
+        {
+            return long.MaxValue; // no write in flight: the peer is not what holds its queue
+        }
+        // A write in flight (past stuckWrite: our kernel's buffer is full, the peer holds
+        // unacknowledged bytes).
+        long mark;
+        long pressureSince;
+        lock (_lock)
+        {
+            mark = _progressAtPressure;
+            pressureSince = _pressureTimestamp;
+        }
+        // Less than a chunk counts as nothing: a peer's TCP stack may acknowledge a last
+        // kilobyte or two well after its reader stopped.
+        var progress = acknowledged ? acked : Volatile.Read(ref _writtenBytes);
+        var tookSomething = mark < 0 || progress - mark >= TakenSomething;
+        long bound;
+        if (!(acknowledged && acked >= ReadEvidence))
+        {
+            bound = tookSomething ? stalledWriteTicks : stuckWriteTicks;
+        }
+        else
+        {
+            // Others progressed since this write began (since the peer fell behind when it took
+            // nothing since: not "since this wait began", the waiting producer itself holds
+            // every other peer of its subject idle).
+            bound = AnyWroteSince(others, tookSomething ? started : pressureSince) ? stalledWriteTicks : long.MaxValue;
+        }
+        return bound == long.MaxValue ? bound : bound - (now - started);
+    }
+
+    /// <summary>Whether a buffer of <paramref name="others"/> other than this one completed a write after <paramref name="timestamp"/>.</summary>
+    private bool AnyWroteSince(IReadOnlyList<OutboundBuffer> others, long timestamp)
+    {
+        for (var i = 0; i < others.Count; i++)
+        {
+            var other = others[i];
+            if (!ReferenceEquals(other, this) && Volatile.Read(ref other._lastWrittenTimestamp) > timestamp)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // What a peer must take after falling behind to count as live: one full chunk.
+    private const long TakenSomething = ChunkPool.ChunkSize;
+
+    // What a peer's TCP stack must have acknowledged in all to have shown that its reader reads.
+    // A reader that never reads acknowledges at most its receive buffer: 128 KB with Linux's
+    // default tcp_rmem (it grows only as the reader reads; measured on loopback: 128,512
+    // bytes), or twice what SO_RCVBUF asked for. A client that asks for more than 128 KB and
+    // then never reads passes for a reader: it is given up when others progress, or at
+    // write_deadline. Low, so that a new subscriber soon counts as a reader: until then a
+    // pause of stuckWrite at the wrong moment gives it up, as nats-server would.
+    private const long ReadEvidence = 256 * 1024;
+
+    /// <summary>
+    /// The peer's progress as its TCP stack tells it (Linux TCP_INFO on a plain socket; see
+    /// <see cref="SocketSender.TryGetTcpProgress"/>): unlike a completed write, which only means
+    /// our kernel took the bytes (its send buffer takes megabytes from a reader that never
+    /// reads), acknowledged bytes move only while the peer's reader reads.
+    /// </summary>
+    private bool TryGetTcpProgress(out long acked, out long sinceDataSentMs)
+    {
+        acked = 0;
+        sinceDataSentMs = 0;
+        return _sender is not null && _sender.TryGetTcpProgress(out acked, out sinceDataSentMs);
     }
 
     /// <summary>Forgets a pressure report nobody will wait on.</summary>
@@ -297,6 +389,7 @@ internal sealed partial class OutboundBuffer : IFlushable
             }
         }
         _signal.Set();
+        WakeWaiter();
     }
 
     /// <summary>Releases a buffer whose writer never ran (its connection moved onto TLS first).</summary>

@@ -48,6 +48,46 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         }
     }
 
+    /// <summary>
+    /// What Linux's TCP_INFO tells of the peer: the bytes its TCP stack acknowledged so far
+    /// (tcpi_bytes_acked; unlike a completed send, which only means our kernel took the bytes,
+    /// this moves only while the peer's receive window is open, that is while its reader reads)
+    /// and the milliseconds since data last went out to it (tcpi_last_data_sent: with bytes
+    /// unacknowledged, how long its window has been shut). False where unavailable.
+    /// </summary>
+    public bool TryGetTcpProgress(out long bytesAcked, out long sinceDataSentMs)
+    {
+        bytesAcked = 0;
+        sinceDataSentMs = 0;
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+        Span<byte> info = stackalloc byte[TcpInfoSize];
+        try
+        {
+            if (_socket.GetRawSocketOption(IpProtocolTcp, TcpInfoOption, info) < BytesAckedOffset + sizeof(long))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+        bytesAcked = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(info[BytesAckedOffset..]);
+        sinceDataSentMs = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(info[LastDataSentOffset..]);
+        return true;
+    }
+
+    // struct tcp_info (linux/tcp.h): 8 bytes of flags, then __u32 fields (tcpi_last_data_sent is
+    // the tenth), 24 in all, then two __u64 and tcpi_bytes_acked.
+    private const int IpProtocolTcp = 6;
+    private const int TcpInfoOption = 11;
+    private const int TcpInfoSize = 232;
+    private const int LastDataSentOffset = 44;
+    private const int BytesAckedOffset = 120;
+
     int IValueTaskSource<int>.GetResult(short token) => _core.GetResult(token);
 
     ValueTaskSourceStatus IValueTaskSource<int>.GetStatus(short token) => _core.GetStatus(token);

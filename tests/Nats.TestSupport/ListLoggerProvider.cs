@@ -8,10 +8,13 @@ namespace Nats.TestSupport;
 public sealed class ListLoggerProvider(LogLevel minimum = LogLevel.Debug) : ILoggerProvider
 {
     // Written by the server's threads, read by the test: a concurrent queue.
-    private readonly ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception)> _lines = new();
+    private readonly ConcurrentQueue<(LogLevel Level, string Message, Exception? Exception, int EventId)> _lines = new();
 
     /// <summary>The lines so far, with their levels.</summary>
     public IReadOnlyList<(LogLevel Level, string Message)> Lines => [.. _lines.Select(l => (l.Level, l.Message))];
+
+    /// <summary>The event id each line was logged with (its <c>[LoggerMessage]</c> definition's; 0 for an ad hoc call), in order.</summary>
+    public IReadOnlyList<(int EventId, string Message)> Events => [.. _lines.Select(l => (l.EventId, l.Message))];
 
     /// <summary>
     /// The lines so far as text: <c>[Level] message</c>, and <c> (Type: message)</c> of an
@@ -49,6 +52,6 @@ public sealed class ListLoggerProvider(LogLevel minimum = LogLevel.Debug) : ILog
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner._lines.Enqueue((logLevel, formatter(state, exception), exception));
+            owner._lines.Enqueue((logLevel, formatter(state, exception), exception, eventId.Id));
     }
 }

@@ -11,14 +11,17 @@ namespace Nats.JetStream.Api;
 /// </summary>
 public sealed class GoTimeConverter : JsonConverter<DateTime>
 {
+    /// <inheritdoc />
     public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.GetString() ?? throw new JsonException("time expected");
         return DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
     }
 
+    /// <inheritdoc />
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) => writer.WriteStringValue(Format(value));
 
+    /// <summary><paramref name="value"/> as Go marshals a <c>time.Time</c>.</summary>
     public static string Format(DateTime value)
     {
         var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;

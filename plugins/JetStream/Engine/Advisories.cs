@@ -199,7 +199,12 @@ public static class Advisories
 /// <summary>The per-message consumer advisories.</summary>
 public enum DeliveryEvent
 {
+    /// <summary>The message reached the consumer's <c>max_deliver</c> (<c>$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES</c>).</summary>
     MaxDeliveries,
+
+    /// <summary>The client refused the message with <c>-NAK</c> (<c>…CONSUMER.MSG_NAKED</c>).</summary>
     Naked,
+
+    /// <summary>The client ended the message's deliveries with <c>+TERM</c> (<c>…CONSUMER.MSG_TERMINATED</c>).</summary>
     Terminated,
 }

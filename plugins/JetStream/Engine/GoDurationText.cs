@@ -5,6 +5,7 @@ namespace Nats.JetStream.Engine;
 /// <summary>Formats nanoseconds as Go's <c>time.Duration.String()</c> ("1m30s", "1.5s", "100ms"), for error texts nats-server builds with %v.</summary>
 public static class GoDurationText
 {
+    /// <summary><paramref name="ns"/> nanoseconds as Go prints a <c>time.Duration</c>.</summary>
     public static string Format(long ns)
     {
         if (ns == 0)

@@ -9,6 +9,7 @@ namespace Nats.JetStream.Engine;
 /// </summary>
 public interface IJetStreamOutput
 {
+    /// <summary>Publishes a message (a delivery, an advisory, an API reply) in the stream's account.</summary>
     void Publish(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload);
 
     /// <summary>

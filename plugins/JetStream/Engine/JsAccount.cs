@@ -28,6 +28,7 @@ public sealed partial class JsAccount : IDisposable
     private ulong _apiErrors;
     private bool _closed;
 
+    /// <summary>An account's JetStream with <paramref name="options"/>; what it publishes goes to <paramref name="output"/>.</summary>
     public JsAccount(JsAccountOptions options, IJetStreamOutput output, ILogger? logger = null)
     {
         _options = options;
@@ -79,6 +80,7 @@ public sealed partial class JsAccount : IDisposable
             _filters = [.. Consumers.Values.Select(c => new SubjectFilter(ConsumerConfigCheck.Filters(c.Config)))];
     }
 
+    /// <summary>The account's stream names.</summary>
     public IReadOnlyList<string> StreamNames()
     {
         lock (_gate)
@@ -87,6 +89,7 @@ public sealed partial class JsAccount : IDisposable
         }
     }
 
+    /// <summary>The stream called <paramref name="name"/>, or null.</summary>
     public JsStream? FindStream(string name)
     {
         lock (_gate)
@@ -95,6 +98,7 @@ public sealed partial class JsAccount : IDisposable
         }
     }
 
+    /// <summary>The consumer <paramref name="consumer"/> of stream <paramref name="stream"/>, or null.</summary>
     public JsConsumer? FindConsumer(string stream, string consumer)
     {
         lock (_gate)
@@ -334,6 +338,7 @@ public sealed partial class JsAccount : IDisposable
         NativeSync.SyncDirectory(Path.GetDirectoryName(path)!);
     }
 
+    /// <summary>Stops every stream and consumer of the account, keeping what they stored.</summary>
     public void Dispose()
     {
         List<StreamEntry> entries;

@@ -8,6 +8,7 @@ public sealed record JsAccountOptions
     /// <summary>The account's directory (<c>&lt;store_dir&gt;/&lt;account&gt;</c>); null: memory streams only.</summary>
     public string? StoreDirectory { get; init; }
 
+    /// <summary>The JetStream domain (<c>domain</c>); null when none.</summary>
     public string? Domain { get; init; }
 
     /// <summary>The server's name (API audit advisories carry it).</summary>
@@ -16,16 +17,22 @@ public sealed record JsAccountOptions
     /// <summary>The account's name (the <c>client.acc</c> of API audit advisories).</summary>
     public string? AccountName { get; init; }
 
+    /// <summary>When file stores sync to disk (<c>sync_interval</c>).</summary>
     public SyncMode Sync { get; init; } = SyncMode.Always;
 
+    /// <summary>The period of <see cref="SyncMode.Interval"/>.</summary>
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>The account's stream limit; -1: none.</summary>
     public int MaxStreams { get; init; } = -1;
 
+    /// <summary>The account's consumer limit; -1: none.</summary>
     public int MaxConsumers { get; init; } = -1;
 
+    /// <summary>The account's memory storage limit in bytes; -1: none.</summary>
     public long MaxMemory { get; init; } = -1;
 
+    /// <summary>The account's file storage limit in bytes; -1: none.</summary>
     public long MaxStore { get; init; } = -1;
 
     /// <summary>The server's limits and usage shared by all accounts; null: no server-wide limit (tests).</summary>

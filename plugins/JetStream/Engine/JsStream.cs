@@ -33,6 +33,7 @@ public sealed partial class JsStream : IStoreListener, IDisposable
     /// <summary>The config's subject transform applied to incoming subjects, or null (owned by _gate).</summary>
     private Nats.Core.Subjects.SubjectTransform? _transform;
 
+    /// <summary>A stream with <paramref name="config"/> over <paramref name="store"/>; what it publishes goes to <paramref name="output"/>.</summary>
     public JsStream(StreamConfig config, MessageStore store, IJetStreamOutput output, string? domain = null)
     {
         _config = config;
@@ -45,8 +46,10 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         store.SetListener(this);
     }
 
+    /// <summary>The stream's name.</summary>
     public string Name => _config.Name;
 
+    /// <summary>The stream's current config.</summary>
     public StreamConfig Config
     {
         get
@@ -58,6 +61,7 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         }
     }
 
+    /// <summary>Where the stream keeps its messages.</summary>
     public MessageStore Store { get; }
 
     /// <summary>
@@ -420,5 +424,6 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         }
     }
 
+    /// <summary>Closes the stream's store, keeping what it stored.</summary>
     public void Dispose() => Store.Dispose();
 }

@@ -5,13 +5,28 @@ namespace Nats.JetStream.Engine;
 /// <summary>Reads header values from a <c>NATS/1.0</c> header block without allocating for absent ones.</summary>
 public static class NatsHeaders
 {
+    /// <summary>De-duplication id of a published message.</summary>
     public const string MsgId = "Nats-Msg-Id";
+
+    /// <summary>The publish is refused unless it lands in this stream.</summary>
     public const string ExpectedStream = "Nats-Expected-Stream";
+
+    /// <summary>The publish is refused unless the stream's last sequence is this.</summary>
     public const string ExpectedLastSeq = "Nats-Expected-Last-Sequence";
+
+    /// <summary>The publish is refused unless the last sequence on its subject is this.</summary>
     public const string ExpectedLastSubjectSeq = "Nats-Expected-Last-Subject-Sequence";
+
+    /// <summary>The subject <see cref="ExpectedLastSubjectSeq"/> is checked on instead of the message's.</summary>
     public const string ExpectedLastSubjectSeqSubject = "Nats-Expected-Last-Subject-Sequence-Subject";
+
+    /// <summary>The publish is refused unless the stream's last <see cref="MsgId"/> is this.</summary>
     public const string ExpectedLastMsgId = "Nats-Expected-Last-Msg-Id";
+
+    /// <summary><c>sub</c> or <c>all</c>: the message replaces the subject's (or the stream's) earlier messages.</summary>
     public const string Rollup = "Nats-Rollup";
+
+    /// <summary>Per-message TTL (Go duration or seconds; <c>never</c>).</summary>
     public const string Ttl = "Nats-TTL";
 
     /// <summary>The value of the first header named <paramref name="name"/> (exact case, as nats-server), or null.</summary>

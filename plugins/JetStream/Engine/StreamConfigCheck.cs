@@ -10,9 +10,16 @@ namespace Nats.JetStream.Engine;
 /// </summary>
 public static class StreamConfigCheck
 {
+    /// <summary>The longest stream name.</summary>
     public const int MaxNameLength = 255;
+
+    /// <summary>The longest description, in bytes.</summary>
     public const int MaxDescriptionLength = 4 * 1024;
+
+    /// <summary>The most metadata, in bytes.</summary>
     public const int MaxMetadataLength = 128 * 1024;
+
+    /// <summary>nats-server's default <c>duplicate_window</c>: 2 minutes, in nanoseconds.</summary>
     public const long DefaultDuplicateWindow = 2 * 60 * 1_000_000_000L;
     private const long HundredMs = 100_000_000L;
 
@@ -22,6 +29,7 @@ public static class StreamConfigCheck
     public static bool IsValidName(string? name) =>
         !string.IsNullOrEmpty(name) && name.IndexOfAny(['.', '*', '>', '\\', '/', ' ', '\t', '\r', '\n', '\f']) < 0;
 
+    /// <summary><paramref name="config"/> with nats-server's defaults filled in; throws <see cref="Api.JsApiException"/> with its error when the config is invalid.</summary>
     public static StreamConfig Check(StreamConfig config)
     {
         if (!IsValidName(config.Name))

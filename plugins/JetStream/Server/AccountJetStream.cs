@@ -8,6 +8,7 @@ namespace Nats.JetStream.Server;
 /// </summary>
 public sealed record AccountJetStream(bool Enabled, long MaxMemory = -1, long MaxStore = -1, int MaxStreams = -1, int MaxConsumers = -1)
 {
+    /// <summary>Reads the value of an account's <c>jetstream</c> key.</summary>
     public static AccountJetStream Parse(ConfValue value)
     {
         switch (value)

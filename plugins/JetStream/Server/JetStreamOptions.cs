@@ -10,6 +10,7 @@ namespace Nats.JetStream.Server;
 /// </summary>
 public sealed record JetStreamOptions
 {
+    /// <summary>No <c>jetstream</c> block: JetStream off.</summary>
     public static readonly JetStreamOptions Disabled = new();
 
     /// <summary>Whether JetStream runs on this server.</summary>

@@ -10,9 +10,16 @@ public readonly record struct PendingDelivery(ulong ConsumerSeq, long Timestamp)
 /// </summary>
 public sealed class ConsumerState
 {
+    /// <summary>The last consumer sequence delivered.</summary>
     public ulong DeliveredConsumer;
+
+    /// <summary>The stream sequence of the last message delivered.</summary>
     public ulong DeliveredStream;
+
+    /// <summary>Every consumer sequence up to this one is acknowledged.</summary>
     public ulong AckFloorConsumer;
+
+    /// <summary>The stream sequence matching <see cref="AckFloorConsumer"/>.</summary>
     public ulong AckFloorStream;
 
     /// <summary>Stream sequence → delivery (explicit and all ack policies).</summary>
@@ -21,6 +28,7 @@ public sealed class ConsumerState
     /// <summary>Stream sequence → times delivered, for messages delivered more than once.</summary>
     public Dictionary<ulong, ulong> Redelivered { get; } = [];
 
+    /// <summary>A deep copy (pending and redelivery maps copied).</summary>
     public ConsumerState Clone()
     {
         var copy = new ConsumerState

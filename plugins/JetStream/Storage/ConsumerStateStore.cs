@@ -26,18 +26,23 @@ public interface IConsumerStateStore : IDisposable
 /// <summary>Memory streams' consumers: nothing to persist.</summary>
 public sealed class MemoryConsumerStateStore : IConsumerStateStore
 {
+    /// <inheritdoc />
     public ConsumerState? Initial => null;
 
+    /// <inheritdoc />
     public void Update(ConsumerState state)
     {
     }
 
+    /// <inheritdoc />
     public ValueTask FlushAsync() => ValueTask.CompletedTask;
 
+    /// <inheritdoc />
     public void Delete()
     {
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
     }
@@ -61,6 +66,7 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
     private TaskCompletionSource? _waiters;
     private bool _closed;
 
+    /// <summary>Keeps a consumer's state in <paramref name="directory"/>, writing the newest state at most every <paramref name="flushInterval"/>.</summary>
     public FileConsumerStateStore(string directory, ILogger logger, TimeSpan flushInterval)
     {
         _dir = directory;
@@ -81,8 +87,10 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
 
     private string StatePath => Path.Combine(_dir, "state.dat");
 
+    /// <inheritdoc />
     public ConsumerState? Initial { get; }
 
+    /// <inheritdoc />
     public void Update(ConsumerState state)
     {
         var bytes = ConsumerStateCodec.Encode(state);
@@ -92,6 +100,7 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
         }
     }
 
+    /// <inheritdoc />
     public ValueTask FlushAsync()
     {
         Task task;
@@ -160,6 +169,7 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
         }
     }
 
+    /// <inheritdoc />
     public void Delete()
     {
         Dispose();
@@ -172,6 +182,7 @@ public sealed class FileConsumerStateStore : IConsumerStateStore
         }
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         _timer.Dispose();

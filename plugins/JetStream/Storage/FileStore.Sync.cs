@@ -43,6 +43,7 @@ public sealed partial class FileStore
         }
     }
 
+    /// <inheritdoc />
     public override ValueTask FlushAsync()
     {
         bool schedule;

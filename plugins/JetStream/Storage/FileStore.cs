@@ -62,13 +62,16 @@ public sealed partial class FileStore : MessageStore
         return store;
     }
 
+    /// <inheritdoc />
     public override StorageType Type => StorageType.File;
 
+    /// <summary>The options the store was opened with.</summary>
     public FileStoreOptions Options => _options;
 
     /// <summary>What the last recovery found (for logs and tests).</summary>
     public RecoveryReport LastRecovery { get; private set; } = RecoveryReport.Empty;
 
+    /// <inheritdoc />
     public override ulong AccountedSize(int subjectLength, int headerLength, int payloadLength) =>
         headerLength == 0
             ? (ulong)(22 + subjectLength + payloadLength + 8)
@@ -404,6 +407,7 @@ public sealed partial class FileStore : MessageStore
         block.Tombstones = tombstones;
     }
 
+    /// <inheritdoc />
     public override void Dispose()
     {
         lock (Gate)
@@ -454,5 +458,6 @@ public sealed partial class FileStore : MessageStore
 /// <summary>What a recovery found: torn tails truncated, damage reported, whether the index was used.</summary>
 public sealed record RecoveryReport(bool UsedIndex, IReadOnlyList<string> Truncated, IReadOnlyList<LostData> Lost, int Blocks, TimeSpan Elapsed)
 {
+    /// <summary>No recovery ran (a new store).</summary>
     public static readonly RecoveryReport Empty = new(false, [], [], 0, TimeSpan.Zero);
 }

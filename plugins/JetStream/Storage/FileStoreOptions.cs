@@ -26,6 +26,7 @@ public sealed record FileStoreOptions
     /// <summary>The size a block file grows to before the next one starts.</summary>
     public int BlockSize { get; init; } = 8 << 20;
 
+    /// <summary>When writes are synced to disk.</summary>
     public SyncMode Sync { get; init; } = SyncMode.Always;
 
     /// <summary>With <see cref="SyncMode.Interval"/>, how often to fsync (nats-server default: 2 minutes).</summary>

@@ -12,6 +12,7 @@ public sealed class MemoryStore : MessageStore
 {
     private const int BlockSize = 1 << 20;
 
+    /// <summary>An empty store in memory enforcing <paramref name="limits"/>.</summary>
     public MemoryStore(StoreLimits limits, ILogger? logger = null)
         : base(limits, logger ?? NullLogger.Instance)
     {
@@ -27,8 +28,10 @@ public sealed class MemoryStore : MessageStore
         }
     }
 
+    /// <inheritdoc />
     public override StorageType Type => StorageType.Memory;
 
+    /// <inheritdoc />
     public override ulong AccountedSize(int subjectLength, int headerLength, int payloadLength) =>
         (ulong)(subjectLength + headerLength + payloadLength + 16);
 
@@ -112,8 +115,10 @@ public sealed class MemoryStore : MessageStore
         listener?.MessagesDurable(seq);
     }
 
+    /// <inheritdoc />
     public override ValueTask FlushAsync() => ValueTask.CompletedTask;
 
+    /// <inheritdoc />
     public override void Dispose()
     {
         lock (Gate)

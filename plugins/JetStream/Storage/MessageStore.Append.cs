@@ -19,7 +19,12 @@ public abstract partial class MessageStore
     /// readers, and its publisher may be acknowledged, once <see cref="IStoreListener.MessagesDurable"/>
     /// covers its sequence.
     /// </summary>
+    /// <param name="subject">The message's subject (UTF-8).</param>
+    /// <param name="headers">Its headers (NATS/1.0 block); empty when none.</param>
+    /// <param name="payload">Its payload.</param>
     /// <param name="ttl">Per-message TTL in nanoseconds; 0 for none, -1 for never (kept even past max_age).</param>
+    /// <param name="seq">The sequence given to the message.</param>
+    /// <param name="timestamp">Its time, Unix nanoseconds.</param>
     /// <param name="isRollupOrForced">Let a rollup through a discard-new-per-subject limit (it purges the subject after).</param>
     public StoreError Append(ReadOnlySpan<byte> subject, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload, long ttl,
         out ulong seq, out long timestamp, bool isRollupOrForced = false)

@@ -59,6 +59,7 @@ public abstract partial class MessageStore : IDisposable
         Logger = logger;
     }
 
+    /// <summary>Where the store keeps its messages.</summary>
     public abstract StorageType Type { get; }
 
     /// <summary>Data a recovery or a read found damaged (the stream is unhealthy while this is not empty).</summary>
@@ -121,6 +122,7 @@ public abstract partial class MessageStore : IDisposable
         AfterWrite();
     }
 
+    /// <summary>The limits the store enforces now (a stream update replaces them).</summary>
     public StoreLimits CurrentLimits
     {
         get
@@ -305,5 +307,6 @@ public abstract partial class MessageStore : IDisposable
     /// <summary>Completes when everything stored before the call is durable.</summary>
     public abstract ValueTask FlushAsync();
 
+    /// <summary>Closes the store; what is durable stays.</summary>
     public abstract void Dispose();
 }

@@ -16,8 +16,10 @@ public sealed class StorageUsage(long max, StorageUsage? parent = null)
     /// <summary>The server level above an account's, or null.</summary>
     public StorageUsage? Parent { get; } = parent;
 
+    /// <summary>Bytes used at this level.</summary>
     public long Used => Interlocked.Read(ref _used);
 
+    /// <summary>Adds <paramref name="delta"/> bytes (negative: frees them) here and at the level above.</summary>
     public void Add(long delta)
     {
         if (delta == 0)

@@ -3,27 +3,47 @@ namespace Nats.JetStream.Storage;
 /// <summary>Where a stream keeps its messages (JSON <c>"file"</c> / <c>"memory"</c>).</summary>
 public enum StorageType
 {
+    /// <summary>Files in the store directory.</summary>
     File,
+
+    /// <summary>Memory only: lost on restart.</summary>
     Memory,
 }
 
 /// <summary>What happens when a limit is reached: drop the oldest messages, or refuse the new one.</summary>
 public enum DiscardPolicy
 {
+    /// <summary>Remove the oldest messages to make room.</summary>
     Old,
+
+    /// <summary>Refuse the new message.</summary>
     New,
 }
 
 /// <summary>Why a store refused an operation (no exceptions on the publish path).</summary>
 public enum StoreError
 {
+    /// <summary>Nothing refused: the operation was done.</summary>
     None,
+
+    /// <summary>Refused: the stream is at <c>max_msgs</c> (discard new).</summary>
     MaxMsgs,
+
+    /// <summary>Refused: the stream is at <c>max_bytes</c> (discard new).</summary>
     MaxBytes,
+
+    /// <summary>Refused: the subject is at <c>max_msgs_per_subject</c> (discard new per subject).</summary>
     MaxMsgsPerSubject,
+
+    /// <summary>Refused: the message is over <c>max_msg_size</c>.</summary>
     MsgTooLarge,
+
+    /// <summary>Refused: the sequence given is not the next one.</summary>
     SequenceMismatch,
+
+    /// <summary>Refused: the store is closed.</summary>
     Closed,
+
     /// <summary>The store failed to write or sync (disk full, I/O error); it recovered to its durable state.</summary>
     WriteFailed,
 }
@@ -46,6 +66,7 @@ public sealed record StoreLimits
     /// <summary>Maximum header + payload size; zero or less: unlimited.</summary>
     public int MaxMsgSize { get; init; } = -1;
 
+    /// <summary>Which messages go when a limit is reached.</summary>
     public DiscardPolicy Discard { get; init; } = DiscardPolicy.Old;
 
     /// <summary>With <see cref="DiscardPolicy.New"/>, refuse a message whose subject is at its limit.</summary>
@@ -54,19 +75,35 @@ public sealed record StoreLimits
     /// <summary>The first sequence of a new, empty store (stream <c>first_seq</c>).</summary>
     public ulong FirstSeq { get; init; }
 
+    /// <summary>No limits.</summary>
     public static readonly StoreLimits None = new();
 }
 
 /// <summary>A stream's state as nats-server reports it (<c>state</c> of stream info).</summary>
 public struct StoreState
 {
+    /// <summary>Live messages.</summary>
     public ulong Msgs;
+
+    /// <summary>Live bytes, as nats-server accounts them.</summary>
     public ulong Bytes;
+
+    /// <summary>The first live sequence.</summary>
     public ulong FirstSeq;
+
+    /// <summary>The first live message's time, Unix nanoseconds.</summary>
     public long FirstTime;
+
+    /// <summary>The last sequence stored.</summary>
     public ulong LastSeq;
+
+    /// <summary>The last message's time, Unix nanoseconds.</summary>
     public long LastTime;
+
+    /// <summary>Subjects with live messages.</summary>
     public int NumSubjects;
+
+    /// <summary>Sequences between first and last that were removed.</summary>
     public ulong NumDeleted;
 }
 

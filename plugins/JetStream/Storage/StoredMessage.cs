@@ -11,6 +11,7 @@ public sealed class StoredMessage
     private int _headerLength;
     private int _payloadLength;
 
+    /// <summary>The message's stream sequence.</summary>
     public ulong Sequence { get; private set; }
 
     /// <summary>Unix time in nanoseconds.</summary>
@@ -22,8 +23,10 @@ public sealed class StoredMessage
     /// <summary>Per-message TTL in nanoseconds (0: none).</summary>
     public long Ttl { get; private set; }
 
+    /// <summary>The message's headers (NATS/1.0 block); empty when none.</summary>
     public ReadOnlyMemory<byte> Headers => _buffer.AsMemory(0, _headerLength);
 
+    /// <summary>The message's payload.</summary>
     public ReadOnlyMemory<byte> Payload => _buffer.AsMemory(_headerLength, _payloadLength);
 
     /// <summary>Header and payload bytes together, as nats-server sizes a message.</summary>

@@ -173,6 +173,7 @@ public static class SubjectMatch
         private ReadOnlySpan<char> _rest;
         private bool _done;
 
+        /// <summary>The tokens of <paramref name="subject"/>.</summary>
         public TokenEnumerator(ReadOnlySpan<char> subject)
         {
             _rest = subject;
@@ -180,10 +181,13 @@ public static class SubjectMatch
             Current = default;
         }
 
+        /// <summary>The current token.</summary>
         public ReadOnlySpan<char> Current { get; private set; }
 
+        /// <summary>For <c>foreach</c>.</summary>
         public readonly TokenEnumerator GetEnumerator() => this;
 
+        /// <summary>Moves to the next token; false after the last.</summary>
         public bool MoveNext()
         {
             if (_done)

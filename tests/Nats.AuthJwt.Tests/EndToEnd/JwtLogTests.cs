@@ -26,5 +26,8 @@ public sealed class JwtLogTests
         Assert.That(first, Does.StartWith("-ERR 'Authorization Violation'"));
         await Eventually.TrueAsync(() => logs.Texts.Any(l => l.StartsWith("[Debug] User JWT refused: ", StringComparison.Ordinal)),
             "the plugin says why it refused the JWT", TimeSpan.FromSeconds(10));
+        // Both are the plugin's [LoggerMessage] definitions (event ids 900-999).
+        Assert.That(logs.Events.Single(e => e.Message.StartsWith("Trusted Operators: ", StringComparison.Ordinal)).EventId, Is.EqualTo(901));
+        Assert.That(logs.Events.First(e => e.Message.StartsWith("User JWT refused: ", StringComparison.Ordinal)).EventId, Is.EqualTo(905));
     }
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Nats.Core.Connections;
 
 namespace Nats.Core.Tests.Connections;
@@ -61,8 +63,8 @@ public sealed class OutboundBufferTests
                 }
             });
 
-            // Bounded by the stuck-write rule (50 ms), not by the no-progress one (30 s).
-            await buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30), CancellationToken.None)
+            // Bounded by the stuck-write rule (50 ms), not by the one for a peer that took something (30 s).
+            await buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(30), [buffer, healthy], CancellationToken.None)
                 .AsTask().WaitAsync(TimeSpan.FromSeconds(10));
             Assert.That(buffer.PendingBytes, Is.EqualTo(800 * 1024), "nothing was written");
             stop.Cancel();
@@ -91,7 +93,7 @@ public sealed class OutboundBufferTests
             buffer.Flush();
             // Draining to half the threshold takes at least seven 64 KB writes of 150 ms each:
             // longer in all than the 1 s stuck-write bound, though no single write comes near it.
-            await buffer.WaitWhileBehindAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), CancellationToken.None)
+            await buffer.WaitWhileBehindAsync(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), [buffer], CancellationToken.None)
                 .AsTask().WaitAsync(TimeSpan.FromSeconds(15));
             Assert.That(buffer.PendingBytes, Is.LessThanOrEqualTo(1024 * 1024 / 4 * 3 / 2), "waited until drained to half the threshold");
         }
@@ -100,6 +102,197 @@ public sealed class OutboundBufferTests
             buffer.Close(drain: false);
             await writer.WaitAsync(TimeSpan.FromSeconds(5));
         }
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public async Task A_producer_keeps_waiting_for_a_paused_peer_while_no_other_peer_it_feeds_progresses()
+    {
+        // A healthy reader whose process is descheduled (here: it pauses) looks like a stuck one
+        // but for its past: it read (its TCP stack acknowledged) megabytes. With nobody else the
+        // producer feeds progressing, waiting holds nobody back, while giving up would cut it at max_pending.
+        var (reader, accepted) = await ConnectedPairAsync(receiveBuffer: 4096);
+        var buffer = new OutboundBuffer(new NetworkStream(accepted), accepted, maxPending: 64L * 1024 * 1024);
+        var writer = buffer.RunWriterAsync();
+        // Another peer that completes writes, but is not one the producer feeds.
+        var unrelated = new OutboundBuffer(new CountingStream(), socket: null, maxPending: 1024 * 1024);
+        var unrelatedWriter = unrelated.RunWriterAsync();
+        using var stop = new CancellationTokenSource();
+        var others = Task.CompletedTask;
+        try
+        {
+            // 2 MB read: more than any receive buffer of a reader that never reads acknowledges.
+            Assert.That(buffer.Append(new byte[2 * 1024 * 1024]), Is.EqualTo(AppendResult.Queued));
+            buffer.Flush();
+            Assert.That(await ReadAsync(reader, 2 * 1024 * 1024), Is.EqualTo(2 * 1024 * 1024));
+
+            // The reader pauses; 12 MB: past the 4 MB threshold (the cap) with our kernel's buffer full.
+            for (var i = 0; i < 192; i++)
+            {
+                Assert.That(buffer.Append(new byte[64 * 1024]), Is.EqualTo(AppendResult.Queued));
+            }
+            others = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    unrelated.Append("MSG x 1 0\r\n\r\n"u8);
+                    unrelated.Flush();
+                    await Task.Delay(1);
+                }
+            });
+            var wait = buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), [buffer], CancellationToken.None).AsTask();
+            buffer.Flush();
+            // Far longer than both bounds: before, a wall-clock bound gave up here.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.That(wait.IsCompleted, Is.False, "the producer still waits for the paused peer");
+
+            var drained = ReadAsync(reader, 12 * 1024 * 1024);
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(buffer.PendingBytes, Is.LessThanOrEqualTo(4 * 1024 * 1024 / 2), "waited until drained to half the threshold");
+            Assert.That(await drained.WaitAsync(TimeSpan.FromSeconds(10)), Is.EqualTo(12 * 1024 * 1024));
+        }
+        finally
+        {
+            stop.Cancel();
+            await others.WaitAsync(TimeSpan.FromSeconds(5));
+            buffer.Close(drain: false);
+            unrelated.Close(drain: false);
+            accepted.Dispose();
+            reader.Dispose();
+            await writer.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await unrelatedWriter.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Test]
+    public async Task A_peer_that_took_a_write_since_it_fell_behind_is_not_given_up_as_soon_as_one_that_took_none()
+    {
+        var live = new GateStream(permits: 1);
+        var buffer = new OutboundBuffer(live, socket: null, maxPending: 1024 * 1024);
+        var writer = buffer.RunWriterAsync();
+        var healthy = new OutboundBuffer(new CountingStream(), socket: null, maxPending: 1024 * 1024);
+        var healthyWriter = healthy.RunWriterAsync();
+        using var stop = new CancellationTokenSource();
+        var others = Task.CompletedTask;
+        try
+        {
+            // Past the threshold before any write; the producer's wait (writes then go one 64 KB
+            // chunk at a time) begins before the flush, so the peer takes one chunk and then pauses.
+            Assert.That(buffer.Append(new byte[800 * 1024]), Is.EqualTo(AppendResult.Queued));
+            var wait = buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30), [buffer, healthy], CancellationToken.None).AsTask();
+            buffer.Flush();
+            await WaitUntilAsync(() => live.WritesStarted > 1, "the second write to start");
+            Assert.That(buffer.PendingBytes, Is.EqualTo(800 * 1024 - 64 * 1024), "one chunk was taken");
+            others = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    healthy.Append("MSG x 1 0\r\n\r\n"u8);
+                    healthy.Flush();
+                    await Task.Delay(1);
+                }
+            });
+
+            // Far longer than the 10 ms for a peer that took nothing, while another peer progresses.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.That(wait.IsCompleted, Is.False, "the producer still waits for the peer that took a write");
+
+            live.Open();
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(buffer.PendingBytes, Is.LessThanOrEqualTo(1024 * 1024 / 4 * 3 / 2), "waited until drained to half the threshold");
+        }
+        finally
+        {
+            stop.Cancel();
+            await others.WaitAsync(TimeSpan.FromSeconds(5));
+            buffer.Close(drain: false);
+            healthy.Close(drain: false);
+            live.Open();
+            await writer.WaitAsync(TimeSpan.FromSeconds(5));
+            await healthyWriter.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    [Platform("Linux")]
+    public async Task A_reader_that_never_reads_counts_as_taking_nothing_while_our_kernel_still_takes_its_writes(bool othersProgress)
+    {
+        // The stuck peer's writer lagged: its queue passed the threshold before our kernel's
+        // send buffer (megabytes on loopback) was full, so writes kept completing after that.
+        // Progress is what the peer acknowledges, which stops with its 4 KB receive buffer.
+        // Alone (nobody else the producer feeds progresses) it is given up as soon: a reader
+        // that never read is not waited for until write_deadline.
+        var (reader, accepted) = await ConnectedPairAsync(receiveBuffer: 4096);
+        var buffer = new OutboundBuffer(new NetworkStream(accepted), accepted, maxPending: 64L * 1024 * 1024);
+        var writer = buffer.RunWriterAsync();
+        var healthy = new OutboundBuffer(new CountingStream(), socket: null, maxPending: 1024 * 1024);
+        var healthyWriter = healthy.RunWriterAsync();
+        using var stop = new CancellationTokenSource();
+        var others = Task.CompletedTask;
+        try
+        {
+            // 8 MB: past the 4 MB threshold (the cap), and more than our kernel takes beyond half of it.
+            for (var i = 0; i < 128; i++)
+            {
+                Assert.That(buffer.Append(new byte[64 * 1024]), Is.EqualTo(AppendResult.Queued));
+            }
+            others = Task.Run(async () =>
+            {
+                while (othersProgress && !stop.IsCancellationRequested)
+                {
+                    healthy.Append("MSG x 1 0\r\n\r\n"u8);
+                    healthy.Flush();
+                    await Task.Delay(1);
+                }
+            });
+            var wait = buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30), [buffer, healthy], CancellationToken.None).AsTask();
+            buffer.Flush();
+
+            // Given up by the 10 ms rule once our kernel is full, not after 30 s.
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(buffer.PendingBytes, Is.GreaterThan(2 * 1024 * 1024), "given up, not drained to half the threshold");
+            Assert.That(buffer.PendingBytes, Is.LessThan(8 * 1024 * 1024), "our kernel took writes after the threshold");
+        }
+        finally
+        {
+            stop.Cancel();
+            await others.WaitAsync(TimeSpan.FromSeconds(5));
+            buffer.Close(drain: false);
+            healthy.Close(drain: false);
+            accepted.Dispose();
+            reader.Dispose();
+            await writer.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await healthyWriter.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    /// <summary>A loopback connection: the reading end (with the given receive buffer) and the server's end.</summary>
+    private static async Task<(Socket Reader, Socket Accepted)> ConnectedPairAsync(int receiveBuffer)
+    {
+        using var listener = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var reader = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = receiveBuffer };
+        await reader.ConnectAsync(listener.LocalEndPoint!);
+        return (reader, await listener.AcceptAsync());
+    }
+
+    /// <summary>Reads <paramref name="count"/> bytes (fewer when the peer closes); returns how many.</summary>
+    private static async Task<int> ReadAsync(Socket socket, int count)
+    {
+        var buffer = new byte[64 * 1024];
+        var total = 0;
+        while (total < count)
+        {
+            var read = await socket.ReceiveAsync(buffer.AsMemory(0, Math.Min(buffer.Length, count - total)));
+            if (read == 0)
+            {
+                break;
+            }
+            total += read;
+        }
+        return total;
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)
@@ -126,6 +319,23 @@ public sealed class OutboundBufferTests
         {
             _writeStarted = true;
             await _released.Task;
+        }
+    }
+
+    /// <summary>A peer that takes the first <c>permits</c> writes, then none until opened.</summary>
+    private sealed class GateStream(int permits) : WriteOnlyStream
+    {
+        private readonly SemaphoreSlim _permits = new(permits);
+        private int _writesStarted;
+
+        public int WritesStarted => Volatile.Read(ref _writesStarted);
+
+        public void Open() => _permits.Release(1_000_000);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _writesStarted);
+            await _permits.WaitAsync(cancellationToken);
         }
     }
 

@@ -35,11 +35,13 @@ public sealed class SlowConsumerTests
         var received = ReceiveAllAsync(healthy, Messages);
 
         await using var pub = await server.ConnectAsync();
+        pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
         var batch = BuildBatch(Messages);
         var stopwatch = Stopwatch.StartNew();
         await pub.SendAsync(batch);
         await pub.PingAsync();
         var publishTime = stopwatch.Elapsed;
+        TestContext.Out.WriteLine($"published in {publishTime.TotalMilliseconds:F0} ms");
 
         Assert.That(await received, Is.EqualTo(Messages), "the healthy subscriber received every message");
         await TestServer.WaitUntilAsync(() => stuckSide.IsClosed, "the stuck subscriber to be closed");
@@ -51,6 +53,43 @@ public sealed class SlowConsumerTests
             // subscriber would take forever. Generous bound for a busy 2-core machine.
             Assert.That(publishTime, Is.LessThan(TimeSpan.FromSeconds(5)), "the publisher was not blocked");
         });
+        await stuck.DisposeAsync();
+        await server.AssertHealthyAsync();
+    }
+
+    [Test]
+    // stuckbench's failure on a loaded machine: the healthy reader's process is descheduled
+    // (here: it pauses) while nothing else the publisher feeds makes progress. Giving up on it
+    // after a fixed time (250 ms, before) filled its 1 MB max_pending and cut it.
+    public async Task AHealthyReaderThatPausesBesideAStuckOneIsWaitedForNotCut()
+    {
+        const int Messages = 16_000; // 16 MB: the pause must outlast the kernel's buffers and max_pending
+        const int PauseAfter = 8_000; // by then the stuck subscriber is long cut (max_pending + kernel buffers < 8 MB)
+        await using var server = await TestServer.StartAsync(o => o.MaxPending = 1024 * 1024);
+
+        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
+        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
+        await stuck.PingAsync();
+        var stuckSide = ServerSide(server, stuck);
+
+        // A small receive buffer, so that the kernel holds little of what arrives during the pause.
+        await using var healthy = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
+        await healthy.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
+        await healthy.PingAsync();
+        var received = ReceiveAllAsync(healthy, Messages, PauseAfter, async () =>
+        {
+            await TestServer.WaitUntilAsync(() => stuckSide.IsClosed, "the stuck subscriber to be closed");
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+        });
+
+        await using var pub = await server.ConnectAsync();
+        pub.Timeout = TimeSpan.FromSeconds(20);
+        pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
+        await pub.SendAsync(BuildBatch(Messages));
+        await pub.PingAsync();
+
+        Assert.That(await received, Is.EqualTo(Messages), "the healthy subscriber received every message");
+        Assert.That(stuckSide.CloseReason, Is.EqualTo(ClosedReason.SlowConsumerPendingBytes));
         await stuck.DisposeAsync();
         await server.AssertHealthyAsync();
     }
@@ -116,7 +155,7 @@ public sealed class SlowConsumerTests
     /// Consumes the flood at full speed (as a client library's reader does) and checks every
     /// frame byte for byte; returns the number of messages.
     /// </summary>
-    private static Task<int> ReceiveAllAsync(RawClient client, int expected) => Task.Run(async () =>
+    private static Task<int> ReceiveAllAsync(RawClient client, int expected, int pauseAfter = -1, Func<Task>? pause = null) => Task.Run(async () =>
     {
         var frame = Encoding.ASCII.GetBytes($"MSG flood 1 {MessageSize}\r\n{new string('p', MessageSize)}\r\n");
         var buffer = new byte[1024 * 1024];
@@ -141,6 +180,10 @@ public sealed class SlowConsumerTests
                 Assert.That(buffer.AsSpan(offset, frame.Length).SequenceEqual(frame), Is.True, $"message {count} is intact");
                 offset += frame.Length;
                 count++;
+                if (count == pauseAfter && pause is not null)
+                {
+                    await pause();
+                }
             }
             buffer.AsSpan(offset, filled - offset).CopyTo(buffer);
             filled -= offset;

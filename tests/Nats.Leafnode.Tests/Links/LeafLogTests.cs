@@ -36,6 +36,9 @@ public sealed class LeafLogTests
             await leaf.DisposeAsync();
         }
         await LineAsync(hubLog, Link + @"Leafnode connection closed: [A-Za-z ]+ account: \$G$");
+        // The lines are the plugin's [LoggerMessage] definitions: its event ids (700-799), not an ad hoc call's 0.
+        Assert.That(hubLog.Events.Where(e => e.Message.Contains("Leafnode connection ", StringComparison.Ordinal)).Select(e => e.EventId),
+            Is.EquivalentTo(new[] { 720, 722 }));
     }
 
     private static Task LineAsync(ListLoggerProvider log, string pattern) =>

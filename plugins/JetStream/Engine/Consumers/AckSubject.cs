@@ -11,6 +11,7 @@ namespace Nats.JetStream.Engine.Consumers;
 /// </summary>
 public static class AckSubject
 {
+    /// <summary>What every ack reply subject starts with.</summary>
     public const string Prefix = "$JS.ACK.";
 
     /// <summary>The reply for one delivery, built into <paramref name="buffer"/> (the consumer's reused builder).</summary>

@@ -10,9 +10,16 @@ namespace Nats.JetStream.Engine.Consumers;
 /// </summary>
 public static class ConsumerConfigCheck
 {
+    /// <summary>nats-server's default <c>max_ack_pending</c>.</summary>
     public const int DefaultMaxAckPending = 1000;
+
+    /// <summary>nats-server's default <c>max_waiting</c> (pull requests waiting).</summary>
     public const int DefaultMaxWaiting = 512;
+
+    /// <summary>nats-server's default <c>ack_wait</c>: 30 s, in nanoseconds.</summary>
     public const long DefaultAckWait = 30_000_000_000L;
+
+    /// <summary>How long an ephemeral consumer lives without interest when it sets no <c>inactive_threshold</c>: 5 s, in nanoseconds.</summary>
     public const long DefaultEphemeralInactiveThreshold = 5_000_000_000L;
     private const long HundredMs = 100_000_000L;
 
@@ -309,6 +316,7 @@ public static class ConsumerConfigCheck
     public static List<string> Filters(ConsumerConfig cfg) =>
         !string.IsNullOrEmpty(cfg.FilterSubject) ? [cfg.FilterSubject] : cfg.FilterSubjects?.Where(f => f.Length > 0).ToList() ?? [];
 
+    /// <summary>A deep copy of <paramref name="config"/>.</summary>
     public static ConsumerConfig Clone(ConsumerConfig config) =>
         System.Text.Json.JsonSerializer.Deserialize(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(config, JsJsonContext.Default.ConsumerConfig), JsJsonContext.Default.ConsumerConfig)!;
 }

@@ -70,6 +70,7 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
     private long _lastActivityMs;
     private long _lastActiveUnixNs;
 
+    /// <summary>A consumer of <paramref name="stream"/>, resuming from <paramref name="restored"/> when given; its timers run on <paramref name="scheduler"/> (the shared one when null).</summary>
     public JsConsumer(JsStream stream, string name, ConsumerConfig config, DateTime created, IConsumerStateStore stateStore, IJetStreamOutput output, JsScheduler? scheduler = null, ConsumerState? restored = null)
     {
         _stream = stream;
@@ -121,17 +122,22 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
     /// <summary>The info at creation the first time it is asked for (the create response), then <see cref="Info"/>.</summary>
     public ConsumerInfo CreationInfo() => Interlocked.Exchange(ref _initialInfo, null) ?? Info();
 
+    /// <summary>The consumer's name (durable name or generated).</summary>
     public string Name { get; }
 
+    /// <summary>The name of the stream it reads.</summary>
     public string StreamName => _stream.Name;
 
     /// <summary>The config; replaced whole (never changed in place) by <see cref="Pause"/>.</summary>
     public ConsumerConfig Config { get; private set; }
 
+    /// <summary>When it was created (UTC).</summary>
     public DateTime Created { get; }
 
+    /// <summary>True for a pull consumer (no <c>deliver_subject</c>).</summary>
     public bool IsPull => string.IsNullOrEmpty(Config.DeliverSubject);
 
+    /// <summary>True for a durable consumer.</summary>
     public bool IsDurable => !string.IsNullOrEmpty(Config.Durable);
 
     /// <summary>Raised outside the lock with stream sequences this consumer no longer needs (interest and workqueue retention).</summary>
@@ -470,6 +476,7 @@ public sealed partial class JsConsumer : IScheduled, IThreadPoolWorkItem, IDispo
         }
     }
 
+    /// <summary>Stops the consumer without deleting its state.</summary>
     public void Dispose() => Close(deleted: false);
 
     /// <summary>Consumer info as nats-server reports it.</summary>

@@ -16,6 +16,7 @@ public interface IScheduled
 /// </summary>
 public sealed class JsScheduler
 {
+    /// <summary>The scheduler every consumer of the process uses.</summary>
     public static readonly JsScheduler Shared = new();
 
     private readonly Lock _gate = new();
