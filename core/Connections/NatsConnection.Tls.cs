@@ -43,10 +43,11 @@ public abstract partial class NatsConnection
         catch (Exception ex) when (ex is AuthenticationException or IOException or SocketException or OperationCanceledException or ObjectDisposedException or Win32Exception)
         {
             var reason = rejection
-                ?? (ex is OperationCanceledException && !Server.ShutdownToken.IsCancellationRequested ? "timeout" : Innermost(ex));
-            // Clients and probes (load balancer checks) fail handshakes routinely; links should not.
-            var level = kind == "client" && ex is OperationCanceledException or IOException && rejection is null ? LogLevel.Debug : LogLevel.Error;
-            LogTlsHandshakeError(level, kind, reason);
+                ?? (ex is OperationCanceledException && !Server.ShutdownToken.IsCancellationRequested ? "i/o timeout" : Innermost(ex));
+            // [ERR] for every kind and cause, as nats-server 2.9.10 (a client that stays silent:
+            // "TLS handshake error: read tcp …: i/o timeout", one that hangs up: "… error: EOF");
+            // the rate limit keeps a flood of probes from filling the log.
+            LogTlsHandshakeError(LogLevel.Error, kind, reason);
             await ssl.DisposeAsync().ConfigureAwait(false);
             Close(ClosedReason.TlsHandshakeError);
             return false;

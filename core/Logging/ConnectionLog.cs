@@ -33,7 +33,7 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 106, Level = LogLevel.Error, Message = "{Connection} - maximum connections exceeded")]
     public static partial void MaxConnectionsExceeded(ILogger logger, NatsConnection connection);
 
-    /// <summary>A client's handshake (nats-server: <c>TLS handshake error</c>); the level is lower for probes that just hang up.</summary>
+    /// <summary>A client's handshake (nats-server: <c>TLS handshake error</c>), at error level for every cause as nats-server logs it; rate limited.</summary>
     [LoggerMessage(EventId = 107, Message = "{Connection} - TLS handshake error: {Reason}")]
     public static partial void TlsHandshakeError(ILogger logger, LogLevel level, NatsConnection connection, string reason);
 

@@ -45,6 +45,28 @@ public sealed class TlsHandshakeLogTests : ServersFixture
     }
 
     [Test]
+    public async Task A_client_that_hangs_up_or_stays_silent_is_logged_as_nats_server_logs_it()
+    {
+        // nats-server 2.9.10, tls { timeout: 1 }: "[ERR] … - cid:5 - TLS handshake error: EOF" for a
+        // client that reads INFO and hangs up, "… TLS handshake error: read tcp …: i/o timeout" for
+        // one that sends nothing.
+        var (server, log) = await StartTlsAsync(", timeout: 0.5");
+        await using (var hangsUp = await RawClient.ConnectAsync(server.Port))
+        {
+            Assert.That(hangsUp.InfoLine, Does.Contain("\"tls_required\":true"));
+        }
+        await Eventually.TrueAsync(() => Written(log) == 1, "the hang-up logged at [ERR]", TimeSpan.FromSeconds(10));
+
+        await using var silent = await RawClient.ConnectAsync(server.Port);
+        await silent.ReadUntilClosedAsync();
+        await Eventually.TrueAsync(() => Written(log) == 2, "the silent client logged at [ERR]", TimeSpan.FromSeconds(10));
+        var lines = log.Lines.Where(l => l.Message.Contains("TLS handshake error", StringComparison.Ordinal)).Select(l => l.Message).ToList();
+        TestContext.Out.WriteLine(string.Join("\n", lines));
+        Assert.That(lines[1], Does.Match(Line + "i/o timeout$"));
+        Assert.That(server.ClosedClients.Select(c => c.Info.Reason), Is.All.EqualTo("TLS Handshake Failure"));
+    }
+
+    [Test]
     public async Task A_flood_of_plain_clients_on_a_tls_port_writes_a_bounded_number_of_lines()
     {
         const int Clients = 300;
@@ -71,10 +93,10 @@ public sealed class TlsHandshakeLogTests : ServersFixture
         TestContext.Out.WriteLine($"{Clients + 1} plain clients: {Written(log)} lines, {Suppressed(log)} counted in 'suppressed' lines");
     }
 
-    private async Task<(NatsServer Server, ListLoggerProvider Log)> StartTlsAsync()
+    private async Task<(NatsServer Server, ListLoggerProvider Log)> StartTlsAsync(string extra = "")
     {
         var cert = _pki.Issue("server");
-        var options = TestConfig.Options($"tls {{ cert_file: {Q(cert.CertPath)}, key_file: {Q(cert.KeyPath)} }}");
+        var options = TestConfig.Options($"tls {{ cert_file: {Q(cert.CertPath)}, key_file: {Q(cert.KeyPath)} {extra} }}");
         return await StartLoggedAsync(options, LogLevel.Information);
     }
 
