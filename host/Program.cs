@@ -6,6 +6,7 @@ using Nats.Host.Cli;
 using Nats.Host.Hosting;
 using Nats.Host.Plugins;
 using Nats.Host.Signals;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Host;
 
@@ -89,7 +90,7 @@ public static class Program
         var logger = loggerFactory.CreateLogger("Nats.Host");
         foreach (var warning in loaded.Warnings)
         {
-            logger.LogWarning("{Warning}", warning);
+            HostingLog.ConfigWarning(logger, warning);
         }
         StartupTimeline.Step("logging");
         var host = new ServerHost(commandLine, loaded, logs, loggerFactory);

@@ -7,6 +7,7 @@ using Nats.Core.Plugins;
 using Nats.Host.Files;
 using Nats.Host.Plugins;
 using Nats.Host.Signals;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Host.Hosting;
 
@@ -157,7 +158,7 @@ internal sealed class ServerHost
             }
             foreach (var warning in loaded.Warnings)
             {
-                _logger.LogWarning("{Warning}", warning);
+                HostingLog.ConfigWarning(_logger, warning);
             }
             var result = new ReloadResult(true, [], []);
             if (_server is { } server && _plugins is { } plugins)
@@ -198,20 +199,20 @@ internal sealed class ServerHost
         }
         foreach (var warning in review.Warnings)
         {
-            _logger.LogWarning("{Warning}", warning.Message);
+            HostingLog.ConfigWarning(_logger, warning.Message);
         }
         // -js / -sd are kept for the JetStream plugin; without one they must not pass silently.
         var flags = loaded.Options.Flags;
         if ((flags.JetStream == true || flags.StoreDir is not null) && !plugins.IsApplied(server, "jetstream"))
         {
-            _logger.LogWarning("JetStream was requested on the command line, but no JetStream plugin is loaded: clients will get no JetStream API");
+            HostingLog.JetStreamFlagsWithoutPlugin(_logger);
         }
         return null;
     }
 
     private ReloadResult ReloadFailed(string reason)
     {
-        _logger.LogError("Failed to reload server configuration: {Reason}", reason);
+        HostingLog.ReloadFailed(_logger, reason);
         return new ReloadResult(false, [reason], []);
     }
 
@@ -221,7 +222,7 @@ internal sealed class ServerHost
         {
             return;
         }
-        _logger.LogInformation("Trapped \"{Signal}\" signal", UnixSignal.Name(signal));
+        HostingLog.SignalTrapped(_logger, UnixSignal.Name(signal));
         switch (signal)
         {
             case UnixSignal.Interrupt:
@@ -274,7 +275,7 @@ internal sealed class ServerHost
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _logger.LogError("Error writing ports file ({Directory}): {Message}", directory, e.Message);
+            HostingLog.PortsFileError(_logger, directory, e.Message);
         }
     }
 }

@@ -4,6 +4,7 @@ using Nats.Core.Config;
 using Nats.Core.Config.Binding;
 using Nats.Core.Plugins;
 using Nats.Server.Hosting.Plugins;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Server.Hosting;
 
@@ -27,7 +28,7 @@ internal static class HostedServerBuilder
         var options = bound?.Options ?? new ServerOptions();
         foreach (var warning in bound is null ? [] : bound.Warnings.Concat(bound.Ignored))
         {
-            logger.LogWarning("{Warning}", warning.Message);
+            HostingLog.ConfigWarning(logger, warning.Message);
         }
         foreach (var configure in hosting.Configurations)
         {
@@ -58,7 +59,7 @@ internal static class HostedServerBuilder
             }
             foreach (var warning in review.Warnings)
             {
-                logger.LogWarning("{Warning}", warning.Message);
+                HostingLog.ConfigWarning(logger, warning.Message);
             }
             return new Built(server, loader);
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nats.Core;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Server.Hosting;
 
@@ -41,7 +42,7 @@ internal sealed class NatsServerHostedService(NatsServerRuntime runtime, NatsSer
             }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException)
             {
-                _logger.LogInformation("Lame duck mode cut short by the host's shutdown");
+                HostingLog.LameDuckCutShort(_logger);
             }
         }
         await server.ShutdownAsync().ConfigureAwait(false);

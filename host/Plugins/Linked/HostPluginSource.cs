@@ -3,6 +3,7 @@ using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Plugins;
 using Nats.Server.Hosting.Plugins;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Host.Plugins;
 
@@ -82,7 +83,7 @@ internal static class HostPluginSource
                     _failures.PluginFailed(manifest.Name, entry.Folder, e.Reason, e.InnerException);
                     continue;
                 }
-                _logger.LogInformation("Loaded plugin {Name} {Version} (linked in)", manifest.Name, manifest.Version);
+                HostingLog.PluginLinkedIn(_logger, manifest.Name, manifest.Version);
             }
         }
 

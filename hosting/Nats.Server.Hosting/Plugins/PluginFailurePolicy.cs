@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Nats.Core.Plugins;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Server.Hosting.Plugins;
 
@@ -28,7 +29,7 @@ internal sealed class PluginFailurePolicy(PluginSettings settings, ILogger logge
         if (!settings.IsSelected(folder.Name))
         {
             _unselectedFailures.Add($"folder {folder.Name} failed: {reason}");
-            logger.LogWarning("Plugin folder {Folder} ignored: {Reason}", folder.Path, reason);
+            HostingLog.PluginFolderIgnored(logger, folder.Path, reason);
             return;
         }
         throw new PluginException(folder.Name, reason);
@@ -46,5 +47,5 @@ internal sealed class PluginFailurePolicy(PluginSettings settings, ILogger logge
     }
 
     private void Skip(string name, string reason) =>
-        logger.LogError("plugin \"{Name}\": {Reason} (optional: skipped)", name, reason);
+        HostingLog.OptionalPluginSkipped(logger, name, reason);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Nats.Core;
 using Nats.Core.Config;
 using Nats.Core.Plugins;
+using Nats.Server.Hosting.Logging;
 
 namespace Nats.Server.Hosting.Plugins;
 
@@ -68,7 +69,7 @@ internal sealed class PluginLoader : IDisposable
                 _failures.PluginFailed(name, folder?.Folder.Name, e.Reason, e.InnerException);
                 continue;
             }
-            _logger.LogInformation("Loaded plugin {Name} {Version} from {Path}", name, folder?.Version ?? "?", folder?.Folder.Path ?? plugin.GetType().Assembly.Location);
+            HostingLog.PluginLoaded(_logger, name, folder?.Version ?? "?", folder?.Folder.Path ?? plugin.GetType().Assembly.Location);
         }
     }
 
@@ -181,7 +182,7 @@ internal sealed class PluginLoader : IDisposable
             {
                 // A library shipped ahead of its plugin class: its sections stay unapplied (and secure ones refuse to start).
                 // Debug: a stock build ships such folders; what matters (an unapplied section) is reported by ConfigClaims.
-                _logger.LogDebug("Plugin folder {Folder} exports no plugin yet; {Name} is not loaded", folder.Path, manifest.Name);
+                HostingLog.PluginFolderExportsNothing(_logger, folder.Path, manifest.Name);
                 continue;
             }
             if (!candidate.PluginNames.Contains(manifest.Name))
@@ -250,7 +251,7 @@ internal sealed class PluginLoader : IDisposable
         {
             if (File.Exists(Path.Combine(folder.Path, name + ".dll")))
             {
-                _logger.LogWarning("Plugin folder {Folder} carries its own {Assembly}.dll; the host's is used (reference it with Private=false and ExcludeAssets=runtime)", folder.Name, name);
+                HostingLog.PluginCarriesHostAssembly(_logger, folder.Name, name);
             }
         }
     }
