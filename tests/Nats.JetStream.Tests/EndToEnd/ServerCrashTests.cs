@@ -59,7 +59,10 @@ public sealed class ServerCrashTests
                         var text = $"{life}-{p}-{n}-{i}";
                         try
                         {
-                            var ack = await js.PublishAsync($"crash.{p}", Encoding.UTF8.GetBytes(text), cancellationToken: CancellationToken.None);
+                            // stop is cancelled only after the kill: a publish still waiting then can
+                            // no longer be acknowledged, and the client may hold it for a reconnect that
+                            // never comes (once in a CI run the publishers did not end within 60 s).
+                            var ack = await js.PublishAsync($"crash.{p}", Encoding.UTF8.GetBytes(text), cancellationToken: stop.Token);
                             if (ack.Error is null && !ack.Duplicate)
                             {
                                 Assert.That(acked.TryAdd(ack.Seq, text), Is.True, $"sequence {ack.Seq} acknowledged twice");
