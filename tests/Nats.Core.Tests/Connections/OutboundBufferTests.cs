@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Nats.Core.Connections;
+using Nats.TestSupport;
 
 namespace Nats.Core.Tests.Connections;
 
@@ -51,7 +52,7 @@ public sealed class OutboundBufferTests
             // Past the pressure threshold (75% of max_pending), the peer taking nothing.
             Assert.That(buffer.Append(new byte[800 * 1024]), Is.EqualTo(AppendResult.Queued));
             buffer.Flush();
-            await WaitUntilAsync(() => stuck.WriteStarted, "the writer to start a write");
+            await Eventually.TrueAsync(() => stuck.WriteStarted, "the writer to start a write");
             // Another peer keeps taking writes: the machine runs, the stuck reader does not read.
             var others = Task.Run(async () =>
             {
@@ -181,7 +182,7 @@ public sealed class OutboundBufferTests
             Assert.That(buffer.Append(new byte[800 * 1024]), Is.EqualTo(AppendResult.Queued));
             var wait = buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(30), [buffer, healthy], CancellationToken.None).AsTask();
             buffer.Flush();
-            await WaitUntilAsync(() => live.WritesStarted > 1, "the second write to start");
+            await Eventually.TrueAsync(() => live.WritesStarted > 1, "the second write to start");
             Assert.That(buffer.PendingBytes, Is.EqualTo(800 * 1024 - 64 * 1024), "one chunk was taken");
             others = Task.Run(async () =>
             {
@@ -293,16 +294,6 @@ public sealed class OutboundBufferTests
             total += read;
         }
         return total;
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"timed out waiting for {what}");
-            await Task.Delay(5);
-        }
     }
 
     /// <summary>A peer that never takes a write (until released at the end of the test).</summary>
