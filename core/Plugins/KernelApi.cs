@@ -8,11 +8,13 @@ namespace Nats.Core.Plugins;
 /// <remarks>
 /// "major.minor": the major changes when the contract breaks, the minor when it grows. A plugin
 /// built for 1.0 runs on a 1.3 kernel; one built for 1.3 does not run on 1.0, nor one for 2.0 on 1.x.
+/// History: 1.0, the first plugin contract; 1.1 adds clients a plugin runs without a stream
+/// (<c>NatsServer.OpenPluginClient</c>, <c>IPluginClientHost</c>), which the MQTT plugin needs.
 /// </remarks>
 public static class KernelApi
 {
     /// <summary>The contract version this kernel provides.</summary>
-    public const string Version = "1.0";
+    public const string Version = "1.1";
 
     /// <summary>True when a plugin built for <paramref name="version"/> ("major.minor") can run on this kernel.</summary>
     public static bool Supports(string? version) =>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Nats.Core.Protocol;
 
 /// <summary>
@@ -35,6 +37,26 @@ internal static class ClientProtocolParser
         out int needed)
     {
         command = default;
+        needed = 0;
+        if (TryParsePlainPub(buffer, maxControlLine, maxPayload, ref command, out consumed))
+        {
+            return ParseStatus.Complete;
+        }
+        return ParseGeneral(buffer, maxControlLine, maxPayload, ref command, out consumed, out needed);
+    }
+
+    /// <summary>
+    /// Every operation in every spelling nats-server accepts: the same result as
+    /// <see cref="Parse"/>, without its shortcut for the plain PUB.
+    /// </summary>
+    internal static ParseStatus ParseGeneral(
+        ReadOnlySpan<byte> buffer,
+        int maxControlLine,
+        long maxPayload,
+        ref ClientCommand command,
+        out int consumed,
+        out int needed)
+    {
         consumed = 0;
         needed = 0;
         if (buffer.IsEmpty)
@@ -91,6 +113,90 @@ internal static class ClientProtocolParser
             default:
                 return ParsePublish(buffer, args, lineLength, maxPayload, ref command, out consumed, out needed);
         }
+    }
+
+    // "pub " read as one little-endian word, its letters lower-cased by PubCaseMask.
+    private const uint PubWord = 'p' | ('u' << 8) | ('b' << 16) | (' ' << 24);
+    private const uint PubCaseMask = 0x00_20_20_20;
+
+    /// <summary>
+    /// The shortcut for what publishers send nearly always, a complete <c>PUB subject [reply]
+    /// size\r\n payload\r\n</c> with single spaces and nothing unusual: one search for the
+    /// line end, the size read backwards from it, one search for a space between subject and
+    /// reply. The general path spends most of a small message's parse time trimming,
+    /// splitting and dispatching. Anything else (tabs, extra spaces, a line or payload not yet
+    /// complete, an error) returns false and is left to <see cref="ParseGeneral"/>, which
+    /// gives every such case its exact answer.
+    /// </summary>
+    internal static bool TryParsePlainPub(
+        ReadOnlySpan<byte> buffer,
+        int maxControlLine,
+        long maxPayload,
+        ref ClientCommand command,
+        out int consumed)
+    {
+        consumed = 0;
+        if (buffer.Length < 4 || (BinaryPrimitives.ReadUInt32LittleEndian(buffer) | PubCaseMask) != PubWord)
+        {
+            return false;
+        }
+        var end = buffer[4..].IndexOf(Lf);
+        if (end < 1 || buffer[3 + end] != Cr)
+        {
+            return false;
+        }
+        var args = buffer.Slice(4, end - 1);
+        if (args.Length > maxControlLine)
+        {
+            return false;
+        }
+
+        // The size: the digits before the CR, after a single space.
+        var i = args.Length - 1;
+        var size = 0;
+        for (var scale = 1; i >= 0 && (uint)(args[i] - '0') <= 9; i--, scale *= 10)
+        {
+            if (scale > MaxSizeScale)
+            {
+                return false;
+            }
+            size += (args[i] - '0') * scale;
+        }
+        if (i == args.Length - 1 || i < 1 || args[i] != (byte)' ' || size > maxPayload)
+        {
+            return false;
+        }
+
+        // The subject, and the reply when one more single space splits them.
+        var names = args[..i];
+        if (names[0] is (byte)' ' or (byte)'\t')
+        {
+            return false;
+        }
+        var space = names.IndexOfAny((byte)' ', (byte)'\t');
+        ReadOnlySpan<byte> reply = default;
+        if (space >= 0)
+        {
+            reply = names[(space + 1)..];
+            if (names[space] != (byte)' ' || reply.IsEmpty || reply.ContainsAny((byte)' ', (byte)'\t'))
+            {
+                return false;
+            }
+            names = names[..space];
+        }
+
+        var lineLength = end + 5;
+        var frameLength = lineLength + size + 2;
+        if (buffer.Length < frameLength || buffer[frameLength - 2] != Cr || buffer[frameLength - 1] != Lf)
+        {
+            return false;
+        }
+        command.Op = ClientOp.Pub;
+        command.Subject = names;
+        command.Reply = reply;
+        command.Payload = buffer.Slice(lineLength, size);
+        consumed = frameLength;
+        return true;
     }
 
     /// <summary>Identifies the operation from as many leading bytes as have arrived.</summary>
@@ -303,6 +409,9 @@ internal static class ClientProtocolParser
     // nats-server's parseSize reads at most 9 digits (999M); a longer size is malformed (a
     // silent close), not an oversized payload (which would get -ERR 'Maximum Payload Violation').
     private const int MaxSizeDigits = 9;
+
+    // The place value of the ninth digit: a tenth makes the size malformed.
+    private const int MaxSizeScale = 100_000_000;
 
     /// <summary>Parses a non-negative decimal size; -1 when empty, not all digits, or longer than 9 digits.</summary>
     internal static long ParseSize(ReadOnlySpan<byte> digits)

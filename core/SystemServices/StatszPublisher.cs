@@ -6,7 +6,7 @@ namespace Nats.Core.SystemServices;
 /// <summary>
 /// STATSZ: builds <c>{"server":…,"statsz":…}</c> and publishes it on
 /// <c>$SYS.SERVER.&lt;id&gt;.STATSZ</c> as nats-server does: first after 250 ms, then at
-/// doubling intervals up to every 10 s. Every 30 s it also re-sends the connection count of
+/// doubling intervals up to every 10 s, when anyone would receive it. Every 30 s it also re-sends the connection count of
 /// each account with clients (nats-server's account heartbeat).
 /// </summary>
 internal sealed class StatszPublisher(NatsServer server, SystemServiceHost services)
@@ -86,7 +86,15 @@ internal sealed class StatszPublisher(NatsServer server, SystemServiceHost servi
         {
             return;
         }
-        services.Publish(Subject(server.ServerId), Build());
+        // Built only when someone would receive it (a subscriber, or a route, gateway or leaf
+        // whose peer subscribed): nothing else reads it, and building it runs every /varz
+        // contributor and the JSON writer, whose first use is what an idle server would
+        // otherwise spend memory on (docs/benchmarks.md, "Idle memory (2026-12-07)").
+        var subject = Subject(server.ServerId);
+        if (services.HasInterest(subject))
+        {
+            services.Publish(subject, Build());
+        }
         var now = DateTime.UtcNow;
         if (now - _lastAccountHeartbeat >= AccountHeartbeat)
         {

@@ -171,6 +171,21 @@ public sealed class SystemRequestTests
     }
 
     [Test]
+    public async Task StatszIsBuiltOnlyWhenSomeoneWouldReceiveIt()
+    {
+        var built = 0;
+        _server.Server.SystemServices.AddStatszContributor(_ => Interlocked.Increment(ref built));
+        // The ticks 0.25, 0.75 and 1.75 s after the start find nobody subscribed: nothing is built
+        // (an idle server would otherwise spend memory on the JSON writer for a message nobody gets).
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.That(Volatile.Read(ref built), Is.Zero, "built with nobody listening");
+
+        await using var sys = await SysAsync($"$SYS.SERVER.{_server.Server.ServerId}.STATSZ");
+        Assert.That((await sys.ReadMessageAsync()).Subject, Is.EqualTo($"$SYS.SERVER.{_server.Server.ServerId}.STATSZ"));
+        Assert.That(Volatile.Read(ref built), Is.GreaterThan(0), "built once someone listens");
+    }
+
+    [Test]
     public async Task ConnectAndDisconnectEventsAreSentInTheSystemAccount()
     {
         await using var sys = await SysAsync("$SYS.ACCOUNT.APP.CONNECT", "$SYS.ACCOUNT.APP.DISCONNECT", "$SYS.ACCOUNT.APP.SERVER.CONNS");

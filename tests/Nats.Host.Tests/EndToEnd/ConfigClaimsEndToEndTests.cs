@@ -116,7 +116,7 @@ public sealed class ConfigClaimsEndToEndTests
         using (var host = await HostProcess.RunBareAsync(dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "plugins"))
         {
             Assert.That(await host.WaitForExitAsync(), Is.EqualTo(1));
-            Assert.That(host.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: plugin alpha was built for kernel API 2.0, this server provides 1.0\n"));
+            Assert.That(host.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: plugin alpha was built for kernel API 2.0, this server provides {Nats.Core.Plugins.KernelApi.Version}\n"));
         }
     }
 }

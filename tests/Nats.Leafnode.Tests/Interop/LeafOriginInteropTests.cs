@@ -47,14 +47,22 @@ public sealed class LeafOriginInteropTests
         foreach (var (subscriber, publisher, subject) in new[] { (l1, l2, "once.a"), (l2, l1, "once.b") })
         {
             await using var sub = await subscriber.ClientAsync(NoInfoUpdates);
+            // The probe below can take seconds under load; the server's keep-alive PING must not
+            // be read as the message.
+            sub.AnswerPings = true;
             await Leaf.SubAsync(sub, subject, "1");
             await Leaf.UntilAsync(() => publisher.HasInterest(subject) && ours.HasInterest(subject), "the interest reaches the other member and our hub member");
-            // nats-server has the interest too once its client's message arrives (so it decided what to tell L2).
-            await using (var probe = await go.ClientAsync(NoInfoUpdates))
+            // nats-server has the interest too once a message published on it arrives (so it has
+            // decided what to tell L2). It may not have it yet: nothing here can ask it, so the
+            // probe is published again until one arrives; a probe it dropped never comes later.
+            await Leaf.UntilAsync(async () =>
             {
-                await Leaf.PubAsync(probe, subject, "via-go");
-            }
-            await sub.ExpectMsgAsync(subject, "1", "via-go");
+                await using (var probe = await go.ClientAsync(NoInfoUpdates))
+                {
+                    await Leaf.PubAsync(probe, subject, "via-go");
+                }
+                return await sub.CountAsync($"MSG {subject} 1 6\r\nvia-go\r\n", TimeSpan.FromMilliseconds(500)) > 0;
+            }, "a message published on nats-server reaches the subscriber");
             Assert.That(publisher.HasLeafInterest(subject), Is.False, "neither hub member tells the leaf cluster its own interest");
             await using var pub = await publisher.ClientAsync(NoInfoUpdates);
             await Leaf.PubAsync(pub, subject, "x");
