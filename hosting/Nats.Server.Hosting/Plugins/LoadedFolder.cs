@@ -40,6 +40,15 @@ internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest
     /// than later inside composition where it would break all plugins.
     /// </summary>
     /// <remarks>
+    /// A manifest that names its plugin class (<c>type</c>) spares that: loading every type loads
+    /// every assembly the types name (System.Net.Http, Regex, a private MQTT library…) and JIT
+    /// data for all of them, 2.5 MB of an idle server's memory over the stock plugins
+    /// (docs/benchmarks.md, "Idle memory (2026-12-07)"). Then only that class is loaded, and the
+    /// assemblies the plugin references that the platform does not provide are loaded to report
+    /// a missing one here; a class that a container would not simply create (it imports
+    /// something) is found by the full walk as before.
+    /// </remarks>
+    /// <remarks>
     /// Not unloadable: plugins live as long as the server, and a collectible context would make
     /// every type it holds (cached by System.Composition and System.Text.Json) a leak risk for no gain.
     /// </remarks>
@@ -59,6 +68,11 @@ internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest
         {
             throw new PluginLoadFailure($"cannot load {folder.EntryAssemblyPath}: {e.Message}", e);
         }
+        if (manifest.Type is not null && DeclaredPlugin(folder, manifest, assembly) is { } declared)
+        {
+            CheckDependencies(folder, assembly);
+            return new LoadedFolder(folder, manifest, assembly) { _types = declared };
+        }
         try
         {
             _ = assembly.GetTypes();
@@ -69,6 +83,53 @@ internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest
             throw new PluginLoadFailure($"cannot load the types of {folder.Name}.dll: {first?.Message ?? e.Message}", e);
         }
         return new LoadedFolder(folder, manifest, assembly);
+    }
+
+    // The manifest's class when a container would just create it; null to walk every type.
+    private static PluginTypes? DeclaredPlugin(PluginFolder folder, PluginManifest manifest, Assembly assembly)
+    {
+        Type? type;
+        try
+        {
+            type = assembly.GetType(manifest.Type!, throwOnError: false);
+        }
+        catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            throw new PluginLoadFailure($"cannot load {manifest.Type}, the type {manifest.Path} names, from {folder.Name}.dll: {e.Message}", e);
+        }
+        if (type?.GetCustomAttribute<Nats.Core.Plugins.ServerPluginAttribute>() is not { } export)
+        {
+            throw new PluginLoadFailure($"{manifest.Path}: type \"{manifest.Type}\" is not a [ServerPlugin] class of {folder.Name}.dll");
+        }
+        return PluginTypes.IsPlain(type) ? PluginTypes.Declared(type, export) : null;
+    }
+
+    // The platform's assemblies (the shared frameworks and the host's own) always resolve.
+    private static readonly Lazy<HashSet<string>> Platform = new(() =>
+        [.. ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(System.IO.Path.GetFileNameWithoutExtension)
+            .OfType<string>()]);
+
+    // What the full walk found by loading every type, for the references the folder must provide.
+    private static void CheckDependencies(PluginFolder folder, Assembly assembly)
+    {
+        var context = System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(assembly)!;
+        foreach (var reference in assembly.GetReferencedAssemblies())
+        {
+            if (SharedAssemblies.IsShared(reference) || Platform.Value.Contains(reference.Name ?? ""))
+            {
+                continue;
+            }
+            try
+            {
+                context.LoadFromAssemblyName(reference);
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+                throw new PluginLoadFailure($"cannot load {reference.Name}, a dependency of {folder.Name}.dll: {e.Message}", e);
+            }
+        }
     }
 }
 

@@ -7,7 +7,7 @@ namespace Nats.Server.Hosting.Plugins;
 /// <summary>
 /// A plugin folder's <c>plugin.toml</c>, read before any assembly is loaded: the plugin's name and
 /// version, the kernel API it was built for, the top-level config sections it reads (and which of
-/// them configure authentication), and the plugins it needs.
+/// them configure authentication), the plugins it needs, and (optionally) its plugin class.
 /// </summary>
 /// <example>
 /// <code>
@@ -16,6 +16,7 @@ namespace Nats.Server.Hosting.Plugins;
 /// description = "Streams, consumers and their stores"
 /// kernel_api = "1.0"
 /// needs = []
+/// type = "Nats.JetStream.Server.JetStreamPlugin"
 ///
 /// [config]
 /// sections = ["jetstream", "store_dir", "storedir", "default_js_domain"]
@@ -32,6 +33,13 @@ internal sealed record PluginManifest(
     IReadOnlyList<string> Needs,
     string Path)
 {
+    /// <summary>
+    /// The <c>[ServerPlugin]</c> class (namespace-qualified, <c>+</c> for a nested one), or null.
+    /// When given, the host loads that class alone instead of every type of the assembly
+    /// (<see cref="LoadedFolder.Load"/>).
+    /// </summary>
+    public string? Type { get; init; }
+
     /// <summary>The manifest's file name in a plugin folder.</summary>
     public const string FileName = "plugin.toml";
 
@@ -79,7 +87,7 @@ internal sealed record PluginManifest(
     {
         foreach (var key in table.Keys)
         {
-            if (key is not ("name" or "version" or "description" or "kernel_api" or "needs" or "config"))
+            if (key is not ("name" or "version" or "description" or "kernel_api" or "needs" or "type" or "config"))
             {
                 throw new PluginLoadFailure($"{path}: unknown field \"{key}\"");
             }
@@ -121,7 +129,10 @@ internal sealed record PluginManifest(
             sections,
             secure,
             Strings(table, "needs", "needs", path),
-            path);
+            path)
+        {
+            Type = table.ContainsKey("type") ? RequiredString(table, "type", path) : null,
+        };
     }
 
     private static string RequiredString(TomlTable table, string key, string path) =>

@@ -30,6 +30,10 @@ internal sealed class PluginTypes
     /// <summary>The plugin classes to create directly, or null when the assembly must be composed.</summary>
     public IReadOnlyList<(Type Type, ServerPluginAttribute Export)>? Plain { get; }
 
+    /// <summary>The one plain plugin a manifest names (<c>type</c>), its assembly left unwalked.</summary>
+    public static PluginTypes Declared(Type type, ServerPluginAttribute export) =>
+        new(new HashSet<string>(StringComparer.OrdinalIgnoreCase) { export.Name }, [(type, export)]);
+
     /// <summary>Reads <paramref name="assembly"/>, whose types are known to load.</summary>
     public static PluginTypes Of(Assembly assembly)
     {

@@ -144,6 +144,37 @@ public sealed class PluginLoadingEndToEndTests
     }
 
     [Test]
+    public async Task A_manifest_naming_its_class_loads_it_alone_and_still_reports_a_missing_dependency()
+    {
+        using var dir = new TempDirectory();
+        var folder = PluginAssets.Install(dir.File("plugins"), "PluginA");
+        var manifest = Path.Combine(folder, "plugin.toml");
+        File.WriteAllText(manifest, "name = \"alpha\"\nversion = \"0.1.0\"\nkernel_api = \"1.0\"\ntype = \"PluginA.AlphaPlugin\"\n");
+        string[] args = ["-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", "plugins"];
+
+        using (var host = HostProcess.Start(dir.Path, args))
+        {
+            await host.WaitForLogAsync("Server is ready");
+            Assert.That(host.StandardError, Does.Contain($"alpha: VersionedDep 1.0.0.0 says hello from v1 from {Path.Combine(folder, "VersionedDep.dll")}"));
+            host.Signal(UnixSignal.Terminate);
+            Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));
+        }
+
+        // Its private dependency gone: reported against the folder at start, as the full walk would.
+        File.Delete(Path.Combine(folder, "VersionedDep.dll"));
+        using (var missing = await HostProcess.RunAsync(dir.Path, args))
+        {
+            Assert.That(await missing.WaitForExitAsync(), Is.EqualTo(1));
+            Assert.That(missing.StandardError, Does.Contain("nats-server: plugin \"PluginA\": cannot load VersionedDep, a dependency of PluginA.dll: "));
+        }
+
+        File.WriteAllText(manifest, "name = \"alpha\"\nversion = \"0.1.0\"\nkernel_api = \"1.0\"\ntype = \"PluginA.Nope\"\n");
+        using var wrong = await HostProcess.RunAsync(dir.Path, args);
+        Assert.That(await wrong.WaitForExitAsync(), Is.EqualTo(1));
+        Assert.That(wrong.StandardError, Does.Contain($"nats-server: plugin \"PluginA\": {manifest}: type \"PluginA.Nope\" is not a [ServerPlugin] class of PluginA.dll"));
+    }
+
+    [Test]
     public async Task A_missing_plugins_directory_is_an_error()
     {
         using var dir = new TempDirectory();
