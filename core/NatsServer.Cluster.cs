@@ -26,7 +26,8 @@ public sealed partial class NatsServer
     /// <summary>When connect_urls last changed (UTC ticks), so new clients' first PING can catch up.</summary>
     internal long ConnectUrlsUpdatedTicks => Interlocked.Read(ref _connectUrlsUpdated);
 
-    private void StartCluster(ServerOptions options)
+    /// <summary>Before the client port opens: the route manager, its port bound (not accepting yet), local interest counted.</summary>
+    private void PrepareCluster(ServerOptions options)
     {
         if (!options.Cluster.Enabled)
         {
@@ -34,6 +35,16 @@ public sealed partial class NatsServer
         }
         _routes = new RouteManager(this, options.Cluster);
         AddInterestObserver(_routes);
+        _routes.Bind();
+    }
+
+    /// <summary>Once the client port is ready: routes accepted and dialled.</summary>
+    private void StartCluster()
+    {
+        if (_routes is null)
+        {
+            return;
+        }
         _routes.Start();
         RoutezEndpoint.Register(this, _routes, Monitoring);
         UpdateInfo(info => info with { Cluster = _routes.ClusterName });

@@ -281,10 +281,17 @@ public sealed partial class NatsServer : IAsyncDisposable
         LogStartup(options);
         StartTls(options);
         await StartPluginsOrShutdownAsync(beforeClients: true, cancellationToken).ConfigureAwait(false);
-        StartClientListener(options);
-        StartCluster(options);
-        StartSystemServices();
+        // What a joining member does after its client port opens is on the clock until the
+        // cluster's clients learn its URL (issue 18): what needs no network comes first. The
+        // heartbeat's timer is the process's first, so creating it starts the runtime's timer
+        // thread (milliseconds on a busy machine, the thread start waits to be scheduled), which
+        // the first route dial's timeout paid otherwise.
         StartHeartbeat();
+        PrepareCluster(options);
+        StartClientListener(options);
+        // As nats-server: routes are dialled once the client port is ready.
+        StartCluster();
+        StartSystemServices();
         await StartMonitoringAsync(options, cancellationToken).ConfigureAwait(false);
         await StartPluginsOrShutdownAsync(beforeClients: false, cancellationToken).ConfigureAwait(false);
         ServerLog.Ready(Logger);

@@ -67,15 +67,17 @@ public sealed partial class RouteConnection : LinkConnection, ILinkSink
     /// <c>createRoute</c>): a dialled route is the TLS client, presenting the cluster certificate
     /// and checking the other server's against the cluster CA; an accepted one is the server and
     /// requires the other's certificate. The set is taken now, so every dial uses the
-    /// certificate in force at that moment.
+    /// certificate in force at that moment. Without TLS nothing is awaited, so no state machine
+    /// runs (its framework generic code is JIT-compiled on a joining member's first route, issue 18).
     /// </summary>
-    protected override async ValueTask<bool> HandshakeAsync()
+    protected override ValueTask<bool> HandshakeAsync() =>
+        Server.Tls.Get(Security.Tls.TlsStore.ClusterSet) is null ? new(SendGreeting()) : HandshakeOverTlsAsync();
+
+    private async ValueTask<bool> HandshakeOverTlsAsync() =>
+        await UpgradeToTlsAsync(Security.Tls.TlsStore.ClusterSet, Url?.IdnHost).ConfigureAwait(false) && SendGreeting();
+
+    private bool SendGreeting()
     {
-        if (Server.Tls.Get(Security.Tls.TlsStore.ClusterSet) is not null
-            && !await UpgradeToTlsAsync(Security.Tls.TlsStore.ClusterSet, Url?.IdnHost).ConfigureAwait(false))
-        {
-            return false;
-        }
         if (DidSolicit)
         {
             Out.Append(_manager.BuildConnect(Url!));

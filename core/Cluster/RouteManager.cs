@@ -59,12 +59,23 @@ public sealed partial class RouteManager
     /// <summary>Routes PING at the client interval, but at least once a minute (as nats-server).</summary>
     internal TimeSpan PingInterval => _server.Options.PingInterval < TimeSpan.FromMinutes(1) ? _server.Options.PingInterval : TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Binds the route port and counts local interest, before the client port opens: routes
+    /// wait in the backlog until <see cref="Start"/>, and none is dialled before then.
+    /// </summary>
+    internal void Bind()
+    {
+        var options = _server.Options.Cluster;
+        _listener = ConnectionListener.Bind("route", new HostPort(options.Host, options.Port), Log, AcceptRouteAsync, _server.ShutdownToken, backlog: 512);
+        Port = _listener.Port;
+        SeedInterest();
+    }
+
+    /// <summary>Accepts routes and dials the configured ones (after the client port is ready, as nats-server's solicitRoutes).</summary>
     internal void Start()
     {
         var options = _server.Options.Cluster;
-        _listener = ConnectionListener.Start("route", new HostPort(options.Host, options.Port), Log, AcceptRouteAsync, _server.ShutdownToken, backlog: 512);
-        Port = _listener.Port;
-        SeedInterest();
+        _listener!.StartAccepting();
         // Routes hear of lame duck mode and reloads as a plugin's links would.
         _server.Events.LameDuckEntered += AnnounceLameDuck;
         _server.Events.Reloaded += (previous, current) => ApplyReload(previous.Cluster, current.Cluster);
@@ -99,11 +110,13 @@ public sealed partial class RouteManager
         return RunRouteAsync(socket, solicitedUrl: null, isExplicit: false);
     }
 
-    private async Task RunRouteAsync(Socket socket, Uri? solicitedUrl, bool isExplicit)
+    // Not async: the route's own run is the task, and a state machine of its own here is
+    // framework generic code the JIT compiles on a joining member's first route (issue 18).
+    private Task RunRouteAsync(Socket socket, Uri? solicitedUrl, bool isExplicit)
     {
         var route = new RouteConnection(_server, this, socket, solicitedUrl, isExplicit);
         _connections[route.Id] = route;
-        await route.RunAsync().ConfigureAwait(false);
+        return route.RunAsync();
     }
 
     /// <summary>The INFO this server sends on routes (with a fresh nonce per connection).</summary>
