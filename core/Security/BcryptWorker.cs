@@ -30,8 +30,9 @@ public sealed class BcryptWorker : IDisposable
     private readonly BcryptCache _cache;
     private volatile bool _disposed;
     private int _running;
+    private int _started; // 0 until the first bcrypt verification starts the threads (Interlocked)
 
-    /// <summary>Starts the worker threads.</summary>
+    /// <summary>Creates the worker; its threads start with the first bcrypt verification.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Options out of range.</exception>
     public BcryptWorker(BcryptWorkerOptions? options = null)
         : this(options ?? new BcryptWorkerOptions(), Bcrypt.Verify)
@@ -46,7 +47,17 @@ public sealed class BcryptWorker : IDisposable
         _bcrypt = bcrypt;
         _cache = new BcryptCache(options.CacheCapacity);
         _queue = new BlockingCollection<WorkItem>(new ConcurrentQueue<WorkItem>(), options.MaxQueueLength);
-        for (var i = 0; i < options.WorkerThreads; i++)
+    }
+
+    // Started on first use, not up front: most servers have no bcrypt password and would keep
+    // idle threads (stacks, a runtime thread object each) for nothing.
+    private void EnsureStarted()
+    {
+        if (Volatile.Read(ref _started) != 0 || Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            return;
+        }
+        for (var i = 0; i < Options.WorkerThreads; i++)
         {
             new Thread(Run) { IsBackground = true, Name = $"bcrypt-{i}" }.Start();
         }
@@ -120,6 +131,7 @@ public sealed class BcryptWorker : IDisposable
                 _pending[key] = item;
             }
         }
+        EnsureStarted();
         return cancellationToken.CanBeCanceled
             ? WaitAsync(item, cancellationToken)
             : new ValueTask<bool>(item.Completion.Task);
