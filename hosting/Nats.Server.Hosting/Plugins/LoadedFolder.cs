@@ -47,10 +47,10 @@ internal sealed record LoadedFolder(PluginFolder Folder, PluginManifest Manifest
     /// assemblies the plugin references that the platform does not provide are loaded to report
     /// a missing one here; a class that a container would not simply create (it imports
     /// something) is found by the full walk as before.
-    /// </remarks>
-    /// <remarks>
+    /// <para>
     /// Not unloadable: plugins live as long as the server, and a collectible context would make
     /// every type it holds (cached by System.Composition and System.Text.Json) a leak risk for no gain.
+    /// </para>
     /// </remarks>
     /// <exception cref="PluginLoadFailure">The folder is not a usable plugin; the message says why.</exception>
     public static LoadedFolder Load(PluginFolder folder, PluginManifest manifest)
