@@ -8,10 +8,12 @@ public abstract partial class NatsConnection
     private const int MinReadBuffer = 512;
     private const int MaxReadBuffer = 64 * 1024;
 
-    // Short reads in a row (ending where an operation ends) before the next buffer is halved:
-    // nats-server's shortsToShrink. A publisher this server keeps up with drains its socket
-    // often; halving at every such read made the buffer swing between 32 and 64 KB, so reads
-    // were smaller and more frequent than nats-server's (44 against 63 KB, publishing 1 KB).
+    // Short reads (under half the buffer: what would fit the halved one) since the last read
+    // that filled it, before the next buffer is halved: nats-server's shortsToShrink and its
+    // srs count. A publisher this server keeps up with drains its socket often; halving at
+    // every read that merely fell short of 64 KB (37-60 KB, publishing 1 KB) made a third to a
+    // half of the reads exactly 32 KB, more reads and wake-ups than nats-server's for the same
+    // bytes (docs/benchmarks.md, "Publishing 1 KB").
     private const int ShortReadsToShrink = 3;
 
     // Reads in a row that complete without waiting before the loop yields its thread.
@@ -209,7 +211,7 @@ public abstract partial class NatsConnection
                     {
                         size = Math.Min(size * 2, MaxReadBuffer);
                     }
-                    else if (++shortReads >= ShortReadsToShrink)
+                    else if (read < buffer.Length / 2 && ++shortReads >= ShortReadsToShrink)
                     {
                         size = Math.Max(size / 2, MinReadBuffer);
                         shortReads = 0;
