@@ -4,10 +4,12 @@
 # CPU microseconds per message, context switches per 1,000 messages and the load average, then
 # the medians per build. With --threads, also the server's CPU per thread name over the run
 # (from /proc/PID/task/*/stat: e.g. the runtime's tier-1 compilation against the I/O threads).
+# With --syscalls, also the server's system calls per 1,000 messages over the run (perf stat on
+# its tracepoints: reads, epoll waits, sched_yield, futex), steadier under load than the CPU.
 # With --warm 'NATSBENCH ARGS', each fresh server first gets that run, uncounted, and a second to
 # settle: what the scenario costs once the server is warm, against what it costs a fresh one.
 #
-#   tools/ab-bench/run.sh [--rounds N] [--threads] [--nice N] [--warm 'ARGS'] \
+#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--nice N] [--warm 'ARGS'] \
 #       'LABEL=SERVER COMMAND -c {conf}' ... -- NATSBENCH ARGS
 # e.g. tools/ab-bench/run.sh --rounds 5 'go=nats-server -c {conf}' \
 #       'before=/tmp/before/nats-server -c {conf}' 'after=host/bin/Release/net10.0/nats-server -c {conf}' \
@@ -17,12 +19,13 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../natsbench-path.sh"
-ROUNDS=3 THREADS=0 NICE="" WARM=""
+ROUNDS=3 THREADS=0 SYSCALLS=0 NICE="" WARM=""
 BUILDS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=1; shift ;;
+        --syscalls) SYSCALLS=1; shift ;;
         --nice) NICE="nice -n $2"; shift 2 ;;
         --warm) WARM=$2; shift 2 ;;
         --) shift; break ;;
@@ -30,7 +33,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1 (builds are LABEL=COMMAND, then -- and natsbench's arguments)" >&2; exit 2 ;;
     esac
 done
-[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,16p' "$0" >&2; exit 2; }
+[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/ab-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -62,21 +65,39 @@ for round in $(seq "$ROUNDS"); do
             sleep 1
         fi
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t0"
+        if [ "$SYSCALLS" = 1 ]; then
+            perf stat -x, -o "$WORK/syscalls" -p "$pid" -e "$(printf 'syscalls:sys_enter_%s,' \
+                read recvfrom epoll_wait epoll_pwait sched_yield futex | sed 's/,$//')" 2>/dev/null &
+            perf=$!
+            sleep 0.2
+        fi
         cs0=$(switches "$pid")
         line=$($NICE "$NB" "$@" -s "127.0.0.1:$port" -P "$pid" | grep RESULT || true)
         cs1=$(switches "$pid")
+        if [ "$SYSCALLS" = 1 ]; then
+            kill -INT "$perf"
+            wait "$perf" 2>/dev/null || true
+        fi
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t1"
         kill "$pid"
         wait "$pid" 2>/dev/null || true
-        msgs=$(grep -oE ' msgs=[0-9]+' <<<"$line" | cut -d= -f2)
-        rate=$(grep -oE 'msgs_s=[0-9]+' <<<"$line" | cut -d= -f2)
-        cpu=$(grep -oE 'srv_cpu_s=[0-9.]+' <<<"$line" | cut -d= -f2)
+        # One field of the RESULT line, by its exact name (msgs_s, not pub_msgs_s).
+        field() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
+        # Per delivered message where there are subscribers, as bench.sh counts srv us/msg.
+        msgs=$(field delivered)
+        [ -n "$msgs" ] && [ "$msgs" != 0 ] || msgs=$(field msgs)
+        rate=$(field msgs_s) cpu=$(field srv_cpu_s) lost=$(field lost)
         [ -n "$msgs" ] && [ -n "$rate" ] && [ -n "$cpu" ] || { echo "r$round $label: no RESULT line" >&2; continue; }
+        [ -z "$lost" ] || [ "$lost" = 0 ] || echo "r$round $label: lost=$lost" >&2
         us=$(awk -v c="$cpu" -v m="$msgs" 'BEGIN {printf "%.3f", c * 1e6 / m}')
         cs=$(awk -v a="$cs0" -v b="$cs1" -v m="$msgs" 'BEGIN {printf "%.2f", (b - a) * 1000 / m}')
         printf 'r%s %-10s msgs/s=%-9s srv_us/msg=%-7s cs/1k=%-6s load=%s\n' \
             "$round" "$label" "$rate" "$us" "$cs" "$(cut -d' ' -f1 /proc/loadavg)"
         echo "$label $rate $us" >>"$WORK/results"
+        if [ "$SYSCALLS" = 1 ]; then
+            awk -F, -v m="$msgs" '$1 ~ /^[0-9]+$/ {sub("syscalls:sys_enter_", "", $3); printf "%s=%.2f ", $3, $1 * 1000 / m} END {print ""}' \
+                "$WORK/syscalls" | sed 's/^/    syscalls per 1k msgs: /'
+        fi
         if [ "$THREADS" = 1 ]; then
             join -a2 -e0 -o 0,1.2,2.2 "$WORK/t0" "$WORK/t1" |
                 awk -v hz="$HZ" '$3 > $2 {printf "    %-24s %6.0f ms\n", $1, ($3 - $2) * 1000 / hz}'
