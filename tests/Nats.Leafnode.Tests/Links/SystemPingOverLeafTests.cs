@@ -37,7 +37,11 @@ public sealed class SystemPingOverLeafTests
             "the inbox and the hub's ping handler cross the link");
         await Leaf.PubAsync(client, "$SYS.REQ.SERVER.PING.CONNZ", "", reply: "pong.inbox");
 
-        var received = await client.DrainAsync(TimeSpan.FromSeconds(2));
+        // Both answers within a generous bound, then a quiet window for a third (under load the
+        // remote answer alone may take longer than a fixed window).
+        var received = await client.ExpectAsync("MSG pong.inbox 1 ", TimeSpan.FromSeconds(20))
+            + await client.ExpectAsync("MSG pong.inbox 1 ", TimeSpan.FromSeconds(20))
+            + await client.DrainAsync(TimeSpan.FromSeconds(1));
         var answers = Regex.Matches(received, @"^MSG pong\.inbox 1 ", RegexOptions.Multiline).Count;
         Assert.That(answers, Is.EqualTo(2), received);
         Assert.That(received, Does.Contain($"\"name\":\"{hub.Server.Name}\"").And.Contain($"\"name\":\"{leaf.Server.Name}\""));
