@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Nats.Core.Config;
@@ -54,13 +55,24 @@ public static class OptionsDiff
             {
                 Compare(property.PropertyType, a, b, path + ".", changes);
             }
-            else if (!ConfigValues.Same(a, b))
+            else if (!ConfigValues.Same(a, b, property.PropertyType))
             {
                 changes.Add(new OptionChange(path, a, b));
             }
         }
     }
 
+    // The option groups are walked by reflection, over the runtime's own metadata: a native
+    // build keeps their public properties (and their getters, for GetValue) for it because they are
+    // named here, not because the kernel is rooted whole. ReloadTests checks that every group the
+    // walk reaches from ServerOptions is in this list.
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ServerOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(AuthOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(MonitoringOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(LoggingOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(ClusterOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties, typeof(FlagOverrides))]
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The option groups' public properties are kept by the DynamicDependency list above.")]
     private static IEnumerable<PropertyInfo> Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetMethod!.IsPublic && p.CanWrite);

@@ -8,14 +8,23 @@ public abstract partial class NatsConnection
     private const int MinReadBuffer = 512;
     private const int MaxReadBuffer = 64 * 1024;
 
-    // Short reads in a row (ending where an operation ends) before the next buffer is halved:
-    // nats-server's shortsToShrink. A publisher this server keeps up with drains its socket
-    // often; halving at every such read made the buffer swing between 32 and 64 KB, so reads
-    // were smaller and more frequent than nats-server's (44 against 63 KB, publishing 1 KB).
+    // Short reads (under half the buffer: what would fit the halved one) since the last read
+    // that filled it, before the next buffer is halved: nats-server's shortsToShrink and its
+    // srs count. A publisher this server keeps up with drains its socket often; halving at
+    // every read that merely fell short of 64 KB (37-60 KB, publishing 1 KB) made a third to a
+    // half of the reads exactly 32 KB, more reads and wake-ups than nats-server's for the same
+    // bytes (docs/benchmarks.md, "Publishing 1 KB").
     private const int ShortReadsToShrink = 3;
 
-    // Reads in a row that complete without waiting before the loop yields its thread.
+    // Reads in a row that complete without waiting, and how long they must have held the
+    // thread, before the loop hands it back (ShouldStepAside). 16 reads are 5-7 ms of 16-128 B
+    // messages but 0.5-1 ms of 1 KB ones; every hand-back off a socket engine's thread costs a
+    // pool worker's wake-up and spinning, and the engine thread, back in epoll_wait, wakes for
+    // each packet that arrives meanwhile: at 16 reads a 1 KB publisher cost 4-7 wake-ups and
+    // 2-6 sched_yield calls per 1,000 messages against 1.5 and 0.6 without hand-backs
+    // (docs/benchmarks.md, "Publishing 1 KB: the read loop's hand-backs").
     private const int MaxSynchronousReads = 16;
+    private static readonly long MinReadSliceTicks = Stopwatch.Frequency * 5 / 1000;
 
     /// <summary>Messages received from the peer.</summary>
     public long InMessages => Interlocked.Read(ref _inMessages);
@@ -120,6 +129,21 @@ public abstract partial class NatsConnection
     }
 
     /// <summary>
+    /// Whether a read loop whose reads keep completing at once (a peer that publishes
+    /// non-stop) hands its thread back before reading on.
+    /// </summary>
+    /// <remarks>
+    /// On a socket engine's thread always: other connections' reads complete there (inline
+    /// socket completions). On a pool thread only when work waits for the pool: the writer
+    /// tasks of the subscribers this peer feeds (the pool adds threads slowly, and on a small
+    /// machine healthy subscribers would be cut as slow consumers). Otherwise a step aside
+    /// wakes an idle worker that takes the loop over while this one spins looking for work:
+    /// 4-15 sched_yield calls per 1,000 messages publishing 1 KB (docs/benchmarks.md).
+    /// </remarks>
+    private static bool ShouldStepAside() =>
+        !Thread.CurrentThread.IsThreadPoolThread || ThreadPool.PendingWorkItemCount > 0;
+
+    /// <summary>
     /// Reads until the peer goes away. Unconsumed bytes (an operation split across reads)
     /// stay at the front of the buffer and the next read appends to them. While idle the
     /// loop waits with a zero-byte read and holds no buffer at all.
@@ -131,6 +155,7 @@ public abstract partial class NatsConnection
         byte[]? buffer = null;
         var filled = 0;
         var synchronousReads = 0;
+        long sliceStart = 0, lastRead = 0;
         try
         {
             while (!IsClosed)
@@ -150,15 +175,14 @@ public abstract partial class NatsConnection
                 {
                     synchronousReads = 0;
                 }
-                else if (++synchronousReads >= MaxSynchronousReads)
+                else if (++synchronousReads >= MaxSynchronousReads
+                    && lastRead - sliceStart >= MinReadSliceTicks)
                 {
-                    // A peer that publishes non-stop makes every read complete at once, and
-                    // this loop would keep its pool thread forever. On a small machine the
-                    // writer tasks of the subscribers it feeds then wait for a thread (the pool
-                    // adds threads slowly) and healthy subscribers get cut as slow consumers.
-                    // Step aside now and then so queued work runs.
                     synchronousReads = 0;
-                    await Task.Yield();
+                    if (ShouldStepAside())
+                    {
+                        await Task.Yield();
+                    }
                 }
                 var read = await pending.ConfigureAwait(false);
                 if (read == 0)
@@ -171,7 +195,12 @@ public abstract partial class NatsConnection
                     shortReads = 0;
                 }
                 filled += read;
-                Volatile.Write(ref _lastActivityTimestamp, Stopwatch.GetTimestamp());
+                lastRead = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _lastActivityTimestamp, lastRead);
+                if (synchronousReads == 0)
+                {
+                    sliceStart = lastRead;
+                }
 
                 var consumed = 0;
                 int needed;
@@ -209,7 +238,7 @@ public abstract partial class NatsConnection
                     {
                         size = Math.Min(size * 2, MaxReadBuffer);
                     }
-                    else if (++shortReads >= ShortReadsToShrink)
+                    else if (read < buffer.Length / 2 && ++shortReads >= ShortReadsToShrink)
                     {
                         size = Math.Max(size / 2, MinReadBuffer);
                         shortReads = 0;

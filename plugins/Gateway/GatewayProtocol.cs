@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Nats.Gateway;
 
@@ -37,13 +38,13 @@ public sealed class GatewayInfo
     [JsonPropertyName("gateway_iom"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool GatewayIom { get; set; }
 
     /// <summary>The whole protocol line, <c>INFO {…}\r\n</c>.</summary>
-    public byte[] ToLine() => GatewayJson.Line("INFO ", this);
+    public byte[] ToLine() => GatewayJson.Line("INFO ", this, GatewayProtocolJsonContext.Default.GatewayInfo);
 
     /// <summary>The JSON object alone (for a route INFO gossip).</summary>
-    public byte[] ToJson() => GatewayJson.Json(this);
+    public byte[] ToJson() => GatewayJson.Json(this, GatewayProtocolJsonContext.Default.GatewayInfo);
 
     /// <summary>Parses an INFO argument; null when it is not valid JSON.</summary>
-    public static GatewayInfo? Parse(ReadOnlySpan<byte> json) => GatewayJson.Parse<GatewayInfo>(json);
+    public static GatewayInfo? Parse(ReadOnlySpan<byte> json) => GatewayJson.Parse(json, GatewayProtocolJsonContext.Default.GatewayInfo);
 }
 
 /// <summary>The CONNECT an outbound gateway sends after the remote's INFO (nats-server's <c>sendGatewayConnect</c>).</summary>
@@ -62,21 +63,28 @@ public sealed class GatewayConnect
     [JsonPropertyName("gateway")] public string Gateway { get; set; } = "";
 
     /// <summary>The whole protocol line, <c>CONNECT {…}\r\n</c>.</summary>
-    public byte[] ToLine() => GatewayJson.Line("CONNECT ", this);
+    public byte[] ToLine() => GatewayJson.Line("CONNECT ", this, GatewayProtocolJsonContext.Default.GatewayConnect);
 
     /// <summary>Parses a CONNECT argument; null when it is not valid JSON.</summary>
-    public static GatewayConnect? Parse(ReadOnlySpan<byte> json) => GatewayJson.Parse<GatewayConnect>(json);
+    public static GatewayConnect? Parse(ReadOnlySpan<byte> json) => GatewayJson.Parse(json, GatewayProtocolJsonContext.Default.GatewayConnect);
 }
+
+/// <summary>
+/// Compile-time JSON metadata of the gateway protocol's INFO and CONNECT: no reflection at run
+/// time, so a native build needs no rooting for them. Default options, as before (exact-case
+/// names, nothing else), so the bytes on the wire are the same.
+/// </summary>
+[JsonSerializable(typeof(GatewayInfo))]
+[JsonSerializable(typeof(GatewayConnect))]
+internal sealed partial class GatewayProtocolJsonContext : JsonSerializerContext;
 
 internal static class GatewayJson
 {
-    private static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = false };
+    public static byte[] Json<T>(T value, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(value, type);
 
-    public static byte[] Json<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
-
-    public static byte[] Line<T>(string op, T value)
+    public static byte[] Line<T>(string op, T value, JsonTypeInfo<T> type)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(value, Options);
+        var json = JsonSerializer.SerializeToUtf8Bytes(value, type);
         var line = new byte[op.Length + json.Length + 2];
         System.Text.Encoding.ASCII.GetBytes(op, line);
         json.CopyTo(line, op.Length);
@@ -85,12 +93,12 @@ internal static class GatewayJson
         return line;
     }
 
-    public static T? Parse<T>(ReadOnlySpan<byte> json)
+    public static T? Parse<T>(ReadOnlySpan<byte> json, JsonTypeInfo<T> type)
         where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json, Options);
+            return JsonSerializer.Deserialize(json, type);
         }
         catch (JsonException)
         {

@@ -21,17 +21,24 @@ public static class SourceGeneratedJsonCheck
     private const int MaxDepth = 5;
 
     /// <summary>Asserts that <paramref name="context"/> writes each type it lists (<c>[JsonSerializable]</c>) as reflection does.</summary>
-    public static void AssertSameAsReflection(JsonSerializerContext context)
+    public static void AssertSameAsReflection(JsonSerializerContext context) =>
+        AssertSameAsReflection(context, MonitoringJson.Indented, MonitoringJson.Compact);
+
+    /// <summary>
+    /// The same under other options than monitoring's (a protocol's JSON: the context's own
+    /// options, e.g. <c>JsonSerializerOptions.Default</c>), each of <paramref name="options"/> in turn.
+    /// </summary>
+    public static void AssertSameAsReflection(JsonSerializerContext context, params JsonSerializerOptions[] options)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(options);
         var types = context.GetType().GetCustomAttributesData()
             .Where(a => a.AttributeType == typeof(JsonSerializableAttribute))
             .Select(a => (Type)a.ConstructorArguments[0].Value!)
             .ToList();
         Assert.That(types, Is.Not.Empty);
-        foreach (var indented in new[] { true, false })
+        foreach (var baseOptions in options)
         {
-            var baseOptions = indented ? MonitoringJson.Indented : MonitoringJson.Compact;
             var generated = new JsonSerializerOptions(baseOptions) { TypeInfoResolver = context };
             var reflected = new JsonSerializerOptions(baseOptions) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
             foreach (var type in types)
@@ -39,7 +46,7 @@ public static class SourceGeneratedJsonCheck
                 var value = Fill(type, 0);
                 var expected = JsonSerializer.Serialize(value, reflected.GetTypeInfo(type));
                 var actual = JsonSerializer.Serialize(value, generated.GetTypeInfo(type));
-                Assert.That(actual, Is.EqualTo(expected), $"{type.Name} (indented: {indented})");
+                Assert.That(actual, Is.EqualTo(expected), $"{type.Name} (indented: {baseOptions.WriteIndented})");
             }
         }
     }

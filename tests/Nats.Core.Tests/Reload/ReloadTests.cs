@@ -17,6 +17,60 @@ public sealed class ReloadTests
         Assert.That(undecided, Is.Empty, "options added without deciding whether they reload: " + string.Join(", ", undecided));
     }
 
+    [Test]
+    public void EveryOptionGroupTheDiffWalksIsKeptForANativeBuild()
+    {
+        // The groups are the types of the leaf paths' prefixes (Cluster in Cluster.Port...).
+        var groups = new HashSet<Type> { typeof(ServerOptions) };
+        foreach (var path in OptionsDiff.LeafPaths(typeof(ServerOptions)))
+        {
+            var type = typeof(ServerOptions);
+            foreach (var name in path.Split('.')[..^1])
+            {
+                type = type.GetProperty(name)!.PropertyType;
+                groups.Add(type);
+            }
+        }
+        var kept = typeof(OptionsDiff).GetMethod("Properties", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .GetCustomAttributes(typeof(System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute), false)
+            .Cast<System.Diagnostics.CodeAnalysis.DynamicDependencyAttribute>()
+            .Select(a => a.Type)
+            .ToHashSet();
+
+        Assert.That(groups.Count, Is.GreaterThan(4));
+        Assert.That(groups.Where(g => !kept.Contains(g)).Select(g => g.Name), Is.Empty,
+            "option groups OptionsDiff walks that a native build would not keep the properties of (add a DynamicDependency)");
+    }
+
+    [Test]
+    public void EveryOptionValueComparesWithoutReflectionBasedJson()
+    {
+        // ConfigValues.Same writes each leaf as its declared type; a native build has no
+        // reflection-based JSON, so the compile-time metadata must describe every leaf type.
+        var context = new System.Text.Json.JsonSerializerOptions { TypeInfoResolver = ConfigJsonContext.Default };
+        var missing = new List<string>();
+        foreach (var path in OptionsDiff.LeafPaths(typeof(ServerOptions)))
+        {
+            var type = typeof(ServerOptions);
+            foreach (var name in path.Split('.'))
+            {
+                type = type.GetProperty(name)!.PropertyType;
+            }
+            if (!context.TryGetTypeInfo(type, out _))
+            {
+                missing.Add($"{path} ({type.Name})");
+            }
+        }
+        Assert.That(missing, Is.Empty);
+        Assert.That(context.TryGetTypeInfo(typeof(AccountConfig), out _), Is.True);
+
+        // Sections no kernel option claimed hold parsed values, written by their runtime type.
+        var bound = Nats.Core.Config.Binding.ServerOptionsBinder.Bind(ConfParser.ParseString(
+            "port: 4222\nplugin_x { a: 1, b: [\"s\", 2.5, true], c { d: 2026-12-07T00:00:00Z } }\n", "x.conf")).Options;
+        Assert.That(bound.Sections, Is.Not.Empty);
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(bound.Sections, context.GetTypeInfo(typeof(IReadOnlyDictionary<string, object?>))), Does.Contain("plugin_x"));
+    }
+
     private static ServerOptions Options(Action<ServerOptions>? configure = null)
     {
         var options = new ServerOptions { Host = "127.0.0.1", Port = -1 };
