@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Nats.Core.Connections;
@@ -206,7 +207,18 @@ public sealed class OutboundBufferTests
             buffer.Flush();
             await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.That(wait.IsCompleted, Is.False, "the producer still waits for the paused peer");
+            // The premise (the never-reading peer's writes complete): sampled while the appender
+            // runs, its last 13 bytes may be queued but not yet written, so stop it and let its
+            // writer finish before looking.
+            stop.Cancel();
+            await others.WaitAsync(TimeSpan.FromSeconds(5));
+            var settled = Stopwatch.StartNew();
+            while (stuck.PendingBytes != 0 && settled.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(10);
+            }
             Assert.That(stuck.PendingBytes, Is.Zero, $"the peer that never reads took every write ({Volatile.Read(ref stuckWrites)})");
+            Assert.That(wait.IsCompleted, Is.False, "the producer still waits for the paused peer");
 
             var drained = ReadAsync(reader, 12 * 1024 * 1024);
             await wait.WaitAsync(TimeSpan.FromSeconds(10));
