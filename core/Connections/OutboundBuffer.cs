@@ -54,6 +54,9 @@ internal sealed partial class OutboundBuffer : IFlushable
     private long _writeStartedTimestamp;
     private long _lastWrittenTimestamp;
 
+    // Set once the peer's TCP stack acknowledged ReadEvidence (MayBeReading).
+    private bool _showedReading;
+
     // Bytes written so far, and the peer's progress (bytes its TCP stack acknowledged where
     // known, else written) when its queue last passed the pressure threshold (-1 while the
     // queue is below it again, at half), and when.
@@ -221,8 +224,9 @@ internal sealed partial class OutboundBuffer : IFlushable
     /// Without acknowledgements: once its write is in flight that long, unless it took
     /// something since its queue passed the pressure threshold (then <paramref name="stalledWrite"/>).</item>
     /// <item>One that showed that it reads is given up once its write took
-    /// <paramref name="stalledWrite"/> and writes to other peers the producer feeds
-    /// (<paramref name="others"/>) completed meanwhile: waiting then holds back live peers.</item>
+    /// <paramref name="stalledWrite"/> and writes to other live peers the producer feeds
+    /// (<paramref name="others"/> that showed that they read, or whose TCP progress is
+    /// unknown) completed meanwhile: waiting then holds back live peers.</item>
     /// <item>One that showed that it reads, while none of the others completes a write either,
     /// is waited for however long (a healthy reader whose process is descheduled or paused:
     /// giving up would fill its max_pending and cut it, while waiting holds back nobody who
@@ -327,18 +331,47 @@ internal sealed partial class OutboundBuffer : IFlushable
         return bound == long.MaxValue ? bound : bound - (now - started);
     }
 
-    /// <summary>Whether a buffer of <paramref name="others"/> other than this one completed a write after <paramref name="timestamp"/>.</summary>
+    /// <summary>
+    /// Whether a live peer of <paramref name="others"/> other than this one completed a write
+    /// after <paramref name="timestamp"/>. A peer that never showed that it reads is no live
+    /// peer the wait holds back: our kernel's send buffer goes on taking its writes for
+    /// megabytes after its reader stopped, and counting those gave up a healthy reader paused
+    /// (descheduled on a loaded machine) beside a stuck one, cutting it at max_pending.
+    /// </summary>
     private bool AnyWroteSince(IReadOnlyList<OutboundBuffer> others, long timestamp)
     {
         for (var i = 0; i < others.Count; i++)
         {
             var other = others[i];
-            if (!ReferenceEquals(other, this) && Volatile.Read(ref other._lastWrittenTimestamp) > timestamp)
+            if (!ReferenceEquals(other, this) && Volatile.Read(ref other._lastWrittenTimestamp) > timestamp && other.MayBeReading())
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// False for a peer whose TCP stack acknowledged less than <see cref="ReadEvidence"/> in
+    /// all; true once it did (remembered: acknowledged bytes only grow) or where the TCP
+    /// stack's progress is unknown (then a completed write is all there is to go by).
+    /// </summary>
+    private bool MayBeReading()
+    {
+        if (Volatile.Read(ref _showedReading))
+        {
+            return true;
+        }
+        if (!TryGetTcpProgress(out var acked, out _))
+        {
+            return true;
+        }
+        if (acked < ReadEvidence)
+        {
+            return false;
+        }
+        Volatile.Write(ref _showedReading, true);
+        return true;
     }
 
     // What a peer must take after falling behind to count as live: one full chunk.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Nats.Core.Connections;
@@ -162,6 +163,79 @@ public sealed class OutboundBufferTests
             reader.Dispose();
             await writer.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
             await unrelatedWriter.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    [Test]
+    [Platform("Linux")]
+    public async Task A_producer_keeps_waiting_for_a_paused_peer_while_only_a_peer_that_never_read_takes_writes()
+    {
+        // As above, but the producer also feeds a subscriber that never reads, whose writes our
+        // kernel's send buffer still takes: no live peer the wait holds back. Counted as one, it
+        // gave up the paused reader (cut at max_pending: SlowConsumerTests under load).
+        var (reader, accepted) = await ConnectedPairAsync(receiveBuffer: 4096);
+        var buffer = new OutboundBuffer(new NetworkStream(accepted), accepted, maxPending: 64L * 1024 * 1024);
+        var writer = buffer.RunWriterAsync();
+        var (neverReads, stuckAccepted) = await ConnectedPairAsync(receiveBuffer: 4096);
+        stuckAccepted.SendBufferSize = 1024 * 1024; // room for every write below
+        var stuck = new OutboundBuffer(new NetworkStream(stuckAccepted), stuckAccepted, maxPending: 64L * 1024 * 1024);
+        var stuckWriter = stuck.RunWriterAsync();
+        using var stop = new CancellationTokenSource();
+        var others = Task.CompletedTask;
+        try
+        {
+            Assert.That(buffer.Append(new byte[2 * 1024 * 1024]), Is.EqualTo(AppendResult.Queued));
+            buffer.Flush();
+            Assert.That(await ReadAsync(reader, 2 * 1024 * 1024), Is.EqualTo(2 * 1024 * 1024));
+
+            for (var i = 0; i < 192; i++)
+            {
+                Assert.That(buffer.Append(new byte[64 * 1024]), Is.EqualTo(AppendResult.Queued));
+            }
+            var stuckWrites = 0;
+            others = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    stuck.Append("MSG x 1 0\r\n\r\n"u8);
+                    stuck.Flush();
+                    Interlocked.Increment(ref stuckWrites);
+                    await Task.Delay(1);
+                }
+            });
+            var wait = buffer.WaitWhileBehindAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), [buffer, stuck], CancellationToken.None).AsTask();
+            buffer.Flush();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.That(wait.IsCompleted, Is.False, "the producer still waits for the paused peer");
+            // The premise (the never-reading peer's writes complete): sampled while the appender
+            // runs, its last 13 bytes may be queued but not yet written, so stop it and let its
+            // writer finish before looking.
+            stop.Cancel();
+            await others.WaitAsync(TimeSpan.FromSeconds(5));
+            var settled = Stopwatch.StartNew();
+            while (stuck.PendingBytes != 0 && settled.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                await Task.Delay(10);
+            }
+            Assert.That(stuck.PendingBytes, Is.Zero, $"the peer that never reads took every write ({Volatile.Read(ref stuckWrites)})");
+            Assert.That(wait.IsCompleted, Is.False, "the producer still waits for the paused peer");
+
+            var drained = ReadAsync(reader, 12 * 1024 * 1024);
+            await wait.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.That(await drained.WaitAsync(TimeSpan.FromSeconds(10)), Is.EqualTo(12 * 1024 * 1024));
+        }
+        finally
+        {
+            stop.Cancel();
+            await others.WaitAsync(TimeSpan.FromSeconds(5));
+            buffer.Close(drain: false);
+            stuck.Close(drain: false);
+            accepted.Dispose();
+            reader.Dispose();
+            stuckAccepted.Dispose();
+            neverReads.Dispose();
+            await writer.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+            await stuckWriter.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

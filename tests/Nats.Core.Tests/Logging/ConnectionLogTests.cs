@@ -98,6 +98,7 @@ public sealed class ConnectionLogTests
         await RunInParallelAsync(Clients, async () =>
         {
             await using var client = await server.ConnectRawAsync();
+            client.AnswerPings = true; // a loaded machine may keep it past the server's first PING (2 s)
             await client.SendAsync("""CONNECT {"verbose":false,"user":"alice","pass":"nope"}""" + "\r\n");
             await client.ExpectErrAndCloseAsync("Authorization Violation");
         });
