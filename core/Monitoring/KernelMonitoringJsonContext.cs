@@ -29,5 +29,9 @@ namespace Nats.Core.Monitoring;
 [JsonSerializable(typeof(AccountConnectionsMessage))]
 [JsonSerializable(typeof(SystemApiResponse))]
 [JsonSerializable(typeof(ServerIdentity))]
+// The data of $SYS requests that is not a monitoring body (a native build has no reflection-based
+// JSON to fall back on): $SYS.REQ.USER.INFO and an account's LEAFZ without the leafnode plugin.
+[JsonSerializable(typeof(UserInfo))]
+[JsonSerializable(typeof(AccountPageRequests.EmptyLeafz))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class KernelMonitoringJsonContext : JsonSerializerContext;

@@ -85,7 +85,8 @@ internal static class AccountPageRequests
             && document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
     }
 
-    private sealed record EmptyLeafz(
+    // Internal, not private: KernelMonitoringJsonContext describes it.
+    internal sealed record EmptyLeafz(
         [property: System.Text.Json.Serialization.JsonPropertyName("server_id")] string ServerId,
         [property: System.Text.Json.Serialization.JsonPropertyName("now")] DateTime Now)
     {

@@ -51,6 +51,7 @@ public sealed class AuthJwtPlugin : IServerPlugin
     {
         _context = context;
         _logger = context.Logging.CreateLogger("auth-jwt");
+        context.Monitoring.AddJsonTypes(SystemAccount.AuthJwtSystemJsonContext.Default);
         _sections = new OperatorModeSections(context.Config, new PreloadReloadHook(this));
         _options = _sections.Read();
         var callout = ReadCallout(context.Config);

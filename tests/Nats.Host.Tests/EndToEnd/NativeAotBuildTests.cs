@@ -140,6 +140,47 @@ public sealed class NativeAotBuildTests
     }
 
     [Test]
+    public async Task Native_server_answers_system_requests_and_reloads_its_config()
+    {
+        // No reflection-based JSON in a native build: $SYS answers and events, and the comparison
+        // of options and account definitions on reload, all come from compile-time metadata.
+        var port = FreePorts.Take();
+        string Config(string extra) => $$"""
+            listen: 127.0.0.1:{{port}}
+            system_account: SYS
+            accounts {
+              SYS { users: [{user: sys, password: sys}] }
+              A { users: [{user: a, password: a}] }
+              {{extra}}
+            }
+            """;
+        var conf = _dir.Write("sys.conf", Config(""));
+        using var host = HostProcess.StartExecutable(_executable, _dir.Path, "-c", conf);
+        await host.WaitForLogAsync("Server is ready");
+
+        await using var sys = await RawClient.ConnectAndFlushAsync(port, RawClient.UserConnect("sys", "sys"));
+        await sys.SendAsync("SUB r 2\r\nPUB $SYS.REQ.SERVER.PING.VARZ r 0\r\n\r\n");
+        await sys.ExpectAsync("MSG r 2");
+        await sys.ExpectAsync("\"server_id\"");
+        await sys.SendAsync("PUB $SYS.REQ.ACCOUNT.A.INFO r 0\r\n\r\n");
+        await sys.ExpectAsync("\"account_name\":\"A\"");
+        await sys.SendAsync("PUB $SYS.REQ.SERVER.PING.STATSZ r 0\r\n\r\n");
+        await sys.ExpectAsync("\"statsz\":{");
+        await using var user = await RawClient.ConnectAndFlushAsync(port, RawClient.UserConnect("a", "a"));
+        await user.SendAsync("SUB u 1\r\nPUB $SYS.REQ.USER.INFO u 0\r\n\r\n");
+        await user.ExpectAsync("\"user\":\"a\"");
+
+        File.WriteAllText(conf, Config("B { users: [{user: b, password: b}] }") + "\ndebug: true\n");
+        host.Signal(UnixSignal.Hangup);
+        await host.WaitForLogAsync("Reloaded server configuration");
+        Assert.That(await RawClient.TryLoginAsync(port, "b", "b"), Is.EqualTo("PONG"));
+        Assert.That(host.StandardError, Does.Not.Contain("NotSupportedException").And.Not.Contain("Error writing"));
+
+        host.Signal(UnixSignal.Terminate);
+        Assert.That(await host.WaitForExitAsync(), Is.EqualTo(0));
+    }
+
+    [Test]
     public async Task Native_server_refuses_a_plugins_directory()
     {
         using var host = HostProcess.StartExecutable(_executable, _dir.Path, "-a", "127.0.0.1", "-p", $"{FreePorts.Take()}", "--plugins_dir", _dir.Path);
