@@ -108,6 +108,7 @@ public sealed class SlowConsumerTests
         var stuckSide = ServerSide(server, stuck);
 
         await using var pub = await server.ConnectAsync();
+        pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
         var batch = BuildBatch(4000);
         var stopwatch = Stopwatch.StartNew();
         await pub.SendAsync(batch);
@@ -131,6 +132,7 @@ public sealed class SlowConsumerTests
         await sub.PingAsync();
         var received = ReceiveAllAsync(sub, Messages);
         await using var pub = await server.ConnectAsync();
+        pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
         // 100 KB slices, each flushed with a PING: a well-behaved publisher and a full-speed reader.
         for (var i = 0; i < Messages; i += 100)
         {

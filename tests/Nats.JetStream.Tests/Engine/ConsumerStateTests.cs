@@ -149,8 +149,8 @@ public sealed class ConsumerStateTests
         using var h = new AccountHarness(StorageType.Memory);
         h.CreateStream("S", "", "s.>");
         h.CreateConsumer("S", "C", "\"inactive_threshold\":200000000");
-        h.Pull("S", "C", "{\"batch\":1,\"expires\":1000000000}");
-        await Task.Delay(500);
+        h.Pull("S", "C", "{\"batch\":1,\"expires\":2000000000}");
+        await Task.Delay(600);
         Assert.That(h.Account.FindConsumer("S", "C"), Is.Not.Null);
         await Eventually.TrueAsync(() => h.Account.FindConsumer("S", "C") is null, "deleted once the request expired and the threshold passed", TimeSpan.FromSeconds(5));
     }

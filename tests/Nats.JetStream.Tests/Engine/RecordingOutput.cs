@@ -40,6 +40,10 @@ internal sealed class RecordingOutput : IJetStreamOutput
 
 internal sealed record Sent(string To, string Subject, string? Reply, string Headers, string Payload)
 {
+    /// <summary>When the engine handed it over (Environment.TickCount64): a test bounds a wait from below with
+    /// it, which a loaded machine cannot break, where sampling the count after a fixed delay could.</summary>
+    public long At { get; } = Environment.TickCount64;
+
     public bool IsStatus => Headers.StartsWith("NATS/1.0 ", StringComparison.Ordinal) && Payload.Length == 0 && Reply?.StartsWith("$JS.ACK.", StringComparison.Ordinal) != true;
 
     public string Status => Headers.Split("\r\n")[0];
