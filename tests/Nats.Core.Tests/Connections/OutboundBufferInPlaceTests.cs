@@ -18,11 +18,18 @@ public sealed class OutboundBufferInPlaceTests
     public Task A_flush_in_place_to_an_idle_peer_is_written_when_it_returns() =>
         WithBufferAsync(1024 * 1024, async (buffer, peer) =>
         {
+            // Appended within a batch that flushes in place, as on a client's read loop: outside
+            // one, an append wakes the writer task (FlushBatch.Enlist flushes at once), as the end
+            // of a batch that does not flush in place does, and the writer then races this thread
+            // for the socket and, winning, sends the next frame itself a moment later.
+            var batch = new FlushBatch { FlushesInPlace = true };
             for (var i = 0; i < 100; i++)
             {
+                batch.Begin();
                 Assert.That(buffer.Append("MSG a 1 3\r\nabc\r\n"u8), Is.EqualTo(AppendResult.Queued));
                 buffer.FlushInPlace();
                 Assert.That(buffer.PendingBytes, Is.Zero, $"flush {i}: the socket took it on this thread");
+                batch.End();
             }
             await ReadExactlyAsync(peer, 100 * 16);
         });
