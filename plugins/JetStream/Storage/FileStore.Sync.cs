@@ -39,7 +39,7 @@ public sealed partial class FileStore
         }
         if (schedule)
         {
-            SyncWorkers.Shared.Schedule(this);
+            SyncWorkers.Shared.Schedule(_runSync);
         }
     }
 
@@ -60,7 +60,7 @@ public sealed partial class FileStore
         }
         if (schedule)
         {
-            SyncWorkers.Shared.Schedule(this);
+            SyncWorkers.Shared.Schedule(_runSync);
         }
         return new ValueTask(task);
     }
@@ -201,6 +201,7 @@ public sealed partial class FileStore
             {
                 if (Closed || !HasPendingLocked())
                 {
+                    SyncWorkers.Shared.Ending();
                     _syncScheduled = false;
                     return;
                 }
@@ -255,6 +256,7 @@ public sealed partial class FileStore
                 Closed = true;
                 DetachUsageLocked();
             }
+            SyncWorkers.Shared.Ending();
             _syncScheduled = false;
         }
         commit?.TrySetException(error);

@@ -47,9 +47,13 @@ public sealed partial class FileStore : MessageStore
     /// <summary>The sync worker's reusable list of ranges to write (sync worker only).</summary>
     private readonly List<PendingWrite> _writes = [];
 
+    /// <summary><see cref="RunSync"/> as the sync workers take it, made once.</summary>
+    private readonly Action _runSync;
+
     private FileStore(FileStoreOptions options, StoreLimits limits, ILogger logger)
         : base(limits, logger)
     {
+        _runSync = RunSync;
         _options = options;
         _msgDir = Path.Combine(options.Directory, "msgs");
     }
@@ -343,7 +347,7 @@ public sealed partial class FileStore : MessageStore
         }
         if (schedule)
         {
-            SyncWorkers.Shared.Schedule(this);
+            SyncWorkers.Shared.Schedule(_runSync);
         }
     }
 
