@@ -34,11 +34,12 @@ public sealed class FlushBatch
     private static readonly long InPlaceBudget = Stopwatch.Frequency / 1000;
 
     /// <summary>
-    /// Whether <see cref="End"/> writes to idle peers from this thread (a client's read loop,
-    /// as nats-server's) instead of waking their writer tasks; routes and other internal
-    /// producers leave it off.
+    /// Whether <see cref="End"/> writes small output to idle peers from this thread (a client's
+    /// read loop, as nats-server's) instead of waking their writer tasks; routes leave it off.
+    /// A plugin's dedicated thread that answers one peer at a time (JetStream's store sync
+    /// thread sending pub acks) turns it on to save each peer's writer a wake-up.
     /// </summary>
-    internal bool FlushesInPlace { get; set; }
+    public bool FlushesInPlace { get; set; }
 
     /// <summary>True while a batch is active on this thread.</summary>
     public static bool IsActive => t_active is not null;

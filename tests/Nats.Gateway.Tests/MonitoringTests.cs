@@ -38,10 +38,10 @@ public sealed class MonitoringTests
         }
     }
 
-    private static async Task<Pair> StartPairAsync()
+    private static async Task<Pair> StartPairAsync(string ourOptions = "")
     {
         var ports = FreePorts.Take(5);
-        var ours = await OurServer.StartAsync("ours1", Gateways.Block("OURS", ports[0], ("GO", ports[1])), Accounts + $"http: \"127.0.0.1:{ports[3]}\"");
+        var ours = await OurServer.StartAsync("ours1", Gateways.Block("OURS", ports[0], ("GO", ports[1])), Accounts + ourOptions + $"http: \"127.0.0.1:{ports[3]}\"");
         var goBlock = $"name: GO\nlisten: \"127.0.0.1:{ports[1]}\"\ngateways: [{Gateways.Remote("OURS", ports[0])}]";
         var theirs = await ReferenceServer.StartAsync(
             Gateways.ReferenceConfig("go1", ports[2], goBlock) + Accounts + $"http: \"127.0.0.1:{ports[4]}\"\n", ports[2]);
@@ -158,7 +158,8 @@ public sealed class MonitoringTests
     [Test]
     public async Task Metrics_serves_the_exporters_gatewayz_series_with_the_numbers_of_gatewayz()
     {
-        await using var pair = await StartPairAsync();
+        // Our gateway connections PING every 2 s, so they have an rtt (0 until the first PONG) to check the page's against.
+        await using var pair = await StartPairAsync("ping_interval: \"2s\"\n");
         await using var onOurs = await Gateways.ConnectAsync(pair.OurUrl("app"));
         await using var onTheirs = await Gateways.ConnectAsync(pair.TheirUrl("app"));
         await using var sub = await onTheirs.SubscribeCoreAsync<string>("to.go");
@@ -169,7 +170,19 @@ public sealed class MonitoringTests
         }
         await Gateways.ReadAsync(sub, 25);
 
-        var text = await Http.GetStringAsync($"http://127.0.0.1:{pair.OurHttp}/metrics");
+        await Eventually.TrueAsync(() => Rtts(pair.Ours) is { Count: 2 } measured && measured.Values.All(r => r > TimeSpan.Zero),
+            "both gateway connections measured their rtt", TimeSpan.FromSeconds(20));
+        // The page is read between two looks at every gateway connection's rtt, again (bounded) if a
+        // PONG changed one meanwhile, so the exporter's rtt can be checked against the connection's.
+        var text = "";
+        var rtts = new Dictionary<ulong, TimeSpan>();
+        await Eventually.TrueAsync(async () =>
+        {
+            var before = Rtts(pair.Ours);
+            text = await Http.GetStringAsync($"http://127.0.0.1:{pair.OurHttp}/metrics");
+            rtts = Rtts(pair.Ours);
+            return rtts.Count == before.Count && rtts.All(r => before.GetValueOrDefault(r.Key) == r.Value);
+        }, "no gateway connection's rtt changed while /metrics was read", TimeSpan.FromSeconds(20));
         var gatewayz = GetJson(pair.OurHttp, "/gatewayz");
         var id = pair.Ours.Server.ServerId;
         var outbound = gatewayz.GetProperty("outbound_gateways").GetProperty("GO").GetProperty("connection");
@@ -194,7 +207,8 @@ public sealed class MonitoringTests
             Assert.That(Value("conn_out_bytes"), Is.InRange(0, connection.GetProperty("out_bytes").GetInt64()), kind);
             Assert.That(Value("conn_in_bytes"), Is.InRange(0, connection.GetProperty("in_bytes").GetInt64()), kind);
             Assert.That(Value("conn_pending_bytes"), Is.GreaterThanOrEqualTo(0), kind);
-            Assert.That(Value("conn_rtt"), Is.GreaterThanOrEqualTo(0).And.LessThan(1), kind);   // seconds; 0 until the first PONG
+            // The connection's rtt in seconds: in ms or µs it would be 10^3 or 10^6 times that.
+            Assert.That(Value("conn_rtt"), Is.EqualTo(rtts[ulong.Parse(cid, System.Globalization.CultureInfo.InvariantCulture)].TotalSeconds).Within(1e-7), kind);
             Assert.That(Value("conn_subscriptions"), Is.EqualTo(connection.GetProperty("subscriptions").GetInt32()), kind);
         }
         Assert.That(Samples(text, "gnatsd_gatewayz_outbound_gateway_conn_out_msgs").Single().Value, Is.GreaterThanOrEqualTo(25));
@@ -204,6 +218,12 @@ public sealed class MonitoringTests
 
         // promtool (Debian's prometheus package) finds nothing wrong with the whole page.
         await Promtool.AssertCleanAsync(text);
+    }
+
+    private static Dictionary<ulong, TimeSpan> Rtts(OurServer server)
+    {
+        var (outbound, inbound) = server.Manager.Connections();
+        return outbound.Concat(inbound).ToDictionary(c => c.Id, c => c.Rtt);
     }
 
     private sealed record Sample(string Line, Dictionary<string, string> Labels, double Value);

@@ -8,24 +8,30 @@
 # its tracepoints: reads, epoll waits, sched_yield, futex), steadier under load than the CPU.
 # With --warm 'NATSBENCH ARGS', each fresh server first gets that run, uncounted, and a second to
 # settle: what the scenario costs once the server is warm, against what it costs a fresh one.
+# With --jetstream, each fresh server gets `jetstream { store_dir: <fresh dir> }` (removed after
+# the run) and --syscalls also counts the store's pwrite64/fdatasync and the acks' sendmsg;
+# latency percentiles (jspub --sync, reqrep) are printed with each run when natsbench gives them.
 #
-#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--nice N] [--warm 'ARGS'] \
+#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--jetstream] [--nice N] [--warm 'ARGS'] \
 #       'LABEL=SERVER COMMAND -c {conf}' ... -- NATSBENCH ARGS
 # e.g. tools/ab-bench/run.sh --rounds 5 'go=nats-server -c {conf}' \
 #       'before=/tmp/before/nats-server -c {conf}' 'after=host/bin/Release/net10.0/nats-server -c {conf}' \
 #       -- pub -z 1024 -n 2500000
+# or, JetStream synchronous publish: tools/ab-bench/run.sh --jetstream --syscalls 'go=nats-server -c {conf}' \
+#       'after=host/bin/Release/net10.0/nats-server -c {conf}' -- jspub -z 128 --sync --raw -n 10000
 # A build's folder is copied aside (cp -r host/bin/Release/net10.0 /tmp/before) before the change.
 # Environment for one build: 'LABEL=env DOTNET_X=1 /tmp/b/nats-server -c {conf}'.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../natsbench-path.sh"
-ROUNDS=3 THREADS=0 SYSCALLS=0 NICE="" WARM=""
+ROUNDS=3 THREADS=0 SYSCALLS=0 JETSTREAM=0 NICE="" WARM=""
 BUILDS=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=1; shift ;;
         --syscalls) SYSCALLS=1; shift ;;
+        --jetstream) JETSTREAM=1; shift ;;
         --nice) NICE="nice -n $2"; shift 2 ;;
         --warm) WARM=$2; shift 2 ;;
         --) shift; break ;;
@@ -33,7 +39,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1 (builds are LABEL=COMMAND, then -- and natsbench's arguments)" >&2; exit 2 ;;
     esac
 done
-[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,18p' "$0" >&2; exit 2; }
+[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,23p' "$0" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/ab-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -50,12 +56,18 @@ thread_ticks() {
 }
 
 HZ=$(getconf CLK_TCK)
+EVENTS="read recvfrom epoll_wait epoll_pwait sched_yield futex"
+[ "$JETSTREAM" = 1 ] && EVENTS="$EVENTS pwrite64 fdatasync sendmsg sendto writev"
 for round in $(seq "$ROUNDS"); do
     for build in "${BUILDS[@]}"; do
         label=${build%%=*} template=${build#*=}
         port=$("$NB" freeport)
         conf=$WORK/conf.$port
         printf 'host: "127.0.0.1"\nport: %s\n' "$port" >"$conf"
+        if [ "$JETSTREAM" = 1 ]; then
+            rm -rf "$WORK/js"
+            printf 'jetstream { store_dir: "%s" }\n' "$WORK/js" >>"$conf"
+        fi
         $NICE bash -c "exec ${template//\{conf\}/$conf}" >"$WORK/server.log" 2>&1 &
         pid=$!
         "$NB" info -s "127.0.0.1:$port" -t 30 >/dev/null
@@ -67,7 +79,7 @@ for round in $(seq "$ROUNDS"); do
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t0"
         if [ "$SYSCALLS" = 1 ]; then
             perf stat -x, -o "$WORK/syscalls" -p "$pid" -e "$(printf 'syscalls:sys_enter_%s,' \
-                read recvfrom epoll_wait epoll_pwait sched_yield futex | sed 's/,$//')" 2>/dev/null &
+                $EVENTS | sed 's/,$//')" 2>/dev/null &
             perf=$!
             sleep 0.2
         fi
@@ -81,6 +93,7 @@ for round in $(seq "$ROUNDS"); do
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t1"
         kill "$pid"
         wait "$pid" 2>/dev/null || true
+        if [ "$JETSTREAM" = 1 ]; then rm -rf "$WORK/js"; fi
         # One field of the RESULT line, by its exact name (msgs_s, not pub_msgs_s).
         field() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
         # Per delivered message where there are subscribers, as bench.sh counts srv us/msg.
@@ -91,8 +104,9 @@ for round in $(seq "$ROUNDS"); do
         [ -z "$lost" ] || [ "$lost" = 0 ] || echo "r$round $label: lost=$lost" >&2
         us=$(awk -v c="$cpu" -v m="$msgs" 'BEGIN {printf "%.3f", c * 1e6 / m}')
         cs=$(awk -v a="$cs0" -v b="$cs1" -v m="$msgs" 'BEGIN {printf "%.2f", (b - a) * 1000 / m}')
-        printf 'r%s %-10s msgs/s=%-9s srv_us/msg=%-7s cs/1k=%-6s load=%s\n' \
-            "$round" "$label" "$rate" "$us" "$cs" "$(cut -d' ' -f1 /proc/loadavg)"
+        p50=$(field p50_us) p99=$(field p99_us)
+        printf 'r%s %-10s msgs/s=%-9s srv_us/msg=%-7s cs/1k=%-6s %sload=%s\n' \
+            "$round" "$label" "$rate" "$us" "$cs" "${p50:+p50_us=$p50 p99_us=$p99 }" "$(cut -d' ' -f1 /proc/loadavg)"
         echo "$label $rate $us" >>"$WORK/results"
         if [ "$SYSCALLS" = 1 ]; then
             awk -F, -v m="$msgs" '$1 ~ /^[0-9]+$/ {sub("syscalls:sys_enter_", "", $3); printf "%s=%.2f ", $3, $1 * 1000 / m} END {print ""}' \

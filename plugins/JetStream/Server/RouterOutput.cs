@@ -96,7 +96,11 @@ internal sealed class RouterOutput(MessageRouter router, Account account) : IJet
     {
         if (t_batchDepth++ == 0)
         {
-            (t_batch ??= new FlushBatch()).Begin();
+            // On a store's sync thread (not the pool's), pub acks are sent from here, as
+            // nats-server's stream goroutine writes them: waking each client's writer task on
+            // the pool for a one-ack flush was a hand-off per synchronous publish (issue 16).
+            // Pool threads (consumer passes) keep handing large deliveries to the writers.
+            (t_batch ??= new FlushBatch { FlushesInPlace = !Thread.CurrentThread.IsThreadPoolThread }).Begin();
         }
     }
 

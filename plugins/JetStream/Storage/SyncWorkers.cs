@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Nats.JetStream.Storage;
 
 /// <summary>
@@ -9,28 +7,112 @@ namespace Nats.JetStream.Storage;
 /// thousands of streams do not mean thousands of threads, and blocking syscalls never occupy
 /// the thread pool that serves clients.
 /// </summary>
-internal sealed class SyncWorkers
+/// <remarks>
+/// Idle workers sleep in <see cref="Monitor.Wait(object)"/>, a kernel wait with no spinning: a
+/// BlockingCollection's semaphore spins with sched_yield before it blocks, which for one
+/// synchronous publisher cost about 40 yields per message on each of two workers taking turns
+/// (issue 16). Threads start on demand, up to the limit, only when no idle worker is left:
+/// one busy store keeps one thread.
+/// </remarks>
+internal sealed class SyncWorkers(int maxThreads)
 {
     public static readonly SyncWorkers Shared = new(Math.Max(2, Environment.ProcessorCount));
 
-    private readonly BlockingCollection<FileStore> _queue = new(new ConcurrentQueue<FileStore>());
+    // A monitor, not a Lock: Monitor.Wait/Pulse need one.
+    private readonly object _gate = new();
+    private readonly Queue<Action> _queue = new();
 
-    public SyncWorkers(int threads)
+    /// <summary>Workers waiting and not yet pulsed (owned by _gate).</summary>
+    private int _waiting;
+
+    /// <summary>
+    /// Workers on their way to the queue: pulsed, just started, or between runs after
+    /// <see cref="Ending"/> (owned by _gate). A queued run needs a new worker only when it is
+    /// not covered by these.
+    /// </summary>
+    private int _looking;
+
+    /// <summary>Workers started so far (owned by _gate).</summary>
+    private int _started;
+
+    /// <summary>Workers started so far.</summary>
+    public int Threads
     {
-        for (var i = 0; i < threads; i++)
+        get
         {
-            var thread = new Thread(Run) { IsBackground = true, Name = $"js-sync-{i}" };
-            thread.Start();
+            lock (_gate)
+            {
+                return _started;
+            }
         }
     }
 
-    public void Schedule(FileStore store) => _queue.Add(store);
+    /// <summary>
+    /// Runs <paramref name="work"/> (a store's <see cref="FileStore.RunSync"/>) on a worker. The
+    /// caller schedules a store at most once until its run calls <see cref="Ending"/>.
+    /// </summary>
+    public void Schedule(Action work)
+    {
+        var start = -1;
+        lock (_gate)
+        {
+            _queue.Enqueue(work);
+            if (_queue.Count <= _looking)
+            {
+                // A worker between runs takes it without a wake-up.
+                return;
+            }
+            if (_waiting > 0)
+            {
+                // Counted here, not by the woken worker: a second run queued before it wakes
+                // pulses another one instead of nobody.
+                _waiting--;
+                _looking++;
+                Monitor.Pulse(_gate);
+            }
+            else if (_started < maxThreads)
+            {
+                start = _started++;
+                _looking++;
+            }
+        }
+        if (start >= 0)
+        {
+            new Thread(Run) { IsBackground = true, Name = $"js-sync-{start}" }.Start();
+        }
+    }
+
+    /// <summary>
+    /// Called by a run, under its store's lock, just before the store may be scheduled again:
+    /// the worker counts as on its way to the queue from here, so a store that a publisher
+    /// schedules again at once goes to this same worker instead of waking or starting another
+    /// (one synchronous publisher would otherwise alternate between two threads).
+    /// </summary>
+    public void Ending()
+    {
+        lock (_gate)
+        {
+            _looking++;
+        }
+    }
 
     private void Run()
     {
-        foreach (var store in _queue.GetConsumingEnumerable())
+        while (true)
         {
-            store.RunSync();
+            Action? work;
+            lock (_gate)
+            {
+                // A pulsed worker can find the queue empty: one between runs took it first.
+                while (!_queue.TryDequeue(out work))
+                {
+                    _looking--;
+                    _waiting++;
+                    Monitor.Wait(_gate);
+                }
+                _looking--;
+            }
+            work();
         }
     }
 }

@@ -43,6 +43,11 @@ internal sealed class TableResolver : IAccountResolver
 
     public int Calls => Volatile.Read(ref _calls);
 
+    /// <summary>True once a wait for <see cref="Gate"/> was cancelled (the registry gave up on the answer).</summary>
+    public bool GateTimedOut => Volatile.Read(ref _gateTimedOut);
+
+    private bool _gateTimedOut;
+
     public string Name => "table";
 
     public async ValueTask<AccountConfig?> ResolveAsync(string name, CancellationToken cancellationToken)
@@ -51,7 +56,15 @@ internal sealed class TableResolver : IAccountResolver
         Asked.TrySetResult();
         if (Gate is { } gate)
         {
-            await gate.Task.WaitAsync(cancellationToken);
+            try
+            {
+                await gate.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Volatile.Write(ref _gateTimedOut, true);
+                throw;
+            }
         }
         if (Delay > TimeSpan.Zero)
         {
