@@ -40,6 +40,13 @@ internal sealed class Block
     public int Written;
     public int Durable;
 
+    /// <summary>
+    /// The file's size when the sync worker allocated it ahead of the data (file store; sync
+    /// worker only): past <see cref="Length"/> the file holds zeros, which recovery reads as the
+    /// end of the data; a sealed block is cut back to its length.
+    /// </summary>
+    public long Allocated;
+
     /// <summary>Tombstone records this block carries (they must move before the block may go).</summary>
     public int Tombstones;
 

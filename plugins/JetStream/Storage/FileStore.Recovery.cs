@@ -66,8 +66,9 @@ public sealed partial class FileStore
             .Where(id => id != 0)
             .Order()
             .ToList();
-        var index = ReadIndex();
         var truncated = new List<string>();
+        RemoveUnwrittenLastBlocks(ids, truncated);
+        var index = ReadIndex();
         var tombstones = new List<ulong>();
         var scanned = new List<ScannedBlock>();
         var damaged = false;
@@ -152,14 +153,7 @@ public sealed partial class FileStore
         var data = File.ReadAllBytes(path);
         if (!RecordFormat.CheckFileHeader(data, id))
         {
-            if (isLast && data.Length <= RecordFormat.FileHeaderSize)
-            {
-                // Created by a crash before its header reached the disk: nothing in it was acknowledged.
-                truncated.Add($"{path}: empty block removed ({data.Length} bytes)");
-                StoreLog.UnwrittenBlockRemoved(Logger, path, data.Length);
-                File.Delete(path);
-                return null;
-            }
+            // (Unwritten last blocks went before the scan: RemoveUnwrittenLastBlocks.)
             damaged = true;
             ReportLostLocked(new LostData(0, 0, data.Length, path, "bad block header: block not served"));
             File.Move(path, path + ".corrupt", overwrite: true);
@@ -212,11 +206,10 @@ public sealed partial class FileStore
             }
             if (status == RecordFormat.ReadStatus.End && data.AsSpan(at).IndexOfAnyExcept((byte)0) < 0)
             {
-                // A zero-filled tail (space the file system allocated before the crash): not data.
-                if (isLast)
-                {
-                    TruncateLocked(path, at, data.Length, lastGood, "zero-filled tail", truncated);
-                }
+                // A zero-filled tail: space allocated ahead of the data (AllocateAhead) whose cut
+                // back was not reached or not durable before a crash. Not data, and not damage:
+                // cut without a report, in any block.
+                CutZeroTail(path, at);
                 break;
             }
             var next = FindNextRecord(data, at + 1, id, lastGood);
@@ -253,6 +246,47 @@ public sealed partial class FileStore
             block.Offsets = array;
         }
         return scan;
+    }
+
+    /// <summary>
+    /// Removes the newest block files that hold nothing written: no header yet, or no valid
+    /// header and only zeros (created, or allocated ahead, by a crash before their first commit;
+    /// nothing in them was acknowledged). The block before them is then the last one, so a
+    /// torn tail there is a cut write to truncate, not lost data in a sealed block.
+    /// </summary>
+    private void RemoveUnwrittenLastBlocks(List<ulong> ids, List<string> truncated)
+    {
+        Span<byte> header = stackalloc byte[RecordFormat.FileHeaderSize];
+        while (ids.Count > 0)
+        {
+            var path = BlockPath(ids[^1]);
+            long length;
+            using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read))
+            {
+                length = RandomAccess.GetLength(handle);
+                var n = RandomAccess.Read(handle, header, 0);
+                if (RecordFormat.CheckFileHeader(header[..n], ids[^1])
+                    || (length > RecordFormat.FileHeaderSize && header[..n].IndexOfAnyExcept((byte)0) >= 0))
+                {
+                    return;
+                }
+            }
+            // Only a file that starts with zeros is read whole: is anything written further on?
+            if (length > RecordFormat.FileHeaderSize && File.ReadAllBytes(path).AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+            {
+                return;
+            }
+            truncated.Add($"{path}: empty block removed ({length} bytes)");
+            StoreLog.UnwrittenBlockRemoved(Logger, path, (int)Math.Min(length, int.MaxValue));
+            File.Delete(path);
+            ids.RemoveAt(ids.Count - 1);
+        }
+    }
+
+    private static void CutZeroTail(string path, int at)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
+        RandomAccess.SetLength(handle, at);
     }
 
     /// <summary>The next offset holding a record that verifies and continues the sequence, or -1.</summary>

@@ -114,6 +114,10 @@ public sealed partial class FileStore
             {
                 foreach (var w in _writes)
                 {
+                    if (w.To > w.Block.Allocated)
+                    {
+                        AllocateAhead(w.Block, w.Handle, w.To);
+                    }
                     RandomAccess.Write(w.Handle, w.Data.AsSpan(w.From, w.To - w.From), w.From);
                 }
                 if (fsync)
@@ -158,6 +162,7 @@ public sealed partial class FileStore
                     w.Block.Durable = Math.Max(w.Block.Durable, w.To);
                     if (w.Block != ActiveLocked && w.Block.Durable == w.Block.Length && _handles.Remove(w.Block, out var sealedHandle))
                     {
+                        CutToLength(w.Block, sealedHandle);
                         sealedHandle.Dispose();
                         sealedDurable = true;
                     }
@@ -206,6 +211,51 @@ public sealed partial class FileStore
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Grows a block's file ahead of its data, in steps (as much as it holds, from 64 KB up to
+    /// 1 MB, within the block size), so that the commits below the new end do not change the
+    /// file's size: without it every fdatasync of an append also wrote the inode (on this
+    /// ext4, a second synchronous write: 136 us against 97 us per sync measured, issue 16).
+    /// Recovery reads the zeros past the data as its end; sealed blocks are cut back.
+    /// </summary>
+    private void AllocateAhead(Block block, Microsoft.Win32.SafeHandles.SafeFileHandle handle, int end)
+    {
+        if (_noPreallocate)
+        {
+            return;
+        }
+        var step = Math.Clamp(block.Allocated, MinAllocateStep, MaxAllocateStep);
+        var target = Math.Max(end, Math.Min(block.Allocated + step, _options.BlockSize));
+        if (NativeSync.Preallocate(handle, target, out var unsupported))
+        {
+            block.Allocated = target;
+        }
+        else if (unsupported)
+        {
+            // Another OS or a file system without fallocate: this store appends from now on.
+            _noPreallocate = true;
+        }
+        // Otherwise no room for the step: this write appends, the next commit tries again.
+    }
+
+    /// <summary>A block that is complete and durable gives back the space allocated past its data.</summary>
+    private static void CutToLength(Block block, Microsoft.Win32.SafeHandles.SafeFileHandle handle)
+    {
+        if (block.Allocated <= block.Length)
+        {
+            return;
+        }
+        try
+        {
+            // Not synced: if the cut is lost in a crash, recovery reads the zeros as the end.
+            RandomAccess.SetLength(handle, block.Length);
+            block.Allocated = block.Length;
+        }
+        catch (IOException)
+        {
         }
     }
 

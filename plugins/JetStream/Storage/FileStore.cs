@@ -44,6 +44,12 @@ public sealed partial class FileStore : MessageStore
     private Block? _floorBlock;
     private int _floorOffset;
 
+    /// <summary>fallocate failed once: blocks grow with each append (sync worker only).</summary>
+    private bool _noPreallocate;
+
+    private const int MinAllocateStep = 64 * 1024;
+    private const int MaxAllocateStep = 1024 * 1024;
+
     /// <summary>The sync worker's reusable list of ranges to write (sync worker only).</summary>
     private readonly List<PendingWrite> _writes = [];
 
@@ -435,8 +441,10 @@ public sealed partial class FileStore : MessageStore
             Closed = true;
             DetachUsageLocked();
             WriteIndexLocked();
-            foreach (var handle in _handles.Values)
+            foreach (var (block, handle) in _handles)
             {
+                // A clean close leaves exact files: the next open finds no zero tail to cut.
+                CutToLength(block, handle);
                 handle.Dispose();
             }
             _handles.Clear();
