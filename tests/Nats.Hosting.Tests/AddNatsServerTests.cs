@@ -70,7 +70,7 @@ public class AddNatsServerTests
         await using var client = await RawClient.ConnectAndHandshakeAsync(server.Port);
         var stopwatch = Stopwatch.StartNew();
         await app.StopAsync(cancellationToken);
-        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(9)), "the 300 ms bound, not the 10 s grace period");
         Assert.That(server.IsRunning, Is.False);
     }
 

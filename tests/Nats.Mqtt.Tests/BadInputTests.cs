@@ -133,8 +133,8 @@ public sealed class BadInputTests
         var (tcp, stream) = await OpenAsync(server);
         using var _ = tcp;
         var started = DateTime.UtcNow;
-        Assert.That(await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(10)), Is.Empty);
-        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(5)));
+        Assert.That(await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(20)), Is.Empty);
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(15)));
     }
 
     [Test]
@@ -171,8 +171,9 @@ public sealed class BadInputTests
         await stream.WriteAsync(connect);
         await stream.ReadExactlyAsync(new byte[4]);
         var started = DateTime.UtcNow;
-        Assert.That(await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(10)), Is.Empty);
+        Assert.That(await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(20)), Is.Empty);
         var elapsed = DateTime.UtcNow - started;
-        Assert.That(elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.2)).And.LessThan(TimeSpan.FromSeconds(4)));
+        // Not at 1 s (the lower bound), and enforced at all (the upper, far below the 20 s read).
+        Assert.That(elapsed, Is.GreaterThan(TimeSpan.FromSeconds(1.2)).And.LessThan(TimeSpan.FromSeconds(15)));
     }
 }

@@ -31,8 +31,12 @@ public sealed partial class RawClient : IAsyncDisposable
         _socket = socket;
     }
 
-    /// <summary>Longest a single read or expectation waits.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Longest a single read or expectation waits: 15 s, since CI runs every test project at once
+    /// on 2 cores and a loaded server answers late. What must not come is awaited for a window of
+    /// its own (<see cref="DrainAsync"/>, <see cref="CountAsync"/>, <see cref="ExpectAsync"/>'s timeout).
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Answers server PINGs (the server sends its first one about 2 s after CONNECT) and hides
@@ -64,7 +68,7 @@ public sealed partial class RawClient : IAsyncDisposable
             // Must be set before connect to bound the TCP window.
             socket.ReceiveBufferSize = size;
         }
-        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cts.Token);
         }

@@ -25,8 +25,8 @@ public sealed class RawWebSocket : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    /// <summary>Longest a single read waits.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>Longest a single read waits (15 s: a loaded CI machine answers late, as for <see cref="RawClient.Timeout"/>).</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The server's response head to the upgrade (status line and headers), once connected.</summary>
     public string ResponseHead { get; private set; } = "";

@@ -29,7 +29,7 @@ public sealed class ClusterFailoverTests : ServersFixture
 
     private static async Task<string> ReadTextAsync(RawWebSocket ws, TimeSpan? timeout = null)
     {
-        ws.Timeout = timeout ?? TimeSpan.FromSeconds(5);
+        ws.Timeout = timeout ?? TimeSpan.FromSeconds(15);
         return System.Text.Encoding.UTF8.GetString((await ws.ReadFrameAsync()).Payload);
     }
 

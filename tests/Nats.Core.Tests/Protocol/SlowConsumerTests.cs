@@ -21,7 +21,13 @@ public sealed class SlowConsumerTests
         // 24 MB: three times max_pending. max_pending must leave the healthy reader room for
         // the moments its writer task is not scheduled (see the ignored test below).
         const int Messages = 24_000;
-        await using var server = await TestServer.StartAsync(o => o.MaxPending = 8 * 1024 * 1024);
+        // The write deadline is long (60 s) so that a publisher held back by the stuck subscriber
+        // would be held far past the bound below; max_pending is what cuts the stuck one.
+        await using var server = await TestServer.StartAsync(o =>
+        {
+            o.MaxPending = 8 * 1024 * 1024;
+            o.WriteDeadline = TimeSpan.FromSeconds(60);
+        });
 
         var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
         await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
@@ -49,9 +55,9 @@ public sealed class SlowConsumerTests
         {
             Assert.That(stuckSide.CloseReason, Is.EqualTo(ClosedReason.SlowConsumerPendingBytes));
             Assert.That(server.Server.Statistics.SlowConsumers, Is.GreaterThanOrEqualTo(1));
-            // Publishing 6 MB over loopback takes milliseconds; a publisher held back by the stuck
-            // subscriber would take forever. Generous bound for a busy 2-core machine.
-            Assert.That(publishTime, Is.LessThan(TimeSpan.FromSeconds(5)), "the publisher was not blocked");
+            // Publishing 24 MB over loopback takes milliseconds; a publisher held back by the stuck
+            // subscriber would take the 60 s write deadline. Generous bound for a busy 2-core machine.
+            Assert.That(publishTime, Is.LessThan(TimeSpan.FromSeconds(20)), "the publisher was not blocked");
         });
         await stuck.DisposeAsync();
         await server.AssertHealthyAsync();
@@ -113,7 +119,8 @@ public sealed class SlowConsumerTests
         var stopwatch = Stopwatch.StartNew();
         await pub.SendAsync(batch);
         await pub.PingAsync();
-        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "the publisher was not blocked");
+        // Tells a publisher not held from one held for ever (no write deadline enforced).
+        Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the publisher was not blocked");
 
         await TestServer.WaitUntilAsync(() => stuckSide.IsClosed, "the stuck subscriber to be closed", TimeSpan.FromSeconds(10));
         Assert.That(stuckSide.CloseReason, Is.EqualTo(ClosedReason.SlowConsumerWriteDeadline));
