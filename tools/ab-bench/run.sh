@@ -10,7 +10,8 @@
 # settle: what the scenario costs once the server is warm, against what it costs a fresh one.
 # With --jetstream, each fresh server gets `jetstream { store_dir: <fresh dir> }` (removed after
 # the run) and --syscalls also counts the store's pwrite64/fdatasync and the acks' sendmsg;
-# latency percentiles (jspub --sync, reqrep) are printed with each run when natsbench gives them.
+# latency percentiles (jspub --sync, reqrep) are printed with each run when natsbench gives them,
+# and their medians (p50, p99) with each build's.
 #
 #   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--jetstream] [--nice N] [--warm 'ARGS'] \
 #       'LABEL=SERVER COMMAND -c {conf}' ... -- NATSBENCH ARGS
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1 (builds are LABEL=COMMAND, then -- and natsbench's arguments)" >&2; exit 2 ;;
     esac
 done
-[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,23p' "$0" >&2; exit 2; }
+[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/ab-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -107,7 +108,7 @@ for round in $(seq "$ROUNDS"); do
         p50=$(field p50_us) p99=$(field p99_us)
         printf 'r%s %-10s msgs/s=%-9s srv_us/msg=%-7s cs/1k=%-6s %sload=%s\n' \
             "$round" "$label" "$rate" "$us" "$cs" "${p50:+p50_us=$p50 p99_us=$p99 }" "$(cut -d' ' -f1 /proc/loadavg)"
-        echo "$label $rate $us" >>"$WORK/results"
+        echo "$label $rate $us ${p50:--} ${p99:--}" >>"$WORK/results"
         if [ "$SYSCALLS" = 1 ]; then
             awk -F, -v m="$msgs" '$1 ~ /^[0-9]+$/ {sub("syscalls:sys_enter_", "", $3); printf "%s=%.2f ", $3, $1 * 1000 / m} END {print ""}' \
                 "$WORK/syscalls" | sed 's/^/    syscalls per 1k msgs: /'
@@ -119,11 +120,16 @@ for round in $(seq "$ROUNDS"); do
     done
 done
 
-echo "medians over $ROUNDS rounds (msgs/s, server us/msg):"
+echo "medians over $ROUNDS rounds (msgs/s, server us/msg[, p50 and p99 latency us]):"
+# Median of one column of a build's results ("-" where the run had no such field).
+median() {
+    awk -v l="$1" -v c="$2" '$1 == l && $c != "-" {print $c}' "$WORK/results" | sort -n |
+        awk -v f="$3" '{a[NR] = $1} END {if (!NR) exit; m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf f, m}'
+}
 for build in "${BUILDS[@]}"; do
     label=${build%%=*}
-    awk -v l="$label" '$1 == l {print $2}' "$WORK/results" | sort -n | awk '{a[NR] = $1} END {m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.0f", m}' >"$WORK/m1"
-    awk -v l="$label" '$1 == l {print $3}' "$WORK/results" | sort -n | awk '{a[NR] = $1} END {m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.3f", m}' >"$WORK/m2"
-    printf '  %-10s %10s  %s  (each: %s)\n' "$label" "$(cat "$WORK/m1")" "$(cat "$WORK/m2")" \
-        "$(awk -v l="$label" '$1 == l {printf "%s ", $3}' "$WORK/results")"
+    lat=$(median "$label" 4 '%.1f')
+    [ -z "$lat" ] || lat="  p50 $lat p99 $(median "$label" 5 '%.1f')"
+    printf '  %-10s %10s  %s%s  (each: %s)\n' "$label" "$(median "$label" 2 '%.0f')" "$(median "$label" 3 '%.3f')" \
+        "$lat" "$(awk -v l="$label" '$1 == l {printf "%s ", $3}' "$WORK/results")"
 done
