@@ -53,9 +53,12 @@ public sealed class TestServer : IAsyncDisposable
         await sub.ExpectMsgAsync("health.check", "1", "ok");
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, polling briefly; fails after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, polling briefly; fails after
+    /// <paramref name="timeout"/> (15 s by default: a loaded CI machine notices a close or a route late).
+    /// </summary>
     public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
-        Eventually.TrueAsync(condition, what, timeout ?? TimeSpan.FromSeconds(5));
+        Eventually.TrueAsync(condition, what, timeout ?? TimeSpan.FromSeconds(15));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(Server);

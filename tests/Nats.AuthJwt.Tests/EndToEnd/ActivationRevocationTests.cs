@@ -110,7 +110,7 @@ public sealed class ActivationRevocationTests
         private static async Task<string> NextAsync(INatsSub<string> sub, CancellationToken cancellationToken, TimeSpan? wait = null)
         {
             using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            bounded.CancelAfter(wait ?? TimeSpan.FromSeconds(5));
+            bounded.CancelAfter(wait ?? TimeSpan.FromSeconds(15));
             try
             {
                 return (await sub.Msgs.ReadAsync(bounded.Token)).Subject;
