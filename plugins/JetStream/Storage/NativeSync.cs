@@ -23,21 +23,9 @@ internal static partial class NativeSync
             RandomAccess.FlushToDisk(handle);
             return;
         }
-        var added = false;
-        handle.DangerousAddRef(ref added);
-        try
+        if (WithDescriptor(handle, 0, static (fd, _) => fdatasync(fd)) != 0)
         {
-            if (fdatasync((int)handle.DangerousGetHandle()) != 0)
-            {
-                throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
-            }
-        }
-        finally
-        {
-            if (added)
-            {
-                handle.DangerousRelease();
-            }
+            throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
         }
     }
 
@@ -54,16 +42,25 @@ internal static partial class NativeSync
         {
             return false;
         }
+        if (WithDescriptor(handle, length, static (fd, len) => fallocate(fd, 0, 0, len)) == 0)
+        {
+            return true;
+        }
+        unsupported = Marshal.GetLastPInvokeError() == EOpNotSupp;
+        return false;
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> with the handle's file descriptor, kept from being closed
+    /// by another thread during the call. The last P/Invoke error is still the call's afterwards.
+    /// </summary>
+    private static int WithDescriptor<TArg>(SafeFileHandle handle, TArg arg, Func<int, TArg, int> call)
+    {
         var added = false;
         handle.DangerousAddRef(ref added);
         try
         {
-            if (fallocate((int)handle.DangerousGetHandle(), 0, 0, length) == 0)
-            {
-                return true;
-            }
-            unsupported = Marshal.GetLastPInvokeError() == EOpNotSupp;
-            return false;
+            return call((int)handle.DangerousGetHandle(), arg);
         }
         finally
         {
