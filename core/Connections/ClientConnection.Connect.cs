@@ -150,8 +150,10 @@ public sealed partial class ClientConnection
         }
     }
 
-    /// <summary>nats-server's <c>authViolation</c>: the CLIENT.AUTH.ERR event, then -ERR and close.</summary>
-    /// <summary>Refuses the client, logging (within the rate limit) which scheme refused and why, never the secret.</summary>
+    /// <summary>
+    /// nats-server's <c>authViolation</c>: the CLIENT.AUTH.ERR event, then -ERR and close. Logs
+    /// (within the rate limit) which scheme refused and why, never the secret.
+    /// </summary>
     private void AuthenticationViolation(ClosedReason reason, string scheme, string why)
     {
         if (Server.LogLimits.AuthFailures.Allow(Log, LogLevel.Error))
@@ -196,10 +198,9 @@ public sealed partial class ClientConnection
         }
     }
 
-    /// <summary>After its account's limits changed: recomputes this connection's (nats-server re-applies them too).</summary>
     /// <summary>
-    /// An account update's limits reach the connection (nats-server's <c>applyAccountLimits</c>): a
-    /// client already holding as many subscriptions as the new limit allows (<c>subsAtLimit</c>) gets
+    /// After its account's limits changed, recomputes this connection's (nats-server's
+    /// <c>applyAccountLimits</c>): a client already holding as many subscriptions as the new limit allows (<c>subsAtLimit</c>) gets
     /// <c>-ERR 'maximum subscriptions exceeded'</c> and is closed.
     /// </summary>
     internal void ApplyAccountLimits()

@@ -109,10 +109,9 @@ internal sealed class MqttServer : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Connects and returns the CONNACK's result too (session present, reason).</summary>
     /// <summary>
-    /// Connects with the CONNACK's result and a <see cref="Received"/> attached before CONNECT goes
-    /// out: a resumed session's queued messages may arrive right behind the CONNACK, before a
+    /// Connects and returns the CONNACK's result (session present, reason) and a
+    /// <see cref="Received"/> attached before CONNECT goes out: a resumed session's queued messages may arrive right behind the CONNACK, before a
     /// handler attached afterwards would see them.
     /// </summary>
     public async Task<(IMqttClient Client, MqttClientConnectResult Result, Received Received)> ConnectWithResultAsync(string clientId, MqttProtocolVersion version, Action<MqttClientOptionsBuilder> configure)

@@ -11,9 +11,11 @@
 # With --jetstream, each fresh server gets `jetstream { store_dir: <fresh dir> }` (removed after
 # the run) and --syscalls also counts the store's pwrite64/fdatasync and the acks' sendmsg;
 # latency percentiles (jspub --sync, reqrep) are printed with each run when natsbench gives them,
-# and their medians (p50, p99) with each build's.
+# and their medians (p50, p99) with each build's. With --store-in DIR that store is made in DIR,
+# e.g. a tmpfs (/dev/shm), where fdatasync returns at once: the server's own CPU per message
+# without the disk's, which on a shared disk moves more between runs than the builds differ.
 #
-#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--jetstream] [--nice N] [--warm 'ARGS'] \
+#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--jetstream [--store-in DIR]] [--nice N] [--warm 'ARGS'] \
 #       'LABEL=SERVER COMMAND -c {conf}' ... -- NATSBENCH ARGS
 # e.g. tools/ab-bench/run.sh --rounds 5 'go=nats-server -c {conf}' \
 #       'before=/tmp/before/nats-server -c {conf}' 'after=host/bin/Release/net10.0/nats-server -c {conf}' \
@@ -25,7 +27,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../natsbench-path.sh"
-ROUNDS=3 THREADS=0 SYSCALLS=0 JETSTREAM=0 NICE="" WARM=""
+ROUNDS=3 THREADS=0 SYSCALLS=0 JETSTREAM=0 STORE_IN="" NICE="" WARM=""
 BUILDS=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
         --threads) THREADS=1; shift ;;
         --syscalls) SYSCALLS=1; shift ;;
         --jetstream) JETSTREAM=1; shift ;;
+        --store-in) STORE_IN=$2; shift 2 ;;
         --nice) NICE="nice -n $2"; shift 2 ;;
         --warm) WARM=$2; shift 2 ;;
         --) shift; break ;;
@@ -40,9 +43,11 @@ while [ $# -gt 0 ]; do
         *) echo "unknown argument $1 (builds are LABEL=COMMAND, then -- and natsbench's arguments)" >&2; exit 2 ;;
     esac
 done
-[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,24p' "$0" >&2; exit 2; }
+[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,26p' "$0" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/ab-bench.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+STORE=$WORK/js
+[ -z "$STORE_IN" ] || STORE=$(mktemp -u "$STORE_IN/ab-bench-js.XXXXXX")
+trap 'rm -rf "$WORK" "$STORE"' EXIT
 
 # Sum of voluntary and involuntary context switches over the process's threads.
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}'; }
@@ -66,8 +71,8 @@ for round in $(seq "$ROUNDS"); do
         conf=$WORK/conf.$port
         printf 'host: "127.0.0.1"\nport: %s\n' "$port" >"$conf"
         if [ "$JETSTREAM" = 1 ]; then
-            rm -rf "$WORK/js"
-            printf 'jetstream { store_dir: "%s" }\n' "$WORK/js" >>"$conf"
+            rm -rf "$STORE"
+            printf 'jetstream { store_dir: "%s" }\n' "$STORE" >>"$conf"
         fi
         $NICE bash -c "exec ${template//\{conf\}/$conf}" >"$WORK/server.log" 2>&1 &
         pid=$!
@@ -94,7 +99,7 @@ for round in $(seq "$ROUNDS"); do
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t1"
         kill "$pid"
         wait "$pid" 2>/dev/null || true
-        if [ "$JETSTREAM" = 1 ]; then rm -rf "$WORK/js"; fi
+        if [ "$JETSTREAM" = 1 ]; then rm -rf "$STORE"; fi
         # One field of the RESULT line, by its exact name (msgs_s, not pub_msgs_s).
         field() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p"; }
         # Per delivered message where there are subscribers, as bench.sh counts srv us/msg.

@@ -459,7 +459,6 @@ public sealed partial class FileStore
         }
     }
 
-    /// <summary>Writes and syncs a block's pending bytes at once (recovery only, before deleting anything).</summary>
     /// <summary>
     /// Writes the new active block's start at open. On a full disk (or another write error) the
     /// store still opens, so that what is stored can be read and purged: the start stays unwritten,
@@ -483,6 +482,7 @@ public sealed partial class FileStore
         }
     }
 
+    /// <summary>Writes and syncs a block's pending bytes at once (recovery only, before deleting anything).</summary>
     private void WriteNowLocked(Block block)
     {
         var handle = _handles[block];

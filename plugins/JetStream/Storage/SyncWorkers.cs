@@ -8,25 +8,26 @@ namespace Nats.JetStream.Storage;
 /// the thread pool that serves clients.
 /// </summary>
 /// <remarks>
-/// Idle workers sleep in <see cref="Monitor.Wait(object)"/>, a kernel wait with no spinning: a
-/// BlockingCollection's semaphore spins with sched_yield before it blocks, which for one
-/// synchronous publisher cost about 40 yields per message on each of two workers taking turns
-/// (issue 16). Threads start on demand, up to the limit, only when no idle worker is left:
+/// Idle workers sleep in a <see cref="WakeSignal"/> of their own, a kernel wait with no
+/// spinning (a BlockingCollection's semaphore spins with sched_yield before it blocks, which for
+/// one synchronous publisher cost about 40 yields per message on each of two workers taking
+/// turns), woken after the scheduler has left the queue's lock, so the woken worker does not
+/// find it held (as it found Monitor.Pulse's, issue 16). Threads start on demand, up to the
+/// limit, only when no idle worker is left; the worker that went idle last is woken first, so
 /// one busy store keeps one thread.
 /// </remarks>
 internal sealed class SyncWorkers(int maxThreads)
 {
     public static readonly SyncWorkers Shared = new(Math.Max(2, Environment.ProcessorCount));
 
-    // A monitor, not a Lock: Monitor.Wait/Pulse need one.
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly Queue<Action> _queue = new();
 
-    /// <summary>Workers waiting and not yet pulsed (owned by _gate).</summary>
-    private int _waiting;
+    /// <summary>Workers waiting and not yet woken, the last to wait on top (owned by _gate).</summary>
+    private readonly Stack<WakeSignal> _idle = new();
 
     /// <summary>
-    /// Workers on their way to the queue: pulsed, just started, or between runs after
+    /// Workers on their way to the queue: woken, just started, or between runs after
     /// <see cref="Ending"/> (owned by _gate). A queued run needs a new worker only when it is
     /// not covered by these.
     /// </summary>
@@ -54,6 +55,7 @@ internal sealed class SyncWorkers(int maxThreads)
     public void Schedule(Action work)
     {
         var start = -1;
+        WakeSignal? wake = null;
         lock (_gate)
         {
             _queue.Enqueue(work);
@@ -62,13 +64,11 @@ internal sealed class SyncWorkers(int maxThreads)
                 // A worker between runs takes it without a wake-up.
                 return;
             }
-            if (_waiting > 0)
+            if (_idle.TryPop(out wake))
             {
                 // Counted here, not by the woken worker: a second run queued before it wakes
-                // pulses another one instead of nobody.
-                _waiting--;
+                // wakes another one instead of nobody.
                 _looking++;
-                Monitor.Pulse(_gate);
             }
             else if (_started < maxThreads)
             {
@@ -76,7 +76,11 @@ internal sealed class SyncWorkers(int maxThreads)
                 _looking++;
             }
         }
-        if (start >= 0)
+        if (wake is not null)
+        {
+            wake.Set();
+        }
+        else if (start >= 0)
         {
             new Thread(Run) { IsBackground = true, Name = $"js-sync-{start}" }.Start();
         }
@@ -98,19 +102,24 @@ internal sealed class SyncWorkers(int maxThreads)
 
     private void Run()
     {
+        // Never disposed: a worker lives as long as the process.
+        var signal = new WakeSignal();
         while (true)
         {
             Action? work;
             lock (_gate)
             {
-                // A pulsed worker can find the queue empty: one between runs took it first.
-                while (!_queue.TryDequeue(out work))
-                {
-                    _looking--;
-                    _waiting++;
-                    Monitor.Wait(_gate);
-                }
                 _looking--;
+                if (!_queue.TryDequeue(out work))
+                {
+                    _idle.Push(signal);
+                }
+            }
+            if (work is null)
+            {
+                // A woken worker can find the queue empty: one between runs took it first.
+                signal.Wait();
+                continue;
             }
             work();
         }
