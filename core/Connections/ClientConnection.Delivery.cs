@@ -72,7 +72,7 @@ public sealed partial class ClientConnection
         if (result == AppendResult.SlowConsumer)
         {
             // Counted once, by close reason, when the server drops the connection.
-            Close(ClosedReason.SlowConsumerPendingBytes);
+            CloseAsSlowConsumer();
         }
         return result == AppendResult.Queued;
     }

@@ -222,12 +222,46 @@ public abstract partial class NatsConnection
     /// </summary>
     public void Close(ClosedReason reason, string? error = null)
     {
+        if (MarkClosed(reason))
+        {
+            TearDown(reason, error);
+        }
+    }
+
+    /// <summary>
+    /// Closes a connection that a producer's delivery found past max_pending: marked closed on
+    /// the producer's thread, torn down (the log line, the socket, its subscriptions) on the
+    /// thread pool, as nats-server's markConnAsClosed leaves closeConnection to the client's
+    /// own write loop. The producer is a publisher's read loop in the middle of its fan-out:
+    /// tearing down there held every healthy subscriber of the subject for 9-13 ms per slow
+    /// consumer, the first "Slow Consumer Detected" line alone 9 ms (its logging path runs
+    /// for the first time; docs/benchmarks.md, "The stuck subscriber's close"). Until the
+    /// teardown runs, further appends to it fail at once (max_pending is still exceeded).
+    /// </summary>
+    private protected void CloseAsSlowConsumer()
+    {
+        if (MarkClosed(ClosedReason.SlowConsumerPendingBytes))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static connection => connection.TearDown(ClosedReason.SlowConsumerPendingBytes, null), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Marks the connection closed; false when it already was.</summary>
+    private bool MarkClosed(ClosedReason reason)
+    {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
-            return;
+            return false;
         }
         CloseReason = reason;
         StopTime = DateTime.UtcNow;
+        return true;
+    }
+
+    /// <summary>Logs why, stops the output (after an -ERR when <paramref name="error"/> is set), lets go of the transport and releases what the connection holds.</summary>
+    private void TearDown(ClosedReason reason, string? error)
+    {
         Logging.ConnectionLog.Closing(Log, Server.LogLimits, this, reason, Out.MaxPending, Server.Options.WriteDeadline);
         OnClosing(reason, error);
         var drain = error is not null && reason != ClosedReason.SlowConsumerPendingBytes;
@@ -269,7 +303,7 @@ public abstract partial class NatsConnection
         }
         if (Out.Append(line) == AppendResult.SlowConsumer)
         {
-            Close(ClosedReason.SlowConsumerPendingBytes);
+            CloseAsSlowConsumer();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
 using Nats.TestSupport;
 
@@ -51,14 +52,57 @@ public sealed class SlowConsumerTests
 
         Assert.That(await received, Is.EqualTo(Messages), "the healthy subscriber received every message");
         await TestServer.WaitUntilAsync(() => stuckSide.IsClosed, "the stuck subscriber to be closed");
+        // Counted when its teardown (on the thread pool) releases it, shortly after it is marked closed.
+        await TestServer.WaitUntilAsync(() => server.Server.Statistics.SlowConsumers >= 1, "the slow consumer to be counted");
         Assert.Multiple(() =>
         {
             Assert.That(stuckSide.CloseReason, Is.EqualTo(ClosedReason.SlowConsumerPendingBytes));
-            Assert.That(server.Server.Statistics.SlowConsumers, Is.GreaterThanOrEqualTo(1));
             // Publishing 24 MB over loopback takes milliseconds; a publisher held back by the stuck
             // subscriber would take the 60 s write deadline. Generous bound for a busy 2-core machine.
             Assert.That(publishTime, Is.LessThan(TimeSpan.FromSeconds(20)), "the publisher was not blocked");
         });
+        await stuck.DisposeAsync();
+        await server.AssertHealthyAsync();
+    }
+
+    [Test]
+    // The teardown of a slow consumer (its log line, socket and subscriptions) runs off the
+    // publisher's read loop, as nats-server leaves it to the client's own write loop: here the
+    // "Slow Consumer Detected" line blocks until the healthy subscriber has everything, which a
+    // teardown on the publisher's thread would never let happen.
+    public async Task TheSlowConsumersTeardownDoesNotHoldThePublisher()
+    {
+        const int Messages = 24_000; // 24 MB: past max_pending and the kernel's buffers for the stuck one
+        using var gate = new ManualResetEventSlim();
+        using var logs = LoggerFactory.Create(b => b.AddProvider(new BlockingLogger("Slow Consumer Detected", gate)));
+        await using var server = await TestServer.StartAsync(o => o.MaxPending = 8 * 1024 * 1024, logs);
+
+        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
+        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
+        await stuck.PingAsync();
+        var stuckSide = ServerSide(server, stuck);
+        await using var healthy = await server.ConnectAsync();
+        await healthy.SendAsync("SUB flood 1\r\n");
+        await healthy.PingAsync();
+        var received = ReceiveAllAsync(healthy, Messages);
+
+        await using var pub = await server.ConnectAsync();
+        pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
+        // Not awaited first: a read loop held by the log line would never take all of it.
+        var sending = pub.SendAsync(BuildBatch(Messages));
+        try
+        {
+            Assert.That(await received.WaitAsync(TimeSpan.FromSeconds(20)), Is.EqualTo(Messages), "the healthy subscriber received every message");
+            Assert.That(stuckSide.IsClosed, Is.True, "the stuck subscriber was marked closed");
+            Assert.That(gate.IsSet, Is.False, "its log line is still held");
+        }
+        finally
+        {
+            gate.Set();
+        }
+        await sending.WaitAsync(TimeSpan.FromSeconds(20));
+        await TestServer.WaitUntilAsync(() => server.Server.Statistics.SlowConsumers >= 1, "the slow consumer to be torn down and counted");
+        Assert.That(stuckSide.CloseReason, Is.EqualTo(ClosedReason.SlowConsumerPendingBytes));
         await stuck.DisposeAsync();
         await server.AssertHealthyAsync();
     }
@@ -199,6 +243,29 @@ public sealed class SlowConsumerTests
         }
         return count;
     });
+
+    /// <summary>A logger whose lines containing <paramref name="text"/> wait for <paramref name="gate"/> (30 s at most).</summary>
+    private sealed class BlockingLogger(string text, ManualResetEventSlim gate) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (formatter(state, exception).Contains(text, StringComparison.Ordinal))
+            {
+                gate.Wait(TimeSpan.FromSeconds(30));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
 
     private static ClientConnection ServerSide(TestServer server, RawClient client)
     {
