@@ -13,6 +13,9 @@ namespace Nats.JetStream.Engine;
 /// </summary>
 public sealed partial class JsStream : IStoreListener, IDisposable
 {
+    /// <summary>Subjects up to this many UTF-8 bytes (at most) are encoded on the stack.</summary>
+    private const int StackSubject = 768;
+
     private readonly Lock _gate = new();
     private readonly IJetStreamOutput _output;
     private readonly PubAckWriter _acks;
@@ -205,8 +208,22 @@ public sealed partial class JsStream : IStoreListener, IDisposable
         {
             var republishTo = _republish?.Match(subject);
             var lastOfSubject = republishTo is null ? 0 : Store.LoadLast(SubjectFilter.Of(subject), new StoredMessage());
-            var subjectBytes = System.Text.Encoding.UTF8.GetBytes(subject);
-            result = Store.Append(subjectBytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
+            // The subject's UTF-8 in scratch, not a new array per message: the store copies it into its block.
+            byte[]? rented = null;
+            var maxBytes = System.Text.Encoding.UTF8.GetMaxByteCount(subject.Length);
+            var scratch = maxBytes <= StackSubject ? stackalloc byte[StackSubject] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(maxBytes));
+            try
+            {
+                var subjectBytes = scratch[..System.Text.Encoding.UTF8.GetBytes(subject, scratch)];
+                result = Store.Append(subjectBytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
+            }
+            finally
+            {
+                if (rented is not null)
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                }
+            }
             if (result == StoreError.None && republishTo is not null)
             {
                 QueueRepublish(republishTo, subject, seq, lastOfSubject, headers, payload, cfg.RePublish!.HeadersOnly);
