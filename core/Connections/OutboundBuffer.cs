@@ -180,7 +180,7 @@ internal sealed partial class OutboundBuffer : IFlushable
             pressured = _queuedBytes > PressureThreshold;
             if (pressured && _progressAtPressure < 0)
             {
-                _progressAtPressure = TryGetTcpProgress(out var acked, out _) ? acked : _writtenBytes; // once per episode: a syscall on Linux
+                _progressAtPressure = TryGetTcpProgress(out var acked, out _, out _) ? acked : _writtenBytes; // once per episode: a syscall on Linux
                 _pressureTimestamp = Stopwatch.GetTimestamp();
             }
         }
@@ -218,8 +218,9 @@ internal sealed partial class OutboundBuffer : IFlushable
     /// <list type="bullet">
     /// <item>A peer that never showed that it reads (less than <see cref="ReadEvidence"/>
     /// acknowledged in all) and leaves unacknowledged bytes in our kernel is given up once its
-    /// receive window has been shut (nothing went out to it) for <paramref name="stuckWrite"/>,
-    /// alone or not, as nats-server stalls its producer only milliseconds before the peer fills
+    /// receive window has been shut (nothing went out to it) for <paramref name="stuckWrite"/>
+    /// (<paramref name="stalledWrite"/> while it still advertises a chunk's worth of window: its
+    /// kernel has not taken in what was sent yet), alone or not, as nats-server stalls its producer only milliseconds before the peer fills
     /// max_pending and is cut.
     /// Without acknowledgements: once its write is in flight that long, unless it took
     /// something since its queue passed the pressure threshold (then <paramref name="stalledWrite"/>).</item>
@@ -290,14 +291,22 @@ internal sealed partial class OutboundBuffer : IFlushable
     private long TimeLeft(long started, long stuckWriteTicks, long stalledWriteTicks, IReadOnlyList<OutboundBuffer> others)
     {
         var now = Stopwatch.GetTimestamp();
-        var acknowledged = TryGetTcpProgress(out var acked, out var sinceDataSentMs);
+        var acknowledged = TryGetTcpProgress(out var acked, out var sinceDataSentMs, out var window);
         if (acknowledged && acked < ReadEvidence && Volatile.Read(ref _writtenBytes) - acked >= TakenSomething)
         {
             // Never read, and our kernel holds a chunk it has not acknowledged: given up once
             // its window has been shut (no data went out to it) for stuckWrite. Not counted by
             // our writes, which may go on completing into our kernel's send buffer for
             // megabytes after the window shut.
-            return stuckWriteTicks - sinceDataSentMs * Stopwatch.Frequency / 1000;
+            // A stuck reader's window is shut or nearly (stuckbench's: 2 KB advertised; 0 once
+            // a default receive buffer is full). One that still advertises a chunk's worth while
+            // nothing goes out has not had its kernel take in what was sent: its reader holds
+            // the socket (descheduled in the middle of a read), which says nothing of a stuck
+            // reader. Measured on a loaded machine: a healthy new subscriber, its window 98 KB
+            // open, 3.4 KB acknowledged, nothing sent for 12 ms, was given up and cut at
+            // max_pending (docs/benchmarks.md, "The stuck subscriber's close"). It gets
+            // stalledWrite instead.
+            return (window >= TakenSomething ? stalledWriteTicks : stuckWriteTicks) - sinceDataSentMs * Stopwatch.Frequency / 1000;
         }
         if (started == 0)
         {
@@ -362,7 +371,7 @@ internal sealed partial class OutboundBuffer : IFlushable
         {
             return true;
         }
-        if (!TryGetTcpProgress(out var acked, out _))
+        if (!TryGetTcpProgress(out var acked, out _, out _))
         {
             return true;
         }
@@ -392,11 +401,12 @@ internal sealed partial class OutboundBuffer : IFlushable
     /// our kernel took the bytes (its send buffer takes megabytes from a reader that never
     /// reads), acknowledged bytes move only while the peer's reader reads.
     /// </summary>
-    private bool TryGetTcpProgress(out long acked, out long sinceDataSentMs)
+    private bool TryGetTcpProgress(out long acked, out long sinceDataSentMs, out long window)
     {
         acked = 0;
         sinceDataSentMs = 0;
-        return _sender is not null && _sender.TryGetTcpProgress(out acked, out sinceDataSentMs);
+        window = 0;
+        return _sender is not null && _sender.TryGetTcpProgress(out acked, out sinceDataSentMs, out window);
     }
 
     /// <summary>Forgets a pressure report nobody will wait on.</summary>

@@ -53,20 +53,24 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
     /// (tcpi_bytes_acked; unlike a completed send, which only means our kernel took the bytes,
     /// this moves only while the peer's receive window is open, that is while its reader reads)
     /// and the milliseconds since data last went out to it (tcpi_last_data_sent: with bytes
-    /// unacknowledged, how long its window has been shut). False where unavailable.
+    /// unacknowledged, how long its window has been shut), and the receive window it last advertised
+    /// (tcpi_snd_wnd, Linux 5.4 and later; 0 where not reported). False where unavailable.
     /// </summary>
-    public bool TryGetTcpProgress(out long bytesAcked, out long sinceDataSentMs)
+    public bool TryGetTcpProgress(out long bytesAcked, out long sinceDataSentMs, out long window)
     {
         bytesAcked = 0;
         sinceDataSentMs = 0;
+        window = 0;
         if (!OperatingSystem.IsLinux())
         {
             return false;
         }
         Span<byte> info = stackalloc byte[TcpInfoSize];
+        int length;
         try
         {
-            if (_socket.GetRawSocketOption(IpProtocolTcp, TcpInfoOption, info) < BytesAckedOffset + sizeof(long))
+            length = _socket.GetRawSocketOption(IpProtocolTcp, TcpInfoOption, info);
+            if (length < BytesAckedOffset + sizeof(long))
             {
                 return false;
             }
@@ -77,16 +81,22 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         }
         bytesAcked = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(info[BytesAckedOffset..]);
         sinceDataSentMs = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(info[LastDataSentOffset..]);
+        if (length >= SendWindowOffset + sizeof(uint))
+        {
+            window = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(info[SendWindowOffset..]);
+        }
         return true;
     }
 
     // struct tcp_info (linux/tcp.h): 8 bytes of flags, then __u32 fields (tcpi_last_data_sent is
-    // the tenth), 24 in all, then two __u64 and tcpi_bytes_acked.
+    // the tenth), 24 in all, then two __u64 and tcpi_bytes_acked; tcpi_snd_wnd is the last field
+    // of the 232 bytes read here.
     private const int IpProtocolTcp = 6;
     private const int TcpInfoOption = 11;
     private const int TcpInfoSize = 232;
     private const int LastDataSentOffset = 44;
     private const int BytesAckedOffset = 120;
+    private const int SendWindowOffset = 228;
 
     int IValueTaskSource<int>.GetResult(short token) => _core.GetResult(token);
 
