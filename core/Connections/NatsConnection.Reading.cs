@@ -24,13 +24,16 @@ public abstract partial class NatsConnection
     private const int ShortReadsToShrink = 3;
 
     // Reads in a row that complete without waiting, and how long they must have held the
-    // thread, before the loop hands it back (ShouldStepAside). 16 reads are 5-7 ms of 16-128 B
-    // messages but 0.5-1 ms of 1 KB ones; every hand-back off a socket engine's thread costs a
+    // thread, before the loop hands it back (ShouldStepAside). 4 full reads are 1 MB, as 16 of
+    // 64 KB were before reads grew to 256 KB: 16 of those (4 MB) would keep the other
+    // connections of its socket engine waiting 6-10 ms behind a publisher of small messages
+    // (this server parses 0.44-0.72 GB/s of 16-128 B PUBs here), past the 5 ms slice meant to
+    // bound that. Every hand-back off a socket engine's thread costs a
     // pool worker's wake-up and spinning, and the engine thread, back in epoll_wait, wakes for
     // each packet that arrives meanwhile: at 16 reads a 1 KB publisher cost 4-7 wake-ups and
     // 2-6 sched_yield calls per 1,000 messages against 1.5 and 0.6 without hand-backs
     // (docs/benchmarks.md, "Publishing 1 KB: the read loop's hand-backs").
-    private const int MaxSynchronousReads = 16;
+    private const int MaxSynchronousReads = 4;
     private static readonly long MinReadSliceTicks = Stopwatch.Frequency * 5 / 1000;
 
     /// <summary>Messages received from the peer.</summary>
