@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Nats.Core.Connections;
 
@@ -21,11 +22,37 @@ internal static partial class ConnectionLog
     [LoggerMessage(EventId = 102, Level = LogLevel.Error, Message = "{Connection} - authentication error - {Scheme}: {Reason}")]
     public static partial void AuthenticationError(ILogger logger, NatsConnection connection, string scheme, string reason);
 
-    [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "{Connection} - Slow Consumer Detected: MaxPending of {MaxPending} Exceeded")]
-    public static partial void SlowConsumerMaxPending(ILogger logger, NatsConnection connection, long maxPending);
+    /// <summary>
+    /// nats-server's slow consumer line (max_pending), rendered here and logged as text: see
+    /// <see cref="LogRendered"/>.
+    /// </summary>
+    public static void SlowConsumerMaxPending(ILogger logger, NatsConnection connection, long maxPending) =>
+        LogRendered(logger, 103, nameof(SlowConsumerMaxPending), string.Concat(
+            connection.ToString(), " - Slow Consumer Detected: MaxPending of ", maxPending.ToString(CultureInfo.InvariantCulture), " Exceeded"));
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "{Connection} - Slow Consumer Detected: WriteDeadline of {Deadline} exceeded with {Pending} total bytes.")]
-    public static partial void SlowConsumerWriteDeadline(ILogger logger, NatsConnection connection, string deadline, long pending);
+    /// <summary>nats-server's slow consumer line (write_deadline), as <see cref="SlowConsumerMaxPending"/>.</summary>
+    public static void SlowConsumerWriteDeadline(ILogger logger, NatsConnection connection, string deadline, long pending) =>
+        LogRendered(logger, 104, nameof(SlowConsumerWriteDeadline), string.Concat(
+            connection.ToString(), " - Slow Consumer Detected: WriteDeadline of ", deadline, " exceeded with ", pending.ToString(CultureInfo.InvariantCulture), " total bytes."));
+
+    /// <summary>
+    /// Logs a line rendered by the caller at information level. The slow consumer lines go this
+    /// way instead of through <c>[LoggerMessage]</c>: the first one of a process is logged while
+    /// a publisher's fan-out is in full flow, and as a <c>(NatsConnection, long)</c> message it
+    /// compiled its own generic logging path then (about 20 methods for the value type's
+    /// instantiations, some fully optimized at once because they loop) after running this
+    /// class's static initializer (every message defined here): 8-11 ms for the line and 1.5-6
+    /// ms for the initializer on a thread beside the publisher, where a warm process takes 0.2
+    /// ms (docs/benchmarks.md, "The stuck subscriber's close"). string.Concat and a string state
+    /// use code compiled ahead of time or at start-up.
+    /// </summary>
+    private static void LogRendered(ILogger logger, int id, string name, string line)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.Log(LogLevel.Information, new EventId(id, name), line, null, static (text, _) => text);
+        }
+    }
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "{Connection} - Stale Client Connection - Closing")]
     public static partial void Stale(ILogger logger, NatsConnection connection);

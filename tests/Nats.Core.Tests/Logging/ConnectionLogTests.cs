@@ -167,6 +167,26 @@ public sealed class ConnectionLogTests
     }
 
     [Test]
+    public async Task A_stuck_write_is_logged_as_a_slow_consumer_with_the_write_deadline()
+    {
+        var server = await StartAsync(o =>
+        {
+            o.WriteDeadline = TimeSpan.FromMilliseconds(200);
+            o.MaxPending = 512L * 1024 * 1024; // never the reason here
+        });
+        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
+        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
+        await stuck.PingAsync();
+        await using var publisher = await server.ConnectAsync();
+        var payload = new string('x', 2048);
+        await publisher.SendAsync(string.Concat(Enumerable.Repeat($"PUB flood {payload.Length}\r\n{payload}\r\n", 8192)));
+
+        var line = await LineAsync(LogLevel.Information, "Slow Consumer Detected");
+        Assert.That(line, Does.Match(@"^127\.0\.0\.1:\d+ - cid:\d+ - Slow Consumer Detected: WriteDeadline of 200ms exceeded with \d+ total bytes\.$"));
+        await stuck.DisposeAsync();
+    }
+
+    [Test]
     public async Task A_client_that_stops_answering_pings_is_logged_as_stale()
     {
         var server = await StartAsync(o =>
