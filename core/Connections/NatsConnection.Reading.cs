@@ -170,9 +170,15 @@ public abstract partial class NatsConnection
         {
             while (!IsClosed)
             {
+                // A read that follows a wait for data completes at once, but it does not follow
+                // other reads: a peer that sends one message per answer (a synchronous publish,
+                // a request) must not count up to a hand-back of the thread.
+                var waited = false;
                 if (buffer is null)
                 {
-                    await Stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    var idle = Stream.ReadAsync(Memory<byte>.Empty);
+                    waited = !idle.IsCompleted;
+                    await idle.ConfigureAwait(false);
                     if (IsClosed)
                     {
                         return;
@@ -181,7 +187,7 @@ public abstract partial class NatsConnection
                 }
 
                 var pending = Stream.ReadAsync(buffer.AsMemory(filled));
-                if (!pending.IsCompleted)
+                if (!pending.IsCompleted || waited)
                 {
                     synchronousReads = 0;
                 }
