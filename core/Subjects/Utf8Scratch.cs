@@ -6,15 +6,17 @@ namespace Nats.Core.Subjects;
 /// <summary>
 /// UTF-8 bytes of a string, in a caller-provided stack buffer when they fit and in a pooled
 /// array otherwise. Lets every string overload of the subject helpers reuse the byte code
-/// without allocating.
+/// without allocating, and a plugin hand a string subject to code that takes bytes.
 /// </summary>
-internal ref struct Utf8Scratch
+/// <example><c>using var utf8 = new Utf8Scratch(subject, stackalloc byte[Utf8Scratch.StackSize]);</c></example>
+public ref struct Utf8Scratch
 {
     /// <summary>Size of the stack buffer callers pass: enough for nearly all subjects.</summary>
     public const int StackSize = 256;
 
     private byte[]? _rented;
 
+    /// <summary>Encodes <paramref name="value"/> into <paramref name="stackBuffer"/>, or a pooled array when it may not fit.</summary>
     public Utf8Scratch(string value, Span<byte> stackBuffer)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -29,6 +31,7 @@ internal ref struct Utf8Scratch
     /// <summary>The encoded bytes.</summary>
     public ReadOnlySpan<byte> Bytes { get; }
 
+    /// <summary>Returns the pooled array, if one was needed.</summary>
     public void Dispose()
     {
         if (_rented is not null)

@@ -209,20 +209,9 @@ public sealed partial class JsStream : IStoreListener, IDisposable
             var republishTo = _republish?.Match(subject);
             var lastOfSubject = republishTo is null ? 0 : Store.LoadLast(SubjectFilter.Of(subject), new StoredMessage());
             // The subject's UTF-8 in scratch, not a new array per message: the store copies it into its block.
-            byte[]? rented = null;
-            var maxBytes = System.Text.Encoding.UTF8.GetMaxByteCount(subject.Length);
-            var scratch = maxBytes <= StackSubject ? stackalloc byte[StackSubject] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(maxBytes));
-            try
+            using (var subjectBytes = new Utf8Scratch(subject, stackalloc byte[StackSubject]))
             {
-                var subjectBytes = scratch[..System.Text.Encoding.UTF8.GetBytes(subject, scratch)];
-                result = Store.Append(subjectBytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
-            }
-            finally
-            {
-                if (rented is not null)
-                {
-                    System.Buffers.ArrayPool<byte>.Shared.Return(rented);
-                }
+                result = Store.Append(subjectBytes.Bytes, headers, payload, ttl, out seq, out timestamp, isRollupOrForced: rollup is not null);
             }
             if (result == StoreError.None && republishTo is not null)
             {
