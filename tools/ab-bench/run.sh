@@ -9,7 +9,7 @@
 # With --warm 'NATSBENCH ARGS', each fresh server first gets that run, uncounted, and a second to
 # settle: what the scenario costs once the server is warm, against what it costs a fresh one.
 # With --jetstream, each fresh server gets `jetstream { store_dir: <fresh dir> }` (removed after
-# the run) and --syscalls also counts the store's pwrite64/fdatasync and the acks' sendmsg;
+# the run) and --syscalls also counts the store's pwrite64/pwritev2/fdatasync and the acks' sendmsg;
 # latency percentiles (jspub --sync, reqrep) are printed with each run when natsbench gives them,
 # and their medians (p50, p99) with each build's. With --store-in DIR that store is made in DIR,
 # e.g. a tmpfs (/dev/shm), where fdatasync returns at once: the server's own CPU per message
@@ -63,7 +63,7 @@ thread_ticks() {
 
 HZ=$(getconf CLK_TCK)
 EVENTS="read recvfrom epoll_wait epoll_pwait sched_yield futex"
-[ "$JETSTREAM" = 1 ] && EVENTS="$EVENTS pwrite64 fdatasync sendmsg sendto writev"
+[ "$JETSTREAM" = 1 ] && EVENTS="$EVENTS pwrite64 pwritev2 fdatasync sendmsg sendto writev"
 for round in $(seq "$ROUNDS"); do
     for build in "${BUILDS[@]}"; do
         label=${build%%=*} template=${build#*=}

@@ -110,21 +110,34 @@ public sealed partial class FileStore
                 lastSeq = LastSeqField;
                 listener = Listener;
             }
+            // In Always mode every earlier write to these files was synced, so a write that is
+            // durable by itself (RWF_DSYNC, one system call) may stand in for write + fdatasync.
+            var durableWrites = fsync && _options.Sync == SyncMode.Always;
             try
             {
-                foreach (var w in _writes)
+                for (var i = 0; i < _writes.Count; i++)
                 {
+                    var w = _writes[i];
                     if (w.To > w.Block.Allocated)
                     {
                         AllocateAhead(w.Block, w.Handle, w.To);
                     }
-                    RandomAccess.Write(w.Handle, w.Data.AsSpan(w.From, w.To - w.From), w.From);
+                    var data = w.Data.AsSpan(w.From, w.To - w.From);
+                    if (durableWrites && NativeSync.TryWriteDurable(w.Handle, data, w.From))
+                    {
+                        _writes[i] = w with { Synced = true };
+                        continue;
+                    }
+                    RandomAccess.Write(w.Handle, data, w.From);
                 }
                 if (fsync)
                 {
                     foreach (var w in _writes)
                     {
-                        NativeSync.DataSync(w.Handle);
+                        if (!w.Synced)
+                        {
+                            NativeSync.DataSync(w.Handle);
+                        }
                     }
                     if (_options.Sync == SyncMode.Interval)
                     {

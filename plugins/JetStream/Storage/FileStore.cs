@@ -464,7 +464,8 @@ public sealed partial class FileStore : MessageStore
         }
     }
 
-    private readonly record struct PendingWrite(Block Block, SafeFileHandle Handle, byte[] Data, int From, int To);
+    /// <summary>A range to write in this commit; <c>Synced</c> once its write was durable by itself.</summary>
+    private readonly record struct PendingWrite(Block Block, SafeFileHandle Handle, byte[] Data, int From, int To, bool Synced = false);
 }
 
 /// <summary>What a recovery found: torn tails truncated, damage reported, whether the index was used.</summary>
