@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Nats.Core.Accounts;
 using Nats.Core.Connections;
@@ -15,7 +14,9 @@ namespace Nats.JetStream.Server;
 /// </summary>
 internal sealed class RouterOutput(MessageRouter router, Account account) : IJetStreamOutput
 {
-    private const int StackSubject = 256;
+    // Stack room for a subject's UTF-8: any subject of up to 255 characters (ack subjects with
+    // long stream and consumer names) stays off the pool.
+    private const int StackBytes = 768;
 
     // Per thread: how deep this thread is inside an output call (our own sinks reached from
     // here must queue, not call back into the engine), and the flush batch of a burst.
@@ -28,39 +29,32 @@ internal sealed class RouterOutput(MessageRouter router, Account account) : IJet
 
     public void Publish(string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
     {
-        byte[]? rentedSubject = null, rentedReply = null;
-        var subjectBytes = Utf8(subject, subject.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedSubject);
-        var replyBytes = reply is null ? default : Utf8(reply, reply.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedReply);
+        using var subjectBytes = new Utf8Scratch(subject, stackalloc byte[StackBytes]);
+        using var replyBytes = new Utf8Scratch(reply ?? "", stackalloc byte[StackBytes]);
         t_depth++;
         try
         {
-            router.Publish(account, new MessageView(subjectBytes, replyBytes, headers, payload), MessageOrigin.Internal);
+            router.Publish(account, new MessageView(subjectBytes.Bytes, replyBytes.Bytes, headers, payload), MessageOrigin.Internal);
         }
         finally
         {
             t_depth--;
-            Return(rentedSubject);
-            Return(rentedReply);
         }
     }
 
     public void Deliver(string deliverTo, string subject, string? reply, ReadOnlySpan<byte> headers, ReadOnlySpan<byte> payload)
     {
-        byte[]? rentedTo = null, rentedSubject = null, rentedReply = null;
-        var toBytes = Utf8(deliverTo, deliverTo.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedTo);
-        var subjectBytes = Utf8(subject, subject.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedSubject);
-        var replyBytes = reply is null ? default : Utf8(reply, reply.Length <= StackSubject ? stackalloc byte[StackSubject * 3] : default, ref rentedReply);
+        using var toBytes = new Utf8Scratch(deliverTo, stackalloc byte[StackBytes]);
+        using var subjectBytes = new Utf8Scratch(subject, stackalloc byte[StackBytes]);
+        using var replyBytes = new Utf8Scratch(reply ?? "", stackalloc byte[StackBytes]);
         t_depth++;
         try
         {
-            router.PublishTo(account, toBytes, new MessageView(subjectBytes, replyBytes, headers, payload), MessageOrigin.Internal);
+            router.PublishTo(account, toBytes.Bytes, new MessageView(subjectBytes.Bytes, replyBytes.Bytes, headers, payload), MessageOrigin.Internal);
         }
         finally
         {
             t_depth--;
-            Return(rentedTo);
-            Return(rentedSubject);
-            Return(rentedReply);
         }
     }
 
@@ -109,25 +103,6 @@ internal sealed class RouterOutput(MessageRouter router, Account account) : IJet
         if (--t_batchDepth == 0)
         {
             t_batch!.End();
-        }
-    }
-
-    private static ReadOnlySpan<byte> Utf8(string text, Span<byte> scratch, ref byte[]? rented)
-    {
-        if (scratch.IsEmpty)
-        {
-            rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
-            scratch = rented;
-        }
-        var n = Encoding.UTF8.GetBytes(text, scratch);
-        return scratch[..n];
-    }
-
-    private static void Return(byte[]? rented)
-    {
-        if (rented is not null)
-        {
-            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 }

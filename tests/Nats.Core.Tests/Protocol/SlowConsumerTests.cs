@@ -20,7 +20,7 @@ public sealed class SlowConsumerTests
     public async Task StuckSubscriberIsCutWhileAHealthyOneGetsEverythingAndThePublisherIsNeverBlocked()
     {
         // 24 MB: three times max_pending. max_pending must leave the healthy reader room for
-        // the moments its writer task is not scheduled (see the ignored test below).
+        // the moments its writer task is not scheduled.
         const int Messages = 24_000;
         // The write deadline is long (60 s) so that a publisher held back by the stuck subscriber
         // would be held far past the bound below; max_pending is what cuts the stuck one.
@@ -30,15 +30,11 @@ public sealed class SlowConsumerTests
             o.WriteDeadline = TimeSpan.FromSeconds(60);
         });
 
-        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
-        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
-        await stuck.PingAsync();
-        var stuckSide = ServerSide(server, stuck);
+        var (stuck, stuckSide) = await ConnectStuckSubscriberAsync(server);
         // From here on the stuck client never reads again.
 
         await using var healthy = await server.ConnectAsync();
-        await healthy.SendAsync("SUB flood 1\r\n");
-        await healthy.PingAsync();
+        await SubscribeAsync(healthy);
         var received = ReceiveAllAsync(healthy, Messages);
 
         await using var pub = await server.ConnectAsync();
@@ -77,13 +73,9 @@ public sealed class SlowConsumerTests
         using var logs = LoggerFactory.Create(b => b.AddProvider(new BlockingLogger("Slow Consumer Detected", gate)));
         await using var server = await TestServer.StartAsync(o => o.MaxPending = 8 * 1024 * 1024, logs);
 
-        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
-        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
-        await stuck.PingAsync();
-        var stuckSide = ServerSide(server, stuck);
+        var (stuck, stuckSide) = await ConnectStuckSubscriberAsync(server);
         await using var healthy = await server.ConnectAsync();
-        await healthy.SendAsync("SUB flood 1\r\n");
-        await healthy.PingAsync();
+        await SubscribeAsync(healthy);
         var received = ReceiveAllAsync(healthy, Messages);
 
         await using var pub = await server.ConnectAsync();
@@ -117,10 +109,7 @@ public sealed class SlowConsumerTests
         const int PauseAfter = 8_000; // by then the stuck subscriber is long cut (max_pending + kernel buffers < 8 MB)
         await using var server = await TestServer.StartAsync(o => o.MaxPending = 1024 * 1024);
 
-        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
-        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
-        await stuck.PingAsync();
-        var stuckSide = ServerSide(server, stuck);
+        var (stuck, stuckSide) = await ConnectStuckSubscriberAsync(server);
 
         // A small receive buffer, so that the kernel holds little of what arrives during the pause.
         await using var healthy = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
@@ -152,10 +141,8 @@ public sealed class SlowConsumerTests
             o.WriteDeadline = TimeSpan.FromMilliseconds(200);
             o.MaxPending = 512L * 1024 * 1024; // never the reason here
         });
-        await using var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
-        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\nSUB flood 1\r\n");
-        await stuck.PingAsync();
-        var stuckSide = ServerSide(server, stuck);
+        var (stuck, stuckSide) = await ConnectStuckSubscriberAsync(server);
+        await using var _ = stuck;
 
         await using var pub = await server.ConnectAsync();
         pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
@@ -179,8 +166,7 @@ public sealed class SlowConsumerTests
         const int Messages = 3000;
         await using var server = await TestServer.StartAsync(o => o.MaxPending = 256 * 1024);
         await using var sub = await server.ConnectAsync();
-        await sub.SendAsync("SUB flood 1\r\n");
-        await sub.PingAsync();
+        await SubscribeAsync(sub);
         var received = ReceiveAllAsync(sub, Messages);
         await using var pub = await server.ConnectAsync();
         pub.AnswerPings = true; // the server's RTT PING comes first when publishing takes over 2 s
@@ -265,6 +251,22 @@ public sealed class SlowConsumerTests
         public void Dispose()
         {
         }
+    }
+
+    /// <summary>A subscriber to the flood that never reads after its PONG, and its connection on the server.</summary>
+    private static async Task<(RawClient Client, ClientConnection ServerSide)> ConnectStuckSubscriberAsync(TestServer server)
+    {
+        var stuck = await RawClient.ConnectAsync(server.Port, receiveBuffer: 4096);
+        await stuck.SendAsync("CONNECT {\"verbose\":false}\r\n");
+        await SubscribeAsync(stuck);
+        return (stuck, ServerSide(server, stuck));
+    }
+
+    /// <summary>Subscribes <paramref name="client"/> to the flood and waits for the server to have it.</summary>
+    private static async Task SubscribeAsync(RawClient client)
+    {
+        await client.SendAsync("SUB flood 1\r\n");
+        await client.PingAsync();
     }
 
     private static ClientConnection ServerSide(TestServer server, RawClient client)
