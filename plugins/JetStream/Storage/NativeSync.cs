@@ -33,9 +33,16 @@ internal static partial class NativeSync
         }
         if (WithDescriptor(handle, 0, static (fd, _) => fdatasync(fd)) != 0)
         {
-            throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
+            throw Failed("fdatasync", Marshal.GetLastPInvokeError());
         }
     }
+
+    /// <summary>
+    /// A failed call as an error that says what the OS said ("No space left on device"): the
+    /// message goes to the publishers the failed commit answers, as RandomAccess.Write's did.
+    /// </summary>
+    private static IOException Failed(string call, int errno) =>
+        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})");
 
     /// <summary>
     /// Writes <paramref name="data"/> at <paramref name="offset"/> with <c>pwritev2(..., RWF_DSYNC)</c>:
@@ -86,7 +93,7 @@ internal static partial class NativeSync
                             s_noDurableWrite = true;
                             return false;
                         }
-                        throw new IOException($"pwritev2 failed: errno {errno}");
+                        throw Failed("pwritev2", errno);
                     }
                     // A short write is durable as far as it went; the rest follows the same way.
                     done += (int)n;
