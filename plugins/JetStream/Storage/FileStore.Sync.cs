@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Nats.Core.Connections;
 namespace Nats.JetStream.Storage;
 
 public sealed partial class FileStore
@@ -32,10 +33,33 @@ public sealed partial class FileStore
 
     private protected override void AfterWrite()
     {
-        bool schedule;
+        var batch = FlushBatch.Current;
+        var schedule = false;
+        var enlist = false;
         lock (Gate)
         {
-            schedule = HasPendingLocked() && ScheduleLocked();
+            NoteWriterLocked(batch);
+            if (!HasPendingLocked() || _syncScheduled)
+            {
+                return;
+            }
+            if (_inlineThread == 0 && InlineCandidateLocked(batch))
+            {
+                // The commit waits for the end of this read: see FileStore.Inline.cs.
+                _inlineThread = Environment.CurrentManagedThreadId;
+                enlist = true;
+            }
+            else
+            {
+                // A second record in the read (a stream of publishes) or another writer: the
+                // worker commits at once, overlapping the commit with the reads that follow.
+                _inlineThread = 0;
+                schedule = ScheduleLocked();
+            }
+        }
+        if (enlist)
+        {
+            FlushBatch.Enlist(_inlineCommit);
         }
         if (schedule)
         {
@@ -70,7 +94,14 @@ public sealed partial class FileStore
     /// once per file, then tell the listener and the waiters. Appends that arrive meanwhile go
     /// into the next round.
     /// </summary>
-    internal void RunSync()
+    internal void RunSync() => RunRounds(inline: false);
+
+    /// <summary>
+    /// The group commits of <see cref="RunSync"/>, on a sync worker or (<paramref name="inline"/>)
+    /// on the reader that wrote the only pending record (FileStore.Inline.cs): that one commits
+    /// one round and hands what arrived meanwhile to a worker.
+    /// </summary>
+    private void RunRounds(bool inline)
     {
         while (true)
         {
@@ -163,7 +194,7 @@ public sealed partial class FileStore
             }
             catch (Exception e)
             {
-                FailWrites(e, commit);
+                FailWrites(e, commit, inline);
                 return;
             }
             ulong notify = 0;
@@ -219,10 +250,20 @@ public sealed partial class FileStore
             {
                 if (Closed || !HasPendingLocked())
                 {
-                    SyncWorkers.Shared.Ending();
+                    if (!inline)
+                    {
+                        SyncWorkers.Shared.Ending();
+                    }
                     _syncScheduled = false;
                     return;
                 }
+            }
+            if (inline)
+            {
+                // Others wrote while this reader committed: they are a group for the worker,
+                // and this reader goes back to its connections. The store stays scheduled.
+                SyncWorkers.Shared.Schedule(_runSync);
+                return;
             }
         }
     }
@@ -285,7 +326,7 @@ public sealed partial class FileStore
     /// trusted, so the files are cut back to it and the store recovers from disk; the listener
     /// fails every publish not yet acknowledged.
     /// </summary>
-    private void FailWrites(Exception error, TaskCompletionSource? commit)
+    private void FailWrites(Exception error, TaskCompletionSource? commit, bool inline)
     {
         StoreLog.WriteFailed(Logger, error, _options.Directory);
         IStoreListener? listener;
@@ -319,7 +360,10 @@ public sealed partial class FileStore
                 Closed = true;
                 DetachUsageLocked();
             }
-            SyncWorkers.Shared.Ending();
+            if (!inline)
+            {
+                SyncWorkers.Shared.Ending();
+            }
             _syncScheduled = false;
         }
         commit?.TrySetException(error);
