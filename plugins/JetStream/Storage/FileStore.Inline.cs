@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Nats.Core.Connections;
 
 namespace Nats.JetStream.Storage;
@@ -21,12 +22,20 @@ namespace Nats.JetStream.Storage;
 /// that arrive while the reader commits go to the worker after its one round. Measured with 1,
 /// 2, 4 and 16 connections publishing synchronously to one stream: from 2 on, the same rate
 /// as with every commit on the worker. The cost: other connections whose reads complete on the
-/// same socket thread wait for that commit (one disk write and flush) before they are read.
+/// same socket thread wait for that commit (one disk write and flush) before they are read; a
+/// commit slower than <see cref="SlowCommitMs"/> sends the next ones to the worker for a while,
+/// so a stalling disk holds them up once per window, not once per publish.
 /// </remarks>
 public sealed partial class FileStore
 {
     /// <summary>How long after a write by another writer this store's commits stay on the worker (tests lengthen it).</summary>
     internal long SharedWindowMs { get; set; } = 100;
+
+    /// <summary>
+    /// A commit on a reader that took this long (a busy or slow disk: here 80-700 us is usual)
+    /// sends the commits back to the worker for <see cref="SharedWindowMs"/> (tests shorten it).
+    /// </summary>
+    internal double SlowCommitMs { get; set; } = 2;
 
     /// <summary>Set by the capture subscription while a client's read loop stores what it read.</summary>
     [ThreadStatic] private static bool t_readerPublishing;
@@ -97,7 +106,17 @@ public sealed partial class FileStore
             }
             _syncScheduled = true;
         }
+        var start = Stopwatch.GetTimestamp();
         RunRounds(inline: true);
+        if (Stopwatch.GetElapsedTime(start).TotalMilliseconds >= SlowCommitMs)
+        {
+            // A disk this slow holds up every connection on this socket thread: the commits go
+            // back to the worker for a while, as when the store is shared.
+            lock (Gate)
+            {
+                _sharedUntil = Math.Max(_sharedUntil, Environment.TickCount64 + SharedWindowMs);
+            }
+        }
     }
 
     private sealed class InlineCommit(FileStore store) : IFlushable
