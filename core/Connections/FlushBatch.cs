@@ -45,12 +45,6 @@ public sealed class FlushBatch
     public static bool IsActive => t_active is not null;
 
     /// <summary>
-    /// The batch active on this thread, or null: one producer's read (a connection's batch) told
-    /// from another's, e.g. by a plugin that acts differently for a lone producer.
-    /// </summary>
-    public static FlushBatch? Current => t_active;
-
-    /// <summary>
     /// Asks for <paramref name="target"/> to be flushed: at the end of the current batch, or
     /// right now when there is none. Callers enlist once per transition to "has pending output".
     /// </summary>

@@ -14,8 +14,12 @@
 # and their medians (p50, p99) with each build's. With --store-in DIR that store is made in DIR,
 # e.g. a tmpfs (/dev/shm), where fdatasync returns at once: the server's own CPU per message
 # without the disk's, which on a shared disk moves more between runs than the builds differ.
+# With --beside 'NATSBENCH ARGS', that load runs on the same server through each measured run
+# (started 1 s before it, stopped after it; its rate is printed as beside_msgs/s): what the
+# scenario gets beside other work, e.g. request/reply beside a synchronous JetStream publisher.
+# srv_us/msg then counts both.
 #
-#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--jetstream [--store-in DIR]] [--nice N] [--warm 'ARGS'] \
+#   tools/ab-bench/run.sh [--rounds N] [--threads] [--syscalls] [--jetstream [--store-in DIR]] [--nice N] [--warm 'ARGS'] [--beside 'ARGS'] \
 #       'LABEL=SERVER COMMAND -c {conf}' ... -- NATSBENCH ARGS
 # e.g. tools/ab-bench/run.sh --rounds 5 'go=nats-server -c {conf}' \
 #       'before=/tmp/before/nats-server -c {conf}' 'after=host/bin/Release/net10.0/nats-server -c {conf}' \
@@ -27,7 +31,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../natsbench-path.sh"
-ROUNDS=3 THREADS=0 SYSCALLS=0 JETSTREAM=0 STORE_IN="" NICE="" WARM=""
+ROUNDS=3 THREADS=0 SYSCALLS=0 JETSTREAM=0 STORE_IN="" NICE="" WARM="" BESIDE=""
 BUILDS=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,12 +42,13 @@ while [ $# -gt 0 ]; do
         --store-in) STORE_IN=$2; shift 2 ;;
         --nice) NICE="nice -n $2"; shift 2 ;;
         --warm) WARM=$2; shift 2 ;;
+        --beside) BESIDE=$2; shift 2 ;;
         --) shift; break ;;
         *=*) BUILDS+=("$1"); shift ;;
         *) echo "unknown argument $1 (builds are LABEL=COMMAND, then -- and natsbench's arguments)" >&2; exit 2 ;;
     esac
 done
-[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,26p' "$0" >&2; exit 2; }
+[ ${#BUILDS[@]} -gt 0 ] && [ $# -gt 0 ] || { sed -n '2,30p' "$0" >&2; exit 2; }
 WORK=$(mktemp -d /tmp/ab-bench.XXXXXX)
 STORE=$WORK/js
 [ -z "$STORE_IN" ] || STORE=$(mktemp -u "$STORE_IN/ab-bench-js.XXXXXX")
@@ -82,6 +87,12 @@ for round in $(seq "$ROUNDS"); do
             $NICE "$NB" $WARM -s "127.0.0.1:$port" --subj ab.warm.up >/dev/null
             sleep 1
         fi
+        if [ -n "$BESIDE" ]; then
+            # shellcheck disable=SC2086 # the other load's arguments are meant to split
+            $NICE "$NB" $BESIDE -s "127.0.0.1:$port" >"$WORK/beside" 2>&1 &
+            beside=$!
+            sleep 1
+        fi
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t0"
         if [ "$SYSCALLS" = 1 ]; then
             perf stat -x, -o "$WORK/syscalls" -p "$pid" -e "$(printf 'syscalls:sys_enter_%s,' \
@@ -97,6 +108,13 @@ for round in $(seq "$ROUNDS"); do
             wait "$perf" 2>/dev/null || true
         fi
         [ "$THREADS" = 1 ] && thread_ticks "$pid" >"$WORK/t1"
+        besides=""
+        if [ -n "$BESIDE" ]; then
+            # natsbench stops on SIGINT and still prints its RESULT line.
+            kill -INT "$beside" 2>/dev/null || true
+            wait "$beside" 2>/dev/null || true
+            besides="beside_msgs/s=$(grep RESULT "$WORK/beside" | tr ' ' '\n' | sed -n 's/^msgs_s=//p') "
+        fi
         kill "$pid"
         wait "$pid" 2>/dev/null || true
         if [ "$JETSTREAM" = 1 ]; then rm -rf "$STORE"; fi
@@ -111,8 +129,8 @@ for round in $(seq "$ROUNDS"); do
         us=$(awk -v c="$cpu" -v m="$msgs" 'BEGIN {printf "%.3f", c * 1e6 / m}')
         cs=$(awk -v a="$cs0" -v b="$cs1" -v m="$msgs" 'BEGIN {printf "%.2f", (b - a) * 1000 / m}')
         p50=$(field p50_us) p99=$(field p99_us)
-        printf 'r%s %-10s msgs/s=%-9s srv_us/msg=%-7s cs/1k=%-6s %sload=%s\n' \
-            "$round" "$label" "$rate" "$us" "$cs" "${p50:+p50_us=$p50 p99_us=$p99 }" "$(cut -d' ' -f1 /proc/loadavg)"
+        printf 'r%s %-10s msgs/s=%-9s srv_us/msg=%-7s cs/1k=%-6s %s%sload=%s\n' \
+            "$round" "$label" "$rate" "$us" "$cs" "${p50:+p50_us=$p50 p99_us=$p99 }" "$besides" "$(cut -d' ' -f1 /proc/loadavg)"
         echo "$label $rate $us ${p50:--} ${p99:--}" >>"$WORK/results"
         if [ "$SYSCALLS" = 1 ]; then
             awk -F, -v m="$msgs" '$1 ~ /^[0-9]+$/ {sub("syscalls:sys_enter_", "", $3); printf "%s=%.2f ", $3, $1 * 1000 / m} END {print ""}' \

@@ -9,8 +9,7 @@ namespace Nats.JetStream.Engine;
 /// store says they are durable, and tells its consumers. Messages arrive through
 /// <see cref="ProcessMessage"/> from whatever captured them; everything leaves through
 /// <see cref="IJetStreamOutput"/>. Thread safety: <c>_gate</c> serializes the publish path so
-/// header checks and the append are one step; acks go out on the thread that committed (the
-/// store's sync thread, or the reader of a lone publish).
+/// header checks and the append are one step; acks go out on the store's sync thread.
 /// </summary>
 public sealed partial class JsStream : IStoreListener, IDisposable
 {
@@ -74,7 +73,7 @@ public sealed partial class JsStream : IStoreListener, IDisposable
     /// </summary>
     public Func<string, bool>? InterestIn { get; set; }
 
-    /// <summary>Raised (on the committing thread) when messages up to a sequence became visible: consumers deliver.</summary>
+    /// <summary>Raised (on the sync thread) when messages up to a sequence became visible: consumers deliver.</summary>
     public event Action<ulong>? MessagesAvailable;
 
     /// <summary>The JetStream domain (pub acks and advisories carry it), or null.</summary>

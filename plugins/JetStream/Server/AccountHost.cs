@@ -5,7 +5,6 @@ using Nats.Core;
 using Nats.Core.Accounts;
 using Nats.Core.Subjects;
 using Nats.JetStream.Engine;
-using Nats.JetStream.Storage;
 
 namespace Nats.JetStream.Server;
 
@@ -301,19 +300,8 @@ internal sealed class AccountHost : IAsyncDisposable
                 host.Enqueue(Copy(WorkKind.Capture, message, stream));
                 return true;
             }
-            // A client's read loop (or a plugin's publish) storing what it read: a lone
-            // publisher's commit may run at the end of this read (FileStore.Inline.cs).
-            var was = FileStore.ReaderPublishing;
-            FileStore.ReaderPublishing = true;
-            try
-            {
-                stream.ProcessMessage(Encoding.UTF8.GetString(message.Subject),
-                    message.Reply.IsEmpty ? null : Encoding.UTF8.GetString(message.Reply), message.Headers, message.Payload);
-            }
-            finally
-            {
-                FileStore.ReaderPublishing = was;
-            }
+            stream.ProcessMessage(Encoding.UTF8.GetString(message.Subject),
+                message.Reply.IsEmpty ? null : Encoding.UTF8.GetString(message.Reply), message.Headers, message.Payload);
             return true;
         }
     }

@@ -90,8 +90,7 @@ internal sealed class RouterOutput(MessageRouter router, Account account) : IJet
     {
         if (t_batchDepth++ == 0)
         {
-            // On a store's sync thread (or the socket thread of a reader that committed its
-            // own publish; not the pool's), pub acks are sent from here, as
+            // On a store's sync thread (not the pool's), pub acks are sent from here, as
             // nats-server's stream goroutine writes them: waking each client's writer task on
             // the pool for a one-ack flush was a hand-off per synchronous publish (issue 16).
             // Pool threads (consumer passes) keep handing large deliveries to the writers.

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Nats.Core.Connections;
 namespace Nats.JetStream.Storage;
 
 public sealed partial class FileStore
@@ -33,33 +32,10 @@ public sealed partial class FileStore
 
     private protected override void AfterWrite()
     {
-        var batch = FlushBatch.Current;
-        var schedule = false;
-        var enlist = false;
+        bool schedule;
         lock (Gate)
         {
-            NoteWriterLocked(batch);
-            if (!HasPendingLocked() || _syncScheduled)
-            {
-                return;
-            }
-            if (_inlineThread == 0 && InlineCandidateLocked(batch))
-            {
-                // The commit waits for the end of this read: see FileStore.Inline.cs.
-                _inlineThread = Environment.CurrentManagedThreadId;
-                enlist = true;
-            }
-            else
-            {
-                // A second record in the read (a stream of publishes) or another writer: the
-                // worker commits at once, overlapping the commit with the reads that follow.
-                _inlineThread = 0;
-                schedule = ScheduleLocked();
-            }
-        }
-        if (enlist)
-        {
-            FlushBatch.Enlist(_inlineCommit);
+            schedule = HasPendingLocked() && ScheduleLocked();
         }
         if (schedule)
         {
@@ -94,14 +70,7 @@ public sealed partial class FileStore
     /// once per file, then tell the listener and the waiters. Appends that arrive meanwhile go
     /// into the next round.
     /// </summary>
-    internal void RunSync() => RunRounds(inline: false);
-
-    /// <summary>
-    /// The group commits of <see cref="RunSync"/>, on a sync worker or (<paramref name="inline"/>)
-    /// on the reader that wrote the only pending record (FileStore.Inline.cs): that one commits
-    /// one round and hands what arrived meanwhile to a worker.
-    /// </summary>
-    private void RunRounds(bool inline)
+    internal void RunSync()
     {
         while (true)
         {
@@ -194,7 +163,7 @@ public sealed partial class FileStore
             }
             catch (Exception e)
             {
-                FailWrites(e, commit, inline);
+                FailWrites(e, commit);
                 return;
             }
             ulong notify = 0;
@@ -250,20 +219,10 @@ public sealed partial class FileStore
             {
                 if (Closed || !HasPendingLocked())
                 {
-                    if (!inline)
-                    {
-                        SyncWorkers.Shared.Ending();
-                    }
+                    SyncWorkers.Shared.Ending();
                     _syncScheduled = false;
                     return;
                 }
-            }
-            if (inline)
-            {
-                // Others wrote while this reader committed: they are a group for the worker,
-                // and this reader goes back to its connections. The store stays scheduled.
-                SyncWorkers.Shared.Schedule(_runSync);
-                return;
             }
         }
     }
@@ -326,7 +285,7 @@ public sealed partial class FileStore
     /// trusted, so the files are cut back to it and the store recovers from disk; the listener
     /// fails every publish not yet acknowledged.
     /// </summary>
-    private void FailWrites(Exception error, TaskCompletionSource? commit, bool inline)
+    private void FailWrites(Exception error, TaskCompletionSource? commit)
     {
         StoreLog.WriteFailed(Logger, error, _options.Directory);
         IStoreListener? listener;
@@ -360,10 +319,7 @@ public sealed partial class FileStore
                 Closed = true;
                 DetachUsageLocked();
             }
-            if (!inline)
-            {
-                SyncWorkers.Shared.Ending();
-            }
+            SyncWorkers.Shared.Ending();
             _syncScheduled = false;
         }
         commit?.TrySetException(error);

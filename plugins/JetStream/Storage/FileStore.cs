@@ -60,7 +60,6 @@ public sealed partial class FileStore : MessageStore
         : base(limits, logger)
     {
         _runSync = RunSync;
-        _inlineCommit = new InlineCommit(this);
         _options = options;
         _msgDir = Path.Combine(options.Directory, "msgs");
     }

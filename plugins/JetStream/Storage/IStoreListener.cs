@@ -3,9 +3,8 @@ namespace Nats.JetStream.Storage;
 /// <summary>
 /// Told when appended messages become durable (their records are on disk, or, for a memory
 /// store or a lazy sync mode, in the store): only then does a stream acknowledge a publish and
-/// let consumers see the message. Called on the store's sync thread (or on the reader that
-/// committed a lone publish itself: FileStore.Inline.cs), one call per group commit, with no
-/// lock of the store's held, so a caller acknowledges a whole batch at once.
+/// let consumers see the message. Called on the store's sync thread, one call per group commit,
+/// so a caller acknowledges a whole batch at once.
 /// </summary>
 public interface IStoreListener
 {
