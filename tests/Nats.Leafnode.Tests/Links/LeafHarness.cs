@@ -117,6 +117,13 @@ public static class Leaf
     }
 
     /// <summary>
+    /// An empty request to a server's service, answered on <paramref name="reply"/>. No PING after
+    /// it: the answer may come before the PONG would, which the caller then reads first.
+    /// </summary>
+    public static Task RequestAsync(RawClient client, string subject, string reply) =>
+        client.SendAsync($"PUB {subject} {reply} 0\r\n\r\n");
+
+    /// <summary>
     /// A raw leaf's first lines after its CONNECT: the hub's INFO, then the account's initial
     /// interest up to the <c>$LDS.</c> line. The account's system imports (<c>$SYS.REQ.…</c>)
     /// come before it and are skipped, as nats-server also announces them; anything else fails.

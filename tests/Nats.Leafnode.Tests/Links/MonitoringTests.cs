@@ -135,7 +135,7 @@ public sealed class MonitoringTests
         await using var sys = await hub.ClientAsync(Leaf.Connect("sys", "sys"));
         await Leaf.SubAsync(sys, "answer", "1");
         await Leaf.SubAsync(sys, "$SYS.ACCOUNT.A.SERVER.CONNS", "2");
-        await Leaf.PubAsync(sys, "$SYS.REQ.ACCOUNT.A.CONNS", "", reply: "answer");
+        await Leaf.RequestAsync(sys, "$SYS.REQ.ACCOUNT.A.CONNS", "answer");
         Assert.That(Counts(await NextAsync(sys, "answer")), Is.EqualTo((0, 1, 1)));
         await using var client = await hub.ClientAsync(Leaf.Connect("a", "a"));
         Assert.That(Counts(await NextAsync(sys, "$SYS.ACCOUNT.A.SERVER.CONNS")), Is.EqualTo((1, 1, 2)));

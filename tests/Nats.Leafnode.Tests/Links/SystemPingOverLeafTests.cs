@@ -35,7 +35,7 @@ public sealed class SystemPingOverLeafTests
         await Leaf.SubAsync(client, "pong.inbox", "1");
         await Leaf.UntilAsync(() => hub.HasLeafInterest("pong.inbox", "SYS") && leaf.HasLeafInterest("$SYS.REQ.SERVER.PING.CONNZ", "SYS"),
             "the inbox and the hub's ping handler cross the link");
-        await Leaf.PubAsync(client, "$SYS.REQ.SERVER.PING.CONNZ", "", reply: "pong.inbox");
+        await Leaf.RequestAsync(client, "$SYS.REQ.SERVER.PING.CONNZ", "pong.inbox");
 
         // Both answers within a generous bound, then a quiet window for a third (under load the
         // remote answer alone may take longer than a fixed window).
