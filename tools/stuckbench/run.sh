@@ -23,27 +23,14 @@ done
 WORK=$(mktemp -d /tmp/stuckbench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
+. "$HERE/round.sh"
+
 # One measurement: prints the healthy subscriber's msgs/s (mode: alone | stuck).
 measure() {
-    local template=$1 mode=$2 port conf pid stuck="" rate
-    port=$("$NB" freeport)
-    conf=$WORK/conf.$port
-    printf 'host: "127.0.0.1"\nport: %s\nmax_pending: 1MB\n' "$port" >"$conf"
-    bash -c "exec ${template//\{conf\}/$conf}" >"$WORK/server.$port.log" 2>&1 &
-    pid=$!
-    "$NB" info -s "127.0.0.1:$port" -t 30 >/dev/null
-    # Warm up on another subject first, so that start-up and JIT are not what is measured.
-    "$NB" pubsub -s "127.0.0.1:$port" -n "$COUNT" -z "$SIZE" -k 1 --raw --subj warm.up -t 20 >/dev/null
-    if [ "$mode" = stuck ]; then
-        python3 "$HERE/stuck_client.py" "127.0.0.1:$port" stuck.test 60 >"$WORK/stuck.out" &
-        stuck=$!
-        for _ in $(seq 100); do grep -q ready "$WORK/stuck.out" 2>/dev/null && break; sleep 0.1; done
-    fi
-    rate=$("$NB" pubsub -s "127.0.0.1:$port" -n "$COUNT" -z "$SIZE" -k 1 --raw --subj stuck.test -t 20 |
-        grep '^RESULT' | grep -o ' msgs_s=[0-9]*' | cut -d= -f2)
-    [ -n "$stuck" ] && kill "$stuck" 2>/dev/null
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
+    local rate
+    start_round "$1" "$2"
+    rate=$(healthy_pair | grep -o ' msgs_s=[0-9]*' | cut -d= -f2)
+    end_round
     echo "${rate:-0}"
 }
 
