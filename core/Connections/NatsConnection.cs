@@ -190,14 +190,14 @@ public abstract partial class NatsConnection
     {
         try
         {
-            await Out.RunWriterAsync().ConfigureAwait(false);
+            if (!await Out.RunWriterAsync().ConfigureAwait(false))
+            {
+                CloseAfterWriteError();
+            }
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            // Once shutdown has begun, a write that fails is one of its effects (the peer saw
-            // this server go, the transport went first): nats-server reports those closes as
-            // "Server Shutdown", never as the write error they surface as.
-            Close(Server.ShutdownToken.IsCancellationRequested ? ClosedReason.ServerShutdown : ClosedReason.WriteError);
+            CloseAfterWriteError();
         }
         finally
         {
@@ -210,6 +210,12 @@ public abstract partial class NatsConnection
             }
         }
     }
+
+    // Once shutdown has begun, a write that fails is one of its effects (the peer saw this
+    // server go, the transport went first): nats-server reports those closes as "Server
+    // Shutdown", never as the write error they surface as.
+    private void CloseAfterWriteError() =>
+        Close(Server.ShutdownToken.IsCancellationRequested ? ClosedReason.ServerShutdown : ClosedReason.WriteError);
 
     // Its own method, reached only by TLS connections: naming SslStream in the writer loop made
     // the runtime load System.Net.Security for the first plain client (0.5 MB of an idle server).

@@ -72,11 +72,16 @@ internal sealed partial class OutboundBuffer
         }
         if (sending.IsCompletedSuccessfully)
         {
-            _ = sending.Result;
-            Written(bytes);
-            ReturnAll(_writing);
-            ReleaseSending();
-            return;
+            var sent = sending.Result;
+            if (sent != SocketSender.Failed)
+            {
+                Written(bytes);
+                ReturnAll(_writing);
+                ReleaseSending();
+                return;
+            }
+            // Refused: the writer task meets the failure and stops, as it would.
+            sending = new ValueTask<int>(sent);
         }
         _handedOff = sending;
         _handedOffBytes = bytes;
@@ -84,8 +89,12 @@ internal sealed partial class OutboundBuffer
         _signal.Set();
     }
 
-    /// <summary>The writer: runs until <see cref="Close"/>, sending whatever is queued.</summary>
-    public async Task RunWriterAsync()
+    /// <summary>
+    /// The writer: runs until <see cref="Close"/>, sending whatever is queued. Completes with
+    /// false when it stopped because the socket refused a write (the peer is gone); a stream's
+    /// failed write throws instead.
+    /// </summary>
+    public async Task<bool> RunWriterAsync()
     {
         try
         {
@@ -101,7 +110,10 @@ internal sealed partial class OutboundBuffer
                     _handoff = false;
                     var sending = _handedOff;
                     _handedOff = default;
-                    await sending;
+                    if (await sending == SocketSender.Failed)
+                    {
+                        return false;
+                    }
                     Written(_handedOffBytes);
                     ReturnAll(_writing);
                 }
@@ -110,10 +122,11 @@ internal sealed partial class OutboundBuffer
                     // A producer is sending in place; it signals again if it leaves anything.
                     continue;
                 }
-                if (await WriteQueuedAsync() == WriterStep.Stop)
+                var step = await WriteQueuedAsync();
+                if (step != WriterStep.Wait)
                 {
                     // Keeps _sending: nobody writes to this socket any more.
-                    return;
+                    return step == WriterStep.Stop;
                 }
                 ReleaseSending();
             }
@@ -132,7 +145,7 @@ internal sealed partial class OutboundBuffer
         }
     }
 
-    /// <summary>Writes until nothing owed is queued; returns why it stopped (Wait or Stop).</summary>
+    /// <summary>Writes until nothing owed is queued; returns why it stopped (Wait, Stop or Failed).</summary>
     private async ValueTask<WriterStep> WriteQueuedAsync()
     {
         // A flush sends everything queued, the chunk being filled included. After that write
@@ -157,7 +170,10 @@ internal sealed partial class OutboundBuffer
                 var written = PrepareWrite();
                 if (_sender is not null)
                 {
-                    await _sender.SendAsync(_segments);
+                    if (await _sender.SendAsync(_segments) == SocketSender.Failed)
+                    {
+                        return WriterStep.Failed;
+                    }
                 }
                 else
                 {

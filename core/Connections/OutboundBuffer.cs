@@ -494,5 +494,7 @@ internal sealed partial class OutboundBuffer : IFlushable
         Write,
         Wait,
         Stop,
+        // The socket refused a write: the peer is gone.
+        Failed,
     }
 }

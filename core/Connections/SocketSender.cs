@@ -19,7 +19,17 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         _socket = socket;
     }
 
-    /// <summary>Sends all of <paramref name="buffers"/>; completes with the byte count.</summary>
+    /// <summary>
+    /// What <see cref="SendAsync"/> completes with when the socket refused the write (the peer
+    /// reset, or the connection was shut down under it; <see cref="SocketAsyncEventArgs.SocketError"/>
+    /// says which). A value, not a thrown <see cref="SocketException"/>: every peer that goes
+    /// away with data owed ends this way, a slow consumer's close among them, and the first
+    /// exception of a process built its message and unwound three async frames on a pool
+    /// thread next to the healthy subscribers.
+    /// </summary>
+    public const int Failed = -1;
+
+    /// <summary>Sends all of <paramref name="buffers"/>; completes with the byte count, or <see cref="Failed"/>.</summary>
     public ValueTask<int> SendAsync(IList<ArraySegment<byte>> buffers)
     {
         _core.Reset();
@@ -28,9 +38,7 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
         {
             // Completed synchronously: no continuation to schedule.
             BufferList = null;
-            return SocketError == SocketError.Success
-                ? new ValueTask<int>(BytesTransferred)
-                : ValueTask.FromException<int>(new SocketException((int)SocketError));
+            return new ValueTask<int>(Outcome);
         }
         return new ValueTask<int>(this, _core.Version);
     }
@@ -38,15 +46,10 @@ internal sealed class SocketSender : SocketAsyncEventArgs, IValueTaskSource<int>
     protected override void OnCompleted(SocketAsyncEventArgs e)
     {
         BufferList = null;
-        if (SocketError == SocketError.Success)
-        {
-            _core.SetResult(BytesTransferred);
-        }
-        else
-        {
-            _core.SetException(new SocketException((int)SocketError));
-        }
+        _core.SetResult(Outcome);
     }
+
+    private int Outcome => SocketError == SocketError.Success ? BytesTransferred : Failed;
 
     /// <summary>
     /// What Linux's TCP_INFO tells of the peer: the bytes its TCP stack acknowledged so far

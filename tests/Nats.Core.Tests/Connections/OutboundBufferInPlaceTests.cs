@@ -125,6 +125,34 @@ public sealed class OutboundBufferInPlaceTests
         Assert.That(System.Text.Encoding.ASCII.GetString(received), Is.EqualTo("PING\r\n-ERR 'x'\r\n"));
     }
 
+    [Test]
+    public async Task A_write_to_a_peer_that_reset_ends_the_writer_with_false_not_an_exception()
+    {
+        var (server, peer) = await ConnectedPairAsync();
+        using var _ = server;
+        var buffer = new OutboundBuffer(new NetworkStream(server), server, maxPending: 64L * 1024 * 1024);
+        var writer = buffer.RunWriterAsync();
+        // The peer goes away with a reset (linger 0), as a killed client does: the next sends
+        // fail, in place or on the writer task, whichever meets the reset first.
+        peer.LingerState = new LingerOption(true, 0);
+        peer.Close();
+        var chunk = new byte[16 * 1024];
+        for (var i = 0; i < 1000 && !writer.IsCompleted; i++)
+        {
+            buffer.Append(chunk);
+            if (i % 2 == 0)
+            {
+                buffer.FlushInPlace();
+            }
+            else
+            {
+                buffer.Flush();
+            }
+            await Task.Delay(1);
+        }
+        Assert.That(await writer.WaitAsync(TimeSpan.FromSeconds(5)), Is.False, "the writer stopped on the refused write and said so");
+    }
+
     /// <summary>Runs <paramref name="body"/> with a buffer on a connected loopback socket (its writer running) and the peer socket.</summary>
     private static async Task WithBufferAsync(long maxPending, Func<OutboundBuffer, Socket, Task> body)
     {
