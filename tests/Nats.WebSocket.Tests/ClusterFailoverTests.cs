@@ -56,6 +56,58 @@ public sealed class ClusterFailoverTests : ServersFixture
     }
 
     [Test]
+    public async Task A_stopping_server_does_not_tell_its_websocket_clients_that_the_cluster_shrank()
+    {
+        var (a, wsA) = await StartMemberAsync("a", null);
+        var (_, wsB) = await StartMemberAsync("b", a);
+        var (_, wsC) = await StartMemberAsync("c", a);
+        await Eventually.TrueAsync(() => a.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 3, "a knows every websocket URL", TimeSpan.FromSeconds(15));
+        var clients = new List<RawWebSocket>();
+        try
+        {
+            // Several clients, so the shutdown spends time closing them while its routes close.
+            for (var i = 0; i < 4; i++)
+            {
+                var ws = await RawWebSocket.ConnectAsync(wsA.Port);
+                clients.Add(ws);
+                Assert.That(await ReadTextAsync(ws), Does.Contain($"127.0.0.1:{wsB.Port}").And.Contain($"127.0.0.1:{wsC.Port}"));
+                await ws.SendBinaryAsync("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+                Assert.That(await ReadTextAsync(ws), Is.EqualTo("PONG\r\n"));
+            }
+
+            // Shutdown closes a's routes before its clients. An INFO sent on a route's close
+            // would list fewer servers, at last a alone, and nats.ws, told so, retried only the
+            // stopped server (the chromium test below, before the fix).
+            await a.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.That(a.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField), Has.Count.EqualTo(3),
+                "a's websocket URLs as its clients last heard them: the routes' close did not withdraw b's and c's");
+            foreach (var ws in clients)
+            {
+                var sent = new List<string>();
+                try
+                {
+                    for (var frame = await ws.ReadFrameAsync(); frame.Opcode != 8; frame = await ws.ReadFrameAsync())
+                    {
+                        sent.Add(System.Text.Encoding.UTF8.GetString(frame.Payload));
+                    }
+                }
+                catch (Exception e) when (e is EndOfStreamException or IOException)
+                {
+                    // Closed without a close frame: everything a sent was read.
+                }
+                Assert.That(sent, Has.None.StartsWith("INFO"), "what a sent after the PONG, until it closed");
+            }
+        }
+        finally
+        {
+            foreach (var ws in clients)
+            {
+                await ws.DisposeAsync();
+            }
+        }
+    }
+
+    [Test]
     public async Task Nats_ws_in_chromium_fails_over_to_a_discovered_server()
     {
         // Each step's time, in the output of a failed run: where a slow machine spent the bound.
@@ -83,6 +135,11 @@ public sealed class ClusterFailoverTests : ServersFixture
                 servers: "ws://127.0.0.1:{{wsA.Port}}", timeout: 10000,
                 reconnectTimeWait: 250, maxReconnectAttempts: -1, pingInterval: 1000, maxPingOut: 2 });
               window.nc = nc;
+              // What the client went through, for a failed run's message: each status event
+              // (disconnect, reconnecting, reconnect, update…) with its time since connect.
+              const t0 = Date.now();
+              window.events = [];
+              (async () => { for await (const s of nc.status()) window.events.push(`${Date.now() - t0} ms ${s.type} ${JSON.stringify(s.data)}`); })();
               const sub = nc.subscribe("after.failover", { max: 1 });
               window.got = null;
               (async () => { for await (const m of sub) window.got = sc.decode(m.data); })();
@@ -99,11 +156,18 @@ public sealed class ClusterFailoverTests : ServersFixture
         // Published on b until the browser, reconnected to b or c with its subscription, gets one.
         await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
         Step("a TCP client on b");
+        var seen = new[] { "", "", "" };
         await Eventually.TrueAsync(async () =>
         {
             await tcpB.SendAsync("PUB after.failover 5\r\nmoved\r\n");
-            return await browser.EvaluateAsync<string?>("() => window.got", TimeSpan.FromSeconds(10)) == "moved";
-        }, "the browser reconnected to b or c and got a message published on b", TimeSpan.FromSeconds(30));
+            seen = await browser.EvaluateAsync<string[]>(
+                "() => [window.got ?? '', window.nc.getServer(), window.events.join(' | ')]", TimeSpan.FromSeconds(10));
+            return seen[0] == "moved";
+        }, () => "the browser reconnected to b or c and got a message published on b; " +
+            $"the page is on {seen[1]} (b {wsB.Port}, c {wsC.Port}), its events: {seen[2]}; " +
+            $"interest in after.failover: b {!b.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}, " +
+            $"c {!c.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}",
+            TimeSpan.FromSeconds(30));
         Step("the page got the message published on b");
         var server = await browser.EvaluateAsync<string>("() => window.nc.getServer()", TimeSpan.FromSeconds(10));
         Assert.That(server, Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"));
