@@ -75,6 +75,11 @@ public sealed class WebSocketPlugin : IServerPlugin, IReloadHook<WebSocketOption
             var tls = options.Tls is { IsEnabled: true };
             _listener.Start(options, tls);
             _context.AddListenerAddress(new ListenerAddress("websocket", tls ? "wss" : "ws", options.EffectiveHost, _listener.Port));
+            // As nats-server's lameDuckMode closes its websocket server with the client
+            // listener: a browser that reconnects during lame duck mode is refused at once and
+            // tries the next server. Accepted, it was upgraded only for the kernel to drop it,
+            // and nats.ws waited out its connect timeout on the leaving server.
+            _context.Events.LameDuckEntered += _listener.Stop;
         }
         return Task.CompletedTask;
     }

@@ -18,7 +18,8 @@ public sealed class ClusterFailoverTests : ServersFixture
         var routes = seed is null ? "" : $"routes: [\"{TestCluster.RouteUrl(seed)}\"]";
         return StartWebSocketAsync(
             $"port: -1\nhost: 127.0.0.1\nno_tls: true\nallowed_origins: [\"{BrowserHarness.Origin}\"]",
-            $"server_name: {name}\ncluster {{ name: wsc, host: 127.0.0.1, port: -1, {routes} }}");
+            // Lame duck mode closes its clients after half a second rather than the default 10 s.
+            $"server_name: {name}\nlame_duck_grace_period: \"500ms\"\ncluster {{ name: wsc, host: 127.0.0.1, port: -1, {routes} }}");
     }
 
     private async Task<(NatsServer Server, WebSocketPlugin Plugin)> StartWebSocketAsync(string websocketBlock, string rest)
@@ -108,7 +109,44 @@ public sealed class ClusterFailoverTests : ServersFixture
     }
 
     [Test]
-    public async Task Nats_ws_in_chromium_fails_over_to_a_discovered_server()
+    public async Task A_server_in_lame_duck_mode_refuses_new_websocket_connections()
+    {
+        var (a, wsA) = await StartMemberAsync("a", null);
+        await using (var ws = await RawWebSocket.ConnectAsync(wsA.Port))
+        {
+            Assert.That(await ReadTextAsync(ws), Does.StartWith("INFO "));
+            // Lame duck mode lasts while a client is connected (the grace period, then its close).
+            await ws.SendBinaryAsync("CONNECT {\"verbose\":false,\"protocol\":1}\r\nPING\r\n");
+            Assert.That(await ReadTextAsync(ws), Is.EqualTo("PONG\r\n"));
+            _ = a.EnterLameDuckModeAsync();
+            await Eventually.TrueAsync(() => a.IsLameDuck, "lame duck mode");
+            var refused = Assert.CatchAsync<System.Net.Sockets.SocketException>(async () => await RawWebSocket.ConnectAsync(wsA.Port));
+            Assert.That(refused!.SocketErrorCode, Is.EqualTo(System.Net.Sockets.SocketError.ConnectionRefused), "the websocket port closed with the client port");
+            Assert.That(a.IsRunning, Is.True, "still in its grace period");
+        }
+    }
+
+    [Test]
+    public Task Nats_ws_in_chromium_fails_over_to_a_discovered_server() =>
+        BrowserMovesOffAsync("a stopped", async (a, _) => await a.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15)));
+
+    [Test]
+    public Task Nats_ws_in_chromium_moves_off_a_server_in_lame_duck_mode() =>
+        BrowserMovesOffAsync("a in lame duck mode, the page told", async (a, browser) =>
+        {
+            // Not awaited: lame duck mode ends in a's shutdown, after the page has moved.
+            _ = a.EnterLameDuckModeAsync();
+            await Eventually.TrueAsync(
+                async () => await browser.EvaluateAsync<bool>("() => window.events.some(e => e.includes(' ldm '))", TimeSpan.FromSeconds(10)),
+                "the page's ldm status event (INFO ldm: true)", TimeSpan.FromSeconds(15));
+        });
+
+    /// <summary>
+    /// A cluster of three with nats.ws in chromium connected to a (given a only, it learns b
+    /// and c from INFO); <paramref name="leave"/> makes a go; then a message published on b
+    /// must reach the page, reconnected to b or c with its subscription.
+    /// </summary>
+    private async Task BrowserMovesOffAsync(string left, Func<NatsServer, BrowserHarness, Task> leave)
     {
         // Each step's time, in the output of a failed run: where a slow machine spent the bound.
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
@@ -123,10 +161,10 @@ public sealed class ClusterFailoverTests : ServersFixture
         await using var browser = await BrowserHarness.StartAsync();
         Step("chromium up with nats.ws loaded");
 
-        // The browser is given server a only; it learns b and c from INFO. Every wait in the page
-        // is bounded: connect gives up after 10 s, and pings every second (two unanswered ones
-        // close the connection) notice a server that went away without a close, where the
-        // default two minutes would outlast the test; the client retries forever, 250 ms apart.
+        // Every wait in the page is bounded: connect gives up after 10 s, and pings every second
+        // (two unanswered ones close the connection) notice a server that went away without a
+        // close, where the default two minutes would outlast the test; the client retries
+        // forever, 250 ms apart.
         var known = await browser.EvaluateAsync<string[]>($$"""
             async () => {
               const { connect, StringCodec } = window.nats;
@@ -136,7 +174,7 @@ public sealed class ClusterFailoverTests : ServersFixture
                 reconnectTimeWait: 250, maxReconnectAttempts: -1, pingInterval: 1000, maxPingOut: 2 });
               window.nc = nc;
               // What the client went through, for a failed run's message: each status event
-              // (disconnect, reconnecting, reconnect, update…) with its time since connect.
+              // (ldm, disconnect, reconnecting, reconnect, update…) with its time since connect.
               const t0 = Date.now();
               window.events = [];
               (async () => { for await (const s of nc.status()) window.events.push(`${Date.now() - t0} ms ${s.type} ${JSON.stringify(s.data)}`); })();
@@ -150,27 +188,29 @@ public sealed class ClusterFailoverTests : ServersFixture
         Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsA.Port}", $"127.0.0.1:{wsB.Port}", $"127.0.0.1:{wsC.Port}" }));
         Step("the page connected to a and knows b and c");
 
-        await a.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
-        Step("a stopped");
+        await leave(a, browser);
+        Step(left);
 
-        // Published on b until the browser, reconnected to b or c with its subscription, gets one.
-        await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
-        Step("a TCP client on b");
+        // The page reconnects to b or c (in lame duck mode once a closes it, after the grace period).
         var seen = new[] { "", "", "" };
+        async Task<string[]> PageStateAsync() => seen = await browser.EvaluateAsync<string[]>(
+            "() => [window.got ?? '', window.nc.getServer(), window.events.join(' | ')]", TimeSpan.FromSeconds(10));
+        string Describe(string what) => $"{what}; the page is on {seen[1]} (a {wsA.Port}, b {wsB.Port}, c {wsC.Port}), its events: {seen[2]}; " +
+            $"interest in after.failover: b {!b.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}, " +
+            $"c {!c.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}";
+        await Eventually.TrueAsync(async () => (await PageStateAsync())[1] is var on && on != "" && on != $"127.0.0.1:{wsA.Port}",
+            () => Describe("the browser reconnected to b or c"), TimeSpan.FromSeconds(30));
+        Step($"the page moved to {seen[1]}");
+
+        // Published on b until the browser, with its subscription moved along, gets one.
+        await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
         await Eventually.TrueAsync(async () =>
         {
             await tcpB.SendAsync("PUB after.failover 5\r\nmoved\r\n");
-            seen = await browser.EvaluateAsync<string[]>(
-                "() => [window.got ?? '', window.nc.getServer(), window.events.join(' | ')]", TimeSpan.FromSeconds(10));
-            return seen[0] == "moved";
-        }, () => "the browser reconnected to b or c and got a message published on b; " +
-            $"the page is on {seen[1]} (b {wsB.Port}, c {wsC.Port}), its events: {seen[2]}; " +
-            $"interest in after.failover: b {!b.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}, " +
-            $"c {!c.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}",
-            TimeSpan.FromSeconds(30));
-        Step("the page got the message published on b");
-        var server = await browser.EvaluateAsync<string>("() => window.nc.getServer()", TimeSpan.FromSeconds(10));
-        Assert.That(server, Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"));
+            return (await PageStateAsync())[0] == "moved";
+        }, () => Describe("a message published on b"), TimeSpan.FromSeconds(30));
+        Step($"the page got the message published on b; its events: {seen[2]}");
+        Assert.That(seen[1], Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"), "still off a");
         await browser.EvaluateAsync("() => window.nc.close()", TimeSpan.FromSeconds(10));
     }
 
