@@ -224,6 +224,12 @@ public sealed class ConnectionListener
             socket.NoDelay = true;
             _ = Task.Run(() => RunConnectionAsync(socket));
         }
+        // Closed, not only no longer accepted from: the kernel would otherwise complete new
+        // connections into the backlog, where they hang (a browser's nats.ws until its connect
+        // timeout) rather than be refused and try the next server. This is how the server's
+        // shutdown closes every listener at its first step (its token), as nats-server does,
+        // before the plugins that own them stop.
+        _socket.Dispose();
         _stop.Dispose();
     }
 

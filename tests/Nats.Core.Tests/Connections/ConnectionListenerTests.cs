@@ -58,6 +58,33 @@ public sealed class ConnectionListenerTests
     }
 
     [Test]
+    public async Task ItsShutdownTokenClosesThePortSoLateClientsAreRefused()
+    {
+        using var shutdown = new CancellationTokenSource();
+        var listener = ConnectionListener.Start("test", new HostPort("127.0.0.1", 0), NullLogger.Instance, socket =>
+        {
+            socket.Dispose();
+            return Task.CompletedTask;
+        }, shutdown.Token);
+        shutdown.Cancel();
+        // Refused, not held in the backlog of a port nobody accepts from any more.
+        await Eventually.TrueAsync(async () =>
+        {
+            using var late = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await late.ConnectAsync(IPAddress.Loopback, listener.Port);
+                return false;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+            {
+                return true;
+            }
+        }, "the port refusing connections", TimeSpan.FromSeconds(5));
+        listener.Stop();
+    }
+
+    [Test]
     public async Task ABoundListenerHoldsClientsInTheBacklogUntilItStartsAccepting()
     {
         var accepted = 0;
