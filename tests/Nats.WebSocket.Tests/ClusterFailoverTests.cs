@@ -148,9 +148,7 @@ public sealed class ClusterFailoverTests : ServersFixture
     /// </summary>
     private async Task BrowserMovesOffAsync(string left, Func<NatsServer, BrowserHarness, Task> leave)
     {
-        // Each step's time, in the output of a failed run: where a slow machine spent the bound.
-        var elapsed = System.Diagnostics.Stopwatch.StartNew();
-        void Step(string what) => TestContext.Out.WriteLine($"{elapsed.Elapsed.TotalSeconds,7:0.0} s  {what}");
+        var Step = StepLog();
         var (a, wsA) = await StartMemberAsync("a", null);
         var (b, wsB) = await StartMemberAsync("b", a);
         var (c, wsC) = await StartMemberAsync("c", a);
@@ -161,16 +159,42 @@ public sealed class ClusterFailoverTests : ServersFixture
         await using var browser = await BrowserHarness.StartAsync();
         Step("chromium up with nats.ws loaded");
 
+        var known = await ConnectPageAsync(browser, wsA.Port);
+        Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsA.Port}", $"127.0.0.1:{wsB.Port}", $"127.0.0.1:{wsC.Port}" }));
+        Step("the page connected to a and knows b and c");
+
+        await leave(a, browser);
+        Step(left);
+
+        // The page reconnects to b or c (in lame duck mode once a closes it, after the grace period).
+        await PageMovesAndReceivesAsync(browser, wsA.Port, b.Port, Step,
+            () => $"(a {wsA.Port}, b {wsB.Port}, c {wsC.Port}); interest in after.failover: " +
+                $"b {!b.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}, c {!c.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}");
+        await browser.EvaluateAsync("() => window.nc.close()", TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Each step's time since the call, in the test's output: where a slow machine spent the bound.</summary>
+    private static Action<string> StepLog()
+    {
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        return what => TestContext.Out.WriteLine($"{elapsed.Elapsed.TotalSeconds,7:0.0} s  {what}");
+    }
+
+    /// <summary>
+    /// Connects nats.ws in the page to <paramref name="wsPort"/> only, subscribed to
+    /// <c>after.failover</c>, recording its status events; returns the servers it knows (from INFO).
+    /// </summary>
+    private static Task<string[]> ConnectPageAsync(BrowserHarness browser, int wsPort) =>
         // Every wait in the page is bounded: connect gives up after 10 s, and pings every second
         // (two unanswered ones close the connection) notice a server that went away without a
         // close, where the default two minutes would outlast the test; the client retries
         // forever, 250 ms apart.
-        var known = await browser.EvaluateAsync<string[]>($$"""
+        browser.EvaluateAsync<string[]>($$"""
             async () => {
               const { connect, StringCodec } = window.nats;
               const sc = StringCodec();
               const nc = await connect({
-                servers: "ws://127.0.0.1:{{wsA.Port}}", timeout: 10000,
+                servers: "ws://127.0.0.1:{{wsPort}}", timeout: 10000,
                 reconnectTimeWait: 250, maxReconnectAttempts: -1, pingInterval: 1000, maxPingOut: 2 });
               window.nc = nc;
               // What the client went through, for a failed run's message: each status event
@@ -185,39 +209,64 @@ public sealed class ClusterFailoverTests : ServersFixture
               return [...new Set(nc.protocol.servers.getServers().map(s => s.hostname + ":" + s.port))].sort();
             }
             """);
-        Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsA.Port}", $"127.0.0.1:{wsB.Port}", $"127.0.0.1:{wsC.Port}" }));
-        Step("the page connected to a and knows b and c");
 
-        await leave(a, browser);
-        Step(left);
-
-        // The page reconnects to b or c (in lame duck mode once a closes it, after the grace period).
+    /// <summary>
+    /// Waits until the page has left the server on <paramref name="leftWsPort"/>, then publishes
+    /// on the client port <paramref name="publishPort"/> until the page, with its subscription
+    /// moved along, gets the message. <paramref name="servers"/> names the servers for a failure.
+    /// </summary>
+    private static async Task PageMovesAndReceivesAsync(BrowserHarness browser, int leftWsPort, int publishPort, Action<string> step, Func<string> servers)
+    {
         var seen = new[] { "", "", "" };
         async Task<string[]> PageStateAsync() => seen = await browser.EvaluateAsync<string[]>(
             "() => [window.got ?? '', window.nc.getServer(), window.events.join(' | ')]", TimeSpan.FromSeconds(10));
-        string Describe(string what) => $"{what}; the page is on {seen[1]} (a {wsA.Port}, b {wsB.Port}, c {wsC.Port}), its events: {seen[2]}; " +
-            $"interest in after.failover: b {!b.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}, " +
-            $"c {!c.Accounts.Global.Sublist.Match("after.failover"u8).IsEmpty}";
-        await Eventually.TrueAsync(async () => (await PageStateAsync())[1] is var on && on != "" && on != $"127.0.0.1:{wsA.Port}",
-            () => Describe("the browser reconnected to b or c"), TimeSpan.FromSeconds(30));
-        Step($"the page moved to {seen[1]}");
+        string Describe(string what) => $"{what}; the page is on {seen[1]} {servers()}, its events: {seen[2]}";
+        await Eventually.TrueAsync(async () => (await PageStateAsync())[1] is var on && on != "" && on != $"127.0.0.1:{leftWsPort}",
+            () => Describe("the browser reconnected elsewhere"), TimeSpan.FromSeconds(30));
+        step($"the page moved to {seen[1]}");
 
-        // Published on b until the browser, with its subscription moved along, gets one.
-        await using var tcpB = await RawClient.ConnectAndHandshakeAsync(b.Port);
+        await using var publisher = await RawClient.ConnectAndHandshakeAsync(publishPort);
         await Eventually.TrueAsync(async () =>
         {
-            await tcpB.SendAsync("PUB after.failover 5\r\nmoved\r\n");
+            await publisher.SendAsync("PUB after.failover 5\r\nmoved\r\n");
             return (await PageStateAsync())[0] == "moved";
-        }, () => Describe("a message published on b"), TimeSpan.FromSeconds(30));
-        Step($"the page got the message published on b; its events: {seen[2]}");
-        Assert.That(seen[1], Is.Not.EqualTo($"127.0.0.1:{wsA.Port}"), "still off a");
-        await browser.EvaluateAsync("() => window.nc.close()", TimeSpan.FromSeconds(10));
+        }, () => Describe("a message published on another server"), TimeSpan.FromSeconds(30));
+        step($"the page got the message; its events: {seen[2]}");
+        Assert.That(seen[1], Is.Not.EqualTo($"127.0.0.1:{leftWsPort}"), "still off the server it left");
     }
 
     private static async Task<string> FirstInfoAsync(int port)
     {
         await using var ws = await RawWebSocket.ConnectAsync(port);
         return await ReadTextAsync(ws);
+    }
+
+    /// <summary>
+    /// The drop-in case: nats.ws in chromium, given only our server of a mixed cluster, learns
+    /// nats-server 2.9.10's websocket port from our INFO and moves there when ours stops.
+    /// </summary>
+    [Test]
+    public async Task Nats_ws_in_chromium_fails_over_from_ours_to_a_nats_server_peer()
+    {
+        var Step = StepLog();
+        var ports = FreePorts.Take(3);   // theirs: client, cluster, websocket
+        await using var reference = await ReferenceServer.StartAsync(
+            $"port: {ports[0]}\nserver_name: go\ncluster {{ name: mixed, host: 127.0.0.1, port: {ports[1]} }}\n" +
+            $"websocket {{ host: 127.0.0.1, port: {ports[2]}, no_tls: true, allowed_origins: [\"{BrowserHarness.Origin}\"] }}\n", ports[2]);
+        var (ours, wsOurs) = await StartWebSocketAsync(
+            $"port: -1\nhost: 127.0.0.1\nno_tls: true\nallowed_origins: [\"{BrowserHarness.Origin}\"]",
+            $"server_name: dotnet\ncluster {{ name: mixed, host: 127.0.0.1, port: -1, routes: [\"nats-route://127.0.0.1:{ports[1]}\"] }}");
+        await Eventually.TrueAsync(() => ours.GetAdvertisedUrls(WebSocketListener.ConnectUrlsField).Count == 2, "ours learned nats-server's websocket URL", TimeSpan.FromSeconds(15));
+        Step("ours and nats-server routed");
+        await using var browser = await BrowserHarness.StartAsync();
+        var known = await ConnectPageAsync(browser, wsOurs.Port);
+        Assert.That(known, Is.EquivalentTo(new[] { $"127.0.0.1:{wsOurs.Port}", $"127.0.0.1:{ports[2]}" }));
+        Step("the page connected to ours and knows nats-server's websocket port");
+
+        await ours.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        Step("ours stopped");
+        await PageMovesAndReceivesAsync(browser, wsOurs.Port, ports[0], Step, () => $"(ours {wsOurs.Port}, nats-server {ports[2]})");
+        await browser.EvaluateAsync("() => window.nc.close()", TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
