@@ -80,6 +80,11 @@ public sealed class ConnectionListenerTests
             {
                 return true;
             }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                // Taken into the backlog just before the port closed, and reset with it.
+                return false;
+            }
         }, "the port refusing connections", TimeSpan.FromSeconds(5));
         listener.Stop();
     }
