@@ -109,12 +109,7 @@ public sealed partial class NatsServer
 
     private void ChangePeerAdvertised(string peerId, Dictionary<string, IReadOnlyList<string>>? urls)
     {
-        // Once shutdown has begun, the routes it closes must not tell this server's websocket
-        // clients and leaf nodes that the cluster shrank to this server alone: they would
-        // forget the other members just before they need them (nats.ws then retried only the
-        // stopped server). As ChangeClusterClientUrls for plain clients; nats-server's
-        // sendAsyncInfoToClients and removeLeafNodeURL return when shutting down.
-        if (!IsRunning)
+        if (!AnnouncesClusterChanges)
         {
             return;
         }

@@ -58,13 +58,19 @@ public sealed partial class NatsServer
     /// <summary>Withdraws a peer's client URLs from connect_urls and tells clients.</summary>
     internal void RemoveClusterClientUrls(IReadOnlyList<string> urls) => ChangeClusterClientUrls(urls, -1);
 
+    /// <summary>
+    /// Whether cluster membership changes are still told to clients and leaf nodes (plain
+    /// connect_urls here, plugin-advertised URLs in NatsServer.AdvertisedUrls.cs). Not once
+    /// shutdown has begun (lame duck's last step included): the routes it closes would tell
+    /// them the cluster shrank to this server alone, and they would forget the other members
+    /// just before they need them (nats.ws then retried only the stopped server). nats-server's
+    /// sendAsyncInfoToClients and removeLeafNodeURL return when shutting down, for the same reason.
+    /// </summary>
+    private bool AnnouncesClusterChanges => IsRunning;
+
     private void ChangeClusterClientUrls(IReadOnlyList<string> urls, int delta)
     {
-        // Once shutdown has begun (lame duck's last step included), the routes it closes must
-        // not tell this server's clients that the cluster shrank to this server alone: they
-        // would forget the other members and have nowhere to fail over. nats-server's
-        // sendAsyncInfoToClients returns when shutting down, for the same reason.
-        if (urls.Count == 0 || !IsRunning)
+        if (urls.Count == 0 || !AnnouncesClusterChanges)
         {
             return;
         }

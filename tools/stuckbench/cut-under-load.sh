@@ -16,12 +16,13 @@ WORK=$(mktemp -d /tmp/cut-under-load.XXXXXX)
 hogs=()
 trap 'kill "${hogs[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq "$HOGS"); do (while :; do :; done) & hogs+=($!); done
+# A field of the round's RESULT line.
+field() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p" | head -1; }
 cut=0
 for r in $(seq "$ROUNDS"); do
     start_round "$TEMPLATE" stuck
     line=$(healthy_pair)
     end_round
-    field() { tr ' ' '\n' <<<"$line" | sed -n "s/^$1=//p" | head -1; }
     slow=$(grep -c "Slow Consumer" "$LOG" || true)
     lost=$(field lost)
     if [ "${lost:-1}" != 0 ] || [ "$slow" -gt 1 ]; then cut=$((cut + 1)); fi
